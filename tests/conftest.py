@@ -1,0 +1,120 @@
+"""Shared fixtures: offscreen Qt, isolated user folders, and databases on SQLite and PostgreSQL.
+
+Service tests take the ``db`` fixture, which runs each test once on a fresh SQLite file and
+once on a real PostgreSQL database. Without a PostgreSQL server the PostgreSQL half is
+skipped with the reason, except under CI (``CI=true``), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+# Before anything can load Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_user_dirs = Path(tempfile.mkdtemp(prefix="thep-test-user-"))
+os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
+os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from thep_desktop.database import Database, normalise_url  # noqa: E402
+from thep_desktop.models import Base  # noqa: E402
+from thep_desktop.services.actor import Actor, Role  # noqa: E402
+
+PG_ENV = "THEP_TEST_DATABASE_URL"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor("jo.bloggs", Role.ADMIN)
+
+
+# -- SQLite ---------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(path)
+    db.upgrade()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    db = Database(path)
+    yield db
+    db.dispose()
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        reason = f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://user:pw@127.0.0.1/thep_test)"
+        if _in_ci():
+            pytest.fail(reason + " and CI=true, so they fail instead of skipping")
+        pytest.skip(reason)
+    try:
+        engine = create_engine(normalise_url(url))
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means the same here
+        reason = f"cannot reach the PostgreSQL test server at {make_url(normalise_url(url)).render_as_string(hide_password=True)}: {exc}"
+        if _in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_database_url(pg_server_url: str) -> Iterator[str]:
+    """A database of our own for this test run, migrated once, dropped at the end."""
+    server = make_url(normalise_url(pg_server_url))
+    name = f"thep_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    db = Database(url)
+    db.upgrade()
+    db.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_database_url: str) -> Iterator[Database]:
+    db = Database(pg_database_url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Database:
+    """The same test on both databases the office may use."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_db")
+    return request.getfixturevalue("pg_db")

@@ -1,0 +1,75 @@
+"""Where this computer keeps the program's files, and the few settings that are not in the database.
+
+The local database lives in the platform's user data folder (on Windows
+``%LOCALAPPDATA%\\THE Partnership\\THE Partnership Office``); the name of the database used
+last is remembered in the user config folder. ``THEP_DATA_DIR`` and ``THEP_CONFIG_DIR``
+override both (tests and portable installs use them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP_NAME = "THE Partnership Office"
+APP_AUTHOR = "THE Partnership"
+DEFAULT_DB_FILENAME = "partnership-office.sqlite3"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("THEP_DATA_DIR")
+    return Path(override) if override else Path(user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def config_dir() -> Path:
+    override = os.environ.get("THEP_CONFIG_DIR")
+    return Path(override) if override else Path(user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_database_path() -> Path:
+    return data_dir() / DEFAULT_DB_FILENAME
+
+
+def _settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings() -> dict[str, object]:
+    try:
+        value = json.loads(_settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_settings(settings: dict[str, object]) -> None:
+    path = _settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+def last_database_url() -> str | None:
+    value = load_settings().get("last_database")
+    return value if isinstance(value, str) and value else None
+
+
+def remember_database_url(url: str) -> None:
+    settings = load_settings()
+    settings["last_database"] = url
+    recent = [u for u in settings.get("recent_databases", []) if isinstance(u, str) and u != url]
+    settings["recent_databases"] = [url, *recent][:8]
+    save_settings(settings)
+
+
+def resolve_database_url(explicit: str | None) -> str:
+    """``--db`` if given, else the database used last, else the local default file."""
+    from thep_desktop.database import normalise_url, sqlite_url
+
+    if explicit:
+        return normalise_url(explicit)
+    return last_database_url() or sqlite_url(default_database_path())

@@ -1,0 +1,222 @@
+"""Opening a database: engine, sessions, SQLite pragmas, migrations applied at start-up."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or upgraded; the message is meant for the user."""
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def normalise_url(url_or_path: str) -> str:
+    """Accept a SQLAlchemy URL, a ``postgresql://`` URL or a plain path to a SQLite file."""
+    value = url_or_path.strip()
+    if "://" not in value:
+        return sqlite_url(value)
+    if value.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver we ship in the ``postgres`` extra.
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class DatabaseDescription:
+    kind: str  # "sqlite" or "postgresql"
+    location: str  # file path, or "server:port / database"
+
+    def __str__(self) -> str:
+        if self.kind == "sqlite":
+            return f"Local file: {self.location}"
+        return f"Server: {self.location}"
+
+
+class Database:
+    """One open database: an engine and the session factory services use.
+
+    Services open one short session per user action with :meth:`session`; nothing keeps a
+    session open across user actions.
+    """
+
+    def __init__(self, url: str | Path | URL, *, echo: bool = False) -> None:
+        try:
+            self.url = url if isinstance(url, URL) else make_url(normalise_url(str(url)))
+        except ArgumentError as exc:
+            raise DatabaseError(f"“{url}” is not a database address this program understands.") from exc
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            if self.url.database and self.url.database != ":memory:":
+                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except NoSuchModuleError as exc:
+            raise DatabaseError(
+                f"This program has no driver for “{self.url.get_backend_name()}” databases."
+            ) from exc
+        except ModuleNotFoundError as exc:
+            raise DatabaseError(
+                "The PostgreSQL driver is not installed. Install it with: "
+                "pip install \"thep_desktop[postgres]\""
+            ) from exc
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _on_sqlite_connect)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- sessions ---------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading only; it is rolled back at the end."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- description -------------------------------------------------------------------
+    def describe(self) -> DatabaseDescription:
+        if self.is_sqlite:
+            return DatabaseDescription("sqlite", self.url.database or ":memory:")
+        host = self.url.host or "localhost"
+        port = f":{self.url.port}" if self.url.port else ""
+        return DatabaseDescription("postgresql", f"{host}{port} / {self.url.database}")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            return Path(self.url.database)
+        return None
+
+    # -- schema ----------------------------------------------------------------------
+    def check_connection(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # the driver's own exception types differ per backend
+            raise DatabaseError(f"Cannot open the database ({self.describe()}): {exc}") from exc
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return not inspect(conn).get_table_names()
+
+    def needs_upgrade(self) -> bool:
+        return self.current_revision() != head_revision()
+
+    def upgrade(self, *, backup: bool = True) -> Path | None:
+        """Bring the schema to the newest revision.
+
+        A SQLite file that already holds data is copied first (``name.before-<rev>-<time>``)
+        so that a failed upgrade never costs the office its data. Returns the backup path.
+        """
+        self.check_connection()
+        current = self.current_revision()
+        head = head_revision()
+        if current == head:
+            return None
+        if current is not None and current not in all_revisions():
+            raise DatabaseError(
+                "This database was made by a newer version of THE Partnership Office "
+                f"(schema {current}). Please update the program before opening it."
+            )
+        backup_path = None
+        path = self.sqlite_path
+        if backup and path is not None and path.exists() and current is not None:
+            backup_path = self._backup_sqlite(path, current)
+        from alembic import command
+
+        command.upgrade(alembic_config(self.engine), "head")
+        return backup_path
+
+    def _backup_sqlite(self, path: Path, revision: str) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = path.with_name(f"{path.stem}.before-{revision}-{stamp}{path.suffix}")
+        # The SQLite backup API copies a consistent snapshot, WAL contents included.
+        import sqlite3
+
+        with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        return target
+
+
+# -- alembic helpers ----------------------------------------------------------------------
+def migrations_path() -> Path:
+    return Path(str(resources.files("thep_desktop") / "migrations"))
+
+
+def alembic_config(connectable: Engine | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_path()))
+    if connectable is not None:
+        cfg.attributes["connectable"] = connectable
+    return cfg
+
+
+_script_cache: dict[str, Any] = {}
+
+
+def _script_directory() -> Any:
+    if "script" not in _script_cache:
+        from alembic.script import ScriptDirectory
+
+        _script_cache["script"] = ScriptDirectory.from_config(alembic_config())
+    return _script_cache["script"]
+
+
+def head_revision() -> str:
+    head = _script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+def all_revisions() -> set[str]:
+    return {rev.revision for rev in _script_directory().walk_revisions()}
+
+
+def copy_database_file(source: Path, target: Path) -> None:
+    """Copy a SQLite database file (used by backups and tests)."""
+    shutil.copyfile(source, target)

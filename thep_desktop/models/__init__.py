@@ -1,0 +1,18 @@
+"""Database models. Importing this package registers every table on ``Base.metadata``."""
+
+from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
+from thep_desktop.models.organisation import OrganisationProfile
+from thep_desktop.models.school import Contact, School, SchoolStatus
+from thep_desktop.models.staff import StaffMember
+
+__all__ = [
+    "Base",
+    "Contact",
+    "Money",
+    "OrganisationProfile",
+    "School",
+    "SchoolStatus",
+    "StaffMember",
+    "UtcDateTime",
+    "round_money",
+]

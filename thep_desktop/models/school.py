@@ -1,0 +1,98 @@
+"""Schools register: schools (identified by DfE URN) and their contacts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from thep_desktop.models.base import Base, RecordMixin
+from thep_desktop.models.staff import StaffMember
+
+
+class SchoolStatus(enum.StrEnum):
+    OPEN = "open"
+    PROPOSED = "proposed_to_open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "proposed_to_open": "Proposed to open", "closed": "Closed"}[
+            self.value
+        ]
+
+
+class School(RecordMixin, Base):
+    __tablename__ = "school"
+    __table_args__ = (
+        CheckConstraint("urn BETWEEN 100000 AND 999999", name="urn_six_digits"),
+        CheckConstraint("pupils_on_roll IS NULL OR pupils_on_roll >= 0", name="pupils_not_negative"),
+    )
+
+    urn: Mapped[int] = mapped_column(Integer, unique=True)
+    la_code: Mapped[str] = mapped_column(String(3), default="")
+    establishment_number: Mapped[str] = mapped_column(String(4), default="")
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    establishment_type: Mapped[str] = mapped_column(String(100), default="")
+    phase: Mapped[str] = mapped_column(String(50), default="")
+    status: Mapped[SchoolStatus] = mapped_column(
+        Enum(
+            SchoolStatus,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            name="school_status",
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=SchoolStatus.OPEN,
+    )
+    open_date: Mapped[date | None] = mapped_column(Date)
+    close_date: Mapped[date | None] = mapped_column(Date)
+    statutory_low_age: Mapped[int | None] = mapped_column(Integer)
+    statutory_high_age: Mapped[int | None] = mapped_column(Integer)
+    pupils_on_roll: Mapped[int | None] = mapped_column(Integer)
+    pupils_census_date: Mapped[date | None] = mapped_column(Date)
+    trust: Mapped[str] = mapped_column(String(200), default="")
+    diocese: Mapped[str] = mapped_column(String(200), default="")
+    religious_character: Mapped[str] = mapped_column(String(100), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    locality: Mapped[str] = mapped_column(String(200), default="")
+    address3: Mapped[str] = mapped_column(String(200), default="")
+    town: Mapped[str] = mapped_column(String(100), default="")
+    county: Mapped[str] = mapped_column(String(100), default="")
+    postcode: Mapped[str] = mapped_column(String(8), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    head_title: Mapped[str] = mapped_column(String(30), default="")
+    head_first_name: Mapped[str] = mapped_column(String(100), default="")
+    head_last_name: Mapped[str] = mapped_column(String(100), default="")
+    head_job_title: Mapped[str] = mapped_column(String(100), default="")
+    chair_of_governors: Mapped[str] = mapped_column(String(200), default="")
+    ofsted_grade: Mapped[str] = mapped_column(String(50), default="")
+    ofsted_date: Mapped[date | None] = mapped_column(Date)
+    causing_concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    link_officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    link_officer: Mapped[StaffMember | None] = relationship(lazy="raise")
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="school",
+        cascade="all, delete-orphan",
+        order_by="Contact.id",
+        lazy="raise",
+    )
+
+
+class Contact(RecordMixin, Base):
+    __tablename__ = "contact"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+
+    school: Mapped[School] = relationship(back_populates="contacts", lazy="raise")

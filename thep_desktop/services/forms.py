@@ -1,0 +1,85 @@
+"""Shared helpers that turn loosely typed input (as typed into a form) into checked values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import String, Table
+
+from thep_desktop.domain.dates import parse_optional_date
+
+
+class FieldChecker:
+    """Collects one message per field while values are checked, so a form shows them all at once."""
+
+    def __init__(self, table: Table, labels: dict[str, str]) -> None:
+        self.table = table
+        self.labels = labels
+        self.errors: dict[str, str] = {}
+
+    def label(self, field: str) -> str:
+        return self.labels.get(field, field.replace("_", " ").capitalize())
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def text(
+        self,
+        field: str,
+        value: Any,
+        *,
+        required: bool = False,
+        column: str | None = None,
+        check: Callable[[str], str] | None = None,
+    ) -> str:
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.fail(field, f"{self.label(field)} is required")
+            return text
+        col_type = self.table.c[column or field].type
+        limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
+        if limit is not None and len(text) > limit:
+            self.fail(
+                field,
+                f"{self.label(field)} is too long: at most {limit} characters "
+                f"(this has {len(text)})",
+            )
+            return text
+        if check is not None and text:
+            try:
+                text = check(text)
+            except ValueError as exc:
+                self.fail(field, str(exc))
+        return text
+
+    def whole_number(
+        self, field: str, value: Any, *, minimum: int | None = 0, maximum: int | None = None
+    ) -> int | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool):
+            self.fail(field, f"{self.label(field)} must be a whole number")
+            return None
+        try:
+            number = int(str(value).strip().replace(",", ""))
+        except ValueError:
+            self.fail(field, f"{self.label(field)} must be a whole number, not “{value}”")
+            return None
+        if minimum is not None and number < minimum:
+            self.fail(field, f"{self.label(field)} cannot be less than {minimum}")
+            return None
+        if maximum is not None and number > maximum:
+            self.fail(field, f"{self.label(field)} cannot be more than {maximum:,}")
+            return None
+        return number
+
+    def date(self, field: str, value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_optional_date(value)
+        except ValueError as exc:
+            self.fail(field, f"{self.label(field)}: {exc}")
+            return None
