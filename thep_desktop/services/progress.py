@@ -40,5 +40,3 @@ class Progress:
             self._on_report(done, total, message)
         self.check()
 
-
-NO_PROGRESS = Progress()
