@@ -1,0 +1,1 @@
+"""Benchmarks: printed figures with ratios to baselines measured in the same run."""
