@@ -35,23 +35,20 @@ class FieldChecker:
         check: Callable[[str], str] | None = None,
     ) -> str:
         text = "" if value is None else str(value).strip()
+        label = self.label(column or field)
         if required and not text:
-            self.fail(field, f"{self.label(field)} is required")
-            return text
-        col_type = self.table.c[column or field].type
-        limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
-        if limit is not None and len(text) > limit:
-            self.fail(
-                field,
-                f"{self.label(field)} is too long: at most {limit} characters "
-                f"(this has {len(text)})",
-            )
+            self.fail(field, f"{label} is required")
             return text
         if check is not None and text:
             try:
                 text = check(text)
             except ValueError as exc:
                 self.fail(field, str(exc))
+                return text
+        col_type = self.table.c[column or field].type
+        limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
+        if limit is not None and len(text) > limit:
+            self.fail(field, f"{label} is too long: at most {limit} characters (this has {len(text)})")
         return text
 
     def whole_number(
