@@ -1,0 +1,48 @@
+"""Which database the program opens, and where it keeps its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thep_desktop import config
+from thep_desktop.database import normalise_url
+
+
+def test_default_is_a_local_file_in_the_user_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("THEP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "config"))
+    url = config.resolve_database_url(None)
+    assert url == f"sqlite:///{tmp_path / 'data' / 'partnership-office.sqlite3'}"
+
+
+def test_last_used_database_is_remembered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "config"))
+    config.remember_database_url("postgresql+psycopg://office@server/partnership")
+    config.remember_database_url("sqlite:////tmp/a.sqlite3")
+    assert config.resolve_database_url(None) == "sqlite:////tmp/a.sqlite3"
+    assert config.load_settings()["recent_databases"] == [
+        "sqlite:////tmp/a.sqlite3",
+        "postgresql+psycopg://office@server/partnership",
+    ]
+    # An explicit --db wins over the remembered one.
+    assert config.resolve_database_url("/tmp/b.sqlite3") == "sqlite:////tmp/b.sqlite3"
+
+
+def test_a_damaged_settings_file_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "settings.json").write_text("{not json", encoding="utf-8")
+    assert config.load_settings() == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u:p@127.0.0.1:5432/db", "postgresql+psycopg://u:p@127.0.0.1:5432/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_addresses_are_normalised(given: str, expected: str) -> None:
+    assert normalise_url(given) == expected
