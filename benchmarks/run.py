@@ -17,12 +17,14 @@ from benchmarks.harness import ROOT, Figure, print_table
 
 
 def discover() -> list[str]:
-    return sorted(p.stem[len("bench_"):] for p in (ROOT / "benchmarks").glob("bench_*.py"))
+    return sorted(p.stem[len("bench_") :] for p in (ROOT / "benchmarks").glob("bench_*.py"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(discover())})")
+    parser.add_argument(
+        "names", nargs="*", help=f"benchmarks to run (default all: {', '.join(discover())})"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     for name in names:
         if name not in discover():
-            print(f"no benchmark called {name!r}; there are: {', '.join(discover())}", file=sys.stderr)
+            print(
+                f"no benchmark called {name!r}; there are: {', '.join(discover())}", file=sys.stderr
+            )
             return 2
         module = importlib.import_module(f"benchmarks.bench_{name}")
         started = time.perf_counter()

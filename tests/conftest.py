@@ -77,7 +77,8 @@ def pg_server_url() -> str:
             conn.execute(text("SELECT 1"))
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure to connect means the same here
-        reason = f"cannot reach the PostgreSQL test server at {make_url(normalise_url(url)).render_as_string(hide_password=True)}: {exc}"
+        shown = make_url(normalise_url(url)).render_as_string(hide_password=True)
+        reason = f"cannot reach the PostgreSQL test server at {shown}: {exc}"
         if _in_ci():
             pytest.fail(reason)
         pytest.skip(reason)

@@ -25,7 +25,12 @@ def test_job_result_arrives_on_the_main_thread(qtbot) -> None:
             progress.report(i, 5, f"step {i}")
         return 42
 
-    job = BackgroundJob(parent, "Working", work, on_done=lambda r: seen.update(result=r, done_thread=threading.get_ident()))
+    job = BackgroundJob(
+        parent,
+        "Working",
+        work,
+        on_done=lambda r: seen.update(result=r, done_thread=threading.get_ident()),
+    )
     with qtbot.waitSignal(job.finished, timeout=5000):
         job.start()
     assert seen["result"] == 42
@@ -46,8 +51,13 @@ def test_cancel_stops_the_job_and_reports_it(qtbot) -> None:
             threading.Event().wait(0.001)
         outcome.append("ran to the end")
 
-    job = BackgroundJob(parent, "Working", work, on_done=lambda r: outcome.append("done"),
-                        on_cancel=lambda: outcome.append("cancelled"))
+    job = BackgroundJob(
+        parent,
+        "Working",
+        work,
+        on_done=lambda r: outcome.append("done"),
+        on_cancel=lambda: outcome.append("cancelled"),
+    )
     job.start()
     assert started.wait(5)
     with qtbot.waitSignal(job.finished, timeout=5000):

@@ -10,7 +10,9 @@ from thep_desktop import config
 from thep_desktop.database import normalise_url
 
 
-def test_default_is_a_local_file_in_the_user_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_is_a_local_file_in_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("THEP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "config"))
     url = config.resolve_database_url(None)
@@ -30,7 +32,9 @@ def test_last_used_database_is_remembered(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert config.resolve_database_url("/tmp/b.sqlite3") == "sqlite:////tmp/b.sqlite3"
 
 
-def test_a_damaged_settings_file_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_damaged_settings_file_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path))
     (tmp_path / "settings.json").write_text("{not json", encoding="utf-8")
     assert config.load_settings() == {}

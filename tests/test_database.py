@@ -99,7 +99,10 @@ def test_not_a_database_address_is_refused_clearly() -> None:
 
 money_table_meta = MetaData()
 money_table = Table(
-    "money_probe", money_table_meta, Column("id", Integer, primary_key=True), Column("amount", Money)
+    "money_probe",
+    money_table_meta,
+    Column("id", Integer, primary_key=True),
+    Column("amount", Money),
 )
 
 
@@ -124,7 +127,11 @@ def test_money_round_trips_exactly_on_both_databases(db: Database) -> None:
         with db.engine.begin() as conn:
             for i, v in enumerate(values):
                 conn.execute(insert(money_table).values(id=i, amount=v))
-            got = conn.execute(select(money_table.c.amount).order_by(money_table.c.id)).scalars().all()
+            got = (
+                conn.execute(select(money_table.c.amount).order_by(money_table.c.id))
+                .scalars()
+                .all()
+            )
         assert got == values
         assert all(isinstance(v, Decimal) for v in got)
     finally:

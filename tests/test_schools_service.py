@@ -152,7 +152,9 @@ def test_duplicate_urn_is_refused_naming_the_other_school(db: Database, actor: A
 
 
 def test_bad_contact_is_refused_with_its_row_and_nothing_saved(db: Database, actor: Actor) -> None:
-    data = a_school(contacts=[ContactInput("Ann", "Head teacher", "ann@x.uk"), ContactInput("", "SBM", "bad")])
+    data = a_school(
+        contacts=[ContactInput("Ann", "Head teacher", "ann@x.uk"), ContactInput("", "SBM", "bad")]
+    )
     with pytest.raises(ValidationError) as caught:
         SchoolsService(db).create_school(actor, data)
     errors = caught.value.field_errors
@@ -205,9 +207,23 @@ def test_contacts_only_change_still_detects_a_conflict(db: Database, actor: Acto
     loaded = service.create_school(actor, a_school())
     first = loaded.as_input()
     first.contacts[0].phone = "020 1"
-    service.update_school(actor, loaded.id, loaded.version, replace(first, contacts=[
-        ContactInput("Amina Rahman", "Head teacher", "head@bgps.sch.uk", "020 7111 2222", loaded.contacts[0].id)
-    ]))
+    service.update_school(
+        actor,
+        loaded.id,
+        loaded.version,
+        replace(
+            first,
+            contacts=[
+                ContactInput(
+                    "Amina Rahman",
+                    "Head teacher",
+                    "head@bgps.sch.uk",
+                    "020 7111 2222",
+                    loaded.contacts[0].id,
+                )
+            ],
+        ),
+    )
     with pytest.raises(ConflictError):
         service.update_school(actor, loaded.id, loaded.version, loaded.as_input())
 
@@ -255,7 +271,9 @@ def test_unknown_link_officer_is_refused(db: Database, actor: Actor) -> None:
     assert school_count(db) == 0
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     urn=st.one_of(st.integers(-10, 2_000_000).map(str), st.text(max_size=8)),
     pupils=st.one_of(st.none(), st.integers(-1000, 200_000).map(str), st.text(max_size=6)),

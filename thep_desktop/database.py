@@ -67,7 +67,9 @@ class Database:
         try:
             self.url = url if isinstance(url, URL) else make_url(normalise_url(str(url)))
         except ArgumentError as exc:
-            raise DatabaseError(f"“{url}” is not a database address this program understands.") from exc
+            raise DatabaseError(
+                f"“{url}” is not a database address this program understands."
+            ) from exc
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
@@ -84,7 +86,7 @@ class Database:
         except ModuleNotFoundError as exc:
             raise DatabaseError(
                 "The PostgreSQL driver is not installed. Install it with: "
-                "pip install \"thep_desktop[postgres]\""
+                'pip install "thep_desktop[postgres]"'
             ) from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _on_sqlite_connect)

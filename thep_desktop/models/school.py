@@ -28,7 +28,9 @@ class School(RecordMixin, Base):
     __tablename__ = "school"
     __table_args__ = (
         CheckConstraint("urn BETWEEN 100000 AND 999999", name="urn_six_digits"),
-        CheckConstraint("pupils_on_roll IS NULL OR pupils_on_roll >= 0", name="pupils_not_negative"),
+        CheckConstraint(
+            "pupils_on_roll IS NULL OR pupils_on_roll >= 0", name="pupils_not_negative"
+        ),
     )
 
     urn: Mapped[int] = mapped_column(Integer, unique=True)

@@ -1,4 +1,4 @@
-"""Who is acting: every service call names its user, so permissions and the audit trail can hang off it."""
+"""Who is acting: every service call names its user, for permissions and, later, the audit trail."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ class FieldChecker:
         col_type = self.table.c[column or field].type
         limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
         if limit is not None and len(text) > limit:
-            self.fail(field, f"{label} is too long: at most {limit} characters (this has {len(text)})")
+            self.fail(
+                field, f"{label} is too long: at most {limit} characters (this has {len(text)})"
+            )
         return text
 
     def whole_number(

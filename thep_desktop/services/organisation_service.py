@@ -88,7 +88,9 @@ def check_logo(data: bytes) -> None:
             image.verify()
             kind = image.format
     except Exception:
-        raise ValueError("The logo file is not an image this program can read (use PNG or JPEG)") from None
+        raise ValueError(
+            "The logo file is not an image this program can read (use PNG or JPEG)"
+        ) from None
     if kind not in ("PNG", "JPEG"):
         raise ValueError(f"The logo is a {kind} image; please use PNG or JPEG")
 
@@ -103,7 +105,7 @@ class OrganisationService:
             return _data(self._row(session, actor))
 
     def update_profile(self, actor: Actor, data: ProfileData) -> ProfileData:
-        """Save the profile loaded at ``data.version``; a change made meanwhile is not overwritten."""
+        """Save the profile loaded at ``data.version``; never overwrite a change made meanwhile."""
         actor.require(Permission.EDIT_SETTINGS)
         values = _check(data)
         with self.db.session() as session:
@@ -123,7 +125,9 @@ class OrganisationService:
     def _row(session, actor: Actor) -> OrganisationProfile:  # type: ignore[no-untyped-def]
         row = session.scalar(select(OrganisationProfile).order_by(OrganisationProfile.id).limit(1))
         if row is None:
-            row = OrganisationProfile(**DEFAULT_PROFILE, created_by=actor.name, updated_by=actor.name)
+            row = OrganisationProfile(
+                **DEFAULT_PROFILE, created_by=actor.name, updated_by=actor.name
+            )
             session.add(row)
             session.flush()
         return row
@@ -139,7 +143,8 @@ def _check(data: ProfileData) -> dict[str, object]:
         "email": c.text("email", data.email, check=check_email),
         "website": c.text("website", data.website, check=check_website),
         "company_number": c.text(
-            "company_number", data.company_number.replace(" ", ""),
+            "company_number",
+            data.company_number.replace(" ", ""),
             check=lambda t: _company_number(t),
         ),
         "charity_number": c.text("charity_number", data.charity_number),
@@ -150,7 +155,8 @@ def _check(data: ProfileData) -> dict[str, object]:
         "bank_account_name": c.text("bank_account_name", data.bank_account_name),
         "bank_sort_code": c.text("bank_sort_code", data.bank_sort_code, check=_sort_code),
         "bank_account_number": c.text(
-            "bank_account_number", data.bank_account_number,
+            "bank_account_number",
+            data.bank_account_number,
             check=lambda t: check_digits(t, 8, "account number"),
         ),
         "logo_filename": c.text("logo_filename", data.logo_filename),

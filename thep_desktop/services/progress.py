@@ -39,4 +39,3 @@ class Progress:
         if self._on_report is not None:
             self._on_report(done, total, message)
         self.check()
-

@@ -334,8 +334,22 @@ class SchoolsService:
             result = session.execute(stmt).all()
         return [
             SchoolRow(
-                r[0], r[1], r[2], laestab(r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10],
-                r[11], head_name(r[12], r[13], r[14]), r[15] or "", r[16], r[17], r[18],
+                r[0],
+                r[1],
+                r[2],
+                laestab(r[3], r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                head_name(r[12], r[13], r[14]),
+                r[15] or "",
+                r[16],
+                r[17],
+                r[18],
             )
             for r in result
         ]
@@ -430,8 +444,10 @@ class SchoolsService:
             history = _history_count(session, school_id)
             if history:
                 raise ValidationError(
-                    {"status": "This school has history in the records, so it cannot be "
-                     "deleted. Close it instead (set its status to Closed)."},
+                    {
+                        "status": "This school has history in the records, so it cannot be "
+                        "deleted. Close it instead (set its status to Closed)."
+                    },
                 )
             session.delete(school)
 
@@ -462,30 +478,32 @@ class SchoolsService:
     def _conflict_from(school: School) -> ConflictError:
         when = school.updated_at.astimezone()
         return ConflictError(
-            f"{school.updated_by} changed this school at {when:%H:%M} on {format_date(when.date())} "
-            "since you opened it. Your changes have not been saved.",
+            f"{school.updated_by} changed this school at {when:%H:%M} on "
+            f"{format_date(when.date())} since you opened it. Your changes have not been saved.",
             changed_by=school.updated_by,
             changed_at=school.updated_at,
         )
 
     @staticmethod
     def _check_urn_free(session: Session, urn: int, school_id: int | None) -> None:
-        other = session.execute(
-            select(School.id, School.name).where(School.urn == urn)
-        ).first()
+        other = session.execute(select(School.id, School.name).where(School.urn == urn)).first()
         if other is not None and other[0] != school_id:
             raise ValidationError({"urn": f"URN {urn} is already used by {other[1]}"})
 
     @staticmethod
     def _check_link_officer(session: Session, staff_id: int | None) -> None:
         if staff_id is not None and session.get(StaffMember, staff_id) is None:
-            raise ValidationError({"link_officer_id": "That link officer is no longer on the staff list"})
+            raise ValidationError(
+                {"link_officer_id": "That link officer is no longer on the staff list"}
+            )
 
     @staticmethod
     def _integrity_message(exc: IntegrityError, values: dict[str, Any]) -> ValidationError:
         text = str(exc.orig).lower()
         if "urn" in text:
-            return ValidationError({"urn": f"URN {values.get('urn')} is already used by another school"})
+            return ValidationError(
+                {"urn": f"URN {values.get('urn')} is already used by another school"}
+            )
         return ValidationError({"name": f"The database refused this school: {exc.orig}"})
 
     @staticmethod
@@ -517,16 +535,31 @@ class SchoolsService:
         except ValueError as exc:
             c.fail("urn", str(exc))
         v["name"] = c.text("name", data.name, required=True)
-        v["la_code"] = c.text("la_code", data.la_code, check=lambda t: check_digits(t, 3, "LA code"))
+        v["la_code"] = c.text(
+            "la_code", data.la_code, check=lambda t: check_digits(t, 3, "LA code")
+        )
         v["establishment_number"] = c.text(
             "establishment_number",
             data.establishment_number,
             check=lambda t: check_digits(t, 4, "establishment number"),
         )
         for name in (
-            "establishment_type", "phase", "trust", "diocese", "religious_character", "street",
-            "locality", "address3", "town", "county", "head_title", "head_first_name",
-            "head_last_name", "head_job_title", "chair_of_governors", "ofsted_grade",
+            "establishment_type",
+            "phase",
+            "trust",
+            "diocese",
+            "religious_character",
+            "street",
+            "locality",
+            "address3",
+            "town",
+            "county",
+            "head_title",
+            "head_first_name",
+            "head_last_name",
+            "head_job_title",
+            "chair_of_governors",
+            "ofsted_grade",
         ):
             v[name] = c.text(name, getattr(data, name))
         v["notes"] = c.text("notes", data.notes)
@@ -540,7 +573,9 @@ class SchoolsService:
             c.fail("status", f"“{data.status}” is not a school status")
         for name in ("open_date", "close_date", "pupils_census_date", "ofsted_date"):
             v[name] = c.date(name, getattr(data, name))
-        v["statutory_low_age"] = c.whole_number("statutory_low_age", data.statutory_low_age, maximum=25)
+        v["statutory_low_age"] = c.whole_number(
+            "statutory_low_age", data.statutory_low_age, maximum=25
+        )
         v["statutory_high_age"] = c.whole_number(
             "statutory_high_age", data.statutory_high_age, maximum=25
         )
@@ -555,7 +590,10 @@ class SchoolsService:
             c.fail("close_date", "A closed school needs the date it closed")
         if v.get("status") != SchoolStatus.CLOSED and v["close_date"] is not None:
             if v.get("status") is not None:
-                c.fail("close_date", "Only a closed school has a closing date; clear it or set the status to Closed")
+                c.fail(
+                    "close_date",
+                    "Only a closed school has a closing date; clear it or set the status to Closed",
+                )
         if v["open_date"] and v["close_date"] and v["close_date"] < v["open_date"]:
             c.fail("close_date", "The closing date is before the opening date")
         if v["pupils_on_roll"] is not None and v["pupils_census_date"] is None:
@@ -566,10 +604,16 @@ class SchoolsService:
         for index, contact in enumerate(data.contacts):
             prefix = f"contacts[{index}]."
             values = {
-                "full_name": cc.text(prefix + "full_name", contact.full_name, required=True, column="full_name"),
+                "full_name": cc.text(
+                    prefix + "full_name", contact.full_name, required=True, column="full_name"
+                ),
                 "role": cc.text(prefix + "role", contact.role, column="role"),
-                "email": cc.text(prefix + "email", contact.email, column="email", check=check_email),
-                "phone": cc.text(prefix + "phone", contact.phone, column="phone", check=check_phone),
+                "email": cc.text(
+                    prefix + "email", contact.email, column="email", check=check_email
+                ),
+                "phone": cc.text(
+                    prefix + "phone", contact.phone, column="phone", check=check_phone
+                ),
             }
             contacts.append((values, contact.id))
         for key, message in cc.errors.items():
@@ -593,9 +637,12 @@ def _history_count(session: Session, school_id: int) -> int:
             continue
         for fk in table.foreign_keys:
             if fk.column.table is school_table:
-                total += session.scalar(
-                    select(func.count()).select_from(table).where(fk.parent == school_id)
-                ) or 0
+                total += (
+                    session.scalar(
+                        select(func.count()).select_from(table).where(fk.parent == school_id)
+                    )
+                    or 0
+                )
     return total
 
 
