@@ -50,3 +50,13 @@ def test_a_damaged_settings_file_is_ignored(
 )
 def test_database_addresses_are_normalised(given: str, expected: str) -> None:
     assert normalise_url(given) == expected
+
+
+def test_passwords_are_never_written_to_the_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path))
+    config.remember_database_url("postgresql+psycopg://office:s3cret@server:5432/partnership")
+    assert config.last_database_url() == "postgresql+psycopg://office@server:5432/partnership"
+    assert "s3cret" not in (tmp_path / "settings.json").read_text(encoding="utf-8")
+    assert config.recent_database_urls() == ["postgresql+psycopg://office@server:5432/partnership"]

@@ -53,12 +53,39 @@ def save_settings(settings: dict[str, object]) -> None:
     tmp.replace(path)
 
 
+def recent_database_urls() -> list[str]:
+    value = load_settings().get("recent_databases", [])
+    return [u for u in value if isinstance(u, str) and u] if isinstance(value, list) else []
+
+
 def last_database_url() -> str | None:
     value = load_settings().get("last_database")
     return value if isinstance(value, str) and value else None
 
 
+def without_password(url: str) -> str:
+    """The address with any password taken out: passwords are never written to settings."""
+    from sqlalchemy.engine import URL, make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # not a URL we understand: nothing to strip
+        return url
+    if parsed.password is None:
+        return url
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False)
+
+
 def remember_database_url(url: str) -> None:
+    url = without_password(url)
     settings = load_settings()
     settings["last_database"] = url
     recent = [u for u in settings.get("recent_databases", []) if isinstance(u, str) and u != url]

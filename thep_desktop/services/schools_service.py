@@ -305,6 +305,17 @@ class SchoolsService:
     def list_schools(self, actor: Actor) -> list[SchoolRow]:
         """Every school in the register, in one query whatever the number of schools."""
         actor.require(Permission.VIEW)
+        return self._rows(None)
+
+    def school_row(self, actor: Actor, school_id: int) -> SchoolRow:
+        """One school as a line of the register (to refresh the table after an edit)."""
+        actor.require(Permission.VIEW)
+        rows = self._rows(school_id)
+        if not rows:
+            raise NotFoundError("This school is no longer in the register (someone removed it).")
+        return rows[0]
+
+    def _rows(self, school_id: int | None) -> list[SchoolRow]:
         stmt = (
             select(
                 School.id,
@@ -330,6 +341,8 @@ class SchoolsService:
             .outerjoin(StaffMember, School.link_officer_id == StaffMember.id)
             .order_by(School.name, School.urn)
         )
+        if school_id is not None:
+            stmt = stmt.where(School.id == school_id)
         with self.db.read_session() as session:
             result = session.execute(stmt).all()
         return [

@@ -1,0 +1,54 @@
+"""Every service of one open database, built once and handed to the GUI or ``thep-admin``."""
+
+from __future__ import annotations
+
+from thep_desktop.database import Database
+from thep_desktop.services.actor import Actor
+from thep_desktop.services.organisation_service import OrganisationService
+from thep_desktop.services.schools_service import SchoolsService
+from thep_desktop.services.staff_service import StaffService
+
+
+class Services:
+    """The services over one database, and the user acting through them.
+
+    Windows and commands receive this through their constructor; nothing reaches for a
+    global. Later areas (memberships, invoices, reviews, governance) add their service here.
+    """
+
+    def __init__(self, database: Database, actor: Actor) -> None:
+        self.db = database
+        self.actor = actor
+        self.schools = SchoolsService(database)
+        self.staff = StaffService(database)
+        self.organisation = OrganisationService(database)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_services(url: str, actor: Actor) -> tuple[Services, str]:
+    """Open the database at ``url``, bring its schema up to date, and return its services.
+
+    The second value says what was done to the schema ("" when nothing), for the user.
+    Raises :class:`~thep_desktop.database.DatabaseError` with a message for the user.
+    """
+    from thep_desktop.database import DatabaseError
+
+    database = Database(url)
+    try:
+        database.check_connection()
+        fresh = database.current_revision() is None
+        backup = database.upgrade()
+    except DatabaseError:
+        database.dispose()
+        raise
+    except Exception as exc:  # a driver or migration failure: say so in words
+        database.dispose()
+        raise DatabaseError(f"Cannot open the database ({database.describe()}): {exc}") from exc
+    note = ""
+    if fresh:
+        note = "A new, empty database was created."
+    elif backup is not None:
+        note = f"The database was upgraded; a copy of it as it was is kept at {backup}."
+    return Services(database, actor), note

@@ -1,0 +1,110 @@
+"""Form building blocks: a message beside each field, and the widgets our forms share.
+
+Services refuse bad input with a ``ValidationError`` whose ``field_errors`` maps a field name
+to a message. :class:`FieldMessages` shows each message in red under its field, marks the
+field, and moves the focus to the first one, while leaving what the user typed untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #b00020;"
+INVALID_STYLE = "border: 1px solid #b00020;"
+
+
+class FieldMessages:
+    """The fields of one form, each with a (normally hidden) message label under it."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._order: list[str] = []
+
+    def add_row(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> QLabel:
+        """Add ``label: widget`` to ``form`` with a message line under the widget."""
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(1)
+        box.addWidget(widget)
+        message = self.message_label(field)
+        box.addWidget(message)
+        self.register(field, widget, message)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        form.addRow(caption, holder)
+        return message
+
+    @staticmethod
+    def message_label(field: str) -> QLabel:
+        message = QLabel()
+        message.setObjectName(f"error_{field}")
+        message.setStyleSheet(ERROR_STYLE)
+        message.setWordWrap(True)
+        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        message.hide()
+        return message
+
+    def register(self, field: str, widget: QWidget, message: QLabel) -> None:
+        self._fields[field] = (widget, message)
+        self._order.append(field)
+
+    def forget(self, prefix: str) -> None:
+        """Drop the fields whose names start with ``prefix`` (rows removed from a form)."""
+        for name in [n for n in self._order if n.startswith(prefix)]:
+            self._order.remove(name)
+            del self._fields[name]
+
+    def widget(self, field: str) -> QWidget:
+        return self._fields[field][0]
+
+    def message(self, field: str) -> str:
+        """The message shown beside ``field`` ("" when none)."""
+        label = self._fields[field][1]
+        return label.text() if not label.isHidden() else ""
+
+    def clear(self) -> None:
+        for widget, label in self._fields.values():
+            label.clear()
+            label.hide()
+            widget.setStyleSheet("")
+            widget.setToolTip("")
+
+    def show(self, errors: Mapping[str, str]) -> list[str]:
+        """Show ``errors`` beside their fields; return the messages that have no field here."""
+        self.clear()
+        unplaced: list[str] = []
+        first: QWidget | None = None
+        for field in self._order:
+            if field in errors:
+                widget, label = self._fields[field]
+                label.setText(errors[field])
+                label.show()
+                widget.setStyleSheet(INVALID_STYLE)
+                widget.setToolTip(errors[field])
+                if first is None:
+                    first = widget
+        for field, text in errors.items():
+            if field not in self._fields:
+                unplaced.append(text)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        return unplaced
+
+
+def date_field(value: str = "") -> QLineEdit:
+    """A date typed as dd/mm/yyyy (the service parses and checks it; blank means none)."""
+    edit = QLineEdit(value)
+    edit.setPlaceholderText("dd/mm/yyyy")
+    edit.setMaxLength(10)
+    edit.setClearButtonEnabled(True)
+    return edit

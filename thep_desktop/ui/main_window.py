@@ -1,0 +1,377 @@
+"""The main window: menus, the area tabs, and a status bar naming the open database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from thep_desktop import __version__, config
+from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.services.actor import Actor, Permission
+from thep_desktop.services.errors import ServiceError
+from thep_desktop.services.registry import Services, open_services
+from thep_desktop.ui.background import BackgroundJob
+from thep_desktop.ui.questions import ask, tell
+from thep_desktop.ui.schools_tab import SchoolsTab
+
+APP_TITLE = "THE Partnership Office"
+DATABASE_FILTER = "Partnership Office databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+
+Opener = Callable[[str, Actor], tuple[Services, str]]
+
+
+class MainWindow(QMainWindow):
+    """Holds the services of the open database; every tab gets them through its constructor."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        opener: Opener = open_services,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.opener = opener
+        self.ask = ask
+        self.tell = tell
+        self.undo_stack = QUndoStack(self)
+        self.demo_job: BackgroundJob | None = None
+        self.resize(1360, 820)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self._build_status_bar()
+        self._build_tabs()
+        self._build_menus()
+        self._show_database()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_tabs(self) -> None:
+        self.schools_tab = SchoolsTab(self.services, self.undo_stack, self)
+        self.schools_tab.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
+        self.schools_tab.counts_changed.connect(self._show_counts)
+        self.tabs.addTab(self.schools_tab, "&Schools")
+
+    def _build_status_bar(self) -> None:
+        self.database_label = QLabel()
+        self.database_label.setObjectName("database_label")
+        self.user_label = QLabel()
+        self.count_label = QLabel()
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.database_label)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_db_action = self._action(
+            "&New database…", self.new_database, "Ctrl+Shift+N", "Start a new, empty database file"
+        )
+        self.open_db_action = self._action(
+            "&Open database…",
+            self.open_database_file,
+            QKeySequence.StandardKey.Open,
+            "Open a database file on this computer",
+        )
+        self.server_action = self._action(
+            "Connect to &server…", self.connect_to_server, None, "Open the office's shared database"
+        )
+        file_menu.addActions([self.new_db_action, self.open_db_action, self.server_action])
+        self.recent_menu = file_menu.addMenu("&Recent databases")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.demo_action = self._action(
+            "Load &demo data…",
+            self.load_demo,
+            None,
+            "Fill an empty register with a fictional borough",
+        )
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("E&xit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        tab = self.schools_tab
+        self.new_school_action = self._action(
+            "&New school…", lambda: self.schools_tab.new_school(), QKeySequence.StandardKey.New
+        )
+        self.edit_school_action = self._action(
+            "&Edit school…", lambda: self.schools_tab.edit_selected(), "Ctrl+Shift+E"
+        )
+        self.close_school_action = self._action(
+            "&Close school…", lambda: self.schools_tab.close_selected()
+        )
+        self.delete_school_action = self._action(
+            "&Delete school…", lambda: self.schools_tab.delete_selected()
+        )
+        edit_menu.addActions(
+            [
+                self.new_school_action,
+                self.edit_school_action,
+                self.close_school_action,
+                self.delete_school_action,
+            ]
+        )
+        edit_menu.addSeparator()
+        self.find_action = self._action(
+            "&Find…", lambda: self.schools_tab.focus_search(), QKeySequence.StandardKey.Find
+        )
+        self.reload_action = self._action(
+            "Re&load", self.reload, QKeySequence.StandardKey.Refresh, "Read the register again"
+        )
+        edit_menu.addActions([self.find_action, self.reload_action])
+        del tab
+
+        settings_menu = bar.addMenu("Se&ttings")
+        self.profile_action = self._action(
+            "&Organisation profile…", self.edit_profile, None, "Who we are, printed on letters"
+        )
+        self.staff_action = self._action(
+            "&Staff…", self.edit_staff, None, "The partnership's staff (link officers)"
+        )
+        settings_menu.addActions([self.profile_action, self.staff_action])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About", self.about))
+
+    # -- the open database ------------------------------------------------------------------
+    def _show_database(self) -> None:
+        description = self.services.db.describe()
+        self.database_label.setText(str(description))
+        self.database_label.setToolTip(str(description))
+        actor = self.services.actor
+        self.user_label.setText(f"{actor.name} ({actor.role.value})")
+        try:
+            name = self.services.organisation.get_profile(actor).name
+        except ServiceError:
+            name = ""
+        self.setWindowTitle(f"{APP_TITLE} – {name}" if name else APP_TITLE)
+        can_settings = actor.can(Permission.EDIT_SETTINGS)
+        self.profile_action.setEnabled(actor.can(Permission.VIEW))
+        self.staff_action.setEnabled(actor.can(Permission.VIEW))
+        self.demo_action.setEnabled(can_settings)
+
+    def _show_counts(self, shown: int, total: int) -> None:
+        noun = "school" if total == 1 else "schools"
+        self.count_label.setText(f"{total:,} {noun} in the register")
+
+    def load(self) -> None:
+        """Fill every tab from the database."""
+        self.schools_tab.reload()
+
+    def reload(self) -> None:
+        self.schools_tab.reload()
+        self.statusBar().showMessage("Reloaded from the database.", 4000)
+
+    def switch_to(self, url: str) -> bool:
+        """Open another database and show it; the current one stays open if that fails."""
+        try:
+            services, note = self.opener(url, self.services.actor)
+        except DatabaseError as exc:
+            self.tell(self, "Cannot open the database", str(exc))
+            return False
+        old = self.services
+        self.services = services
+        self.undo_stack.clear()
+        self.tabs.removeTab(self.tabs.indexOf(self.schools_tab))
+        self.schools_tab.deleteLater()
+        self._build_tabs()
+        self._show_database()
+        self.load()
+        old.close()
+        config.remember_database_url(url)
+        self.statusBar().showMessage(note or f"Opened {services.db.describe()}.", 8000)
+        if services.schools.count(services.actor) == 0:
+            QTimer.singleShot(0, self.offer_demo)
+        return True
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New database",
+            str(config.data_dir() / "partnership-office.sqlite3"),
+            DATABASE_FILTER,
+        )
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".sqlite3"
+        if Path(path).exists():
+            self.tell(
+                self,
+                "That file exists",
+                f"{path} already exists. Choose another name, or use Open database to open it.",
+            )
+            return
+        self.switch_to(sqlite_url(path))
+
+    def open_database_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open database", str(config.data_dir()), DATABASE_FILTER
+        )
+        if path:
+            self.switch_to(sqlite_url(path))
+
+    def connect_to_server(self) -> None:
+        from thep_desktop.ui.server_dialog import ServerDialog
+
+        previous = next(
+            (u for u in config.recent_database_urls() if u.startswith("postgresql")), None
+        )
+        dialog = ServerDialog(self, previous)
+        if dialog.exec():
+            self.switch_to(dialog.url())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        current = config.without_password(self.services.db.url.render_as_string(False))
+        urls = [u for u in config.recent_database_urls() if u != current]
+        if not urls:
+            action = self.recent_menu.addAction("(none)")
+            action.setEnabled(False)
+            return
+        for url in urls:
+            shown = url.removeprefix("sqlite:///")
+            self.recent_menu.addAction(shown, lambda u=url: self._open_recent(u))
+
+    def _open_recent(self, url: str) -> None:
+        if url.startswith("postgresql"):
+            from thep_desktop.ui.server_dialog import ServerDialog
+
+            dialog = ServerDialog(self, url)
+            if dialog.exec():
+                self.switch_to(dialog.url())
+            return
+        self.switch_to(url)
+
+    # -- demo data --------------------------------------------------------------------------
+    def offer_demo(self) -> None:
+        """On an empty register, offer the fictional borough (once per database)."""
+        services = self.services
+        if not services.actor.can(Permission.EDIT_SETTINGS):
+            return
+        if services.schools.count(services.actor) != 0:
+            return
+        url = config.without_password(services.db.url.render_as_string(False))
+        settings = config.load_settings()
+        declined = settings.get("demo_declined", [])
+        if isinstance(declined, list) and url in declined:
+            return
+        answer = self.ask(
+            self,
+            "An empty register",
+            "This database has no schools yet.\n\nLoad demo data (a fictional London borough of "
+            "about 90 schools with contacts and link officers) to try the program out?\n\n"
+            "You can also add schools yourself, or import them later.",
+            ["Load demo data", "Start empty"],
+        )
+        if answer == "Load demo data":
+            self.load_demo(confirm=False)
+        else:
+            settings["demo_declined"] = [*(declined if isinstance(declined, list) else []), url]
+            config.save_settings(settings)
+
+    def load_demo(self, *, confirm: bool = True) -> None:
+        from thep_desktop.services.demo_service import DemoService
+
+        services = self.services
+        count = services.schools.count(services.actor)
+        if count:
+            self.tell(
+                self,
+                "Demo data",
+                f"This register already has {count:,} schools. Demo data only goes into an "
+                "empty register: use File > New database first.",
+            )
+            return
+        if (
+            confirm
+            and self.ask(
+                self,
+                "Demo data",
+                "Fill this empty register with a fictional borough of about 90 schools?",
+                ["Load demo data", "Cancel"],
+            )
+            != "Load demo data"
+        ):
+            return
+        demo = DemoService(services.db)
+        self.demo_job = BackgroundJob(
+            self,
+            "Loading demo data…",
+            lambda progress: demo.load(services.actor, progress),
+            on_done=self._demo_loaded,
+            on_error=lambda exc: self.tell(self, "Demo data was not loaded", str(exc)),
+            on_cancel=lambda: self.statusBar().showMessage(
+                "Demo data cancelled: nothing was added.", 8000
+            ),
+        ).start()
+
+    def _demo_loaded(self, summary: object) -> None:
+        self.load()
+        self._show_database()
+        self.statusBar().showMessage(f"Demo data loaded: {summary}", 8000)
+
+    # -- settings ---------------------------------------------------------------------------
+    def edit_profile(self) -> None:
+        from thep_desktop.ui.organisation_dialog import OrganisationDialog
+
+        OrganisationDialog(self.services, self).exec()
+        self._show_database()
+
+    def edit_staff(self) -> None:
+        from thep_desktop.ui.staff_dialog import StaffDialog
+
+        StaffDialog(self.services, self).exec()
+        self.schools_tab.reload()  # link officers' names may have changed
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_TITLE}",
+            f"<b>{APP_TITLE}</b> {__version__}<br>The office application of a schools "
+            f"partnership.<br><br>Database: {self.services.db.describe()}",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.demo_job is not None and self.demo_job.thread.isRunning():
+            self.demo_job.cancel()
+            self.demo_job.wait()
+        self.services.close()
+        super().closeEvent(event)

@@ -1,0 +1,585 @@
+"""The Schools tab: the register as a sortable, searchable table, the chosen school beside it."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from thep_desktop.domain.dates import format_date
+from thep_desktop.models import SchoolStatus
+from thep_desktop.services.actor import Permission
+from thep_desktop.services.errors import NotFoundError, ServiceError
+from thep_desktop.services.registry import Services
+from thep_desktop.services.schools_service import SchoolDetail, SchoolInput
+from thep_desktop.ui.questions import ask, tell
+from thep_desktop.ui.school_dialog import SchoolDialog
+from thep_desktop.ui.schools_table_model import (
+    ANY,
+    COL_NAME,
+    COL_PUPILS,
+    COL_URN,
+    COLUMNS,
+    CURRENT,
+    SchoolFilter,
+    SchoolsFilterProxy,
+    SchoolsTableModel,
+)
+
+STATUS_CHOICES = (
+    ("Any status", ANY),
+    ("Open or proposed", CURRENT),
+    ("Open", SchoolStatus.OPEN.value),
+    ("Proposed to open", SchoolStatus.PROPOSED.value),
+    ("Closed", SchoolStatus.CLOSED.value),
+)
+
+
+class SchoolsTab(QWidget):
+    """Everything the office does with the register. Emits ``status_message`` for the status bar."""
+
+    status_message = Signal(str)
+    counts_changed = Signal(int, int)  # shown, total
+
+    def __init__(
+        self, services: Services, undo_stack: QUndoStack, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.undo_stack = undo_stack
+        self.ask = ask
+        self.tell = tell
+        # Opens the school dialog; tests replace it to drive the dialog without exec().
+        self.run_dialog: Callable[[SchoolDialog], object] = lambda dialog: dialog.exec()
+        self.model = SchoolsTableModel(self)
+        self.proxy = SchoolsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self._connect()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search by name, URN or postcode  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        bar.addWidget(self.search, 2)
+        self.phase_filter = QComboBox()
+        self.phase_filter.setObjectName("phase_filter")
+        self.type_filter = QComboBox()
+        self.type_filter.setObjectName("type_filter")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("status_filter")
+        for label, value in STATUS_CHOICES:
+            self.status_filter.addItem(label, value)
+        for caption, combo in (
+            ("&Phase", self.phase_filter),
+            ("T&ype", self.type_filter),
+            ("S&tatus", self.status_filter),
+        ):
+            label = QLabel(caption)
+            label.setBuddy(combo)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            bar.addWidget(label)
+            bar.addWidget(combo)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count_label")
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout.addLayout(bar)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("&New school…")
+        self.edit_button = QPushButton("&Edit…")
+        self.close_button = QPushButton("C&lose school…")
+        self.delete_button = QPushButton("&Delete…")
+        self.new_button.setToolTip("Add a school to the register (Ctrl+N)")
+        self.edit_button.setToolTip("Edit the selected school (Enter or double-click)")
+        self.close_button.setToolTip("Record that the selected school has closed")
+        self.delete_button.setToolTip(
+            "Remove a school entered by mistake (a school with history is closed instead)"
+        )
+        for button in (self.new_button, self.edit_button, self.close_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setObjectName("schools_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
+        widths = {COL_URN: 70, COL_NAME: 300, COL_PUPILS: 70}
+        for column, spec in enumerate(COLUMNS):
+            self.table.setColumnWidth(column, widths.get(column, 30 + 8 * len(spec.title)))
+        self.table.setColumnWidth(4, 170)  # type
+        self.table.setColumnWidth(8, 190)  # trust
+        self.table.setColumnWidth(9, 170)  # head teacher
+        self.table.setColumnWidth(10, 130)  # link officer
+        self.table.setColumnWidth(11, 110)  # ofsted
+        splitter.addWidget(self.table)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("school_detail")
+        self.detail.setOpenExternalLinks(False)
+        self.detail.setMinimumWidth(280)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 340])
+        layout.addWidget(splitter, 1)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self._filter_changed)
+        for combo in (self.phase_filter, self.type_filter, self.status_filter):
+            combo.currentIndexChanged.connect(self._filter_changed)
+        self.new_button.clicked.connect(self.new_school)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.close_button.clicked.connect(self.close_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=self.edit_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Down),
+            self.search,
+            activated=lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason),
+        )
+        self.proxy.rowsInserted.connect(self._update_counts)
+        self.proxy.rowsRemoved.connect(self._update_counts)
+        self.proxy.modelReset.connect(self._update_counts)
+        self.proxy.layoutChanged.connect(self._update_counts)
+
+    # -- loading ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the register again (one query), keeping the sort, filter and selection."""
+        selected = self.selected_ids()
+        rows = self.services.schools.list_schools(self.services.actor)
+        self.model.set_rows(rows)
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() != COL_NAME or (
+            header.sortIndicatorOrder() != Qt.SortOrder.AscendingOrder
+        ):
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._fill_quick_filter(self.phase_filter, "Any phase", {r.phase for r in rows})
+        self._fill_quick_filter(self.type_filter, "Any type", {r.establishment_type for r in rows})
+        self.select_ids(selected)
+        self._update_counts()
+        self._update_actions()
+
+    @staticmethod
+    def _fill_quick_filter(combo: QComboBox, any_label: str, values: set[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(any_label, ANY)
+        for value in sorted(v for v in values if v):
+            combo.addItem(value, value)
+        position = combo.findData(current) if current else 0
+        combo.setCurrentIndex(max(0, position))
+        combo.blockSignals(False)
+
+    # -- filtering --------------------------------------------------------------------------
+    def _filter_changed(self) -> None:
+        self.proxy.set_filter(
+            SchoolFilter(
+                text=self.search.text(),
+                phase=self.phase_filter.currentData() or ANY,
+                establishment_type=self.type_filter.currentData() or ANY,
+                status=self.status_filter.currentData() or ANY,
+            )
+        )
+        self._update_counts()
+
+    def set_quick_filter(self, combo: QComboBox, value: str) -> None:
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_counts(self, *_args: object) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "school" if total == 1 else "schools"
+        if shown == total:
+            self.count_label.setText(f"{total:,} {noun}")
+        else:
+            self.count_label.setText(f"{shown:,} of {total:,} {noun} shown")
+        self.counts_changed.emit(shown, total)
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.row_at(r).id for r in rows]
+
+    def selected_id(self) -> int | None:
+        current = self.table.currentIndex()
+        if current.isValid() and self.table.selectionModel().isRowSelected(current.row()):
+            return self.proxy.row_at(current.row()).id
+        ids = self.selected_ids()
+        return ids[0] if ids else None
+
+    def select_ids(self, ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first: QModelIndex | None = None
+        for school_id in ids:
+            source_row = self.model.row_of_id(school_id)
+            if source_row < 0:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            if not index.isValid():
+                continue
+            selection.select(
+                index,
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            if first is None:
+                first = index
+        if first is not None:
+            selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(first)
+        self._selection_changed()
+
+    def _selection_changed(self, *_args: object) -> None:
+        self._update_actions()
+        school_id = self.selected_id()
+        if school_id is None:
+            self.detail.setHtml(
+                "<p style='color:#666'>Select a school to see its details and contacts.</p>"
+            )
+            return
+        try:
+            detail = self.services.schools.get_school(self.services.actor, school_id)
+        except NotFoundError as exc:
+            self.detail.setHtml(f"<p>{html.escape(exc.message)}</p>")
+            return
+        self.detail.setHtml(detail_html(detail))
+
+    def _update_actions(self) -> None:
+        can_edit = self.services.actor.can(Permission.EDIT_SCHOOLS)
+        has_one = self.selected_id() is not None
+        self.new_button.setEnabled(can_edit)
+        self.edit_button.setEnabled(has_one)
+        self.edit_button.setText("&Edit…" if can_edit else "&View…")
+        self.close_button.setEnabled(can_edit and has_one)
+        self.delete_button.setEnabled(can_edit and has_one)
+
+    # -- actions ----------------------------------------------------------------------------
+    def new_school(self) -> None:
+        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+            return
+        dialog = SchoolDialog(self.services, None, self)
+        dialog.saved.connect(self._created)
+        self.run_dialog(dialog)
+
+    def edit_selected(self) -> None:
+        school_id = self.selected_id()
+        if school_id is None:
+            return
+        try:
+            dialog = SchoolDialog(self.services, school_id, self)
+        except ServiceError as exc:
+            self.tell(self, "Cannot open this school", exc.message)
+            self.reload()
+            return
+        dialog.saved.connect(lambda detail: self._edited(dialog.before, detail))
+        self.run_dialog(dialog)
+
+    def _created(self, detail: SchoolDetail) -> None:
+        self.show_saved(detail)
+        self.undo_stack.push(CreateSchoolCommand(self, detail))
+        self.status_message.emit(f"Added {detail.name} (URN {detail.urn}).")
+
+    def _edited(self, before: SchoolDetail | None, detail: SchoolDetail) -> None:
+        self.show_saved(detail)
+        if before is not None:
+            self.undo_stack.push(EditSchoolCommand(self, before, detail, f"edit {detail.name}"))
+        self.status_message.emit(f"Saved {detail.name}.")
+
+    def show_saved(self, detail: SchoolDetail) -> None:
+        """Put a saved school into the table (one query), keeping sort and filter."""
+        row = self.services.schools.school_row(self.services.actor, detail.id)
+        if not self.model.replace_row(row):
+            self.model.add_row(row)
+        self.proxy.refilter()
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.select_ids([detail.id])
+        self._update_counts()
+
+    def close_selected(self) -> None:
+        school_id = self.selected_id()
+        if school_id is None:
+            return
+        try:
+            before = self.services.schools.get_school(self.services.actor, school_id)
+        except ServiceError as exc:
+            self.tell(self, "Cannot close this school", exc.message)
+            return
+        if before.status == SchoolStatus.CLOSED:
+            self.tell(self, "Already closed", f"{before.name} is already closed.")
+            return
+        text, ok = QInputDialog.getText(
+            self,
+            "Close school",
+            f"{before.name} stays in the register, marked closed.\nDate it closed (dd/mm/yyyy):",
+            text=format_date(date.today()),
+        )
+        if not ok:
+            return
+        self.close_school(before, text)
+
+    def close_school(self, before: SchoolDetail, close_date: str) -> bool:
+        try:
+            after = self.services.schools.close_school(
+                self.services.actor, before.id, before.version, close_date
+            )
+        except ServiceError as exc:
+            self.tell(self, "The school was not closed", exc.message)
+            return False
+        self.show_saved(after)
+        self.undo_stack.push(EditSchoolCommand(self, before, after, f"close {after.name}"))
+        self.status_message.emit(f"{after.name} is recorded as closed.")
+        return True
+
+    def delete_selected(self) -> None:
+        school_id = self.selected_id()
+        if school_id is None:
+            return
+        try:
+            before = self.services.schools.get_school(self.services.actor, school_id)
+        except ServiceError as exc:
+            self.tell(self, "Cannot delete this school", exc.message)
+            return
+        answer = self.ask(
+            self,
+            "Delete school",
+            f"Delete {before.name} (URN {before.urn}) from the register?\n\n"
+            "Only do this for a school entered by mistake. A school that has closed should be "
+            "closed instead, so its history is kept.",
+            ["Delete", "Cancel"],
+        )
+        if answer != "Delete":
+            return
+        try:
+            self.services.schools.delete_school(self.services.actor, before.id, before.version)
+        except ServiceError as exc:
+            self.tell(self, "The school was not deleted", exc.message)
+            return
+        self.model.remove_id(before.id)
+        self._update_counts()
+        self.undo_stack.push(DeleteSchoolCommand(self, before))
+        self.status_message.emit(f"Deleted {before.name}.")
+
+    def after_undo_failure(self, message: str) -> None:
+        """An undo or redo could not be done: say why, and start the history afresh."""
+        self.tell(self, "Cannot undo", message)
+        QTimer.singleShot(0, self.undo_stack.clear)
+        self.reload()
+
+
+# -- undo ---------------------------------------------------------------------------------------
+class _SchoolCommand(QUndoCommand):
+    """Base of the undoable school changes. Qt calls ``redo`` on push: the first is a no-op."""
+
+    def __init__(self, tab: SchoolsTab, text: str) -> None:
+        super().__init__(text)
+        self.tab = tab
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._run(self.do)
+
+    def undo(self) -> None:
+        self._run(self.undo_change)
+
+    def _run(self, fn: Callable[[], SchoolDetail | None]) -> None:
+        try:
+            detail = fn()
+        except ServiceError as exc:
+            self.tab.after_undo_failure(exc.message)
+            return
+        if detail is not None:
+            self.tab.show_saved(detail)
+
+    def do(self) -> SchoolDetail | None:
+        raise NotImplementedError
+
+    def undo_change(self) -> SchoolDetail | None:
+        raise NotImplementedError
+
+
+def _input_for_recreate(detail: SchoolDetail) -> SchoolInput:
+    data = detail.as_input()
+    for contact in data.contacts:
+        contact.id = None
+    return data
+
+
+class EditSchoolCommand(_SchoolCommand):
+    def __init__(self, tab: SchoolsTab, before: SchoolDetail, after: SchoolDetail, what: str):
+        super().__init__(tab, what)
+        self.school_id = after.id
+        self.before = before.as_input()
+        self.after = after.as_input()
+        self.version = after.version
+
+    def _save(self, data: SchoolInput) -> SchoolDetail:
+        services = self.tab.services
+        detail = services.schools.update_school(services.actor, self.school_id, self.version, data)
+        self.version = detail.version
+        return detail
+
+    def do(self) -> SchoolDetail:
+        return self._save(self.after)
+
+    def undo_change(self) -> SchoolDetail:
+        return self._save(self.before)
+
+
+class CreateSchoolCommand(_SchoolCommand):
+    def __init__(self, tab: SchoolsTab, created: SchoolDetail) -> None:
+        super().__init__(tab, f"add {created.name}")
+        self.data = _input_for_recreate(created)
+        self.school_id = created.id
+        self.version = created.version
+
+    def do(self) -> SchoolDetail:
+        services = self.tab.services
+        detail = services.schools.create_school(services.actor, self.data)
+        self.school_id, self.version = detail.id, detail.version
+        return detail
+
+    def undo_change(self) -> None:
+        services = self.tab.services
+        services.schools.delete_school(services.actor, self.school_id, self.version)
+        self.tab.model.remove_id(self.school_id)
+        self.tab._update_counts()
+
+
+class DeleteSchoolCommand(_SchoolCommand):
+    def __init__(self, tab: SchoolsTab, deleted: SchoolDetail) -> None:
+        super().__init__(tab, f"delete {deleted.name}")
+        self.data = _input_for_recreate(deleted)
+        self.school_id = deleted.id
+        self.version = deleted.version
+
+    def do(self) -> None:
+        services = self.tab.services
+        services.schools.delete_school(services.actor, self.school_id, self.version)
+        self.tab.model.remove_id(self.school_id)
+        self.tab._update_counts()
+
+    def undo_change(self) -> SchoolDetail:
+        services = self.tab.services
+        detail = services.schools.create_school(services.actor, self.data)
+        self.school_id, self.version = detail.id, detail.version
+        return detail
+
+
+# -- the detail panel ---------------------------------------------------------------------------
+def detail_html(d: SchoolDetail) -> str:
+    """The selected school as a short, readable page (every value escaped)."""
+
+    def e(value: object) -> str:
+        return html.escape(str(value)) if value not in (None, "") else ""
+
+    def row(label: str, value: str) -> str:
+        if not value:
+            return ""
+        return f"<tr><td style='color:#555; padding-right:8px'>{e(label)}</td><td>{value}</td></tr>"
+
+    status = e(d.status.label)
+    if d.status == SchoolStatus.CLOSED and d.close_date:
+        status += f" since {format_date(d.close_date)}"
+    elif d.open_date:
+        status += f" (opened {format_date(d.open_date)})"
+    pupils = ""
+    if d.pupils_on_roll is not None:
+        pupils = f"{d.pupils_on_roll:,}"
+        if d.pupils_census_date:
+            pupils += f" (census {format_date(d.pupils_census_date)})"
+    ofsted = e(d.ofsted_grade)
+    if d.ofsted_date:
+        ofsted += f" ({format_date(d.ofsted_date)})"
+    parts = [f"<h3 style='margin-bottom:2px'>{e(d.name)}</h3>"]
+    if d.causing_concern:
+        parts.append("<p style='color:#b00020; margin:2px'><b>School causing concern</b></p>")
+    parts.append("<table cellspacing='2'>")
+    parts += [
+        row("URN", e(d.urn)),
+        row("DfE number", e(d.laestab)),
+        row("Type", e(d.establishment_type)),
+        row("Phase", e(d.phase)),
+        row("Status", status),
+        row("Ages", e(d.age_range)),
+        row("Pupils", pupils),
+        row("Trust", e(d.trust)),
+        row("Diocese", e(d.diocese)),
+        row("Religious character", e(d.religious_character)),
+        row("Address", "<br>".join(e(line) for line in d.address_lines)),
+        row("Phone", e(d.phone)),
+        row("Email", e(d.email)),
+        row("Website", e(d.website)),
+        row("Head teacher", e(" ".join(p for p in (d.head_teacher, d.head_job_title) if p))),
+        row("Chair of governors", e(d.chair_of_governors)),
+        row("Ofsted", ofsted),
+        row("Link officer", e(d.link_officer_name)),
+    ]
+    parts.append("</table>")
+    if d.contacts:
+        parts.append("<h4 style='margin-bottom:2px'>Contacts</h4><table cellspacing='2'>")
+        for c in d.contacts:
+            reach = " · ".join(e(v) for v in (c.email, c.phone) if v)
+            parts.append(
+                f"<tr><td><b>{e(c.full_name)}</b><br><span style='color:#555'>{e(c.role)}"
+                f"</span></td><td style='padding-left:8px'>{reach}</td></tr>"
+            )
+        parts.append("</table>")
+    if d.notes:
+        notes = "<br>".join(e(line) for line in d.notes.splitlines())
+        parts.append(f"<h4 style='margin-bottom:2px'>Notes</h4><p>{notes}</p>")
+    when = d.updated_at.astimezone()
+    parts.append(
+        f"<p style='color:#777'>Last changed by {e(d.updated_by)} on "
+        f"{format_date(when.date())} at {when:%H:%M}</p>"
+    )
+    return "".join(parts)
