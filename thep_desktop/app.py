@@ -6,9 +6,11 @@ import argparse
 import sys
 import time
 import traceback
+from importlib import resources
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_AUTHOR)
+    app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
     url = config.resolve_database_url(args.db)
     services = open_first_database(url)
     if services is None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -421,6 +422,8 @@ class SchoolDialog(QDialog):
         self.contacts_message.hide()
         self.contacts_model.set_problems({})
         self._show_banner("")
+        for page_number in range(self.tabs.count()):
+            self.tabs.setTabIcon(page_number, QIcon())
         schools = self.services.schools
         try:
             if self.school_id is None:
@@ -461,16 +464,20 @@ class SchoolDialog(QDialog):
             self.contacts_model.set_problems(contact_problems)
             self.contacts_message.setText("\n".join(contact_problems.values()))
             self.contacts_message.show()
-        # Bring the first page with a problem into view.
+        # Mark every page with a problem, and bring the first into view.
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        first_page = -1
         for page_number in range(self.tabs.count()):
             page = self.tabs.widget(page_number)
             names = [n for n in errors if n in self.inputs and page.isAncestorOf(self.inputs[n])]
             has_contacts = contact_problems and page.isAncestorOf(self.contacts_view)
             if names or has_contacts:
-                self.tabs.setCurrentIndex(page_number)
-                if names:
-                    self.inputs[names[0]].setFocus()
-                break
+                self.tabs.setTabIcon(page_number, warning)
+                if first_page < 0:
+                    first_page = page_number
+                    self.tabs.setCurrentIndex(page_number)
+                    if names:
+                        self.inputs[names[0]].setFocus()
         count = len(errors)
         summary = (
             "Please correct the entry marked in red; nothing has been saved."

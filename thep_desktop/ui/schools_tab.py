@@ -35,6 +35,7 @@ from thep_desktop.ui.school_dialog import SchoolDialog
 from thep_desktop.ui.schools_table_model import (
     ANY,
     COL_NAME,
+    COL_PHASE,
     COL_PUPILS,
     COL_URN,
     COLUMNS,
@@ -142,7 +143,7 @@ class SchoolsTab(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
-        widths = {COL_URN: 70, COL_NAME: 300, COL_PUPILS: 70}
+        widths = {COL_URN: 70, COL_NAME: 300, COL_PHASE: 110, COL_PUPILS: 70}
         for column, spec in enumerate(COLUMNS):
             self.table.setColumnWidth(column, widths.get(column, 30 + 8 * len(spec.title)))
         self.table.setColumnWidth(4, 170)  # type
@@ -173,6 +174,7 @@ class SchoolsTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=self.edit_selected)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear)
         QShortcut(
             QKeySequence(Qt.Key.Key_Down),
