@@ -181,10 +181,8 @@ class SchoolsTab(QWidget):
             self.search,
             activated=lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason),
         )
-        self.proxy.rowsInserted.connect(self._update_counts)
-        self.proxy.rowsRemoved.connect(self._update_counts)
-        self.proxy.modelReset.connect(self._update_counts)
-        self.proxy.layoutChanged.connect(self._update_counts)
+        # Counts are updated once per change by the code making it: a filter change removes
+        # rows in thousands of separate ranges, too many to recount for each.
 
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -200,7 +198,7 @@ class SchoolsTab(QWidget):
         self._fill_quick_filter(self.phase_filter, "Any phase", {r.phase for r in rows})
         self._fill_quick_filter(self.type_filter, "Any type", {r.establishment_type for r in rows})
         self.select_ids(selected)
-        self._update_counts()
+        self.update_counts()
         self._update_actions()
 
     @staticmethod
@@ -225,7 +223,7 @@ class SchoolsTab(QWidget):
                 status=self.status_filter.currentData() or ANY,
             )
         )
-        self._update_counts()
+        self.update_counts()
 
     def set_quick_filter(self, combo: QComboBox, value: str) -> None:
         combo.setCurrentIndex(max(0, combo.findData(value)))
@@ -234,7 +232,7 @@ class SchoolsTab(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def _update_counts(self, *_args: object) -> None:
+    def update_counts(self, *_args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         noun = "school" if total == 1 else "schools"
         if shown == total:
@@ -342,7 +340,7 @@ class SchoolsTab(QWidget):
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.select_ids([detail.id])
-        self._update_counts()
+        self.update_counts()
 
     def close_selected(self) -> None:
         school_id = self.selected_id()
@@ -404,7 +402,7 @@ class SchoolsTab(QWidget):
             self.tell(self, "The school was not deleted", exc.message)
             return
         self.model.remove_id(before.id)
-        self._update_counts()
+        self.update_counts()
         self.undo_stack.push(DeleteSchoolCommand(self, before))
         self.status_message.emit(f"Deleted {before.name}.")
 
@@ -494,7 +492,7 @@ class CreateSchoolCommand(_SchoolCommand):
         services = self.tab.services
         services.schools.delete_school(services.actor, self.school_id, self.version)
         self.tab.model.remove_id(self.school_id)
-        self.tab._update_counts()
+        self.tab.update_counts()
 
 
 class DeleteSchoolCommand(_SchoolCommand):
@@ -508,7 +506,7 @@ class DeleteSchoolCommand(_SchoolCommand):
         services = self.tab.services
         services.schools.delete_school(services.actor, self.school_id, self.version)
         self.tab.model.remove_id(self.school_id)
-        self.tab._update_counts()
+        self.tab.update_counts()
 
     def undo_change(self) -> SchoolDetail:
         services = self.tab.services

@@ -98,13 +98,13 @@ class SchoolsTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[SchoolRow] = []
-        self._keys: dict[int, str] = {}
+        self._keys: list[str] = []  # search_key of each row, in the same order
 
     # -- our API ---------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[SchoolRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._keys = {r.id: search_key(r) for r in self._rows}
+        self._keys = [search_key(r) for r in self._rows]
         self.endResetModel()
 
     def rows(self) -> list[SchoolRow]:
@@ -113,7 +113,8 @@ class SchoolsTableModel(QAbstractTableModel):
     def row_at(self, source_row: int) -> SchoolRow:
         return self._rows[source_row]
 
-    def search_keys(self) -> dict[int, str]:
+    def search_keys(self) -> list[str]:
+        """What the search matches for each row, in the rows' order."""
         return self._keys
 
     def row_of_id(self, school_id: int) -> int:
@@ -128,7 +129,7 @@ class SchoolsTableModel(QAbstractTableModel):
         if number < 0:
             return False
         self._rows[number] = row
-        self._keys[row.id] = search_key(row)
+        self._keys[number] = search_key(row)
         self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
         return True
 
@@ -136,7 +137,7 @@ class SchoolsTableModel(QAbstractTableModel):
         position = len(self._rows)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.append(row)
-        self._keys[row.id] = search_key(row)
+        self._keys.append(search_key(row))
         self.endInsertRows()
 
     def remove_id(self, school_id: int) -> None:
@@ -145,7 +146,7 @@ class SchoolsTableModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), number, number)
         del self._rows[number]
-        self._keys.pop(school_id, None)
+        del self._keys[number]
         self.endRemoveRows()
 
     # -- Qt overrides ------------------------------------------------------------------------
@@ -215,6 +216,7 @@ class SchoolsTableModel(QAbstractTableModel):
         rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         moved_from = [old_positions[r.id] for r in rows]
         self._rows = rows
+        self._keys = [self._keys[old] for old in moved_from]
         persistent = self.persistentIndexList()
         if persistent:
             old_to_new = {old: new for new, old in enumerate(moved_from)}
@@ -267,13 +269,21 @@ class SchoolsFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._filter = SchoolFilter()
-        self._accepted: set[int] | None = None  # school ids that pass; None: all pass
+        # Whether each row of the model (in its current order) passes; None: every row does.
+        self._flags: list[bool] | None = None
         self.setDynamicSortFilter(False)
 
     def setSourceModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
         assert isinstance(model, SchoolsTableModel)
         self._model = model
-        model.modelReset.connect(self._recompute_after_reset)
+        # Connected before Qt's own handlers, so the flags match the rows when Qt reads them.
+        for signal in (
+            model.modelReset,
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+        ):
+            signal.connect(self._recompute)
         super().setSourceModel(model)
 
     @property
@@ -281,46 +291,48 @@ class SchoolsFilterProxy(QSortFilterProxyModel):
         return self._filter
 
     def set_filter(self, new: SchoolFilter) -> None:
-        previous, previous_ids = self._filter, self._accepted
+        previous = self._filter
         if new == previous:
             return
         self._begin_filter_change()
         self._filter = new
-        if new.is_empty:
-            self._accepted = None
-        elif previous_ids is not None and new.narrows(previous):
-            # Typing one more letter only ever narrows: look only at what passed before.
-            self._accepted = self._matching(new, previous_ids)
-        else:
-            self._accepted = self._matching(new, None)
+        # Typing one more letter only ever narrows: then look only at what passed before.
+        narrowing = self._flags is not None and new.narrows(previous)
+        self._flags = self._matching(new, self._flags if narrowing else None)
         self._end_filter_change()
 
     def refilter(self) -> None:
         """Apply the filter again after rows were added or changed."""
         self._begin_filter_change()
-        self._accepted = None if self._filter.is_empty else self._matching(self._filter, None)
+        self._recompute()
         self._end_filter_change()
 
-    def _recompute_after_reset(self) -> None:
-        self._accepted = None if self._filter.is_empty else self._matching(self._filter, None)
+    def _recompute(self, *_args: object) -> None:
+        self._flags = self._matching(self._filter, None)
 
-    def _matching(self, f: SchoolFilter, among: set[int] | None) -> set[int]:
-        keys = self._model.search_keys()
-        words = f.words
+    def _matching(self, f: SchoolFilter, among: list[bool] | None) -> list[bool] | None:
+        if f.is_empty:
+            return None
         rows = self._model.rows()
-        if among is not None:
-            rows = [r for r in rows if r.id in among]
+        keys = self._model.search_keys()
+        if among is None:
+            passing: Iterable[int] = range(len(rows))
+        else:
+            passing = [i for i, passed in enumerate(among) if passed]
         if f.phase:
-            rows = [r for r in rows if r.phase == f.phase]
+            passing = [i for i in passing if rows[i].phase == f.phase]
         if f.establishment_type:
-            rows = [r for r in rows if r.establishment_type == f.establishment_type]
+            passing = [i for i in passing if rows[i].establishment_type == f.establishment_type]
         if f.status == CURRENT:
-            rows = [r for r in rows if r.status != SchoolStatus.CLOSED]
+            passing = [i for i in passing if rows[i].status != SchoolStatus.CLOSED]
         elif f.status:
-            rows = [r for r in rows if r.status == f.status]
-        if words:
-            return {r.id for r in rows if all(w in keys[r.id] for w in words)}
-        return {r.id for r in rows}
+            passing = [i for i in passing if rows[i].status == f.status]
+        for word in f.words:
+            passing = [i for i in passing if word in keys[i]]
+        flags = [False] * len(rows)
+        for i in passing:
+            flags[i] = True
+        return flags
 
     def _begin_filter_change(self) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
@@ -334,10 +346,8 @@ class SchoolsFilterProxy(QSortFilterProxyModel):
 
     # -- Qt overrides ------------------------------------------------------------------------
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
-        accepted = self._accepted
-        if accepted is None:
-            return True
-        return self._model.row_at(source_row).id in accepted
+        flags = self._flags
+        return flags is None or (source_row < len(flags) and flags[source_row])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The model sorts (fast, in Python); this proxy keeps the model's order.
