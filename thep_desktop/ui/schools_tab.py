@@ -342,14 +342,21 @@ class SchoolsTab(QWidget):
         self.select_ids([detail.id])
         self.update_counts()
 
-    def close_selected(self) -> None:
+    def _selected_detail(self, doing: str) -> SchoolDetail | None:
+        """The selected school, read afresh; None (having said why) if there is none."""
         school_id = self.selected_id()
         if school_id is None:
-            return
+            return None
         try:
-            before = self.services.schools.get_school(self.services.actor, school_id)
+            return self.services.schools.get_school(self.services.actor, school_id)
         except ServiceError as exc:
-            self.tell(self, "Cannot close this school", exc.message)
+            self.tell(self, f"Cannot {doing} this school", exc.message)
+            self.reload()
+            return None
+
+    def close_selected(self) -> None:
+        before = self._selected_detail("close")
+        if before is None:
             return
         if before.status == SchoolStatus.CLOSED:
             self.tell(self, "Already closed", f"{before.name} is already closed.")
@@ -378,13 +385,8 @@ class SchoolsTab(QWidget):
         return True
 
     def delete_selected(self) -> None:
-        school_id = self.selected_id()
-        if school_id is None:
-            return
-        try:
-            before = self.services.schools.get_school(self.services.actor, school_id)
-        except ServiceError as exc:
-            self.tell(self, "Cannot delete this school", exc.message)
+        before = self._selected_detail("delete")
+        if before is None:
             return
         answer = self.ask(
             self,
