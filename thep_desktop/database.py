@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -191,7 +192,9 @@ def migrations_path() -> Path:
 def alembic_config(connectable: Engine | None = None) -> Any:
     from alembic.config import Config
 
-    cfg = Config()
+    # Alembic's default for stdout is bound when alembic is first imported; pass the
+    # current stream so messages never go to a stream that has since been closed.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(migrations_path()))
     if connectable is not None:
         cfg.attributes["connectable"] = connectable
