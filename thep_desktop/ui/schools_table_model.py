@@ -25,9 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.schools_service import SchoolRow
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from thep_desktop.ui.roles import ROW_ROLE, SORT_ROLE
 
 _GREY = QBrush(QColor("#8a8a8a"))
 _CONCERN = QBrush(QColor("#b00020"))
