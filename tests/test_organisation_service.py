@@ -10,7 +10,12 @@ from PIL import Image
 
 from thep_desktop.database import Database
 from thep_desktop.services.actor import Actor, Role
-from thep_desktop.services.errors import ConflictError, PermissionDeniedError, ValidationError
+from thep_desktop.services.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from thep_desktop.services.organisation_service import OrganisationService
 from thep_desktop.services.staff_service import StaffInput, StaffService
 
@@ -91,7 +96,9 @@ def test_only_admins_change_settings(db: Database, actor: Actor) -> None:
 
 def test_staff_list(db: Database, actor: Actor) -> None:
     service = StaffService(db)
-    b = service.create_staff(actor, StaffInput("Bola Adeyemi", "Executive Director", "bola@x.org.uk"))
+    b = service.create_staff(
+        actor, StaffInput("Bola Adeyemi", "Executive Director", "bola@x.org.uk")
+    )
     service.create_staff(actor, StaffInput("Anna Smith", "Partnership Officer"))
     assert [s.full_name for s in service.list_staff(actor)] == ["Anna Smith", "Bola Adeyemi"]
     left = service.update_staff(actor, b.id, b.version, StaffInput("Bola Adeyemi", active=False))
@@ -102,3 +109,30 @@ def test_staff_list(db: Database, actor: Actor) -> None:
     assert set(caught.value.field_errors) == {"full_name", "email"}
     with pytest.raises(ConflictError):
         service.update_staff(actor, b.id, b.version, StaffInput("Bola A"))
+
+
+def test_conflicts_name_who_changed_the_record_and_when(db: Database, actor: Actor) -> None:
+    profiles = OrganisationService(db)
+    mine = profiles.get_profile(actor)
+    profiles.update_profile(Actor("treasurer", Role.ADMIN), replace(mine, phone="020 7000 1111"))
+    with pytest.raises(ConflictError) as caught:
+        profiles.update_profile(actor, replace(mine, phone="020 7000 2222"))
+    assert caught.value.changed_by == "treasurer"
+    when = caught.value.changed_at.astimezone()
+    assert f"at {when:%H:%M} on {when:%d/%m/%Y}" in caught.value.message
+
+    staff = StaffService(db)
+    anna = staff.create_staff(actor, StaffInput("Anna Smith", "Partnership Officer"))
+    staff.update_staff(Actor("sam", Role.ADMIN), anna.id, anna.version, StaffInput("Anna Smyth"))
+    with pytest.raises(ConflictError) as caught:
+        staff.update_staff(
+            actor, anna.id, anna.version, StaffInput("Anna Smith", phone="020 7000 3333")
+        )
+    assert caught.value.changed_by == "sam"
+    assert "sam changed Anna Smyth's record at" in caught.value.message
+    assert staff.get_staff(actor, anna.id).full_name == "Anna Smyth"
+
+
+def test_get_staff_of_someone_not_on_the_list(db: Database, actor: Actor) -> None:
+    with pytest.raises(NotFoundError):
+        StaffService(db).get_staff(actor, 999)

@@ -6,8 +6,10 @@ import io
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.validation import (
     check_digits,
     check_email,
@@ -108,18 +110,19 @@ class OrganisationService:
         """Save the profile loaded at ``data.version``; never overwrite a change made meanwhile."""
         actor.require(Permission.EDIT_SETTINGS)
         values = _check(data)
-        with self.db.session() as session:
-            row = self._row(session, actor)
-            if data.version and row.version != data.version:
-                raise ConflictError(
-                    f"{row.updated_by} changed the organisation profile since you opened it. "
-                    "Nothing was saved."
-                )
-            for k, v in values.items():
-                setattr(row, k, v)
-            row.updated_by = actor.name
-            session.flush()
-            return _data(row)
+        try:
+            with self.db.session() as session:
+                row = self._row(session, actor)
+                if data.version and row.version != data.version:
+                    raise _conflict(row)
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.updated_by = actor.name
+                session.flush()
+                return _data(row)
+        except StaleDataError:  # saved by someone else between our read and our write
+            with self.db.session() as session:
+                raise _conflict(self._row(session, actor)) from None
 
     @staticmethod
     def _row(session, actor: Actor) -> OrganisationProfile:  # type: ignore[no-untyped-def]
@@ -131,6 +134,16 @@ class OrganisationService:
             session.add(row)
             session.flush()
         return row
+
+
+def _conflict(row: OrganisationProfile) -> ConflictError:
+    when = row.updated_at.astimezone()
+    return ConflictError(
+        f"{row.updated_by} changed the organisation profile at {when:%H:%M} on "
+        f"{format_date(when.date())}, since you opened it. Nothing was saved.",
+        changed_by=row.updated_by,
+        changed_at=row.updated_at,
+    )
 
 
 def _check(data: ProfileData) -> dict[str, object]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.validation import check_email, check_phone
 from thep_desktop.models import StaffMember
 from thep_desktop.services.actor import Actor, Permission
-from thep_desktop.services.errors import NotFoundError, ValidationError
+from thep_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from thep_desktop.services.forms import FieldChecker
 
 STAFF_LABELS = {"full_name": "Name", "job_title": "Job title", "email": "Email", "phone": "Phone"}
@@ -48,6 +50,14 @@ class StaffService:
         with self.db.read_session() as session:
             return [_detail(s) for s in session.scalars(stmt)]
 
+    def get_staff(self, actor: Actor, staff_id: int) -> StaffDetail:
+        actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            staff = session.get(StaffMember, staff_id)
+            if staff is None:
+                raise NotFoundError(_GONE)
+            return _detail(staff)
+
     def create_staff(self, actor: Actor, data: StaffInput) -> StaffDetail:
         actor.require(Permission.EDIT_SETTINGS)
         values = _check(data)
@@ -62,19 +72,37 @@ class StaffService:
     ) -> StaffDetail:
         actor.require(Permission.EDIT_SETTINGS)
         values = _check(data)
-        with self.db.session() as session:
-            staff = session.get(StaffMember, staff_id)
-            if staff is None:
-                raise NotFoundError("This member of staff is no longer on the list.")
-            if staff.version != expected_version:
-                from thep_desktop.services.errors import ConflictError
+        try:
+            with self.db.session() as session:
+                staff = session.get(StaffMember, staff_id)
+                if staff is None:
+                    raise NotFoundError(_GONE)
+                if staff.version != expected_version:
+                    raise _conflict(staff)
+                for k, v in values.items():
+                    setattr(staff, k, v)
+                staff.updated_by = actor.name
+                session.flush()
+                return _detail(staff)
+        except StaleDataError:  # saved by someone else between our read and our write
+            with self.db.read_session() as session:
+                staff = session.get(StaffMember, staff_id)
+                if staff is None:
+                    raise NotFoundError(_GONE) from None
+                raise _conflict(staff) from None
 
-                raise ConflictError(f"{staff.updated_by} changed this record since you opened it.")
-            for k, v in values.items():
-                setattr(staff, k, v)
-            staff.updated_by = actor.name
-            session.flush()
-            return _detail(staff)
+
+_GONE = "This member of staff is no longer on the list."
+
+
+def _conflict(staff: StaffMember) -> ConflictError:
+    when = staff.updated_at.astimezone()
+    return ConflictError(
+        f"{staff.updated_by} changed {staff.full_name}'s record at {when:%H:%M} on "
+        f"{format_date(when.date())}, since you opened it. Nothing was saved.",
+        changed_by=staff.updated_by,
+        changed_at=staff.updated_at,
+    )
 
 
 def _check(data: StaffInput) -> dict[str, object]:
