@@ -38,8 +38,6 @@ def display_value(value: Any, kind: str) -> str:
     if kind == "money" and isinstance(value, Decimal):
         sign = "-" if value < 0 else ""
         return f"{sign}£{abs(value):,.2f}"
-    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if kind == "bool":
         return "Yes" if value else ""
     return str(value)
