@@ -1,0 +1,1 @@
+"""Documents the program writes (spreadsheets, letters), made from plain data without Qt."""
