@@ -367,6 +367,8 @@ class LetterDocument(BaseDocTemplate):
             author=author or letterhead.name,
             creator="THE Partnership Office",
             invariant=True,
+            # Otherwise every page names Helvetica, a font the letter never uses.
+            initialFontName=FONT,
         )
         self.letterhead = letterhead
         self._logo = _logo_reader(letterhead.logo)
