@@ -39,6 +39,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MONEY_FORMAT = '"£"#,##0.00'
 SUFFIXES = (".xlsx", ".csv")
+SUFFIX_MESSAGE = "Choose a file ending .xlsx or .csv"
 
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 MIN_WIDTH = 6
@@ -360,4 +361,4 @@ def export_table(path: str | Path, table: TableData, progress: Progress | None =
         return write_xlsx(path, table, progress)
     if suffix == ".csv":
         return write_csv(path, table, progress)
-    raise ServiceError("Choose a file ending .xlsx or .csv")
+    raise ServiceError(SUFFIX_MESSAGE)

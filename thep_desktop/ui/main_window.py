@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -24,6 +24,7 @@ from thep_desktop.services.registry import Services, open_services
 from thep_desktop.ui.background import BackgroundJob
 from thep_desktop.ui.questions import ask, tell
 from thep_desktop.ui.schools_tab import SchoolsTab
+from thep_desktop.ui.table_export import Exportable, default_file_name, export_view
 
 APP_TITLE = "THE Partnership Office"
 DATABASE_FILTER = "Partnership Office databases (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -48,6 +49,10 @@ class MainWindow(QMainWindow):
         self.tell = tell
         self.undo_stack = QUndoStack(self)
         self.demo_job: BackgroundJob | None = None
+        self.export_job: BackgroundJob | None = None
+        # Where File > Export asks for a file name, and how it opens the file: tests replace them.
+        self.ask_save_path = QFileDialog.getSaveFileName
+        self.open_url = QDesktopServices.openUrl
         self.resize(1360, 820)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -109,6 +114,16 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_db_action, self.open_db_action, self.server_action])
         self.recent_menu = file_menu.addMenu("&Recent databases")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.export_action = self._action(
+            "&Export…",
+            self.export_current,
+            "Ctrl+E",
+            "Save the table as shown (filtered and sorted) as an Excel workbook or CSV file",
+        )
+        file_menu.addAction(self.export_action)
+        self.tabs.currentChanged.connect(self._update_export_action)
+        self._update_export_action()
         file_menu.addSeparator()
         self.demo_action = self._action(
             "Load &demo data…",
@@ -348,6 +363,38 @@ class MainWindow(QMainWindow):
         self._show_database()
         self.statusBar().showMessage(f"Demo data loaded: {summary}", 8000)
 
+    # -- export -----------------------------------------------------------------------------
+    def _update_export_action(self, *_args: object) -> None:
+        self.export_action.setEnabled(isinstance(self.tabs.currentWidget(), Exportable))
+
+    def export_current(self) -> None:
+        """File > Export: the current tab's table, as shown, to Excel or CSV."""
+        tab = self.tabs.currentWidget()
+        if not isinstance(tab, Exportable):
+            return
+        if self.export_job is not None and self.export_job.thread.isRunning():
+            return
+        request = tab.export_request()
+        description = self.services.db.describe()
+        source = (
+            description.location
+            if description.kind == "sqlite"
+            else f"the server {description.location}"
+        )
+        self.export_job = export_view(
+            self,
+            request.view,
+            request.title,
+            request.subtitle,
+            default_file_name(request),
+            source=source,
+            ask_path=self.ask_save_path,
+            ask=self.ask,
+            tell=self.tell,
+            open_url=self.open_url,
+            show_status=lambda text: self.statusBar().showMessage(text, 10000),
+        )
+
     # -- settings ---------------------------------------------------------------------------
     def edit_profile(self) -> None:
         from thep_desktop.ui.organisation_dialog import OrganisationDialog
@@ -370,8 +417,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.demo_job is not None and self.demo_job.thread.isRunning():
-            self.demo_job.cancel()
-            self.demo_job.wait()
+        for job in (self.demo_job, self.export_job):
+            if job is not None and job.thread.isRunning():
+                job.cancel()
+                job.wait()
         self.services.close()
         super().closeEvent(event)

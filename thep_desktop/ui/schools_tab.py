@@ -44,6 +44,7 @@ from thep_desktop.ui.schools_table_model import (
     SchoolsFilterProxy,
     SchoolsTableModel,
 )
+from thep_desktop.ui.table_export import ExportRequest
 
 STATUS_CHOICES = (
     ("Any status", ANY),
@@ -227,6 +228,28 @@ class SchoolsTab(QWidget):
 
     def set_quick_filter(self, combo: QComboBox, value: str) -> None:
         combo.setCurrentIndex(max(0, combo.findData(value)))
+
+    def filter_in_words(self) -> str:
+        """``Filter: phase Primary; search “st” (12 of 90 schools)``, or "" when all are shown."""
+        parts = [
+            f"{what} {combo.currentText()}"
+            for what, combo in (
+                ("phase", self.phase_filter),
+                ("type", self.type_filter),
+                ("status", self.status_filter),
+            )
+            if combo.currentData()
+        ]
+        if self.search.text().strip():
+            parts.append(f"search “{self.search.text().strip()}”")
+        if not parts:
+            return ""
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        return f"Filter: {'; '.join(parts)} ({shown:,} of {total:,} schools)"
+
+    def export_request(self) -> ExportRequest:
+        """What File > Export writes: the table as shown, filtered and sorted."""
+        return ExportRequest(self.table, "Schools register", self.filter_in_words(), "Schools")
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.schools_service import SchoolRow
-from thep_desktop.ui.roles import ROW_ROLE, SORT_ROLE
+from thep_desktop.ui.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
 
 _GREY = QBrush(QColor("#8a8a8a"))
 _CONCERN = QBrush(QColor("#b00020"))
@@ -40,6 +40,11 @@ class Column:
     sort_key: Callable[[SchoolRow], Any]
     numeric: bool = False
     tooltip: str = ""
+    kind: str = "text"  # one of KINDS: how File > Export types the column's cells
+    value: Callable[[SchoolRow], Any] | None = None  # the typed value; None: the display text
+
+    def typed(self, row: SchoolRow) -> Any:
+        return self.display(row) if self.value is None else self.value(row)
 
 
 def _text_key(value: str) -> tuple[bool, str]:
@@ -52,7 +57,9 @@ def _number_key(value: int | None) -> tuple[bool, int]:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("URN", lambda r: str(r.urn), lambda r: r.urn, numeric=True),
+    Column(
+        "URN", lambda r: str(r.urn), lambda r: r.urn, True, kind="integer", value=lambda r: r.urn
+    ),
     Column(
         "DfE number",
         lambda r: r.laestab,
@@ -69,6 +76,8 @@ COLUMNS: tuple[Column, ...] = (
         lambda r: "" if r.pupils_on_roll is None else f"{r.pupils_on_roll:,}",
         lambda r: _number_key(r.pupils_on_roll),
         numeric=True,
+        kind="integer",
+        value=lambda r: r.pupils_on_roll,
     ),
     Column("Trust", lambda r: r.trust, lambda r: _text_key(r.trust)),
     Column("Head teacher", lambda r: r.head_teacher, lambda r: _text_key(r.head_teacher)),
@@ -79,6 +88,8 @@ COLUMNS: tuple[Column, ...] = (
         lambda r: "Yes" if r.causing_concern else "",
         lambda r: not r.causing_concern,
         tooltip="School causing concern",
+        kind="bool",
+        value=lambda r: r.causing_concern,
     ),
 )
 COL_URN, COL_DFE, COL_NAME, COL_PHASE, COL_TYPE, COL_STATUS, COL_POSTCODE, COL_PUPILS = range(8)
@@ -114,6 +125,11 @@ class SchoolsTableModel(QAbstractTableModel):
     def search_keys(self) -> list[str]:
         """What the search matches for each row, in the rows' order."""
         return self._keys
+
+    def row_values(self, source_row: int) -> tuple[Any, ...]:
+        """Every column's typed value (``VALUE_ROLE``) in one call, for a fast export."""
+        row = self._rows[source_row]
+        return tuple(column.typed(row) for column in COLUMNS)
 
     def row_of_id(self, school_id: int) -> int:
         for number, row in enumerate(self._rows):
@@ -165,6 +181,8 @@ class SchoolsTableModel(QAbstractTableModel):
             return column.sort_key(row) if column.numeric else column.display(row).casefold()
         if role == ROW_ROLE:
             return row
+        if role == VALUE_ROLE:
+            return column.typed(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column.numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -192,6 +210,8 @@ class SchoolsTableModel(QAbstractTableModel):
             return COLUMNS[section].title
         if role == Qt.ItemDataRole.ToolTipRole:
             return COLUMNS[section].tooltip or None
+        if role == KIND_ROLE:
+            return COLUMNS[section].kind
         if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
