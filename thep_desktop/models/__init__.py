@@ -1,6 +1,7 @@
 """Database models. Importing this package registers every table on ``Base.metadata``."""
 
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
+from thep_desktop.models.letters import Correspondence, Document, LetterTemplate
 from thep_desktop.models.organisation import OrganisationProfile
 from thep_desktop.models.school import Contact, School, SchoolStatus
 from thep_desktop.models.staff import StaffMember
@@ -8,6 +9,9 @@ from thep_desktop.models.staff import StaffMember
 __all__ = [
     "Base",
     "Contact",
+    "Correspondence",
+    "Document",
+    "LetterTemplate",
     "Money",
     "OrganisationProfile",
     "School",

@@ -1,0 +1,66 @@
+"""Letter templates, the documents produced from them, and each school's correspondence."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from thep_desktop.models.base import Base, RecordMixin
+
+
+class LetterTemplate(RecordMixin, Base):
+    """A letter the office sends again and again; subject and body hold merge fields.
+
+    Built-in templates have a ``key`` (``welcome``, ``fee_letter``…) so they can be reset
+    to the wording the program ships; the office's own have none.
+    """
+
+    __tablename__ = "letter_template"
+
+    key: Mapped[str | None] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    salutation: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    sign_off: Mapped[str] = mapped_column(String(100), default="Yours sincerely")
+    signatory: Mapped[str] = mapped_column(String(200), default="")
+    signatory_role: Mapped[str] = mapped_column(String(200), default="")
+    contact_role: Mapped[str] = mapped_column(String(100), default="")
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Document(RecordMixin, Base):
+    """A PDF the program produced, kept byte for byte so it can be shown again as sent."""
+
+    __tablename__ = "document"
+
+    title: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pages: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Correspondence(RecordMixin, Base):
+    """One document sent to one school: what, to whom, when, by whom, from which template.
+
+    A combined print run is one :class:`Document`; each school's letter is the page range
+    ``first_page`` to ``first_page + pages - 1`` of it. Never changed once written.
+    """
+
+    __tablename__ = "correspondence"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    first_page: Mapped[int] = mapped_column(Integer, default=1)
+    pages: Mapped[int] = mapped_column(Integer, default=1)
+    template_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_role: Mapped[str] = mapped_column(String(100), default="")
+    our_ref: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    document: Mapped[Document] = relationship(lazy="raise")
