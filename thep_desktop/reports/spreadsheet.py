@@ -346,11 +346,18 @@ def _discard_stream(sheet: Any) -> None:
     writer = getattr(sheet, "_writer", None)
     if writer is None:
         return
-    try:
-        writer.close()
-        writer.cleanup()
-    except Exception:  # noqa: BLE001 - only tidying up after the real error
-        pass
+    rows = getattr(sheet, "_rows", None)
+    for step in (
+        rows.close if rows is not None else None,  # ends the rows' XML while its file is open
+        writer.close,
+        writer.cleanup,
+    ):
+        if step is None:
+            continue
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - only tidying up after the real error
+            pass
 
 
 # -- either ---------------------------------------------------------------------------------------
