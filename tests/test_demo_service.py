@@ -309,3 +309,10 @@ def test_only_settings_editors_may_load_demo_data(db: Database, role: Role) -> N
 
 def test_summary_is_plain_data() -> None:
     assert asdict(DemoSummary(90, 260, 6)) == {"schools": 90, "contacts": 260, "staff": 6}
+
+
+def test_all_details_at_once_match_one_by_one(db: Database, actor: Actor, loaded) -> None:
+    """``list_school_details`` (used by ``thep-admin schools list --json``) on a full register."""
+    _summary, one_by_one = loaded
+    at_once = SchoolsService(db).list_school_details(actor)
+    assert at_once == one_by_one  # same order as the register's list, too
