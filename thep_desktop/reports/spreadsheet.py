@@ -47,6 +47,7 @@ MAX_WIDTH = 60
 _FILTER_BUTTON = 3  # room for the autofilter's drop-down arrow beside a header title
 _REPORT_EVERY = 250  # rows between progress reports (each may stop the job on Cancel)
 _PENNY = Decimal("0.01")
+_FONT = "Calibri"  # the workbook's own font: a Font without a name falls back to another
 
 
 @dataclass(frozen=True)
@@ -301,10 +302,10 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
             return text_cell(text)
         return text
 
-    sheet.append([text_cell(table.heading, Font(bold=True, size=13))])
+    sheet.append([text_cell(table.heading, Font(name=_FONT, bold=True, size=13))])
     if table.subtitle:
-        sheet.append([text_cell(table.subtitle, Font(italic=True, color="595959"))])
-    bold = Font(bold=True)
+        sheet.append([text_cell(table.subtitle, Font(name=_FONT, italic=True, color="595959"))])
+    bold = Font(name=_FONT, bold=True)
     shade = PatternFill("solid", fgColor="E8EEF4")
     rule = Border(bottom=Side(style="thin", color="7F7F7F"))
     header = []
