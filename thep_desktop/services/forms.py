@@ -35,9 +35,8 @@ class FieldChecker:
         check: Callable[[str], str] | None = None,
     ) -> str:
         text = "" if value is None else str(value).strip()
-        label = self.label(column or field)
         if required and not text:
-            self.fail(field, f"{label} is required")
+            self.fail(field, f"{self.label(column or field)} is required")
             return text
         if check is not None and text:
             try:
@@ -45,11 +44,12 @@ class FieldChecker:
             except ValueError as exc:
                 self.fail(field, str(exc))
                 return text
-        col_type = self.table.c[column or field].type
-        limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
+        limit = _length_limit(self.table, column or field)
         if limit is not None and len(text) > limit:
             self.fail(
-                field, f"{label} is too long: at most {limit} characters (this has {len(text)})"
+                field,
+                f"{self.label(column or field)} is too long: at most {limit} characters "
+                f"(this has {len(text)})",
             )
         return text
 
@@ -82,3 +82,18 @@ class FieldChecker:
         except ValueError as exc:
             self.fail(field, f"{self.label(field)}: {exc}")
             return None
+
+
+_limits: dict[tuple[Table, str], int | None] = {}
+
+
+def _length_limit(table: Table, column: str) -> int | None:
+    """The column's maximum length, looked up once per column (imports check 50,000 rows)."""
+    key = (table, column)
+    try:
+        return _limits[key]
+    except KeyError:
+        col_type = table.c[column].type
+        limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
+        _limits[key] = limit
+        return limit
