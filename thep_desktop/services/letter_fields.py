@@ -1,0 +1,304 @@
+"""The merge fields a letter template may use, and the built-in templates the program ships.
+
+Each field belongs to a group and has a source:
+
+- ``recipient``: from the school and the chosen contact (filled for every letter);
+- ``organisation``: from the organisation profile;
+- ``letter``: the date, the academic year, the reference, the signatory;
+- ``mailing``: typed once for a whole mailing in the mail-merge window (a meeting's date
+  and place, a review visit's date), because the area that will hold them is not yet
+  recorded for every mailing;
+- ``membership``: from the school's membership record, filled once memberships are
+  recorded; a letter that needs one for a school without it is refused for that school.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    name: str
+    label: str
+    group: str
+    source: str
+    example: str
+
+
+FIELDS: tuple[FieldInfo, ...] = (
+    # the school
+    FieldInfo("school.name", "School name", "School", "recipient", "Bow Common Primary School"),
+    FieldInfo("school.urn", "URN", "School", "recipient", "100234"),
+    FieldInfo("school.dfe_number", "DfE number", "School", "recipient", "211/2345"),
+    FieldInfo("school.phase", "Phase", "School", "recipient", "Primary"),
+    FieldInfo("school.type", "Type of school", "School", "recipient", "Community school"),
+    FieldInfo(
+        "school.address",
+        "Address (one line)",
+        "School",
+        "recipient",
+        "Ben Jonson Road, London E1 4SD",
+    ),
+    FieldInfo("school.postcode", "Postcode", "School", "recipient", "E1 4SD"),
+    FieldInfo("school.head_teacher", "Head teacher", "School", "recipient", "Ms Rahima Begum"),
+    FieldInfo(
+        "school.chair_of_governors", "Chair of governors", "School", "recipient", "Mr Tom Price"
+    ),
+    FieldInfo("school.pupils", "Pupils on roll", "School", "recipient", "420"),
+    FieldInfo("school.census_date", "Census date of pupils", "School", "recipient", "16/01/2026"),
+    FieldInfo("school.trust", "Trust", "School", "recipient", "Stepney Learning Trust"),
+    FieldInfo("school.link_officer", "Link officer", "School", "recipient", "Amina Hussain"),
+    # the person written to
+    FieldInfo("contact.full_name", "Contact's name", "Contact", "recipient", "Ms Rahima Begum"),
+    FieldInfo(
+        "contact.salutation",
+        "Name after “Dear” (or “Sir or Madam”)",
+        "Contact",
+        "recipient",
+        "Ms Rahima Begum",
+    ),
+    FieldInfo("contact.role", "Contact's role", "Contact", "recipient", "Head teacher"),
+    FieldInfo("contact.email", "Contact's email", "Contact", "recipient", "head@bowcommon.sch.uk"),
+    # who we are
+    FieldInfo(
+        "org.name",
+        "Organisation name",
+        "Organisation",
+        "organisation",
+        "Tower Hamlets Education Partnership",
+    ),
+    FieldInfo(
+        "org.address",
+        "Organisation address (one line)",
+        "Organisation",
+        "organisation",
+        "229 Bethnal Green Road, London E2 6AB",
+    ),
+    FieldInfo("org.phone", "Organisation phone", "Organisation", "organisation", "020 7364 0000"),
+    FieldInfo(
+        "org.email",
+        "Organisation email",
+        "Organisation",
+        "organisation",
+        "info@the-partnership.org.uk",
+    ),
+    FieldInfo(
+        "org.website",
+        "Organisation website",
+        "Organisation",
+        "organisation",
+        "www.the-partnership.org.uk",
+    ),
+    FieldInfo("org.bank_name", "Bank", "Organisation", "organisation", "Lloyds Bank"),
+    FieldInfo(
+        "org.bank_account_name",
+        "Bank account name",
+        "Organisation",
+        "organisation",
+        "Tower Hamlets Education Partnership",
+    ),
+    FieldInfo("org.bank_sort_code", "Sort code", "Organisation", "organisation", "30-94-57"),
+    FieldInfo(
+        "org.bank_account_number", "Account number", "Organisation", "organisation", "12345678"
+    ),
+    # this letter
+    FieldInfo("today", "Today's date", "Letter", "letter", "25 November 2026"),
+    FieldInfo("academic_year", "This academic year", "Letter", "letter", "2026/27"),
+    FieldInfo("next_academic_year", "Next academic year", "Letter", "letter", "2027/28"),
+    FieldInfo("our_ref", "Our reference", "Letter", "letter", "WEL/100234"),
+    FieldInfo("sender.name", "Signed by", "Letter", "letter", "Jo Bloggs"),
+    FieldInfo("sender.role", "Signatory's role", "Letter", "letter", "Executive Director"),
+    # typed for the mailing
+    FieldInfo(
+        "meeting.name",
+        "Meeting (e.g. Annual General Meeting)",
+        "Meeting",
+        "mailing",
+        "Annual General Meeting",
+    ),
+    FieldInfo("meeting.date", "Meeting date", "Meeting", "mailing", "Thursday 14 January 2027"),
+    FieldInfo("meeting.time", "Meeting time", "Meeting", "mailing", "4.00 pm"),
+    FieldInfo(
+        "meeting.place",
+        "Meeting place",
+        "Meeting",
+        "mailing",
+        "Professional Development Centre, 229 Bethnal Green Road, E2 6AB",
+    ),
+    FieldInfo(
+        "meeting.business",
+        "Business of the meeting",
+        "Meeting",
+        "mailing",
+        "to receive the accounts and to appoint directors",
+    ),
+    FieldInfo(
+        "visit.date", "Review visit date", "Peer review", "mailing", "Tuesday 9 February 2027"
+    ),
+    FieldInfo("visit.focus", "Review focus", "Peer review", "mailing", "Reading in Key Stage 2"),
+    FieldInfo("visit.team", "Review team", "Peer review", "mailing", "Ms A Khan (lead), Mr B Osei"),
+    # from the membership record
+    FieldInfo("member.category", "Membership category", "Membership", "membership", "Full member"),
+    FieldInfo("member.admitted_on", "Date admitted", "Membership", "membership", "01/04/2017"),
+    FieldInfo("member.fee_due", "Fee due", "Membership", "membership", "£2,100.00"),
+    FieldInfo("member.fee_year", "Year the fee is for", "Membership", "membership", "2026/27"),
+    FieldInfo(
+        "member.fee_basis",
+        "How the fee is worked out",
+        "Membership",
+        "membership",
+        "420 pupils at £5.00",
+    ),
+    FieldInfo(
+        "member.notice_received_on",
+        "Date notice to leave was received",
+        "Membership",
+        "membership",
+        "12/11/2026",
+    ),
+    FieldInfo(
+        "member.leaving_on", "Date membership ends", "Membership", "membership", "12/11/2027"
+    ),
+    FieldInfo("member.amount_overdue", "Amount overdue", "Membership", "membership", "£1,050.00"),
+)
+FIELD_NAMES = frozenset(f.name for f in FIELDS)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
+
+def example_values() -> dict[str, str]:
+    """A value for every field, for previewing a template without a real recipient."""
+    return {f.name: f.example for f in FIELDS}
+
+
+@dataclass(frozen=True)
+class BuiltinTemplate:
+    key: str
+    name: str
+    description: str
+    subject: str
+    body: str
+    contact_role: str
+    salutation: str = "Dear {contact.salutation},"
+    sign_off: str = "Yours sincerely"
+    signatory: str = ""
+    signatory_role: str = "Executive Director"
+
+
+BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
+    BuiltinTemplate(
+        key="welcome",
+        name="Welcome to membership",
+        description="To a school newly admitted as a member.",
+        contact_role="Head teacher",
+        subject="Welcome to {org.name}",
+        body=(
+            "I am delighted to confirm that {school.name} was admitted as a {member.category} "
+            "of {org.name} on {member.admitted_on}. Welcome to the partnership.\n\n"
+            "As a member your school has access to the partnership's programmes for leaders, "
+            "teachers and governors, takes part in peer review with other member schools, and "
+            "has a named link officer, {school.link_officer}, who will be in touch shortly.\n\n"
+            "Membership carries three commitments: to support the aims and values of the "
+            "partnership; to pay the annual membership fee; and to contribute up to £25 if the "
+            "company is ever wound up owing debts. Withdrawal needs one year's notice in "
+            "writing.\n\n"
+            "Your membership fee for {member.fee_year} is {member.fee_due} "
+            "({member.fee_basis}); an invoice follows separately.\n\n"
+            "If you have any questions, please contact us at {org.email} or on {org.phone}."
+        ),
+    ),
+    BuiltinTemplate(
+        key="notice_ack",
+        name="Acknowledgement of withdrawal notice",
+        description="Confirms receipt of a school's notice to leave, and when it takes effect.",
+        contact_role="Head teacher",
+        subject="Your notice to withdraw from membership",
+        body=(
+            "Thank you for your letter giving notice that {school.name} wishes to withdraw "
+            "from membership of {org.name}. We received it on {member.notice_received_on}.\n\n"
+            "Under the terms of membership, withdrawal requires one year's notice, so your "
+            "school's membership will end on {member.leaving_on}. Until then your school "
+            "remains a member, with all the benefits and commitments of membership, "
+            "including the membership fee for the period.\n\n"
+            "We are sorry to see you go. If your circumstances change, you can withdraw this "
+            "notice at any time before it takes effect by writing to us. I would also welcome "
+            "the chance to hear how the partnership could serve your school better."
+        ),
+    ),
+    BuiltinTemplate(
+        key="fee_letter",
+        name="Annual fee covering letter",
+        description="Accompanies the annual membership invoice.",
+        contact_role="School business manager",
+        subject="Membership fee {member.fee_year}",
+        body=(
+            "Please find enclosed the invoice for the membership fee of {school.name} for the "
+            "academic year {member.fee_year}.\n\n"
+            "The fee is {member.fee_due}, worked out as {member.fee_basis}, using the number "
+            "of pupils on roll at the census of {school.census_date}. Fees are payable in "
+            "advance.\n\n"
+            "Please pay by BACS to:\n"
+            "- Account name: {org.bank_account_name}\n"
+            "- Bank: {org.bank_name}\n"
+            "- Sort code: {org.bank_sort_code}\n"
+            "- Account number: {org.bank_account_number}\n\n"
+            "quoting your school's URN, {school.urn}, as the reference. If anything on the "
+            "invoice looks wrong, please tell us at {org.email} before paying."
+        ),
+    ),
+    BuiltinTemplate(
+        key="payment_reminder",
+        name="Payment reminder",
+        description="A polite reminder of an overdue membership fee.",
+        contact_role="School business manager",
+        subject="Reminder: membership fee {member.fee_year}",
+        body=(
+            "Our records show that {member.amount_overdue} of the membership fee of "
+            "{school.name} for {member.fee_year} is still outstanding.\n\n"
+            "If you have paid in the last few days, thank you, and please ignore this "
+            "letter. If not, please arrange payment by BACS to {org.bank_account_name}, sort "
+            "code {org.bank_sort_code}, account number {org.bank_account_number}, quoting "
+            "URN {school.urn}.\n\n"
+            "If there is a problem with the invoice, or you would like to talk about paying "
+            "in instalments, please contact us at {org.email} or on {org.phone}."
+        ),
+        sign_off="Yours faithfully",
+        signatory_role="Treasurer",
+    ),
+    BuiltinTemplate(
+        key="review_visit",
+        name="Peer-review visit confirmation",
+        description="Confirms the date, focus and team of a peer-review visit to a host school.",
+        contact_role="Head teacher",
+        subject="Peer review visit on {visit.date}",
+        body=(
+            "I am writing to confirm the peer review visit to {school.name} on {visit.date}.\n\n"
+            "The focus agreed for the review is: {visit.focus}.\n\n"
+            "The review team will be {visit.team}. The lead reviewer will contact you "
+            "beforehand to agree the timetable for the day and the information the team "
+            "would find helpful.\n\n"
+            "Peer review works because schools open their doors to each other as critical "
+            "friends. Thank you for hosting. Your link officer, {school.link_officer}, is "
+            "available if you have any questions before the visit."
+        ),
+    ),
+    BuiltinTemplate(
+        key="general_meeting",
+        name="Notice of general meeting",
+        description="Gives members notice of a general meeting (at least 14 clear days).",
+        contact_role="Head teacher",
+        subject="Notice of the {meeting.name}",
+        body=(
+            "NOTICE IS HEREBY GIVEN that the {meeting.name} of {org.name} will be held at "
+            "{meeting.place} on {meeting.date} at {meeting.time}, {meeting.business}.\n\n"
+            "Each full member school has one vote, cast by its head teacher or by another "
+            "representative the school appoints in writing. Associate members are warmly "
+            "invited to attend but do not vote.\n\n"
+            "The agenda and papers will be sent to members before the meeting. Please let us "
+            "know at {org.email} who will attend for {school.name}."
+        ),
+        sign_off="By order of the Board",
+        signatory_role="Company Secretary",
+    ),
+)
+BUILTINS_BY_KEY = {t.key: t for t in BUILTIN_TEMPLATES}
