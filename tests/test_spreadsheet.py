@@ -72,7 +72,7 @@ def test_workbook_has_heading_filter_line_and_a_bold_frozen_filtered_header(tmp_
     assert ws["A1"].font.b
     assert ws["A2"].value == "Filter: phase Primary"
     assert [c.value for c in ws[3]] == ["URN", "School", "Opened", "Fee", "Concern", "Pupils"]
-    assert all(c.font.b for c in ws[3])
+    assert all(c.font.b and c.font.name == "Calibri" for c in ws[3])
     assert not ws["A4"].font.b
     assert ws.freeze_panes == "A4"
     assert ws.auto_filter.ref == "A3:F6"
@@ -107,6 +107,14 @@ def test_cells_are_typed_dates_money_numbers_and_yes(tmp_path: Path) -> None:
     assert second[4].value is None  # not a concern: blank
     assert second[5].value is None
     assert ws["B6"].value == "St Mary & St John’s"
+
+
+def test_numbers_excel_cannot_hold_are_written_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    columns = [ColumnSpec("Fee", "money"), ColumnSpec("Ratio", "integer")]
+    write_xlsx(path, table([(Decimal("NaN"), float("inf"))], columns=columns))
+    ws = openpyxl.load_workbook(path).active
+    assert (ws["A4"].value, ws["B4"].value) == ("NaN", "inf")
 
 
 def test_date_times_lose_their_time_zone_as_local_time(tmp_path: Path) -> None:
@@ -192,8 +200,9 @@ def test_csv_starts_with_the_byte_order_mark_and_reads_back(tmp_path: Path) -> N
 def test_csv_money_is_rounded_to_the_penny_half_up(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     columns = [ColumnSpec("Fee", "money")]
-    write_csv(path, table([(Decimal("2.675"),), (Decimal("10"),), (3,)], columns=columns))
-    assert [r[0] for r in read_csv(path)[1:]] == ["2.68", "10.00", "3.00"]
+    rows = [(Decimal("2.675"),), (Decimal("10"),), (3,), (Decimal("Infinity"),)]
+    write_csv(path, table(rows, columns=columns))
+    assert [r[0] for r in read_csv(path)[1:]] == ["2.68", "10.00", "3.00", "Infinity"]
 
 
 def test_csv_text_that_looks_like_a_formula_gets_an_apostrophe(tmp_path: Path) -> None:

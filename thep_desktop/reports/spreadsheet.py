@@ -16,6 +16,7 @@ replaces the target at the end, so a cancelled or failed export leaves no half-w
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -89,6 +90,12 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
+def _is_finite(value: object) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 def _local_naive(value: datetime) -> datetime:
     # Excel has no time zones: show the time as it is on this computer.
     return value.astimezone().replace(tzinfo=None) if value.tzinfo is not None else value
@@ -101,6 +108,8 @@ def looks_like_formula(text: str) -> bool:
 def money_text(value: int | float | Decimal) -> str:
     """``1234.50``: money in CSV, plain with two decimals (no £, no thousands separator)."""
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not amount.is_finite():
+        return str(amount)
     return str(amount.quantize(_PENNY, rounding=ROUND_HALF_UP))
 
 
@@ -290,10 +299,10 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
         if isinstance(value, date):
             return styled(value, DATE_FORMAT)
         if _is_number(value):
+            if not _is_finite(value):
+                return str(value)  # Excel has no NaN or infinity
             if kind == "money":
                 return styled(value, MONEY_FORMAT)
-            if isinstance(value, float | Decimal) and not value.is_finite():
-                return str(value)
             return value
         text = value if isinstance(value, str) else str(value)
         if len(text) > MAX_CELL_TEXT:
