@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 from thep_desktop import config
 from thep_desktop.database import Database
 from thep_desktop.services.actor import Actor
+from thep_desktop.services.progress import Progress
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools_service import SchoolInput
 from thep_desktop.ui import table_export
@@ -210,6 +211,25 @@ def test_open_opens_the_exported_file(qtbot, window: MainWindow, out: Path) -> N
     answer_with(window, answers)
     export(qtbot, window)
     assert answers.opened == [QUrl.fromLocalFile(str(out / "Schools.xlsx"))]
+
+
+def test_cancel_writes_nothing_and_says_so(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = table_export.export_table
+
+    def cancelled_at_once(path: Path, data: Any, progress: Progress) -> int:
+        progress.cancel()  # as if Cancel was pressed before the first row
+        return real(path, data, progress)
+
+    monkeypatch.setattr(table_export, "export_table", cancelled_at_once)
+    answers = Answers(out / "Schools.xlsx")
+    answer_with(window, answers)
+    export(qtbot, window)
+    assert window.export_job is not None and window.export_job.cancelled
+    assert list(out.iterdir()) == []
+    assert window.statusBar().currentMessage() == "Export cancelled: Schools.xlsx was not written."
+    assert answers.questions == [] and answers.told == []
 
 
 def test_choosing_no_file_exports_nothing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
