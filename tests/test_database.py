@@ -146,3 +146,17 @@ def test_money_refuses_floats_and_fractions_of_a_penny() -> None:
         m.process_bind_param(Decimal("1.005"), None)  # type: ignore[arg-type]
     assert round_money(Decimal("1.005")) == Decimal("1.01")
     assert round_money(Decimal("-1.005")) == Decimal("-1.01")
+
+
+def test_revisions_read_from_the_files_agree_with_alembic() -> None:
+    """Start-up reads the revision files as text; Alembic must see the same history."""
+    from alembic.script import ScriptDirectory
+
+    from thep_desktop.database import all_revisions, revision_graph
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert all_revisions() == {rev.revision for rev in script.walk_revisions()}
+    assert revision_graph() == {
+        rev.revision: rev.down_revision for rev in script.walk_revisions()
+    }
