@@ -55,11 +55,16 @@ class CommandError(Exception):
 class _Listed(Protocol):
     """What filtering needs; both the register's rows and full details have it."""
 
-    name: str
-    urn: int
-    postcode: str
-    phase: str
-    status: SchoolStatus
+    @property
+    def name(self) -> str: ...
+    @property
+    def urn(self) -> int: ...
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def status(self) -> SchoolStatus: ...
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
