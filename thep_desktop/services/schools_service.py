@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -177,9 +177,12 @@ class SchoolInput:
 SCHOOL_FIELDS = tuple(f.name for f in fields(SchoolInput) if f.name != "contacts")
 
 
-@dataclass(frozen=True, slots=True)
-class SchoolRow:
-    """One line of the register as the table shows it."""
+class SchoolRow(NamedTuple):
+    """One line of the register as the table shows it.
+
+    A named tuple rather than a frozen dataclass: the register is built from tens of
+    thousands of these at start-up, and a tuple is made in C several times faster.
+    """
 
     id: int
     urn: int
@@ -339,13 +342,28 @@ class SchoolsService:
                 School.version,
             )
             .outerjoin(StaffMember, School.link_officer_id == StaffMember.id)
-            .order_by(School.name, School.urn)
         )
-        if school_id is not None:
-            stmt = stmt.where(School.id == school_id)
+        # The whole register's rows come straight from the database driver: at 25,000
+        # schools SQLAlchemy's row handling (ORM or Core) costs more than the query. No ORDER BY:
+        # SQLite would sort every column through a temporary table; Python sorts the
+        # finished rows by name in a fraction of the time.
         with self.db.read_session() as session:
-            result = session.execute(stmt).all()
-        return [
+            connection = session.connection()
+            if school_id is None:
+                # Issued through SQLAlchemy (so it is logged and counted like any other
+                # statement), then read from the driver's cursor as plain tuples.
+                cursor_result = connection.exec_driver_sql(
+                    str(stmt.compile(dialect=connection.dialect))
+                )
+                try:
+                    result = cursor_result.cursor.fetchall()
+                finally:
+                    cursor_result.close()
+            else:
+                result = connection.execute(stmt.where(School.id == school_id)).all()
+        statuses = {s.value: s for s in SchoolStatus}
+        statuses.update({s: s for s in SchoolStatus})
+        rows = [
             SchoolRow(
                 r[0],
                 r[1],
@@ -353,19 +371,21 @@ class SchoolsService:
                 laestab(r[3], r[4]),
                 r[5],
                 r[6],
-                r[7],
+                statuses[r[7]],
                 r[8],
                 r[9],
                 r[10],
                 r[11],
                 head_name(r[12], r[13], r[14]),
                 r[15] or "",
-                r[16],
+                bool(r[16]),
                 r[17],
                 r[18],
             )
             for r in result
         ]
+        rows.sort(key=lambda row: (row.name.casefold(), row.urn))
+        return rows
 
     def get_school(self, actor: Actor, school_id: int) -> SchoolDetail:
         actor.require(Permission.VIEW)
