@@ -8,18 +8,20 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from thep_desktop.reports.letters import Letter, Letterhead, render_letter_bytes, render_letters
+from thep_desktop.ui import pdf_window
 from thep_desktop.ui.pdf_window import (
     PdfWindow,
     page_range_for,
     pdf_file_name,
     print_pages,
+    show_pdf,
     write_file_whole,
 )
 
@@ -398,3 +400,63 @@ def test_screenshot_of_a_rendered_letter(qtbot: QtBot, two_page_letter: bytes) -
     shot = window.grab()
     assert shot.save("/tmp/shots/pdf-window.png")
     assert not QImage("/tmp/shots/pdf-window.png").isNull()
+
+
+def test_keys_move_between_pages_zoom_and_close(qtbot: QtBot, merge_of_three: bytes) -> None:
+    window = open_window(qtbot, merge_of_three)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown)
+    assert window.current_page == 1
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp)
+    assert window.current_page == 0
+    qtbot.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom_label.text() == "Zoom 100%"
+    qtbot.keyClick(window.view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom_label.text() == "Zoom 110%"
+    qtbot.keyClick(window.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom_label.text() == "Zoom 100%"
+    destroyed: list[bool] = []
+    window.destroyed.connect(lambda: destroyed.append(True))
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: destroyed == [True])  # closed windows free their memory
+
+
+def test_show_pdf_keeps_a_window_without_a_parent_open(
+    qtbot: QtBot, two_page_letter: bytes
+) -> None:
+    window = show_pdf(None, two_page_letter, "Letter", "letter")
+    assert window in pdf_window._parentless and window.isVisible()
+    window.close()
+    assert window not in pdf_window._parentless
+
+
+def test_the_last_page_can_be_reached_when_zoomed_right_out(
+    qtbot: QtBot, merge_of_three: bytes
+) -> None:
+    window = open_window(qtbot, merge_of_three)
+    window.set_zoom(0.25)
+    for page in (3, 1, 2):
+        window.go_to_page(page)
+        assert window.page_spin.value() == page
+        assert window.current_page == page - 1
+
+
+def test_windows_closed_or_destroyed_while_drawing_do_not_crash(
+    qtbot: QtBot, merge_of_three: bytes
+) -> None:
+    """Pages are drawn in the background: closing at once, or losing the parent, is safe."""
+    for _round in range(5):
+        window = PdfWindow(merge_of_three, "Letters", "letters")
+        window.show()
+        window.zoom_in()
+        window.close()
+        parent = QWidget()
+        child = PdfWindow(merge_of_three, "Letters", "letters", parent)
+        child.show()
+        child.last_page()
+        parent.deleteLater()
+        qtbot.wait(20)
+    QApplication.processEvents()

@@ -291,12 +291,12 @@ class PdfWindow(QMainWindow):
         self.viewer_copy: Path | None = None
         self.setWindowTitle(title)
 
-        # The document reads from this buffer for as long as it is open: keep it alive.
-        self.buffer = QBuffer(self)
+        # Created before the view, so destroyed before it (the view is told as the document
+        # closes); the buffer belongs to the document, which reads from it while it is open.
+        self.document = QPdfDocument(self)
+        self.buffer = QBuffer(self.document)
         self.buffer.setData(QByteArray(self.pdf))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(self)
-
         self.view = QPdfView()
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
@@ -538,6 +538,12 @@ class PdfWindow(QMainWindow):
             return
         page = max(0, min(number - 1, count - 1))
         if page != self.navigator.currentPage():
+            self.navigator.jump(page, QPointF(), self.navigator.currentZoom())
+        if page != self.navigator.currentPage():
+            # QPdfView names as current the page under a line 40% down the view; when pages
+            # are small (zoomed out) or the last one cannot scroll to the top, that is another
+            # page, and the view moves the navigator there. Asking again keeps the page asked
+            # for: the view is already scrolled as far as it goes, so it does not move again.
             self.navigator.jump(page, QPointF(), self.navigator.currentZoom())
         self._show_current_page(self.navigator.currentPage())
 
@@ -782,10 +788,9 @@ class PdfWindow(QMainWindow):
         return path
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Stop the view's background page rendering before the document goes.
+        # The view stops rendering pages in the background before the document goes.
         self.view.setDocument(None)  # type: ignore[arg-type]
         self.document.close()
-        self.buffer.close()
         _parentless.discard(self)
         super().closeEvent(event)
 
