@@ -216,14 +216,18 @@ class SchoolsTab(QWidget):
 
     # -- filtering --------------------------------------------------------------------------
     def _filter_changed(self) -> None:
-        self.proxy.set_filter(
-            SchoolFilter(
-                text=self.search.text(),
-                phase=self.phase_filter.currentData() or ANY,
-                establishment_type=self.type_filter.currentData() or ANY,
-                status=self.status_filter.currentData() or ANY,
-            )
+        new = SchoolFilter(
+            text=self.search.text(),
+            phase=self.phase_filter.currentData() or ANY,
+            establishment_type=self.type_filter.currentData() or ANY,
+            status=self.status_filter.currentData() or ANY,
         )
+        if new == self.proxy.current_filter:
+            return
+        selected = self.selected_ids()
+        self.proxy.set_filter(new)
+        if selected:  # the shown rows were replaced: keep the selection where it still shows
+            self.select_ids(selected)
         self.update_counts()
 
     def set_quick_filter(self, combo: QComboBox, value: str) -> None:
@@ -244,7 +248,7 @@ class SchoolsTab(QWidget):
             parts.append(f"search “{self.search.text().strip()}”")
         if not parts:
             return ""
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.proxy.rowCount(), self.model.total_count()
         return f"Filter: {'; '.join(parts)} ({shown:,} of {total:,} schools)"
 
     def export_request(self) -> ExportRequest:
@@ -256,7 +260,7 @@ class SchoolsTab(QWidget):
         self.search.selectAll()
 
     def update_counts(self, *_args: object) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.proxy.rowCount(), self.model.total_count()
         noun = "school" if total == 1 else "schools"
         if shown == total:
             self.count_label.setText(f"{total:,} {noun}")

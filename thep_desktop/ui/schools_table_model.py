@@ -28,6 +28,14 @@ from thep_desktop.services.schools_service import SchoolRow
 from thep_desktop.ui.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
 
 _GREY = QBrush(QColor("#8a8a8a"))
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_OTHER_ROLES = frozenset({_FOREGROUND, _TOOLTIP, int(SORT_ROLE), int(ROW_ROLE), int(VALUE_ROLE)})
 _CONCERN = QBrush(QColor("#b00020"))
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -102,70 +110,142 @@ def search_key(row: SchoolRow) -> str:
 
 
 class SchoolsTableModel(QAbstractTableModel):
-    """Read-only rows of the register; editing happens in the school dialog via the service."""
+    """Read-only rows of the register; editing happens in the school dialog via the service.
+
+    The model holds every school, in the order the user sorted them, and shows the ones that
+    pass the current filter. A change of filter replaces the shown rows in two signals
+    (all rows out, the matching rows in) instead of thousands of ranges.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[SchoolRow] = []
+        self._all: list[SchoolRow] = []
         self._keys: list[str] = []  # search_key of each row, in the same order
+        self._filter = SchoolFilter()
+        self._visible: list[int] | None = None  # positions in _all shown; None: all
 
     # -- our API ---------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[SchoolRow]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
-        self._keys = [search_key(r) for r in self._rows]
+        self._all = list(rows)
+        self._keys = [search_key(r) for r in self._all]
+        self._visible = _matching(self._filter, self._all, self._keys, None)
         self.endResetModel()
 
     def rows(self) -> list[SchoolRow]:
-        return self._rows
+        """Every school in the register, shown or not."""
+        return self._all
+
+    def total_count(self) -> int:
+        return len(self._all)
 
     def row_at(self, source_row: int) -> SchoolRow:
-        return self._rows[source_row]
+        """The school on a shown row."""
+        return self._all[self._shown(source_row)]
 
     def search_keys(self) -> list[str]:
-        """What the search matches for each row, in the rows' order."""
+        """What the search matches for every school, in the order of :meth:`rows`."""
         return self._keys
 
     def row_values(self, source_row: int) -> tuple[Any, ...]:
         """Every column's typed value (``VALUE_ROLE``) in one call, for a fast export."""
-        row = self._rows[source_row]
+        row = self.row_at(source_row)
         return tuple(column.typed(row) for column in COLUMNS)
 
     def row_of_id(self, school_id: int) -> int:
-        for number, row in enumerate(self._rows):
+        """The shown row of a school, or -1 when it is filtered out or not in the register."""
+        position = self._position_of_id(school_id)
+        if position < 0 or self._visible is None:
+            return position
+        try:
+            return self._visible.index(position)
+        except ValueError:
+            return -1
+
+    @property
+    def current_filter(self) -> SchoolFilter:
+        return self._filter
+
+    def set_filter(self, new: SchoolFilter) -> None:
+        previous = self._filter
+        if new == previous:
+            return
+        self._filter = new
+        # Typing one more letter only ever narrows: then look only at what passed before.
+        among = self._visible if new.narrows(previous) else None
+        self._show(_matching(new, self._all, self._keys, among))
+
+    def refilter(self) -> None:
+        """Apply the filter again after schools were added or changed."""
+        self._show(_matching(self._filter, self._all, self._keys, None))
+
+    def replace_row(self, row: SchoolRow) -> bool:
+        """Put a changed school in place; returns False if it is not in the register."""
+        position = self._position_of_id(row.id)
+        if position < 0:
+            return False
+        self._all[position] = row
+        self._keys[position] = search_key(row)
+        shown = self.row_of_id(row.id)
+        if shown >= 0:
+            self.dataChanged.emit(self.index(shown, 0), self.index(shown, len(COLUMNS) - 1))
+        return True
+
+    def add_row(self, row: SchoolRow) -> None:
+        """Add a school to the register; call :meth:`refilter` to show it if it passes."""
+        self._all.append(row)
+        self._keys.append(search_key(row))
+        if self._visible is None:
+            position = len(self._all) - 1
+            self.beginInsertRows(QModelIndex(), position, position)
+            self.endInsertRows()
+
+    def remove_id(self, school_id: int) -> None:
+        position = self._position_of_id(school_id)
+        if position < 0:
+            return
+        shown = self.row_of_id(school_id)
+        if shown >= 0:
+            self.beginRemoveRows(QModelIndex(), shown, shown)
+        del self._all[position]
+        del self._keys[position]
+        if self._visible is not None:
+            self._visible = [p if p < position else p - 1 for p in self._visible if p != position]
+        if shown >= 0:
+            self.endRemoveRows()
+
+    # -- inside ----------------------------------------------------------------------------
+    def _shown(self, source_row: int) -> int:
+        return source_row if self._visible is None else self._visible[source_row]
+
+    def _position_of_id(self, school_id: int) -> int:
+        for number, row in enumerate(self._all):
             if row.id == school_id:
                 return number
         return -1
 
-    def replace_row(self, row: SchoolRow) -> bool:
-        """Show a changed school in place; returns False if it is not in the table."""
-        number = self.row_of_id(row.id)
-        if number < 0:
-            return False
-        self._rows[number] = row
-        self._keys[number] = search_key(row)
-        self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
-        return True
-
-    def add_row(self, row: SchoolRow) -> None:
-        position = len(self._rows)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.append(row)
-        self._keys.append(search_key(row))
-        self.endInsertRows()
-
-    def remove_id(self, school_id: int) -> None:
-        number = self.row_of_id(school_id)
-        if number < 0:
+    def _show(self, visible: list[int] | None) -> None:
+        if visible == self._visible:
             return
-        self.beginRemoveRows(QModelIndex(), number, number)
-        del self._rows[number]
-        del self._keys[number]
-        self.endRemoveRows()
+        old_count = self.rowCount()
+        if old_count:
+            self.beginRemoveRows(QModelIndex(), 0, old_count - 1)
+            self._visible = []
+            self.endRemoveRows()
+        self._visible = []
+        new_count = len(self._all) if visible is None else len(visible)
+        if new_count:
+            self.beginInsertRows(QModelIndex(), 0, new_count - 1)
+            self._visible = visible
+            self.endInsertRows()
+        else:
+            self._visible = visible
 
     # -- Qt overrides ------------------------------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        if parent.isValid():
+            return 0
+        return len(self._all) if self._visible is None else len(self._visible)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -173,32 +253,49 @@ class SchoolsTableModel(QAbstractTableModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        return self._cell(self._all[self._shown(index.row())], index.column(), role)
+
+    def multiData(self, index: ModelIndex, roleDataSpan: Any) -> None:  # noqa: N802, N803
+        # Qt's item delegate asks for nine roles of each cell it paints; answering them in
+        # one call instead of nine is most of the cost of painting the table.
+        if not index.isValid():
+            return
+        row = self._all[self._shown(index.row())]
+        number = index.column()
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            if role == _DISPLAY:
+                role_data.setData(COLUMNS[number].display(row))
+            elif role == _ALIGNMENT:
+                role_data.setData(_RIGHT if COLUMNS[number].numeric else _LEFT)
+            elif role in _OTHER_ROLES:
+                value = self._cell(row, number, role)
+                if value is not None:
+                    role_data.setData(value)
+
+    def _cell(self, row: SchoolRow, column_number: int, role: int) -> Any:
+        column = COLUMNS[column_number]
+        if role == _DISPLAY:
             return column.display(row)
+        if role == _ALIGNMENT:
+            return _RIGHT if column.numeric else _LEFT
+        if role == _FOREGROUND:
+            if row.causing_concern and column_number in (COL_NAME, COL_CONCERN):
+                return _CONCERN
+            if row.status == SchoolStatus.CLOSED:
+                return _GREY
+            return None
         if role == SORT_ROLE:
             return column.sort_key(row) if column.numeric else column.display(row).casefold()
         if role == ROW_ROLE:
             return row
         if role == VALUE_ROLE:
             return column.typed(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.causing_concern and index.column() in (COL_NAME, COL_CONCERN):
-                return _CONCERN
-            if row.status == SchoolStatus.CLOSED:
-                return _GREY
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if row.status == SchoolStatus.CLOSED:
                 return f"{row.name} is closed"
             if row.causing_concern:
                 return f"{row.name} is a school causing concern"
-            return None
         return None
 
     def headerData(
@@ -217,31 +314,35 @@ class SchoolsTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Reorder the rows by ``column`` (ties broken by name, then URN)."""
+        """Reorder the schools by ``column`` (ties broken by name, then URN)."""
         if not 0 <= column < len(COLUMNS):
             return
         key = COLUMNS[column].sort_key
         name_key = COLUMNS[COL_NAME].sort_key
         self.layoutAboutToBeChanged.emit()
-        old_positions = {row.id: number for number, row in enumerate(self._rows)}
+        shown_ids = [self.row_at(r).id for r in range(self.rowCount())]
+        old_positions = {row.id: number for number, row in enumerate(self._all)}
         # Sorting twice (stable) puts the tie-breakers in ascending order whatever the order.
-        rows = sorted(self._rows, key=lambda r: (name_key(r), r.urn))
+        rows = sorted(self._all, key=lambda r: (name_key(r), r.urn))
         rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        moved_from = [old_positions[r.id] for r in rows]
-        self._rows = rows
-        self._keys = [self._keys[old] for old in moved_from]
+        self._keys = [self._keys[old_positions[r.id]] for r in rows]
+        self._all = rows
+        if self._visible is not None:
+            # The same schools stay shown, in the new order.
+            passing = set(shown_ids)
+            self._visible = [n for n, r in enumerate(rows) if r.id in passing]
         persistent = self.persistentIndexList()
         if persistent:
-            old_to_new = {old: new for new, old in enumerate(moved_from)}
+            new_row = {self.row_at(r).id: r for r in range(self.rowCount())}
             self.changePersistentIndexList(
                 persistent,
                 [
-                    self.index(old_to_new[p.row()], p.column()) if p.isValid() else QModelIndex()
+                    self.index(new_row[shown_ids[p.row()]], p.column())
+                    if p.isValid()
+                    else QModelIndex()
                     for p in persistent
                 ],
             )
@@ -281,91 +382,52 @@ class SchoolFilter:
 CURRENT = "current"
 
 
+def _matching(
+    f: SchoolFilter, rows: list[SchoolRow], keys: list[str], among: list[int] | None
+) -> list[int] | None:
+    """Positions of the rows that pass ``f`` (looking only at ``among`` if given); None: all."""
+    if f.is_empty:
+        return None
+    passing: Iterable[int] = range(len(rows)) if among is None else among
+    if f.phase:
+        passing = [i for i in passing if rows[i].phase == f.phase]
+    if f.establishment_type:
+        passing = [i for i in passing if rows[i].establishment_type == f.establishment_type]
+    if f.status == CURRENT:
+        passing = [i for i in passing if rows[i].status != SchoolStatus.CLOSED]
+    elif f.status:
+        passing = [i for i in passing if rows[i].status == f.status]
+    for word in f.words:
+        passing = [i for i in passing if word in keys[i]]
+    return list(passing)
+
+
 class SchoolsFilterProxy(QSortFilterProxyModel):
-    """Filters the register by search words and quick filters; sorting is the model's."""
+    """The table's view of the register: the model filters and sorts, in Python, at speed.
+
+    Qt's own filtering would ask Python about each of 25,000 rows on every keystroke, and
+    its own sorting would call back for every comparison; so this proxy passes the filter
+    and the sort to the model and shows the model's rows as they are.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._filter = SchoolFilter()
-        # Whether each row of the model (in its current order) passes; None: every row does.
-        self._flags: list[bool] | None = None
         self.setDynamicSortFilter(False)
 
     def setSourceModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
         assert isinstance(model, SchoolsTableModel)
         self._model = model
-        # Connected before Qt's own handlers, so the flags match the rows when Qt reads them.
-        for signal in (
-            model.modelReset,
-            model.layoutChanged,
-            model.rowsInserted,
-            model.rowsRemoved,
-        ):
-            signal.connect(self._recompute)
         super().setSourceModel(model)
 
     @property
     def current_filter(self) -> SchoolFilter:
-        return self._filter
+        return self._model.current_filter
 
     def set_filter(self, new: SchoolFilter) -> None:
-        previous = self._filter
-        if new == previous:
-            return
-        self._begin_filter_change()
-        self._filter = new
-        # Typing one more letter only ever narrows: then look only at what passed before.
-        narrowing = self._flags is not None and new.narrows(previous)
-        self._flags = self._matching(new, self._flags if narrowing else None)
-        self._end_filter_change()
+        self._model.set_filter(new)
 
     def refilter(self) -> None:
-        """Apply the filter again after rows were added or changed."""
-        self._begin_filter_change()
-        self._recompute()
-        self._end_filter_change()
-
-    def _recompute(self, *_args: object) -> None:
-        self._flags = self._matching(self._filter, None)
-
-    def _matching(self, f: SchoolFilter, among: list[bool] | None) -> list[bool] | None:
-        if f.is_empty:
-            return None
-        rows = self._model.rows()
-        keys = self._model.search_keys()
-        if among is None:
-            passing: Iterable[int] = range(len(rows))
-        else:
-            passing = [i for i, passed in enumerate(among) if passed]
-        if f.phase:
-            passing = [i for i in passing if rows[i].phase == f.phase]
-        if f.establishment_type:
-            passing = [i for i in passing if rows[i].establishment_type == f.establishment_type]
-        if f.status == CURRENT:
-            passing = [i for i in passing if rows[i].status != SchoolStatus.CLOSED]
-        elif f.status:
-            passing = [i for i in passing if rows[i].status == f.status]
-        for word in f.words:
-            passing = [i for i in passing if word in keys[i]]
-        flags = [False] * len(rows)
-        for i in passing:
-            flags[i] = True
-        return flags
-
-    def _begin_filter_change(self) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
-            self.beginFilterChange()
-
-    def _end_filter_change(self) -> None:
-        if hasattr(self, "endFilterChange"):
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            self.invalidateRowsFilter()
-
-    # -- Qt overrides ------------------------------------------------------------------------
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
-        flags = self._flags
-        return flags is None or (source_row < len(flags) and flags[source_row])
+        self._model.refilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The model sorts (fast, in Python); this proxy keeps the model's order.
@@ -373,3 +435,8 @@ class SchoolsFilterProxy(QSortFilterProxyModel):
 
     def row_at(self, proxy_row: int) -> SchoolRow:
         return self._model.row_at(self.mapToSource(self.index(proxy_row, 0)).row())
+
+    def multiData(self, index: ModelIndex, roleDataSpan: Any) -> None:  # noqa: N802, N803
+        # Qt's proxy answers each of a painted cell's nine roles with a separate call into
+        # Python; passing the whole request to the model makes it one.
+        self._model.multiData(self.mapToSource(index), roleDataSpan)
