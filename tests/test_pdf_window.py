@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QImage
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QPoint,
+    QPointF,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -259,6 +274,7 @@ def test_open_in_system_viewer_hands_over_a_copy_of_the_bytes(
     assert path.name == "Membership letter - St Mary's.pdf"
     assert path.read_bytes() == merge_of_three
     assert window.told == []
+    shutil.rmtree(path.parent)
 
 
 def test_no_pdf_program_is_reported(qtbot: QtBot, merge_of_three: bytes) -> None:
@@ -277,7 +293,7 @@ def test_a_pdf_that_cannot_be_read_shows_a_message(qtbot: QtBot, damaged: bytes)
     assert window.load_error in window.message.text() and window.load_error
     assert window.page_count == 0
     assert not window.print_action.isEnabled() and not window.zoom_in_action.isEnabled()
-    assert not window.page_spin.isEnabled()
+    assert not window.page_spin.isVisible()
     assert window.save_action.isEnabled()  # the bytes can still be kept
     assert window.print_document() is False
     window.next_page()  # does nothing rather than fail
@@ -460,3 +476,98 @@ def test_windows_closed_or_destroyed_while_drawing_do_not_crash(
         parent.deleteLater()
         qtbot.wait(20)
     QApplication.processEvents()
+
+
+def _render(data: bytes, page: int) -> QImage:
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    image = document.render(page, QSize(210, 297)).convertToFormat(QImage.Format.Format_Grayscale8)
+    document.close()
+    return image
+
+
+def _difference(a: QImage, b: QImage) -> float:
+    """Mean difference of grey levels (0 same, 255 opposite), over every other pixel."""
+    total = count = 0
+    for y in range(0, a.height(), 2):
+        for x in range(0, a.width(), 2):
+            total += abs(a.pixelColor(x, y).value() - b.pixelColor(x, y).value())
+            count += 1
+    return total / count
+
+
+def test_a_printed_page_matches_the_page_shown_in_place_and_size(
+    qtbot: QtBot, merge_of_three: bytes, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, merge_of_three)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setResolution(150)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    print_pages(window.document, printer, 2, 2)
+    printed = _render(out.read_bytes(), 0)
+    shown = _render(merge_of_three, 1)
+    assert _difference(printed, shown) < 3
+    # The comparison notices a page moved by 3 mm, as an envelope window would.
+    moved = QImage(shown.size(), QImage.Format.Format_Grayscale8)
+    moved.fill(Qt.GlobalColor.white)
+    painter = QPainter(moved)
+    painter.drawImage(3, 3, shown)
+    painter.end()
+    assert _difference(printed, moved) > 2 * _difference(printed, shown)
+
+
+def test_ctrl_and_the_mouse_wheel_zoom(qtbot: QtBot, two_page_letter: bytes) -> None:
+    window = open_window(qtbot, two_page_letter)
+    window.actual_size()
+    viewport = window.view.viewport()
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+
+    def wheel(delta: int, modifiers: Qt.KeyboardModifier) -> None:
+        event = QWheelEvent(
+            centre,
+            viewport.mapToGlobal(centre),
+            QPoint(),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            modifiers,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(viewport, event)
+
+    wheel(120, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom_label.text() == "Zoom 110%"
+    wheel(-120, Qt.KeyboardModifier.ControlModifier)
+    wheel(-120, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom_label.text() == "Zoom 90%"
+    wheel(-120, Qt.KeyboardModifier.NoModifier)  # scrolls, does not zoom
+    assert window.zoom_label.text() == "Zoom 90%"
+
+
+def test_copies_for_the_system_viewer_from_earlier_days_are_tidied_away(
+    qtbot: QtBot, two_page_letter: bytes
+) -> None:
+    temp = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.TempLocation))
+    old = Path(tempfile.mkdtemp(prefix="thep-pdf-", dir=temp))
+    (old / "yesterday.pdf").write_bytes(b"%PDF old")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(old, (two_days_ago, two_days_ago))
+    recent = Path(tempfile.mkdtemp(prefix="thep-pdf-", dir=temp))
+    window = open_window(qtbot, two_page_letter)
+    window.open_url = lambda _url: True
+    path = None
+    try:
+        path = window.open_in_system_viewer()
+        assert path is not None and path.read_bytes() == two_page_letter
+        assert not old.exists()
+        assert recent.exists()  # may still be open in a viewer
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(recent, ignore_errors=True)
+        if path is not None:
+            shutil.rmtree(path.parent, ignore_errors=True)

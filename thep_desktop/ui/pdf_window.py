@@ -436,9 +436,11 @@ class PdfWindow(QMainWindow):
         bar.addAction(self.open_viewer_action)
         bar.addSeparator()
         bar.addAction(self.previous_action)
-        bar.addWidget(_padded(QLabel("Page")))
-        bar.addWidget(self.page_spin)
-        bar.addWidget(_padded(self.page_of))
+        self.page_widgets = [
+            bar.addWidget(_padded(QLabel("Page"))),
+            bar.addWidget(self.page_spin),
+            bar.addWidget(_padded(self.page_of)),
+        ]
         bar.addAction(self.next_action)
         bar.addSeparator()
         bar.addAction(self.zoom_out_action)
@@ -503,7 +505,8 @@ class PdfWindow(QMainWindow):
         self.pages_label.setText("1 page" if count == 1 else f"{count} pages")
         for action in self.document_actions:
             action.setEnabled(True)
-        self.page_spin.setEnabled(True)
+        for widget_action in self.page_widgets:
+            widget_action.setVisible(True)
         self._check_fit_action()
         self._show_current_page(self.navigator.currentPage())
         self._show_zoom()
@@ -520,8 +523,8 @@ class PdfWindow(QMainWindow):
         self.stack.setCurrentWidget(self.message)
         for action in self.document_actions:
             action.setEnabled(False)
-        self.page_spin.setEnabled(False)
-        self.page_of.setText("")
+        for widget_action in self.page_widgets:
+            widget_action.setVisible(False)
         self.pages_label.setText("Cannot be shown")
         self.zoom_label.setText("")
 
