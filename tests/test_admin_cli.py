@@ -7,8 +7,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from datetime import date
 from decimal import Decimal
 from importlib.metadata import entry_points
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from thep_desktop import config
-from thep_desktop.cli import admin
+from thep_desktop.cli import commands
 from thep_desktop.cli.admin import main
 from thep_desktop.cli.output import json_value, parse_date
 from thep_desktop.cli.schools_commands import CONTACT_KEYS, SCHOOL_KEYS
@@ -128,7 +130,7 @@ def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, tmp_path: Path, m
         raise KeyboardInterrupt
 
     monkeypatch.setattr(
-        admin,
+        commands,
         "DemoService",
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("interrupt", 1, interrupt))),
     )
@@ -426,3 +428,51 @@ def test_list_on_both_databases(capsys, db: Database, actor: Actor) -> None:
     assert {item["created_by"] for item in data["schools"]} == {actor.name}
     code, out, _ = run(capsys, "--db", url, "schools", "list", "--phase", "secondary")
     assert code == 0 and out.splitlines()[-1].endswith(f"of {summary.schools} schools")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how Ctrl+C arrives on POSIX")
+def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, tmp_path: Path, monkeypatch) -> None:
+    """The signal only sets the cancel flag; the load stops at its next report, rolled back."""
+    reports_after_signal: list[int] = []
+
+    def press_ctrl_c(_session, _rng, _actor, progress) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here; the step carries on regardless
+        reports_after_signal.append(1)
+        progress.report(1, 1, "after Ctrl+C")
+
+    monkeypatch.setattr(
+        commands,
+        "DemoService",
+        lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("ctrl-c", 1, press_ctrl_c))),
+    )
+    path = str(tmp_path / "office.sqlite3")
+    code, out, err = run(capsys, "--db", path, "demo")
+    assert (code, out) == (130, "")
+    assert reports_after_signal == [1]  # no KeyboardInterrupt cut the step short
+    assert "Traceback" not in err
+    assert school_count(path) == 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how Ctrl+C arrives on POSIX")
+def test_a_real_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    path = str(tmp_path / "office.sqlite3")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "thep_desktop.cli.admin", "--db", path, "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stderr is not None
+    seen = ""
+    while not seen.startswith("Loading demo data"):  # the program is running, not starting
+        seen = child.stderr.readline()
+        assert seen, "the program ended before loading"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    if child.returncode == 0:
+        pytest.skip("the demo data finished loading before Ctrl+C arrived")
+    assert child.returncode == 130, err
+    assert out == "" and "Traceback" not in err
+    assert school_count(path) == 0

@@ -1,0 +1,266 @@
+"""The commands of ``thep-admin``: the parser, opening the database, and the database commands.
+
+:mod:`thep_desktop.cli.admin` imports this only once it is running, so that Ctrl+C while
+the program is still loading exits as quietly as Ctrl+C during a command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from thep_desktop import config
+from thep_desktop.cli import schools_commands
+from thep_desktop.cli.output import plural
+from thep_desktop.cli.schools_commands import CommandError
+from thep_desktop.database import Database, DatabaseError, normalise_url
+from thep_desktop.services.actor import local_actor
+from thep_desktop.services.demo_service import DemoService
+from thep_desktop.services.errors import ServiceError
+from thep_desktop.services.progress import Cancelled, Progress
+from thep_desktop.services.registry import Services, open_services
+
+PROG = "thep-admin"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the command: thep-admin --db X schools list, or
+    # thep-admin schools list --db X.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="the database: a SQLite file path or a postgresql:// address (default: the one "
+        "the desktop program used last, else the local database in your user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        parents=[common],
+        description="THE Partnership Office from the command line: set up a database, load "
+        "demo data, read the schools register.",
+        epilog="Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the "
+        "command was typed wrongly, 130 interrupted. Dates may be written 2026-01-15 or "
+        "15/01/2026.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = commands.add_parser(
+        "init",
+        parents=[common],
+        help="create the database, or bring it up to date",
+        description="Create the database (a new SQLite file, or the tables on a PostgreSQL "
+        "server) or bring an existing one up to date, and say what was done.",
+    )
+    init.set_defaults(run=run_init, database="own")
+    migrate = commands.add_parser(
+        "migrate",
+        parents=[common],
+        help="bring an existing database up to date",
+        description="Bring an existing database's tables up to the newest version. A SQLite "
+        "file is copied beside itself first.",
+    )
+    migrate.set_defaults(run=run_migrate, database="own")
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="fill an empty database with demo data",
+        description="Fill an empty register with a fictional London borough of about 90 "
+        "schools, their contacts and link officers. Refuses a register that has schools.",
+    )
+    demo.set_defaults(run=run_demo, database="create")
+    schools_commands.add_commands(commands, common)
+    return parser
+
+
+def run_main(argv: list[str] | None = None) -> int:
+    """``thep-admin`` itself; :func:`thep_desktop.cli.admin.main` adds Ctrl+C handling."""
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help (0) or a usage error (2), already printed
+            return exc.code if isinstance(exc.code, int) else 2
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); say nothing more to it.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Not parser.set_defaults(db=None): that would change the --db action shared with the
+    # commands, and a --db given before the command would be lost.
+    given = getattr(args, "db", None)
+    url = config.resolve_database_url(given)
+    try:
+        if args.database == "own":  # init and migrate open the database their own way
+            return args.run(url, sys.stdout)
+        if args.database == "existing":
+            _require_existing(url, given)
+        services, note = open_services(url, local_actor())
+        try:
+            if note:
+                print(note, file=sys.stderr)
+            run: Callable[[Services, argparse.Namespace], int] = args.run
+            return run(services, args)
+        finally:
+            services.close()
+    except (CommandError, ServiceError) as exc:
+        return _fail(str(exc))
+    except DatabaseError as exc:
+        return _fail(_one_line(str(exc)))
+    except OperationalError as exc:  # the server or file went away during the command
+        return _fail(f"The database stopped answering: {_one_line(str(exc.orig))}")
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def _one_line(text: str) -> str:
+    """A driver's message on one line, without SQLAlchemy's class names and help links."""
+    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text)
+    text = re.sub(r"\((?:[A-Za-z_]+\.)+[A-Za-z]*Error\)\s*", "", text)
+    return " ".join(text.split())
+
+
+def _sqlite_file(url: str) -> Path | None:
+    try:
+        parsed = make_url(normalise_url(url))
+    except Exception:  # not an address at all: opening it says so in words
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _require_existing(url: str, given: str | None) -> None:
+    """Reading a file that is not there should not quietly create an empty database."""
+    path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        where = f" --db {given}" if given else ""
+        raise CommandError(
+            f"There is no database file at {path}; create one with: {PROG}{where} init"
+        )
+
+
+# -- database commands ----------------------------------------------------------------------------
+def run_init(url: str, out: TextIO) -> int:
+    services, note = open_services(url, local_actor())
+    try:
+        out.write(f"Database: {services.db.describe()}\n")
+        out.write((note or "The database was already up to date; nothing was changed.") + "\n")
+        count = services.schools.count(services.actor)
+        out.write(f"The register has {plural(count, 'school') if count else 'no schools yet'}.\n")
+    finally:
+        services.close()
+    return 0
+
+
+def run_migrate(url: str, out: TextIO) -> int:
+    path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        raise CommandError(f"There is no database file at {path}; `{PROG} init` creates a new one.")
+    database = Database(url)
+    try:
+        database.check_connection()
+        if database.current_revision() is None and database.is_empty():
+            raise CommandError(
+                f"The database ({database.describe()}) has no tables yet; "
+                f"`{PROG} init` creates them."
+            )
+    finally:
+        database.dispose()
+    services, note = open_services(url, local_actor())
+    try:
+        out.write(f"Database: {services.db.describe()}\n")
+        out.write((note or "The database was already up to date; nothing was changed.") + "\n")
+    finally:
+        services.close()
+    return 0
+
+
+class _ProgressLine:
+    """Progress on stderr: what is happening, then (in a terminal) a line redrawn as it goes."""
+
+    def __init__(self, stream: TextIO, title: str, where: str) -> None:
+        self.stream = stream
+        self.title = title
+        self.live = stream.isatty()
+        self.open = False
+        self._width = 0
+        stream.write(f"{title} ({where})…\n")
+        stream.flush()
+
+    def report(self, done: int, total: int, message: str) -> None:
+        if not self.live:
+            return
+        percent = 100 * done // total if total else 0
+        text = f"{self.title}: {percent:3d}%  {message}"[:79]
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+        self._width = max(self._width, len(text))
+        self.open = True
+
+    def finish(self) -> None:
+        if self.live and self.open:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+
+
+def run_demo(services: Services, args: argparse.Namespace) -> int:
+    line = _ProgressLine(sys.stderr, "Loading demo data", str(services.db.describe()))
+    progress = Progress(line.report)
+    try:
+        with _ctrl_c_cancels(progress):
+            summary = DemoService(services.db).load(services.actor, progress)
+    except Cancelled:
+        raise KeyboardInterrupt from None  # rolled back; exit as any Ctrl+C does
+    finally:
+        line.finish()
+    print(f"Demo data loaded: {summary}.")
+    return 0
+
+
+@contextmanager
+def _ctrl_c_cancels(progress: Progress) -> Iterator[None]:
+    """Ctrl+C cancels the job the way the GUI's Cancel button does: at its next report.
+
+    Python would raise KeyboardInterrupt wherever the program happens to be, and one raised
+    inside a clean-up callback is printed and ignored; a flag is never lost. A second
+    Ctrl+C interrupts at once.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+
+    def cancel(signum: int, frame: FrameType | None) -> None:
+        if progress.cancelled:
+            signal.default_int_handler(signum, frame)
+        progress.cancel()
+
+    signal.signal(signal.SIGINT, cancel)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
