@@ -279,9 +279,16 @@ def test_open_in_system_viewer_hands_over_a_copy_of_the_bytes(
 
 def test_no_pdf_program_is_reported(qtbot: QtBot, merge_of_three: bytes) -> None:
     window = open_window(qtbot, merge_of_three)
-    window.open_url = lambda _url: False
+    offered: list[QUrl] = []
+
+    def no_program(url: QUrl) -> bool:
+        offered.append(url)
+        return False
+
+    window.open_url = no_program
     assert window.open_in_system_viewer() is None
     assert window.told and "No program for opening PDF files" in window.told[0][1]
+    assert not Path(offered[0].toLocalFile()).parent.exists()  # the unused copy is removed
 
 
 @pytest.mark.parametrize("damaged", [b"this is not a pdf", b"", b"%PDF-1.4\n1 0 obj\n<<"])

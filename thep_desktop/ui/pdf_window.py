@@ -778,8 +778,8 @@ class PdfWindow(QMainWindow):
                 f"A copy for your PDF program could not be made. {exc}",
             )
             return None
-        self.viewer_copy = path
         if self.open_url(QUrl.fromLocalFile(str(path))) is False:
+            shutil.rmtree(path.parent, ignore_errors=True)
             self.tell(
                 self,
                 "Open in system viewer",
@@ -787,6 +787,7 @@ class PdfWindow(QMainWindow):
                 "PDF… and open the file from its folder instead.",
             )
             return None
+        self.viewer_copy = path
         self.statusBar().showMessage("Opened in your PDF program.", 5000)
         return path
 
