@@ -409,11 +409,14 @@ class SchoolsService:
         actor.require(Permission.VIEW)
         with self.db.read_session() as session:
             schools = session.scalars(
-                select(School)
-                .options(selectinload(School.contacts), selectinload(School.link_officer))
-                .order_by(School.name, School.urn)
+                select(School).options(
+                    selectinload(School.contacts), selectinload(School.link_officer)
+                )
             )
-            return [_detail(school) for school in schools]
+            details = [_detail(school) for school in schools]
+        # The register's own order (see _rows), whatever the database's collation.
+        details.sort(key=lambda d: (d.name.casefold(), d.urn))
+        return details
 
     def count(self, actor: Actor) -> int:
         actor.require(Permission.VIEW)
