@@ -377,6 +377,7 @@ class LetterDocument(BaseDocTemplate):
         self.letter_number = 0
         self.letter_first_page = 1
         self.pages_per_letter: list[int] = []
+        self._forms_defined = False
         first = Frame(
             MARGIN_LEFT,
             FOOTER_HEIGHT,
@@ -437,34 +438,60 @@ class LetterDocument(BaseDocTemplate):
         letter = self.letter
         if letter is None:
             return
+        self._define_forms(canvas)
         canvas.saveState()
-        self._draw_letterhead(canvas)
+        canvas.doForm("letterhead")
+        canvas.doForm("footer")
+        self._draw_page_number(canvas)
         self._draw_address(canvas, letter)
         self._draw_references(canvas, letter)
-        self._draw_footer(canvas)
         canvas.restoreState()
 
     def _decorate_later(self, canvas: Canvas, doc: Any) -> None:
         letter = self.letter
         if letter is None:
             return
+        self._define_forms(canvas)
         canvas.saveState()
-        y = PAGE_HEIGHT - 14 * mm
-        canvas.setFont(FONT_BOLD, 9)
-        canvas.setFillColor(ACCENT)
-        canvas.drawString(MARGIN_LEFT, y, self.letterhead.name)
+        canvas.doForm("continuation")
+        canvas.doForm("footer")
+        self._draw_page_number(canvas)
         canvas.setFont(FONT, 9)
         canvas.setFillColor(GREY)
         parts = [letter.short_recipient, format_long_date(letter.date)]
         if letter.our_ref:
             parts.append(f"Our ref: {letter.our_ref}")
         detail = "  ·  ".join(p for p in parts if p)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, _fit(detail, FONT, 9, 105 * mm))
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN_RIGHT, PAGE_HEIGHT - 14 * mm, _fit(detail, FONT, 9, 105 * mm)
+        )
+        canvas.restoreState()
+
+    def _define_forms(self, canvas: Canvas) -> None:
+        """Draw what every page repeats once, as PDF forms each page refers to.
+
+        The letterhead, the footer's legal lines and the continuation header are the same
+        on every letter of a run: drawn once, they cost nothing per page and the PDF of a
+        thousand letters stays small.
+        """
+        if self._forms_defined:
+            return
+        self._forms_defined = True
+        canvas.beginForm("letterhead")
+        self._draw_letterhead(canvas)
+        canvas.endForm()
+        canvas.beginForm("footer")
+        self._draw_footer(canvas)
+        canvas.endForm()
+        canvas.beginForm("continuation")
+        y = PAGE_HEIGHT - 14 * mm
+        canvas.setFont(FONT_BOLD, 9)
+        canvas.setFillColor(ACCENT)
+        canvas.drawString(MARGIN_LEFT, y, self.letterhead.name)
         canvas.setStrokeColor(HexColor("#c8c8c8"))
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_LEFT, y - 4 * mm, PAGE_WIDTH - MARGIN_RIGHT, y - 4 * mm)
-        self._draw_footer(canvas)
-        canvas.restoreState()
+        canvas.endForm()
 
     def _draw_letterhead(self, canvas: Canvas) -> None:
         head = self.letterhead
@@ -540,10 +567,13 @@ class LetterDocument(BaseDocTemplate):
             for part in simpleSplit(line, FONT, 7, legal_width):
                 canvas.drawString(MARGIN_LEFT, y, part)
                 y -= 8.5
+
+    def _draw_page_number(self, canvas: Canvas) -> None:
         page_in_letter = self.page - self.letter_first_page + 1
         label = f"Page {page_in_letter} of "
         canvas.setFont(FONT, 8)
-        x = right - 22 * mm
+        canvas.setFillColor(GREY)
+        x = PAGE_WIDTH - MARGIN_RIGHT - 22 * mm
         y = FOOTER_HEIGHT - 9 * mm
         canvas.drawString(x, y, label)
         canvas.saveState()
