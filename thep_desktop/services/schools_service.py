@@ -319,30 +319,27 @@ class SchoolsService:
         return rows[0]
 
     def _rows(self, school_id: int | None) -> list[SchoolRow]:
-        stmt = (
-            select(
-                School.id,
-                School.urn,
-                School.name,
-                School.la_code,
-                School.establishment_number,
-                School.establishment_type,
-                School.phase,
-                School.status,
-                School.town,
-                School.postcode,
-                School.pupils_on_roll,
-                School.trust,
-                School.head_title,
-                School.head_first_name,
-                School.head_last_name,
-                StaffMember.full_name,
-                School.causing_concern,
-                School.ofsted_grade,
-                School.version,
-            )
-            .outerjoin(StaffMember, School.link_officer_id == StaffMember.id)
-        )
+        stmt = select(
+            School.id,
+            School.urn,
+            School.name,
+            School.la_code,
+            School.establishment_number,
+            School.establishment_type,
+            School.phase,
+            School.status,
+            School.town,
+            School.postcode,
+            School.pupils_on_roll,
+            School.trust,
+            School.head_title,
+            School.head_first_name,
+            School.head_last_name,
+            StaffMember.full_name,
+            School.causing_concern,
+            School.ofsted_grade,
+            School.version,
+        ).outerjoin(StaffMember, School.link_officer_id == StaffMember.id)
         # The whole register's rows come straight from the database driver: at 25,000
         # schools SQLAlchemy's row handling (ORM or Core) costs more than the query. No ORDER BY:
         # SQLite would sort every column through a temporary table; Python sorts the
