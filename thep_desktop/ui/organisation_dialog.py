@@ -15,7 +15,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -118,7 +118,7 @@ class OrganisationDialog(QDialog):
         self._version = 0
         self._loaded = ProfileData()
         self.setWindowTitle("Organisation profile")
-        self.setMinimumSize(720, 520)
+        self.setMinimumSize(680, 460)
         self._build()
         self._show_profile(services.organisation.get_profile(services.actor))
         self._apply_permissions()
@@ -188,7 +188,13 @@ class OrganisationDialog(QDialog):
         return page, form
 
     def _add(
-        self, form: QFormLayout, name: str, max_length: int = 0, placeholder: str = ""
+        self,
+        form: QFormLayout,
+        name: str,
+        max_length: int = 0,
+        placeholder: str = "",
+        *,
+        narrow: bool = False,
     ) -> None:
         widget: QLineEdit | QPlainTextEdit
         if name in MULTI_LINE:
@@ -203,6 +209,10 @@ class OrganisationDialog(QDialog):
                 widget.setMaxLength(max_length + 50)
         if placeholder:
             widget.setPlaceholderText(placeholder)
+        if narrow:
+            # Short codes in a short box; the message under it still has the full width.
+            sample = placeholder or "0" * max_length
+            widget.setMaximumWidth(max(140, widget.fontMetrics().horizontalAdvance(sample) + 30))
         widget.setObjectName(name)
         self.inputs[name] = widget
         self.messages.add_row(form, name, PROFILE_LABELS[name], widget)
@@ -211,11 +221,11 @@ class OrganisationDialog(QDialog):
         page, form = self._page()
         self._add(form, "name", 200)
         self._add(form, "address", placeholder="Street, area and town, one per line")
-        self._add(form, "postcode", 8, "e.g. E2 6AB")
-        self._add(form, "phone", 30, "e.g. 020 7364 1234")
+        self._add(form, "postcode", 8, "e.g. E2 6AB", narrow=True)
+        self._add(form, "phone", 30, "e.g. 020 7364 1234", narrow=True)
         self._add(form, "email", 254, "e.g. info@the-partnership.org.uk")
         self._add(form, "website", 300, "e.g. www.the-partnership.org.uk")
-        self._add(form, "la_code", 3, "3 digits, e.g. 211")
+        self._add(form, "la_code", 3, "3 digits, e.g. 211", narrow=True)
         return page
 
     def _legal_page(self) -> QWidget:
@@ -223,21 +233,20 @@ class OrganisationDialog(QDialog):
             "As registered with Companies House and the Charity Commission; printed at the foot "
             "of letters and invoices. Leave blank what does not apply."
         )
-        self._add(form, "company_number", 8, "8 characters, e.g. 09876543")
-        self._add(form, "charity_number", 20, "e.g. 1234567")
-        self._add(form, "vat_number", 20, "only if registered for VAT, e.g. GB 123 4567 89")
+        self._add(form, "company_number", 8, "8 characters, e.g. 09876543", narrow=True)
+        self._add(form, "charity_number", 20, "e.g. 1234567", narrow=True)
+        self._add(form, "vat_number", 20, "if registered, e.g. GB 123 4567 89", narrow=True)
         self._add(form, "registered_office", placeholder="If different from the address")
         return page
 
     def _bank_page(self) -> QWidget:
         page, form = self._page(
-            "Printed on invoices so that schools know where to pay. "
-            "Check them carefully: a wrong digit sends money elsewhere."
+            "Printed on invoices so that schools know where to pay: check every digit."
         )
         self._add(form, "bank_name", 100, "e.g. Lloyds Bank")
         self._add(form, "bank_account_name", 200)
-        self._add(form, "bank_sort_code", 8, "e.g. 20-00-00")
-        self._add(form, "bank_account_number", 8, "8 digits")
+        self._add(form, "bank_sort_code", 8, "e.g. 20-00-00", narrow=True)
+        self._add(form, "bank_account_number", 8, "8 digits", narrow=True)
         sort_code = self.inputs["bank_sort_code"]
         assert isinstance(sort_code, QLineEdit)
         sort_code.editingFinished.connect(
@@ -292,6 +301,9 @@ class OrganisationDialog(QDialog):
             return
         for widget in self.inputs.values():
             widget.setReadOnly(True)  # still selectable, so values can be copied
+            palette = widget.palette()  # and grey, so nobody tries to type in them
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+            widget.setPalette(palette)
         self.choose_logo_button.hide()
         self.remove_logo_button.hide()
         actor = self.services.actor
