@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -501,3 +502,32 @@ def test_a_database_that_cannot_be_opened_is_reported_and_the_current_one_stays(
     assert told and "Cannot open the database" in told[0]
     assert window.database_label.text() == before
     assert len(names_shown(window)) == 3
+
+
+def test_painted_cells_take_their_own_colour(
+    window: MainWindow, services: Services, actor: Actor
+) -> None:
+    """A school causing concern is red; the others keep their own colour, whatever came first."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    concern = services.schools.get_school_by_urn(actor, 100002)
+    services.schools.update_school(
+        actor,
+        concern.id,
+        concern.version,
+        dataclasses.replace(concern.as_input(), causing_concern=True),
+    )
+    window.schools_tab.reload()
+    tab = window.schools_tab
+    delegate = tab.table.itemDelegate()
+    names = {tab.proxy.row_at(r).name: r for r in range(tab.proxy.rowCount())}
+    colours = {}
+    for name in ("Stepney Green Secondary", "Bow Primary School", "Mile End Nursery School"):
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, tab.proxy.index(names[name], COL_NAME))
+        colours[name] = option.palette.color(QPalette.ColorRole.Text).name()
+        assert option.text == name
+    assert colours["Stepney Green Secondary"] == "#b00020"
+    assert colours["Bow Primary School"] != "#b00020"
+    assert colours["Mile End Nursery School"] == colours["Bow Primary School"]

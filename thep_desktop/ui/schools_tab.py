@@ -566,6 +566,9 @@ def detail_html(d: SchoolDetail) -> str:
         pupils = f"{d.pupils_on_roll:,}"
         if d.pupils_census_date:
             pupils += f" (census {format_date(d.pupils_census_date)})"
+    head = d.head_teacher
+    if d.head_job_title and head:
+        head += f" ({d.head_job_title})"
     ofsted = e(d.ofsted_grade)
     if d.ofsted_date:
         ofsted += f" ({format_date(d.ofsted_date)})"
@@ -588,7 +591,7 @@ def detail_html(d: SchoolDetail) -> str:
         row("Phone", e(d.phone)),
         row("Email", e(d.email)),
         row("Website", e(d.website)),
-        row("Head teacher", e(" ".join(p for p in (d.head_teacher, d.head_job_title) if p))),
+        row("Head teacher", e(head)),
         row("Chair of governors", e(d.chair_of_governors)),
         row("Ofsted", ofsted),
         row("Link officer", e(d.link_officer_name)),

@@ -268,9 +268,13 @@ class SchoolsTableModel(QAbstractTableModel):
                 role_data.setData(COLUMNS[number].display(row))
             elif role == _ALIGNMENT:
                 role_data.setData(_RIGHT if COLUMNS[number].numeric else _LEFT)
-            elif role in _OTHER_ROLES:
-                value = self._cell(row, number, role)
-                if value is not None:
+            else:
+                # Every role asked must be answered: Qt reuses the request for the next cell,
+                # so a role left alone would keep that cell's colour.
+                value = self._cell(row, number, role) if role in _OTHER_ROLES else None
+                if value is None:
+                    role_data.clearData()
+                else:
                     role_data.setData(value)
 
     def _cell(self, row: SchoolRow, column_number: int, role: int) -> Any:
