@@ -34,9 +34,15 @@ from thep_desktop.ui.questions import ask, tell
 from thep_desktop.ui.school_dialog import SchoolDialog
 from thep_desktop.ui.schools_table_model import (
     ANY,
+    COL_HEAD,
+    COL_LINK,
     COL_NAME,
+    COL_OFSTED,
     COL_PHASE,
     COL_PUPILS,
+    COL_STATUS,
+    COL_TRUST,
+    COL_TYPE,
     COL_URN,
     COLUMNS,
     CURRENT,
@@ -144,14 +150,20 @@ class SchoolsTab(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
-        widths = {COL_URN: 70, COL_NAME: 300, COL_PHASE: 110, COL_PUPILS: 70}
+        widths = {
+            COL_URN: 70,
+            COL_NAME: 300,
+            COL_PHASE: 110,
+            COL_TYPE: 170,
+            COL_STATUS: 120,
+            COL_PUPILS: 70,
+            COL_TRUST: 190,
+            COL_HEAD: 170,
+            COL_LINK: 130,
+            COL_OFSTED: 110,
+        }
         for column, spec in enumerate(COLUMNS):
             self.table.setColumnWidth(column, widths.get(column, 30 + 8 * len(spec.title)))
-        self.table.setColumnWidth(4, 170)  # type
-        self.table.setColumnWidth(8, 190)  # trust
-        self.table.setColumnWidth(9, 170)  # head teacher
-        self.table.setColumnWidth(10, 130)  # link officer
-        self.table.setColumnWidth(11, 110)  # ofsted
         splitter.addWidget(self.table)
         self.detail = QTextBrowser()
         self.detail.setObjectName("school_detail")
