@@ -227,14 +227,18 @@ def _open_xlsx(path: Path) -> TableFile:
     from openpyxl import load_workbook
 
     name = path.name
+    # A file object, not the path: openpyxl refuses a workbook whose name does not end .xlsx.
+    handle = path.open("rb")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        handle.close()
         raise ImportFileError(
             f"{name} cannot be opened as an Excel workbook ({exc}). It may be damaged or cut "
             "short; save or download it again."
         ) from None
     except Exception as exc:  # openpyxl raises assorted errors on damaged workbooks
+        handle.close()
         raise ImportFileError(f"{name} cannot be opened as an Excel workbook ({exc}).") from None
     try:
         sheet = workbook.worksheets[0]
@@ -254,12 +258,15 @@ def _open_xlsx(path: Path) -> TableFile:
         total = max((sheet.max_row or 0) - row_number, 0)
     except ImportFileError:
         workbook.close()
+        handle.close()
         raise
     except Exception as exc:  # a damaged sheet inside a readable zip
         workbook.close()
+        handle.close()
         raise ImportFileError(f"{name} cannot be read as an Excel workbook ({exc}).") from None
     table = TableFile(name, "xlsx", header, _xlsx_rows(rows, name, row_number), total_hint=total)
     table._closers.append(workbook.close)
+    table._closers.append(handle.close)
     return table
 
 
