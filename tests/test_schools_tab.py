@@ -531,3 +531,18 @@ def test_painted_cells_take_their_own_colour(
     assert colours["Stepney Green Secondary"] == "#b00020"
     assert colours["Bow Primary School"] != "#b00020"
     assert colours["Mile End Nursery School"] == colours["Bow Primary School"]
+
+
+def test_the_selection_comes_back_when_a_search_that_hid_it_is_cleared(window: MainWindow) -> None:
+    tab = window.schools_tab
+    bow = next(
+        tab.proxy.row_at(r).id
+        for r in range(tab.proxy.rowCount())
+        if tab.proxy.row_at(r).name == "Bow Primary School"
+    )
+    tab.select_ids([bow])
+    tab.search.setText("stepney")
+    assert tab.selected_ids() == []
+    tab.search.setText("")
+    assert tab.selected_ids() == [bow]
+    assert "Bow Primary School" in tab.detail.toPlainText()

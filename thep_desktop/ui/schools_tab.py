@@ -78,6 +78,7 @@ class SchoolsTab(QWidget):
         # Opens the school dialog; tests replace it to drive the dialog without exec().
         self.run_dialog: Callable[[SchoolDialog], object] = lambda dialog: dialog.exec()
         self.model = SchoolsTableModel(self)
+        self._hidden_selection: list[int] = []  # selected schools a search has hidden
         self.proxy = SchoolsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._build()
@@ -236,10 +237,13 @@ class SchoolsTab(QWidget):
         )
         if new == self.proxy.current_filter:
             return
-        selected = self.selected_ids()
+        # The shown rows are replaced: keep the selection where it still shows, and bring it
+        # back when a search that hid it is cleared.
+        selected = self.selected_ids() or self._hidden_selection
         self.proxy.set_filter(new)
-        if selected:  # the shown rows were replaced: keep the selection where it still shows
+        if selected:
             self.select_ids(selected)
+            self._hidden_selection = [] if self.selected_ids() else selected
         self.update_counts()
 
     def set_quick_filter(self, combo: QComboBox, value: str) -> None:
