@@ -43,7 +43,7 @@ class TableFile:
 
     ``rows`` yields ``(row_number, cells)`` where ``row_number`` counts as a spreadsheet
     program does (the header is row 1) and ``cells`` is a list of str (or date, from Excel).
-    Blank lines are skipped but still counted in the numbering. ``total_hint`` is roughly
+    Blank lines (or lines of empty cells) are skipped but still counted in the numbering. ``total_hint`` is roughly
     how many rows there are, for a progress bar (0 if unknown).
     """
 
@@ -203,7 +203,7 @@ def _csv_rows(reader: Any, name: str, width: int) -> Iterator[tuple[int, list[Ce
     try:
         for row in reader:
             row_number += 1
-            if not row or (len(row) == 1 and not row[0].strip()):
+            if not any(row):  # a blank line, or only separators (",,,")
                 continue
             if pending is not None:
                 yield pending
