@@ -152,6 +152,7 @@ def test_recipients_use_the_contact_or_fall_back_with_a_warning(
         "London",
         "E1 4SD",
     )
+    assert [r.values["contact.salutation"] for r in heads] == ["Ms Begum", "Mrs Okafor"]
     assert [s.school_name for s in skipped] == ["Nowhere School"]
     assert "postal address" in skipped[0].reason
     managers, _ = letters.recipients(actor, ids, "School business manager")

@@ -9,20 +9,17 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import TextIO
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
-from thep_desktop.cli import schools_commands
+from thep_desktop.cli import letters_commands, schools_commands
+from thep_desktop.cli.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.output import plural
 from thep_desktop.cli.schools_commands import CommandError
 from thep_desktop.database import Database, DatabaseError, normalise_url
@@ -82,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=run_demo, database="create")
     schools_commands.add_commands(commands, common)
+    letters_commands.add_commands(commands, common)
     return parser
 
 
@@ -197,39 +195,11 @@ def run_migrate(url: str, out: TextIO) -> int:
     return 0
 
 
-class _ProgressLine:
-    """Progress on stderr: what is happening, then (in a terminal) a line redrawn as it goes."""
-
-    def __init__(self, stream: TextIO, title: str, where: str) -> None:
-        self.stream = stream
-        self.title = title
-        self.live = stream.isatty()
-        self.open = False
-        self._width = 0
-        stream.write(f"{title} ({where})…\n")
-        stream.flush()
-
-    def report(self, done: int, total: int, message: str) -> None:
-        if not self.live:
-            return
-        percent = 100 * done // total if total else 0
-        text = f"{self.title}: {percent:3d}%  {message}"[:79]
-        self.stream.write("\r" + text.ljust(self._width))
-        self.stream.flush()
-        self._width = max(self._width, len(text))
-        self.open = True
-
-    def finish(self) -> None:
-        if self.live and self.open:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-
-
 def run_demo(services: Services, args: argparse.Namespace) -> int:
-    line = _ProgressLine(sys.stderr, "Loading demo data", str(services.db.describe()))
+    line = ProgressLine(sys.stderr, "Loading demo data", str(services.db.describe()))
     progress = Progress(line.report)
     try:
-        with _ctrl_c_cancels(progress):
+        with ctrl_c_cancels(progress):
             summary = DemoService(services.db).load(services.actor, progress)
     except Cancelled:
         raise KeyboardInterrupt from None  # rolled back; exit as any Ctrl+C does
@@ -237,30 +207,3 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
         line.finish()
     print(f"Demo data loaded: {summary}.")
     return 0
-
-
-@contextmanager
-def _ctrl_c_cancels(progress: Progress) -> Iterator[None]:
-    """Ctrl+C cancels the job the way the GUI's Cancel button does: at its next report.
-
-    Python would raise KeyboardInterrupt wherever the program happens to be, and one raised
-    inside a clean-up callback is printed and ignored; a flag is never lost. A second
-    Ctrl+C interrupts at once.
-    """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield
-        return
-
-    def cancel(signum: int, frame: FrameType | None) -> None:
-        if progress.cancelled:
-            signal.default_int_handler(signum, frame)
-        progress.cancel()
-
-    signal.signal(signal.SIGINT, cancel)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)

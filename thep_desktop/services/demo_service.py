@@ -779,16 +779,36 @@ def _causing_concern(b: _Borough) -> None:
         school.notes = f"{school.notes} {reason}".strip()
 
 
+DEMO_PROFILE = {
+    "la_code": LA_CODE,
+    "phone": "020 7946 0000",
+    "company_number": "09990001",
+    "charity_number": "1179999",
+    "registered_office": (
+        "c/o Professional Development Centre\n229 Bethnal Green Road\nLondon E2 6AB"
+    ),
+    "bank_name": "Example Bank plc",
+    "bank_account_name": "Tower Hamlets Education Partnership",
+    "bank_sort_code": "000000",
+    "bank_account_number": "00012345",
+}
+
+
 # -- the steps ------------------------------------------------------------------------------------
 def profile_step(
     session: Session, rng: random.Random, actor: Actor, progress: StepProgress
 ) -> None:
-    """The organisation profile names the borough's LA code (the profile exists by now)."""
+    """The profile's blanks filled, so letters show a full letterhead and footer.
+
+    The company and charity numbers and the bank details are made up; what the office
+    typed stays.
+    """
     profile = session.scalar(select(OrganisationProfile).order_by(OrganisationProfile.id))
     assert profile is not None
-    if not profile.la_code:
-        profile.la_code = LA_CODE
-        profile.updated_by = actor.name
+    for name, value in DEMO_PROFILE.items():
+        if not getattr(profile, name):
+            setattr(profile, name, value)
+            profile.updated_by = actor.name
     progress.report(1, 1, "Organisation profile")
 
 

@@ -280,7 +280,12 @@ class LettersService:
     def school_ids_for_urns(self, actor: Actor, urns: Sequence[int]) -> list[int]:
         actor.require(Permission.VIEW)
         with self.db.read_session() as session:
-            found = dict(session.execute(select(School.urn, School.id).where(School.urn.in_(urns))))
+            found = {
+                urn: school_id
+                for urn, school_id in session.execute(
+                    select(School.urn, School.id).where(School.urn.in_(urns))
+                )
+            }
         missing = [u for u in urns if u not in found]
         if missing:
             shown = ", ".join(str(u) for u in missing[:10])
@@ -736,10 +741,14 @@ def _recipient(school: School, contact_role: str) -> Recipient | Skipped:
     name = contact.full_name if contact is not None else ""
     email = contact.email if contact is not None else ""
     warning = ""
-    if contact is None and wanted == _HEAD:
-        name = " ".join(
-            p for p in (school.head_title, school.head_first_name, school.head_last_name) if p
-        )
+    head = " ".join(
+        p for p in (school.head_title, school.head_first_name, school.head_last_name) if p
+    )
+    head_untitled = f"{school.head_first_name} {school.head_last_name}".strip().casefold()
+    if wanted == _HEAD and (
+        contact is None or (head_untitled and name.casefold() == head_untitled)
+    ):
+        name = head  # GIAS knows the head's title: "Mr Luke Rahman", not "Luke Rahman"
     elif contact is None and wanted == _CHAIR:
         name = school.chair_of_governors
     if not name and role:
@@ -769,7 +778,7 @@ def _recipient(school: School, contact_role: str) -> Recipient | Skipped:
         "school.trust": school.trust,
         "school.link_officer": school.link_officer.full_name if school.link_officer else "",
         "contact.full_name": name or f"the {role_title}",
-        "contact.salutation": name or "Sir or Madam",
+        "contact.salutation": _salutation_name(name),
         "contact.role": role,
         "contact.email": email,
     }
@@ -783,6 +792,21 @@ def _recipient(school: School, contact_role: str) -> Recipient | Skipped:
         warning=warning,
         values=values,
     )
+
+
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "revd", "rev", "sir", "dame"}
+)
+
+
+def _salutation_name(name: str) -> str:
+    """``Mr Rahman`` for "Mr Luke Rahman"; the name as given without a title; else Sir or Madam."""
+    words = name.split()
+    if not words:
+        return "Sir or Madam"
+    if len(words) >= 2 and words[0].rstrip(".").casefold() in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    return name
 
 
 def _title_case(role: str) -> str:
@@ -821,8 +845,13 @@ def _letter_values(when: date, data: TemplateInput, urn: str) -> dict[str, str]:
 
 
 def _our_ref(template_name: str, urn: str) -> str:
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", template_name) if w[0].isupper())
-    return "/".join(p for p in ((initials or "LTR")[:4], urn) if p)
+    """``NGM/100897`` for "Notice of general meeting" to URN 100897."""
+    words = [w for w in re.findall(r"[A-Za-z]+", template_name) if w.lower() not in _SMALL]
+    initials = "".join(w[0] for w in words).upper()[:4]
+    return "/".join(p for p in (initials or "LTR", urn) if p)
+
+
+_SMALL = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
 def _letter(

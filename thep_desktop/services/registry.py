@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thep_desktop.database import Database
 from thep_desktop.services.actor import Actor
+from thep_desktop.services.letters_service import LettersService
 from thep_desktop.services.organisation_service import OrganisationService
 from thep_desktop.services.schools_service import SchoolsService
 from thep_desktop.services.staff_service import StaffService
@@ -22,6 +23,7 @@ class Services:
         self.schools = SchoolsService(database)
         self.staff = StaffService(database)
         self.organisation = OrganisationService(database)
+        self.letters = LettersService(database)
 
     def close(self) -> None:
         self.db.dispose()
