@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from thep_desktop.database import Database
 from thep_desktop.services.actor import Actor
+from thep_desktop.services.gias_import import GiasImportService
 from thep_desktop.services.letters_service import LettersService
 from thep_desktop.services.organisation_service import OrganisationService
+from thep_desktop.services.pupil_import import PupilNumbersService
 from thep_desktop.services.schools_service import SchoolsService
 from thep_desktop.services.staff_service import StaffService
 
@@ -24,6 +26,8 @@ class Services:
         self.staff = StaffService(database)
         self.organisation = OrganisationService(database)
         self.letters = LettersService(database)
+        self.gias_import = GiasImportService(database)
+        self.pupil_import = PupilNumbersService(database)
 
     def close(self) -> None:
         self.db.dispose()

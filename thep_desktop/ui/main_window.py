@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -115,6 +116,19 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("&Recent databases")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
+        self.import_gias_action = self._action(
+            "&Import schools from GIAS…",
+            lambda: self.import_file("gias"),
+            "Ctrl+I",
+            "Add and update schools from the DfE's Get Information about Schools extract",
+        )
+        self.import_pupils_action = self._action(
+            "Refresh &pupil numbers…",
+            lambda: self.import_file("pupils"),
+            None,
+            "Update pupils on roll from a sheet of URN, number of pupils and census date",
+        )
+        file_menu.addActions([self.import_gias_action, self.import_pupils_action])
         self.export_action = self._action(
             "&Export…",
             self.export_current,
@@ -201,6 +215,9 @@ class MainWindow(QMainWindow):
         self.profile_action.setEnabled(actor.can(Permission.VIEW))
         self.staff_action.setEnabled(actor.can(Permission.VIEW))
         self.demo_action.setEnabled(can_settings)
+        can_edit = actor.can(Permission.EDIT_SCHOOLS)
+        self.import_gias_action.setEnabled(can_edit)
+        self.import_pupils_action.setEnabled(can_edit)
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -394,6 +411,28 @@ class MainWindow(QMainWindow):
             open_url=self.open_url,
             show_status=lambda text: self.statusBar().showMessage(text, 10000),
         )
+
+    # -- imports ----------------------------------------------------------------------------
+    def import_file(self, kind: str) -> None:
+        """Preview and apply a GIAS extract or a pupil-numbers sheet, then show the result."""
+        from thep_desktop.ui.import_dialog import ImportDialog
+
+        la_code = ""
+        try:
+            la_code = self.services.organisation.get_profile(self.services.actor).la_code
+        except ServiceError:
+            pass
+        dialog = ImportDialog(self.services, kind, self, default_la=la_code)
+        dialog.applied.connect(lambda result: self._imported(result))
+        self.run_dialog(dialog)
+
+    def _imported(self, result: object) -> None:
+        self.schools_tab.reload()
+        self.statusBar().showMessage(f"Imported: {result}.", 8000)
+
+    def run_dialog(self, dialog: QDialog) -> None:
+        """Show a dialog and wait for it (tests replace this to drive it without blocking)."""
+        dialog.exec()
 
     # -- settings ---------------------------------------------------------------------------
     def edit_profile(self) -> None:
