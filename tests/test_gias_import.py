@@ -48,13 +48,14 @@ BARE = {"URN", "StatutoryLowAge", "StatutoryHighAge", "SchoolCapacity", "UKPRN"}
 HEADER_2018 = (FIXTURES / "gias-header-2018.txt").read_text(encoding="utf-8").splitlines()
 
 
-def gias_row(urn: int, **values: str) -> dict[str, str]:
+def gias_row(urn: int | str, **values: str) -> dict[str, str]:
     """One establishment as GIAS writes it (column name -> cell text)."""
+    number = int(urn) if str(urn).isdigit() else 0
     row = {
         "URN": str(urn),
         "LA (code)": "211",
         "LA (name)": "Tower Hamlets",
-        "EstablishmentNumber": f"{2000 + urn % 1000:04d}",
+        "EstablishmentNumber": f"{2000 + number % 1000:04d}",
         "EstablishmentName": f"School {urn}",
         "TypeOfEstablishment (name)": "Community school",
         "EstablishmentTypeGroup (name)": "Local authority maintained schools",
@@ -580,6 +581,15 @@ def test_bad_files_refused_with_a_message_and_nothing_changed(service, db, actor
     assert snapshot(db) == before
 
 
+def test_same_urn_in_other_digits_is_a_duplicate(service, db, actor, tmp_path):
+    rows = [gias_row(100001), gias_row(100002)]
+    rows[1]["URN"] = "\u0661\u0660\u0660\u0660\u0660\u0661"  # 100001 in Arabic-Indic digits
+    path = write_gias(tmp_path / "g.csv", rows, encoding="utf-8")
+    with pytest.raises(ImportFileError, match="twice, in rows 2 and 3"):
+        service.preview(actor, path, la_code=None)
+    assert school_count(db) == 0
+
+
 def test_la_filter_needs_the_la_column(service, actor, tmp_path):
     path = write_gias(
         tmp_path / "g.csv",
@@ -726,11 +736,11 @@ _FUZZ_COLUMNS = [
 @given(
     rows=st.lists(
         st.tuples(
-            st.integers(99_990, 1_000_010),
+            st.one_of(st.integers(99_990, 1_000_010), st.sampled_from(["", "x", "0100001"])),
             st.fixed_dictionaries({}, optional={c: _cells for c in _FUZZ_COLUMNS}),
         ),
         max_size=8,
-        unique_by=lambda r: r[0],
+        unique_by=lambda r: int(r[0]) if str(r[0]).isdigit() else r[0],
     ),
     la=st.sampled_from([None, "211"]),
     encoding=st.sampled_from(["cp1252", "utf-8-sig"]),

@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -534,7 +535,7 @@ class _Comparer:
         self.columns = columns
         self.register = register
         self.preview = preview
-        self.seen: dict[str, int] = {}
+        self.seen: dict[int, int] = {}
         self.dates: dict[str, date | str] = {}
         self.pupils_without_census = 0
 
@@ -572,7 +573,7 @@ class _Comparer:
                         cells[at] = cell_text(cells[at])
             urn_text = cell_text(cells[urn_at]).strip()
             if urn_text.isdigit():
-                first = seen.setdefault(urn_text, row_number)
+                first = seen.setdefault(int(urn_text), row_number)
                 if first != row_number:
                     raise ImportFileError(
                         f"{table.name} has URN {urn_text} twice, in rows {first} and "
@@ -653,7 +654,7 @@ class _Comparer:
                 values["pupils_census_date"] = None
                 owned = tuple(f for f in owned if f not in PUPIL_FIELDS)
         current = None
-        if urn_text.isdigit():
+        if len(urn_text) == 6 and urn_text.isdigit():
             current = self.register.get(int(urn_text))
             if current is not None and _same_as_stored(values, current, owned):
                 self.preview.unchanged += 1
@@ -770,20 +771,14 @@ def apply_preview(
                     + ". Nothing was imported; check the file again."
                 )
         if preview.new:
-            insert_rows = _BulkInsert(session, table, [*SCHOOL_FIELDS, *_RECORD_FIELDS])
+            names = [*SCHOOL_FIELDS, *_RECORD_FIELDS]
+            insert_rows = _BulkInsert(session, table, names, unique=("uuid", "urn"))
+            school_values = attrgetter(*SCHOOL_FIELDS)
             for start in range(0, len(preview.new), _CHUNK):
                 chunk = preview.new[start : start + _CHUNK]
                 insert_rows(
                     [
-                        (
-                            *[getattr(item.data, f) for f in SCHOOL_FIELDS],
-                            uuid.uuid4(),
-                            now,
-                            who,
-                            now,
-                            who,
-                            1,
-                        )
+                        (*school_values(item.data), uuid.uuid4(), now, who, now, who, 1)
                         for item in chunk
                     ]
                 )
@@ -840,7 +835,10 @@ class _BulkInsert:
     Every value must be given (the mapper's defaults are not applied here).
     """
 
-    def __init__(self, session: Any, table: Any, names: list[str]) -> None:
+    def __init__(
+        self, session: Any, table: Any, names: list[str], unique: tuple[str, ...] = ()
+    ) -> None:
+        self.unique = frozenset(unique)
         self.conn = session.connection()
         dialect = self.conn.dialect
         stmt = insert(table).values({n: bindparam(n) for n in names})
@@ -858,8 +856,13 @@ class _BulkInsert:
     def __call__(self, rows: list[tuple[Any, ...]]) -> None:
         columns = list(zip(*rows, strict=True))
         for i, process in enumerate(self.processors):
-            if process is not None:
-                columns[i] = tuple(process(v) for v in columns[i])
+            if process is None:
+                continue
+            if self.names[i] in self.unique:
+                columns[i] = tuple(map(process, columns[i]))
+            else:  # few distinct values (dates, status, flags): convert each one once
+                converted = {v: process(v) for v in set(columns[i])}
+                columns[i] = tuple(map(converted.__getitem__, columns[i]))
         if self.positional:
             params: list[Any] = list(zip(*(columns[i] for i in self.order), strict=True))
         else:

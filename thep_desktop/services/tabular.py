@@ -43,8 +43,8 @@ class TableFile:
 
     ``rows`` yields ``(row_number, cells)`` where ``row_number`` counts as a spreadsheet
     program does (the header is row 1) and ``cells`` is a list of str (or date, from Excel).
-    Blank lines (or lines of empty cells) are skipped but still counted in the numbering. ``total_hint`` is roughly
-    how many rows there are, for a progress bar (0 if unknown).
+    Blank lines (or lines of empty cells) are skipped but still counted in the numbering.
+    ``total_hint`` is roughly how many rows there are, for a progress bar (0 if unknown).
     """
 
     name: str
@@ -119,7 +119,7 @@ def _scan_csv(path: Path) -> tuple[str, int]:
                     "Check you chose the right file."
                 )
             lines += chunk.count(b"\n")
-            if utf8 and not chunk.isascii():
+            if utf8 and (non_ascii or not chunk.isascii()):
                 non_ascii = True
                 try:
                     decoder.decode(chunk)
@@ -132,17 +132,16 @@ def _scan_csv(path: Path) -> tuple[str, int]:
                 utf8 = False
     if utf8:
         return ("utf-8-sig" if bom else "utf-8"), lines
-    # Windows-1252 leaves five byte values undefined; a file using them is not text.
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                chunk.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"{name} cannot be read as text (it is neither UTF-8 nor Windows-1252). "
-            "Check you chose the right file."
-        ) from None
+    # Windows-1252 leaves five byte values undefined: such a byte stops the reading with
+    # ImportFileError (see _not_text), as the rows are read.
     return "cp1252", lines
+
+
+def _not_text(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"{name} cannot be read as text (it is neither UTF-8 nor Windows-1252). "
+        "Check you chose the right file."
+    )
 
 
 def _open_csv(path: Path) -> TableFile:
@@ -194,6 +193,8 @@ def _first_row(reader: Any, name: str) -> list[str]:
             row_number += 1
     except csv.Error as exc:
         raise _csv_error(name, row_number, exc) from None
+    except UnicodeDecodeError:
+        raise _not_text(name) from None
     raise ImportFileError(f"The file {name} is empty.")
 
 
@@ -210,6 +211,8 @@ def _csv_rows(reader: Any, name: str, width: int) -> Iterator[tuple[int, list[Ce
             pending = (row_number, row)
     except csv.Error as exc:
         raise _csv_error(name, row_number + 1, exc) from None
+    except UnicodeDecodeError:
+        raise _not_text(name) from None
     if pending is not None:
         if len(pending[1]) < width:
             raise ImportFileError(
