@@ -313,6 +313,16 @@ def test_missing_optional_columns_are_named_and_left_alone(service, db, actor, t
     assert preview.new[0].data.status == SchoolStatus.OPEN
 
 
+def test_closed_without_a_close_date_column_is_rejected(service, db, actor, tmp_path):
+    import_file(service, actor, write_gias(tmp_path / "a.csv", [gias_row(100001)]))
+    header = [h for h in HEADER_2018 if h != "CloseDate"]
+    closing = gias_row(100001, **{"EstablishmentStatus (name)": "Closed"})
+    path = write_gias(tmp_path / "b.csv", [closing], header)
+    preview = service.preview(actor, path, la_code=None)
+    assert [(r.row_number, r.column) for r in preview.rejected] == [(2, "CloseDate")]
+    assert "needs the date it closed" in preview.rejected[0].reason
+
+
 # -- comparing with the register ------------------------------------------------------------------
 def test_changes_listed_field_by_field_and_normalised_values_are_not_changes(
     service, db, actor, tmp_path
@@ -448,8 +458,10 @@ def test_bad_values_are_rejected_with_row_column_value_reason_and_the_rest_impor
         gias_row(100007, StatutoryLowAge="11", StatutoryHighAge="4"),
         gias_row(100008, NumberOfPupils="-3"),
         gias_row(100009),
+        gias_row(100010, URN="9" * 5000),
     ]
     rows[2]["URN"] = "12345"
+    rows[9]["URN"] = "9" * 5000
     preview = service.preview(actor, write_gias(tmp_path / "g.csv", rows), la_code=None)
     got = {(r.row_number, r.column, r.value): r.reason for r in preview.rejected}
     assert set(got) == {
@@ -460,6 +472,7 @@ def test_bad_values_are_rejected_with_row_column_value_reason_and_the_rest_impor
         (7, "EstablishmentStatus (name)", "Dormant"),
         (8, "StatutoryHighAge", "4"),
         (9, "NumberOfPupils", "-3"),
+        (11, "URN", "9" * 5000),
     }
     assert "not a UK postcode" in got[(3, "Postcode", "NOT A POSTCODE")]
     assert "6 digits" in got[(4, "URN", "12345")]
@@ -467,7 +480,7 @@ def test_bad_values_are_rejected_with_row_column_value_reason_and_the_rest_impor
     assert "not a real date" in got[(6, "OpenDate", "31-02-2020")]
     assert all(reason for reason in got.values())
     assert sorted(n.urn for n in preview.new) == [100001, 100009]
-    assert preview.rows_read == 9 and preview.rejected_rows == 7
+    assert preview.rows_read == 10 and preview.rejected_rows == 8
     service.apply(actor, preview)
     assert school_count(db) == 2
 

@@ -572,11 +572,12 @@ class _Comparer:
                     if not isinstance(cells[at], str):
                         cells[at] = cell_text(cells[at])
             urn_text = cell_text(cells[urn_at]).strip()
-            if urn_text.isdigit():
-                first = seen.setdefault(int(urn_text), row_number)
+            if urn_text.isdigit() and len(urn_text) < 20:
+                urn_number = int(urn_text)
+                first = seen.setdefault(urn_number, row_number)
                 if first != row_number:
                     raise ImportFileError(
-                        f"{table.name} has URN {urn_text} twice, in rows {first} and "
+                        f"{table.name} has URN {urn_number} twice, in rows {first} and "
                         f"{row_number}. A GIAS extract lists each school once; check the file."
                     )
             if la_code is not None and la_at is not None:
@@ -641,7 +642,7 @@ class _Comparer:
             if text.isdigit() and len(text) == 10:
                 values["phone"] = "0" + text  # Excel drops the 0 of a phone number it sees as one
         status = values.get("status")
-        if status is not None and status != SchoolStatus.CLOSED:
+        if status is not None and (status != SchoolStatus.CLOSED or "close_date" not in values):
             values["close_date"] = None  # GIAS's proposed closing date of a school still open
         owned = cols.owned
         if "pupils_on_roll" in values:
