@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
-from thep_desktop.cli import letters_commands, schools_commands
+from thep_desktop.cli import data_commands, letters_commands, schools_commands
 from thep_desktop.cli.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.output import plural
 from thep_desktop.cli.schools_commands import CommandError
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=run_demo, database="create")
     schools_commands.add_commands(commands, common)
+    data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     return parser
 
