@@ -37,6 +37,7 @@ from thep_desktop.services.errors import ConflictError, ServiceError
 from thep_desktop.services.gias_import import ImportPreview, ImportResult
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.background import BackgroundJob
+from thep_desktop.ui.forms import date_field
 from thep_desktop.ui.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.questions import ask, tell
 
@@ -91,11 +92,15 @@ def preview_sentence(preview: ImportPreview) -> str:
     )
     if preview.kind == GIAS:
         parts.append(_count(len(preview.closed), "school closed", "schools closed") + " in GIAS")
-    parts.append(_count(len(preview.rejected), "row rejected", "rows rejected"))
+    parts.append(_count(preview.rejected_rows, "row rejected", "rows rejected"))
     parts.append(f"{preview.unchanged:,} unchanged")
     sentence = ", ".join(parts) + "."
     if preview.rows_other_la:
-        sentence += f" {preview.rows_other_la:,} rows for other local authorities were left out."
+        verb = "was" if preview.rows_other_la == 1 else "were"
+        sentence += (
+            f" {_count(preview.rows_other_la, 'row', 'rows')} for other local authorities"
+            f" {verb} left out."
+        )
     return sentence
 
 
@@ -178,6 +183,20 @@ class ImportDialog(QDialog):
             row.addWidget(self.all_england)
             row.addStretch(1)
             grid.addWidget(QLabel("Which schools:"), 1, 0)
+            grid.addLayout(row, 1, 1, 1, 2)
+        self.census_edit = date_field()
+        self.census_edit.setToolTip(
+            "Used for rows that give no census date (or when the sheet has no such column)"
+        )
+        self.census_edit.textChanged.connect(self._options_changed)
+        if self.kind == PUPILS:
+            census_label = QLabel("Census &date:")
+            census_label.setBuddy(self.census_edit)
+            row = QHBoxLayout()
+            row.addWidget(self.census_edit)
+            row.addWidget(QLabel("for rows that give none (optional)"))
+            row.addStretch(1)
+            grid.addWidget(census_label, 1, 0)
             grid.addLayout(row, 1, 1, 1, 2)
         self.preview_button = QPushButton("&Preview")
         self.preview_button.setDefault(True)
@@ -275,7 +294,10 @@ class ImportDialog(QDialog):
                 actor, path, la_code=la_code, progress=progress
             )
         else:
-            fn = lambda progress: service.preview(actor, path, progress=progress)  # noqa: E731
+            census = self.census_edit.text().strip() or None
+            fn = lambda progress: service.preview(  # noqa: E731
+                actor, path, progress, census_date=census
+            )
         self.job = BackgroundJob(
             self,
             f"Reading {path.name}…",
