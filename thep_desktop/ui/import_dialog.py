@@ -395,7 +395,7 @@ class ImportDialog(QDialog):
         for view in self.views.values():
             view.resizeColumnsToContents()
             for column in range(view.model().columnCount()):
-                view.setColumnWidth(column, min(view.columnWidth(column), 320))
+                view.setColumnWidth(column, min(view.columnWidth(column), 260))
         self._label_tabs()
         source = preview.source_name
         scope = f"local authority {preview.la_code}" if preview.la_code else "all of England"
@@ -444,6 +444,7 @@ def _table(model: PlainTableModel) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view
