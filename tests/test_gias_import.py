@@ -390,10 +390,14 @@ def test_school_closed_in_gias_goes_to_closed_not_changed(service, db, actor, tm
     assert [(c.urn, c.name, c.close_date) for c in preview.closed] == [
         (100001, "School 100001", date(2025, 8, 31))
     ]
+    assert [(c.field, c.new) for c in preview.closed[0].changes] == [("name", "Renamed on closing")]
     assert str(service.apply(actor, preview)) == "0 new schools, 0 updated, 1 closed"
     school = SchoolsService(db).get_school_by_urn(actor, 100001)
     assert (school.status, school.close_date) == (SchoolStatus.CLOSED, date(2025, 8, 31))
+    assert school.name == "Renamed on closing"
     assert school.version == 2 and school.updated_by == actor.name
+    again = service.preview(actor, write_gias(tmp_path / "b.csv", [closing]), la_code=None)
+    assert again.unchanged == 1 and not again.has_changes
 
 
 def test_office_fields_are_never_overwritten(service, db, actor, tmp_path):

@@ -37,7 +37,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Boolean, bindparam, case, insert, select, update
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, parse_date
@@ -182,6 +182,10 @@ class ClosedSchool:
     school_id: int
     version: int
     close_date: date | None
+    # Other details GIAS changed for the school as it closed (written with the closure, so
+    # that importing the same file again finds nothing to do).
+    changes: tuple[FieldChange, ...] = ()
+    values: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -684,37 +688,42 @@ class _Comparer:
         preview = self.preview
         school_id, version, name = current[_REG_ID], current[_REG_VERSION], current[_REG_NAME]
         old_status = current[_REG_POS["status"]]
-        if (
-            "status" in owned
-            and checked["status"] == SchoolStatus.CLOSED
-            and old_status != SchoolStatus.CLOSED
-        ):
-            preview.closed.append(
-                ClosedSchool(row_number, urn, name, school_id, version, checked["close_date"])
-            )
-            return
         if "pupils_on_roll" in owned:
             old_census = current[_REG_POS["pupils_census_date"]]
             if old_census is not None and checked["pupils_census_date"] < old_census:
-                owned = tuple(f for f in owned if f not in ("pupils_on_roll", "pupils_census_date"))
+                owned = tuple(f for f in owned if f not in PUPIL_FIELDS)
         changes = []
         new_values: dict[str, object] = {}
         for f in owned:
             old = current[_REG_POS[f]]
             new = checked[f]
             if not _same(old, new):
-                changes.append(
-                    FieldChange(f, SCHOOL_LABELS[f], display_value(old), display_value(new))
-                )
+                label = SCHOOL_LABELS[f]
+                changes.append(FieldChange(f, label, display_value(old), display_value(new)))
                 new_values[f] = new
         if not changes:
             preview.unchanged += 1
             return
         # A pupil figure goes with its census date, even when only one of them differs.
-        for pair in (("pupils_on_roll", "pupils_census_date"), ("status", "close_date")):
+        for pair in (PUPIL_FIELDS, ("status", "close_date")):
             if any(p in new_values for p in pair):
                 for p in pair:
                     new_values.setdefault(p, checked[p])
+        if checked.get("status") == SchoolStatus.CLOSED and old_status != SchoolStatus.CLOSED:
+            others = tuple(c for c in changes if c.field not in ("status", "close_date"))
+            preview.closed.append(
+                ClosedSchool(
+                    row_number,
+                    urn,
+                    name,
+                    school_id,
+                    version,
+                    checked["close_date"],
+                    others,
+                    new_values,
+                )
+            )
+            return
         preview.changed.append(
             ChangedSchool(row_number, urn, name, school_id, version, tuple(changes), new_values)
         )
@@ -786,34 +795,42 @@ def apply_preview(
                 done += len(chunk)
                 report()
 
-        groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
-        for item in preview.changed:
-            key = tuple(sorted(item.values))
-            params: dict[str, object] = {"_id": item.school_id, "_version": item.version}
-            params.update(item.values)
-            groups.setdefault(key, []).append(params)
-        for item in preview.closed:
-            groups.setdefault(("close_date", "status"), []).append(
-                {
-                    "_id": item.school_id,
-                    "_version": item.version,
-                    "close_date": item.close_date,
-                    "status": SchoolStatus.CLOSED,
-                }
-            )
-        sane = db.engine.dialect.supports_sane_multi_rowcount
-        for key, param_list in groups.items():
+        updates: list[ChangedSchool | ClosedSchool] = [*preview.changed, *preview.closed]
+        if updates:
+            # One statement for every school, whatever mix of fields changed: each field is
+            # SET to the new value where it changed and to itself elsewhere.
+            names = sorted({name for item in updates for name in item.values})
             stmt = (
                 update(table)
                 .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
                 .values(
-                    {name: bindparam(name) for name in key}
+                    {
+                        name: case(
+                            (
+                                bindparam(f"s_{name}", type_=Boolean()),
+                                bindparam(f"v_{name}", type_=table.c[name].type),
+                            ),
+                            else_=table.c[name],
+                        )
+                        for name in names
+                    }
                     | {"version": table.c.version + 1, "updated_at": now, "updated_by": who}
                 )
             )
-            for start in range(0, len(param_list), _CHUNK):
-                chunk = param_list[start : start + _CHUNK]
-                result = session.execute(stmt, chunk)
+            sane = db.engine.dialect.supports_sane_multi_rowcount
+            for start in range(0, len(updates), _CHUNK):
+                chunk = updates[start : start + _CHUNK]
+                params = []
+                for item in chunk:
+                    row: dict[str, object] = {"_id": item.school_id, "_version": item.version}
+                    values = item.values
+                    if isinstance(item, ClosedSchool) and not values:  # built by hand
+                        values = {"status": SchoolStatus.CLOSED, "close_date": item.close_date}
+                    for name in names:
+                        row[f"s_{name}"] = name in values
+                        row[f"v_{name}"] = values.get(name)
+                    params.append(row)
+                result = session.execute(stmt, params)
                 if sane and result.rowcount != len(chunk):
                     raise ConflictError(
                         "Someone changed some of these schools while the import was saving. "
