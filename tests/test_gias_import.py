@@ -533,6 +533,7 @@ def test_every_row_is_counted_exactly_once(service, db, actor, tmp_path):
     assert data["counts"] == preview.counts()
     assert data["rows_read"] == 6 and data["la_code"] == "211"
     assert data["closed"][0]["close_date"] == "2025-09-01"
+    assert data["closed"][0]["values"] == {"status": "closed", "close_date": "2025-09-01"}
     assert data["changed"][0]["changes"] == [
         {"field": "name", "label": "School name", "old": "School 100002", "new": "Changed"}
     ]

@@ -270,6 +270,11 @@ class ImportPreview:
                     "school_id": c.school_id,
                     "version": c.version,
                     "close_date": _json_value(c.close_date),
+                    "changes": [
+                        {"field": ch.field, "label": ch.label, "old": ch.old, "new": ch.new}
+                        for ch in c.changes
+                    ],
+                    "values": {k: _json_value(v) for k, v in c.values.items()},
                 }
                 for c in self.closed
             ],
