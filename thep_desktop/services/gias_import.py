@@ -37,7 +37,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, case, insert, select, update
+from sqlalchemy import Boolean, Table, bindparam, case, insert, select, update
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, parse_date
@@ -769,7 +769,7 @@ def apply_preview(
         if progress is not None:
             progress.report(done, total, "Saving the schools…")
 
-    table = School.__table__
+    table: Table = School.__table__  # type: ignore[assignment]
     with db.session() as session:
         report()
         _check_versions(session, preview)
@@ -824,9 +824,9 @@ def apply_preview(
             )
             sane = db.engine.dialect.supports_sane_multi_rowcount
             for start in range(0, len(updates), _CHUNK):
-                chunk = updates[start : start + _CHUNK]
+                batch = updates[start : start + _CHUNK]
                 params = []
-                for item in chunk:
+                for item in batch:
                     row: dict[str, object] = {"_id": item.school_id, "_version": item.version}
                     values = item.values
                     if isinstance(item, ClosedSchool) and not values:  # built by hand
@@ -835,13 +835,13 @@ def apply_preview(
                         row[f"s_{name}"] = name in values
                         row[f"v_{name}"] = values.get(name)
                     params.append(row)
-                result = session.execute(stmt, params)
-                if sane and result.rowcount != len(chunk):
+                result: Any = session.execute(stmt, params)
+                if sane and result.rowcount != len(batch):
                     raise ConflictError(
                         "Someone changed some of these schools while the import was saving. "
                         "Nothing was imported; check the file again."
                     )
-                done += len(chunk)
+                done += len(batch)
                 report()
     return ImportResult(len(preview.new), len(preview.changed), len(preview.closed))
 
