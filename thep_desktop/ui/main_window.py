@@ -187,6 +187,21 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.find_action, self.reload_action])
         del tab
 
+        letters_menu = bar.addMenu("&Letters")
+        self.mail_merge_action = self._action(
+            "&Mail merge…",
+            self.mail_merge,
+            "Ctrl+M",
+            "Letters from a template to the selected or shown schools, as PDF",
+        )
+        self.templates_action = self._action(
+            "Letter &templates…",
+            self.edit_templates,
+            None,
+            "The wording of the letters, with merge fields and a preview",
+        )
+        letters_menu.addActions([self.mail_merge_action, self.templates_action])
+
         settings_menu = bar.addMenu("Se&ttings")
         self.profile_action = self._action(
             "&Organisation profile…", self.edit_profile, None, "Who we are, printed on letters"
@@ -218,6 +233,8 @@ class MainWindow(QMainWindow):
         can_edit = actor.can(Permission.EDIT_SCHOOLS)
         self.import_gias_action.setEnabled(can_edit)
         self.import_pupils_action.setEnabled(can_edit)
+        self.mail_merge_action.setEnabled(can_edit)
+        self.templates_action.setEnabled(actor.can(Permission.VIEW))  # read only for viewers
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -433,6 +450,25 @@ class MainWindow(QMainWindow):
     def run_dialog(self, dialog: QDialog) -> None:
         """Show a dialog and wait for it (tests replace this to drive it without blocking)."""
         dialog.exec()
+
+    # -- letters ----------------------------------------------------------------------------
+    def mail_merge(self) -> None:
+        """Letters to the schools selected or shown in the Schools tab, or to all open ones."""
+        from thep_desktop.ui.mail_merge_dialog import MailMergeDialog
+
+        tab = self.schools_tab
+        dialog = MailMergeDialog(self.services, tab.selected_ids(), tab.shown_ids(), self)
+        dialog.produced.connect(self._letters_produced)
+        self.run_dialog(dialog)
+
+    def _letters_produced(self, result: object) -> None:
+        self.schools_tab.show_detail()  # the selected school's letters now include these
+        self.statusBar().showMessage(f"Letters produced: {result}.", 8000)
+
+    def edit_templates(self) -> None:
+        from thep_desktop.ui.templates_dialog import TemplatesDialog
+
+        self.run_dialog(TemplatesDialog(self.services, self))
 
     # -- settings ---------------------------------------------------------------------------
     def edit_profile(self) -> None:

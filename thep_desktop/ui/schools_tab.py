@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,8 +28,10 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.actor import Permission
 from thep_desktop.services.errors import NotFoundError, ServiceError
+from thep_desktop.services.letters_service import CorrespondenceRow
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools_service import SchoolDetail, SchoolInput
+from thep_desktop.ui.pdf_window import show_pdf
 from thep_desktop.ui.questions import ask, tell
 from thep_desktop.ui.school_dialog import SchoolDialog
 from thep_desktop.ui.schools_table_model import (
@@ -51,6 +53,8 @@ from thep_desktop.ui.schools_table_model import (
     SchoolsTableModel,
 )
 from thep_desktop.ui.table_export import ExportRequest
+
+LETTER_LINK = "letter"  # letter:ID opens that letter as it was sent
 
 STATUS_CHOICES = (
     ("Any status", ANY),
@@ -77,6 +81,10 @@ class SchoolsTab(QWidget):
         self.tell = tell
         # Opens the school dialog; tests replace it to drive the dialog without exec().
         self.run_dialog: Callable[[SchoolDialog], object] = lambda dialog: dialog.exec()
+        # Opens a letter from the history; tests replace it to see what would be shown.
+        self.show_pdf = show_pdf
+        self.letters_shown: list[CorrespondenceRow] = []  # the selected school's letters
+        self._letters_school = ""
         self.model = SchoolsTableModel(self)
         self._hidden_selection: list[int] = []  # selected schools a search has hidden
         self.proxy = SchoolsFilterProxy(self)
@@ -169,6 +177,7 @@ class SchoolsTab(QWidget):
         self.detail = QTextBrowser()
         self.detail.setObjectName("school_detail")
         self.detail.setOpenExternalLinks(False)
+        self.detail.setOpenLinks(False)  # a letter's link opens it in a document window
         self.detail.setMinimumWidth(280)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
@@ -186,6 +195,7 @@ class SchoolsTab(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.detail.anchorClicked.connect(self._link_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=self.edit_selected)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
@@ -289,6 +299,10 @@ class SchoolsTab(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.proxy.row_at(r).id for r in rows]
 
+    def shown_ids(self) -> list[int]:
+        """The schools the table shows (filtered), in the order shown."""
+        return [self.proxy.row_at(r).id for r in range(self.proxy.rowCount())]
+
     def selected_id(self) -> int | None:
         current = self.table.currentIndex()
         if current.isValid() and self.table.selectionModel().isRowSelected(current.row()):
@@ -320,7 +334,12 @@ class SchoolsTab(QWidget):
 
     def _selection_changed(self, *_args: object) -> None:
         self._update_actions()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """Show the selected school, its contacts and the letters sent to it (read afresh)."""
         school_id = self.selected_id()
+        self.letters_shown = []
         if school_id is None:
             self.detail.setHtml(
                 "<p style='color:#666'>Select a school to see its details and contacts.</p>"
@@ -328,10 +347,36 @@ class SchoolsTab(QWidget):
             return
         try:
             detail = self.services.schools.get_school(self.services.actor, school_id)
+            self.letters_shown = self.services.letters.correspondence(
+                self.services.actor, school_id
+            )
         except NotFoundError as exc:
             self.detail.setHtml(f"<p>{html.escape(exc.message)}</p>")
             return
-        self.detail.setHtml(detail_html(detail))
+        self._letters_school = detail.name
+        self.detail.setHtml(detail_html(detail, self.letters_shown))
+
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() == LETTER_LINK and url.path().isdigit():
+            self.open_letter(int(url.path()))
+
+    def open_letter(self, correspondence_id: int) -> object:
+        """Open a letter from the school's history exactly as it was sent."""
+        row = next((r for r in self.letters_shown if r.id == correspondence_id), None)
+        try:
+            data = self.services.letters.correspondence_pdf(self.services.actor, correspondence_id)
+        except ServiceError as exc:
+            self.tell(self, "Cannot open this letter", exc.message)
+            self.show_detail()
+            return None
+        title, name = "Letter", "Letter"
+        if row is not None:
+            sent = row.sent_at.astimezone().date()
+            what = row.subject or row.template_name
+            title = f"{what} – {self._letters_school}, sent {format_date(sent)}"
+            # Named as the mail merge names each school's own PDF.
+            name = f"{self._letters_school} - {row.template_name} - {sent.isoformat()}"
+        return self.show_pdf(self, data, title, name)
 
     def _update_actions(self) -> None:
         can_edit = self.services.actor.can(Permission.EDIT_SCHOOLS)
@@ -561,8 +606,11 @@ class DeleteSchoolCommand(_SchoolCommand):
 
 
 # -- the detail panel ---------------------------------------------------------------------------
-def detail_html(d: SchoolDetail) -> str:
-    """The selected school as a short, readable page (every value escaped)."""
+def detail_html(d: SchoolDetail, letters: Sequence[CorrespondenceRow] = ()) -> str:
+    """The selected school as a short, readable page (every value escaped).
+
+    ``letters``: the school's correspondence, newest first, each a link that opens it.
+    """
 
     def e(value: object) -> str:
         return html.escape(str(value)) if value not in (None, "") else ""
@@ -625,6 +673,26 @@ def detail_html(d: SchoolDetail) -> str:
     if d.notes:
         notes = "<br>".join(e(line) for line in d.notes.splitlines())
         parts.append(f"<h4 style='margin-bottom:2px'>Notes</h4><p>{notes}</p>")
+    if letters:
+        parts.append("<h4 style='margin-bottom:2px'>Letters sent</h4><table cellspacing='2'>")
+        for letter in letters:
+            sent = letter.sent_at.astimezone()
+            to = letter.recipient_name
+            if letter.recipient_role and letter.recipient_role.casefold() not in to.casefold():
+                to += f" ({letter.recipient_role})"
+            what = letter.subject or letter.template_name
+            parts.append(
+                f"<tr><td style='padding-right:8px; color:#555'>{format_date(sent.date())}</td>"
+                f"<td><a href='{LETTER_LINK}:{letter.id}'>{e(what)}</a><br>"
+                f"<span style='color:#555'>to {e(to)} · by {e(letter.sent_by)}</span></td></tr>"
+            )
+        parts.append("</table>")
+    else:
+        parts.append(
+            "<h4 style='margin-bottom:2px'>Letters sent</h4>"
+            "<p style='color:#777; margin-top:0'>None yet: letters made with Letters &gt; Mail "
+            "merge are kept here.</p>"
+        )
     when = d.updated_at.astimezone()
     parts.append(
         f"<p style='color:#777'>Last changed by {e(d.updated_by)} on "

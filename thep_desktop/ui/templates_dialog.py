@@ -115,7 +115,6 @@ SAVE_FIRST = "Save"
 DISCARD_CHANGES = "Discard changes"
 KEEP_EDITING = "Keep editing"
 RELOAD = "Reload their version"
-KEEP_MINE = "Keep my text"
 DELETE = "Delete"
 RESET = "Reset"
 CANCEL = "Cancel"
@@ -875,7 +874,7 @@ class TemplatesDialog(QDialog):
             "Changed by someone else",
             f"{exc.message}\n\nReload their version (what you typed here is dropped), or keep "
             "your text to compare or copy it; Duplicate saves it as a template of its own.",
-            [RELOAD, KEEP_MINE],
+            [RELOAD, KEEP_EDITING],
         )
         if answer != RELOAD:
             self._show_banner(exc.message + " What you typed is still here.")
