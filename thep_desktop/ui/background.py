@@ -101,13 +101,16 @@ class BackgroundJob(QObject):
         return self.thread.wait(ms)
 
     def _on_report(self, done: int, total: int, message: str) -> None:
-        if self.dialog is None:
+        dialog = self.dialog
+        if dialog is None:
             return
-        if total > 0:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(done, total))
         if message:
-            self.dialog.setLabelText(message)
+            dialog.setLabelText(message)
+        if total > 0:
+            dialog.setMaximum(total)
+            # A modal progress dialog handles events in setValue: the job may finish (and
+            # close the dialog) meanwhile, so nothing may touch the dialog after this.
+            dialog.setValue(min(done, total))
 
     def _close(self) -> None:
         self.thread.wait()
