@@ -16,7 +16,7 @@ from thep_desktop.services.actor import Actor, Role
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools_service import ContactInput, SchoolInput
 from thep_desktop.services.staff_service import StaffInput
-from thep_desktop.ui import school_dialog
+from thep_desktop.ui import forms, school_dialog
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.school_dialog import SchoolDialog
 from thep_desktop.ui.schools_table_model import COL_NAME, COL_PUPILS, SchoolsTableModel
@@ -310,7 +310,7 @@ def test_edit_conflict_from_a_second_session(
 
     def answer(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
         questions.append(text)
-        return school_dialog.STAY if len(questions) == 1 else school_dialog.MERGE
+        return forms.KEEP_EDITING if len(questions) == 1 else forms.MERGE
 
     dialog.ask = answer
     assert dialog.save() is False  # refused; the user chose to stay
@@ -342,7 +342,7 @@ def test_conflict_can_discard_my_changes(
         current.version,
         SchoolInput(**{**vars(current.as_input()), "town": "London"}),
     )
-    dialog.ask = lambda *_args: school_dialog.DISCARD
+    dialog.ask = lambda *_args: forms.RELOAD
     assert dialog.save() is False
     assert field(dialog, "town").text() == "London"
     assert not dialog.is_dirty()
@@ -362,10 +362,10 @@ def test_cancel_with_unsaved_changes_asks_first(qtbot, window: MainWindow, dialo
     window.schools_tab.edit_selected()
     dialog = dialogs[0]
     retype(qtbot, field(dialog, "town"), "Bow")
-    dialog.ask = lambda *_args: school_dialog.KEEP_EDITING
+    dialog.ask = lambda *_args: forms.KEEP_EDITING
     dialog.reject()
     assert dialog.isVisible() and field(dialog, "town").text() == "Bow"
-    dialog.ask = lambda *_args: school_dialog.DISCARD_CHANGES
+    dialog.ask = lambda *_args: forms.DISCARD_CHANGES
     dialog.reject()
     assert not dialog.isVisible()
 

@@ -15,6 +15,7 @@ from thep_desktop.services.actor import Actor, Role
 from thep_desktop.services.organisation_service import MAX_LOGO_BYTES, ProfileData
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.staff_service import StaffInput
+from thep_desktop.ui import forms as form_parts
 from thep_desktop.ui import organisation_dialog, staff_dialog
 from thep_desktop.ui.organisation_dialog import OrganisationDialog, format_sort_code
 from thep_desktop.ui.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
@@ -239,8 +240,8 @@ def test_conflict_keeps_what_i_typed_and_can_reload_theirs(
 
     def answer(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
         questions.append(text)
-        assert organisation_dialog.RELOAD in choices
-        return organisation_dialog.KEEP_EDITING if len(questions) == 1 else choices[1]
+        assert form_parts.RELOAD in choices
+        return form_parts.KEEP_EDITING if len(questions) == 1 else choices[1]
 
     dialog.ask = answer
     assert dialog.save() is False
@@ -252,7 +253,7 @@ def test_conflict_keeps_what_i_typed_and_can_reload_theirs(
     assert stored.phone == "020 7946 0001"  # theirs, not overwritten
 
     assert dialog.save() is False  # refused again; this time: reload their version
-    assert organisation_dialog.RELOAD == "Reload their version"
+    assert form_parts.RELOAD == "Reload their version"
     assert text_of(dialog, "email") == "office@example.org.uk"
     assert text_of(dialog, "phone") == "020 7946 0001"
     assert "sam.colleague" in dialog.banner.text()
@@ -272,7 +273,7 @@ def test_conflict_can_bring_in_theirs_with_my_changes_on_top(
     colleague.organisation.update_profile(
         colleague.actor, ProfileData(**{**vars(theirs), "bank_name": "Barclays"})
     )
-    dialog.ask = lambda *_args: organisation_dialog.MERGE
+    dialog.ask = lambda *_args: form_parts.MERGE
     assert dialog.save() is False
     assert text_of(dialog, "phone") == "020 7000 1111"
     assert text_of(dialog, "bank_name") == "Barclays"
@@ -284,15 +285,15 @@ def test_conflict_can_bring_in_theirs_with_my_changes_on_top(
 def test_cancel_with_unsaved_changes_asks_first(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
     dialog = profile_dialog(qtbot, services)
     asked: list[str] = []
-    dialog.ask = lambda *_args: asked.append("?") or organisation_dialog.KEEP_EDITING
+    dialog.ask = lambda *_args: asked.append("?") or form_parts.KEEP_EDITING
     dialog.reject()
     assert dialog.isVisible() is False and asked == []  # nothing changed: no question
     dialog = profile_dialog(qtbot, services)
     retype(qtbot, dialog.inputs["bank_name"], "HSBC")
-    dialog.ask = lambda *_args: organisation_dialog.KEEP_EDITING
+    dialog.ask = lambda *_args: form_parts.KEEP_EDITING
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and text_of(dialog, "bank_name") == "HSBC"
-    dialog.ask = lambda *_args: organisation_dialog.DISCARD_CHANGES
+    dialog.ask = lambda *_args: form_parts.DISCARD_CHANGES
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert services.organisation.get_profile(services.actor).bank_name == ""
@@ -421,7 +422,7 @@ def test_edit_conflict_keeps_typing_then_reloads_theirs(
     colleague.staff.update_staff(
         colleague.actor, nadia.id, nadia.version, StaffInput("Nadia Rahman-Ali", "Director")
     )
-    answers = iter([staff_dialog.KEEP_EDITING, staff_dialog.RELOAD])
+    answers = iter([form_parts.KEEP_EDITING, form_parts.RELOAD])
     asked: list[str] = []
 
     def answer(_parent, _title, text, _choices):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ field, and moves the focus to the first one, while leaving what the user typed u
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,6 +20,46 @@ from PySide6.QtWidgets import (
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_STYLE = "border: 1px solid #b00020;"
+
+# Answers when someone else saved the same record while it was open: the same words in
+# every form of the program.
+MERGE = "Bring in theirs, keep my changes"
+RELOAD = "Reload their version"
+KEEP_EDITING = "Keep editing"
+CONFLICT_CHOICES = (MERGE, RELOAD, KEEP_EDITING)
+# Answers when a form with unsaved changes is closed.
+SAVE_FIRST = "Save"
+DISCARD_CHANGES = "Discard changes"
+
+Ask = Callable[[QWidget | None, str, str, Sequence[str]], str]
+
+
+def error_banner() -> QLabel:
+    """The red strip at the top of a form that says what stops it being saved."""
+    banner = QLabel()
+    banner.setObjectName("banner")
+    banner.setWordWrap(True)
+    banner.setStyleSheet(ERROR_STYLE + "background: #fdecef; padding: 6px; border-radius: 3px;")
+    banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    banner.hide()
+    return banner
+
+
+def may_close_unsaved(form: QWidget, ask: Ask, what: str, save: Callable[[], object]) -> bool:
+    """Ask what to do with unsaved changes to ``what``; True when the form may close now.
+
+    Save saves (and the form closes itself if that works); Keep editing stays.
+    """
+    answer = ask(
+        form,
+        "Unsaved changes",
+        f"You have changed {what} but not saved it.",
+        [SAVE_FIRST, DISCARD_CHANGES, KEEP_EDITING],
+    )
+    if answer == SAVE_FIRST:
+        save()
+        return False
+    return answer == DISCARD_CHANGES
 
 
 class FieldMessages:

@@ -42,7 +42,14 @@ from thep_desktop.services.organisation_service import (
     check_logo,
 )
 from thep_desktop.services.registry import Services
-from thep_desktop.ui.forms import ERROR_STYLE, FieldMessages
+from thep_desktop.ui.forms import (
+    KEEP_EDITING,
+    MERGE,
+    RELOAD,
+    FieldMessages,
+    error_banner,
+    may_close_unsaved,
+)
 from thep_desktop.ui.questions import ask, tell
 
 # Fields typed as text (the logo is handled apart).
@@ -53,13 +60,6 @@ MULTI_LINE = ("address", "registered_office")
 LOGO_FILTER = "Logo images (*.png *.jpg *.jpeg);;All files (*)"
 PREVIEW_SIZE = QSize(280, 120)
 
-# Answers to the conflict question.
-MERGE = "Bring in theirs, keep my changes"
-RELOAD = "Reload their version"
-KEEP_EDITING = "Keep editing"
-# Answers to the question on closing with unsaved changes.
-SAVE_FIRST = "Save"
-DISCARD_CHANGES = "Discard changes"
 
 ChooseFile = Callable[[QWidget], str]
 
@@ -132,14 +132,7 @@ class OrganisationDialog(QDialog):
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #555;")
         outer.addWidget(intro)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            ERROR_STYLE + "background: #fdecef; padding: 6px; border-radius: 3px;"
-        )
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
+        self.banner = error_banner()
         outer.addWidget(self.banner)
 
         self.tabs = QTabWidget()
@@ -492,15 +485,6 @@ class OrganisationDialog(QDialog):
     # -- closing ----------------------------------------------------------------------------
     def reject(self) -> None:
         if self.can_edit and self.is_dirty():
-            answer = self.ask(
-                self,
-                "Unsaved changes",
-                "You have changed the organisation profile but not saved it.",
-                [SAVE_FIRST, DISCARD_CHANGES, KEEP_EDITING],
-            )
-            if answer == KEEP_EDITING:
-                return
-            if answer == SAVE_FIRST:
-                self.save()
+            if not may_close_unsaved(self, self.ask, "the organisation profile", self.save):
                 return
         super().reject()

@@ -55,21 +55,20 @@ from thep_desktop.services.schools_service import (
     SchoolInput,
 )
 from thep_desktop.ui.contacts_table_model import COL_CONTACT_ROLE, ContactsTableModel, RoleDelegate
-from thep_desktop.ui.forms import ERROR_STYLE, FieldMessages, date_field
+from thep_desktop.ui.forms import (
+    CONFLICT_CHOICES,
+    KEEP_EDITING,
+    RELOAD,
+    FieldMessages,
+    date_field,
+    error_banner,
+    may_close_unsaved,
+)
 from thep_desktop.ui.questions import ask, tell
 
 DATE_FIELDS = ("open_date", "close_date", "pupils_census_date", "ofsted_date")
 NUMBER_FIELDS = ("statutory_low_age", "statutory_high_age", "pupils_on_roll")
 HEAD_TITLES = ("", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")
-
-# Answers to the conflict question.
-MERGE = "Reload, keeping my changes"
-DISCARD = "Reload, discarding my changes"
-STAY = "Cancel"
-# Answers to the question on closing with unsaved changes.
-SAVE_FIRST = "Save"
-DISCARD_CHANGES = "Discard changes"
-KEEP_EDITING = "Keep editing"
 
 
 def as_form_text(data: SchoolInput) -> SchoolInput:
@@ -148,14 +147,7 @@ class SchoolDialog(QDialog):
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            ERROR_STYLE + "background: #fdecef; padding: 6px; border-radius: 3px;"
-        )
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
+        self.banner = error_banner()
         outer.addWidget(self.banner)
 
         self.tabs = QTabWidget()
@@ -492,9 +484,9 @@ class SchoolDialog(QDialog):
             "Changed by someone else",
             f"{exc.message}\n\nYou can bring in their version and keep your own changes on top "
             "(then check and save again), or reload their version and drop yours.",
-            [MERGE, DISCARD, STAY],
+            list(CONFLICT_CHOICES),
         )
-        if answer == STAY:
+        if answer == KEEP_EDITING:
             self._show_banner(exc.message + " What you typed is still here.")
             return
         assert self.school_id is not None
@@ -507,7 +499,7 @@ class SchoolDialog(QDialog):
         base = self._loaded
         self._show_detail(latest)
         theirs = self._loaded
-        if answer == DISCARD:
+        if answer == RELOAD:
             self._show_banner(f"Reloaded: this is the school as {latest.updated_by} saved it.")
             return
         merged, both = merge_changes(base, mine, theirs)
@@ -524,16 +516,7 @@ class SchoolDialog(QDialog):
     # -- closing ----------------------------------------------------------------------------
     def reject(self) -> None:
         if self.save_button.isEnabled() and self.is_dirty():
-            answer = self.ask(
-                self,
-                "Unsaved changes",
-                "You have changed this school but not saved it.",
-                [SAVE_FIRST, DISCARD_CHANGES, KEEP_EDITING],
-            )
-            if answer == KEEP_EDITING:
-                return
-            if answer == SAVE_FIRST:
-                self.save()
+            if not may_close_unsaved(self, self.ask, "this school", self.save):
                 return
         super().reject()
 

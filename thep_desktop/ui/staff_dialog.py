@@ -47,7 +47,15 @@ from thep_desktop.services.errors import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.staff_service import STAFF_LABELS, StaffDetail, StaffInput
-from thep_desktop.ui.forms import ERROR_STYLE, FieldMessages
+from thep_desktop.ui.forms import (
+    ERROR_STYLE,
+    KEEP_EDITING,
+    MERGE,
+    RELOAD,
+    FieldMessages,
+    error_banner,
+    may_close_unsaved,
+)
 from thep_desktop.ui.questions import ask, tell
 from thep_desktop.ui.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
 
@@ -55,13 +63,6 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 _GREY = QBrush(QColor("#8a8a8a"))
 
-# Answers to the conflict question.
-MERGE = "Bring in theirs, keep my changes"
-RELOAD = "Reload their version"
-KEEP_EDITING = "Keep editing"
-# Answers to the question on closing with unsaved changes.
-SAVE_FIRST = "Save"
-DISCARD_CHANGES = "Discard changes"
 # Answers to "mark as left?".
 MARK_LEFT = "Mark as left"
 CANCEL = "Cancel"
@@ -271,12 +272,7 @@ class StaffForm(QDialog):
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(PROBLEM_STYLE)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
+        self.banner = error_banner()
         outer.addWidget(self.banner)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -403,16 +399,7 @@ class StaffForm(QDialog):
 
     def reject(self) -> None:
         if self.can_edit and self.is_dirty():
-            answer = self.ask(
-                self,
-                "Unsaved changes",
-                "You have changed this member of staff but not saved it.",
-                [SAVE_FIRST, DISCARD_CHANGES, KEEP_EDITING],
-            )
-            if answer == KEEP_EDITING:
-                return
-            if answer == SAVE_FIRST:
-                self.save()
+            if not may_close_unsaved(self, self.ask, "this member of staff", self.save):
                 return
         super().reject()
 
