@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_documents_dir
 
 APP_NAME = "THE Partnership Office"
 APP_AUTHOR = "THE Partnership"
@@ -100,3 +100,18 @@ def resolve_database_url(explicit: str | None) -> str:
     if explicit:
         return normalise_url(explicit)
     return last_database_url() or sqlite_url(default_database_path())
+
+
+def remembered_folder(key: str) -> Path:
+    """The folder last used for one kind of file (exports, PDFs…), else the user's Documents."""
+    remembered = load_settings().get(key)
+    if isinstance(remembered, str) and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = Path(user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def remember_folder(key: str, folder: Path) -> None:
+    settings = load_settings()
+    settings[key] = str(folder)
+    save_settings(settings)

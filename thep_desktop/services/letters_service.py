@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, format_long_date
+from thep_desktop.domain.files import safe_file_stem
 from thep_desktop.domain.merge import MergeError, check_template, fields_in, merge
 from thep_desktop.models import Correspondence, Document, LetterTemplate, School, SchoolStatus
 from thep_desktop.reports.letters import Letter, LetterError, Letterhead, render_letters
@@ -942,16 +943,12 @@ def _temporary_beside(final: Path) -> Path:
     return Path(name)
 
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-
-
 def _file_names(school_names: list[str], when: date, template_name: str) -> list[str]:
     """``Bow School - Welcome to membership - 2026-11-25.pdf``, unique, safe on Windows."""
     names: list[str] = []
     seen: dict[str, int] = {}
     for school in school_names:
-        base = _UNSAFE.sub(" ", f"{school} - {template_name} - {when.isoformat()}")
-        base = " ".join(base.split()).strip(" .")[:150] or "letter"
+        base = safe_file_stem(f"{school} - {template_name} - {when.isoformat()}", "letter")[:150]
         count = seen.get(base.casefold(), 0) + 1
         seen[base.casefold()] = count
         names.append(f"{base}.pdf" if count == 1 else f"{base} ({count}).pdf")

@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop import config
+from thep_desktop.domain.files import safe_file_stem
 from thep_desktop.services.progress import Cancelled
 from thep_desktop.ui.questions import Tell, tell
 
@@ -229,23 +230,8 @@ def write_file_whole(path: Path, data: bytes) -> None:
 
 def pdf_file_name(text: str) -> str:
     """``text`` as a file name ending .pdf, without characters Windows refuses."""
-    cleaned = "".join(" " if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in text)
-    name = " ".join(cleaned.split()).strip(" .") or "Document"
+    name = safe_file_stem(text)
     return name if name.casefold().endswith(".pdf") else f"{name}.pdf"
-
-
-def _save_folder() -> Path:
-    remembered = config.load_settings().get(_FOLDER_SETTING)
-    if isinstance(remembered, str) and Path(remembered).is_dir():
-        return Path(remembered)
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
-
-
-def _remember_folder(folder: Path) -> None:
-    settings = config.load_settings()
-    settings[_FOLDER_SETTING] = str(folder)
-    config.save_settings(settings)
 
 
 def _viewer_folder() -> Path:
@@ -749,7 +735,10 @@ class PdfWindow(QMainWindow):
     def save_as_pdf(self) -> Path | None:
         """Save as PDF… : the bytes exactly as given, to a file the user chooses."""
         chosen, _filter = self.ask_save_path(
-            self, "Save as PDF", str(_save_folder() / self.suggested_name), PDF_FILTER
+            self,
+            "Save as PDF",
+            str(config.remembered_folder(_FOLDER_SETTING) / self.suggested_name),
+            PDF_FILTER,
         )
         if not chosen:
             return None
@@ -761,7 +750,7 @@ class PdfWindow(QMainWindow):
         except OSError as exc:
             self.tell(self, "Save as PDF", str(exc))
             return None
-        _remember_folder(path.parent)
+        config.remember_folder(_FOLDER_SETTING, path.parent)
         self.last_saved_path = path
         self.statusBar().showMessage(f"Saved {path.name} in {path.parent}", 8000)
         return path

@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 
 from thep_desktop import config
+from thep_desktop.domain.files import safe_file_stem as domain_safe_file_stem
 from thep_desktop.reports.spreadsheet import (
     KINDS,
     SUFFIX_MESSAGE,
@@ -131,23 +132,12 @@ def table_data_from_view(
 # -- choosing the file ----------------------------------------------------------------------------
 def default_folder() -> Path:
     """Where the last export went, else the user's Documents folder."""
-    remembered = config.load_settings().get(_FOLDER_SETTING)
-    if isinstance(remembered, str) and Path(remembered).is_dir():
-        return Path(remembered)
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
-
-
-def _remember_folder(folder: Path) -> None:
-    settings = config.load_settings()
-    settings[_FOLDER_SETTING] = str(folder)
-    config.save_settings(settings)
+    return config.remembered_folder(_FOLDER_SETTING)
 
 
 def safe_file_stem(text: str) -> str:
     """``text`` without characters Windows refuses in a file name."""
-    cleaned = "".join(" " if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in text)
-    return " ".join(cleaned.split()) or "Export"
+    return domain_safe_file_stem(text, "Export")
 
 
 def _with_suffix(path: str, chosen_filter: str) -> Path:
@@ -200,7 +190,7 @@ def export_view(
         return None
 
     def done(count: int) -> None:
-        _remember_folder(path.parent)
+        config.remember_folder(_FOLDER_SETTING, path.parent)
         message = f"Exported {count:,} {'row' if count == 1 else 'rows'} to {path}."
         if show_status is not None:
             show_status(message)
