@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from thep_desktop.database import Database
 from thep_desktop.services.actor import Actor
-from thep_desktop.services.gias_import import GiasImportService
-from thep_desktop.services.letters_service import LettersService
 from thep_desktop.services.organisation_service import OrganisationService
-from thep_desktop.services.pupil_import import PupilNumbersService
 from thep_desktop.services.schools_service import SchoolsService
 from thep_desktop.services.staff_service import StaffService
+
+if TYPE_CHECKING:
+    from thep_desktop.services.gias_import import GiasImportService
+    from thep_desktop.services.letters_service import LettersService
+    from thep_desktop.services.pupil_import import PupilNumbersService
 
 
 class Services:
@@ -25,9 +30,26 @@ class Services:
         self.schools = SchoolsService(database)
         self.staff = StaffService(database)
         self.organisation = OrganisationService(database)
-        self.letters = LettersService(database)
-        self.gias_import = GiasImportService(database)
-        self.pupil_import = PupilNumbersService(database)
+
+    # Services that bring in large libraries (reportlab, openpyxl) are made on first use,
+    # so the window opens without loading them.
+    @cached_property
+    def letters(self) -> LettersService:
+        from thep_desktop.services.letters_service import LettersService
+
+        return LettersService(self.db)
+
+    @cached_property
+    def gias_import(self) -> GiasImportService:
+        from thep_desktop.services.gias_import import GiasImportService
+
+        return GiasImportService(self.db)
+
+    @cached_property
+    def pupil_import(self) -> PupilNumbersService:
+        from thep_desktop.services.pupil_import import PupilNumbersService
+
+        return PupilNumbersService(self.db)
 
     def close(self) -> None:
         self.db.dispose()
