@@ -326,7 +326,7 @@ class _LazyStory(list):  # type: ignore[type-arg]
         self._letters = letters
         self._styles = styles
         self._first = True
-        self.count = 0
+        self.letters_started = 0
 
     def __len__(self) -> int:
         if super().__len__() < 2:
@@ -340,7 +340,7 @@ class _LazyStory(list):  # type: ignore[type-arg]
         if not self._first:
             self.extend([NextPageTemplate("first"), PageBreak()])
         self._first = False
-        self.count += 1
+        self.letters_started += 1
         self.extend(letter_story(letter, self._styles))
 
 

@@ -346,7 +346,7 @@ class LettersService:
         _check_template(data)
         profile = self._organisation.get_profile(actor)
         values = example_values()
-        recipient_address = (
+        recipient_address: tuple[str, ...] = (
             "Ms Rahima Begum",
             "Head Teacher",
             "Bow Common Primary School",
@@ -675,7 +675,7 @@ def _builtin_input(shipped: Any) -> TemplateInput:
 
 
 def _check_template(data: TemplateInput) -> dict[str, Any]:
-    check = FieldChecker(LetterTemplate.__table__, TEMPLATE_LABELS)
+    check = FieldChecker(LetterTemplate.__table__, TEMPLATE_LABELS)  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for name in TEMPLATE_FIELDS:
         values[name] = check.text(name, getattr(data, name), required=name in ("name", "body"))
