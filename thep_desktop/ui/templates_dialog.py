@@ -166,6 +166,9 @@ class TemplatesDialog(QDialog):
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
         self.preview_timer.timeout.connect(self.refresh_preview)
+        # Made before the view, so destroyed before it: the view is still whole when the
+        # document, closing, tells it so (a document destroyed with the view crashes it).
+        self.preview_document = QPdfDocument(self)
         self.setWindowTitle("Letter templates")
         self.setMinimumSize(1000, 620)
         self.resize(1380, 860)
@@ -424,8 +427,6 @@ class TemplatesDialog(QDialog):
         row.addWidget(self.preview_school, 1)
         box.addLayout(row)
         self.preview = QPdfView()
-        # The document belongs to the view, so the view is gone before the document is.
-        self.preview_document = QPdfDocument(self.preview)
         self.preview.setObjectName("preview")
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
         self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
