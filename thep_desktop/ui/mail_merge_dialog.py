@@ -386,14 +386,17 @@ class MailMergeDialog(QDialog):
         self.recipients_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.recipients_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.recipients_table.setAlternatingRowColors(True)
-        self.recipients_table.setWordWrap(False)
+        # Notes wrap, so each reason can be read in full.
+        self.recipients_table.setWordWrap(True)
         self.recipients_table.verticalHeader().hide()
-        self.recipients_table.verticalHeader().setDefaultSectionSize(24)
+        self.recipients_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         header = self.recipients_table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        self.recipients_table.setColumnWidth(0, 250)
-        self.recipients_table.setColumnWidth(1, 150)
+        self.recipients_table.setColumnWidth(0, 220)
+        self.recipients_table.setColumnWidth(1, 170)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         caption.setBuddy(self.recipients_table)
         box.addWidget(self.recipients_table, 1)
@@ -583,8 +586,8 @@ class MailMergeDialog(QDialog):
         parts = [_plural(letters, "letter", "letters")]
         if fallbacks:
             parts.append(
-                f"{fallbacks:,} addressed to the {role or 'school'} at the school, for want of "
-                "a named contact"
+                f"{fallbacks:,} addressed to the {role.lower() or 'school'} at the school, for "
+                "want of a named contact"
             )
         if left_out:
             parts.append(_plural(left_out, "school left out", "schools left out"))

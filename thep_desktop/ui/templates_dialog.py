@@ -467,6 +467,7 @@ class TemplatesDialog(QDialog):
             self.delete_button,
             self.reset_button,
             self.insert_button,
+            self.insert_target_label,
         ):
             button.hide()
         self.fields_note.setText("The fields a letter may use, with an example of each.")
