@@ -2,8 +2,10 @@
 
     python scripts/screenshots.py [--out screenshots] [--readme]
 
-Writes PNGs of the main window and the school dialog's pages to ``--out`` (default
-``screenshots/``, which git ignores); ``--readme`` also refreshes ``docs/schools-tab.png``.
+Writes PNGs of the main window, the school dialog's pages, the letter templates window and
+the mail merge window (with the letters it made, and a school's record listing them) to
+``--out`` (default ``screenshots/``, which git ignores); ``--readme`` also refreshes
+``docs/schools-tab.png``.
 Runs offscreen; nothing of the user's own settings or databases is touched.
 """
 
@@ -34,8 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     from thep_desktop.services.actor import Actor, Role
     from thep_desktop.services.demo_service import DemoService
     from thep_desktop.services.registry import open_services
+    from thep_desktop.ui.mail_merge_dialog import MailMergeDialog
     from thep_desktop.ui.main_window import MainWindow
+    from thep_desktop.ui.pdf_window import show_pdf
     from thep_desktop.ui.school_dialog import SchoolDialog
+    from thep_desktop.ui.templates_dialog import TemplatesDialog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     services, _ = open_services(str(work / "demo.sqlite3"), Actor("office", Role.ADMIN))
@@ -70,6 +75,50 @@ def main(argv: list[str] | None = None) -> int:
     dialog.grab().save(str(args.out / "school-dialog-error.png"))
     dialog.done(0)
 
+    # Letters: the templates window, one with a mistake in it, and a mail merge.
+    templates = TemplatesDialog(services, window)
+    templates.show()
+    templates.select_template("Notice of general meeting")
+    wait_for(app, lambda: templates.preview_pages > 0)
+    templates.grab().save(str(args.out / "letter-templates.png"))
+    subject = templates.inputs["subject"]
+    subject.setText(subject.text().replace("{meeting.name}", "{meeting.nmae}"))  # type: ignore[union-attr]
+    templates.save()
+    app.processEvents()
+    templates.grab().save(str(args.out / "letter-templates-error.png"))
+    templates.done(0)
+
+    tab.select_ids(tab.shown_ids()[3:7])
+    merge = MailMergeDialog(services, tab.selected_ids(), tab.shown_ids(), window)
+    merge.show()
+    merge.template_combo.setCurrentIndex(
+        merge.template_combo.findText("Peer-review visit confirmation")
+    )
+    merge.contact_role.setCurrentText("School business manager")
+    for name, value in (
+        ("visit.date", "Tuesday 9 February 2027"),
+        ("visit.focus", "Reading in Key Stage 2"),
+        ("visit.team", "Ms A Khan (lead), Mr B Osei"),
+    ):
+        merge.mailing_inputs[name].setText(value)
+    merge.combined_path.setText(str(work / "Peer review visits.pdf"))
+    merge.check_recipients()
+    app.processEvents()
+    merge.grab().save(str(args.out / "mail-merge.png"))
+    merge.inform = lambda *_args: None
+    letters: list = []
+    merge.show_pdf = lambda _parent, data, title, name: letters.append(
+        show_pdf(None, data, title, name)
+    )
+    merge.produce()
+    wait_for(app, lambda: bool(letters))
+    wait_for(app, lambda: letters[0].page_count > 0)
+    letters[0].grab().save(str(args.out / "mail-merge-letters.png"))
+    letters[0].close()
+    tab.select_ids(tab.shown_ids()[3:4])
+    app.processEvents()
+    window.grab().save(str(args.out / "school-letters-sent.png"))
+
     if args.readme:
         (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copyfile(args.out / "main-window.png", ROOT / "docs" / "schools-tab.png")
@@ -78,6 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"screenshots written to {args.out}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def wait_for(app, condition, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Let Qt run until ``condition()`` holds (a preview drawn, a background job done)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit("timed out waiting for the window to be ready")
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
 
 
 if __name__ == "__main__":
