@@ -169,7 +169,8 @@ class MailMergeDialog(QDialog):
         self.choose_folder: ChoosePath = choose_folder
         self.can_produce = services.actor.can(Permission.EDIT_SCHOOLS)
         self.job: BackgroundJob | None = None
-        self.result: MergeResult | None = None
+        self.merge_result: MergeResult | None = None  # after letters were made
+        self._running = False
         self.messages = FieldMessages()
         self.mailing_inputs: dict[str, QLineEdit] = {}
         self._path_chosen = False  # the user chose the PDF's name: keep it across templates
@@ -243,7 +244,8 @@ class MailMergeDialog(QDialog):
         self.produce_button.clicked.connect(self.produce)
         self.buttons.rejected.connect(self.reject)
         for button in self.buttons.buttons():
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         outer.addWidget(self.buttons)
 
     def _row(self, grid: QGridLayout, row: int, name: str, caption: str, widget: QWidget) -> None:
@@ -307,7 +309,7 @@ class MailMergeDialog(QDialog):
             self.radios[key] = radio
             self.recipient_choice.addButton(radio)
             box.addWidget(radio)
-            radio.toggled.connect(lambda on: on and self._schedule_check())
+            radio.toggled.connect(self._recipients_toggled)
         if not self.school_ids_for[SELECTED]:
             self.radios[SELECTED].setToolTip("Select schools in the Schools tab first")
         grid = QGridLayout()
@@ -528,6 +530,10 @@ class MailMergeDialog(QDialog):
         self.folder_check.setChecked(True)
         return True
 
+    def _recipients_toggled(self, checked: bool) -> None:
+        if checked:  # the button turned on, not the one turned off
+            self._schedule_check()
+
     def _schedule_check(self) -> None:
         self.check_timer.start()
 
@@ -606,7 +612,7 @@ class MailMergeDialog(QDialog):
     # -- producing --------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.job is not None and self.job.thread.isRunning()
+        return self._running
 
     def produce(self) -> BackgroundJob | None:
         """Check the choices, then produce the letters off the main thread."""
@@ -698,11 +704,12 @@ class MailMergeDialog(QDialog):
         return self.job.start()
 
     def _set_running(self, running: bool) -> None:
+        self._running = running
         self.produce_button.setEnabled(self.can_produce and not running)
 
     def _produced(self, result: MergeResult) -> None:
         self._set_running(False)
-        self.result = result
+        self.merge_result = result
         template = self.template()
         self.inform(self, "Letters produced", summary_text(result))
         if result.combined_file is not None:

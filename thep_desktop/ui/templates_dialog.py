@@ -205,15 +205,18 @@ class TemplatesDialog(QDialog):
             save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
             save.setToolTip("Save this template (Ctrl+S)")
             save.clicked.connect(self.save)
-            QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+            QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(
+                self.save
+            )
         else:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
         for button in self.buttons.buttons():
-            # Enter in a one-line field must not save or close the window.
-            button.setAutoDefault(False)
-            button.setDefault(False)
+            if isinstance(button, QPushButton):
+                # Enter in a one-line field must not save or close the window.
+                button.setAutoDefault(False)
+                button.setDefault(False)
         outer.addWidget(self.buttons)
 
     @property
