@@ -214,6 +214,20 @@ def test_one_pdf_per_school_named_by_school_and_date(
         )
         assert letters.correspondence_pdf(actor, history[0].id) == path.read_bytes()
         assert history[0].sha256 and history[0].filename == path.name
+    # The same letters again that day: new files beside the first, none replaced.
+    again = letters.produce(
+        actor,
+        template_id,
+        [schools["mary"].id, schools["bow"].id],
+        "Head teacher",
+        recipient_folder=out,
+        letter_date=WHEN,
+    )
+    assert sorted(p.name for p in again.recipient_files) == [
+        "Bow Common Nursery School - Hello - 2026-11-22 (2).pdf",
+        "St Mary & St John's Primary - Hello - 2026-11-22 (2).pdf",
+    ]
+    assert len(list(out.glob("*.pdf"))) == 4
 
 
 def test_membership_fields_need_a_membership_record(

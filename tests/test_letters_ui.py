@@ -21,6 +21,7 @@ from thep_desktop.services.letters_service import TemplateInput
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools_service import ContactInput, SchoolInput
 from thep_desktop.ui import pdf_window
+from thep_desktop.ui.forms import DISCARD_CHANGES, KEEP_EDITING, RELOAD
 from thep_desktop.ui.mail_merge_dialog import ALL_OPEN, SELECTED, SHOWN, MailMergeDialog
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.pdf_window import PdfWindow
@@ -28,9 +29,6 @@ from thep_desktop.ui.templates_dialog import (
     BUILT_IN,
     BUILT_IN_CHANGED,
     DELETE,
-    DISCARD_CHANGES,
-    KEEP_EDITING,
-    RELOAD,
     RESET,
     TemplatesDialog,
 )

@@ -461,7 +461,9 @@ class LettersService:
                 folder = Path(recipient_folder)
                 if not folder.is_dir():
                     raise ServiceError(f"The folder {folder} does not exist.")
-                names = _file_names([r.school_name for r, _l in letters], when, template.name)
+                names = _file_names(
+                    [r.school_name for r, _l in letters], when, template.name, folder
+                )
                 for number, ((_recipient, letter), name) in enumerate(
                     zip(letters, names, strict=True), start=1
                 ):
@@ -943,15 +945,22 @@ def _temporary_beside(final: Path) -> Path:
     return Path(name)
 
 
-def _file_names(school_names: list[str], when: date, template_name: str) -> list[str]:
-    """``Bow School - Welcome to membership - 2026-11-25.pdf``, unique, safe on Windows."""
+def _file_names(school_names: list[str], when: date, template_name: str, folder: Path) -> list[str]:
+    """``Bow School - Welcome to membership - 2026-11-25.pdf``, unique, safe on Windows.
+
+    A name already used in ``folder`` (the same letter made earlier that day) gets a number,
+    ``… (2).pdf``: a letter already sent is never replaced.
+    """
     names: list[str] = []
-    seen: dict[str, int] = {}
+    taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
     for school in school_names:
         base = safe_file_stem(f"{school} - {template_name} - {when.isoformat()}", "letter")[:150]
-        count = seen.get(base.casefold(), 0) + 1
-        seen[base.casefold()] = count
-        names.append(f"{base}.pdf" if count == 1 else f"{base} ({count}).pdf")
+        name, count = f"{base}.pdf", 1
+        while name.casefold() in taken:
+            count += 1
+            name = f"{base} ({count}).pdf"
+        taken.add(name.casefold())
+        names.append(name)
     return names
 
 

@@ -48,7 +48,9 @@ def error_banner() -> QLabel:
 def may_close_unsaved(form: QWidget, ask: Ask, what: str, save: Callable[[], object]) -> bool:
     """Ask what to do with unsaved changes to ``what``; True when the form may close now.
 
-    Save saves (and the form closes itself if that works); Keep editing stays.
+    Save saves: a form whose ``save`` closes it on success returns nothing, and then this
+    says "stay" (it has closed already); a ``save`` that returns True lets the caller go on
+    (to another record, say). Keep editing stays.
     """
     answer = ask(
         form,
@@ -57,8 +59,7 @@ def may_close_unsaved(form: QWidget, ask: Ask, what: str, save: Callable[[], obj
         [SAVE_FIRST, DISCARD_CHANGES, KEEP_EDITING],
     )
     if answer == SAVE_FIRST:
-        save()
-        return False
+        return save() is True
     return answer == DISCARD_CHANGES
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
@@ -28,7 +29,6 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.actor import Permission
 from thep_desktop.services.errors import NotFoundError, ServiceError
-from thep_desktop.services.letters_service import CorrespondenceRow
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools_service import SchoolDetail, SchoolInput
 from thep_desktop.ui.pdf_window import show_pdf
@@ -53,6 +53,9 @@ from thep_desktop.ui.schools_table_model import (
     SchoolsTableModel,
 )
 from thep_desktop.ui.table_export import ExportRequest
+
+if TYPE_CHECKING:
+    from thep_desktop.services.letters_service import CorrespondenceRow
 
 LETTER_LINK = "letter"  # letter:ID opens that letter as it was sent
 

@@ -67,7 +67,14 @@ from thep_desktop.services.letters_service import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools_service import CONTACT_ROLES
-from thep_desktop.ui.forms import ERROR_STYLE, FieldMessages
+from thep_desktop.ui.forms import (
+    ERROR_STYLE,
+    KEEP_EDITING,
+    RELOAD,
+    FieldMessages,
+    error_banner,
+    may_close_unsaved,
+)
 from thep_desktop.ui.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.questions import ask, tell
 
@@ -110,11 +117,7 @@ SOURCE_NOTES = {
     ),
 }
 
-# Answers to the questions this window asks.
-SAVE_FIRST = "Save"
-DISCARD_CHANGES = "Discard changes"
-KEEP_EDITING = "Keep editing"
-RELOAD = "Reload their version"
+# Answers to the questions this window asks (and forms.RELOAD / KEEP_EDITING).
 DELETE = "Delete"
 RESET = "Reset"
 CANCEL = "Cancel"
@@ -179,11 +182,7 @@ class TemplatesDialog(QDialog):
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
+        self.banner = error_banner()
         outer.addWidget(self.banner)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -566,15 +565,7 @@ class TemplatesDialog(QDialog):
         if not self.can_edit or not self.is_dirty():
             return True
         what = f"“{self.current.name}”" if self.current is not None else "the new template"
-        answer = self.ask(
-            self,
-            "Unsaved changes",
-            f"You have changed {what} but not saved it.",
-            [SAVE_FIRST, DISCARD_CHANGES, KEEP_EDITING],
-        )
-        if answer == SAVE_FIRST:
-            return self.save()
-        return answer == DISCARD_CHANGES
+        return may_close_unsaved(self, self.ask, what, self.save)
 
     # -- the form ---------------------------------------------------------------------------
     def set_form(self, data: TemplateInput) -> None:
