@@ -44,6 +44,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # 32 MB of page cache (the default is 2 MB): an import of all of England's schools
+    # updates four indexes of a 50,000-row table, which a small cache reads back from disk.
+    cursor.execute("PRAGMA cache_size=-32000")
     cursor.close()
 
 

@@ -18,6 +18,7 @@ class FieldChecker:
         self.table = table
         self.labels = labels
         self.errors: dict[str, str] = {}
+        self._limits = _table_limits(table)
 
     def label(self, field: str) -> str:
         return self.labels.get(field, field.replace("_", " ").capitalize())
@@ -34,7 +35,10 @@ class FieldChecker:
         column: str | None = None,
         check: Callable[[str], str] | None = None,
     ) -> str:
-        text = "" if value is None else str(value).strip()
+        if type(value) is str:
+            text = value.strip()
+        else:
+            text = "" if value is None else str(value).strip()
         if required and not text:
             self.fail(field, f"{self.label(column or field)} is required")
             return text
@@ -44,7 +48,7 @@ class FieldChecker:
             except ValueError as exc:
                 self.fail(field, str(exc))
                 return text
-        limit = _length_limit(self.table, column or field)
+        limit = self._limits[column or field]
         if limit is not None and len(text) > limit:
             self.fail(
                 field,
@@ -52,6 +56,30 @@ class FieldChecker:
                 f"(this has {len(text)})",
             )
         return text
+
+    def plain_texts(self, source: object, names: tuple[str, ...]) -> dict[str, str]:
+        """Several optional texts whose only rule is their column's length, in one pass.
+
+        The same result as :meth:`text` for each name; written as one loop because an import
+        checks tens of thousands of rows of them.
+        """
+        out: dict[str, str] = {}
+        limits = self._limits
+        for name in names:
+            value = getattr(source, name)
+            if type(value) is str:
+                text = value.strip()
+            else:
+                text = "" if value is None else str(value).strip()
+            limit = limits[name]
+            if limit is not None and len(text) > limit:
+                self.fail(
+                    name,
+                    f"{self.label(name)} is too long: at most {limit} characters "
+                    f"(this has {len(text)})",
+                )
+            out[name] = text
+        return out
 
     def whole_number(
         self, field: str, value: Any, *, minimum: int | None = 0, maximum: int | None = None
@@ -84,16 +112,18 @@ class FieldChecker:
             return None
 
 
-_limits: dict[tuple[Table, str], int | None] = {}
+_limits: dict[Table, dict[str, int | None]] = {}
 
 
-def _length_limit(table: Table, column: str) -> int | None:
-    """The column's maximum length, looked up once per column (imports check 50,000 rows)."""
-    key = (table, column)
+def _table_limits(table: Table) -> dict[str, int | None]:
+    """Each column's maximum length (None: no limit), worked out once per table."""
     try:
-        return _limits[key]
+        return _limits[table]
     except KeyError:
-        col_type = table.c[column].type
-        limit = getattr(col_type, "length", None) if isinstance(col_type, String) else None
-        _limits[key] = limit
-        return limit
+        limits = {
+            column.name: column.type.length if isinstance(column.type, String) else None
+            for column in table.columns
+        }
+        _limits[table] = limits
+        return limits
+

@@ -33,7 +33,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
+from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,12 @@ class NewSchool:
     row_number: int
     urn: int
     name: str
-    data: SchoolInput  # checked values, ready to write
+    values: dict[str, Any]  # checked values by field name, ready to write
+
+    @cached_property
+    def data(self) -> SchoolInput:
+        """The school as the form would hold it (made when first asked for)."""
+        return SchoolInput(**self.values)
 
 
 @dataclass(frozen=True)
@@ -677,7 +683,7 @@ class _Comparer:
         urn = checked["urn"]
         if current is None:
             self.preview.new.append(
-                NewSchool(row_number, urn, checked["name"], SchoolInput(**checked))
+                NewSchool(row_number, urn, checked["name"], checked)
             )
             return
         self._compare(row_number, urn, checked, current, owned)
@@ -788,12 +794,12 @@ def apply_preview(
         if preview.new:
             names = [*SCHOOL_FIELDS, *_RECORD_FIELDS]
             insert_rows = _BulkInsert(session, table, names, unique=("uuid", "urn"))
-            school_values = attrgetter(*SCHOOL_FIELDS)
+            school_values = itemgetter(*SCHOOL_FIELDS)
             for start in range(0, len(preview.new), _CHUNK):
                 chunk = preview.new[start : start + _CHUNK]
                 insert_rows(
                     [
-                        (*school_values(item.data), uuid.uuid4(), now, who, now, who, 1)
+                        (*school_values(item.values), uuid.uuid4(), now, who, now, who, 1)
                         for item in chunk
                     ]
                 )

@@ -175,6 +175,26 @@ class SchoolInput:
 
 
 SCHOOL_FIELDS = tuple(f.name for f in fields(SchoolInput) if f.name != "contacts")
+# Fields whose only rule is the length of their column.
+_PLAIN_TEXT_FIELDS = (
+    "establishment_type",
+    "phase",
+    "trust",
+    "diocese",
+    "religious_character",
+    "street",
+    "locality",
+    "address3",
+    "town",
+    "county",
+    "head_title",
+    "head_first_name",
+    "head_last_name",
+    "head_job_title",
+    "chair_of_governors",
+    "ofsted_grade",
+    "notes",
+)
 
 
 class SchoolRow(NamedTuple):
@@ -587,26 +607,7 @@ class SchoolsService:
             data.establishment_number,
             check=lambda t: check_digits(t, 4, "establishment number"),
         )
-        for name in (
-            "establishment_type",
-            "phase",
-            "trust",
-            "diocese",
-            "religious_character",
-            "street",
-            "locality",
-            "address3",
-            "town",
-            "county",
-            "head_title",
-            "head_first_name",
-            "head_last_name",
-            "head_job_title",
-            "chair_of_governors",
-            "ofsted_grade",
-        ):
-            v[name] = c.text(name, getattr(data, name))
-        v["notes"] = c.text("notes", data.notes)
+        v.update(c.plain_texts(data, _PLAIN_TEXT_FIELDS))
         v["postcode"] = c.text("postcode", data.postcode, check=normalise_postcode)
         v["phone"] = c.text("phone", data.phone, check=check_phone)
         v["website"] = c.text("website", data.website, check=check_website)
