@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +24,14 @@ from thep_desktop.services.schools_service import ContactInput, SchoolInput, Sch
 
 ADVERSARIAL = "St Mary & St John's <Primary>"
 WHEN = date(2026, 11, 22)
+
+
+def qpdf_check(path: Path) -> None:
+    """Every PDF the mail merge writes is well formed (when qpdf is installed, as in CI)."""
+    if shutil.which("qpdf") is None:
+        return
+    done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def text_of(data: bytes) -> str:
@@ -177,6 +187,7 @@ def test_mail_merge_into_one_pdf_records_each_school_s_pages(
     )
     assert result.letters == 2 and [s.school_name for s in result.skipped] == ["Nowhere School"]
     assert target.exists() and not list(out.glob("*.partial"))
+    qpdf_check(target)
     whole = PdfReader(target)
     assert len(whole.pages) == result.pages
     history = letters.correspondence(actor, schools["bow"].id)
@@ -214,6 +225,7 @@ def test_one_pdf_per_school_named_by_school_and_date(
         )
         assert letters.correspondence_pdf(actor, history[0].id) == path.read_bytes()
         assert history[0].sha256 and history[0].filename == path.name
+        qpdf_check(path)
     # The same letters again that day: new files beside the first, none replaced.
     again = letters.produce(
         actor,
