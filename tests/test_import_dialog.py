@@ -189,3 +189,21 @@ def test_preview_tables_pass_model_checks(qtbot, qtmodeltester, window, dialogs,
     preview(qtbot, dialog, gias_file)
     for model in (dialog.new_model, dialog.change_model, dialog.rejected_model):
         qtmodeltester.check(model)
+
+
+def test_the_rejected_rows_can_be_exported_to_correct_them(
+    qtbot, window, dialogs, gias_file, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    assert not dialog.export_button.isEnabled()
+    preview(qtbot, dialog, gias_file)
+    dialog.tabs.setCurrentWidget(dialog.views["rejected"])
+    target = tmp_path / "rejected.csv"
+    dialog.ask_save_path = lambda *_a: (str(target), "")
+    dialog.ask = lambda *_a: "Close"
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Row,Column,Value,Reason"
+    assert lines[1].startswith("5,Postcode,not a postcode,")

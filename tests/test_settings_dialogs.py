@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from thep_desktop.services.actor import Actor, Role
@@ -543,3 +544,21 @@ def test_staff_filter_proxy_passes_qt_model_checks(qtmodeltester, staff_window) 
     qtmodeltester.check(dialog.proxy)
     dialog.search.setText("a")
     qtmodeltester.check(dialog.proxy)
+
+
+def test_staff_list_exports_as_shown(qtbot, staff_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    dialog, _forms = staff_window
+    target = tmp_path / "staff.xlsx"
+    dialog.ask_save_path = lambda *_a: (str(target), "")
+    dialog.ask = lambda *_a: "Close"
+    shown = [dialog.proxy.row_at(r).full_name for r in range(dialog.proxy.rowCount())]
+    QTest.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.export_job.thread.isRunning(), timeout=10_000)
+    sheet = load_workbook(target).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "Name")
+    assert [row[0] for row in rows[header + 1 :]] == shown
+    assert "Partnership staff" in str(rows[0][0]) and "Current staff" in str(rows[1][0])

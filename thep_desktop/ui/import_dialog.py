@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from thep_desktop.ui.background import BackgroundJob
 from thep_desktop.ui.forms import date_field
 from thep_desktop.ui.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.questions import ask, tell
+from thep_desktop.ui.table_export import export_view
 
 GIAS = "gias"
 PUPILS = "pupils"
@@ -130,6 +132,8 @@ class ImportDialog(QDialog):
         self.ask = ask
         self.tell = tell
         self.choose_file: Callable[[QWidget, str, str], str] = _choose_file
+        self.ask_save_path = QFileDialog.getSaveFileName  # tests answer it themselves
+        self.export_job: object = None
         self.setWindowTitle("Import schools from GIAS" if kind == GIAS else "Refresh pupil numbers")
         self.resize(980, 640)
         self._build(default_la)
@@ -236,6 +240,14 @@ class ImportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
 
         buttons = QDialogButtonBox()
+        self.export_button = buttons.addButton(
+            "E&xport this list…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.export_button.setToolTip(
+            "Save the list shown (for example the rejected rows, to correct them) to Excel "
+            "or CSV (Ctrl+E)"
+        )
+        self.export_button.clicked.connect(self.export_list)
         self.apply_button = buttons.addButton(
             "&Apply to the register", QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -244,6 +256,25 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+O"), self, activated=self.browse)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_list)
+
+    def export_list(self) -> None:
+        """The list on the page shown, as sorted, to Excel or CSV."""
+        view = self.tabs.currentWidget()
+        if not isinstance(view, QTableView) or self.preview is None:
+            return
+        page = self.tabs.tabText(self.tabs.currentIndex()).split(" (")[0]
+        title = f"{self.windowTitle()}: {page}"
+        self.export_job = export_view(
+            self,
+            view,
+            title,
+            f"From {self.preview.source_name}",
+            f"{page} {date.today().isoformat()}.xlsx",
+            ask_path=self.ask_save_path,
+            ask=self.ask,
+            tell=self.tell,
+        )
 
     # -- actions -------------------------------------------------------------------------------
     def browse(self) -> None:
@@ -362,6 +393,7 @@ class ImportDialog(QDialog):
                 model.set_rows([])
             self.rejected_model.set_rows([])
             self.apply_button.setEnabled(False)
+            self.export_button.setEnabled(False)
             self._label_tabs()
             return
         self.new_model.set_rows(
@@ -409,6 +441,7 @@ class ImportDialog(QDialog):
         else:
             self.warnings.hide()
         self.apply_button.setEnabled(preview.has_changes)
+        self.export_button.setEnabled(True)
         if not preview.has_changes:
             self.summary.setText(self.summary.text() + " Nothing in the register would change.")
         # Open on the most useful page: problems first if there are only problems.

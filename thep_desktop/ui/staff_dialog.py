@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +60,7 @@ from thep_desktop.ui.forms import (
 )
 from thep_desktop.ui.questions import ask, tell
 from thep_desktop.ui.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
+from thep_desktop.ui.table_export import export_view
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -415,6 +418,8 @@ class StaffDialog(QDialog):
         self.tell = tell
         # How a form is shown; tests replace it to show the form without blocking.
         self.run_form: Callable[[StaffForm], object] = lambda form: form.exec()
+        self.ask_save_path = QFileDialog.getSaveFileName  # tests answer it themselves
+        self.export_job: object = None
         self.can_edit = services.actor.can(Permission.EDIT_SETTINGS)
         self.setWindowTitle("Staff")
         self.resize(860, 480)
@@ -497,23 +502,53 @@ class StaffDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_selected)
         self.left_button = QPushButton("Mark as &left")
         self.left_button.clicked.connect(self.toggle_left)
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setToolTip(
+            "Save the list as shown to an Excel workbook or CSV file (Ctrl+E)"
+        )
+        self.export_button.clicked.connect(self.export)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
-        for button in (self.add_button, self.edit_button, self.left_button, close):
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.left_button,
+            self.export_button,
+            close,
+        ):
             # Enter means "edit the selected row" here, never "press a button".
             button.setAutoDefault(False)
             button.setDefault(False)
         bottom.addWidget(self.add_button)
         bottom.addWidget(self.edit_button)
         bottom.addWidget(self.left_button)
+        bottom.addWidget(self.export_button)
         bottom.addSpacing(12)
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(close)
         outer.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_staff)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export)
+
+    def export(self) -> None:
+        """The list as shown (search, former staff, sort) to Excel or CSV, off the main thread."""
+        subtitle = "Current and former staff" if self.show_former.isChecked() else "Current staff"
+        if self.search.text().strip():
+            subtitle += f"; search “{self.search.text().strip()}”"
+        self.export_job = export_view(
+            self,
+            self.table,
+            "Partnership staff",
+            subtitle,
+            f"Staff {date.today().isoformat()}.xlsx",
+            source=str(self.services.db.describe()),
+            ask_path=self.ask_save_path,
+            ask=self.ask,
+            tell=self.tell,
+        )
 
     def _apply_permissions(self) -> None:
         if self.can_edit:
