@@ -38,7 +38,7 @@ BODY = (
 )
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 mode, count, folder = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 body = json.loads(sys.argv[4])
@@ -99,7 +99,8 @@ else:
         )
         elapsed, pages = time.perf_counter() - started, result.pages
     services.close()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from benchmarks.harness import peak_rss_mb
+peak = peak_rss_mb()
 print(json.dumps({"seconds": elapsed, "pages": pages, "peak_mb": peak}))
 """
 

@@ -62,5 +62,17 @@ def print_table(figures: list[Figure], out=sys.stdout) -> None:  # type: ignore[
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    """Peak resident memory of this process so far, in MB.
+
+    On Linux from ``VmHWM`` in /proc/self/status: ``ru_maxrss`` of a process started by
+    another keeps the starting process's peak, so a child of ``benchmarks.run`` would report
+    at least the runner's own memory. Elsewhere, ``ru_maxrss`` (KiB on Linux).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
