@@ -31,9 +31,7 @@ from thep_desktop.services.actor import Permission
 from thep_desktop.services.errors import NotFoundError, ServiceError
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools_service import SchoolDetail, SchoolInput
-from thep_desktop.ui.pdf_window import show_pdf
 from thep_desktop.ui.questions import ask, tell
-from thep_desktop.ui.school_dialog import SchoolDialog
 from thep_desktop.ui.schools_table_model import (
     ANY,
     COL_HEAD,
@@ -56,6 +54,7 @@ from thep_desktop.ui.table_export import ExportRequest
 
 if TYPE_CHECKING:
     from thep_desktop.services.letters_service import CorrespondenceRow
+    from thep_desktop.ui.school_dialog import SchoolDialog
 
 LETTER_LINK = "letter"  # letter:ID opens that letter as it was sent
 
@@ -85,7 +84,7 @@ class SchoolsTab(QWidget):
         # Opens the school dialog; tests replace it to drive the dialog without exec().
         self.run_dialog: Callable[[SchoolDialog], object] = lambda dialog: dialog.exec()
         # Opens a letter from the history; tests replace it to see what would be shown.
-        self.show_pdf = show_pdf
+        self.show_pdf = _show_pdf
         self.letters_shown: list[CorrespondenceRow] = []  # the selected school's letters
         self._letters_school = ""
         self.model = SchoolsTableModel(self)
@@ -394,6 +393,8 @@ class SchoolsTab(QWidget):
     def new_school(self) -> None:
         if not self.services.actor.can(Permission.EDIT_SCHOOLS):
             return
+        from thep_desktop.ui.school_dialog import SchoolDialog
+
         dialog = SchoolDialog(self.services, None, self)
         dialog.saved.connect(self._created)
         self.run_dialog(dialog)
@@ -403,6 +404,8 @@ class SchoolsTab(QWidget):
         if school_id is None:
             return
         try:
+            from thep_desktop.ui.school_dialog import SchoolDialog
+
             dialog = SchoolDialog(self.services, school_id, self)
         except ServiceError as exc:
             self.tell(self, "Cannot open this school", exc.message)
@@ -702,3 +705,10 @@ def detail_html(d: SchoolDetail, letters: Sequence[CorrespondenceRow] = ()) -> s
         f"{format_date(when.date())} at {when:%H:%M}</p>"
     )
     return "".join(parts)
+
+
+def _show_pdf(parent: QWidget, data: bytes, title: str, name: str) -> object:
+    # The document window (and Qt's PDF modules) load when a letter is first opened.
+    from thep_desktop.ui.pdf_window import show_pdf
+
+    return show_pdf(parent, data, title, name)
