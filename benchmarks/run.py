@@ -43,9 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     print()
     print_table(figures)
-    print(f"\nThis machine during the run: {machine_speed():.2f} s for ten million additions in")
-    print("pure Python (on these shared 2-core machines it ranges from about 1.1 s to 1.8 s;")
-    print("every time above scales with it).")
+    print(
+        f"\nThis machine during the run: {machine_speed():.2f} s for ten million additions in "
+        "pure Python\n(shared machines change speed from hour to hour; every time above moves "
+        "with it)."
+    )
     return 0
 
 
