@@ -45,6 +45,25 @@ def error_banner() -> QLabel:
     return banner
 
 
+def ask_about_conflict(form: QWidget, ask: Ask, message: str) -> str:
+    """The question when someone else saved the record meanwhile; one of CONFLICT_CHOICES."""
+    return ask(
+        form,
+        "Changed by someone else",
+        f"{message}\n\nYou can bring in their version with your own changes on top "
+        "(then check and save again), reload their version and drop your changes, "
+        "or keep editing what you have typed.",
+        list(CONFLICT_CHOICES),
+    )
+
+
+def correction_summary(count: int) -> str:
+    """The banner's first line when a form was refused."""
+    if count == 1:
+        return "Please correct the entry marked in red; nothing has been saved."
+    return f"Please correct the {count} entries marked in red; nothing has been saved."
+
+
 def may_close_unsaved(form: QWidget, ask: Ask, what: str, save: Callable[[], object]) -> bool:
     """Ask what to do with unsaved changes to ``what``; True when the form may close now.
 

@@ -44,9 +44,10 @@ from thep_desktop.services.organisation_service import (
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.forms import (
     KEEP_EDITING,
-    MERGE,
     RELOAD,
     FieldMessages,
+    ask_about_conflict,
+    correction_summary,
     error_banner,
     may_close_unsaved,
 )
@@ -442,23 +443,10 @@ class OrganisationDialog(QDialog):
                     first_page = page_number
                     self.tabs.setCurrentIndex(page_number)
                     self.messages.widget(names[0]).setFocus()
-        count = len(errors)
-        summary = (
-            "Please correct the entry marked in red; nothing has been saved."
-            if count == 1
-            else f"Please correct the {count} entries marked in red; nothing has been saved."
-        )
-        self._show_banner("\n".join([summary, *unplaced]))
+        self._show_banner("\n".join([correction_summary(len(errors)), *unplaced]))
 
     def _on_conflict(self, exc: ConflictError) -> None:
-        answer = self.ask(
-            self,
-            "Changed by someone else",
-            f"{exc.message}\n\nYou can bring in their version with your own changes on top "
-            "(then check and save again), reload their version and drop your changes, "
-            "or keep editing what you have typed.",
-            [MERGE, RELOAD, KEEP_EDITING],
-        )
+        answer = ask_about_conflict(self, self.ask, exc.message)
         if answer == KEEP_EDITING:
             self._show_banner(exc.message + " What you typed is still here.")
             return

@@ -56,10 +56,11 @@ from thep_desktop.services.schools_service import (
 )
 from thep_desktop.ui.contacts_table_model import COL_CONTACT_ROLE, ContactsTableModel, RoleDelegate
 from thep_desktop.ui.forms import (
-    CONFLICT_CHOICES,
     KEEP_EDITING,
     RELOAD,
     FieldMessages,
+    ask_about_conflict,
+    correction_summary,
     date_field,
     error_banner,
     may_close_unsaved,
@@ -470,22 +471,10 @@ class SchoolDialog(QDialog):
                     self.tabs.setCurrentIndex(page_number)
                     if names:
                         self.inputs[names[0]].setFocus()
-        count = len(errors)
-        summary = (
-            "Please correct the entry marked in red; nothing has been saved."
-            if count == 1
-            else f"Please correct the {count} entries marked in red; nothing has been saved."
-        )
-        self._show_banner("\n".join([summary, *unplaced]))
+        self._show_banner("\n".join([correction_summary(len(errors)), *unplaced]))
 
     def _on_conflict(self, exc: ConflictError) -> None:
-        answer = self.ask(
-            self,
-            "Changed by someone else",
-            f"{exc.message}\n\nYou can bring in their version and keep your own changes on top "
-            "(then check and save again), or reload their version and drop yours.",
-            list(CONFLICT_CHOICES),
-        )
+        answer = ask_about_conflict(self, self.ask, exc.message)
         if answer == KEEP_EDITING:
             self._show_banner(exc.message + " What you typed is still here.")
             return

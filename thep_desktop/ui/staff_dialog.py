@@ -52,9 +52,10 @@ from thep_desktop.services.staff_service import STAFF_LABELS, StaffDetail, Staff
 from thep_desktop.ui.forms import (
     ERROR_STYLE,
     KEEP_EDITING,
-    MERGE,
     RELOAD,
     FieldMessages,
+    ask_about_conflict,
+    correction_summary,
     error_banner,
     may_close_unsaved,
 )
@@ -351,10 +352,8 @@ class StaffForm(QDialog):
                 saved = staff.update_staff(actor, self.detail.id, self.detail.version, data)
         except ValidationError as exc:
             unplaced = self.messages.show(exc.field_errors)
-            self._show_banner(
-                "\n".join(["Please correct what is marked in red; nothing has been saved."])
-                + "".join(f"\n{text}" for text in unplaced)
-            )
+            summary = correction_summary(len(exc.field_errors))
+            self._show_banner("\n".join([summary, *unplaced]))
             return False
         except ConflictError as exc:
             self._on_conflict(exc)
@@ -368,14 +367,7 @@ class StaffForm(QDialog):
         return True
 
     def _on_conflict(self, exc: ConflictError) -> None:
-        answer = self.ask(
-            self,
-            "Changed by someone else",
-            f"{exc.message}\n\nYou can bring in their version with your own changes on top "
-            "(then check and save again), reload their version and drop your changes, "
-            "or keep editing what you have typed.",
-            [MERGE, RELOAD, KEEP_EDITING],
-        )
+        answer = ask_about_conflict(self, self.ask, exc.message)
         if answer == KEEP_EDITING:
             self._show_banner(exc.message + " What you typed is still here.")
             return
