@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     templates.show()
     templates.select_template("Notice of general meeting")
     wait_for(app, lambda: templates.preview_pages > 0)
+    settle(app)  # the PDF view draws its pages on a thread of its own
     templates.grab().save(str(args.out / "letter-templates.png"))
     subject = templates.inputs["subject"]
     subject.setText(subject.text().replace("{meeting.name}", "{meeting.nmae}"))  # type: ignore[union-attr]
@@ -127,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"screenshots written to {args.out}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def settle(app, seconds: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+    """Let Qt run for a moment (for work it does on threads of its own)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def wait_for(app, condition, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]

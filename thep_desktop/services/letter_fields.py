@@ -56,7 +56,7 @@ FIELDS: tuple[FieldInfo, ...] = (
         "Name after “Dear” (or “Sir or Madam”)",
         "Contact",
         "recipient",
-        "Ms Rahima Begum",
+        "Ms Begum",
     ),
     FieldInfo("contact.role", "Contact's role", "Contact", "recipient", "Head teacher"),
     FieldInfo("contact.email", "Contact's email", "Contact", "recipient", "head@bowcommon.sch.uk"),
