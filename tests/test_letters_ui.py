@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QShortcut, QTextCursor
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
@@ -760,3 +760,40 @@ def test_output_choices_are_checked_before_anything_runs(
     assert dialog.produce() is None
     assert "already exists" in asked[0][0]
     assert existing.read_bytes() == b"old"
+
+
+def test_who_gets_a_letter_can_be_exported(
+    qtbot: QtBot,
+    window: MainWindow,
+    merges: list[MailMergeDialog],
+    own_template: int,
+    tmp_path: Path,
+) -> None:
+    dialog = open_merge(window, merges)
+    choose_template(dialog, "Summer programme")
+    target = tmp_path / "recipients.csv"
+    dialog.ask_save_path = lambda *_a: (str(target), "")
+    dialog.ask = lambda *_a: "Close"
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "School,Addressed to,Note"
+    assert len(lines) == 1 + len(dialog.recipient_rows())
+    assert any(line.startswith("Nowhere School,") and "no postal address" in line for line in lines)
+
+
+def test_the_template_list_can_be_exported(
+    qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    dialog = TemplatesDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    target = tmp_path / "templates.csv"
+    dialog.ask_save_path = lambda *_a: (str(target), "")
+    dialog.ask = lambda *_a: "Close"
+    # Offscreen, no window is active, so Qt delivers no shortcut: press it through its object.
+    (shortcut,) = [s for s in dialog.findChildren(QShortcut) if s.key().toString() == "Ctrl+E"]
+    shortcut.activated.emit()
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 7 and "Notice of general meeting" in "\n".join(lines)

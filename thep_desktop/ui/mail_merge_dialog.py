@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -55,6 +56,7 @@ from thep_desktop.ui.forms import ERROR_STYLE, FieldMessages, date_field
 from thep_desktop.ui.pdf_window import PDF_FILTER, pdf_file_name, show_pdf
 from thep_desktop.ui.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.questions import Tell, ask, tell
+from thep_desktop.ui.table_export import export_view
 from thep_desktop.ui.templates_dialog import membership_fields
 
 SELECTED = "selected"
@@ -167,6 +169,8 @@ class MailMergeDialog(QDialog):
         self.show_pdf = show_pdf
         self.choose_file: ChoosePath = choose_pdf_path
         self.choose_folder: ChoosePath = choose_folder
+        self.ask_save_path = QFileDialog.getSaveFileName
+        self.export_job: object = None
         self.can_produce = services.actor.can(Permission.EDIT_SCHOOLS)
         self.job: BackgroundJob | None = None
         self.merge_result: MergeResult | None = None  # after letters were made
@@ -408,9 +412,29 @@ class MailMergeDialog(QDialog):
         self.check_button.setToolTip("Read the schools' contacts again and list who gets what")
         self.check_button.clicked.connect(self.check_recipients)
         row.addWidget(self.check_button)
+        self.export_button = QPushButton("E&xport this list…")
+        self.export_button.setAutoDefault(False)
+        self.export_button.setToolTip("Save who gets a letter to Excel or CSV (Ctrl+E)")
+        self.export_button.clicked.connect(self.export_recipients)
+        row.addWidget(self.export_button)
         row.addStretch(1)
         box.addLayout(row)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_recipients)
         return pane
+
+    def export_recipients(self) -> None:
+        """Who gets a letter (and who is left out, and why) to Excel or CSV."""
+        template = self.template_combo.currentText()
+        self.export_job = export_view(
+            self,
+            self.recipients_table,
+            f"Mail merge: {template}",
+            f"Addressed to the {self.contact_role.currentText().lower()}",
+            f"Recipients {date.today().isoformat()}.xlsx",
+            ask_path=self.ask_save_path,
+            ask=self.ask,
+            tell=self.tell,
+        )
 
     def _choose_defaults(self, template_id: int | None) -> None:
         position = self.template_combo.findData(template_id) if template_id is not None else -1

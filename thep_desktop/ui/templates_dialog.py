@@ -12,6 +12,7 @@ A user who may not change letters sees the same window, read only.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from PySide6.QtCore import (
     QBuffer,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -77,6 +79,7 @@ from thep_desktop.ui.forms import (
 )
 from thep_desktop.ui.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.questions import ask, tell
+from thep_desktop.ui.table_export import export_view
 
 PREVIEW_DELAY_MS = 400
 """How long after the last keystroke the preview is drawn again."""
@@ -156,6 +159,8 @@ class TemplatesDialog(QDialog):
         self.services = services
         self.ask = ask
         self.tell = tell
+        self.ask_save_path = QFileDialog.getSaveFileName
+        self.export_job: object = None
         self.can_edit = services.actor.can(Permission.EDIT_SCHOOLS)
         self.messages = FieldMessages()
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
@@ -251,6 +256,8 @@ class TemplatesDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         caption.setBuddy(self.table)
         box.addWidget(self.table, 3)
+        # Ctrl+E saves the list of templates, as every table of the program can be saved.
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_list)
 
         row = QHBoxLayout()
         self.new_button = QPushButton("&New")
@@ -538,6 +545,19 @@ class TemplatesDialog(QDialog):
     def _selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         return self.template_id_at(rows[0].row()) if rows else None
+
+    def export_list(self) -> None:
+        """The list of templates to Excel or CSV (Ctrl+E)."""
+        self.export_job = export_view(
+            self,
+            self.table,
+            "Letter templates",
+            "",
+            f"Letter templates {date.today().isoformat()}.xlsx",
+            ask_path=self.ask_save_path,
+            ask=self.ask,
+            tell=self.tell,
+        )
 
     def _selection_changed(self, *_args: object) -> None:
         if self._switching:
