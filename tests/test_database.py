@@ -157,6 +157,4 @@ def test_revisions_read_from_the_files_agree_with_alembic() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()
     assert all_revisions() == {rev.revision for rev in script.walk_revisions()}
-    assert revision_graph() == {
-        rev.revision: rev.down_revision for rev in script.walk_revisions()
-    }
+    assert revision_graph() == {rev.revision: rev.down_revision for rev in script.walk_revisions()}

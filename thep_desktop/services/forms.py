@@ -126,4 +126,3 @@ def _table_limits(table: Table) -> dict[str, int | None]:
         }
         _limits[table] = limits
         return limits
-

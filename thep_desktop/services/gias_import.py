@@ -682,9 +682,7 @@ class _Comparer:
             return
         urn = checked["urn"]
         if current is None:
-            self.preview.new.append(
-                NewSchool(row_number, urn, checked["name"], checked)
-            )
+            self.preview.new.append(NewSchool(row_number, urn, checked["name"], checked))
             return
         self._compare(row_number, urn, checked, current, owned)
 
