@@ -48,10 +48,32 @@ def check_email(text: str) -> str:
 
 
 def check_phone(text: str) -> str:
-    text = (text or "").strip()
+    text = format_uk_phone((text or "").strip())
     if text and not _PHONE.match(text):
         raise ValueError(f"“{text}” is not a phone number")
     return text
+
+
+# Area codes written 0XX XXXX XXXX, and 0XXX XXX XXXX (Ofcom's national numbering plan).
+_TWO_DIGIT_AREAS = ("020", "023", "024", "028", "029")
+_THREE_DIGIT_AREAS = ("0113", "0114", "0115", "0116", "0117", "0118")
+_THREE_DIGIT_AREAS += ("0121", "0131", "0141", "0151", "0161", "0191")
+
+
+def format_uk_phone(text: str) -> str:
+    """An 11-digit UK number given as bare digits, spaced as people write it.
+
+    ``02077391234`` (as GIAS gives it) -> ``020 7739 1234``; ``01632960123`` ->
+    ``01632 960123``; ``07700900123`` -> ``07700 900123``. Anything else, including a
+    number already spaced some other way, is left exactly as given.
+    """
+    if len(text) != 11 or not text.isdigit() or text[0] != "0":
+        return text
+    if text.startswith(_TWO_DIGIT_AREAS):
+        return f"{text[:3]} {text[3:7]} {text[7:]}"
+    if text.startswith(_THREE_DIGIT_AREAS) or text.startswith(("03", "08", "09")):
+        return f"{text[:4]} {text[4:7]} {text[7:]}"
+    return f"{text[:5]} {text[5:]}"  # other 01 and 07 numbers
 
 
 def check_website(text: str) -> str:

@@ -42,7 +42,7 @@ from sqlalchemy import Boolean, Table, bindparam, case, insert, select, update
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, parse_date
-from thep_desktop.domain.validation import check_digits
+from thep_desktop.domain.validation import check_digits, format_uk_phone
 from thep_desktop.models import School, SchoolStatus
 from thep_desktop.models.base import utcnow
 from thep_desktop.services.actor import Actor, Permission
@@ -656,6 +656,10 @@ class _Comparer:
             text = cells[cols.phone_at].strip()  # type: ignore[union-attr]
             if text.isdigit() and len(text) == 10:
                 values["phone"] = "0" + text  # Excel drops the 0 of a phone number it sees as one
+        if "phone" in values:
+            # GIAS gives bare digits; the register keeps them spaced as people write them (and
+            # so an unchanged row still matches the register without the full check).
+            values["phone"] = format_uk_phone(str(values["phone"]).strip())
         status = values.get("status")
         if status is not None and (status != SchoolStatus.CLOSED or "close_date" not in values):
             values["close_date"] = None  # GIAS's proposed closing date of a school still open
