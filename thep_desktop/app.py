@@ -1,112 +1,11 @@
-"""Starting the desktop program: ``thep-desktop [--db URL]`` or ``python -m thep_desktop``."""
+"""The entry point of the desktop program: ``thep-desktop [--db URL]``, ``python -m thep_desktop``.
+
+The program is Qt through and through, so it lives in :mod:`thep_desktop.ui.app` (no Qt
+outside ``thep_desktop/ui``); this module keeps the entry point's name.
+"""
 
 from __future__ import annotations
 
-import argparse
-import sys
-import time
-import traceback
-from importlib import resources
-from types import TracebackType
+from thep_desktop.ui.app import READY_MARKER, main
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
-
-from thep_desktop import config
-from thep_desktop.database import DatabaseError, sqlite_url
-from thep_desktop.services.actor import local_actor
-from thep_desktop.services.registry import Services, open_services
-
-READY_MARKER = "THEP-READY"
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="thep-desktop", description="THE Partnership Office, the desktop program."
-    )
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="the database to open: a SQLite file path or a postgresql:// address "
-        "(default: the one used last, else the local database)",
-    )
-    parser.add_argument(
-        "--quit-when-ready",
-        action="store_true",
-        help="start, fill the window, print how long that took, and exit (a start-up check, "
-        "used by the benchmarks)",
-    )
-    return parser.parse_args(argv)
-
-
-def _show_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None):  # type: ignore[no-untyped-def]
-    """Never vanish silently: show an unexpected error, and keep the program running."""
-    text = "".join(traceback.format_exception(kind, value, tb))
-    sys.stderr.write(text)
-    box = QMessageBox(
-        QMessageBox.Icon.Critical,
-        "Something went wrong",
-        "The program met a problem it did not expect. What you were doing may not have been "
-        "saved. Please tell whoever supports this program, with the details below.",
-    )
-    box.setDetailedText(text)
-    box.exec()
-
-
-def open_first_database(url: str) -> Services | None:
-    """Open ``url``; if that fails, say why and offer the local database or a server."""
-    actor = local_actor()
-    while True:
-        try:
-            services, _note = open_services(url, actor)
-        except DatabaseError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open the database", str(exc))
-            local = box.addButton("Open the local database", QMessageBox.ButtonRole.AcceptRole)
-            server = box.addButton("Connect to a server…", QMessageBox.ButtonRole.ActionRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is local:
-                url = sqlite_url(config.default_database_path())
-                continue
-            if box.clickedButton() is server:
-                from thep_desktop.ui.server_dialog import ServerDialog
-
-                dialog = ServerDialog(None, url)
-                if dialog.exec():
-                    url = dialog.url()
-                    continue
-            return None
-        config.remember_database_url(url)
-        return services
-
-
-def main(argv: list[str] | None = None) -> int:
-    started = time.perf_counter()
-    args = parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(config.APP_NAME)
-    app.setOrganizationName(config.APP_AUTHOR)
-    app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
-    url = config.resolve_database_url(args.db)
-    services = open_first_database(url)
-    if services is None:
-        return 1
-    from thep_desktop.ui.main_window import MainWindow
-
-    window = MainWindow(services)
-    window.show()
-    window.load()
-    if args.quit_when_ready:
-        app.processEvents()
-        shown = window.schools_tab.proxy.rowCount()
-        print(f"{READY_MARKER} {time.perf_counter() - started:.3f} s, {shown} rows", flush=True)
-        QTimer.singleShot(0, window.close)
-    else:
-        sys.excepthook = _show_unexpected
-        QTimer.singleShot(0, window.offer_demo)
-    return app.exec()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["READY_MARKER", "main"]
