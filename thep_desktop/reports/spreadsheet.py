@@ -326,8 +326,8 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
     sheet.append(header)
 
     written = 0
-    with _replacing(target) as temporary:
-        try:
+    try:
+        with _replacing(target) as temporary:
             report(0)
             for row in rows:
                 sheet.append([typed(v, kinds[i]) for i, v in enumerate(row)])
@@ -339,9 +339,11 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
             if progress is not None:
                 progress.report(written, total, "Saving the workbook…")
             workbook.save(temporary)
-        except BaseException:
-            _discard_stream(sheet)
-            raise
+    except BaseException:
+        # Also when the file could not even be started (a folder that cannot be written):
+        # the rows streamed so far are tidied away, not left for the garbage collector.
+        _discard_stream(sheet)
+        raise
     return written
 
 
