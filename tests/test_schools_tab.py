@@ -464,10 +464,20 @@ def test_viewer_can_look_but_not_change(qtbot, sqlite_db: Database, services: Se
 def test_table_model_and_filter_proxy_pass_qt_model_checks(
     qtmodeltester, window: MainWindow
 ) -> None:  # type: ignore[no-untyped-def]
+    """Qt's model tester stays attached, so every change below is checked as it happens."""
     tab = window.schools_tab
     qtmodeltester.check(tab.model)
     tab.search.setText("school")
     qtmodeltester.check(tab.proxy)
+    # Narrowing, widening, quick filters, sorting and edits while filtered.
+    for text in ("s", "st", "ste", "st", "", "100002", "nothing matches this", "e1"):
+        tab.search.setText(text)
+    tab.set_quick_filter(tab.phase_filter, "Primary")
+    tab.model.sort(COL_PUPILS, Qt.SortOrder.DescendingOrder)
+    tab.set_quick_filter(tab.phase_filter, "")
+    tab.search.setText("")
+    tab.model.sort(COL_NAME)
+    assert tab.proxy.rowCount() == tab.model.total_count() == 3
 
 
 def test_empty_table_model_passes_qt_model_checks(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
