@@ -358,3 +358,30 @@ def test_preview_uses_example_values_or_a_real_school(
 )
 def test_academic_year(day: date, year: str) -> None:
     assert academic_year_of(day) == year
+
+
+def test_a_file_that_cannot_take_its_place_leaves_no_history(
+    letters: LettersService, actor: Actor, schools, out: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A PDF open in a viewer on Windows cannot be replaced: then nothing is recorded."""
+    import thep_desktop.services.letters_service as module
+
+    template_id = custom(letters, actor, "Hello {school.name}")
+    real_replace = module.os.replace
+
+    def locked(source, target):  # type: ignore[no-untyped-def]
+        if Path(target).name == "run.pdf":
+            raise PermissionError(13, "The process cannot access the file", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(module.os, "replace", locked)
+    with pytest.raises(ServiceError, match="run.pdf is open in another program"):
+        letters.produce(
+            actor,
+            template_id,
+            [schools["mary"].id, schools["bow"].id],
+            "Head teacher",
+            combined_file=out / "run.pdf",
+        )
+    assert list(out.iterdir()) == []
+    assert letters.correspondence(actor, schools["mary"].id) == []

@@ -56,8 +56,10 @@ def check_phone(text: str) -> str:
 
 # Area codes written 0XX XXXX XXXX, and 0XXX XXX XXXX (Ofcom's national numbering plan).
 _TWO_DIGIT_AREAS = ("020", "023", "024", "028", "029")
-_THREE_DIGIT_AREAS = ("0113", "0114", "0115", "0116", "0117", "0118")
-_THREE_DIGIT_AREAS += ("0121", "0131", "0141", "0151", "0161", "0191")
+_THREE_DIGIT_AREAS = (
+    *("0113", "0114", "0115", "0116", "0117", "0118"),
+    *("0121", "0131", "0141", "0151", "0161", "0191"),
+)
 
 
 def format_uk_phone(text: str) -> str:

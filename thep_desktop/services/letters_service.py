@@ -477,11 +477,22 @@ class LettersService:
                     per_recipient.append((buffer.getvalue(), one.pages, final))
             if progress is not None:
                 progress.report(total, total, "Recording the letters sent…")
+
+            def publish() -> None:
+                # Inside the history's transaction: a file that cannot take its place (open
+                # in a PDF viewer, say) leaves no record of letters nobody received.
+                for temp, final in staged:
+                    try:
+                        os.replace(temp, final)
+                    except PermissionError:
+                        raise ServiceError(
+                            f"{final.name} is open in another program, or its folder cannot "
+                            "be written to. Close it and try again; no letters were recorded."
+                        ) from None
+
             pages = self._record(
-                actor, template, letters, combined_doc, per_recipient, combined_file
+                actor, template, letters, combined_doc, per_recipient, combined_file, publish
             )
-            for temp, final in staged:
-                os.replace(temp, final)
         except BaseException:
             for temp, _final in staged:
                 temp.unlink(missing_ok=True)
@@ -504,37 +515,51 @@ class LettersService:
         combined: tuple[bytes, tuple[int, ...]] | None,
         per_recipient: list[tuple[bytes, int, Path]],
         combined_file: str | Path | None,
+        publish: Callable[[], None],
     ) -> int:
         with self.db.session() as session:
-            if per_recipient:
-                # Each school's own PDF is what it was sent (and what emailing uses).
-                pages = 0
-                for (recipient, letter), (data, count, path) in zip(
-                    letters, per_recipient, strict=True
-                ):
-                    document = _document(actor, letter.subject, path.name, data, count)
-                    session.add(document)
-                    session.flush()
-                    session.add(
-                        _correspondence(actor, template, recipient, letter, document, 1, count)
-                    )
-                    pages += count
-                if combined is not None:
-                    pages = sum(combined[1])
-                return pages
-            assert combined is not None
-            data, counts = combined
-            name = Path(combined_file).name if combined_file is not None else ""
-            document = _document(actor, template.name, name, data, sum(counts))
-            session.add(document)
+            pages = self._add_history(
+                session, actor, template, letters, combined, per_recipient, combined_file
+            )
             session.flush()
-            first = 1
-            for (recipient, letter), count in zip(letters, counts, strict=True):
-                session.add(
-                    _correspondence(actor, template, recipient, letter, document, first, count)
-                )
-                first += count
-            return sum(counts)
+            publish()
+            return pages
+
+    @staticmethod
+    def _add_history(
+        session: Session,
+        actor: Actor,
+        template: TemplateDetail,
+        letters: list[tuple[Recipient, Letter]],
+        combined: tuple[bytes, tuple[int, ...]] | None,
+        per_recipient: list[tuple[bytes, int, Path]],
+        combined_file: str | Path | None,
+    ) -> int:
+        if per_recipient:
+            # Each school's own PDF is what it was sent (and what emailing uses).
+            pages = 0
+            for (recipient, letter), (data, count, path) in zip(
+                letters, per_recipient, strict=True
+            ):
+                document = _document(actor, letter.subject, path.name, data, count)
+                session.add(document)
+                session.flush()
+                session.add(_correspondence(actor, template, recipient, letter, document, 1, count))
+                pages += count
+            if combined is not None:
+                pages = sum(combined[1])
+            return pages
+        assert combined is not None
+        data, counts = combined
+        name = Path(combined_file).name if combined_file is not None else ""
+        document = _document(actor, template.name, name, data, sum(counts))
+        session.add(document)
+        session.flush()
+        first = 1
+        for (recipient, letter), count in zip(letters, counts, strict=True):
+            session.add(_correspondence(actor, template, recipient, letter, document, first, count))
+            first += count
+        return sum(counts)
 
     # -- history --------------------------------------------------------------------
     def correspondence(self, actor: Actor, school_id: int) -> list[CorrespondenceRow]:
