@@ -158,3 +158,22 @@ def test_revisions_read_from_the_files_agree_with_alembic() -> None:
     assert head_revision() == script.get_current_head()
     assert all_revisions() == {rev.revision for rev in script.walk_revisions()}
     assert revision_graph() == {rev.revision: rev.down_revision for rev in script.walk_revisions()}
+
+
+def test_a_server_address_is_built_and_read_back_without_its_password() -> None:
+    from thep_desktop.database import ServerAddress
+
+    typed = ServerAddress("db.office.local", 5433, "partnership", "jo", "s3cret@x")
+    url = typed.url()
+    assert url.startswith("postgresql+psycopg://jo:") and "db.office.local:5433/partnership" in url
+    read = ServerAddress.from_url(url)
+    assert read == ServerAddress("db.office.local", 5433, "partnership", "jo", "")
+    assert ServerAddress.from_url("/home/jo/office.sqlite3") is None
+
+
+def test_the_sqlite_file_of_an_address(tmp_path: Path) -> None:
+    from thep_desktop.database import sqlite_file_of
+
+    assert sqlite_file_of(str(tmp_path / "a.sqlite3")) == tmp_path / "a.sqlite3"
+    assert sqlite_file_of("postgresql://u@h/db") is None
+    assert sqlite_file_of("sqlite://") is None

@@ -87,3 +87,20 @@ def test_demo_data_is_refused_into_a_register_that_has_schools(
     empty_window.load_demo()
     assert told and "already has" in told[0]
     assert empty_window.schools_tab.model.total_count() == before
+
+
+def test_the_server_dialog_fills_from_the_last_address_and_gives_one_back(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from thep_desktop.ui.server_dialog import ServerDialog
+
+    dialog = ServerDialog(None, "postgresql://jo@db.office.local:5433/partnership")
+    qtbot.addWidget(dialog)
+    assert (dialog.host.text(), dialog.port.value(), dialog.user.text()) == (
+        "db.office.local",
+        5433,
+        "jo",
+    )
+    assert dialog.password.text() == ""  # never stored, never filled in
+    dialog.password.setText("pw")
+    assert dialog.url() == "postgresql+psycopg://jo:pw@db.office.local:5433/partnership"
+    dialog.user.setText("")
+    assert dialog.errors() == {"user": "Give your user name on the server"}

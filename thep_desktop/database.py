@@ -38,6 +38,54 @@ def normalise_url(url_or_path: str) -> str:
     return value
 
 
+def sqlite_file_of(url_or_path: str) -> Path | None:
+    """The file a SQLite address names, or None (a server, memory, or not an address)."""
+    try:
+        parsed = make_url(normalise_url(url_or_path))
+    except Exception:  # not an address at all: opening it says so in words
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where the office's shared PostgreSQL database is, as a person types it."""
+
+    host: str = "localhost"
+    port: int = 5432
+    database: str = "partnership"
+    user: str = ""
+    password: str = ""
+
+    def url(self) -> str:
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user,
+            password=self.password or None,
+            host=self.host,
+            port=self.port,
+            database=self.database,
+        ).render_as_string(hide_password=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> ServerAddress | None:
+        """The parts of a ``postgresql://`` address; None for anything else."""
+        try:
+            parsed = make_url(normalise_url(url))
+        except Exception:  # an old setting we no longer understand
+            return None
+        if parsed.get_backend_name() != "postgresql":
+            return None
+        return cls(
+            host=parsed.host or "localhost",
+            port=parsed.port or 5432,
+            database=parsed.database or "",
+            user=parsed.username or "",
+        )
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -130,6 +178,11 @@ class Database:
         if self.is_sqlite and self.url.database and self.url.database != ":memory:":
             return Path(self.url.database)
         return None
+
+    @property
+    def address(self) -> str:
+        """The full address, password included (never write it to a file; see config)."""
+        return self.url.render_as_string(hide_password=False)
 
     # -- schema ----------------------------------------------------------------------
     def check_connection(self) -> None:

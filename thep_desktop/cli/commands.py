@@ -11,10 +11,8 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
@@ -22,7 +20,7 @@ from thep_desktop.cli import data_commands, letters_commands, schools_commands
 from thep_desktop.cli.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.output import plural
 from thep_desktop.cli.schools_commands import CommandError
-from thep_desktop.database import Database, DatabaseError, normalise_url
+from thep_desktop.database import Database, DatabaseError, sqlite_file_of
 from thep_desktop.services.actor import local_actor
 from thep_desktop.services.demo_service import DemoService
 from thep_desktop.services.errors import ServiceError
@@ -140,19 +138,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _sqlite_file(url: str) -> Path | None:
-    try:
-        parsed = make_url(normalise_url(url))
-    except Exception:  # not an address at all: opening it says so in words
-        return None
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
-
-
 def _require_existing(url: str, given: str | None) -> None:
     """Reading a file that is not there should not quietly create an empty database."""
-    path = _sqlite_file(url)
+    path = sqlite_file_of(url)
     if path is not None and not path.exists():
         where = f" --db {given}" if given else ""
         raise CommandError(
@@ -174,7 +162,7 @@ def run_init(url: str, out: TextIO) -> int:
 
 
 def run_migrate(url: str, out: TextIO) -> int:
-    path = _sqlite_file(url)
+    path = sqlite_file_of(url)
     if path is not None and not path.exists():
         raise CommandError(f"There is no database file at {path}; `{PROG} init` creates a new one.")
     database = Database(url)

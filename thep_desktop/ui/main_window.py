@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        current = config.without_password(self.services.db.url.render_as_string(False))
+        current = config.without_password(self.services.db.address)
         urls = [u for u in config.recent_database_urls() if u != current]
         if not urls:
             action = self.recent_menu.addAction("(none)")
@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
             return
         if services.schools.count(services.actor) != 0:
             return
-        url = config.without_password(services.db.url.render_as_string(False))
+        url = config.without_password(services.db.address)
         settings = config.load_settings()
         declined = settings.get("demo_declined", [])
         if isinstance(declined, list) and url in declined:

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import URL, make_url
 
+from thep_desktop.database import ServerAddress
 from thep_desktop.ui.forms import FieldMessages
 
 
@@ -57,19 +57,18 @@ class ServerDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        if previous and previous.startswith("postgresql"):
+        if previous:
             self._fill(previous)
         (self.password if self.user.text() else self.host).setFocus()
 
     def _fill(self, previous: str) -> None:
-        try:
-            url = make_url(previous)
-        except Exception:  # an old setting we no longer understand: start blank
+        address = ServerAddress.from_url(previous)
+        if address is None:  # an old setting we no longer understand: start blank
             return
-        self.host.setText(url.host or "localhost")
-        self.port.setValue(url.port or 5432)
-        self.database.setText(url.database or "")
-        self.user.setText(url.username or "")
+        self.host.setText(address.host)
+        self.port.setValue(address.port)
+        self.database.setText(address.database)
+        self.user.setText(address.user)
 
     def errors(self) -> dict[str, str]:
         problems = {}
@@ -88,11 +87,10 @@ class ServerDialog(QDialog):
             self.accept()
 
     def url(self) -> str:
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.user.text().strip(),
-            password=self.password.text() or None,
+        return ServerAddress(
             host=self.host.text().strip(),
             port=self.port.value(),
             database=self.database.text().strip(),
-        ).render_as_string(hide_password=False)
+            user=self.user.text().strip(),
+            password=self.password.text(),
+        ).url()
