@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +35,23 @@ SAVE_FIRST = "Save"
 DISCARD_CHANGES = "Discard changes"
 
 Ask = Callable[[QWidget | None, str, str, Sequence[str]], str]
+
+
+def editor_buttons(
+    form: QDialog, can_edit: bool, save: Callable[[], object], what: str
+) -> QDialogButtonBox:
+    """Save and Cancel (Ctrl+S saves) for someone who may edit; Close for one who may look."""
+    if can_edit:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(f"Save {what} (Ctrl+S)")
+        buttons.accepted.connect(save)
+        QShortcut(QKeySequence.StandardKey.Save, form, activated=save)
+    else:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(form.reject)
+    return buttons
 
 
 def error_banner() -> QLabel:

@@ -15,7 +15,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPalette, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,6 +48,7 @@ from thep_desktop.ui.forms import (
     FieldMessages,
     ask_about_conflict,
     correction_summary,
+    editor_buttons,
     error_banner,
     may_close_unsaved,
 )
@@ -143,17 +144,7 @@ class OrganisationDialog(QDialog):
         self.tabs.addTab(self._bank_page(), "&Bank details for remittance")
         self.tabs.addTab(self._logo_page(), "Lo&go")
 
-        if self.can_edit:
-            self.buttons = QDialogButtonBox(
-                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-            )
-            save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-            save.setToolTip("Save the profile (Ctrl+S)")
-            self.buttons.accepted.connect(self.save)
-            QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        else:
-            self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = editor_buttons(self, self.can_edit, self.save, "the profile")
         outer.addWidget(self.buttons)
 
     @property

@@ -56,6 +56,7 @@ from thep_desktop.ui.forms import (
     FieldMessages,
     ask_about_conflict,
     correction_summary,
+    editor_buttons,
     error_banner,
     may_close_unsaved,
 )
@@ -299,15 +300,7 @@ class StaffForm(QDialog):
         form.addRow("Current", self.active)
         outer.addLayout(form)
         outer.addStretch(1)
-        if self.can_edit:
-            self.buttons = QDialogButtonBox(
-                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-            )
-            self.buttons.accepted.connect(self.save)
-            QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        else:
-            self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = editor_buttons(self, self.can_edit, self.save, "this member of staff")
         outer.addWidget(self.buttons)
 
     @property
