@@ -39,8 +39,8 @@ def run(quick: bool) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
     from thep_desktop.database import sqlite_url
-    from thep_desktop.services.actor import local_actor
     from thep_desktop.services.registry import open_services
+    from thep_desktop.services.shared.actor import local_actor
     from thep_desktop.ui.main_window import MainWindow
 
     schools = QUICK_SCHOOLS if quick else FULL_SCHOOLS

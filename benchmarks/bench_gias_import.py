@@ -30,8 +30,8 @@ QUICK_ROWS = 2_000
 
 def _child_import(csv_path: str, db_path: str) -> dict[str, float]:
     from thep_desktop.database import Database
-    from thep_desktop.services.actor import Actor
-    from thep_desktop.services.gias_import import GiasImportService
+    from thep_desktop.services.import_export.gias_import import GiasImportService
+    from thep_desktop.services.shared.actor import Actor
 
     db = Database(db_path)
     db.upgrade()

@@ -61,8 +61,8 @@ if mode == "baseline":
     elapsed, pages = time.perf_counter() - started, count
 else:
     import shutil
-    from thep_desktop.services.actor import local_actor
-    from thep_desktop.services.letters_service import LettersService, TemplateInput
+    from thep_desktop.services.shared.actor import local_actor
+    from thep_desktop.services.letters.letters_service import LettersService, TemplateInput
     from thep_desktop.services.registry import open_services
     # A copy of the register made by another process, so that this one's peak memory is
     # the mail merge's own.
@@ -76,8 +76,8 @@ else:
     )
     ids = letters.open_school_ids(services.actor)[:count]
     if mode == "engine":
-        from thep_desktop.reports.letters import render_letters
-        from thep_desktop.services import letters_service as ls
+        from thep_desktop.reports.letters.letter_pdf import render_letters
+        from thep_desktop.services.letters import letters_service as ls
         recipients, _ = letters.recipients(services.actor, ids, "Head teacher")
         profile = services.organisation.get_profile(services.actor)
         data = template.as_input()

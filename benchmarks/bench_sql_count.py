@@ -29,8 +29,8 @@ def statements_to_open(database: Path, schools: int) -> list[str]:
     from PySide6.QtWidgets import QApplication
 
     from thep_desktop.database import sqlite_url
-    from thep_desktop.services.actor import local_actor
     from thep_desktop.services.registry import open_services
+    from thep_desktop.services.shared.actor import local_actor
     from thep_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

@@ -33,14 +33,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from thep_desktop.services.actor import Actor, Role
-    from thep_desktop.services.demo_service import DemoService
+    from thep_desktop.services.demo.demo_service import DemoService
     from thep_desktop.services.registry import open_services
-    from thep_desktop.ui.mail_merge_dialog import MailMergeDialog
+    from thep_desktop.services.shared.actor import Actor, Role
+    from thep_desktop.ui.letters.mail_merge_dialog import MailMergeDialog
+    from thep_desktop.ui.letters.templates_dialog import TemplatesDialog
     from thep_desktop.ui.main_window import MainWindow
-    from thep_desktop.ui.pdf_window import show_pdf
-    from thep_desktop.ui.school_dialog import SchoolDialog
-    from thep_desktop.ui.templates_dialog import TemplatesDialog
+    from thep_desktop.ui.schools.school_dialog import SchoolDialog
+    from thep_desktop.ui.shared.pdf_window import show_pdf
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     services, _ = open_services(str(work / "demo.sqlite3"), Actor("office", Role.ADMIN))

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from thep_desktop.database import Database, normalise_url  # noqa: E402
 from thep_desktop.models import Base  # noqa: E402
-from thep_desktop.services.actor import Actor, Role  # noqa: E402
+from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
 
 PG_ENV = "THEP_TEST_DATABASE_URL"
 

@@ -16,16 +16,17 @@ from typing import TextIO
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
-from thep_desktop.cli import data_commands, letters_commands, schools_commands
-from thep_desktop.cli.jobs import ProgressLine, ctrl_c_cancels
-from thep_desktop.cli.output import plural
-from thep_desktop.cli.schools_commands import CommandError
+from thep_desktop.cli.import_export import data_commands
+from thep_desktop.cli.letters import letters_commands
+from thep_desktop.cli.schools import schools_commands
+from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
+from thep_desktop.cli.shared.output import CommandError, plural
 from thep_desktop.database import Database, DatabaseError, sqlite_file_of
-from thep_desktop.services.actor import local_actor
-from thep_desktop.services.demo_service import DemoService
-from thep_desktop.services.errors import ServiceError
-from thep_desktop.services.progress import Cancelled, Progress
+from thep_desktop.domain.errors import OfficeError
+from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.registry import Services, open_services
+from thep_desktop.services.shared.actor import local_actor
 
 PROG = "thep-admin"
 
@@ -118,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
             return run(services, args)
         finally:
             services.close()
-    except (CommandError, ServiceError) as exc:
+    except (CommandError, OfficeError) as exc:
         return _fail(str(exc))
     except DatabaseError as exc:
         return _fail(_one_line(str(exc)))

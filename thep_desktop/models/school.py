@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from thep_desktop.domain.schools import SchoolStatus
 from thep_desktop.models.base import Base, RecordMixin
 from thep_desktop.models.staff import StaffMember
-
-
-class SchoolStatus(enum.StrEnum):
-    OPEN = "open"
-    PROPOSED = "proposed_to_open"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "Open", "proposed_to_open": "Proposed to open", "closed": "Closed"}[
-            self.value
-        ]
 
 
 class School(RecordMixin, Base):

@@ -1,7 +1,7 @@
 """Services: plain Python that the GUI and ``thep-admin`` both call. No Qt here."""
 
-from thep_desktop.services.actor import Actor, Permission, Role, local_actor
-from thep_desktop.services.errors import (
+from thep_desktop.services.shared.actor import Actor, Permission, Role, local_actor
+from thep_desktop.services.shared.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,

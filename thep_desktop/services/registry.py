@@ -6,15 +6,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from thep_desktop.database import Database
-from thep_desktop.services.actor import Actor
-from thep_desktop.services.organisation_service import OrganisationService
-from thep_desktop.services.schools_service import SchoolsService
-from thep_desktop.services.staff_service import StaffService
+from thep_desktop.services.schools.schools_service import SchoolsService
+from thep_desktop.services.settings.organisation_service import OrganisationService
+from thep_desktop.services.settings.staff_service import StaffService
+from thep_desktop.services.shared.actor import Actor
 
 if TYPE_CHECKING:
-    from thep_desktop.services.gias_import import GiasImportService
-    from thep_desktop.services.letters_service import LettersService
-    from thep_desktop.services.pupil_import import PupilNumbersService
+    from thep_desktop.services.import_export.gias_import import GiasImportService
+    from thep_desktop.services.import_export.pupil_import import PupilNumbersService
+    from thep_desktop.services.letters.letters_service import LettersService
 
 
 class Services:
@@ -35,19 +35,19 @@ class Services:
     # so the window opens without loading them.
     @cached_property
     def letters(self) -> LettersService:
-        from thep_desktop.services.letters_service import LettersService
+        from thep_desktop.services.letters.letters_service import LettersService
 
         return LettersService(self.db)
 
     @cached_property
     def gias_import(self) -> GiasImportService:
-        from thep_desktop.services.gias_import import GiasImportService
+        from thep_desktop.services.import_export.gias_import import GiasImportService
 
         return GiasImportService(self.db)
 
     @cached_property
     def pupil_import(self) -> PupilNumbersService:
-        from thep_desktop.services.pupil_import import PupilNumbersService
+        from thep_desktop.services.import_export.pupil_import import PupilNumbersService
 
         return PupilNumbersService(self.db)
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
 from thep_desktop.database import DatabaseError, sqlite_url
-from thep_desktop.services.actor import local_actor
 from thep_desktop.services.registry import Services, open_services
+from thep_desktop.services.shared.actor import local_actor
 
 READY_MARKER = "THEP-READY"
 
@@ -70,7 +70,7 @@ def open_first_database(url: str) -> Services | None:
                 url = sqlite_url(config.default_database_path())
                 continue
             if box.clickedButton() is server:
-                from thep_desktop.ui.server_dialog import ServerDialog
+                from thep_desktop.ui.settings.server_dialog import ServerDialog
 
                 dialog = ServerDialog(None, url)
                 if dialog.exec():

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 
 from thep_desktop import __version__, config
 from thep_desktop.database import DatabaseError, sqlite_url
-from thep_desktop.services.actor import Actor, Permission
-from thep_desktop.services.errors import ServiceError
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.ui.background import BackgroundJob
-from thep_desktop.ui.questions import ask, tell
-from thep_desktop.ui.schools_tab import SchoolsTab
-from thep_desktop.ui.table_export import Exportable, default_file_name, export_view
+from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.ui.schools.schools_tab import SchoolsTab
+from thep_desktop.ui.shared.background import BackgroundJob
+from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.table_export import Exportable, default_file_name, export_view
 
 APP_TITLE = "THE Partnership Office"
 DATABASE_FILTER = "Partnership Office databases (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
             self.switch_to(sqlite_url(path))
 
     def connect_to_server(self) -> None:
-        from thep_desktop.ui.server_dialog import ServerDialog
+        from thep_desktop.ui.settings.server_dialog import ServerDialog
 
         previous = next(
             (u for u in config.recent_database_urls() if u.startswith("postgresql")), None
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
 
     def _open_recent(self, url: str) -> None:
         if url.startswith("postgresql"):
-            from thep_desktop.ui.server_dialog import ServerDialog
+            from thep_desktop.ui.settings.server_dialog import ServerDialog
 
             dialog = ServerDialog(self, url)
             if dialog.exec():
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
             config.save_settings(settings)
 
     def load_demo(self, *, confirm: bool = True) -> None:
-        from thep_desktop.services.demo_service import DemoService
+        from thep_desktop.services.demo.demo_service import DemoService
 
         services = self.services
         count = services.schools.count(services.actor)
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
     # -- imports ----------------------------------------------------------------------------
     def import_file(self, kind: str) -> None:
         """Preview and apply a GIAS extract or a pupil-numbers sheet, then show the result."""
-        from thep_desktop.ui.import_dialog import ImportDialog
+        from thep_desktop.ui.import_export.import_dialog import ImportDialog
 
         la_code = ""
         try:
@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
     # -- letters ----------------------------------------------------------------------------
     def mail_merge(self) -> None:
         """Letters to the schools selected or shown in the Schools tab, or to all open ones."""
-        from thep_desktop.ui.mail_merge_dialog import MailMergeDialog
+        from thep_desktop.ui.letters.mail_merge_dialog import MailMergeDialog
 
         tab = self.schools_tab
         dialog = MailMergeDialog(self.services, tab.selected_ids(), tab.shown_ids(), self)
@@ -466,19 +466,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Letters produced: {result}.", 8000)
 
     def edit_templates(self) -> None:
-        from thep_desktop.ui.templates_dialog import TemplatesDialog
+        from thep_desktop.ui.letters.templates_dialog import TemplatesDialog
 
         self.run_dialog(TemplatesDialog(self.services, self))
 
     # -- settings ---------------------------------------------------------------------------
     def edit_profile(self) -> None:
-        from thep_desktop.ui.organisation_dialog import OrganisationDialog
+        from thep_desktop.ui.settings.organisation_dialog import OrganisationDialog
 
         OrganisationDialog(self.services, self).exec()
         self._show_database()
 
     def edit_staff(self) -> None:
-        from thep_desktop.ui.staff_dialog import StaffDialog
+        from thep_desktop.ui.settings.staff_dialog import StaffDialog
 
         StaffDialog(self.services, self).exec()
         self.schools_tab.reload()  # link officers' names may have changed

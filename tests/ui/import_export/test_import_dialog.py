@@ -1,0 +1,209 @@
+"""The import window: choose a file, preview what would change, apply it, on a real database."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gias_files import gias_row, write_gias
+
+from thep_desktop.database import Database
+from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.schools_service import SchoolInput
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.ui.import_export.import_dialog import ImportDialog
+from thep_desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def services(sqlite_db: Database, actor: Actor) -> Services:
+    s = Services(sqlite_db, actor)
+    s.schools.create_school(
+        actor, SchoolInput(urn="100001", name="Old Name School", la_code="211", postcode="E2 6AB")
+    )
+    return s
+
+
+@pytest.fixture
+def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.load()
+    yield w
+
+
+@pytest.fixture
+def dialogs(window: MainWindow) -> list[ImportDialog]:
+    opened: list[ImportDialog] = []
+
+    def show(dialog):  # type: ignore[no-untyped-def]
+        opened.append(dialog)
+        dialog.tell = lambda _p, title, text: told.append((title, text))
+        dialog.show()
+
+    told: list[tuple[str, str]] = []
+    window.run_dialog = show  # type: ignore[method-assign]
+    window.told = told  # type: ignore[attr-defined]
+    return opened
+
+
+@pytest.fixture
+def gias_file(tmp_path: Path) -> Path:
+    return write_gias(
+        tmp_path / "edubasealldata.csv",
+        [
+            gias_row(100001, EstablishmentName="Bow Common Primary School"),
+            gias_row(100002, EstablishmentName="Stepney Green School"),
+            gias_row(100003, **{"LA (code)": "202", "LA (name)": "Camden"}),
+            gias_row(100004, Postcode="not a postcode"),
+        ],
+    )
+
+
+def preview(qtbot, dialog: ImportDialog, path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog.path_edit.setText(str(path))
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+
+
+def shown(model) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [model.row_values(r) for r in range(model.rowCount())]
+
+
+def test_preview_then_apply_from_the_file_menu(qtbot, window, dialogs, gias_file) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    assert dialog.only_la.isChecked() and dialog.la_edit.text() == "211"
+    assert not dialog.apply_button.isEnabled()
+    preview(qtbot, dialog, gias_file)
+    assert [r[1] for r in shown(dialog.new_model)] == [100002]
+    assert ("School name", "Old Name School", "Bow Common Primary School") in [
+        r[3:] for r in shown(dialog.change_model)
+    ]
+    assert [(r[0], r[1], r[2]) for r in shown(dialog.rejected_model)] == [
+        (5, "Postcode", "not a postcode")
+    ]
+    assert (
+        "1 new school, 1 school with changes (18 fields), 0 schools closed in GIAS, "
+        "1 row rejected, 0 unchanged. 1 row for other local authorities was left out."
+    ) in dialog.summary.text()
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert titles == ["New schools (1)", "Changes (18)", "Closed in GIAS (0)", "Rejected rows (1)"]
+    assert dialog.apply_button.isEnabled()
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    assert "Done" in dialog.summary.text() and not dialog.apply_button.isEnabled()
+    tab = window.schools_tab
+    assert sorted(tab.proxy.row_at(r).name for r in range(tab.proxy.rowCount())) == [
+        "Bow Common Primary School",
+        "Stepney Green School",
+    ]
+    assert "Imported: 1 new school, 1 updated, 0 closed" in window.statusBar().currentMessage()
+    # The same file again: nothing to apply.
+    preview(qtbot, dialog, gias_file)
+    assert not dialog.apply_button.isEnabled()
+    assert "Nothing in the register would change" in dialog.summary.text()
+
+
+def test_changing_the_file_or_the_schools_makes_the_preview_stale(
+    qtbot, window, dialogs, gias_file
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    preview(qtbot, dialog, gias_file)
+    dialog.all_england.setChecked(True)
+    assert dialog.preview is None and not dialog.apply_button.isEnabled()
+    assert "preview again" in dialog.summary.text()
+    preview(qtbot, dialog, gias_file)
+    assert [r[1] for r in shown(dialog.new_model)] == [100002, 100003]
+
+
+def test_bad_choices_and_bad_files_are_explained(qtbot, window, dialogs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    dialog.preview_button.click()
+    assert "Choose the file" in dialog.option_message.text()
+    dialog.path_edit.setText(str(tmp_path / "missing.csv"))
+    dialog.preview_button.click()
+    assert "There is no file" in dialog.option_message.text()
+    other = tmp_path / "other.csv"
+    other.write_text("Name,Value\nA,1\n")
+    dialog.path_edit.setText(str(other))
+    dialog.la_edit.setText("21")
+    dialog.preview_button.click()
+    assert "three digits" in dialog.option_message.text()
+    dialog.la_edit.setText("211")
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: bool(window.told), timeout=10_000)
+    title, text = window.told[0]
+    assert title == "The file was not read" and "URN" in text
+    assert dialog.preview is None
+
+
+def test_a_school_changed_meanwhile_stops_the_apply_and_previews_again(
+    qtbot, window, dialogs, gias_file, services, actor
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    preview(qtbot, dialog, gias_file)
+    school = services.schools.get_school_by_urn(actor, 100001)
+    services.schools.update_school(
+        actor, school.id, school.version, dataclasses.replace(school.as_input(), notes="Rang today")
+    )
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: bool(window.told), timeout=10_000)
+    assert window.told[0][0] == "Nothing was changed"
+    assert services.schools.count(actor) == 1
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    assert dialog.apply_button.isEnabled()
+
+
+def test_pupil_numbers_with_a_census_date_for_rows_without_one(
+    qtbot, window, dialogs, tmp_path, services, actor
+) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "pupils.csv"
+    sheet.write_text("URN,Number of pupils\n100001,433\n")
+    window.import_pupils_action.trigger()
+    dialog = dialogs[0]
+    assert dialog.tabs.count() == 2  # changes and rejected rows only
+    dialog.census_edit.setText("15/01/2026")
+    preview(qtbot, dialog, sheet)
+    assert sorted(r[3:] for r in shown(dialog.change_model)) == [
+        ("Census date", "", "15/01/2026"),
+        ("Pupils on roll", "", "433"),
+    ]
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    detail = services.schools.get_school_by_urn(actor, 100001)
+    assert detail.pupils_on_roll == 433 and detail.pupils_census_date.isoformat() == "2026-01-15"
+
+
+def test_preview_tables_pass_model_checks(qtbot, qtmodeltester, window, dialogs, gias_file) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    preview(qtbot, dialog, gias_file)
+    for model in (dialog.new_model, dialog.change_model, dialog.rejected_model):
+        qtmodeltester.check(model)
+
+
+def test_the_rejected_rows_can_be_exported_to_correct_them(
+    qtbot, window, dialogs, gias_file, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    assert not dialog.export_button.isEnabled()
+    preview(qtbot, dialog, gias_file)
+    dialog.tabs.setCurrentWidget(dialog.views["rejected"])
+    target = tmp_path / "rejected.csv"
+    dialog.ask_save_path = lambda *_a: (str(target), "")
+    dialog.ask = lambda *_a: "Close"
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Row,Column,Value,Reason"
+    assert lines[1].startswith("5,Postcode,not a postcode,")

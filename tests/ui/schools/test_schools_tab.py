@@ -1,0 +1,559 @@
+"""The Schools tab and school dialog, driven through real widgets on a real temporary database."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from thep_desktop.database import Database
+from thep_desktop.models import SchoolStatus
+from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
+from thep_desktop.services.settings.staff_service import StaffInput
+from thep_desktop.services.shared.actor import Actor, Role
+from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.schools import school_dialog
+from thep_desktop.ui.schools.school_dialog import SchoolDialog
+from thep_desktop.ui.schools.schools_table_model import COL_NAME, COL_PUPILS, SchoolsTableModel
+from thep_desktop.ui.shared import forms
+
+pytestmark = pytest.mark.gui
+
+CENSUS = "16/01/2026"
+
+
+def school(urn: int, name: str, phase: str = "Primary", **kw: object) -> SchoolInput:
+    values: dict[str, object] = {
+        "urn": urn,
+        "name": name,
+        "phase": phase,
+        "la_code": "211",
+        "establishment_number": str(2000 + urn % 1000),
+        "establishment_type": "Community school",
+        "postcode": "E1 6AB",
+        "pupils_on_roll": 200,
+        "pupils_census_date": CENSUS,
+    }
+    values.update(kw)
+    return SchoolInput(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def services(sqlite_db: Database, actor: Actor) -> Services:
+    s = Services(sqlite_db, actor)
+    officer = s.staff.create_staff(actor, StaffInput("Nadia Rahman", "School improvement officer"))
+    s.schools.create_school(
+        actor,
+        school(
+            100001,
+            "Bow Primary School",
+            postcode="E3 4PX",
+            pupils_on_roll=420,
+            link_officer_id=officer.id,
+            contacts=[ContactInput("Amina Begum", "Head teacher", "head@bow.sch.uk")],
+        ),
+    )
+    s.schools.create_school(
+        actor, school(100002, "Stepney Green Secondary", "Secondary", pupils_on_roll=1100)
+    )
+    s.schools.create_school(
+        actor, school(100003, "Mile End Nursery School", "Nursery", postcode="E1 4NS")
+    )
+    return s
+
+
+@pytest.fixture
+def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.load()
+    yield w
+
+
+@pytest.fixture
+def dialogs(window: MainWindow) -> list[SchoolDialog]:
+    """Dialogs the tab opens are shown without a blocking exec() and collected here."""
+    opened: list[SchoolDialog] = []
+
+    def run(dialog: SchoolDialog) -> None:
+        opened.append(dialog)
+        dialog.show()
+
+    window.schools_tab.run_dialog = run
+    return opened
+
+
+def names_shown(w: MainWindow) -> list[str]:
+    proxy = w.schools_tab.proxy
+    return [proxy.row_at(r).name for r in range(proxy.rowCount())]
+
+
+def select(w: MainWindow, name: str) -> None:
+    tab = w.schools_tab
+    ids = [tab.proxy.row_at(r).id for r in range(tab.proxy.rowCount())]
+    match = [i for i in ids if tab.model.row_at(tab.model.row_of_id(i)).name == name]
+    tab.select_ids(match)
+
+
+def field(dialog: SchoolDialog, name: str) -> QLineEdit:
+    widget = dialog.inputs[name]
+    assert isinstance(widget, QLineEdit)
+    return widget
+
+
+def retype(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+# -- the window -----------------------------------------------------------------------------
+def test_window_names_the_open_database_and_lists_the_register(window: MainWindow) -> None:
+    path = window.services.db.sqlite_path
+    assert path is not None and str(path) in window.database_label.text()
+    assert names_shown(window) == [
+        "Bow Primary School",
+        "Mile End Nursery School",
+        "Stepney Green Secondary",
+    ]
+    assert window.schools_tab.count_label.text() == "3 schools"
+    assert "Tower Hamlets Education Partnership" in window.windowTitle()
+
+
+def test_selecting_a_school_shows_its_details_and_contacts(window: MainWindow) -> None:
+    select(window, "Bow Primary School")
+    text = window.schools_tab.detail.toPlainText()
+    assert "URN" in text and "100001" in text
+    assert "Amina Begum" in text and "Nadia Rahman" in text
+    assert "16/01/2026" in text  # census date, dd/mm/yyyy
+
+
+# -- filter and sort ------------------------------------------------------------------------
+def test_filter_as_you_type_by_name_urn_and_postcode(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    tab = window.schools_tab
+    qtbot.keyClicks(tab.search, "step")
+    assert names_shown(window) == ["Stepney Green Secondary"]
+    assert tab.count_label.text() == "1 of 3 schools shown"
+    retype(qtbot, tab.search, "100003")
+    assert names_shown(window) == ["Mile End Nursery School"]
+    retype(qtbot, tab.search, "e34px")  # postcode without its space, any case
+    assert names_shown(window) == ["Bow Primary School"]
+    retype(qtbot, tab.search, "school e1")  # every word must match
+    assert names_shown(window) == ["Mile End Nursery School"]
+    qtbot.keyClick(tab.search, Qt.Key.Key_Escape)
+    assert tab.search.text() == "" and len(names_shown(window)) == 3
+
+
+def test_quick_filters_by_phase_and_status(window: MainWindow, services: Services) -> None:
+    tab = window.schools_tab
+    tab.set_quick_filter(tab.phase_filter, "Nursery")
+    assert names_shown(window) == ["Mile End Nursery School"]
+    tab.set_quick_filter(tab.phase_filter, "")
+    detail = services.schools.get_school_by_urn(services.actor, 100002)
+    tab.close_school(detail, "31/08/2026")
+    tab.set_quick_filter(tab.status_filter, SchoolStatus.CLOSED.value)
+    assert names_shown(window) == ["Stepney Green Secondary"]
+    tab.set_quick_filter(tab.status_filter, "current")
+    assert "Stepney Green Secondary" not in names_shown(window)
+
+
+def test_clicking_a_column_header_sorts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    header = window.schools_tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_PUPILS) + header.sectionSize(COL_PUPILS) // 2
+    centre = QPoint(x, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert names_shown(window) == [
+        "Mile End Nursery School",
+        "Bow Primary School",
+        "Stepney Green Secondary",
+    ]
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert names_shown(window) == [
+        "Stepney Green Secondary",
+        "Bow Primary School",
+        "Mile End Nursery School",
+    ]
+    window.schools_tab.table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert names_shown(window)[0] == "Stepney Green Secondary"
+    assert names_shown(window)[-1] == "Bow Primary School"
+
+
+def test_filter_keeps_working_after_a_sort(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    tab = window.schools_tab
+    tab.table.sortByColumn(COL_PUPILS, Qt.SortOrder.AscendingOrder)
+    qtbot.keyClicks(tab.search, "o")
+    tab.table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert names_shown(window) == [
+        "Stepney Green Secondary",
+        "Mile End Nursery School",
+        "Bow Primary School",
+    ]
+
+
+# -- adding and editing ---------------------------------------------------------------------
+def test_add_a_school_through_the_form(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    window.new_school_action.trigger()
+    dialog = dialogs[0]
+    qtbot.keyClicks(field(dialog, "urn"), "100500")
+    qtbot.keyClicks(field(dialog, "name"), "St Mary & St John's <Primary>")
+    phase = dialog.inputs["phase"]
+    assert isinstance(phase, QComboBox)
+    phase.setCurrentText("Primary")
+    qtbot.keyClicks(field(dialog, "pupils_on_roll"), "315")
+    qtbot.keyClicks(field(dialog, "pupils_census_date"), CENSUS)
+    qtbot.keyClicks(field(dialog, "postcode"), "e2 6ab")
+    dialog.add_contact()
+    row = dialog.contacts_model
+    row.setData(row.index(0, 0), "Grace Okafor")
+    row.setData(row.index(0, 1), "School business manager")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.result() == SchoolDialog.DialogCode.Accepted
+    saved = services.schools.get_school_by_urn(services.actor, 100500)
+    assert saved.name == "St Mary & St John's <Primary>"
+    assert saved.postcode == "E2 6AB" and saved.pupils_on_roll == 315
+    assert [c.full_name for c in saved.contacts] == ["Grace Okafor"]
+    assert "St Mary & St John's <Primary>" in names_shown(window)
+    assert window.schools_tab.selected_id() == saved.id
+    assert "St Mary &amp; St John" in window.schools_tab.detail.toHtml()
+
+
+def test_bad_postcode_is_shown_beside_the_field_and_nothing_is_lost(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    retype(qtbot, field(dialog, "postcode"), "E3 XYZ")
+    retype(qtbot, field(dialog, "phone"), "020 7364 0000")
+    assert dialog.save() is False
+
+    assert dialog.isVisible()
+    assert "not a UK postcode" in dialog.messages.message("postcode")
+    assert dialog.messages.message("phone") == ""
+    assert dialog.tabs.currentIndex() == 1  # the Address page, where the postcode is
+    assert field(dialog, "postcode").text() == "E3 XYZ"  # what the user typed stays
+    assert field(dialog, "phone").text() == "020 7364 0000"
+    assert not dialog.banner.isHidden()
+    stored = services.schools.get_school_by_urn(services.actor, 100001)
+    assert stored.postcode == "E3 4PX" and stored.phone == ""  # nothing half-saved
+
+    retype(qtbot, field(dialog, "postcode"), "E3 4PY")
+    assert dialog.save() is True
+    assert services.schools.get_school_by_urn(services.actor, 100001).postcode == "E3 4PY"
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "expected"),
+    [
+        ("urn", "12345", "not a URN"),
+        ("urn", "100002", "already used by Stepney Green Secondary"),
+        ("pupils_on_roll", "-5", "cannot be less than 0"),
+        ("name", "x" * 201, "too long"),
+        ("open_date", "31/02/2020", "not a real date"),
+    ],
+)
+def test_bad_input_gets_a_message_beside_its_field(
+    qtbot, window: MainWindow, dialogs, services: Services, name: str, typed: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    retype(qtbot, field(dialog, name), typed)
+    assert dialog.save() is False
+    assert expected in dialog.messages.message(name)
+    assert field(dialog, name).text() == typed
+    assert services.schools.get_school_by_urn(services.actor, 100001).version == 1
+
+
+def test_bad_contact_is_marked_in_the_contacts_table(qtbot, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    model = dialog.contacts_model
+    model.setData(model.index(0, 2), "not-an-email")
+    assert dialog.save() is False
+    assert "Contact 1" in dialog.contacts_message.text()
+    assert "not an email address" in dialog.contacts_message.text()
+    assert model.data(model.index(0, 2)) == "not-an-email"
+
+
+def test_edit_conflict_from_a_second_session(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    retype(qtbot, field(dialog, "phone"), "020 7000 1111")
+
+    # Meanwhile a colleague, on their own connection, changes the same school.
+    colleague_db = Database(services.db.url)
+    colleague = Services(colleague_db, Actor("sam.colleague", Role.STAFF))
+    theirs = colleague.schools.get_school_by_urn(colleague.actor, 100001)
+    colleague.schools.update_school(
+        colleague.actor,
+        theirs.id,
+        theirs.version,
+        SchoolInput(**{**vars(theirs.as_input()), "head_last_name": "Uddin"}),
+    )
+    colleague_db.dispose()
+
+    questions: list[str] = []
+
+    def answer(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
+        questions.append(text)
+        return forms.KEEP_EDITING if len(questions) == 1 else forms.MERGE
+
+    dialog.ask = answer
+    assert dialog.save() is False  # refused; the user chose to stay
+    assert "sam.colleague changed this school" in questions[0]
+    assert field(dialog, "phone").text() == "020 7000 1111"  # kept
+    stored = services.schools.get_school_by_urn(services.actor, 100001)
+    assert stored.phone == "" and stored.head_last_name == "Uddin"  # nothing overwritten
+
+    assert dialog.save() is False  # refused again; this time: reload keeping my changes
+    assert field(dialog, "phone").text() == "020 7000 1111"
+    assert field(dialog, "head_last_name").text() == "Uddin"
+    assert "sam.colleague" in dialog.banner.text()
+    assert dialog.save() is True
+    stored = services.schools.get_school_by_urn(services.actor, 100001)
+    assert stored.phone == "020 7000 1111" and stored.head_last_name == "Uddin"
+
+
+def test_conflict_can_discard_my_changes(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    retype(qtbot, field(dialog, "town"), "Bow")
+    current = services.schools.get_school_by_urn(services.actor, 100001)
+    services.schools.update_school(
+        Actor("sam"),
+        current.id,
+        current.version,
+        SchoolInput(**{**vars(current.as_input()), "town": "London"}),
+    )
+    dialog.ask = lambda *_args: forms.RELOAD
+    assert dialog.save() is False
+    assert field(dialog, "town").text() == "London"
+    assert not dialog.is_dirty()
+
+
+def test_merge_keeps_mine_and_names_fields_we_both_changed() -> None:
+    base = school_dialog.as_form_text(school(100001, "A"))
+    mine = school_dialog.as_form_text(school(100001, "A", phone="1", town="Mine"))
+    theirs = school_dialog.as_form_text(school(100001, "A", town="Theirs", county="Essex"))
+    merged, both = school_dialog.merge_changes(base, mine, theirs)
+    assert (merged.phone, merged.town, merged.county) == ("1", "Mine", "Essex")
+    assert both == ["town"]
+
+
+def test_cancel_with_unsaved_changes_asks_first(qtbot, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    retype(qtbot, field(dialog, "town"), "Bow")
+    dialog.ask = lambda *_args: forms.KEEP_EDITING
+    dialog.reject()
+    assert dialog.isVisible() and field(dialog, "town").text() == "Bow"
+    dialog.ask = lambda *_args: forms.DISCARD_CHANGES
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+# -- closing, deleting, undo ----------------------------------------------------------------
+def test_close_then_undo_then_redo(window: MainWindow, services: Services) -> None:
+    tab = window.schools_tab
+    before = services.schools.get_school_by_urn(services.actor, 100002)
+    assert tab.close_school(before, "31/08/2026")
+    closed = services.schools.get_school_by_urn(services.actor, 100002)
+    assert closed.status == SchoolStatus.CLOSED and closed.close_date.isoformat() == "2026-08-31"
+    assert window.undo_action.isEnabled() and "close" in window.undo_action.text().lower()
+
+    window.undo_action.trigger()
+    reopened = services.schools.get_school_by_urn(services.actor, 100002)
+    assert reopened.status == SchoolStatus.OPEN and reopened.close_date is None
+    row = tab.model.row_at(tab.model.row_of_id(reopened.id))
+    assert row.status == SchoolStatus.OPEN
+
+    window.redo_action.trigger()
+    assert services.schools.get_school_by_urn(services.actor, 100002).status == SchoolStatus.CLOSED
+
+
+def test_undo_of_an_edit_restores_the_fields_and_contacts(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    dialog = dialogs[0]
+    retype(qtbot, field(dialog, "name"), "Bow Primary Academy")
+    dialog.contacts_view.setCurrentIndex(dialog.contacts_model.index(0, 0))
+    dialog.remove_contact()
+    assert dialog.save()
+    assert "Bow Primary Academy" in names_shown(window)
+
+    window.undo_action.trigger()
+    restored = services.schools.get_school_by_urn(services.actor, 100001)
+    assert restored.name == "Bow Primary School"
+    assert [c.full_name for c in restored.contacts] == ["Amina Begum"]
+    assert "Bow Primary School" in names_shown(window)
+
+
+def test_undo_after_someone_else_changed_the_school_says_so(
+    window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    told: list[str] = []
+    tab.tell = lambda _parent, _title, text: told.append(text)
+    before = services.schools.get_school_by_urn(services.actor, 100002)
+    tab.close_school(before, "31/08/2026")
+    now = services.schools.get_school_by_urn(services.actor, 100002)
+    services.schools.update_school(
+        Actor("sam"), now.id, now.version, SchoolInput(**{**vars(now.as_input()), "town": "Poplar"})
+    )
+    window.undo_action.trigger()
+    assert told and "sam changed this school" in told[0]
+    still = services.schools.get_school_by_urn(services.actor, 100002)
+    assert still.status == SchoolStatus.CLOSED and still.town == "Poplar"
+
+
+def test_delete_asks_and_undo_brings_the_school_back(
+    window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    select(window, "Mile End Nursery School")
+    tab.ask = lambda *_args: "Cancel"
+    tab.delete_selected()
+    assert services.schools.count(services.actor) == 3
+    tab.ask = lambda *_args: "Delete"
+    tab.delete_selected()
+    assert services.schools.count(services.actor) == 2
+    assert "Mile End Nursery School" not in names_shown(window)
+    window.undo_action.trigger()
+    assert services.schools.get_school_by_urn(services.actor, 100003).name == (
+        "Mile End Nursery School"
+    )
+    assert "Mile End Nursery School" in names_shown(window)
+
+
+def test_viewer_can_look_but_not_change(qtbot, sqlite_db: Database, services: Services) -> None:  # type: ignore[no-untyped-def]
+    viewer = Services(sqlite_db, Actor("visitor", Role.VIEWER))
+    w = MainWindow(viewer)
+    qtbot.addWidget(w)
+    w.load()
+    select(w, "Bow Primary School")
+    tab = w.schools_tab
+    assert not tab.new_button.isEnabled()
+    assert not tab.close_button.isEnabled() and not tab.delete_button.isEnabled()
+    assert tab.edit_button.isEnabled() and tab.edit_button.text() == "&View…"
+    dialog = SchoolDialog(viewer, tab.selected_id(), w)
+    assert not dialog.save_button.isEnabled()
+    assert "may look at the register but not change it" in dialog.banner.text()
+
+
+# -- models ---------------------------------------------------------------------------------
+def test_table_model_and_filter_proxy_pass_qt_model_checks(
+    qtmodeltester, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """Qt's model tester stays attached, so every change below is checked as it happens."""
+    tab = window.schools_tab
+    qtmodeltester.check(tab.model)
+    tab.search.setText("school")
+    qtmodeltester.check(tab.proxy)
+    # Narrowing, widening, quick filters, sorting and edits while filtered.
+    for text in ("s", "st", "ste", "st", "", "100002", "nothing matches this", "e1"):
+        tab.search.setText(text)
+    tab.set_quick_filter(tab.phase_filter, "Primary")
+    tab.model.sort(COL_PUPILS, Qt.SortOrder.DescendingOrder)
+    tab.set_quick_filter(tab.phase_filter, "")
+    tab.search.setText("")
+    tab.model.sort(COL_NAME)
+    assert tab.proxy.rowCount() == tab.model.total_count() == 3
+
+
+def test_empty_table_model_passes_qt_model_checks(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(SchoolsTableModel())
+
+
+def test_contacts_model_passes_qt_model_checks(qtmodeltester, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    window.schools_tab.edit_selected()
+    qtmodeltester.check(dialogs[0].contacts_model)
+
+
+# -- databases ------------------------------------------------------------------------------
+def test_open_another_database_file(window: MainWindow, tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite3"
+    window.ask = lambda *_args: "Start empty"
+    assert window.switch_to(f"sqlite:///{other}")
+    assert str(other) in window.database_label.text()
+    assert names_shown(window) == []
+    assert window.schools_tab.count_label.text() == "0 schools"
+
+
+def test_a_database_that_cannot_be_opened_is_reported_and_the_current_one_stays(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    told: list[str] = []
+    window.tell = lambda _parent, _title, text: told.append(text)
+    bad = tmp_path / "not-a-database.sqlite3"
+    bad.write_text("this is a letter, not a database")
+    before = window.database_label.text()
+    assert not window.switch_to(f"sqlite:///{bad}")
+    assert told and "Cannot open the database" in told[0]
+    assert window.database_label.text() == before
+    assert len(names_shown(window)) == 3
+
+
+def test_painted_cells_take_their_own_colour(
+    window: MainWindow, services: Services, actor: Actor
+) -> None:
+    """A school causing concern is red; the others keep their own colour, whatever came first."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    concern = services.schools.get_school_by_urn(actor, 100002)
+    services.schools.update_school(
+        actor,
+        concern.id,
+        concern.version,
+        dataclasses.replace(concern.as_input(), causing_concern=True),
+    )
+    window.schools_tab.reload()
+    tab = window.schools_tab
+    delegate = tab.table.itemDelegate()
+    names = {tab.proxy.row_at(r).name: r for r in range(tab.proxy.rowCount())}
+    colours = {}
+    for name in ("Stepney Green Secondary", "Bow Primary School", "Mile End Nursery School"):
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, tab.proxy.index(names[name], COL_NAME))
+        colours[name] = option.palette.color(QPalette.ColorRole.Text).name()
+        assert option.text == name
+    assert colours["Stepney Green Secondary"] == "#b00020"
+    assert colours["Bow Primary School"] != "#b00020"
+    assert colours["Mile End Nursery School"] == colours["Bow Primary School"]
+
+
+def test_the_selection_comes_back_when_a_search_that_hid_it_is_cleared(window: MainWindow) -> None:
+    tab = window.schools_tab
+    bow = next(
+        tab.proxy.row_at(r).id
+        for r in range(tab.proxy.rowCount())
+        if tab.proxy.row_at(r).name == "Bow Primary School"
+    )
+    tab.select_ids([bow])
+    tab.search.setText("stepney")
+    assert tab.selected_ids() == []
+    tab.search.setText("")
+    assert tab.selected_ids() == [bow]
+    assert "Bow Primary School" in tab.detail.toPlainText()

@@ -1,0 +1,370 @@
+"""File > Export from the Schools tab: what the view shows, filtered and sorted, read back."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView, QWidget
+
+from thep_desktop import config
+from thep_desktop.database import Database
+from thep_desktop.domain.progress import Progress
+from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.schools_service import SchoolInput
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.schools.schools_table_model import COL_PUPILS, COLUMNS
+from thep_desktop.ui.shared import table_export
+from thep_desktop.ui.shared.roles import KIND_ROLE, VALUE_ROLE
+from thep_desktop.ui.shared.table_export import Exportable, ExportRequest, table_data_from_view
+
+pytestmark = pytest.mark.gui
+
+
+def school(urn: int, name: str, phase: str, pupils: int | None, **kw: object) -> SchoolInput:
+    values: dict[str, object] = {
+        "urn": urn,
+        "name": name,
+        "phase": phase,
+        "la_code": "211",
+        "establishment_number": str(2000 + urn % 1000),
+        "establishment_type": "Community school",
+        "postcode": "E1 6AB",
+        "pupils_on_roll": pupils,
+        "pupils_census_date": "16/01/2026" if pupils is not None else None,
+    }
+    values.update(kw)
+    return SchoolInput(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def services(sqlite_db: Database, actor: Actor) -> Services:
+    s = Services(sqlite_db, actor)
+    for data in (
+        school(100001, "St Agnes Primary", "Primary", 420, causing_concern=True),
+        school(100002, "Stepney Green Secondary", "Secondary", 1100),
+        school(100003, "St Paul's Way Primary", "Primary", 1250, trust="=HYPERLINK(1)"),
+        school(100004, "Bow Primary School", "Primary", None),
+        school(100005, "Mile End Nursery School", "Nursery", 80),
+    ):
+        s.schools.create_school(actor, data)
+    return s
+
+
+class Answers:
+    """Stands in for the file dialog, the questions and the desktop's "open file"."""
+
+    def __init__(self, path: Path | None, chosen_filter: str = "") -> None:
+        self.path = path
+        self.filter = chosen_filter
+        self.asked_path: list[tuple[str, str, str]] = []
+        self.questions: list[tuple[str, str]] = []
+        self.told: list[tuple[str, str]] = []
+        self.opened: list[QUrl] = []
+        self.answer = "Close"
+
+    def ask_path(self, parent: QWidget, caption: str, start: str, filters: str) -> tuple[str, str]:
+        self.asked_path.append((caption, start, filters))
+        return (str(self.path) if self.path else "", self.filter)
+
+    def ask(self, parent: object, title: str, text: str, choices: object) -> str:
+        self.questions.append((title, text))
+        return self.answer
+
+    def tell(self, parent: object, title: str, text: str) -> None:
+        self.told.append((title, text))
+
+
+@pytest.fixture
+def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.load()
+    yield w
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_folder() -> None:
+    settings = config.load_settings()
+    settings.pop("export_folder", None)
+    config.save_settings(settings)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """The folder exports go to (tmp_path also holds the database)."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+def answer_with(window: MainWindow, answers: Answers) -> None:
+    window.ask_save_path = answers.ask_path
+    window.ask = answers.ask
+    window.tell = answers.tell
+    window.open_url = answers.opened.append
+
+
+def export(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.export_action.trigger()
+    job = window.export_job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
+
+
+def filter_primary_st_by_pupils(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    tab = window.schools_tab
+    tab.set_quick_filter(tab.phase_filter, "Primary")
+    qtbot.keyClicks(tab.search, "st")
+    tab.table.sortByColumn(COL_PUPILS, Qt.SortOrder.DescendingOrder)
+
+
+def shown(window: MainWindow) -> list[list[str]]:
+    """The table as the user reads it: display text of every cell, in view order."""
+    proxy = window.schools_tab.proxy
+    return [
+        [proxy.index(r, c).data() for c in range(proxy.columnCount())]
+        for r in range(proxy.rowCount())
+    ]
+
+
+# -- exporting from the window ------------------------------------------------------------------
+def test_export_writes_the_rows_shown_filtered_and_sorted(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, out: Path
+) -> None:
+    answers = Answers(out / "Primaries.xlsx")
+    answer_with(window, answers)
+    filter_primary_st_by_pupils(qtbot, window)
+    assert [r[2] for r in shown(window)] == ["St Paul's Way Primary", "St Agnes Primary"]
+
+    export(qtbot, window)
+
+    ws = openpyxl.load_workbook(answers.path).active
+    path = window.services.db.sqlite_path
+    assert ws["A1"].value.startswith("Schools register — exported ")
+    assert ws["A1"].value.endswith(f" from {path}")
+    assert ws["A2"].value == "Filter: phase Primary; search “st” (2 of 5 schools)"
+    assert [c.value for c in ws[3]] == [c.title for c in COLUMNS]
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:M5"
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    # Each cell reads as the table shows it (the table puts commas in pupil numbers).
+    as_shown = [
+        ["" if v is None else f"{v:,}" if c == COL_PUPILS else str(v) for c, v in enumerate(row)]
+        for row in body
+    ]
+    assert as_shown == shown(window)
+    assert body[0][0] == 100003 and body[0][7] == 1250  # URN and pupils as numbers
+    assert body[1][12] == "Yes"  # St Agnes is causing concern
+    trust = ws.cell(4, 9)
+    assert trust.value == "=HYPERLINK(1)" and trust.data_type == "s"  # text, not a formula
+    assert answers.told == []
+    assert answers.questions[0][0] == "Exported"
+    assert f"Exported 2 rows to {answers.path}." in window.statusBar().currentMessage()
+    assert answers.opened == []  # "Close" was answered: nothing opened
+
+
+def test_export_to_csv_adds_the_suffix_of_the_chosen_type(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, out: Path
+) -> None:
+    answers = Answers(out / "Schools", table_export.FILE_FILTERS.split(";;")[1])
+    answer_with(window, answers)
+    filter_primary_st_by_pupils(qtbot, window)
+    export(qtbot, window)
+    path = out / "Schools.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == [c.title for c in COLUMNS]
+    assert [(r[0], r[2], r[7], r[8]) for r in rows[1:]] == [
+        ("100003", "St Paul's Way Primary", "1250", "'=HYPERLINK(1)"),
+        ("100001", "St Agnes Primary", "420", ""),
+    ]
+
+
+def test_the_file_dialog_starts_with_a_dated_name_then_remembers_the_folder(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, out: Path
+) -> None:
+    answers = Answers(out / "first.xlsx")
+    answer_with(window, answers)
+    export(qtbot, window)
+    caption, start, filters = answers.asked_path[0]
+    assert caption == "Export Schools register"
+    assert Path(start).name == f"Schools {date.today().isoformat()}.xlsx"
+    assert filters == "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
+    answers.path = out / "second.xlsx"
+    export(qtbot, window)
+    assert Path(answers.asked_path[1][1]).parent == out
+
+
+def test_open_opens_the_exported_file(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers(out / "Schools.xlsx")
+    answers.answer = "Open"
+    answer_with(window, answers)
+    export(qtbot, window)
+    assert answers.opened == [QUrl.fromLocalFile(str(out / "Schools.xlsx"))]
+
+
+def test_cancel_writes_nothing_and_says_so(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = table_export.export_table
+
+    def cancelled_at_once(path: Path, data: Any, progress: Progress) -> int:
+        progress.cancel()  # as if Cancel was pressed before the first row
+        return real(path, data, progress)
+
+    monkeypatch.setattr(table_export, "export_table", cancelled_at_once)
+    answers = Answers(out / "Schools.xlsx")
+    answer_with(window, answers)
+    export(qtbot, window)
+    assert window.export_job is not None and window.export_job.cancelled
+    assert list(out.iterdir()) == []
+    assert window.statusBar().currentMessage() == "Export cancelled: Schools.xlsx was not written."
+    assert answers.questions == [] and answers.told == []
+
+
+def test_choosing_no_file_exports_nothing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers(None)
+    answer_with(window, answers)
+    window.export_action.trigger()
+    assert window.export_job is None
+    assert answers.asked_path and list(out.iterdir()) == []
+
+
+def test_an_empty_table_is_not_exported(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers(out / "Schools.xlsx")
+    answer_with(window, answers)
+    qtbot.keyClicks(window.schools_tab.search, "no such school")
+    window.export_action.trigger()
+    assert window.export_job is None and answers.asked_path == []
+    assert answers.told[0][0] == "Nothing to export"
+
+
+def test_a_problem_saving_is_told_in_plain_words(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers(out / "missing folder" / "Schools.xlsx")
+    answer_with(window, answers)
+    export(qtbot, window)
+    assert answers.told == [
+        (
+            "The export was not saved",
+            f"The folder {out / 'missing folder'} does not exist. Choose another folder.",
+        )
+    ]
+    assert answers.questions == []
+
+
+def test_another_file_type_is_refused_before_writing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers(out / "Schools.xls")
+    answer_with(window, answers)
+    window.export_action.trigger()
+    assert window.export_job is None
+    assert answers.told == [("Export", "Choose a file ending .xlsx or .csv")]
+    assert list(out.iterdir()) == []
+
+
+def test_ctrl_e_is_file_export(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.export_action.shortcut() == QKeySequence("Ctrl+E")
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.export_action in file_menu.actions()
+    answers = Answers(None)
+    answer_with(window, answers)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.schools_tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert len(answers.asked_path) == 1
+
+
+def test_export_is_offered_only_on_a_tab_with_a_table(window: MainWindow) -> None:
+    assert isinstance(window.schools_tab, Exportable)
+    assert window.export_action.isEnabled()
+    window.tabs.addTab(QWidget(), "Other")
+    window.tabs.setCurrentIndex(1)
+    assert not window.export_action.isEnabled()
+    window.tabs.setCurrentIndex(0)
+    assert window.export_action.isEnabled()
+
+
+# -- reading any view ---------------------------------------------------------------------------
+def test_the_schools_model_answers_typed_values_and_kinds(window: MainWindow) -> None:
+    model = window.schools_tab.model
+    kinds = [model.headerData(c, Qt.Orientation.Horizontal, KIND_ROLE) for c in range(13)]
+    assert kinds[0] == "integer" and kinds[COL_PUPILS] == "integer" and kinds[12] == "bool"
+    assert set(kinds[1:7]) == {"text"}
+    by_urn = {model.index(r, 0).data(VALUE_ROLE): r for r in range(model.rowCount())}
+    bow = by_urn[100004]
+    assert model.index(bow, COL_PUPILS).data(VALUE_ROLE) is None
+    assert model.index(bow, 12).data(VALUE_ROLE) is False
+    assert model.index(by_urn[100001], 12).data(VALUE_ROLE) is True
+    assert model.index(bow, 5).data(VALUE_ROLE) == "Open"
+
+
+def test_hidden_and_moved_columns_export_as_the_view_shows_them(
+    window: MainWindow,
+) -> None:
+    tab = window.schools_tab
+    header = tab.table.horizontalHeader()
+    for column in range(3, 13):
+        header.hideSection(column)
+    header.moveSection(2, 0)  # School first, then URN, DfE number
+    data = table_data_from_view(tab.table, "Schools register")
+    assert [c.title for c in data.columns] == ["School", "URN", "DfE number"]
+    assert [c.kind for c in data.columns] == ["text", "integer", "text"]
+    assert list(data.rows)[0] == ("Bow Primary School", 100004, "211/2004")
+
+
+def test_the_quick_path_reads_the_same_as_each_cell(window: MainWindow) -> None:
+    """The schools model's row_values must agree with VALUE_ROLE cell by cell."""
+    tab = window.schools_tab
+    tab.table.sortByColumn(COL_PUPILS, Qt.SortOrder.AscendingOrder)
+    data = table_data_from_view(tab.table, "Schools register")
+    proxy = tab.proxy
+    each_cell = [
+        tuple(proxy.index(r, c).data(VALUE_ROLE) for c in range(proxy.columnCount()))
+        for r in range(proxy.rowCount())
+    ]
+    assert list(data.rows) == each_cell
+
+
+def test_any_table_view_can_be_read_by_roles_or_display_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = QStandardItemModel(0, 3)
+    for column, (title, kind) in enumerate((("Name", None), ("Started", "date"), ("Odd", "x"))):
+        model.setHeaderData(column, Qt.Orientation.Horizontal, title)
+        if kind:
+            model.setHeaderData(column, Qt.Orientation.Horizontal, kind, KIND_ROLE)
+
+    def item(text: str, value: Any = None) -> QStandardItem:
+        it = QStandardItem(text)
+        if value is not None:
+            it.setData(value, VALUE_ROLE)
+        return it
+
+    model.appendRow([item("Amina"), item("01/09/2025", date(2025, 9, 1)), item("")])
+    model.appendRow([item("Hidden"), item(""), item("")])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setRowHidden(1, True)
+    data = table_data_from_view(view, "Staff", "Active only")
+    assert [(c.title, c.kind) for c in data.columns] == [
+        ("Name", "text"),
+        ("Started", "date"),
+        ("Odd", "text"),  # an unknown kind is written as text
+    ]
+    assert data.rows == [("Amina", date(2025, 9, 1), None)]
+    assert data.row_count == 1 and data.subtitle == "Active only"
+
+
+def test_a_tab_offers_an_export_request(window: MainWindow) -> None:
+    request = window.schools_tab.export_request()
+    assert request == ExportRequest(window.schools_tab.table, "Schools register", "", "Schools")
+    assert table_export.default_file_name(request, date(2026, 11, 25)) == "Schools 2026-11-25.xlsx"
+    assert table_export.safe_file_stem('Fees: "2026/27"?') == "Fees 2026 27"

@@ -1,0 +1,43 @@
+"""The errors services raise; every message is written for the person at the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from thep_desktop.domain.errors import OfficeError
+
+
+class ServiceError(OfficeError):
+    """Base of every error a service reports to its caller."""
+
+
+class ValidationError(ServiceError):
+    """Input was refused. ``field_errors`` maps an input field name to its message."""
+
+    def __init__(self, field_errors: Mapping[str, str], message: str | None = None) -> None:
+        self.field_errors = dict(field_errors)
+        if message is None:
+            if len(self.field_errors) == 1:
+                message = next(iter(self.field_errors.values()))
+            else:
+                message = f"{len(self.field_errors)} entries need correcting:\n" + "\n".join(
+                    f"• {text}" for text in self.field_errors.values()
+                )
+        super().__init__(message)
+
+
+class NotFoundError(ServiceError):
+    """The record asked for does not exist (perhaps someone else removed it)."""
+
+
+class ConflictError(ServiceError):
+    """Someone else saved the same record since it was loaded; nothing was overwritten."""
+
+    def __init__(self, message: str, *, changed_by: str = "", changed_at: object = None) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class PermissionDeniedError(ServiceError):
+    """The acting user's role does not allow this."""
