@@ -29,6 +29,22 @@ from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
 
 PROG = "thep-admin"
+EPILOG = """\
+examples:
+  thep-admin --db office.sqlite3 init          create a database (or bring it up to date)
+  thep-admin --db office.sqlite3 demo          load the demo borough into it
+  thep-admin schools list --status open --phase primary
+  thep-admin schools show 100981 --json
+  thep-admin import-gias edubasealldata.csv --dry-run
+  thep-admin export schools register.xlsx
+  thep-admin letters render review_visit --to urn:100981 --out visit.pdf
+      --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading"
+      --set visit.team="Ms Begum (lead), Mr Okafor"
+  thep-admin COMMAND --help                    everything one command takes
+
+Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
+wrongly, 130 interrupted. Dates may be written 2026-01-15 or 15/01/2026 (or 15/01/26).
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,11 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="THE Partnership Office from the command line: set up a database, load "
-        "demo data, read the schools register.",
-        epilog="Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the "
-        "command was typed wrongly, 130 interrupted. Dates may be written 2026-01-15 or "
-        "15/01/2026.",
+        "demo data,\nread the schools register, import from GIAS, export to Excel and produce "
+        "letters.\nIt calls the same services as the desktop program.",
+        epilog=EPILOG,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
