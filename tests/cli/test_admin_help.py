@@ -1,4 +1,4 @@
-"""``thep-admin --help`` describes every command, and each command's own --help says what it does."""
+"""``thep-admin --help`` describes every command; each command's --help says what it does."""
 
 from __future__ import annotations
 

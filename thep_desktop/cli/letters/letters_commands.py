@@ -25,7 +25,9 @@ AUDIENCES = "all-open-schools, all-members, all-full-members or urn:URN[,URN...]
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     letters = commands.add_parser(
-        "letters", help="letter templates and mail merge", description="Letters."
+        "letters",
+        help="letter templates and mail merge",
+        description="Letter templates, and mail merge of a template to PDF letters.",
     )
     actions = letters.add_subparsers(dest="letters_command", metavar="COMMAND", required=True)
 
