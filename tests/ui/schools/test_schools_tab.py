@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QInputDialog, QLineEdit
 
 from thep_desktop.database import Database
+from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
@@ -557,3 +559,38 @@ def test_the_selection_comes_back_when_a_search_that_hid_it_is_cleared(window: M
     tab.search.setText("")
     assert tab.selected_ids() == [bow]
     assert "Bow Primary School" in tab.detail.toPlainText()
+
+
+def answer_input_dialog(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """When the next QInputDialog opens, type ``text`` into it and press Enter."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        edit = dialog.findChild(QLineEdit)
+        assert edit is not None
+        edit.selectAll()
+        qtbot.keyClick(edit, Qt.Key.Key_Delete)
+        qtbot.keyClicks(edit, text)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_closing_on_a_date_to_come_keeps_the_school_open_until_then(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    select(window, "Bow Primary School")
+    later = date.today() + timedelta(days=60)
+    answer_input_dialog(qtbot, format_date(later))
+    qtbot.mouseClick(tab.close_button, Qt.MouseButton.LeftButton)
+    school = services.schools.get_school_by_urn(services.actor, 100001)
+    assert (school.status, school.close_date) == (SchoolStatus.OPEN, later)
+    # Still listed among the open schools, and the detail says when it closes.
+    assert "Bow Primary School" in names_shown(window)
+    assert f"Closes on {format_date(later)}" in tab.detail.toPlainText()
+    assert "Closed since" not in tab.detail.toPlainText()
+    assert "will close on" in window.statusBar().currentMessage()

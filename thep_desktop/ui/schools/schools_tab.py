@@ -458,8 +458,10 @@ class SchoolsTab(QWidget):
         text, ok = QInputDialog.getText(
             self,
             "Close school",
-            f"{before.name} stays in the register, marked closed.\nDate it closed (dd/mm/yyyy):",
-            text=format_date(date.today()),
+            f"{before.name} stays in the register, marked closed.\n"
+            "A date still to come keeps it open until then.\n"
+            "Date it closes or closed (dd/mm/yyyy):",
+            text=format_date(before.close_date or date.today()),
         )
         if not ok:
             return
@@ -475,7 +477,13 @@ class SchoolsTab(QWidget):
             return False
         self.show_saved(after)
         self.undo_stack.push(EditSchoolCommand(self, before, after, f"close {after.name}"))
-        self.status_message.emit(f"{after.name} is recorded as closed.")
+        if after.closes_later and after.close_date:
+            self.status_message.emit(
+                f"{after.name} will close on {format_date(after.close_date)}; "
+                "it counts as open until then."
+            )
+        else:
+            self.status_message.emit(f"{after.name} is recorded as closed.")
         return True
 
     def delete_selected(self) -> None:
@@ -631,6 +639,8 @@ def detail_html(d: SchoolDetail, letters: Sequence[CorrespondenceRow] = ()) -> s
         status += f" since {format_date(d.close_date)}"
     elif d.open_date:
         status += f" (opened {format_date(d.open_date)})"
+    if d.closes_later and d.close_date:
+        status += f"<br><b>Closes on {format_date(d.close_date)}</b>"
     pupils = ""
     if d.pupils_on_roll is not None:
         pupils = f"{d.pupils_on_roll:,}"
