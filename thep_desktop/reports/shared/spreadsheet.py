@@ -30,8 +30,11 @@ from typing import Any
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Progress
 
-KINDS = ("text", "integer", "date", "money", "bool")
-"""What a column holds; decides the cell type and number format it is written with."""
+KINDS = ("text", "integer", "count", "date", "money", "bool")
+"""What a column holds; decides the cell type and number format it is written with.
+
+``integer`` is a whole number shown as it is (a URN); ``count`` a whole number shown with
+thousands separators (pupils: 1,250)."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could be taken for a formula by a spreadsheet."""
@@ -39,6 +42,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MONEY_FORMAT = '"£"#,##0.00'
+COUNT_FORMAT = "#,##0"
 SUFFIXES = (".xlsx", ".csv")
 SUFFIX_MESSAGE = "Choose a file ending .xlsx or .csv"
 
@@ -152,6 +156,8 @@ def _shown_width(value: object, kind: str) -> int:
         return 10
     if kind == "money" and _is_number(value):
         return len(f"£{Decimal(str(value)):,.2f}")
+    if kind == "count" and isinstance(value, int) and not isinstance(value, bool):
+        return len(f"{value:,}")
     text = plain_text(value, kind)
     return max((len(line) for line in text.splitlines()), default=0)
 
@@ -307,6 +313,8 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
                 return str(value)  # Excel has no NaN or infinity
             if kind == "money":
                 return styled(value, MONEY_FORMAT)
+            if kind == "count":
+                return styled(value, COUNT_FORMAT)
             return value
         text = value if isinstance(value, str) else str(value)
         if len(text) > MAX_CELL_TEXT:
