@@ -26,6 +26,13 @@ from thep_desktop.ui.shared import forms
 
 pytestmark = pytest.mark.gui
 
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts from the standard columns: the user's settings go in a folder of its own."""
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "user-config"))
+
+
 CENSUS = "16/01/2026"
 
 

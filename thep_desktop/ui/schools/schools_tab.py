@@ -7,7 +7,17 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,16 +77,16 @@ STATUS_CHOICES = (
 DEFAULT_WIDTHS = {
     "urn": 62,
     "dfe_number": 84,
-    "name": 240,
-    "phase": 80,
+    "name": 236,
+    "phase": 92,
     "type": 170,
-    "status": 104,
+    "status": 112,
     "postcode": 80,
     "pupils": 60,
     "trust": 190,
     "head_teacher": 150,
     "link_officer": 120,
-    "ofsted": 100,
+    "ofsted": 118,
     "concern": 64,
 }
 DETAIL_WIDTH = 300  # the details pane's width until the user drags it
@@ -228,7 +238,9 @@ class SchoolsTab(QWidget):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(_SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_layout)
+        self._filling = False  # True while the School column is widened to fill the table
         self._restore_layout()
+        self.table.viewport().installEventFilter(self)
 
     def _connect(self) -> None:
         header = self.table.horizontalHeader()
@@ -292,6 +304,7 @@ class SchoolsTab(QWidget):
         # The header repaints from its own signals, blocked above.
         header.viewport().update()
         self.table.updateGeometries()
+        self._fill_width()
 
     def visible_columns(self) -> list[int]:
         """The columns shown, left to right (logical numbers)."""
@@ -329,9 +342,35 @@ class SchoolsTab(QWidget):
             self.save_layout()
 
     def _section_resized(self, logical: int, _old: int, new: int) -> None:
+        if self._filling:
+            return
         if new > 0:  # hiding a column "resizes" it to nothing; its width is kept for later
             self._widths[COLUMN_KEYS[logical]] = new
             self._save_timer.start()
+        if logical != COL_NAME:
+            self._fill_width()
+
+    def _fill_width(self) -> None:
+        """Widen the School column into any room left at the table's right (a wide screen).
+
+        The user's own width for it is kept: when the window narrows it goes back to that.
+        """
+        header = self.table.horizontalHeader()
+        if header.isSectionHidden(COL_NAME):
+            return
+        others = sum(header.sectionSize(n) for n in self.visible_columns() if n != COL_NAME)
+        width = max(self._widths[COLUMN_KEYS[COL_NAME]], self.table.viewport().width() - others)
+        if header.sectionSize(COL_NAME) != width:
+            self._filling = True
+            try:
+                header.resizeSection(COL_NAME, width)
+            finally:
+                self._filling = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fill_width()
+        return super().eventFilter(watched, event)
 
     def set_column_shown(self, logical: int, shown: bool) -> None:
         if not shown and self.visible_columns() == [logical]:
@@ -339,6 +378,7 @@ class SchoolsTab(QWidget):
         self.table.horizontalHeader().setSectionHidden(logical, not shown)
         if shown:
             self.table.horizontalHeader().resizeSection(logical, self._widths[COLUMN_KEYS[logical]])
+        self._fill_width()
         self.save_layout()
 
     def move_column(self, logical: int, step: int) -> None:
@@ -394,8 +434,19 @@ class SchoolsTab(QWidget):
             action.setEnabled(not (shown == [logical]))
             action.toggled.connect(lambda checked, n=logical: self.set_column_shown(n, checked))
         menu.addSeparator()
+        every = menu.addAction("Show &all columns", self.show_all_columns)
+        every.setEnabled(len(shown) < len(COLUMNS))
         menu.addAction(self.reset_columns_action)
         return menu
+
+    def show_all_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for logical in range(len(COLUMNS)):
+            if header.isSectionHidden(logical):
+                header.setSectionHidden(logical, False)
+                header.resizeSection(logical, self._widths[COLUMN_KEYS[logical]])
+        self._fill_width()
+        self.save_layout()
 
     def show_details_pane(self, shown: bool, *, save: bool = True) -> None:
         """Show or collapse the school's details beside the table (remembered)."""
