@@ -622,6 +622,8 @@ class SchoolsTab(QWidget):
         """Show the selected school, its contacts and the letters sent to it (read afresh)."""
         school_id = self.selected_id()
         self.letters_shown = []
+        if not self.details_action.isChecked():
+            return  # the pane is shut: read the school when it is shown again
         if school_id is None:
             self.detail.setHtml(
                 "<p style='color:#666'>Select a school to see its details and contacts.</p>"
