@@ -242,6 +242,10 @@ class MainWindow(QMainWindow):
         """The Schools tab's own view actions (the tab is rebuilt when another database opens)."""
         self.view_menu.clear()
         self.view_menu.addAction(self.schools_tab.details_action)
+        self.columns_menu = self.view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(
+            lambda: self.schools_tab.fill_columns_menu(self.columns_menu)
+        )
         self.view_menu.addAction(self.schools_tab.reset_columns_action)
 
     # -- the open database ------------------------------------------------------------------

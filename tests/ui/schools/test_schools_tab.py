@@ -30,6 +30,7 @@ from thep_desktop.ui.schools.schools_table_model import (
     COL_LINK,
     COL_NAME,
     COL_OFSTED,
+    COL_POSTCODE,
     COL_PUPILS,
     COL_TRUST,
     COL_URN,
@@ -803,3 +804,16 @@ def test_the_details_pane_collapses_and_its_width_is_remembered(  # type: ignore
     assert tab.splitter.sizes()[1] == width
     select(again, "Bow Primary School")
     assert "Amina Begum" in tab.detail.toPlainText()
+
+
+def test_view_columns_offers_the_same_choices_from_the_keyboard(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    columns = next(a.menu() for a in view_menu.actions() if a.text() == "&Columns")
+    columns.aboutToShow.emit()  # as when the menu opens
+    menu_action(columns, "Postcode").trigger()
+    tab = window.schools_tab
+    assert tab.visible_columns()[-1] == COL_POSTCODE
+    columns.aboutToShow.emit()
+    assert menu_action(columns, "Postcode").isChecked()

@@ -412,6 +412,15 @@ class SchoolsTab(QWidget):
         """The header's context menu: which columns to show, moving and sizing one, reset."""
         menu = QMenu(self)
         menu.setObjectName("columns_menu")
+        self.fill_columns_menu(menu, clicked)
+        return menu
+
+    def fill_columns_menu(self, menu: QMenu, clicked: int = -1) -> None:
+        """Fill ``menu`` with the column choices (also View > Columns, for the keyboard).
+
+        ``clicked``: the column right-clicked, offered to move, fit and hide first.
+        """
+        menu.clear()
         header = self.table.horizontalHeader()
         shown = self.visible_columns()
         if 0 <= clicked < len(COLUMNS):
@@ -437,7 +446,6 @@ class SchoolsTab(QWidget):
         every = menu.addAction("Show &all columns", self.show_all_columns)
         every.setEnabled(len(shown) < len(COLUMNS))
         menu.addAction(self.reset_columns_action)
-        return menu
 
     def show_all_columns(self) -> None:
         header = self.table.horizontalHeader()
