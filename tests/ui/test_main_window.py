@@ -47,7 +47,7 @@ def test_an_empty_register_offers_demo_data_and_loads_it_off_the_main_thread(
     current = sum(1 for r in tab.model.rows() if r.status is not SchoolStatus.CLOSED)
     assert 0 < current < total
     assert tab.count_label.text() == f"{current} of {total} schools shown"
-    assert empty_window.count_label.text() == f"{current} shown of {total} schools"
+    assert empty_window.count_label.text() == f"{current} of {total} schools shown"
     assert "Demo data loaded" in empty_window.statusBar().currentMessage()
     # Offered once: with schools in the register it is not offered again.
     asked.clear()

@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         if shown == total:
             self.count_label.setText(f"{total:,} {noun} in the register")
         else:
-            self.count_label.setText(f"{shown:,} shown of {total:,} {noun}")
+            self.count_label.setText(f"{shown:,} of {total:,} {noun} shown")
 
     def load(self) -> None:
         """Fill every tab from the database."""

@@ -689,7 +689,7 @@ def test_the_status_bar_has_separate_framed_parts(qtbot, window: MainWindow) -> 
     assert window.user_label.text() == "jo.bloggs (admin)"
     assert window.database_label.text().startswith("Local file: ")
     qtbot.keyClicks(window.schools_tab.search, "step")
-    assert window.count_label.text() == "1 shown of 3 schools"
+    assert window.count_label.text() == "1 of 3 schools shown"
     # Side by side, left to right, none overlapping.
     edges = [(p.geometry().left(), p.geometry().right()) for p in parts]
     assert all(edges[i][1] < edges[i + 1][0] for i in range(2))
@@ -817,3 +817,16 @@ def test_view_columns_offers_the_same_choices_from_the_keyboard(  # type: ignore
     assert tab.visible_columns()[-1] == COL_POSTCODE
     columns.aboutToShow.emit()
     assert menu_action(columns, "Postcode").isChecked()
+
+
+def test_a_school_closing_later_says_so_when_pointed_at(
+    window: MainWindow, services: Services
+) -> None:
+    later = date.today() + timedelta(days=10)
+    bow = services.schools.get_school_by_urn(services.actor, 100001)
+    services.schools.close_school(services.actor, bow.id, bow.version, later)
+    tab = window.schools_tab
+    tab.reload()
+    row = names_shown(window).index("Bow Primary School")
+    tip = tab.proxy.index(row, COL_NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Bow Primary School closes on {format_date(later)}"

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.reports.schools.schools_table import (  # noqa: F401 - the columns are the table's
     COL_CONCERN,
@@ -248,6 +249,8 @@ class SchoolsTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             if row.status == SchoolStatus.CLOSED:
                 return f"{row.name} is closed"
+            if row.close_date is not None:  # a closure still to come
+                return f"{row.name} closes on {format_date(row.close_date)}"
             if row.causing_concern:
                 return f"{row.name} is a school causing concern"
         return None
