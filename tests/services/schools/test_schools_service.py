@@ -428,3 +428,24 @@ def test_the_sql_condition_agrees_with_the_status_function(
         not_closed = session.scalar(select(func.count(School.id)).where(not_closed_on(today)))
     expected_closed = effective_status(recorded, close_date, today) is SchoolStatus.CLOSED
     assert (closed, not_closed) == ((1, 0) if expected_closed else (0, 1))
+
+
+@pytest.mark.parametrize("in_limit", [900, 1])
+def test_details_of_chosen_schools_come_in_the_order_asked(
+    db: Database, actor: Actor, in_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export "all fields" reads the schools shown, in the table's order, few or many."""
+    from thep_desktop.services.schools import schools_service
+
+    monkeypatch.setattr(schools_service, "_IN_LIMIT", in_limit)
+    service = SchoolsService(db)
+    ids = [
+        service.create_school(actor, a_school(urn=str(urn), name=name)).id
+        for urn, name in ((100001, "Ash"), (100002, "Bow"), (100003, "Cedar"))
+    ]
+    chosen = [ids[2], ids[0]]
+    details = service.list_school_details(actor, chosen)
+    assert [d.name for d in details] == ["Cedar", "Ash"]
+    assert [c.full_name for c in details[0].contacts] == ["Amina Rahman", "Tom Okafor"]
+    assert [d.name for d in service.list_school_details(actor)] == ["Ash", "Bow", "Cedar"]
+    assert service.list_school_details(actor, []) == []

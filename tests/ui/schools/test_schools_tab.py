@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from header_menus import menu_action, open_header_menu
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QFrame, QInputDialog, QLineEdit
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.schools import SchoolRow
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
@@ -830,3 +833,58 @@ def test_a_school_closing_later_says_so_when_pointed_at(
     row = names_shown(window).index("Bow Primary School")
     tip = tab.proxy.index(row, COL_NAME).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == f"Bow Primary School closes on {format_date(later)}"
+
+
+def test_fit_a_column_to_its_contents_from_the_header_menu(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    header = tab.table.horizontalHeader()
+    header.resizeSection(COL_LINK, 40)  # too narrow for "Nadia Rahman"
+    menu_action(
+        open_header_menu(tab.table, COL_LINK), "Fit “Link officer” to its contents"
+    ).trigger()
+    fitted = header.sectionSize(COL_LINK)
+    assert fitted > 60
+    assert (
+        reopened(qtbot, window, services).schools_tab.table.horizontalHeader().sectionSize(COL_LINK)
+        == fitted
+    )
+
+
+PUPILS = st.lists(st.none() | st.integers(min_value=0, max_value=5000), min_size=1, max_size=30)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pupils=PUPILS)
+def test_sorting_pupils_either_way_keeps_unknown_numbers_last(
+    qtbot, pupils: list[int | None]
+) -> None:  # type: ignore[no-untyped-def]
+    model = SchoolsTableModel()
+    model.set_rows(
+        SchoolRow(
+            n,
+            100000 + n,
+            f"School {n:02}",
+            "",
+            "",
+            "Primary",
+            SchoolStatus.OPEN,
+            "",
+            "",
+            value,
+            "",
+            "",
+            "",
+            False,
+            "",
+            1,
+        )  # fmt: skip
+        for n, value in enumerate(pupils)
+    )
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        model.sort(COL_PUPILS, order)
+        shown = [model.row_at(r).pupils_on_roll for r in range(model.rowCount())]
+        known = [p for p in shown if p is not None]
+        assert shown == known + [None] * (len(shown) - len(known))
+        assert known == sorted(known, reverse=order == Qt.SortOrder.DescendingOrder)
