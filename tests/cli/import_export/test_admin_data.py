@@ -200,6 +200,12 @@ def test_export_all_fields_writes_every_field_and_contact_with_real_dates(  # ty
     assert bow["Census date"].value.date().isoformat() == "2026-01-15"
     assert bow["Pupils on roll"].value == 1250 and bow["Pupils on roll"].number_format == "#,##0"
     assert rows[100002]["Contact 1 name"].value is None
+    contacts = load_workbook(target)["Contacts"]
+    assert [c.value for c in contacts[2]] == ["URN", "School", "Name", "Role", "Email", "Phone"]
+    assert [(r[0].value, r[3].value, r[4].value) for r in contacts.iter_rows(3)] == [
+        (100001, "Head teacher", "head@bow.sch.uk"),
+        (100001, "School business manager", "sbm@bow.sch.uk"),
+    ]
 
     csv_target = tmp_path / "all.csv"
     code, _out, _err = run(capsys, "--db", db, "export", "schools", str(csv_target), "--fields=all")

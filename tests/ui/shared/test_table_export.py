@@ -522,6 +522,22 @@ def test_ctrl_e_then_all_fields_writes_every_field_and_contact(  # type: ignore[
     assert stepney_row["Pupils on roll"].value == 1100
     assert stepney_row["Pupils on roll"].number_format == "#,##0"
     assert stepney_row["Contact 1 name"].value is None
+    # And one row per contact on a sheet of its own, for email lists.
+    book = openpyxl.load_workbook(out / "Everything.xlsx")
+    assert book.sheetnames == ["Schools register – all fields", "Contacts"]
+    contacts = [[c.value for c in row] for row in book["Contacts"].iter_rows(min_row=3)]
+    assert contacts[0] == ["URN", "School", "Name", "Role", "Email", "Phone"]
+    assert contacts[1:] == [
+        [100004, "Bow Primary School", "Amina Begum", "Head teacher", "head@bow.sch.uk", None],
+        [
+            100004,
+            "Bow Primary School",
+            "Tom Okafor",
+            "School business manager",
+            "sbm@bow.sch.uk",
+            "020 7946 0002",
+        ],
+    ]
     assert f"Exported 5 rows to {out / 'Everything.xlsx'}." in window.statusBar().currentMessage()
 
 

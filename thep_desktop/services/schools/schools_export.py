@@ -11,8 +11,9 @@ from thep_desktop.services.schools.schools_service import SchoolDetail
 # (title, kind, value) of each field, in the order of the school form. Contacts follow as
 # repeated groups "Contact 1 name / role / email / phone", as many as the school with the most
 # contacts has: one row per school is what a mail merge of labels or letters reads, and the
-# same file works as CSV; each contact's email sits beside their role, so an email list for
-# one role is a filter on that column.
+# same file works as CSV. A workbook also gets a sheet "Contacts", one row per contact
+# (URN, school, name, role, email, phone): an email list for one role is then a filter on
+# the Role column and a copy of the Email column.
 _FIELDS: tuple[tuple[str, str, Callable[[SchoolDetail], Any]], ...] = (
     ("URN", "integer", lambda d: d.urn),
     ("DfE number", "text", lambda d: d.laestab),
@@ -77,6 +78,18 @@ def all_fields_table(
         values += [None] * (len(columns) - len(values))
         return tuple(values)
 
+    contacts = [
+        (d.urn, d.name, c.full_name, c.role, c.email, c.phone) for d in details for c in d.contacts
+    ]
+    contacts_sheet = TableData(
+        title="Contacts",
+        subtitle=subtitle,
+        columns=[ColumnSpec("URN", "integer")]
+        + [ColumnSpec(t) for t in ("School", "Name", "Role", "Email", "Phone")],
+        rows=contacts,
+        row_count=len(contacts),
+        source=source,
+    )
     return TableData(
         title=title,
         subtitle=subtitle,
@@ -84,4 +97,5 @@ def all_fields_table(
         rows=[row(d) for d in details],
         row_count=len(details),
         source=source,
+        more_sheets=[contacts_sheet],
     )
