@@ -455,13 +455,15 @@ class MainWindow(QMainWindow):
             else f"the server {description.location}"
         )
         build_all = request.all_fields
-        if build_all is not None and request.view.model().rowCount():
+        rows = request.view.model().rowCount()
+        if build_all is not None and rows:
             answer = self.ask(
                 self,
                 "Export",
-                "What should the file hold?\n\n"
-                "As shown: the columns on screen, for the rows shown, in the table's order.\n\n"
-                f"All fields: the same rows with every field: {request.all_fields_help}",
+                f"What should the file hold for the {rows:,} {'row' if rows == 1 else 'rows'} "
+                "shown?\n\n"
+                "As shown: the columns on screen, in the table's order.\n\n"
+                f"All fields: every field: {request.all_fields_help}",
                 ["As shown", "All fields", "Cancel"],
             )
             if answer == "Cancel":
@@ -470,7 +472,7 @@ class MainWindow(QMainWindow):
                 self.export_job = export_built(
                     self,
                     request.title,
-                    request.view.model().rowCount(),
+                    rows,
                     lambda: build_all(source),
                     default_file_name(request, all_fields=True),
                     **self._export_answers(),

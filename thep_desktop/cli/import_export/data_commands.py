@@ -99,7 +99,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "--fields shown (the default) writes the columns your Schools tab shows; --fields "
         "all writes every field, one row per school (address lines, phone, email, website, "
         "head teacher, each contact's name, role, email and phone, Ofsted, census, opening "
-        "and closing dates), for address labels and email lists.",
+        "and closing dates), for address labels; a workbook also gets a sheet Contacts, "
+        "one row per contact, for email lists.",
     )
     schools.add_argument("file", metavar="FILE.xlsx|FILE.csv", type=Path)
     schools.add_argument(

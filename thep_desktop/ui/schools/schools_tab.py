@@ -568,7 +568,8 @@ class SchoolsTab(QWidget):
             all_fields=all_fields,
             all_fields_help="address lines, phone, email, website, head teacher, every "
             "contact with role, email and phone, Ofsted, census, opening and closing dates: "
-            "for address labels and email lists.",
+            "for address labels. A workbook also lists the contacts one to a row on a sheet "
+            "of their own, for email lists.",
         )
 
     def focus_search(self) -> None:
