@@ -98,6 +98,10 @@ LEGEND_HTML = (
 )
 
 
+def _standard_widths() -> dict[str, int]:
+    return {key: DEFAULT_WIDTHS.get(key, 100) for key in COLUMN_KEYS}
+
+
 class SchoolsTab(QWidget):
     """Everything the office does with the register. Emits ``status_message`` for the status bar."""
 
@@ -232,7 +236,7 @@ class SchoolsTab(QWidget):
         self.reset_columns_action.setStatusTip(
             "Show the standard columns, in the standard order and widths"
         )
-        self._widths: dict[str, int] = dict(DEFAULT_WIDTHS)  # hidden columns' widths too
+        self._widths = _standard_widths()  # hidden columns' widths too
         self._detail_width = DETAIL_WIDTH
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -396,7 +400,7 @@ class SchoolsTab(QWidget):
         self.save_layout()
 
     def reset_columns(self) -> None:
-        self._widths = dict(DEFAULT_WIDTHS)
+        self._widths = _standard_widths()
         self._apply_default_columns()
         self.save_layout()
         self.status_message.emit("The columns are back to the standard set.")
@@ -405,8 +409,14 @@ class SchoolsTab(QWidget):
         header = self.table.horizontalHeader()
         menu = self.build_header_menu(header.logicalIndexAt(position))
         self.header_menu = menu
-        menu.aboutToHide.connect(menu.deleteLater)
+        menu.aboutToHide.connect(self._header_menu_closed)
         menu.popup(header.viewport().mapToGlobal(position))
+
+    def _header_menu_closed(self) -> None:
+        # Deleted later: the action chosen is triggered after the menu hides.
+        if self.header_menu is not None:
+            self.header_menu.deleteLater()
+            self.header_menu = None
 
     def build_header_menu(self, clicked: int) -> QMenu:
         """The header's context menu: which columns to show, moving and sizing one, reset."""
