@@ -56,6 +56,9 @@ def run(quick: bool) -> list[Figure]:
             window.load()
             app.processEvents()
             tab = window.schools_tab
+            # Every school, closed ones too: the status filter starts at open and proposed.
+            tab.set_quick_filter(tab.status_filter, "")
+            app.processEvents()
             if tab.proxy.rowCount() != schools:
                 raise RuntimeError(f"the table shows {tab.proxy.rowCount()} of {schools} rows")
             # One untimed pass: Qt's first layouts and Python's first calls are not typing.

@@ -2,10 +2,14 @@
 
     python scripts/screenshots.py [--out screenshots] [--readme]
 
-Writes PNGs of the main window, the school dialog's pages, the letter templates window and
-the mail merge window (with the letters it made, and a school's record listing them) to
-``--out`` (default ``screenshots/``, which git ignores); ``--readme`` also refreshes
-``docs/schools-tab.png``.
+Writes PNGs of the main window (at 1366x768, the usual office laptop, and at 1920x1080), the
+school dialog's pages, the letter templates window and the mail merge window (with the
+letters it made, and a school's record listing them) to ``--out`` (default
+``screenshots/``, which git ignores); ``--readme`` also refreshes ``docs/schools-tab.png``
+(the README's, at 1366x768), ``docs/schools-tab-1366x768.png`` and
+``docs/schools-tab-1920x1080.png``. The demo database is opened as
+``partnership-office.sqlite3`` in a temporary folder made the current one, so the status bar
+names no temporary path.
 Runs offscreen; nothing of the user's own settings or databases is touched.
 """
 
@@ -43,17 +47,27 @@ def main(argv: list[str] | None = None) -> int:
     from thep_desktop.ui.shared.pdf_window import show_pdf
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    services, _ = open_services(str(work / "demo.sqlite3"), Actor("office", Role.ADMIN))
+    args.out = args.out.resolve()
+    os.chdir(work)  # a relative address: the status bar shows just the file's name
+    services, _ = open_services("sqlite:///partnership-office.sqlite3", Actor("office", Role.ADMIN))
     DemoService(services.db).load(services.actor)
     args.out.mkdir(parents=True, exist_ok=True)
 
     window = MainWindow(services)
-    window.resize(1440, 860)
     window.show()
     window.load()
     tab = window.schools_tab
-    tab.select_ids([tab.proxy.row_at(4).id])
-    app.processEvents()
+    # A school causing concern, so the red name and its key are both in the picture.
+    shown = [tab.proxy.row_at(r) for r in range(tab.proxy.rowCount())]
+    concern = next(r for r in shown if r.causing_concern)
+    tab.select_ids([concern.id])
+    sizes = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+    for size, (width, height) in sizes.items():
+        window.resize(width, height)
+        settle(app, 0.3)
+        window.grab().save(str(args.out / f"main-window-{size}.png"))
+    window.resize(*sizes["1366x768"])
+    settle(app, 0.3)
     shots = [("main-window.png", window)]
     window.grab().save(str(args.out / "main-window.png"))
 
@@ -123,9 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.readme:
         (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copyfile(args.out / "main-window.png", ROOT / "docs" / "schools-tab.png")
+        for size in sizes:
+            shutil.copyfile(
+                args.out / f"main-window-{size}.png", ROOT / "docs" / f"schools-tab-{size}.png"
+            )
     del shots
     window.close()
     print(f"screenshots written to {args.out}")
+    os.chdir(ROOT)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -60,3 +60,19 @@ def test_passwords_are_never_written_to_the_settings(
     assert config.last_database_url() == "postgresql+psycopg://office@server:5432/partnership"
     assert "s3cret" not in (tmp_path / "settings.json").read_text(encoding="utf-8")
     assert config.recent_database_urls() == ["postgresql+psycopg://office@server:5432/partnership"]
+
+
+def test_window_layouts_are_kept_per_user_and_a_damaged_one_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path))
+    assert config.ui_state("schools_tab") == {}
+    config.remember_database_url("sqlite:////tmp/a.sqlite3")
+    config.save_ui_state("schools_tab", {"detail_width": 320})
+    config.save_ui_state("other", {"x": 1})
+    assert config.ui_state("schools_tab") == {"detail_width": 320}
+    assert config.last_database_url() == "sqlite:////tmp/a.sqlite3"  # other settings kept
+    settings = config.load_settings()
+    settings["ui"] = "not a mapping"
+    config.save_settings(settings)
+    assert config.ui_state("schools_tab") == {}

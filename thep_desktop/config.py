@@ -115,3 +115,19 @@ def remember_folder(key: str, folder: Path) -> None:
     settings = load_settings()
     settings[key] = str(folder)
     save_settings(settings)
+
+
+def ui_state(name: str) -> dict[str, object]:
+    """How this user last left one part of the window (columns, panes), or {} the first time."""
+    states = load_settings().get("ui", {})
+    value = states.get(name) if isinstance(states, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def save_ui_state(name: str, state: dict[str, object]) -> None:
+    settings = load_settings()
+    states = settings.get("ui")
+    states = dict(states) if isinstance(states, dict) else {}
+    states[name] = state
+    settings["ui"] = states
+    save_settings(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from typing import NamedTuple
 
 
@@ -16,6 +17,26 @@ class SchoolStatus(enum.StrEnum):
         return {"open": "Open", "proposed_to_open": "Proposed to open", "closed": "Closed"}[
             self.value
         ]
+
+
+def effective_status(recorded: SchoolStatus, close_date: date | None, today: date) -> SchoolStatus:
+    """What a school counts as on ``today``: closed once its closing date has come.
+
+    A closure recorded for a date still to come leaves the school open (or proposed) until
+    then, so it stays in mailings and the open register; on the date itself it is closed.
+    A school recorded as closed with a date still to come (entered before future closures
+    were understood) counts as open until that date.
+    """
+    if close_date is not None:
+        if close_date <= today:
+            return SchoolStatus.CLOSED
+        return SchoolStatus.OPEN if recorded == SchoolStatus.CLOSED else recorded
+    return recorded
+
+
+def closes_later(close_date: date | None, today: date) -> bool:
+    """True for a school that has a closing date still to come."""
+    return close_date is not None and close_date > today
 
 
 class SchoolRow(NamedTuple):
@@ -41,3 +62,4 @@ class SchoolRow(NamedTuple):
     causing_concern: bool
     ofsted_grade: str
     version: int
+    close_date: date | None = None  # set for a closed school, or one that will close

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -25,7 +27,12 @@ from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.questions import ask, tell
-from thep_desktop.ui.shared.table_export import Exportable, default_file_name, export_view
+from thep_desktop.ui.shared.table_export import (
+    Exportable,
+    default_file_name,
+    export_built,
+    export_view,
+)
 
 APP_TITLE = "THE Partnership Office"
 DATABASE_FILTER = "Partnership Office databases (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -73,14 +80,26 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.schools_tab, "&Schools")
 
     def _build_status_bar(self) -> None:
+        """Messages on the left; on the right, in framed parts: schools, user, database."""
         self.database_label = QLabel()
         self.database_label.setObjectName("database_label")
         self.user_label = QLabel()
+        self.user_label.setObjectName("user_label")
         self.count_label = QLabel()
+        self.count_label.setObjectName("status_count_label")
         bar = self.statusBar()
-        bar.addPermanentWidget(self.count_label)
-        bar.addPermanentWidget(self.user_label)
-        bar.addPermanentWidget(self.database_label)
+        for label, tip in (
+            (self.count_label, "Schools shown in the table, and in the register"),
+            (self.user_label, "Who is signed in, and what they may do"),
+            (self.database_label, ""),
+        ):
+            # A sunken frame with a little room inside separates the parts, as in Office.
+            label.setFrameShape(QFrame.Shape.StyledPanel)
+            label.setFrameShadow(QFrame.Shadow.Sunken)
+            label.setContentsMargins(6, 0, 6, 0)
+            if tip:
+                label.setToolTip(tip)
+            bar.addPermanentWidget(label)
 
     def _action(
         self,
@@ -133,7 +152,8 @@ class MainWindow(QMainWindow):
             "&Export…",
             self.export_current,
             "Ctrl+E",
-            "Save the table as shown (filtered and sorted) as an Excel workbook or CSV file",
+            "Save the table as shown (filtered and sorted), or with every field, as an Excel "
+            "workbook or CSV file",
         )
         file_menu.addAction(self.export_action)
         self.tabs.currentChanged.connect(self._update_export_action)
@@ -211,8 +231,22 @@ class MainWindow(QMainWindow):
         )
         settings_menu.addActions([self.profile_action, self.staff_action])
 
+        # Before Help: the letters' tests keep Letters and Settings next to Edit.
+        self.view_menu = bar.addMenu("&View")
+        self._fill_view_menu()
+
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About", self.about))
+
+    def _fill_view_menu(self) -> None:
+        """The Schools tab's own view actions (the tab is rebuilt when another database opens)."""
+        self.view_menu.clear()
+        self.view_menu.addAction(self.schools_tab.details_action)
+        self.columns_menu = self.view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(
+            lambda: self.schools_tab.fill_columns_menu(self.columns_menu)
+        )
+        self.view_menu.addAction(self.schools_tab.reset_columns_action)
 
     # -- the open database ------------------------------------------------------------------
     def _show_database(self) -> None:
@@ -238,7 +272,10 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
-        self.count_label.setText(f"{total:,} {noun} in the register")
+        if shown == total:
+            self.count_label.setText(f"{total:,} {noun} in the register")
+        else:
+            self.count_label.setText(f"{shown:,} of {total:,} {noun} shown")
 
     def load(self) -> None:
         """Fill every tab from the database."""
@@ -258,9 +295,11 @@ class MainWindow(QMainWindow):
         old = self.services
         self.services = services
         self.undo_stack.clear()
+        self.schools_tab.save_layout_now()
         self.tabs.removeTab(self.tabs.indexOf(self.schools_tab))
         self.schools_tab.deleteLater()
         self._build_tabs()
+        self._fill_view_menu()
         self._show_database()
         self.load()
         old.close()
@@ -402,7 +441,7 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(isinstance(self.tabs.currentWidget(), Exportable))
 
     def export_current(self) -> None:
-        """File > Export: the current tab's table, as shown, to Excel or CSV."""
+        """File > Export: the current tab's table as shown (or with every field) to Excel or CSV."""
         tab = self.tabs.currentWidget()
         if not isinstance(tab, Exportable):
             return
@@ -415,6 +454,30 @@ class MainWindow(QMainWindow):
             if description.kind == "sqlite"
             else f"the server {description.location}"
         )
+        build_all = request.all_fields
+        rows = request.view.model().rowCount()
+        if build_all is not None and rows:
+            answer = self.ask(
+                self,
+                "Export",
+                f"What should the file hold for the {rows:,} {'row' if rows == 1 else 'rows'} "
+                "shown?\n\n"
+                "As shown: the columns on screen, in the table's order.\n\n"
+                f"All fields: every field: {request.all_fields_help}",
+                ["As shown", "All fields", "Cancel"],
+            )
+            if answer == "Cancel":
+                return
+            if answer == "All fields":
+                self.export_job = export_built(
+                    self,
+                    request.title,
+                    rows,
+                    lambda: build_all(source),
+                    default_file_name(request, all_fields=True),
+                    **self._export_answers(),
+                )
+                return
         self.export_job = export_view(
             self,
             request.view,
@@ -422,12 +485,18 @@ class MainWindow(QMainWindow):
             request.subtitle,
             default_file_name(request),
             source=source,
-            ask_path=self.ask_save_path,
-            ask=self.ask,
-            tell=self.tell,
-            open_url=self.open_url,
-            show_status=lambda text: self.statusBar().showMessage(text, 10000),
+            **self._export_answers(),
         )
+
+    def _export_answers(self) -> dict[str, Any]:
+        """How an export asks and tells (tests replace these on the window)."""
+        return {
+            "ask_path": self.ask_save_path,
+            "ask": self.ask,
+            "tell": self.tell,
+            "open_url": self.open_url,
+            "show_status": lambda text: self.statusBar().showMessage(text, 10000),
+        }
 
     # -- imports ----------------------------------------------------------------------------
     def import_file(self, kind: str) -> None:
@@ -496,5 +565,6 @@ class MainWindow(QMainWindow):
             if job is not None and job.thread.isRunning():
                 job.cancel()
                 job.wait()
+        self.schools_tab.save_layout_now()
         self.services.close()
         super().closeEvent(event)

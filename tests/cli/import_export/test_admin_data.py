@@ -10,9 +10,10 @@ import pytest
 from gias_files import gias_row, write_gias
 from openpyxl import load_workbook
 
+from thep_desktop import config
 from thep_desktop.cli.admin import main
 from thep_desktop.services.registry import open_services
-from thep_desktop.services.schools.schools_service import SchoolInput
+from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
 from thep_desktop.services.shared.actor import Actor
 
 
@@ -126,16 +127,121 @@ def test_pupil_numbers_refresh(capsys, register: str, tmp_path: Path) -> None:  
     assert detail.pupils_on_roll == 433 and detail.pupils_census_date.isoformat() == "2026-01-15"
 
 
-def test_export_schools_to_xlsx_and_csv(capsys, register: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_schools_to_xlsx_and_csv(
+    capsys, register: str, tmp_path: Path, user_settings: Path
+) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = run(capsys, "--db", register, "export", "schools", str(tmp_path / "s.xlsx"))
     assert code == 0 and "Exported 1 school to" in out
     sheet = load_workbook(tmp_path / "s.xlsx").active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     header_row = next(i for i, row in enumerate(values) if row[0] == "URN")
-    assert values[header_row + 1][0] == 100001 and values[header_row + 1][2] == "Old Name School"
+    assert values[header_row][:3] == ["URN", "School", "Phase"]  # the Schools tab's columns
+    assert values[header_row + 1][0] == 100001 and values[header_row + 1][1] == "Old Name School"
     code, out, _err = run(capsys, "--db", register, "export", "schools", str(tmp_path / "s.csv"))
     with open(tmp_path / "s.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][0] == "URN" and rows[1][2] == "Old Name School"
+    assert rows[0][0] == "URN" and rows[1][1] == "Old Name School"
     code, _out, err = run(capsys, "--db", register, "export", "schools", str(tmp_path / "s.txt"))
     assert code == 1 and ".xlsx or .csv" in err
+
+
+@pytest.fixture
+def user_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "user-config"
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(folder))
+    return folder
+
+
+def a_full_register(path: Path) -> str:
+    services, _note = open_services(str(path), Actor("office"))
+    services.schools.create_school(
+        services.actor,
+        SchoolInput(
+            urn="100001",
+            name="Bow School",
+            la_code="211",
+            establishment_number="2001",
+            street="1 Bow Road",
+            town="London",
+            postcode="E3 4PX",
+            email="admin@bow.sch.uk",
+            pupils_on_roll="1250",
+            pupils_census_date="15/01/2026",
+            open_date="01/09/1998",
+            contacts=[
+                ContactInput("Amina Begum", "Head teacher", "head@bow.sch.uk"),
+                ContactInput("Tom Okafor", "School business manager", "sbm@bow.sch.uk"),
+            ],
+        ),
+    )
+    services.schools.create_school(
+        services.actor, SchoolInput(urn="100002", name="Ash School", postcode="E1 6AB")
+    )
+    services.close()
+    return str(path)
+
+
+def test_export_all_fields_writes_every_field_and_contact_with_real_dates(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, user_settings: Path
+) -> None:
+    db = a_full_register(tmp_path / "office.sqlite3")
+    target = tmp_path / "all.xlsx"
+    code, out, _err = run(capsys, "--db", db, "export", "schools", str(target), "--fields", "all")
+    assert code == 0 and "Exported 2 schools to" in out
+    sheet = load_workbook(target).active
+    header = [c.value for c in sheet[2]]
+    rows = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(3)}
+    assert list(rows) == [100002, 100001]  # name order
+    bow = rows[100001]
+    assert bow["Street"].value == "1 Bow Road" and bow["Email"].value == "admin@bow.sch.uk"
+    assert bow["Contact 2 email"].value == "sbm@bow.sch.uk"
+    assert bow["Contact 2 role"].value == "School business manager"
+    assert bow["Opening date"].is_date and bow["Opening date"].number_format == "dd/mm/yyyy"
+    assert bow["Census date"].value.date().isoformat() == "2026-01-15"
+    assert bow["Pupils on roll"].value == 1250 and bow["Pupils on roll"].number_format == "#,##0"
+    assert rows[100002]["Contact 1 name"].value is None
+    contacts = load_workbook(target)["Contacts"]
+    assert [c.value for c in contacts[2]] == ["URN", "School", "Name", "Role", "Email", "Phone"]
+    assert [(r[0].value, r[3].value, r[4].value) for r in contacts.iter_rows(3)] == [
+        (100001, "Head teacher", "head@bow.sch.uk"),
+        (100001, "School business manager", "sbm@bow.sch.uk"),
+    ]
+
+    csv_target = tmp_path / "all.csv"
+    code, _out, _err = run(capsys, "--db", db, "export", "schools", str(csv_target), "--fields=all")
+    with open(csv_target, encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.DictReader(handle))
+    assert lines[1]["Opening date"] == "01/09/1998" and lines[1]["Contact 1 name"] == "Amina Begum"
+
+
+def test_export_shown_follows_the_columns_of_the_users_schools_tab(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, user_settings: Path
+) -> None:
+    db = a_full_register(tmp_path / "office.sqlite3")
+    config.save_ui_state(
+        "schools_tab",
+        {
+            "columns": [
+                {"key": "name", "width": 200, "hidden": False},
+                {"key": "postcode", "width": 80, "hidden": False},
+                {"key": "urn", "width": 60, "hidden": True},
+            ]
+        },
+    )
+    target = tmp_path / "shown.csv"
+    code, _out, _err = run(
+        capsys, "--db", db, "export", "schools", str(target), "--fields", "shown"
+    )
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:2] == ["School", "Postcode"] and "URN" not in rows[0]
+    assert rows[1][:2] == ["Ash School", "E1 6AB"]
+
+
+def test_export_refuses_another_file_type_before_reading(  # type: ignore[no-untyped-def]
+    capsys, tmp_path: Path, user_settings: Path
+) -> None:
+    db = a_full_register(tmp_path / "office.sqlite3")
+    code, _out, err = run(capsys, "--db", db, "export", "schools", str(tmp_path / "s.ods"))
+    assert code == 1 and ".xlsx or .csv" in err
+    assert not (tmp_path / "s.ods").exists()

@@ -319,3 +319,68 @@ def test_a_folder_that_cannot_be_written_gives_the_same_message(
 def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(spreadsheet.ExportError, match="does not exist"):
         write_csv(tmp_path / "gone" / "Schools.csv", table())
+
+
+# -- more than one sheet, and counts -------------------------------------------------------------
+def contacts_sheet(rows: list[tuple[object, ...]]) -> TableData:
+    return TableData(
+        "Contacts",
+        "",
+        [ColumnSpec("URN", "integer"), ColumnSpec("Email")],
+        rows,
+        source="C:\\Office\\office.sqlite3",
+        exported_at=EXPORTED,
+    )
+
+
+def test_more_sheets_follow_in_a_workbook_and_only_the_first_goes_to_csv(
+    tmp_path: Path,
+) -> None:
+    data = table()
+    data.more_sheets = [contacts_sheet([(100001, "head@bow.sch.uk"), (100001, "=1+1")])]
+    seen: list[tuple[int, int]] = []
+    written = write_xlsx(tmp_path / "s.xlsx", data, Progress(lambda d, t, _m: seen.append((d, t))))
+    assert written == 3  # the schools, not their contacts
+    assert seen[-1] == (5, 5)  # progress counts every row of every sheet
+    book = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert book.sheetnames == ["Schools register", "Contacts"]
+    sheet = book["Contacts"]
+    assert sheet["A1"].value.startswith("Contacts — exported 25/11/2026 14:05")
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["URN", "Email"],
+        [100001, "head@bow.sch.uk"],
+        [100001, "=1+1"],
+    ]
+    assert sheet["B4"].data_type == "s" and sheet.auto_filter.ref == "A2:B4"
+    assert sheet.freeze_panes == "A3"
+    data.rows = ROWS
+    assert write_csv(tmp_path / "s.csv", data) == 3
+    assert len(read_csv(tmp_path / "s.csv")) == 4
+
+
+def test_cancel_in_a_later_sheet_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    data = table()
+    data.more_sheets = [contacts_sheet([(n, f"{n}@x.sch.uk") for n in range(2000)])]
+    progress = Progress(lambda done, total, message: progress.cancel() if done >= 500 else None)
+    with pytest.raises(Cancelled):
+        write_xlsx(folder / "Schools.xlsx", data, progress)
+    assert list(folder.iterdir()) == []
+    assert list(system_temp.iterdir()) == []
+
+
+def test_counts_show_thousands_separators_and_urns_do_not(tmp_path: Path) -> None:
+    columns = [ColumnSpec("URN", "integer"), ColumnSpec("Pupils", "count")]
+    write_xlsx(tmp_path / "s.xlsx", table([(100001, 1250), (100002, None)], columns=columns))
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx").active
+    assert (sheet["A4"].value, sheet["A4"].number_format) == (100001, "General")
+    assert (sheet["B4"].value, sheet["B4"].number_format) == (1250, "#,##0")
+    assert sheet["B5"].value is None
+    write_csv(tmp_path / "s.csv", table([(100001, 1250)], columns=columns))
+    assert read_csv(tmp_path / "s.csv")[1] == ["100001", "1250"]  # plain for other programs

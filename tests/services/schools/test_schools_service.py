@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +11,17 @@ from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
 from thep_desktop.database import Database
+from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.schools import effective_status
 from thep_desktop.models import Contact, School, SchoolStatus
-from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput, SchoolsService
+from thep_desktop.services.letters.letters_service import LettersService
+from thep_desktop.services.schools.schools_service import (
+    ContactInput,
+    SchoolInput,
+    SchoolsService,
+    closed_on,
+    not_closed_on,
+)
 from thep_desktop.services.settings.staff_service import StaffInput, StaffService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import (
@@ -244,7 +253,8 @@ def test_closed_status_needs_a_date_and_open_school_has_none(db: Database, actor
     assert "needs the date it closed" in caught.value.field_errors["close_date"]
     with pytest.raises(ValidationError) as caught:
         service.create_school(actor, a_school(close_date="01/09/2025"))
-    assert "Only a closed school" in caught.value.field_errors["close_date"]
+    assert "closing date has passed" in caught.value.field_errors["close_date"]
+    assert school_count(db) == 0
 
 
 def test_delete_school_without_history(db: Database, actor: Actor) -> None:
@@ -298,3 +308,144 @@ def test_any_input_is_either_saved_whole_or_refused_with_messages(
         assert detail.pupils_on_roll is None or detail.pupils_on_roll >= 0
         assert school_count(sqlite_db) == before + 1
         service.delete_school(actor, detail.id, detail.version)
+
+
+# -- closures still to come -----------------------------------------------------------------
+def test_a_closure_still_to_come_keeps_the_school_open_until_then(
+    db: Database, actor: Actor
+) -> None:
+    service = SchoolsService(db)
+    created = service.create_school(actor, a_school())
+    later = date.today() + timedelta(days=30)
+    closing = service.close_school(actor, created.id, created.version, format_date(later))
+    assert closing.status is SchoolStatus.OPEN
+    assert closing.close_date == later and closing.closes_later
+    with db.read_session() as session:
+        stored = session.execute(select(School.status, School.close_date)).one()
+    assert (stored.status, stored.close_date) == (SchoolStatus.OPEN, later)
+    (row,) = service.list_schools(actor)
+    assert row.status is SchoolStatus.OPEN and row.close_date == later
+    # Mailings to "open schools" still include it.
+    assert LettersService(db).open_school_ids(actor) == [created.id]
+
+
+def test_a_school_counts_as_closed_once_its_closing_date_has_come(
+    db: Database, actor: Actor
+) -> None:
+    """A closure recorded earlier for a date that has now come: closed everywhere."""
+    service = SchoolsService(db)
+    created = service.create_school(actor, a_school())
+    today = date.today()
+    # Recorded as a future closure some time ago; the date is today now.
+    with db.session() as session:
+        school = session.get(School, created.id)
+        assert school is not None
+        school.close_date = today
+    assert service.get_school(actor, created.id).status is SchoolStatus.CLOSED
+    (row,) = service.list_schools(actor)
+    assert row.status is SchoolStatus.CLOSED
+    assert LettersService(db).open_school_ids(actor) == []
+    # Saving it again records what it is: closed since that date.
+    loaded = service.get_school(actor, created.id)
+    saved = service.update_school(actor, loaded.id, loaded.version, loaded.as_input())
+    assert (saved.status, saved.close_date) == (SchoolStatus.CLOSED, today)
+
+
+def test_a_proposed_school_closing_later_stays_proposed(db: Database, actor: Actor) -> None:
+    service = SchoolsService(db)
+    created = service.create_school(actor, a_school(status="proposed_to_open"))
+    later = date.today() + timedelta(days=200)
+    closing = service.close_school(actor, created.id, created.version, later)
+    assert (closing.status, closing.close_date) == (SchoolStatus.PROPOSED, later)
+
+
+def test_closed_with_a_date_to_come_is_recorded_as_a_future_closure(
+    db: Database, actor: Actor
+) -> None:
+    """The school form's "Closed" with a date still to come: open until that date."""
+    service = SchoolsService(db)
+    later = date.today() + timedelta(days=1)
+    created = service.create_school(actor, a_school(status="closed", close_date=later))
+    assert (created.status, created.close_date) == (SchoolStatus.OPEN, later)
+
+
+def test_a_school_recorded_closed_with_a_date_to_come_counts_as_open(
+    db: Database, actor: Actor
+) -> None:
+    """Records made before future closures were understood ("Closed since 01/01/2030")."""
+    service = SchoolsService(db)
+    created = service.create_school(actor, a_school())
+    later = date.today() + timedelta(days=400)
+    with db.session() as session:
+        school = session.get(School, created.id)
+        assert school is not None
+        school.status, school.close_date = SchoolStatus.CLOSED, later
+    assert service.get_school(actor, created.id).status is SchoolStatus.OPEN
+    assert service.list_schools(actor)[0].status is SchoolStatus.OPEN
+    assert LettersService(db).open_school_ids(actor) == [created.id]
+
+
+def test_closing_on_a_date_that_is_not_a_date_changes_nothing(db: Database, actor: Actor) -> None:
+    service = SchoolsService(db)
+    created = service.create_school(actor, a_school())
+    with pytest.raises(ValidationError) as caught:
+        service.close_school(actor, created.id, created.version, "31/02/2031")
+    assert "close_date" in caught.value.field_errors
+    after = service.get_school(actor, created.id)
+    assert (after.status, after.close_date, after.version) == (
+        SchoolStatus.OPEN,
+        None,
+        created.version,
+    )
+
+
+STATUSES = st.sampled_from(list(SchoolStatus))
+DAYS = st.none() | st.integers(min_value=-3, max_value=3)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(recorded=STATUSES, offset=DAYS)
+def test_the_sql_condition_agrees_with_the_status_function(
+    sqlite_db: Database, recorded: SchoolStatus, offset: int | None
+) -> None:
+    """The query other services use counts a school closed exactly when the function does."""
+    today = date(2026, 3, 15)
+    close_date = None if offset is None else today + timedelta(days=offset)
+    with sqlite_db.session() as session:
+        session.query(School).delete()
+        session.add(
+            School(
+                urn=100001,
+                name="Test",
+                status=recorded,
+                close_date=close_date,
+                created_by="t",
+                updated_by="t",
+            )
+        )
+    with sqlite_db.read_session() as session:
+        closed = session.scalar(select(func.count(School.id)).where(closed_on(today)))
+        not_closed = session.scalar(select(func.count(School.id)).where(not_closed_on(today)))
+    expected_closed = effective_status(recorded, close_date, today) is SchoolStatus.CLOSED
+    assert (closed, not_closed) == ((1, 0) if expected_closed else (0, 1))
+
+
+@pytest.mark.parametrize("in_limit", [900, 1])
+def test_details_of_chosen_schools_come_in_the_order_asked(
+    db: Database, actor: Actor, in_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export "all fields" reads the schools shown, in the table's order, few or many."""
+    from thep_desktop.services.schools import schools_service
+
+    monkeypatch.setattr(schools_service, "_IN_LIMIT", in_limit)
+    service = SchoolsService(db)
+    ids = [
+        service.create_school(actor, a_school(urn=str(urn), name=name)).id
+        for urn, name in ((100001, "Ash"), (100002, "Bow"), (100003, "Cedar"))
+    ]
+    chosen = [ids[2], ids[0]]
+    details = service.list_school_details(actor, chosen)
+    assert [d.name for d in details] == ["Cedar", "Ash"]
+    assert [c.full_name for c in details[0].contacts] == ["Amina Rahman", "Tom Okafor"]
+    assert [d.name for d in service.list_school_details(actor)] == ["Ash", "Bow", "Cedar"]
+    assert service.list_school_details(actor, []) == []

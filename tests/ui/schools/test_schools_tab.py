@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from header_menus import menu_action, open_header_menu
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QComboBox, QFrame, QInputDialog, QLineEdit
 
 from thep_desktop.database import Database
+from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.schools import SchoolRow
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
@@ -19,10 +26,30 @@ from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.schools import school_dialog
 from thep_desktop.ui.schools.school_dialog import SchoolDialog
-from thep_desktop.ui.schools.schools_table_model import COL_NAME, COL_PUPILS, SchoolsTableModel
+from thep_desktop.ui.schools.schools_table_model import (
+    _CONCERN,
+    _GREY,
+    COL_HEAD,
+    COL_LINK,
+    COL_NAME,
+    COL_OFSTED,
+    COL_POSTCODE,
+    COL_PUPILS,
+    COL_TRUST,
+    COL_URN,
+    COLUMNS,
+    SchoolsTableModel,
+)
 from thep_desktop.ui.shared import forms
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts from the standard columns: the user's settings go in a folder of its own."""
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "user-config"))
+
 
 CENSUS = "16/01/2026"
 
@@ -557,3 +584,307 @@ def test_the_selection_comes_back_when_a_search_that_hid_it_is_cleared(window: M
     tab.search.setText("")
     assert tab.selected_ids() == [bow]
     assert "Bow Primary School" in tab.detail.toPlainText()
+
+
+def answer_input_dialog(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """When the next QInputDialog opens, type ``text`` into it and press Enter."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        edit = dialog.findChild(QLineEdit)
+        assert edit is not None
+        edit.selectAll()
+        qtbot.keyClick(edit, Qt.Key.Key_Delete)
+        qtbot.keyClicks(edit, text)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_closing_on_a_date_to_come_keeps_the_school_open_until_then(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    select(window, "Bow Primary School")
+    later = date.today() + timedelta(days=60)
+    answer_input_dialog(qtbot, format_date(later))
+    qtbot.mouseClick(tab.close_button, Qt.MouseButton.LeftButton)
+    school = services.schools.get_school_by_urn(services.actor, 100001)
+    assert (school.status, school.close_date) == (SchoolStatus.OPEN, later)
+    # Still listed among the open schools, and the detail says when it closes.
+    assert "Bow Primary School" in names_shown(window)
+    assert f"Closes on {format_date(later)}" in tab.detail.toPlainText()
+    assert "Closed since" not in tab.detail.toPlainText()
+    assert "will close on" in window.statusBar().currentMessage()
+
+
+# -- status filter, blanks, key, status bar ------------------------------------------------------
+def test_the_status_filter_starts_at_open_and_proposed_and_closed_is_a_click_away(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    actor = services.actor
+    services.schools.create_school(
+        actor, school(100004, "Poplar Free School", status="proposed_to_open")
+    )
+    stepney = services.schools.get_school_by_urn(actor, 100002)
+    services.schools.close_school(actor, stepney.id, stepney.version, "31/08/2025")
+    tab = window.schools_tab
+    tab.reload()
+    assert tab.status_filter.currentText() == "Open and proposed"
+    assert "Stepney Green Secondary" not in names_shown(window)
+    assert "Poplar Free School" in names_shown(window)
+    assert tab.count_label.text() == "3 of 4 schools shown"
+    tab.status_filter.setFocus()
+    qtbot.keyClicks(tab.status_filter, "Closed")
+    assert names_shown(window) == ["Stepney Green Secondary"]
+    qtbot.keyClick(tab.status_filter, Qt.Key.Key_End)  # the last choice
+    assert tab.status_filter.currentText() == "All statuses"
+    assert len(names_shown(window)) == 4
+
+
+def test_blanks_go_last_whichever_way_a_column_is_sorted(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    services.schools.create_school(
+        services.actor,
+        school(100004, "Aldgate School", pupils_on_roll=None, pupils_census_date=None),
+    )
+    tab = window.schools_tab
+    tab.reload()
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_PUPILS) + header.sectionSize(COL_PUPILS) // 2
+    centre = QPoint(x, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert names_shown(window)[-1] == "Aldgate School"
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert names_shown(window) == [
+        "Stepney Green Secondary",
+        "Bow Primary School",
+        "Mile End Nursery School",
+        "Aldgate School",  # no number known: last both ways
+    ]
+    # Thousands separators in the table.
+    assert tab.proxy.index(0, COL_PUPILS).data() == "1,100"
+    # A text column too: only Bow has a link officer; the rest are blank and stay last.
+    tab.table.sortByColumn(COL_LINK, Qt.SortOrder.DescendingOrder)
+    assert names_shown(window)[0] == "Bow Primary School"
+    tab.table.sortByColumn(COL_LINK, Qt.SortOrder.AscendingOrder)
+    assert names_shown(window)[0] == "Bow Primary School"
+
+
+def test_a_key_beside_the_table_says_what_red_and_grey_mean(window: MainWindow) -> None:
+    legend = window.schools_tab.legend
+    assert legend.isVisible()
+    assert "school causing concern" in legend.text() and "closed school" in legend.text()
+    # The same red as the names in the table, and the same grey as closed rows.
+    assert _CONCERN.color().name() in legend.text() and _GREY.color().name() in legend.text()
+
+
+def test_the_status_bar_has_separate_framed_parts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    parts = [window.count_label, window.user_label, window.database_label]
+    assert all(p.isVisible() and p.frameShape() == QFrame.Shape.StyledPanel for p in parts)
+    assert window.count_label.text() == "3 schools in the register"
+    assert window.user_label.text() == "jo.bloggs (admin)"
+    assert window.database_label.text().startswith("Local file: ")
+    qtbot.keyClicks(window.schools_tab.search, "step")
+    assert window.count_label.text() == "1 of 3 schools shown"
+    # Side by side, left to right, none overlapping.
+    edges = [(p.geometry().left(), p.geometry().right()) for p in parts]
+    assert all(edges[i][1] < edges[i + 1][0] for i in range(2))
+
+
+# -- columns and the details pane, remembered ------------------------------------------------------
+def reopened(qtbot, window: MainWindow, services: Services) -> MainWindow:  # type: ignore[no-untyped-def]
+    """Close the window and open a new one on the same database, as the next day."""
+    window.close()
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    again.show()
+    again.load()
+    return again
+
+
+def test_the_standard_columns_are_what_the_office_looks_at_most(window: MainWindow) -> None:
+    tab = window.schools_tab
+    titles = [COLUMNS[n].title for n in tab.visible_columns()]
+    assert titles == [
+        "URN",
+        "School",
+        "Phase",
+        "Status",
+        "Pupils",
+        "Head teacher",
+        "Link officer",
+        "Ofsted",
+        "Concern",
+    ]
+
+
+def test_the_key_columns_fit_an_office_laptop_screen(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    tab = window.schools_tab
+    header = tab.table.horizontalHeader()
+    viewport = tab.table.viewport().width()
+    for logical in tab.visible_columns():
+        right = header.sectionViewportPosition(logical) + header.sectionSize(logical)
+        assert right <= viewport, COLUMNS[logical].title
+    assert tab.detail.isVisible() and tab.detail.width() >= 250
+
+
+def test_hiding_a_column_from_the_header_menu_is_remembered(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    menu = open_header_menu(tab.table, COL_HEAD)
+    menu_action(menu, "Head teacher").trigger()
+    assert COL_HEAD not in tab.visible_columns()
+    menu = open_header_menu(tab.table, COL_NAME)
+    menu_action(menu, "Trust").trigger()  # and show one the standard set leaves out
+    tab.table.horizontalHeader().resizeSection(COL_OFSTED, 150)  # dragged wider
+    again = reopened(qtbot, window, services)
+    shown = again.schools_tab.visible_columns()
+    assert COL_HEAD not in shown and COL_TRUST in shown
+    assert again.schools_tab.table.horizontalHeader().sectionSize(COL_OFSTED) == 150
+
+
+def test_moving_and_resetting_columns_from_the_header_menu(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    standard = tab.visible_columns()
+    menu_action(open_header_menu(tab.table, COL_PUPILS), "Move “Pupils” left").trigger()
+    shown = tab.visible_columns()
+    assert shown.index(COL_PUPILS) == standard.index(COL_PUPILS) - 1
+    menu_action(open_header_menu(tab.table, COL_PUPILS), "Move “Pupils” right").trigger()
+    menu_action(open_header_menu(tab.table, COL_PUPILS), "Move “Pupils” right").trigger()
+    moved = tab.visible_columns()
+    assert moved.index(COL_PUPILS) == standard.index(COL_PUPILS) + 1
+    menu_action(open_header_menu(tab.table, COL_URN), "Hide “URN”").trigger()
+    again = reopened(qtbot, window, services)
+    assert again.schools_tab.visible_columns() == [n for n in moved if n != COL_URN]
+    tab = again.schools_tab
+    menu_action(open_header_menu(tab.table, COL_NAME), "Reset columns").trigger()
+    assert tab.visible_columns() == standard
+    assert reopened(qtbot, again, services).schools_tab.visible_columns() == standard
+
+
+def test_the_last_column_shown_cannot_be_hidden(window: MainWindow) -> None:
+    tab = window.schools_tab
+    for logical in tab.visible_columns()[1:]:
+        menu_action(open_header_menu(tab.table, logical), COLUMNS[logical].title).trigger()
+    (last,) = tab.visible_columns()
+    menu = open_header_menu(tab.table, last)
+    assert not menu_action(menu, COLUMNS[last].title).isEnabled()
+    assert not menu_action(menu, f"Hide “{COLUMNS[last].title}”").isEnabled()
+    menu.close()
+
+
+def test_the_details_pane_collapses_and_its_width_is_remembered(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    select(window, "Bow Primary School")
+    splitter = tab.splitter
+    total = sum(splitter.sizes())
+    splitter.moveSplitter(total - 400, 1)  # the user drags the divider to make it wider
+    assert abs(splitter.sizes()[1] - 400) <= splitter.handleWidth() + 2
+    width = splitter.sizes()[1]
+    qtbot.mouseClick(tab.details_button, Qt.MouseButton.LeftButton)
+    assert splitter.sizes()[1] == 0 and tab.details_button.text().replace("&", "") == "Show details"
+    again = reopened(qtbot, window, services)
+    tab = again.schools_tab
+    assert tab.splitter.sizes()[1] == 0 and not tab.details_action.isChecked()
+    view_menu = next(a.menu() for a in again.menuBar().actions() if a.text() == "&View")
+    assert tab.details_action in view_menu.actions()
+    assert tab.details_action.shortcut() == QKeySequence("Ctrl+Shift+D")
+    tab.details_action.trigger()
+    assert tab.splitter.sizes()[1] == width
+    select(again, "Bow Primary School")
+    assert "Amina Begum" in tab.detail.toPlainText()
+
+
+def test_view_columns_offers_the_same_choices_from_the_keyboard(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    columns = next(a.menu() for a in view_menu.actions() if a.text() == "&Columns")
+    columns.aboutToShow.emit()  # as when the menu opens
+    menu_action(columns, "Postcode").trigger()
+    tab = window.schools_tab
+    assert tab.visible_columns()[-1] == COL_POSTCODE
+    columns.aboutToShow.emit()
+    assert menu_action(columns, "Postcode").isChecked()
+
+
+def test_a_school_closing_later_says_so_when_pointed_at(
+    window: MainWindow, services: Services
+) -> None:
+    later = date.today() + timedelta(days=10)
+    bow = services.schools.get_school_by_urn(services.actor, 100001)
+    services.schools.close_school(services.actor, bow.id, bow.version, later)
+    tab = window.schools_tab
+    tab.reload()
+    row = names_shown(window).index("Bow Primary School")
+    tip = tab.proxy.index(row, COL_NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Bow Primary School closes on {format_date(later)}"
+
+
+def test_fit_a_column_to_its_contents_from_the_header_menu(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, services: Services
+) -> None:
+    tab = window.schools_tab
+    header = tab.table.horizontalHeader()
+    header.resizeSection(COL_LINK, 40)  # too narrow for "Nadia Rahman"
+    menu_action(
+        open_header_menu(tab.table, COL_LINK), "Fit “Link officer” to its contents"
+    ).trigger()
+    fitted = header.sectionSize(COL_LINK)
+    assert fitted > 60
+    assert (
+        reopened(qtbot, window, services).schools_tab.table.horizontalHeader().sectionSize(COL_LINK)
+        == fitted
+    )
+
+
+PUPILS = st.lists(st.none() | st.integers(min_value=0, max_value=5000), min_size=1, max_size=30)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pupils=PUPILS)
+def test_sorting_pupils_either_way_keeps_unknown_numbers_last(
+    qtbot, pupils: list[int | None]
+) -> None:  # type: ignore[no-untyped-def]
+    model = SchoolsTableModel()
+    model.set_rows(
+        SchoolRow(
+            n,
+            100000 + n,
+            f"School {n:02}",
+            "",
+            "",
+            "Primary",
+            SchoolStatus.OPEN,
+            "",
+            "",
+            value,
+            "",
+            "",
+            "",
+            False,
+            "",
+            1,
+        )  # fmt: skip
+        for n, value in enumerate(pupils)
+    )
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        model.sort(COL_PUPILS, order)
+        shown = [model.row_at(r).pupils_on_roll for r in range(model.rowCount())]
+        known = [p for p in shown if p is not None]
+        assert shown == known + [None] * (len(shown) - len(known))
+        assert known == sorted(known, reverse=order == Qt.SortOrder.DescendingOrder)

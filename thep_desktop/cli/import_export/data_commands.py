@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from thep_desktop import config
 from thep_desktop.cli.schools.schools_commands import STATUS_CHOICES
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import (
@@ -19,10 +20,20 @@ from thep_desktop.cli.shared.output import (
     write_table,
 )
 from thep_desktop.domain.progress import Cancelled, Progress
-from thep_desktop.reports.schools.schools_table import schools_table_data
-from thep_desktop.reports.shared.spreadsheet import export_table
+from thep_desktop.reports.schools.schools_table import (
+    LAYOUT_STATE,
+    schools_table_data,
+    shown_columns,
+)
+from thep_desktop.reports.shared.spreadsheet import (
+    SUFFIX_MESSAGE,
+    SUFFIXES,
+    TableData,
+    export_table,
+)
 from thep_desktop.services.import_export.gias_import import ImportPreview, ImportResult
 from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.schools_export import all_fields_table
 
 SHOWN = 50  # rows of each list printed as text; --json has them all
 
@@ -83,10 +94,21 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "schools",
         parents=[common],
         help="the schools register",
-        description="Write the schools register, in name order, with the columns of the "
-        "Schools tab: typed cells (numbers, dates), a title row, a frozen header row.",
+        description="Write the schools register, in name order, to Excel or CSV: typed "
+        "cells (numbers, real dates shown dd/mm/yyyy), a title row, a frozen header row. "
+        "--fields shown (the default) writes the columns your Schools tab shows; --fields "
+        "all writes every field, one row per school (address lines, phone, email, website, "
+        "head teacher, each contact's name, role, email and phone, Ofsted, census, opening "
+        "and closing dates), for address labels; a workbook also gets a sheet Contacts, "
+        "one row per contact, for email lists.",
     )
     schools.add_argument("file", metavar="FILE.xlsx|FILE.csv", type=Path)
+    schools.add_argument(
+        "--fields",
+        choices=["shown", "all"],
+        default="shown",
+        help="shown: the columns of your Schools tab (default); all: every field and contact",
+    )
     schools.add_argument(
         "--status",
         choices=list(STATUS_CHOICES),
@@ -261,9 +283,22 @@ def export_schools(services: Services, args: argparse.Namespace, out: TextIO | N
         if status is None or r.status == status
     ]
     subtitle = "" if status is None else f"Filter: status {status.label} ({len(rows):,} schools)"
-    table = schools_table_data(rows, subtitle=subtitle, source=str(services.db.describe()))
+    source = str(services.db.describe())
+    if args.file.suffix.casefold() not in SUFFIXES:
+        raise CommandError(SUFFIX_MESSAGE)
+
+    def table(progress: Progress) -> TableData:
+        if args.fields == "all":
+            progress.report(0, 0, "Reading the schools…")
+            details = services.schools.list_school_details(services.actor, [r.id for r in rows])
+            return all_fields_table(details, subtitle=subtitle, source=source)
+        # The columns this user's Schools tab shows, in its order.
+        columns = shown_columns(config.ui_state(LAYOUT_STATE))
+        return schools_table_data(rows, columns=columns, subtitle=subtitle, source=source)
+
     written = _run_job(
-        f"Writing {args.file.name}", lambda progress: export_table(args.file, table, progress)
+        f"Writing {args.file.name}",
+        lambda progress: export_table(args.file, table(progress), progress),
     )
     out.write(f"Exported {plural(written, 'school')} to {args.file}.\n")
     return 0

@@ -30,8 +30,11 @@ from typing import Any
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Progress
 
-KINDS = ("text", "integer", "date", "money", "bool")
-"""What a column holds; decides the cell type and number format it is written with."""
+KINDS = ("text", "integer", "count", "date", "money", "bool")
+"""What a column holds; decides the cell type and number format it is written with.
+
+``integer`` is a whole number shown as it is (a URN); ``count`` a whole number shown with
+thousands separators (pupils: 1,250)."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could be taken for a formula by a spreadsheet."""
@@ -39,6 +42,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MONEY_FORMAT = '"£"#,##0.00'
+COUNT_FORMAT = "#,##0"
 SUFFIXES = (".xlsx", ".csv")
 SUFFIX_MESSAGE = "Choose a file ending .xlsx or .csv"
 
@@ -81,6 +85,8 @@ class TableData:
     row_count: int | None = None
     source: str = ""
     exported_at: datetime = field(default_factory=datetime.now)
+    # Further tables, each a sheet of its own in a workbook (a CSV file holds only this one).
+    more_sheets: list[TableData] = field(default_factory=list)
 
     @property
     def heading(self) -> str:
@@ -152,6 +158,8 @@ def _shown_width(value: object, kind: str) -> int:
         return 10
     if kind == "money" and _is_number(value):
         return len(f"£{Decimal(str(value)):,.2f}")
+    if kind == "count" and isinstance(value, int) and not isinstance(value, bool):
+        return len(f"{value:,}")
     text = plain_text(value, kind)
     return max((len(line) for line in text.splitlines()), default=0)
 
@@ -243,30 +251,72 @@ def write_csv(path: str | Path, table: TableData, progress: Progress | None = No
 
 # -- Excel ----------------------------------------------------------------------------------------
 def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = None) -> int:
-    """Write an Excel workbook of the table; returns the number of rows written."""
+    """Write an Excel workbook of the table; returns the number of rows written.
+
+    The table's ``more_sheets`` follow as sheets of their own; the count is the first
+    sheet's rows (what the user exported: schools, not their contacts).
+    """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
     target = Path(path)
     if progress is not None:
         progress.report(0, 0, "Preparing the workbook…")
-    rows = _materialised(table.rows)
-    total = len(rows)
+    tables = [table, *table.more_sheets]
+    all_rows = [_materialised(t.rows) for t in tables]
+    total = sum(len(rows) for rows in all_rows)
     report = _reporter(progress, total)
-    columns = table.columns
-    kinds = [c.kind for c in columns]
-    last_column = get_column_letter(max(1, len(columns)))
 
     # Write-only mode streams rows to disk (25,000 rows in seconds, little memory); its
     # column widths and panes must be set before the first row, its filter before closing.
     workbook = Workbook(write_only=True)
     workbook.properties.title = table.title
     workbook.properties.creator = "THE Partnership Office"
-    sheet: Worksheet = workbook.create_sheet(_sheet_title(table.title))
+    sheets: list[Any] = []
+    written = 0
+    try:
+        with _replacing(target) as temporary:
+            report(0)
+            done = 0
+            for number, (sheet_table, rows) in enumerate(zip(tables, all_rows, strict=True)):
+                sheet = workbook.create_sheet(_sheet_title(sheet_table.title))
+                sheets.append(sheet)
+                count = _write_sheet(sheet, sheet_table, rows, _offset(report, done))
+                done += count
+                if number == 0:
+                    written = count
+            report(done)
+            if progress is not None:
+                progress.report(done, total, "Saving the workbook…")
+            workbook.save(temporary)
+    except BaseException:
+        # Also when the file could not even be started (a folder that cannot be written):
+        # the rows streamed so far are tidied away, not left for the garbage collector.
+        for sheet in sheets:
+            _discard_stream(sheet)
+        raise
+    return written
+
+
+def _offset(report: Callable[[int], None], before: int) -> Callable[[int], None]:
+    """``report`` for a later sheet: its rows count on from the sheets before it."""
+    return lambda done: report(before + done)
+
+
+def _write_sheet(
+    sheet: Any,
+    table: TableData,
+    rows: Sequence[Sequence[object]],
+    report: Callable[[int], None],
+) -> int:
+    """Stream one table into a write-only sheet: heading, header row, typed rows, filter."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    columns = table.columns
+    kinds = [c.kind for c in columns]
+    last_column = get_column_letter(max(1, len(columns)))
     for number, width in enumerate(column_widths(columns, rows), start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     header_row = 3 if table.subtitle else 2
@@ -307,6 +357,8 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
                 return str(value)  # Excel has no NaN or infinity
             if kind == "money":
                 return styled(value, MONEY_FORMAT)
+            if kind == "count":
+                return styled(value, COUNT_FORMAT)
             return value
         text = value if isinstance(value, str) else str(value)
         if len(text) > MAX_CELL_TEXT:
@@ -330,24 +382,12 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
     sheet.append(header)
 
     written = 0
-    try:
-        with _replacing(target) as temporary:
-            report(0)
-            for row in rows:
-                sheet.append([typed(v, kinds[i]) for i, v in enumerate(row)])
-                written += 1
-                if written % _REPORT_EVERY == 0:
-                    report(written)
+    for row in rows:
+        sheet.append([typed(v, kinds[i]) for i, v in enumerate(row)])
+        written += 1
+        if written % _REPORT_EVERY == 0:
             report(written)
-            sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + written}"
-            if progress is not None:
-                progress.report(written, total, "Saving the workbook…")
-            workbook.save(temporary)
-    except BaseException:
-        # Also when the file could not even be started (a folder that cannot be written):
-        # the rows streamed so far are tidied away, not left for the garbage collector.
-        _discard_stream(sheet)
-        raise
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + written}"
     return written
 
 

@@ -31,7 +31,7 @@ from thep_desktop.domain.dates import format_date, format_long_date
 from thep_desktop.domain.files import safe_file_stem
 from thep_desktop.domain.merge import MergeError, check_template, fields_in, merge
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Correspondence, Document, LetterTemplate, School, SchoolStatus
+from thep_desktop.models import Correspondence, Document, LetterTemplate, School
 from thep_desktop.reports.letters.letter_pdf import Letter, LetterError, Letterhead, render_letters
 from thep_desktop.services.letters.letter_fields import (
     BUILTIN_TEMPLATES,
@@ -40,6 +40,7 @@ from thep_desktop.services.letters.letter_fields import (
     FIELDS_BY_NAME,
     example_values,
 )
+from thep_desktop.services.schools.schools_service import not_closed_on
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import (
@@ -272,9 +273,7 @@ class LettersService:
         with self.db.read_session() as session:
             return list(
                 session.scalars(
-                    select(School.id)
-                    .where(School.status != SchoolStatus.CLOSED)
-                    .order_by(School.name)
+                    select(School.id).where(not_closed_on(date.today())).order_by(School.name)
                 )
             )
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
-from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.schools import SchoolRow
+from thep_desktop.domain.dates import format_date, parse_optional_date
+from thep_desktop.domain.schools import SchoolRow, closes_later, effective_status
 from thep_desktop.domain.validation import (
     check_digits,
     check_email,
@@ -120,6 +121,7 @@ SCHOOL_LABELS = {
     "link_officer_id": "Link officer",
     "notes": "Notes",
 }
+_IN_LIMIT = 900  # more schools than this are read whole and picked in Python (no huge IN list)
 CONTACT_LABELS = {"full_name": "Contact name", "role": "Role", "email": "Email", "phone": "Phone"}
 
 
@@ -263,6 +265,11 @@ class SchoolDetail:
         return laestab(self.la_code, self.establishment_number)
 
     @property
+    def closes_later(self) -> bool:
+        """True when a closure is recorded for a date still to come."""
+        return closes_later(self.close_date, date.today())
+
+    @property
     def head_teacher(self) -> str:
         return head_name(self.head_title, self.head_first_name, self.head_last_name)
 
@@ -284,6 +291,23 @@ class SchoolDetail:
         return SchoolInput(**values, contacts=[c.as_input() for c in self.contacts])
 
 
+def closed_on(today: date) -> ColumnElement[bool]:
+    """SQL: the school counts as closed on ``today`` (see :func:`effective_status`).
+
+    Other services select "open schools" with ``not_(closed_on(date.today()))``, so a school
+    with a closing date still to come stays in mailings until that date.
+    """
+    return or_(
+        and_(School.close_date.is_not(None), School.close_date <= today),
+        and_(School.close_date.is_(None), School.status == SchoolStatus.CLOSED),
+    )
+
+
+def not_closed_on(today: date) -> ColumnElement[bool]:
+    """SQL: the school is open or proposed on ``today`` (the opposite of :func:`closed_on`)."""
+    return not_(closed_on(today))
+
+
 def laestab(la_code: str, establishment_number: str) -> str:
     """The DfE number, written ``211/2345``."""
     if la_code and establishment_number:
@@ -294,6 +318,11 @@ def laestab(la_code: str, establishment_number: str) -> str:
 def _register_order(row: SchoolRow) -> tuple[str, int]:
     """The register's order: by name, ignoring case, then URN."""
     return (row.name.casefold(), row.urn)
+
+
+def _as_date(value: date | str) -> date:
+    # The register's rows come from the driver's cursor: SQLite gives dates as ISO text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def head_name(title: str, first: str, last: str) -> str:
@@ -340,6 +369,7 @@ class SchoolsService:
             School.causing_concern,
             School.ofsted_grade,
             School.version,
+            School.close_date,
         ).outerjoin(StaffMember, School.link_officer_id == StaffMember.id)
         # The whole register's rows come straight from the database driver: at 25,000
         # schools SQLAlchemy's row handling (ORM or Core) costs more than the query. No ORDER BY:
@@ -361,6 +391,7 @@ class SchoolsService:
                 result = connection.execute(stmt.where(School.id == school_id)).all()
         statuses = {s.value: s for s in SchoolStatus}
         statuses.update({s: s for s in SchoolStatus})
+        today = date.today()
         # laestab() and head_name() written out: at 25,000 rows the calls cost more than the work.
         rows = [
             SchoolRow(
@@ -370,7 +401,10 @@ class SchoolsService:
                 f"{r[3]}/{r[4]}" if r[3] and r[4] else r[3] or r[4],
                 r[5],
                 r[6],
-                statuses[r[7]],
+                # What the school counts as today: a closure still to come leaves it open.
+                statuses[r[7]]
+                if r[19] is None
+                else effective_status(statuses[r[7]], _as_date(r[19]), today),
                 r[8],
                 r[9],
                 r[10],
@@ -380,6 +414,7 @@ class SchoolsService:
                 bool(r[16]),
                 r[17],
                 r[18],
+                None if r[19] is None else _as_date(r[19]),
             )
             for r in result
         ]
@@ -403,16 +438,25 @@ class SchoolsService:
                 raise NotFoundError(f"There is no school with URN {number} in the register.")
             return _detail(self._load(session, school_id))
 
-    def list_school_details(self, actor: Actor) -> list[SchoolDetail]:
-        """Every school with all its fields and contacts, in three queries (for exports)."""
+    def list_school_details(
+        self, actor: Actor, school_ids: Sequence[int] | None = None
+    ) -> list[SchoolDetail]:
+        """Schools with all their fields and contacts, in three queries (for exports).
+
+        Every school in the register's order; or, given ``school_ids``, those schools in that
+        order (the table's, as the user sorted it), leaving out any removed meanwhile.
+        """
         actor.require(Permission.VIEW)
+        stmt = select(School).options(
+            selectinload(School.contacts), selectinload(School.link_officer)
+        )
+        if school_ids is not None and len(school_ids) <= _IN_LIMIT:
+            stmt = stmt.where(School.id.in_(school_ids))
         with self.db.read_session() as session:
-            schools = session.scalars(
-                select(School).options(
-                    selectinload(School.contacts), selectinload(School.link_officer)
-                )
-            )
-            details = [_detail(school) for school in schools]
+            details = [_detail(school) for school in session.scalars(stmt)]
+        if school_ids is not None:
+            by_id = {d.id: d for d in details}
+            return [by_id[i] for i in school_ids if i in by_id]
         # The register's own order (see _rows), whatever the database's collation.
         details.sort(key=lambda d: (d.name.casefold(), d.urn))
         return details
@@ -473,12 +517,23 @@ class SchoolsService:
     def close_school(
         self, actor: Actor, school_id: int, expected_version: int, close_date: date | str
     ) -> SchoolDetail:
-        """Mark a school closed from ``close_date``; its history stays in the register."""
+        """Record that a school closes (or closed) on ``close_date``; its history stays.
+
+        A date still to come is a future closure: the school keeps its status (open or
+        proposed) and counts as closed from that date on, everywhere.
+        """
         actor.require(Permission.EDIT_SCHOOLS)
-        detail = self.get_school(actor, school_id)
-        data = replace(detail.as_input(), status=SchoolStatus.CLOSED, close_date=close_date)
         if not str(close_date).strip():
-            raise ValidationError({"close_date": "Give the date the school closed"})
+            raise ValidationError({"close_date": "Give the date the school closes or closed"})
+        detail = self.get_school(actor, school_id)
+        status = SchoolStatus.CLOSED
+        try:
+            when = close_date if isinstance(close_date, date) else parse_optional_date(close_date)
+        except ValueError:
+            when = None  # the form check below says what is wrong with it
+        if detail.status == SchoolStatus.PROPOSED and closes_later(when, date.today()):
+            status = SchoolStatus.PROPOSED  # proposed until the closure, like an open school
+        data = replace(detail.as_input(), status=status, close_date=close_date)
         return self.update_school(actor, school_id, expected_version, data)
 
     def delete_school(self, actor: Actor, school_id: int, expected_version: int) -> None:
@@ -613,13 +668,19 @@ class SchoolsService:
         low, high = v["statutory_low_age"], v["statutory_high_age"]
         if low is not None and high is not None and low > high:
             c.fail("statutory_high_age", "The highest age cannot be below the lowest age")
+        today = date.today()
         if v.get("status") == SchoolStatus.CLOSED and v["close_date"] is None:
             c.fail("close_date", "A closed school needs the date it closed")
-        if v.get("status") != SchoolStatus.CLOSED and v["close_date"] is not None:
-            if v.get("status") is not None:
+        if v.get("status") == SchoolStatus.CLOSED and closes_later(v["close_date"], today):
+            # A closure still to come: the school stays open (or proposed, if it was) until
+            # that date, when it counts as closed everywhere.
+            v["status"] = SchoolStatus.OPEN
+        elif v.get("status") not in (None, SchoolStatus.CLOSED) and v["close_date"] is not None:
+            if v["close_date"] <= today:
                 c.fail(
                     "close_date",
-                    "Only a closed school has a closing date; clear it or set the status to Closed",
+                    "This closing date has passed, so the school is closed: set the status to "
+                    "Closed, or clear the date",
                 )
         if v["open_date"] and v["close_date"] and v["close_date"] < v["open_date"]:
             c.fail("close_date", "The closing date is before the opening date")
@@ -678,6 +739,8 @@ def _detail(school: School) -> SchoolDetail:
         ContactDetail(c.id, c.uuid, c.full_name, c.role, c.email, c.phone) for c in school.contacts
     )
     values = {name: getattr(school, name) for name in SCHOOL_FIELDS}
+    # The status the school counts as today; saving it back records the same thing.
+    values["status"] = effective_status(school.status, school.close_date, date.today())
     return SchoolDetail(
         id=school.id,
         uuid=school.uuid,

@@ -225,7 +225,13 @@ class SchoolDialog(QDialog):
             status.addItem(member.label, member.value)
         self._add(left, "status", status)
         self._add(left, "open_date", date_field())
-        self._add(left, "close_date", date_field())
+        closing = date_field()
+        # A closure can be recorded ahead: the school counts as open until the date comes.
+        closing.setToolTip(
+            "The date the school closes or closed. A date still to come keeps the school "
+            "open (in lists and mailings) until that day."
+        )
+        self._add(left, "close_date", closing)
         self._add(right, "statutory_low_age", self._line(2))
         self._add(right, "statutory_high_age", self._line(2))
         self._add(right, "pupils_on_roll", self._line(6))

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.reports.schools.schools_table import (  # noqa: F401 - the columns are the table's
     COL_CONCERN,
@@ -248,6 +249,8 @@ class SchoolsTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             if row.status == SchoolStatus.CLOSED:
                 return f"{row.name} is closed"
+            if row.close_date is not None:  # a closure still to come
+                return f"{row.name} closes on {format_date(row.close_date)}"
             if row.causing_concern:
                 return f"{row.name} is a school causing concern"
         return None
@@ -271,17 +274,28 @@ class SchoolsTableModel(QAbstractTableModel):
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Reorder the schools by ``column`` (ties broken by name, then URN)."""
+        """Reorder the schools by ``column`` (ties broken by name, then URN).
+
+        Schools with nothing in the column go last both ways: sorting pupils from most to
+        fewest still ends with the schools whose number is not known.
+        """
         if not 0 <= column < len(COLUMNS):
             return
-        key = COLUMNS[column].sort_key
+        spec = COLUMNS[column]
         name_key = COLUMNS[COL_NAME].sort_key
         self.layoutAboutToBeChanged.emit()
         shown_ids = [self.row_at(r).id for r in range(self.rowCount())]
         old_positions = {row.id: number for number, row in enumerate(self._all)}
         # Sorting twice (stable) puts the tie-breakers in ascending order whatever the order.
-        rows = sorted(self._all, key=lambda r: (name_key(r), r.urn))
-        rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        by_name = sorted(self._all, key=lambda r: (name_key(r), r.urn))
+        rows, blank = by_name, []
+        if spec.blanks_last:
+            display = spec.display
+            rows = []
+            for row in by_name:
+                (blank if display(row) == "" else rows).append(row)
+        rows.sort(key=spec.sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        rows += blank
         self._keys = [self._keys[old_positions[r.id]] for r in rows]
         self._all = rows
         if self._visible is not None:

@@ -13,7 +13,7 @@ the window from pausing on an export of the whole register.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -53,6 +53,10 @@ class ExportRequest:
     title: str  # "Schools register": the workbook's heading and sheet name
     subtitle: str = ""  # e.g. "Filter: phase Primary; search “st”"; empty for everything
     file_stem: str = ""  # the suggested file name's start ("Schools"); the title if empty
+    # Offered beside "as shown" when set: the same rows with every field, built (reading the
+    # database) on the export's background thread; takes the source named in the heading.
+    all_fields: Callable[[str], TableData] | None = field(default=None, compare=False)
+    all_fields_help: str = ""  # what "All fields" holds, in the question that offers it
 
 
 @runtime_checkable
@@ -171,7 +175,38 @@ def export_view(
     the file.
     """
     data = table_data_from_view(view, title, subtitle, source=source)
-    if not data.row_count:
+    return export_built(
+        parent,
+        title,
+        data.row_count or 0,
+        lambda: data,
+        default_name,
+        ask_path=ask_path,
+        ask=ask,
+        tell=tell,
+        open_url=open_url,
+        show_status=show_status,
+    )
+
+
+def export_built(
+    parent: QWidget,
+    title: str,
+    row_count: int,
+    build: Callable[[], TableData],
+    default_name: str,
+    *,
+    ask_path: AskPath = QFileDialog.getSaveFileName,
+    ask: Ask = ask,
+    tell: Tell = tell,
+    open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+    show_status: Callable[[str], None] | None = None,
+) -> BackgroundJob | None:
+    """Ask where, then ``build`` the table and write it there, both in the background.
+
+    ``row_count`` is how many rows ``build`` will give (none: nothing is exported).
+    """
+    if not row_count:
         tell(
             parent,
             "Nothing to export",
@@ -208,15 +243,19 @@ def export_view(
 
     return BackgroundJob(
         parent,
-        f"Exporting {data.row_count:,} rows…",
-        lambda progress: export_table(path, data, progress),
+        f"Exporting {row_count:,} rows…",
+        lambda progress: export_table(path, build(), progress),
         on_done=done,
         on_error=failed,
         on_cancel=cancelled,
     ).start()
 
 
-def default_file_name(request: ExportRequest, today: date | None = None) -> str:
-    """``Schools 2026-11-25.xlsx``: sorts by date in a folder listing."""
+def default_file_name(
+    request: ExportRequest, today: date | None = None, *, all_fields: bool = False
+) -> str:
+    """``Schools 2026-11-25.xlsx`` (``Schools - all fields 2026-11-25.xlsx``): sorts by date."""
     stem = safe_file_stem(request.file_stem or request.title)
+    if all_fields:
+        stem += " - all fields"
     return f"{stem} {(today or date.today()).isoformat()}.xlsx"
