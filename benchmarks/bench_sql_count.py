@@ -72,24 +72,26 @@ def run(quick: bool) -> list[Figure]:
                 for statement in statements:
                     print(f"    {statement[:110]}", file=sys.stderr)
     small, big = counts[SMALL_SCHOOLS], counts[large]
-    same = small == big and big <= MOST_STATEMENTS
+    target = f"same, <= {MOST_STATEMENTS}"
+    group = "sql count: statements from opening the database to the Schools tab filled"
+    small_figure = Figure(
+        group,
+        f"register of {SMALL_SCHOOLS:,} schools",
+        [small],
+        "statements",
+        target=target,
+        met=small <= MOST_STATEMENTS,
+    )
     return [
+        small_figure,
         Figure(
-            "sql count",
-            f"statements, open database to Schools tab filled ({SMALL_SCHOOLS:,} schools)",
-            small,
+            group,
+            f"register of {large:,} schools",
+            [big],
             "statements",
-            target=f"same small number (<= {MOST_STATEMENTS})",
-            met=small <= MOST_STATEMENTS,
-        ),
-        Figure(
-            "sql count",
-            f"statements, open database to Schools tab filled ({large:,} schools)",
-            big,
-            "statements",
-            baseline=small,
-            baseline_name=f"{SMALL_SCHOOLS:,} schools",
-            target=f"same small number (<= {MOST_STATEMENTS})",
-            met=same,
+            baseline=small_figure,
+            baseline_name="small",
+            target=target,
+            met=small == big and big <= MOST_STATEMENTS,
         ),
     ]
