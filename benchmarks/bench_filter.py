@@ -10,8 +10,8 @@ The baseline is the least any search can cost in Python: one ``needle in key`` t
 school over the same precomputed search keys, for the same sequence of keystrokes.
 
 Each keystroke's time is split, within that same keystroke, into ``setText`` (the filter
-applied, the proxy remapped) and ``processEvents()`` (count label, repaint); the median,
-min and max are over the 64 keystrokes, typing and deleting alike.
+applied, the rows remapped, the count label set) and ``processEvents()`` (the table and
+label repainted); the median, min and max are over every keystroke, typing and deleting.
 """
 
 from __future__ import annotations
