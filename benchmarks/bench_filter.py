@@ -95,7 +95,7 @@ def run(quick: bool) -> list[Figure]:
     set_text_ms, events_ms = parts_within(times_ms, filter_ms, "setText within the keystroke")
     worst = max(range(len(texts)), key=times_ms.__getitem__)
     worst_from, worst_to = texts[worst - 1] if worst else "", texts[worst]
-    scan = baseline(group, "plain Python scan of the same keys", scan_ms, "ms")
+    scan = baseline(group, "plain Python scan of the keys", scan_ms, "ms")
     keystroke = Figure(
         group,
         "keystroke to table filtered and painted",
@@ -109,10 +109,10 @@ def run(quick: bool) -> list[Figure]:
     memory_start = baseline(group, "peak memory before opening", [memory_before], "MB")
     return [
         keystroke,
-        Figure(group, "  of which setText: rows filtered (same keystrokes)", set_text_ms, "ms"),
+        Figure(group, "  of which setText: filtering (same keystrokes)", set_text_ms, "ms"),
         Figure(
             group,
-            "  of which processEvents: repainted (same keystrokes)",
+            "  of which processEvents: painting (same keystrokes)",
             events_ms,
             "ms",
         ),

@@ -90,7 +90,7 @@ def run(quick: bool) -> list[Figure]:
     group = f"gias import: {n:,} rows of a GIAS extract, {len(results)} runs of each in turn"
     flat = baseline(
         group,
-        "csv + sqlite3 executemany, one flat table",
+        "csv + sqlite3 executemany, flat table",
         [b["time"] for b in baselines],
         "s",
     )
@@ -106,7 +106,7 @@ def run(quick: bool) -> list[Figure]:
     first_import.met = first_import.ratio is not None and first_import.ratio <= 3
     second_import = Figure(
         group,
-        "second import of the same file: nothing to change",
+        "second import of the file, nothing to change",
         [r["second"] for r in results],
         "s",
         baseline=first_import,

@@ -149,13 +149,13 @@ def run(quick: bool) -> list[Figure]:
     )
     bare_figure = baseline(
         group,
-        "bare reportlab SimpleDocTemplate, same text",
+        "bare reportlab SimpleDocTemplate",
         per_page(bare),
         "ms/page",
     )
     merge = Figure(
         group,
-        "mail merge into one PDF, with history, per page",
+        "mail merge into one PDF, with history",
         per_page(merges),
         "ms/page",
         baseline=bare_figure,
@@ -165,7 +165,7 @@ def run(quick: bool) -> list[Figure]:
     merge.met = merge.value <= 2.5 * bare_figure.value and merge.value < 6
     small_memory = baseline(
         group,
-        f"peak memory, mail merge of {small:,} letters",
+        f"peak memory, {small:,} letters",
         [r["peak_mb"] for r in small_merges],
         "MB",
     )
@@ -188,7 +188,7 @@ def run(quick: bool) -> list[Figure]:
         bare_figure,
         Figure(
             group,
-            f"peak memory, mail merge of {big:,} letters",
+            f"peak memory, {big:,} letters",
             [r["peak_mb"] for r in merges],
             "MB",
             baseline=small_memory,

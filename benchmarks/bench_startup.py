@@ -117,7 +117,7 @@ def run(quick: bool) -> list[Figure]:
 
     group = f"start-up: python -m thep_desktop, {schools:,} schools, {repeats} runs in turn"
     in_app, before_main = parts_within(app_times, in_app_times, "main() within process start")
-    bare_figure = baseline(group, "bare PySide6 window, timed the same way", bare_times, "s")
+    bare_figure = baseline(group, "bare PySide6 window, timed alike", bare_times, "s")
     app_figure = Figure(
         group,
         "process start to table filled",
@@ -134,7 +134,7 @@ def run(quick: bool) -> list[Figure]:
         Figure(group, "  of which main() to table filled (same runs)", in_app, "s"),
         Figure(
             group,
-            "  of which before main(): Python, imports (same runs)",
+            "  of which Python start and imports (same runs)",
             before_main,
             "s",
         ),

@@ -32,7 +32,7 @@ class Figure:
     benchmark: str  # the heading its rows go under, e.g. "start-up: 25,000 schools, 5 runs"
     measure: str  # e.g. "process start to table filled"
     samples: Sequence[float]
-    unit: str  # "s", "ms", "MB", "statements", "ms/page"
+    unit: str  # "s", "ms", "MB", "ms/page"; "" for a count
     baseline: Figure | None = None
     baseline_name: str = ""
     target: str = ""  # e.g. "<= 2x bare + 1 s"
@@ -98,6 +98,12 @@ def fmt(value: float) -> str:
     return f"{value:#.3g}" if abs(value) < 1 else f"{value:.2f}"
 
 
+def fmt_ratio(ratio: float) -> str:
+    if ratio >= 100:
+        return f"{ratio:,.0f}x"
+    return f"{ratio:.1f}x" if ratio >= 10 else f"{ratio:.2f}x"
+
+
 HEADER = ("measure", "median", "min", "max", "unit", "n", "ratio", "target", "met")
 _NUMBERS = {"median", "min", "max", "n"}  # lined up on the right
 
@@ -121,7 +127,7 @@ def table_rows(figures: list[Figure]) -> list[tuple[str, ...]]:
                 fmt(f.high) if spread else "",
                 f.unit,
                 str(f.n),
-                "" if f.ratio is None else f"{f.ratio:.2f}x {f.baseline_name}".rstrip(),
+                "" if f.ratio is None else f"{fmt_ratio(f.ratio)} {f.baseline_name}".rstrip(),
                 f.target,
                 "" if f.met is None else ("yes" if f.met else "NO"),
             )

@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 READING = """
 median, min, max: over n runs of the whole measure (for the filter, over n keystrokes).
 ratio: this median over the median of the baseline it names, measured in the same run
-(its row is in the table). "of which" lines are timed inside the very runs of the line
-above them (or its keystrokes), run by run, so they never exceed it and add up to it.
+(its row is in the table). "of which" lines are timed inside the very runs (or keystrokes)
+of the line above them: run by run they add up to it, so their median, min and max never
+exceed its own (the medians of the parts need not add up to the median of the whole).
 """
 
 
