@@ -109,10 +109,10 @@ def run(quick: bool) -> list[Figure]:
     memory_start = baseline(group, "peak memory before opening", [memory_before], "MB")
     return [
         keystroke,
-        Figure(group, "  of which setText: filtering (same keystrokes)", set_text_ms, "ms"),
+        Figure(group, "  of which setText (same keystrokes)", set_text_ms, "ms"),
         Figure(
             group,
-            "  of which processEvents: painting (same keystrokes)",
+            "  of which processEvents (same keystrokes)",
             events_ms,
             "ms",
         ),

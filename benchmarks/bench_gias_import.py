@@ -90,7 +90,7 @@ def run(quick: bool) -> list[Figure]:
     group = f"gias import: {n:,} rows of a GIAS extract, {len(results)} runs of each in turn"
     flat = baseline(
         group,
-        "csv + sqlite3 executemany, flat table",
+        "csv + sqlite3 into one flat table",
         [b["time"] for b in baselines],
         "s",
     )
@@ -106,7 +106,7 @@ def run(quick: bool) -> list[Figure]:
     first_import.met = first_import.ratio is not None and first_import.ratio <= 3
     second_import = Figure(
         group,
-        "second import of the file, nothing to change",
+        "second import, nothing to change",
         [r["second"] for r in results],
         "s",
         baseline=first_import,
@@ -124,8 +124,8 @@ def run(quick: bool) -> list[Figure]:
     memory.met = memory.high < 500
     return [
         first_import,
-        Figure(group, "  of which preview: read and checked (same runs)", preview, "s"),
-        Figure(group, "  of which apply: written (same runs)", apply, "s"),
+        Figure(group, "  of which preview (same runs)", preview, "s"),
+        Figure(group, "  of which apply (same runs)", apply, "s"),
         flat,
         second_import,
         memory,

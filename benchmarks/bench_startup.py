@@ -131,10 +131,10 @@ def run(quick: bool) -> list[Figure]:
     return [
         app_figure,
         # The program's own clock, printed on its ready line: the same runs as the line above.
-        Figure(group, "  of which main() to table filled (same runs)", in_app, "s"),
+        Figure(group, "  of which main() to ready (same runs)", in_app, "s"),
         Figure(
             group,
-            "  of which Python start and imports (same runs)",
+            "  of which start-up before main() (same runs)",
             before_main,
             "s",
         ),
