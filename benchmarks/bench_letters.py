@@ -93,7 +93,14 @@ def child_merge(count: int, folder: str, attempt: int) -> dict[str, float]:
         letters = services.letters
         template = letters.create_template(
             services.actor,
-            TemplateInput(name="Fee letter", subject="Membership fee {academic_year}", body=BODY),
+            TemplateInput(
+                name="Fee letter",
+                subject="Membership fee {academic_year}",
+                body=BODY,
+                # Named, so that no default signatory needs setting up in the register.
+                signatory="Ruth Adeyemi",
+                signatory_role="Executive Director",
+            ),
         )
         ids = letters.open_school_ids(services.actor)[:count]
         with time_calls(letter_pdf, "render_letters") as layout:
