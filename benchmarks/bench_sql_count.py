@@ -47,15 +47,16 @@ def statements_to_open(database: Path, schools: int) -> list[str]:
         window.show()
         window.load()
         app.processEvents()
-        shown = window.schools_tab.proxy.rowCount()
+        # Every school read into the table, whichever the status filter starts at.
+        loaded = window.schools_tab.model.total_count()
     finally:
         event.remove(Engine, "before_cursor_execute", count)
     window.close()
     window.deleteLater()
     app.processEvents()
     services.close()
-    if shown != schools:
-        raise RuntimeError(f"the table shows {shown} of {schools} schools")
+    if loaded != schools:
+        raise RuntimeError(f"the table holds {loaded} of {schools} schools")
     return statements
 
 
@@ -72,24 +73,26 @@ def run(quick: bool) -> list[Figure]:
                 for statement in statements:
                     print(f"    {statement[:110]}", file=sys.stderr)
     small, big = counts[SMALL_SCHOOLS], counts[large]
-    same = small == big and big <= MOST_STATEMENTS
+    target = f"same, <= {MOST_STATEMENTS}"
+    group = "sql count: from opening the database to the Schools tab filled"
+    small_figure = Figure(
+        group,
+        f"SQL statements, {SMALL_SCHOOLS:,} schools",
+        [small],
+        "",
+        target=target,
+        met=small <= MOST_STATEMENTS,
+    )
     return [
+        small_figure,
         Figure(
-            "sql count",
-            f"statements, open database to Schools tab filled ({SMALL_SCHOOLS:,} schools)",
-            small,
-            "statements",
-            target=f"same small number (<= {MOST_STATEMENTS})",
-            met=small <= MOST_STATEMENTS,
-        ),
-        Figure(
-            "sql count",
-            f"statements, open database to Schools tab filled ({large:,} schools)",
-            big,
-            "statements",
-            baseline=small,
-            baseline_name=f"{SMALL_SCHOOLS:,} schools",
-            target=f"same small number (<= {MOST_STATEMENTS})",
-            met=same,
+            group,
+            f"SQL statements, {large:,} schools",
+            [big],
+            "",
+            baseline=small_figure,
+            baseline_name="small",
+            target=target,
+            met=small == big and big <= MOST_STATEMENTS,
         ),
     ]

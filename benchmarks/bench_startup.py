@@ -6,6 +6,8 @@ window is shown with the table filled, then quits. The clock starts just before
 ``subprocess.Popen`` and stops when that line is read, so interpreter start and every import
 count. The baseline, timed the same way in the same run, is a bare PySide6 program: a
 ``QMainWindow`` holding an empty ``QTableView``, shown, events processed, a ready line printed.
+The ready line also carries the program's own clock from ``main()``: each run is split into
+before and after ``main()`` from that same run, so the parts always add up to their whole.
 
 Settings and data folders point at temporary folders (``THEP_CONFIG_DIR``, ``THEP_DATA_DIR``),
 so the user's own settings are untouched; the register is not empty, so the demo offer
@@ -15,14 +17,13 @@ never appears.
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import ROOT, Figure
+from benchmarks.harness import ROOT, Figure, baseline, call_in_child, parts_within
 
 FULL_SCHOOLS = 25_000
 QUICK_SCHOOLS = 2_000
@@ -50,17 +51,9 @@ def make_register_in_child(path: Path, schools: int) -> Path:
     Generating 25,000 schools holds a lot of Python objects at once; doing it in a child keeps
     the benchmark process's peak memory about the program, not about the test data.
     """
-    code = (
-        "import sys\nfrom pathlib import Path\n"
-        "from benchmarks.school_data import make_register_file\n"
-        "make_register_file(Path(sys.argv[1]), int(sys.argv[2]))\n"
-    )
-    subprocess.run(
-        [sys.executable, "-c", code, str(path), str(schools)],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    from benchmarks.school_data import make_register_file
+
+    call_in_child(make_register_file, path, schools)
     return path
 
 
@@ -122,24 +115,28 @@ def run(quick: bool) -> list[Figure]:
             if shown != schools:
                 raise RuntimeError(f"the program showed {shown} rows, expected {schools}")
 
-    bare_median = statistics.median(bare_times)
-    app_median = statistics.median(app_times)
-    limit = 2 * bare_median + 1
+    group = f"start-up: python -m thep_desktop, {schools:,} schools, {repeats} runs in turn"
+    in_app, before_main = parts_within(app_times, in_app_times, "main() within process start")
+    bare_figure = baseline(group, "bare PySide6 window, timed alike", bare_times, "s")
+    app_figure = Figure(
+        group,
+        "process start to table filled",
+        app_times,
+        "s",
+        baseline=bare_figure,
+        baseline_name="bare",
+        target="<= 2x bare + 1 s",
+    )
+    app_figure.met = app_figure.value <= 2 * bare_figure.value + 1
     return [
+        app_figure,
+        # The program's own clock, printed on its ready line: the same runs as the line above.
+        Figure(group, "  of which main() to ready (same runs)", in_app, "s"),
         Figure(
-            "start-up",
-            f"process start to table filled ({schools:,} schools), median of {repeats}",
-            app_median,
-            "s",
-            baseline=bare_median,
-            baseline_name="bare PySide6 window",
-            target="<= 2x bare + 1 s",
-            met=app_median <= limit,
-        ),
-        Figure(
-            "start-up",
-            "  of which main() to table filled (the program's own clock), median",
-            statistics.median(in_app_times),
+            group,
+            "  of which start-up before main() (same runs)",
+            before_main,
             "s",
         ),
+        bare_figure,
     ]

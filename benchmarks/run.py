@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import statistics
 import sys
 import time
 
@@ -43,24 +44,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     print()
     print_table(figures)
+    print(READING)
+    speed = machine_speed()
     print(
-        f"\nThis machine during the run: {machine_speed():.2f} s for ten million additions in "
-        "pure Python\n(shared machines change speed from hour to hour; every time above moves "
-        "with it)."
+        f"This machine during the run: {statistics.median(speed):.2f} s (min {min(speed):.2f}, "
+        f"max {max(speed):.2f}, n={len(speed)}) for ten million additions in pure Python\n"
+        "(shared machines change speed from hour to hour; every time above moves with it)."
     )
     return 0
 
 
-def machine_speed() -> float:
-    """Seconds for a fixed piece of pure Python: how fast the machine was, for the record."""
-    best = float("inf")
-    for _ in range(3):
+READING = """
+median, min, max: over n runs of the whole measure (for the filter, over n keystrokes).
+ratio: this median over the median of the baseline it names, measured in the same run
+(its row is in the table). "of which" lines are timed inside the very runs (or keystrokes)
+of the line above them: run by run they add up to it, so their median, min and max never
+exceed its own (the medians of the parts need not add up to the median of the whole).
+"""
+
+
+def machine_speed(repeats: int = 3) -> list[float]:
+    """Seconds for a fixed piece of pure Python, each time: how fast the machine was."""
+    times = []
+    for _ in range(repeats):
         started = time.perf_counter()
         total = 0
         for number in range(10_000_000):
             total += number
-        best = min(best, time.perf_counter() - started)
-    return best
+        times.append(time.perf_counter() - started)
+    return times
 
 
 if __name__ == "__main__":

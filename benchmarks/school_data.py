@@ -160,8 +160,9 @@ def fill_register(db: Database, n: int, *, seed: int = 7, contacts_per_school: i
             )
 
 
-def make_register_file(path: Path, n: int) -> Path:
+def make_register_file(path: str | Path, n: int) -> Path:
     """A migrated SQLite file holding ``n`` schools."""
+    path = Path(path)
     if path.exists():
         path.unlink()
     db = Database(path)
