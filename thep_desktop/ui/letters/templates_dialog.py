@@ -15,10 +15,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QEvent,
-    QIODevice,
     QItemSelectionModel,
     QObject,
     Qt,
@@ -27,7 +24,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,7 +39,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -52,7 +47,7 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.merge import fields_in
 from thep_desktop.models import SchoolStatus
-from thep_desktop.services.letters.letter_fields import FIELDS, FIELDS_BY_NAME
+from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.letters.letters_service import (
     MERGED_PARTS,
     TEMPLATE_FIELDS,
@@ -69,6 +64,8 @@ from thep_desktop.services.shared.errors import (
     ServiceError,
     ValidationError,
 )
+from thep_desktop.ui.letters.merge_field_picker import MergeFieldPicker
+from thep_desktop.ui.letters.template_preview import TemplatePreview
 from thep_desktop.ui.shared.forms import (
     ERROR_STYLE,
     KEEP_EDITING,
@@ -108,16 +105,6 @@ PLACEHOLDERS = {
     "sign_off": "e.g. Yours sincerely",
     "signatory": "The name printed under the signature space",
     "signatory_role": "e.g. Executive Director",
-}
-SOURCE_NOTES = {
-    "recipient": "Filled from the school's record and the contact written to.",
-    "organisation": "From Settings > Organisation profile.",
-    "letter": "Filled for each letter.",
-    "mailing": "Typed once for the whole mailing, in the Mail merge window.",
-    "membership": (
-        "From the school's membership record. A school with no membership recorded is "
-        "left out of a mail merge, with the reason listed."
-    ),
 }
 
 # Answers to the questions this window asks (and forms.RELOAD / KEEP_EDITING).
@@ -169,14 +156,10 @@ class TemplatesDialog(QDialog):
         self._switching = False
         self.insert_target = "body"  # the text field fields are inserted into
         self.preview_problem = ""  # why the preview is not up to date ("" when it is)
-        self._preview_buffer: QBuffer | None = None
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
         self.preview_timer.timeout.connect(self.refresh_preview)
-        # Made before the view, so destroyed before it: the view is still whole when the
-        # document, closing, tells it so (a document destroyed with the view crashes it).
-        self.preview_document = QPdfDocument(self)
         self.setWindowTitle("Letter templates")
         self.setMinimumSize(1000, 620)
         self.resize(1380, 860)
@@ -283,58 +266,15 @@ class TemplatesDialog(QDialog):
         row.addStretch(1)
         box.addLayout(row)
 
-        fields_caption = QLabel("<b>Merge fields</b>")
-        box.addSpacing(6)
-        box.addWidget(fields_caption)
-        self.fields_note = QLabel(
-            "Double-click a field, or choose it and press Insert, to put it where the cursor "
-            "is in the letter."
-        )
-        self.fields_note.setWordWrap(True)
-        self.fields_note.setStyleSheet(NOTE_STYLE)
-        box.addWidget(self.fields_note)
-        self.field_tree = QTreeWidget()
-        self.field_tree.setObjectName("fields")
-        self.field_tree.setColumnCount(2)
-        self.field_tree.setHeaderLabels(["Field", "Code"])
-        self.field_tree.setRootIsDecorated(True)
-        self.field_tree.setUniformRowHeights(True)
-        self.field_tree.setAlternatingRowColors(True)
-        fields_caption.setBuddy(self.field_tree)
-        groups: dict[str, QTreeWidgetItem] = {}
-        for info in FIELDS:
-            group = groups.get(info.group)
-            if group is None:
-                group = QTreeWidgetItem([info.group])
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                font = group.font(0)
-                font.setBold(True)
-                group.setFont(0, font)
-                self.field_tree.addTopLevelItem(group)
-                groups[info.group] = group
-            item = QTreeWidgetItem([info.label, f"{{{info.name}}}"])
-            item.setData(0, Qt.ItemDataRole.UserRole, info.name)
-            tip = f"{{{info.name}}}, e.g. “{info.example}”. {SOURCE_NOTES.get(info.source, '')}"
-            item.setToolTip(0, tip)
-            item.setToolTip(1, tip)
-            group.addChild(item)
-        self.field_tree.expandAll()
-        self.field_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.field_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.field_tree.header().setStretchLastSection(False)
+        self.field_picker = MergeFieldPicker()
+        self.fields_note = self.field_picker.fields_note
+        self.field_tree = self.field_picker.field_tree
+        self.insert_button = self.field_picker.insert_button
+        self.insert_target_label = self.field_picker.insert_target_label
         self.field_tree.itemDoubleClicked.connect(lambda item, _column: self.insert_field(item))
         self.field_tree.currentItemChanged.connect(self._update_buttons)
-        box.addWidget(self.field_tree, 5)
-        insert_row = QHBoxLayout()
-        self.insert_button = QPushButton("&Insert")
-        self.insert_button.setAutoDefault(False)
-        self.insert_button.setToolTip("Put the chosen field at the cursor in the letter")
         self.insert_button.clicked.connect(lambda: self.insert_field(self.field_tree.currentItem()))
-        self.insert_target_label = QLabel()
-        self.insert_target_label.setStyleSheet(NOTE_STYLE)
-        insert_row.addWidget(self.insert_button)
-        insert_row.addWidget(self.insert_target_label, 1)
-        box.addLayout(insert_row)
+        box.addWidget(self.field_picker, 5)
         return pane
 
     def _editor_pane(self) -> QWidget:
@@ -417,39 +357,13 @@ class TemplatesDialog(QDialog):
         self._grid_row += 1
 
     def _preview_pane(self) -> QWidget:
-        pane = QWidget()
-        box = QVBoxLayout(pane)
-        box.setContentsMargins(4, 0, 0, 0)
-        row = QHBoxLayout()
-        label = QLabel("&Preview with:")
-        self.preview_school = QComboBox()
-        self.preview_school.setObjectName("preview_school")
-        self.preview_school.setToolTip(
-            "Example values, or a real school's, to see the letter as that school would get it"
-        )
-        self.preview_school.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.preview_school.setMinimumContentsLength(18)
-        label.setBuddy(self.preview_school)
-        row.addWidget(label)
-        row.addWidget(self.preview_school, 1)
-        box.addLayout(row)
-        self.preview = QPdfView()
-        self.preview.setObjectName("preview")
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.preview.setDocument(self.preview_document)
-        self.preview.setMinimumWidth(320)
-        box.addWidget(self.preview, 1)
-        self.preview_note = QLabel()
-        self.preview_note.setObjectName("preview_note")
-        self.preview_note.setWordWrap(True)
-        self.preview_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.preview_note)
+        self.preview_pane = TemplatePreview()
+        self.preview_school = self.preview_pane.school
+        self.preview = self.preview_pane.view
+        self.preview_note = self.preview_pane.note
         self._fill_preview_schools()
         self.preview_school.currentIndexChanged.connect(lambda _i: self.refresh_preview())
-        return pane
+        return self.preview_pane
 
     def _fill_preview_schools(self) -> None:
         self.preview_school.addItem("Example values", None)
@@ -720,9 +634,11 @@ class TemplatesDialog(QDialog):
     # -- preview ----------------------------------------------------------------------------
     @property
     def preview_pages(self) -> int:
-        if self.preview_document.status() != QPdfDocument.Status.Ready:
-            return 0
-        return self.preview_document.pageCount()
+        return self.preview_pane.pages
+
+    @property
+    def preview_document(self) -> QPdfDocument:
+        return self.preview_pane.document
 
     def refresh_preview(self) -> bool:
         """Draw the letter as typed; True when the preview is up to date."""
@@ -766,19 +682,10 @@ class TemplatesDialog(QDialog):
         return True
 
     def _load_preview(self, pdf: bytes) -> None:
-        previous = self._preview_buffer
-        buffer = QBuffer(self.preview_document)
-        buffer.setData(QByteArray(pdf))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._preview_buffer = buffer
-        self.preview_document.load(buffer)
-        if previous is not None:
-            previous.close()
-            previous.deleteLater()
+        self.preview_pane.show_pdf(pdf)
 
     def _preview_note(self, text: str, *, problem: bool) -> None:
-        self.preview_note.setStyleSheet(ERROR_STYLE if problem else NOTE_STYLE)
-        self.preview_note.setText(text)
+        self.preview_pane.show_note(text, problem=problem)
 
     def _show_errors_keeping_focus(self, errors: dict[str, str]) -> None:
         """Show messages beside fields while the user types, without moving the cursor away."""
