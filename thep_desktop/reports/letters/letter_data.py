@@ -59,6 +59,7 @@ class Letter:
     sign_off: str = "Yours sincerely"
     signatory: str = ""
     signatory_role: str = ""
+    signature_image: bytes | None = None  # drawn in the space above the signatory's name
     recipient_label: str = ""  # short name for the continuation header; default first line
     cc: tuple[str, ...] = field(default_factory=tuple)
 

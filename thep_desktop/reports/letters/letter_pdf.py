@@ -40,6 +40,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -104,7 +105,7 @@ def letter_story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flow
     closing: list[Flowable] = [Spacer(1, 4)]
     if letter.sign_off:
         closing.append(Paragraph(_para_text(letter.sign_off), styles["signature"]))
-    closing.append(Spacer(1, 16 * mm))  # room to sign
+    closing.extend(_signature(letter.signature_image))
     if letter.signatory:
         closing.append(Paragraph(_para_text(letter.signatory), styles["signature"]))
     if letter.signatory_role:
@@ -164,7 +165,8 @@ class LetterDocument(BaseDocTemplate):
             title=title or letterhead.name,
             author=author or letterhead.name,
             creator="THE Partnership Office",
-            invariant=True,
+            # Not reportlab's invariant mode: that dates every PDF 1 January 2000.
+            invariant=False,
             # Otherwise every page names Helvetica, a font the letter never uses.
             initialFontName=FONT,
         )
@@ -391,6 +393,28 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+SIGNATURE_HEIGHT = 16 * mm  # the room left to sign by hand when there is no image
+SIGNATURE_WIDTH = 60 * mm
+
+
+def _signature(data: bytes | None) -> list[Flowable]:
+    """The signature image, scaled into the signing space; or the space, to sign by hand."""
+    if not data:
+        return [Spacer(1, SIGNATURE_HEIGHT)]
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        width, height = reader.getSize()
+    except Exception:
+        raise LetterError(
+            "The signature image chosen for this letter is not a picture that can be "
+            "printed; choose another (PNG or JPEG) for the signatory."
+        ) from None
+    scale = min(SIGNATURE_WIDTH / width, (SIGNATURE_HEIGHT - 2 * mm) / height)
+    image = Image(io.BytesIO(data), width * scale, height * scale)
+    image.hAlign = "LEFT"
+    return [Spacer(1, 1 * mm), image, Spacer(1, 1 * mm)]
 
 
 def _logo_reader(data: bytes | None) -> ImageReader | None:
