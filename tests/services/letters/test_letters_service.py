@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import stat
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +17,12 @@ from pypdf import PdfReader
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.letters.letters_service import (
     LettersService,
+    MergeResult,
     TemplateInput,
     academic_year_of,
 )
 from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput, SchoolsService
+from thep_desktop.services.settings.organisation_service import OrganisationService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import (
     ConflictError,
@@ -87,8 +92,24 @@ def out(tmp_path: Path) -> Path:
     return folder
 
 
+DIRECTOR = "Amina Hussain"
+SECRETARY = "Samuel Okafor"
+
+
+def set_signatories(db, actor: Actor, **changes: object) -> None:  # type: ignore[no-untyped-def]
+    organisation = OrganisationService(db)
+    values: dict[str, object] = {
+        "signatory_name": DIRECTOR,
+        "signatory_position": "Executive Director",
+        "company_secretary": SECRETARY,
+    }
+    values.update(changes)
+    organisation.update_profile(actor, replace(organisation.get_profile(actor), **values))
+
+
 @pytest.fixture
-def letters(db) -> LettersService:  # type: ignore[no-untyped-def]
+def letters(db, actor) -> LettersService:  # type: ignore[no-untyped-def]
+    set_signatories(db, actor)
     return LettersService(db)
 
 
@@ -389,3 +410,147 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
         )
     assert list(out.iterdir()) == []
     assert letters.correspondence(actor, schools["mary"].id) == []
+
+
+def signature_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 80), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_built_in_letter_is_signed_by_the_default_signatory_and_closes_as_addressed(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Named reader: Yours sincerely; "Sir or Madam" (no manager recorded): Yours faithfully."""
+    visit = letters.find_template(actor, "review_visit")
+    result = letters.produce(
+        actor,
+        visit.id,
+        [schools["mary"].id, schools["bow"].id],
+        "School business manager",
+        recipient_folder=out,
+        mailing={
+            "visit.date": "Tuesday 9 February 2027",
+            "visit.focus": "Reading",
+            "visit.team": "A",
+        },
+        letter_date=WHEN,
+    )
+    mary, bow = sorted(result.recipient_files, key=lambda p: not p.name.startswith("St Mary"))
+    named = text_of(mary.read_bytes())
+    assert "Dear Mr Price," in named
+    assert (
+        named.index("Yours sincerely") < named.index(DIRECTOR) < named.index("Executive Director")
+    )
+    assert "Yours faithfully" not in named
+    unnamed = text_of(bow.read_bytes())
+    assert "Dear Sir or Madam," in unnamed and "Yours faithfully" in unnamed
+    assert "Yours sincerely" not in unnamed and DIRECTOR in unnamed
+
+
+def test_a_formal_notice_is_signed_by_order_of_the_board_by_the_company_secretary(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    notice = letters.find_template(actor, "general_meeting")
+    mailing = {name: "x" for name in letters.mailing_fields(notice)}
+    letters.produce(
+        actor, notice.id, [schools["bow"].id], "Head teacher", combined_file=out / "n.pdf",
+        mailing=mailing,
+    )  # fmt: skip
+    text = text_of((out / "n.pdf").read_bytes())
+    assert (
+        text.index("By order of the Board")
+        < text.index(SECRETARY)
+        < text.index("Company Secretary")
+    )
+    assert DIRECTOR not in text and "Yours" not in text
+
+
+def test_letters_signed_by_nobody_are_refused_and_nothing_is_written(
+    db, letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    set_signatories(db, actor, signatory_name="", signatory_position="", company_secretary="")
+    template_id = custom(letters, actor, "Hello {school.name}")
+    with pytest.raises(ServiceError, match="Nobody signs this letter.*Organisation profile"):
+        letters.produce(
+            actor, template_id, [schools["bow"].id], "Head teacher", combined_file=out / "a.pdf"
+        )
+    notice = letters.find_template(actor, "general_meeting")
+    with pytest.raises(ServiceError, match="signed by the company secretary, and no name"):
+        letters.produce(
+            actor, notice.id, [schools["bow"].id], "Head teacher", combined_file=out / "b.pdf",
+            mailing={name: "x" for name in letters.mailing_fields(notice)},
+        )  # fmt: skip
+    assert list(out.iterdir()) == []
+    assert letters.correspondence(actor, schools["bow"].id) == []
+
+
+def test_a_template_signed_by_its_own_person_with_a_signature_image(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    template_id = custom(
+        letters,
+        actor,
+        "Hello {school.name}.\n\nWith thanks from {sender.name}.",
+        signatory="Kwame Mensah",
+        signatory_role="School Improvement Partner",
+        signature_image=signature_png(),
+        signature_image_filename="kwame.png",
+    )
+    saved = letters.get_template(actor, template_id)
+    assert (
+        saved.signature_image == signature_png() and saved.signature_image_filename == "kwame.png"
+    )
+    letters.produce(
+        actor, template_id, [schools["bow"].id], "Head teacher", combined_file=out / "k.pdf"
+    )
+    data = (out / "k.pdf").read_bytes()
+    text = text_of(data)
+    assert "With thanks from Kwame Mensah." in text
+    assert "Kwame Mensah School Improvement Partner" in text and DIRECTOR not in text
+    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        ({"signatory_role": "Treasurer"}, "signatory", "Type who signs as Treasurer"),
+        ({"signature_image": b"png"}, "signature_image", "goes with a named signatory"),
+        (
+            {"signatory": "Jo", "signature_image": b"not a picture"},
+            "signature_image",
+            "not an image this program can read",
+        ),
+    ],
+)
+def test_a_signatory_that_cannot_sign_is_refused_and_nothing_saved(
+    letters: LettersService, actor: Actor, given, field: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    before = [(t.name, t.version) for t in letters.list_templates(actor)]
+    with pytest.raises(ValidationError) as caught:
+        letters.create_template(actor, TemplateInput(name="Signed", body="Hello", **given))
+    assert message in caught.value.field_errors[field]
+    assert [(t.name, t.version) for t in letters.list_templates(actor)] == before
+
+
+def test_letter_files_are_written_with_the_user_s_usual_permissions(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    template_id = custom(letters, actor, "Hello {school.name}")
+    old = os.umask(0o022)
+    try:
+        result = letters.produce(
+            actor, template_id, [schools["bow"].id], "Head teacher",
+            combined_file=out / "run.pdf", recipient_folder=out,
+        )  # fmt: skip
+    finally:
+        os.umask(old)
+    for path in [out / "run.pdf", *result.recipient_files]:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o644, path
+
+
+def test_the_result_counts_letters_and_pages_in_words() -> None:
+    assert str(MergeResult(1, 1, None, (), (), ())) == "1 letter, 1 page"
+    assert str(MergeResult(2, 3, None, (), (), ())) == "2 letters, 3 pages"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,22 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'office.sqlite3'}"
 
 
+DIRECTOR = "Amina Hussain"
+
+
 @pytest.fixture
 def services(db_url: str, actor: Actor) -> Iterator[Services]:
     s, _note = open_services(db_url, actor)
+    profile = s.organisation.get_profile(actor)
+    s.organisation.update_profile(
+        actor,
+        replace(
+            profile,
+            signatory_name=DIRECTOR,
+            signatory_position="Executive Director",
+            company_secretary="Samuel Okafor",
+        ),
+    )
     yield s
     s.close()
 

@@ -15,6 +15,7 @@ step has its own seed, adding a step never changes what the others produce.
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -169,13 +170,17 @@ TRUSTS = (RIVERSIDE, LANTERN, GREENWAY, ST_ANSELM, QUAYSIDE)
 # The partnership's staff: (name, job title, which schools they are link officer for).
 STAFF = (
     ("Helen Marsh", "Executive Director", "secondary"),
-    ("Rafiq Chowdhury", "Director of School Improvement", "secondary"),
+    ("Rafiq Chowdhury", "Deputy Director and Company Secretary", "secondary"),
     ("Shirin Akhtar", "School Improvement Partner", "E1"),
     ("Kwame Mensah", "School Improvement Partner", "E2 E3"),
     ("Joanne Whitfield", "School Improvement Partner", "E14"),
     ("Bernadette Kelly", "Inclusion and SEND Lead", "inclusion"),
 )
 STAFF_DOMAIN = "the-partnership.example"
+# Who signs the demo's letters: the Executive Director by default, and the company secretary
+# the formal notices ("By order of the Board").
+DEMO_SIGNATORY = STAFF[0]
+DEMO_SECRETARY = STAFF[1]
 
 
 # -- the kinds of school --------------------------------------------------------------------------
@@ -791,6 +796,9 @@ DEMO_PROFILE = {
     "bank_account_name": "Tower Hamlets Education Partnership",
     "bank_sort_code": "000000",
     "bank_account_number": "00012345",
+    "signatory_name": DEMO_SIGNATORY[0],
+    "signatory_position": DEMO_SIGNATORY[1],
+    "company_secretary": DEMO_SECRETARY[0],
 }
 
 
@@ -809,7 +817,30 @@ def profile_step(
         if not getattr(profile, name):
             setattr(profile, name, value)
             profile.updated_by = actor.name
+    if profile.signatory_name == DEMO_SIGNATORY[0] and not profile.signature_image:
+        profile.signature_image = demo_signature(DEMO_SIGNATORY[0])
+        profile.signature_image_filename = "signature.png"
     progress.report(1, 1, "Organisation profile")
+
+
+def demo_signature(name: str) -> bytes:
+    """A made-up handwritten-looking signature for ``name``, as a PNG (never a real one)."""
+    from PIL import Image, ImageDraw  # Pillow comes with reportlab
+
+    rng = random.Random(name)
+    image = Image.new("RGBA", (480, 120), (255, 255, 255, 0))
+    pen = ImageDraw.Draw(image)
+    x, points = 12.0, []
+    for letter in name.replace(" ", ""):
+        rise = 70 if letter.isupper() else 35
+        points.append((x, 90 - rise * rng.uniform(0.7, 1.0)))
+        x += rng.uniform(16, 24)
+        points.append((x, 90 + rng.uniform(-4, 6)))
+    pen.line(points, fill=(20, 40, 110, 255), width=4, joint="curve")
+    pen.line([(12, 104), (x, 98)], fill=(20, 40, 110, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def staff_step(session: Session, rng: random.Random, actor: Actor, progress: StepProgress) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from datetime import date
 from pathlib import Path
 
@@ -12,12 +12,24 @@ from thep_desktop.services.shared.errors import ServiceError
 
 
 def temporary_beside(final: Path) -> Path:
+    """A new empty file beside ``final``, to write the PDF into before it takes its name.
+
+    Made as an ordinary file is (mode 0666 less the user's umask, so usually 0644), not
+    with ``tempfile.mkstemp``'s owner-only 0600: the renamed file keeps these permissions,
+    and a letter others in the office should open must not be readable by its writer only.
+    """
     folder = final.parent
     if not folder.is_dir():
         raise ServiceError(f"The folder {folder} does not exist.")
-    handle, name = tempfile.mkstemp(prefix=f".{final.stem}-", suffix=".partial", dir=folder)
-    os.close(handle)
-    return Path(name)
+    for _attempt in range(100):
+        path = folder / f".{final.stem}-{secrets.token_hex(4)}.partial"
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return path
+    raise ServiceError(f"Could not make a working file in {folder}.")
 
 
 def file_names(school_names: list[str], when: date, template_name: str, folder: Path) -> list[str]:

@@ -20,6 +20,7 @@ from thep_desktop.services.letters.letter_fields import (
     BUILTINS_BY_KEY,
     FIELD_NAMES,
 )
+from thep_desktop.services.settings.organisation_service import check_signature_image
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import (
     ConflictError,
@@ -37,8 +38,10 @@ TEMPLATE_LABELS = {
     "body": "Letter text",
     "sign_off": "Sign-off",
     "signatory": "Signed by",
-    "signatory_role": "Signatory's role",
+    "signatory_role": "Signatory's position",
     "contact_role": "Usually sent to",
+    "signature_image": "Signature",
+    "signature_image_filename": "Signature file",
 }
 MERGED_PARTS = ("subject", "salutation", "body", "signatory", "signatory_role")
 
@@ -51,12 +54,16 @@ class TemplateInput:
     salutation: str = "Dear {contact.salutation},"
     body: str = ""
     sign_off: str = "Yours sincerely"
-    signatory: str = ""
+    signatory: str = ""  # blank: the organisation profile's default signatory
     signatory_role: str = ""
     contact_role: str = "Head teacher"
+    signature_image: bytes | None = None
+    signature_image_filename: str = ""
 
 
 TEMPLATE_FIELDS = tuple(f.name for f in fields(TemplateInput))
+# What is typed; the signature image is chosen from a file.
+TEXT_FIELDS = tuple(n for n in TEMPLATE_FIELDS if n != "signature_image")
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class TemplateDetail:
     signatory: str
     signatory_role: str
     contact_role: str
+    signature_image: bytes | None
+    signature_image_filename: str
     updated_at: datetime
     updated_by: str
 
@@ -252,8 +261,28 @@ def _builtin_input(shipped: Any) -> TemplateInput:
 def _check_template(data: TemplateInput) -> dict[str, Any]:
     check = FieldChecker(LetterTemplate.__table__, TEMPLATE_LABELS)  # type: ignore[arg-type]
     values: dict[str, Any] = {}
-    for name in TEMPLATE_FIELDS:
+    for name in TEXT_FIELDS:
         values[name] = check.text(name, getattr(data, name), required=name in ("name", "body"))
+    values["signature_image"] = data.signature_image or None
+    if not data.signature_image:
+        values["signature_image_filename"] = ""
+    elif not (data.signatory or "").strip():
+        check.fail(
+            "signature_image",
+            "A signature image goes with a named signatory: type who signs, or remove the "
+            "image (the default signatory's own signature is set in the organisation profile)",
+        )
+    else:
+        try:
+            check_signature_image(data.signature_image)
+        except ValueError as exc:
+            check.fail("signature_image", str(exc))
+    if (data.signatory_role or "").strip() and not (data.signatory or "").strip():
+        check.fail(
+            "signatory",
+            f"Type who signs as {data.signatory_role.strip()}, or leave both blank for the "
+            "default signatory from the organisation profile",
+        )
     try:
         check_template({p: values[p] or "" for p in MERGED_PARTS}, FIELD_NAMES)
     except MergeError as exc:
@@ -299,6 +328,8 @@ def _template_detail(row: LetterTemplate) -> TemplateDetail:
         signatory=row.signatory,
         signatory_role=row.signatory_role,
         contact_role=row.contact_role,
+        signature_image=row.signature_image,
+        signature_image_filename=row.signature_image_filename,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
     )

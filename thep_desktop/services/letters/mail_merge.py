@@ -14,7 +14,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from thep_desktop.services.letters.letter_templates import (
     TemplateInput,
     _check_template,
 )
+from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
@@ -50,7 +51,10 @@ class MergeResult:
     skipped: tuple[Skipped, ...]
 
     def __str__(self) -> str:
-        text = f"{self.letters:,} letter{'s' if self.letters != 1 else ''}, {self.pages:,} pages"
+        text = (
+            f"{self.letters:,} letter{'s' if self.letters != 1 else ''}, "
+            f"{self.pages:,} page{'s' if self.pages != 1 else ''}"
+        )
         if self.skipped:
             text += f"; {len(self.skipped)} school{'s' if len(self.skipped) != 1 else ''} left out"
         return text
@@ -81,6 +85,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         actor.require(Permission.VIEW)
         _check_template(data)
         profile = self._organisation.get_profile(actor)
+        data = signed_by(data, profile)
         values = example_values()
         recipient_address: tuple[str, ...] = (
             "Ms Rahima Begum",
@@ -141,6 +146,11 @@ class MailMerge(LetterTemplates, LetterRecipients):
         template = self.get_template(actor, template_id)
         data = template.as_input()
         _check_template(data)
+        profile = self._organisation.get_profile(actor)
+        problem = signatory_problem(data, profile)
+        if problem:
+            raise ServiceError(problem)
+        data = signed_by(data, profile)
         missing_mailing = [
             FIELDS_BY_NAME[name].label
             for name in self.mailing_fields(template)
@@ -151,7 +161,6 @@ class MailMerge(LetterTemplates, LetterRecipients):
                 {"mailing": "Fill in " + ", ".join(missing_mailing) + " for this mailing."}
             )
         recipients, skipped = self.recipients(actor, school_ids, contact_role)
-        profile = self._organisation.get_profile(actor)
         head = letterhead_from(profile)
         when = letter_date or now()
         common = _organisation_values(profile)
@@ -336,6 +345,7 @@ def _organisation_values(profile: ProfileData) -> dict[str, str]:
         "org.phone": profile.phone,
         "org.email": profile.email,
         "org.website": profile.website,
+        "org.company_secretary": profile.company_secretary,
         "org.bank_name": profile.bank_name,
         "org.bank_account_name": profile.bank_account_name,
         "org.bank_sort_code": sort_code,
@@ -368,30 +378,83 @@ _SMALL = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"
 def _letter(
     data: TemplateInput, values: dict[str, str], address: tuple[str, ...], when: date
 ) -> Letter:
+    """One letter, every field merged; ``data`` is already :func:`signed_by` its signatory."""
+    values = dict(values)
+
     def filled(text: str) -> str:
         return merge(text, values).strip()
 
+    # The signatory may be a field itself ({org.company_secretary}); the body's
+    # {sender.name} is the name as printed under the signature.
+    values["sender.name"] = filled(data.signatory)
+    values["sender.role"] = filled(data.signatory_role)
+    salutation = filled(data.salutation)
     return Letter(
         recipient=address,
         date=when,
-        salutation=filled(data.salutation),
+        salutation=salutation,
         body=merge(data.body, values),
         subject=filled(data.subject),
         our_ref=values.get("our_ref", ""),
-        sign_off=data.sign_off.strip(),
-        signatory=filled(data.signatory),
-        signatory_role=filled(data.signatory_role),
+        sign_off=sign_off_for(salutation, data.sign_off),
+        signatory=values["sender.name"],
+        signatory_role=values["sender.role"],
+        signature_image=data.signature_image,
         recipient_label=values.get("school.name", ""),
     )
+
+
+def signed_by(data: TemplateInput, profile: ProfileData) -> TemplateInput:
+    """The template with its signatory: its own, or (named nobody) the profile's default."""
+    if data.signatory.strip():
+        return data
+    return replace(
+        data,
+        signatory=profile.signatory_name,
+        signatory_role=profile.signatory_position,
+        signature_image=profile.signature_image,
+        signature_image_filename=profile.signature_image_filename,
+    )
+
+
+def signatory_problem(data: TemplateInput, profile: ProfileData) -> str:
+    """Why letters from ``data`` would go out signed by nobody, in words; "" when signed."""
+    signed = signed_by(data, profile)
+    if not signed.signatory.strip():
+        return (
+            "Nobody signs this letter: type who signs it in the template (Letters > Letter "
+            "templates), or set the default signatory in Settings > Organisation profile."
+        )
+    used = fields_in(signed.signatory)
+    from_profile = all(
+        n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].source == "organisation" for n in used
+    )
+    if (
+        used
+        and from_profile
+        and not merge(signed.signatory, _blank(used) | _organisation_values(profile)).strip()
+    ):
+        labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used if n in FIELDS_BY_NAME)
+        return (
+            f"This letter is signed by the {labels}, and no name is recorded: type it in "
+            "Settings > Organisation profile."
+        )
+    return ""
+
+
+def _blank(names: list[str]) -> dict[str, str]:
+    return {n: "" for n in names}
 
 
 def _lacking_reason(recipient: Recipient, lacking: list[str]) -> str:
     membership = [n for n in lacking if FIELDS_BY_NAME[n].source == "membership"]
     if membership:
-        shown = ", ".join(f"{{{n}}}" for n in membership)
-        return f"the letter needs {shown} from the school's membership record, and none is recorded"
-    shown = ", ".join(f"{{{n}}}" for n in lacking)
-    return f"no value for {shown}"
+        shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in membership)
+        return (
+            f"the letter needs the school's membership record ({shown}), and none is recorded yet"
+        )
+    shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in lacking)
+    return f"the letter needs the {shown}, and it is not recorded for this school"
 
 
 def _document(actor: Actor, title: str, filename: str, data: bytes, pages: int) -> Document:

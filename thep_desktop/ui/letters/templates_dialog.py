@@ -48,9 +48,9 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.merge import fields_in
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
+from thep_desktop.services.letters.letter_templates import TEXT_FIELDS
 from thep_desktop.services.letters.letters_service import (
     MERGED_PARTS,
-    TEMPLATE_FIELDS,
     TEMPLATE_LABELS,
     TemplateDetail,
     TemplateInput,
@@ -76,6 +76,11 @@ from thep_desktop.ui.shared.forms import (
 )
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.signatory_widgets import (
+    SignaturePicker,
+    StaffChooser,
+    choose_signature_file,
+)
 from thep_desktop.ui.shared.table_export import export_view
 
 PREVIEW_DELAY_MS = 400
@@ -103,7 +108,7 @@ PLACEHOLDERS = {
     "subject": "Printed in bold above the letter, e.g. Membership fee {member.fee_year}",
     "salutation": "e.g. Dear {contact.salutation},",
     "sign_off": "e.g. Yours sincerely",
-    "signatory": "The name printed under the signature space",
+    "signatory": "Blank: the default signatory from the organisation profile",
     "signatory_role": "e.g. Executive Director",
 }
 
@@ -147,6 +152,7 @@ class TemplatesDialog(QDialog):
         self.ask = ask
         self.tell = tell
         self.ask_save_path = QFileDialog.getSaveFileName
+        self.ask_open_path = choose_signature_file
         self.export_job: object = None
         self.can_edit = services.actor.can(Permission.EDIT_SCHOOLS)
         self.messages = FieldMessages()
@@ -303,6 +309,13 @@ class TemplatesDialog(QDialog):
         self._add(grid, "contact_role", self.contact_role)
         for name in ("subject", "salutation", "body", "sign_off", "signatory", "signatory_role"):
             self._add(grid, name)
+        self.inputs["sign_off"].setToolTip(
+            "“Yours sincerely” and “Yours faithfully” follow each letter's salutation: "
+            "Yours sincerely to a person by name, Yours faithfully to “Sir or Madam” or a "
+            "post (“Dear Head Teacher”). Any other close, such as “By order of the Board”, "
+            "prints as written."
+        )
+        self._add_signatory_rows(grid)
         box.addLayout(grid, 1)
         self.membership_note = QLabel()
         self.membership_note.setObjectName("membership_note")
@@ -311,6 +324,43 @@ class TemplatesDialog(QDialog):
         self.membership_note.hide()
         box.addWidget(self.membership_note)
         return pane
+
+    def _add_signatory_rows(self, grid: QGridLayout) -> None:
+        """A member of staff to sign, and the signature image, under the signatory's name."""
+        try:
+            staff = [
+                (s.full_name, s.job_title)
+                for s in self.services.staff.list_staff(self.services.actor, active_only=True)
+            ]
+            profile = self.services.organisation.get_profile(self.services.actor)
+        except ServiceError:
+            staff, profile = [], None
+        if profile is not None and profile.signatory_name:
+            default = profile.signatory_name
+            if profile.signatory_position:
+                default += f" ({profile.signatory_position})"
+            self.inputs["signatory"].setPlaceholderText(f"Blank: the default signatory, {default}")
+        self.staff_chooser = StaffChooser(staff)
+        self.staff_chooser.picked.connect(self._signatory_picked)
+        caption = QLabel("From the staff")
+        caption.setBuddy(self.staff_chooser)
+        row = self._grid_row
+        grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        grid.addWidget(self.staff_chooser, row, 1, Qt.AlignmentFlag.AlignLeft)
+        self.signature = SignaturePicker(self.messages)
+        self.signature.choose_file = lambda parent: self.ask_open_path(parent)
+        self.signature.changed.connect(self._edited)
+        caption = QLabel(TEMPLATE_LABELS["signature_image"])
+        grid.addWidget(caption, row + 1, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.signature, row + 1, 1)
+        self._grid_row += 2
+
+    def _signatory_picked(self, name: str, job_title: str) -> None:
+        for field, value in (("signatory", name), ("signatory_role", job_title)):
+            widget = self.inputs[field]
+            assert isinstance(widget, QLineEdit)
+            widget.setText(value)
+        self._edited()
 
     def _add(self, grid: QGridLayout, name: str, widget: QWidget | None = None) -> None:
         if widget is None:
@@ -384,6 +434,8 @@ class TemplatesDialog(QDialog):
             palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
             widget.setPalette(palette)
         self.contact_role.setEnabled(False)
+        self.staff_chooser.setEnabled(False)
+        self.signature.set_read_only()
         for button in (
             self.new_button,
             self.duplicate_button,
@@ -505,7 +557,11 @@ class TemplatesDialog(QDialog):
     def set_form(self, data: TemplateInput) -> None:
         self._switching = True
         try:
-            for name in TEMPLATE_FIELDS:
+            self.signature.show_problem("")
+            self.signature.set_image(data.signature_image, data.signature_image_filename)
+            for name in TEXT_FIELDS:
+                if name == "signature_image_filename":
+                    continue
                 value = getattr(data, name) or ""
                 if name == "contact_role":
                     self.contact_role.setCurrentText(value)
@@ -522,7 +578,9 @@ class TemplatesDialog(QDialog):
     def form_data(self) -> TemplateInput:
         """What the form holds now, as typed."""
         values: dict[str, str] = {}
-        for name in TEMPLATE_FIELDS:
+        for name in TEXT_FIELDS:
+            if name == "signature_image_filename":
+                continue
             if name == "contact_role":
                 values[name] = self.contact_role.currentText().strip()
                 continue
@@ -531,7 +589,11 @@ class TemplatesDialog(QDialog):
                 values[name] = widget.toPlainText()
             else:
                 values[name] = widget.text()
-        return TemplateInput(**values)
+        return TemplateInput(
+            **values,
+            signature_image=self.signature.image,
+            signature_image_filename=self.signature.filename,
+        )
 
     def is_dirty(self) -> bool:
         return self.form_data() != self._loaded

@@ -53,11 +53,11 @@ from thep_desktop.ui.shared.forms import (
     may_close_unsaved,
 )
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.signatory_widgets import SignaturePicker, StaffChooser
 
 # Fields typed as text (the logo is handled apart).
-TEXT_FIELDS = tuple(
-    f.name for f in fields(ProfileData) if f.name not in ("logo", "logo_filename", "version")
-)
+IMAGE_FIELDS = ("logo", "logo_filename", "signature_image", "signature_image_filename")
+TEXT_FIELDS = tuple(f.name for f in fields(ProfileData) if f.name not in (*IMAGE_FIELDS, "version"))
 MULTI_LINE = ("address", "registered_office")
 LOGO_FILTER = "Logo images (*.png *.jpg *.jpeg);;All files (*)"
 PREVIEW_SIZE = QSize(280, 120)
@@ -96,7 +96,7 @@ def merge_changes(
         )
         if mine_value != base_value:
             setattr(merged, f.name, mine_value)
-            if their_value not in (base_value, mine_value) and f.name != "logo_filename":
+            if their_value not in (base_value, mine_value) and not f.name.endswith("_filename"):
                 both.append(f.name)
     return merged, both
 
@@ -143,6 +143,7 @@ class OrganisationDialog(QDialog):
         self.tabs.addTab(self._legal_page(), "&Legal")
         self.tabs.addTab(self._bank_page(), "&Bank details for remittance")
         self.tabs.addTab(self._logo_page(), "Lo&go")
+        self.tabs.addTab(self._signatory_page(), "&Signatory")
 
         self.buttons = editor_buttons(self, self.can_edit, self.save, "the profile")
         outer.addWidget(self.buttons)
@@ -281,6 +282,36 @@ class OrganisationDialog(QDialog):
         box.addStretch(1)
         return page
 
+    def _signatory_page(self) -> QWidget:
+        page, form = self._page(
+            "Who signs the letters: this person, unless a letter's template names someone "
+            "else. Formal notices are signed “By order of the Board” by the company secretary."
+        )
+        try:
+            staff = [
+                (s.full_name, s.job_title)
+                for s in self.services.staff.list_staff(self.services.actor, active_only=True)
+            ]
+        except ServiceError:
+            staff = []
+        self.staff_chooser = StaffChooser(staff)
+        form.addRow("From the staff", self.staff_chooser)
+        self._add(form, "signatory_name", 200, "e.g. Helen Marsh")
+        self._add(form, "signatory_position", 200, "e.g. Executive Director")
+        self.signature = SignaturePicker(self.messages)
+        self.signature.choose_file = lambda parent: self.choose_file(parent)
+        form.addRow(PROFILE_LABELS["signature_image"], self.signature)
+        self._add(form, "company_secretary", 200, "Signs formal notices, e.g. notice of the AGM")
+
+        def fill(name: str, job_title: str) -> None:
+            for field, value in (("signatory_name", name), ("signatory_position", job_title)):
+                widget = self.inputs[field]
+                assert isinstance(widget, QLineEdit)
+                widget.setText(value)
+
+        self.staff_chooser.picked.connect(fill)
+        return page
+
     def _apply_permissions(self) -> None:
         if self.can_edit:
             return
@@ -291,6 +322,8 @@ class OrganisationDialog(QDialog):
             widget.setPalette(palette)
         self.choose_logo_button.hide()
         self.remove_logo_button.hide()
+        self.staff_chooser.setEnabled(False)
+        self.signature.set_read_only()
         actor = self.services.actor
         self._show_banner(
             f"{actor.name} may look at the organisation's settings but not change them "
@@ -311,6 +344,7 @@ class OrganisationDialog(QDialog):
                 widget.setText(value)
                 widget.setCursorPosition(0)
         self._set_logo(data.logo, data.logo_filename)
+        self.signature.set_image(data.signature_image, data.signature_image_filename)
 
     def form_data(self) -> ProfileData:
         """What the form holds now, as typed, at the version it was loaded."""
@@ -322,6 +356,8 @@ class OrganisationDialog(QDialog):
             **values,
             logo=self._logo,
             logo_filename=self._logo_filename,
+            signature_image=self.signature.image,
+            signature_image_filename=self.signature.filename,
             version=self._version,
         )
 
@@ -426,7 +462,8 @@ class OrganisationDialog(QDialog):
             names = [
                 n
                 for n in errors
-                if (n in self.inputs or n == "logo") and page.isAncestorOf(self.messages.widget(n))
+                if (n in self.inputs or n in IMAGE_FIELDS)
+                and page.isAncestorOf(self.messages.widget(n))
             ]
             if names:
                 self.tabs.setTabIcon(page_number, warning)
