@@ -554,3 +554,37 @@ def test_letter_files_are_written_with_the_user_s_usual_permissions(
 def test_the_result_counts_letters_and_pages_in_words() -> None:
     assert str(MergeResult(1, 1, None, (), (), ())) == "1 letter, 1 page"
     assert str(MergeResult(2, 3, None, (), (), ())) == "2 letters, 3 pages"
+
+
+def test_a_role_no_contact_has_is_refused_with_the_roles_known(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    template_id = custom(letters, actor, "Hello {school.name}")
+    with pytest.raises(ValidationError) as caught:
+        letters.produce(
+            actor, template_id, [schools["bow"].id], "Cheif Exec", combined_file=out / "x.pdf"
+        )
+    message = caught.value.field_errors["contact_role"]
+    assert "No contact in the register has the role “Cheif Exec”" in message
+    assert "Head teacher" in message and "School business manager" in message
+    assert list(out.iterdir()) == [] and letters.correspondence(actor, schools["bow"].id) == []
+    assert letters.check_contact_role(actor, "  head   TEACHER ") == "Head teacher"
+
+
+def test_all_open_schools_leave_out_those_only_proposed_unless_asked(
+    db, letters: LettersService, actor: Actor, schools
+) -> None:  # type: ignore[no-untyped-def]
+    service = SchoolsService(db)
+    proposed = service.create_school(
+        actor, SchoolInput(urn="100240", name="Aardvark Free School", status="proposed_to_open")
+    )
+    closed = service.create_school(
+        actor,
+        SchoolInput(urn="100241", name="Abbey School", status="closed", close_date="31/08/2020"),
+    )
+    open_ids = letters.open_school_ids(actor)
+    assert proposed.id not in open_ids and closed.id not in open_ids
+    assert set(open_ids) == {s.id for s in schools.values()}
+    assert letters.proposed_school_ids(actor) == [proposed.id]
+    with_proposed = letters.open_school_ids(actor, include_proposed=True)
+    assert set(with_proposed) == {*open_ids, proposed.id}

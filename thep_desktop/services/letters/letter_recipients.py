@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
-from thep_desktop.models import School, SchoolStatus
+from thep_desktop.models import Contact, School, SchoolStatus
+from thep_desktop.services.schools.schools_service import CONTACT_ROLES
 from thep_desktop.services.shared.actor import Actor, Permission
-from thep_desktop.services.shared.errors import NotFoundError, ServiceError
+from thep_desktop.services.shared.errors import NotFoundError, ServiceError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,65 @@ class LetterRecipients:
 
     db: Database
 
-    def open_school_ids(self, actor: Actor) -> list[int]:
-        """Every school not closed, in name order (until memberships say who is a member)."""
+    def open_school_ids(self, actor: Actor, *, include_proposed: bool = False) -> list[int]:
+        """Every open school, in name order (until memberships say who is a member).
+
+        A school only proposed to open has no pupils or head to write to yet; it is left
+        out unless asked for.
+        """
         actor.require(Permission.VIEW)
         with self.db.read_session() as session:
             return list(
                 session.scalars(
                     select(School.id)
-                    .where(School.status != SchoolStatus.CLOSED)
+                    .where(_counts_as_open(include_proposed))
                     .order_by(School.name)
                 )
             )
+
+    def proposed_school_ids(self, actor: Actor) -> list[int]:
+        """The schools proposed to open, in name order: offered, not sent, by default."""
+        actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            return list(
+                session.scalars(
+                    select(School.id)
+                    .where(School.status == SchoolStatus.PROPOSED)
+                    .order_by(School.name)
+                )
+            )
+
+    def contact_roles(self, actor: Actor) -> list[str]:
+        """The roles a mailing can be addressed to: the usual ones, then any in the register."""
+        actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            found = session.scalars(
+                select(Contact.role).where(Contact.role != "").distinct().order_by(Contact.role)
+            ).all()
+        roles = {role.casefold(): role for role in CONTACT_ROLES}
+        for role in found:
+            roles.setdefault(role.strip().casefold(), role.strip())
+        return list(roles.values())
+
+    def check_contact_role(self, actor: Actor, role: str) -> str:
+        """``role`` as the register spells it; refused, with the roles known, when nobody has it.
+
+        A mistyped role ("Cheif Exec") would otherwise address every letter of the mailing
+        to "The Cheif Exec" at the school.
+        """
+        wanted = " ".join(role.split())
+        if not wanted:
+            raise ValidationError({"contact_role": "Choose who at each school the letters go to"})
+        known = self.contact_roles(actor)
+        for name in known:
+            if name.casefold() == wanted.casefold():
+                return name
+        raise ValidationError(
+            {
+                "contact_role": f"No contact in the register has the role “{wanted}”; "
+                f"choose one of: {', '.join(known)}"
+            }
+        )
 
     def school_ids_for_urns(self, actor: Actor, urns: Sequence[int]) -> list[int]:
         actor.require(Permission.VIEW)
@@ -189,3 +238,10 @@ def _salutation_name(name: str) -> str:
 def _title_case(role: str) -> str:
     small = {"of", "and", "to", "the"}
     return " ".join(w if w in small else w[:1].upper() + w[1:] for w in role.split())
+
+
+def _counts_as_open(include_proposed: bool) -> ColumnElement[bool]:
+    """The one condition for a school that a mailing to "all open schools" includes."""
+    if include_proposed:
+        return School.status != SchoolStatus.CLOSED
+    return School.status == SchoolStatus.OPEN

@@ -110,6 +110,12 @@ class MailMerge(LetterTemplates, LetterRecipients):
         render_letters(buffer, letterhead_from(profile), [letter], title=letter.subject)
         return buffer.getvalue()
 
+    def signatory_problem(self, actor: Actor, data: TemplateInput | TemplateDetail) -> str:
+        """Why letters from ``data`` would be signed by nobody, in words; "" when signed."""
+        actor.require(Permission.VIEW)
+        template = data.as_input() if isinstance(data, TemplateDetail) else data
+        return signatory_problem(template, self._organisation.get_profile(actor))
+
     def mailing_fields(self, data: TemplateInput | TemplateDetail) -> list[str]:
         """The fields of a template that are typed once for the whole mailing."""
         names: list[str] = []
@@ -160,6 +166,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             raise ValidationError(
                 {"mailing": "Fill in " + ", ".join(missing_mailing) + " for this mailing."}
             )
+        contact_role = self.check_contact_role(actor, contact_role)
         recipients, skipped = self.recipients(actor, school_ids, contact_role)
         head = letterhead_from(profile)
         when = letter_date or now()
