@@ -10,10 +10,18 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QShortcut, QTextCursor
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QTreeWidgetItem,
+)
 from pytestqt.qtbot import QtBot
 
 from thep_desktop.services.letters.letter_fields import BUILTINS_BY_KEY
@@ -724,23 +732,31 @@ def test_a_template_needing_membership_records_says_why_each_school_is_left_out(
     dialog = open_merge(window, merges)
     choose_template(dialog, "Welcome to membership")  # still offered
     assert dialog.membership_note.isVisibleTo(dialog)
-    assert "{member.fee_due}" in dialog.membership_note.text()
+    note = dialog.membership_note.text()
+    assert "needs each school's membership record" in note and "fee due" in note
+    assert "{" not in note  # words, not merge codes
     notes = [note for _school, _to, note in dialog.recipient_rows()]
     assert len(notes) == 2
-    assert all(n.startswith("Left out: no membership is recorded") for n in notes)
+    assert all(
+        n.startswith("Left out: the letter needs the school's membership record") for n in notes
+    )
+    assert all("{" not in n for n in notes)
     assert "No letters can be produced" in dialog.check_summary.text()
+    # Produce is off, and says why beside it.
+    assert not dialog.produce_button.isEnabled()
+    assert "every one is left out" in dialog.produce_note.text()
+    assert "every one is left out" in dialog.produce_button.toolTip()
 
     target = tmp_path / "Welcome.pdf"
     dialog.combined_path.setText(str(target))
-    told: list[tuple[str, str]] = []
-    dialog.tell = lambda _parent, title, text: told.append((title, text))
-    dialog.produce()
-    wait_done(qtbot, dialog)
-    assert told and told[0][0] == "No letters were produced"
-    assert "membership record" in told[0][1] and ADVERSARIAL in told[0][1]
-    assert "No files were saved" in told[0][1]
-    assert not target.exists()
+    qtbot.mouseClick(dialog.produce_button, Qt.MouseButton.LeftButton)
+    assert dialog.job is None and not target.exists()
+    assert services.letters.correspondence(services.actor, schools["bow"]) == []
     assert dialog.isVisible()
+    # Another template that can be made: Produce comes back on.
+    choose_template(dialog, "Peer-review visit confirmation")
+    qtbot.waitUntil(lambda: dialog.produce_button.isEnabled())
+    assert dialog.produce_note.text() == ""
 
 
 def test_output_choices_are_checked_before_anything_runs(
@@ -811,3 +827,84 @@ def test_the_template_list_can_be_exported(
     qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 7 and "Notice of general meeting" in "\n".join(lines)
+
+
+def on_its_text(button: QAbstractButton) -> QPoint:
+    """Where a click on a radio button or check box lands on what a person clicks."""
+    style = button.style()
+    element = (
+        QStyle.SubElement.SE_RadioButtonClickRect
+        if isinstance(button, QRadioButton)
+        else QStyle.SubElement.SE_CheckBoxClickRect
+    )
+    option = QStyleOptionButton()
+    button.initStyleOption(option)  # type: ignore[attr-defined]
+    return style.subElementRect(element, option, button).center()
+
+
+def test_all_open_schools_leaves_out_those_proposed_until_ticked(
+    qtbot: QtBot,
+    services: Services,
+    schools: dict[str, int],
+    merges: list[MailMergeDialog],
+    window: MainWindow,
+    own_template: int,
+) -> None:
+    services.schools.create_school(
+        services.actor,
+        SchoolInput(urn="100299", name="Aardvark Free School", status="proposed_to_open"),
+    )
+    window.schools_tab.select_ids([])
+    dialog = open_merge(window, merges)
+    qtbot.mouseClick(
+        dialog.radios[ALL_OPEN], Qt.MouseButton.LeftButton, pos=on_its_text(dialog.radios[ALL_OPEN])
+    )
+    assert dialog.radios[ALL_OPEN].isChecked()
+    assert dialog.radios[ALL_OPEN].text().replace("&", "") == "All open schools (3)"
+    box = dialog.proposed_check
+    assert box.isEnabled() and not box.isChecked()
+    assert box.text().replace("&", "") == "Include schools proposed to open (1)"
+    dialog.check_recipients()
+    assert "Aardvark Free School" not in [row[0] for row in dialog.recipient_rows()]
+
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=on_its_text(box))
+    assert box.isChecked()
+    assert dialog.radios[ALL_OPEN].text().replace("&", "") == "All open schools (4)"
+    qtbot.waitUntil(lambda: "Aardvark Free School" in [row[0] for row in dialog.recipient_rows()])
+
+
+def test_produce_is_off_with_the_reason_when_nobody_signs_or_the_role_is_unknown(
+    qtbot: QtBot,
+    services: Services,
+    schools: dict[str, int],
+    merges: list[MailMergeDialog],
+    window: MainWindow,
+) -> None:
+    window.schools_tab.select_ids([schools["mary"], schools["bow"]])
+    dialog = open_merge(window, merges)
+    choose_template(dialog, "Peer-review visit confirmation")
+    assert dialog.produce_button.isEnabled() and dialog.produce_note.text() == ""
+
+    # A role nobody in the register has, typed into the contact box.
+    role = dialog.contact_role.lineEdit()
+    role.setFocus()
+    role.selectAll()
+    qtbot.keyClicks(role, "Cheif Exec")
+    qtbot.waitUntil(lambda: not dialog.produce_button.isEnabled())
+    assert "No contact in the register has the role “Cheif Exec”" in dialog.produce_note.text()
+    assert "Head teacher" in dialog.messages.message("contact_role")
+    assert dialog.recipient_rows() == []
+    role.selectAll()
+    qtbot.keyClicks(role, "Head teacher")
+    qtbot.waitUntil(dialog.produce_button.isEnabled)
+    assert dialog.messages.message("contact_role") == ""
+
+    # Nobody to sign: the organisation profile has no default signatory.
+    profile = services.organisation.get_profile(services.actor)
+    services.organisation.update_profile(
+        services.actor, replace(profile, signatory_name="", signatory_position="")
+    )
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert not dialog.produce_button.isEnabled()
+    assert "Nobody signs this letter" in dialog.produce_note.text()
+    assert "Organisation profile" in dialog.produce_button.toolTip()

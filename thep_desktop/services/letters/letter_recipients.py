@@ -57,9 +57,7 @@ class LetterRecipients:
         with self.db.read_session() as session:
             return list(
                 session.scalars(
-                    select(School.id)
-                    .where(_counts_as_open(include_proposed))
-                    .order_by(School.name)
+                    select(School.id).where(_counts_as_open(include_proposed)).order_by(School.name)
                 )
             )
 
