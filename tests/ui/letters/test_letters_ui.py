@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QShortcut, QTextCursor
 from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLineEdit,
@@ -28,6 +29,7 @@ from thep_desktop.services.letters.letter_fields import BUILTINS_BY_KEY
 from thep_desktop.services.letters.letters_service import TemplateInput
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
+from thep_desktop.services.settings.staff_service import StaffInput
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.letters.mail_merge_dialog import ALL_OPEN, SELECTED, SHOWN, MailMergeDialog
 from thep_desktop.ui.letters.templates_dialog import (
@@ -264,6 +266,8 @@ def test_an_unknown_field_is_named_beside_the_letter_text_and_not_saved(
 ) -> None:
     dialog = templates_dialog(qtbot, services, select_id=own_template)
     wait_for_preview(qtbot, dialog)
+    good = dialog.preview_pane.pdf
+    assert "Summer programme for Bow Common Primary School" in pdf_text(good)
     text = body(dialog)
     text.setFocus()
     text.moveCursor(QTextCursor.MoveOperation.End)
@@ -276,7 +280,10 @@ def test_an_unknown_field_is_named_beside_the_letter_text_and_not_saved(
     assert dialog.messages.message("subject") == ""
     assert text.hasFocus()  # the cursor stays where the user is typing
     assert dialog.preview_pages == 1  # the last good page is still shown
+    assert dialog.preview_pane.pdf == good
+    assert shows_a_page(dialog)
     assert "{member.fee_duee}" in dialog.preview_note.text()
+    assert "as it last could be drawn" in dialog.preview_note.text()
 
     assert dialog.save_button is not None
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -291,6 +298,99 @@ def test_an_unknown_field_is_named_beside_the_letter_text_and_not_saved(
         qtbot.keyClick(text, Qt.Key.Key_Backspace)
     qtbot.waitUntil(lambda: dialog.messages.message("body") == "", timeout=3000)
     assert dialog.preview_problem == ""
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def shows_a_page(dialog: TemplatesDialog) -> bool:
+    """Whether the preview has a page drawn in it (ink, not just the grey background)."""
+    image = dialog.preview.viewport().grab().toImage()
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+    }
+    return len(colours) > 3
+
+
+def test_the_preview_fits_the_width_and_zooms_with_the_keyboard(
+    qtbot: QtBot, services: Services, own_template: int
+) -> None:
+    dialog = templates_dialog(qtbot, services, select_id=own_template)
+    wait_for_preview(qtbot, dialog)
+    pane = dialog.preview_pane
+    qtbot.waitUntil(lambda: pane.zoom_label.text() != "")
+    fitted = pane.zoom
+    # Fitted to the pane: the page is as wide as the view, at a readable size.
+    assert dialog.preview.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert fitted >= 0.6
+    assert not pane.fit_button.isEnabled()
+    text = body(dialog)
+    text.setFocus()
+    qtbot.keyClick(text, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert pane.zoom > fitted
+    assert pane.zoom_label.text() == f"{round(pane.zoom * 100)}%"
+    larger = pane.zoom
+    qtbot.keyClick(text, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert pane.zoom > larger
+    qtbot.keyClick(text, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert pane.zoom == pytest.approx(larger)
+    assert body(dialog).toPlainText() == OWN_BODY  # the keys zoomed, and typed nothing
+    qtbot.mouseClick(pane.fit_button, Qt.MouseButton.LeftButton)
+    assert dialog.preview.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert pane.zoom == pytest.approx(fitted)
+    # As large as the screen allows, in the document window.
+    opened: list[tuple[bytes, str]] = []
+    dialog.show_pdf = lambda _parent, data, title, _name: opened.append((data, title))
+    qtbot.mouseClick(pane.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [(pane.pdf, "Summer programme (preview)")]
+
+
+def test_a_template_is_signed_by_someone_from_the_staff_with_a_signature(
+    qtbot: QtBot, services: Services, own_template: int, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    services.staff.create_staff(
+        services.actor, StaffInput("Kwame Mensah", "School Improvement Partner")
+    )
+    signature = tmp_path / "kwame.png"
+    Image.new("RGB", (300, 80), "navy").save(signature, "PNG")
+    dialog = templates_dialog(qtbot, services, select_id=own_template)
+    wait_for_preview(qtbot, dialog)
+    dialog.staff_chooser.setFocus()
+    qtbot.keyClick(dialog.staff_chooser, Qt.Key.Key_Down)
+    assert line(dialog, "signatory").text() == "Kwame Mensah"
+    assert line(dialog, "signatory_role").text() == "School Improvement Partner"
+    dialog.ask_open_path = lambda _parent: str(signature)
+    qtbot.mouseClick(dialog.signature.choose_button, Qt.MouseButton.LeftButton)
+    assert not dialog.signature.preview.pixmap().isNull()
+    assert dialog.is_dirty()
+    qtbot.waitUntil(lambda: "Kwame Mensah" in pdf_text(dialog.preview_pane.pdf), timeout=3000)
+    qtbot.keyClick(line(dialog, "signatory"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    saved = services.letters.get_template(services.actor, own_template)
+    assert (saved.signatory, saved.signatory_role) == ("Kwame Mensah", "School Improvement Partner")
+    assert saved.signature_image == signature.read_bytes()
+    assert saved.signature_image_filename == "kwame.png"
+    assert not dialog.is_dirty()
+    text = pdf_text(dialog.preview_pane.pdf)
+    assert "Kwame Mensah School Improvement Partner" in text and DIRECTOR not in text
+    assert len(PdfReader(io.BytesIO(dialog.preview_pane.pdf)).pages[0].images) == 1
+
+
+def test_a_template_signed_by_the_default_shows_who_that_is(
+    qtbot: QtBot, services: Services
+) -> None:
+    dialog = templates_dialog(qtbot, services)
+    assert dialog.select_template("Welcome to membership")
+    assert line(dialog, "signatory").text() == ""
+    assert DIRECTOR in line(dialog, "signatory").placeholderText()
+    wait_for_preview(qtbot, dialog)
+    text = pdf_text(dialog.preview_pane.pdf)
+    assert "Yours sincerely" in text and f"{DIRECTOR} Executive Director" in text
 
 
 def test_the_field_picker_inserts_at_the_cursor_of_the_field_last_typed_in(

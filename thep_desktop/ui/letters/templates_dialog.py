@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -74,6 +73,7 @@ from thep_desktop.ui.shared.forms import (
     error_banner,
     may_close_unsaved,
 )
+from thep_desktop.ui.shared.pdf_window import pdf_file_name, show_pdf
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.signatory_widgets import (
@@ -153,6 +153,7 @@ class TemplatesDialog(QDialog):
         self.tell = tell
         self.ask_save_path = QFileDialog.getSaveFileName
         self.ask_open_path = choose_signature_file
+        self.show_pdf = show_pdf
         self.export_job: object = None
         self.can_edit = services.actor.can(Permission.EDIT_SCHOOLS)
         self.messages = FieldMessages()
@@ -184,10 +185,12 @@ class TemplatesDialog(QDialog):
         splitter.addWidget(self._list_pane())
         splitter.addWidget(self._editor_pane())
         splitter.addWidget(self._preview_pane())
+        # The preview gets the most room: a letter must be readable at a glance.
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 4)
-        splitter.setStretchFactor(2, 4)
-        splitter.setSizes([420, 500, 460])
+        splitter.setStretchFactor(2, 5)
+        splitter.setSizes([250, 430, 620])
+        self._sized = False
         self.splitter = splitter
         outer.addWidget(splitter, 1)
 
@@ -248,7 +251,7 @@ class TemplatesDialog(QDialog):
         # Ctrl+E saves the list of templates, as every table of the program can be saved.
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_list)
 
-        row = QHBoxLayout()
+        row = QGridLayout()
         self.new_button = QPushButton("&New")
         self.new_button.setToolTip("Start a new template of the office's own")
         self.new_button.clicked.connect(self.new_template)
@@ -261,15 +264,12 @@ class TemplatesDialog(QDialog):
         self.reset_button = QPushButton("&Reset…")
         self.reset_button.setToolTip("Put this built-in template back to the wording shipped")
         self.reset_button.clicked.connect(self.reset_template)
-        for button in (
-            self.new_button,
-            self.duplicate_button,
-            self.delete_button,
-            self.reset_button,
+        # Two by two, so the list can be narrow and the letter's preview wide.
+        for number, button in enumerate(
+            (self.new_button, self.duplicate_button, self.delete_button, self.reset_button)
         ):
             button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
+            row.addWidget(button, number // 2, number % 2)
         box.addLayout(row)
 
         self.field_picker = MergeFieldPicker()
@@ -347,7 +347,11 @@ class TemplatesDialog(QDialog):
         row = self._grid_row
         grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.staff_chooser, row, 1, Qt.AlignmentFlag.AlignLeft)
-        self.signature = SignaturePicker(self.messages)
+        self.signature = SignaturePicker(
+            self.messages,
+            empty_note="None of its own: with “Signed by” blank, the default signatory's "
+            "signature is printed; otherwise a space is left to sign by hand.",
+        )
         self.signature.choose_file = lambda parent: self.ask_open_path(parent)
         self.signature.changed.connect(self._edited)
         caption = QLabel(TEMPLATE_LABELS["signature_image"])
@@ -408,6 +412,7 @@ class TemplatesDialog(QDialog):
 
     def _preview_pane(self) -> QWidget:
         self.preview_pane = TemplatePreview()
+        self.preview_pane.open_window = self._open_preview
         self.preview_school = self.preview_pane.school
         self.preview = self.preview_pane.view
         self.preview_note = self.preview_pane.note
@@ -743,6 +748,10 @@ class TemplatesDialog(QDialog):
             )
         return True
 
+    def _open_preview(self, pdf: bytes) -> None:
+        name = self.form_data().name.strip() or "New template"
+        self.show_pdf(self, pdf, f"{name} (preview)", pdf_file_name(f"{name} preview"))
+
     def _load_preview(self, pdf: bytes) -> None:
         self.preview_pane.show_pdf(pdf)
 
@@ -927,6 +936,15 @@ class TemplatesDialog(QDialog):
         self.reload(reset.id)
         self._show_banner(f"“{reset.name}” has the wording shipped again.", problem=False)
         return True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._sized:
+            # Shared out once the window has its size: the letter gets nearly half, so the
+            # preview fitted to its width is large enough to read.
+            self._sized = True
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([round(total * 0.25), round(total * 0.33), round(total * 0.42)])
 
     # -- closing ----------------------------------------------------------------------------
     def reject(self) -> None:

@@ -77,16 +77,21 @@ class SignaturePicker(QWidget):
     changed = Signal()
 
     def __init__(
-        self, messages: FieldMessages, field: str = "signature_image", parent: QWidget | None = None
+        self,
+        messages: FieldMessages,
+        field: str = "signature_image",
+        parent: QWidget | None = None,
+        *,
+        empty_note: str = "A space is left above the name to sign by hand.",
     ) -> None:
         super().__init__(parent)
+        self.empty_note = empty_note
         self.choose_file: ChooseFile = choose_signature_file
         self.image: bytes | None = None
         self.filename = ""
         self.editable = True
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
         frame = QFrame()
         frame.setObjectName("signature_frame")
         frame.setStyleSheet("QFrame#signature_frame { background: white; border: 1px solid #bbb; }")
@@ -97,8 +102,8 @@ class SignaturePicker(QWidget):
         self.preview.setObjectName("signature_preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         inside.addWidget(self.preview)
-        row.addWidget(frame)
-        buttons = QVBoxLayout()
+        box.addWidget(frame)
+        buttons = QHBoxLayout()
         self.choose_button = QPushButton("Choose si&gnature…")
         self.choose_button.setAutoDefault(False)
         self.choose_button.setToolTip("A PNG or JPEG of the signature, printed above the name")
@@ -109,9 +114,7 @@ class SignaturePicker(QWidget):
         buttons.addWidget(self.choose_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        row.addLayout(buttons)
-        row.addStretch(1)
-        box.addLayout(row)
+        box.addLayout(buttons)
         self.name_label = QLabel()
         self.name_label.setStyleSheet("color: #555;")
         self.name_label.setWordWrap(True)
@@ -128,7 +131,7 @@ class SignaturePicker(QWidget):
         if self.image is None:
             self.preview.setPixmap(QPixmap())
             self.preview.setText("<span style='color:#888'>No signature image</span>")
-            self.name_label.setText("A space is left above the name to sign by hand.")
+            self.name_label.setText(self.empty_note)
             return
         pixmap = QPixmap()
         if pixmap.loadFromData(QByteArray(self.image)):
