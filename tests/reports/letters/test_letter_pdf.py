@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -276,3 +278,52 @@ def test_a_real_logo_is_drawn(tmp_path: Path) -> None:
     data = render_letter_bytes(Letterhead(name="X", logo=buffer.getvalue()), letter())
     images = PdfReader(io.BytesIO(data)).pages[0].images
     assert len(images) == 1
+
+
+WELSH_SOURCE = Path("/usr/share/i18n/locales/cy_GB")
+UNDER_ANOTHER_LOCALE = """
+import io, locale, sys
+from datetime import date
+from pypdf import PdfReader
+locale.setlocale(locale.LC_ALL, "")  # as Qt does at start-up: the computer's language
+assert date(2026, 11, 22).strftime("%B") == "Tachwedd", "the Welsh locale is not in force"
+from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letter_bytes
+from thep_desktop.services.letters.letter_templates import TemplateInput
+from thep_desktop.services.letters.mail_merge import _letter_values
+letter = Letter(recipient=("Ms Begum", "E1 4SD"), date=date(2026, 11, 22),
+                salutation="Dear Ms Begum,", body="Hello.", signatory="Jo")
+data = render_letter_bytes(Letterhead(name="THEP"), letter)
+print(" ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split()))
+print("today:", _letter_values(date(2026, 11, 22), TemplateInput(name="x"), "100234")["today"])
+"""
+
+
+@pytest.mark.skipif(
+    shutil.which("localedef") is None or not WELSH_SOURCE.exists(),
+    reason="needs glibc's localedef and the cy_GB locale source to build a Welsh locale",
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="domain/dates.format_long_date names months in the computer's language until the "
+    "gias branch's fix is merged; then this passes and the mark must go",
+)
+def test_a_letter_is_dated_in_english_under_a_welsh_locale(tmp_path: Path) -> None:
+    """A PC set to Welsh once printed "22 Tachwedd 2026" on an English letter."""
+    subprocess.run(
+        ["localedef", "-i", "cy_GB", "-f", "UTF-8", str(tmp_path / "cy_GB.UTF-8")],
+        check=True,
+        capture_output=True,
+    )
+    env = {
+        **os.environ,
+        "LOCPATH": str(tmp_path),
+        "LC_ALL": "cy_GB.UTF-8",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", UNDER_ANOTHER_LOCALE], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Date 22 November 2026" in done.stdout
+    assert "today: 22 November 2026" in done.stdout
+    assert "Tachwedd" not in done.stdout
