@@ -16,6 +16,7 @@ step has its own seed, adding a step never changes what the others produce.
 from __future__ import annotations
 
 import io
+import math
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -830,14 +831,22 @@ def demo_signature(name: str) -> bytes:
     rng = random.Random(name)
     image = Image.new("RGBA", (480, 120), (255, 255, 255, 0))
     pen = ImageDraw.Draw(image)
-    x, points = 12.0, []
+    ink = (20, 40, 110, 255)
+    # One loop per letter, as joined-up writing goes: tall for capitals, slanted forward.
+    points: list[tuple[float, float]] = []
+    x = 14.0
     for letter in name.replace(" ", ""):
-        rise = 70 if letter.isupper() else 35
-        points.append((x, 90 - rise * rng.uniform(0.7, 1.0)))
-        x += rng.uniform(16, 24)
-        points.append((x, 90 + rng.uniform(-4, 6)))
-    pen.line(points, fill=(20, 40, 110, 255), width=4, joint="curve")
-    pen.line([(12, 104), (x, 98)], fill=(20, 40, 110, 255), width=3)
+        height = rng.uniform(28, 36) if letter.isupper() else rng.uniform(10, 16)
+        width = rng.uniform(9, 13)
+        for step in range(13):
+            turn = 2 * math.pi * step / 12
+            y = 88 - height * (1 - math.cos(turn)) / 2
+            loop = -0.55 * width * math.sin(turn)  # back a little at the top: a loop
+            points.append((x + width * step / 12 + loop + 0.35 * (88 - y), y))
+        x += width + 2
+    pen.line(points, fill=ink, width=3, joint="curve")
+    pen.line([(14, 102), (x * 0.6, 99), (x + 6, 96)], fill=ink, width=2, joint="curve")
+    image = image.crop((0, 0, min(480, int(x) + 24), 120))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
