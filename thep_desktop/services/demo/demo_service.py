@@ -846,7 +846,7 @@ def demo_signature(name: str) -> bytes:
         x += width + 2
     pen.line(points, fill=ink, width=3, joint="curve")
     pen.line([(14, 102), (x * 0.6, 99), (x + 6, 96)], fill=ink, width=2, joint="curve")
-    image = image.crop((0, 0, min(480, int(x) + 24), 120))
+    image = image.crop((0, 44, min(480, int(x) + 24), 108))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
