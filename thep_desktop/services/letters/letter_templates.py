@@ -19,6 +19,7 @@ from thep_desktop.services.letters.letter_fields import (
     BUILTIN_TEMPLATES,
     BUILTINS_BY_KEY,
     FIELD_NAMES,
+    FIELDS_BY_NAME,
 )
 from thep_desktop.services.settings.organisation_service import check_signature_image
 from thep_desktop.services.shared.actor import Actor, Permission
@@ -103,6 +104,17 @@ class TemplateDetail:
                 if name not in names:
                     names.append(name)
         return names
+
+
+def fields_from(data: TemplateInput | TemplateDetail, source: str) -> list[str]:
+    """The fields ``data`` uses that come from ``source`` ("mailing", "membership"…), in order."""
+    names: list[str] = []
+    for part in MERGED_PARTS:
+        for name in fields_in(getattr(data, part)):
+            info = FIELDS_BY_NAME.get(name)
+            if info is not None and info.source == source and name not in names:
+                names.append(name)
+    return names
 
 
 class LetterTemplates:

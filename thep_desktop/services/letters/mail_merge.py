@@ -29,11 +29,11 @@ from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME, example_
 from thep_desktop.services.letters.letter_files import file_names, temporary_beside
 from thep_desktop.services.letters.letter_recipients import LetterRecipients, Recipient, Skipped
 from thep_desktop.services.letters.letter_templates import (
-    MERGED_PARTS,
     LetterTemplates,
     TemplateDetail,
     TemplateInput,
     _check_template,
+    fields_from,
 )
 from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
@@ -118,13 +118,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
 
     def mailing_fields(self, data: TemplateInput | TemplateDetail) -> list[str]:
         """The fields of a template that are typed once for the whole mailing."""
-        names: list[str] = []
-        for part in MERGED_PARTS:
-            for name in fields_in(getattr(data, part)):
-                info = FIELDS_BY_NAME.get(name)
-                if info is not None and info.source == "mailing" and name not in names:
-                    names.append(name)
-        return names
+        return fields_from(data, "mailing")
 
     def produce(
         self,

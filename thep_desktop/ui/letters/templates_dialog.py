@@ -1,12 +1,15 @@
 """Letters > Letter templates: the office's letters as editable data, with a live preview.
 
 On the left, the templates (built in or the office's own) and the merge fields a letter may
-use; in the middle, the wording of the chosen template; on the right, the letter as it will
-print, on the letterhead, refreshed a moment after each change. A field the program does not
-know is named beside the part of the letter that uses it, the preview keeps the last page
-that could be drawn, and Save is refused until it is put right. Built-in templates can be
-changed and put back to the wording shipped; the office's own ones can also be deleted.
-A user who may not change letters sees the same window, read only.
+use; in the middle, the wording of the chosen template and who signs it (someone from the
+staff or typed, with a signature image; blank for the organisation's default signatory); on
+the right, the letter as it will print, on the letterhead, fitted to the width of the pane
+and zoomable (see :mod:`template_preview`), refreshed a moment after each change. A field
+the program does not know is named beside the part of the letter that uses it, the preview
+keeps the last letter that could be drawn with the error under it, and Save is refused
+until it is put right. Built-in templates can be changed and put back to the wording
+shipped; the office's own ones can also be deleted. A user who may not change letters sees
+the same window, read only.
 """
 
 from __future__ import annotations
@@ -44,10 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.merge import fields_in
 from thep_desktop.models import SchoolStatus
-from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
-from thep_desktop.services.letters.letter_templates import TEXT_FIELDS
+from thep_desktop.services.letters.letter_templates import TEXT_FIELDS, fields_from
 from thep_desktop.services.letters.letters_service import (
     MERGED_PARTS,
     TEMPLATE_LABELS,
@@ -77,9 +78,9 @@ from thep_desktop.ui.shared.pdf_window import pdf_file_name, show_pdf
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.signatory_widgets import (
-    SignaturePicker,
     StaffChooser,
     choose_signature_file,
+    signature_picker,
 )
 from thep_desktop.ui.shared.table_export import export_view
 
@@ -126,13 +127,7 @@ def kind_of(template: TemplateDetail) -> str:
 
 def membership_fields(data: TemplateInput) -> list[str]:
     """The fields of ``data`` that come from a school's membership record."""
-    found: list[str] = []
-    for part in MERGED_PARTS:
-        for name in fields_in(getattr(data, part)):
-            info = FIELDS_BY_NAME.get(name)
-            if info is not None and info.source == "membership" and name not in found:
-                found.append(name)
-    return found
+    return fields_from(data, "membership")
 
 
 class TemplatesDialog(QDialog):
@@ -347,9 +342,9 @@ class TemplatesDialog(QDialog):
         row = self._grid_row
         grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.staff_chooser, row, 1, Qt.AlignmentFlag.AlignLeft)
-        self.signature = SignaturePicker(
+        self.signature = signature_picker(
             self.messages,
-            empty_note="None of its own: with “Signed by” blank, the default signatory's "
+            "None of its own: with “Signed by” blank, the default signatory's "
             "signature is printed; otherwise a space is left to sign by hand.",
         )
         self.signature.choose_file = lambda parent: self.ask_open_path(parent)
