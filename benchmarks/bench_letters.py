@@ -72,7 +72,8 @@ else:
     letters = LettersService(services.db)
     template = letters.create_template(
         services.actor,
-        TemplateInput(name="Fee letter", subject="Membership fee {academic_year}", body=body),
+        TemplateInput(name="Fee letter", subject="Membership fee {academic_year}", body=body,
+                      signatory="Helen Marsh", signatory_role="Executive Director"),
     )
     ids = letters.open_school_ids(services.actor)[:count]
     if mode == "engine":

@@ -55,6 +55,8 @@ def test_templates_are_listed_as_text_and_json(capsys, demo: str) -> None:  # ty
     meeting = next(t for t in data["templates"] if t["key"] == "general_meeting")
     assert meeting["built_in"] is True and meeting["changed_from_built_in"] is False
     assert "meeting.date" in meeting["mailing_fields"]
+    assert meeting["signatory"] == "{org.company_secretary}"
+    assert meeting["signatory_role"] == "Company Secretary"
     assert set(meeting) >= {"id", "key", "name", "contact_role", "fields", "updated_at"}
 
 

@@ -89,6 +89,9 @@ def list_templates(services: Services, args: argparse.Namespace, out: TextIO | N
                         "built_in": t.builtin,
                         "changed_from_built_in": t.changed_from_builtin,
                         "contact_role": t.contact_role,
+                        # Blank: the organisation profile's default signatory signs.
+                        "signatory": t.signatory,
+                        "signatory_role": t.signatory_role,
                         "subject": t.subject,
                         "fields": t.fields_used,
                         "mailing_fields": services.letters.mailing_fields(t),
