@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -588,3 +589,54 @@ def test_all_open_schools_leave_out_those_only_proposed_unless_asked(
     assert letters.proposed_school_ids(actor) == [proposed.id]
     with_proposed = letters.open_school_ids(actor, include_proposed=True)
     assert set(with_proposed) == {*open_ids, proposed.id}
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed")
+def test_a_school_s_full_address_shows_through_the_envelope_window(
+    db, letters: LettersService, actor: Actor, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Name, role, school, three address lines, town and postcode: eight lines, folded to
+    seven (the postcode beside the town), all 50-84 mm down and 20-110 mm in."""
+    school = SchoolsService(db).create_school(
+        actor,
+        SchoolInput(
+            urn="100250",
+            name="Stepney Greencoat Church of England Primary School",
+            street="Norbiton Road",
+            locality="Limehouse",
+            address3="Tower Hamlets",
+            town="London",
+            postcode="E14 7TF",
+            head_title="Mr",
+            head_first_name="Luke",
+            head_last_name="Rahman",
+        ),
+    )
+    template_id = custom(letters, actor, "Hello {school.name}")
+    letters.produce(actor, template_id, [school.id], "Head teacher", combined_file=out / "a.pdf")
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out / "a.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    mm = 72 / 25.4
+    boxes = [
+        (word, float(x0) / mm, float(y0) / mm, float(x1) / mm, float(y1) / mm)
+        for x0, y0, x1, y1, word in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+            done.stdout,
+        )
+    ]
+    # The address block: the words left of the reference column, between the rule and body.
+    block = [b for b in boxes if 45 < b[2] < 95 and b[1] < 110]
+    words = [b[0] for b in block]
+    for expected in ("Luke", "Rahman", "Teacher", "Greencoat", "Norbiton", "Limehouse",
+                     "Hamlets", "London", "E14", "7TF"):  # fmt: skip
+        assert expected in words, expected
+    assert len({round(b[2], 1) for b in block}) == 7  # lines
+    assert min(b[2] for b in block) >= 50 and max(b[4] for b in block) <= 84
+    assert min(b[1] for b in block) >= 20 and max(b[3] for b in block) <= 110
+    london = next(b for b in block if b[0] == "London")
+    postcode = next(b for b in block if b[0] == "E14")
+    assert round(london[2], 1) == round(postcode[2], 1)  # the postcode beside the town
