@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
+from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.letters.letter_templates import TEXT_FIELDS, fields_from
 from thep_desktop.services.letters.letters_service import (
     MERGED_PARTS,
@@ -643,9 +644,9 @@ class TemplatesDialog(QDialog):
         if not names:
             self.membership_note.hide()
             return
-        shown = ", ".join(f"{{{n}}}" for n in names)
+        shown = ", ".join(f"{FIELDS_BY_NAME[n].label.lower()} {{{n}}}" for n in names)
         self.membership_note.setText(
-            f"This letter uses {shown} from the schools' membership records. Until a school's "
+            f"This letter needs the school's membership record ({shown}). Until a school's "
             "membership is recorded, a mail merge leaves that school out and says why; the "
             "preview shows example values."
         )
