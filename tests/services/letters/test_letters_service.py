@@ -93,7 +93,7 @@ def out(tmp_path: Path) -> Path:
     return folder
 
 
-DIRECTOR = "Amina Hussain"
+DIRECTOR = "Grace Adeyemi"
 SECRETARY = "Samuel Okafor"
 
 

@@ -55,7 +55,7 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'office.sqlite3'}"
 
 
-DIRECTOR = "Amina Hussain"
+DIRECTOR = "Grace Adeyemi"
 
 
 @pytest.fixture
@@ -391,6 +391,19 @@ def test_a_template_signed_by_the_default_shows_who_that_is(
     wait_for_preview(qtbot, dialog)
     text = pdf_text(dialog.preview_pane.pdf)
     assert "Yours sincerely" in text and f"{DIRECTOR} Executive Director" in text
+    assert "example values" in dialog.preview_note.text()
+
+    # With no default signatory, the preview says the letter would be signed by nobody.
+    profile = services.organisation.get_profile(services.actor)
+    services.organisation.update_profile(
+        services.actor, replace(profile, signatory_name="", signatory_position="")
+    )
+    text_box = body(dialog)
+    text_box.setFocus()
+    text_box.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(text_box, " Thank you.")
+    qtbot.waitUntil(lambda: "Nobody signs this letter" in dialog.preview_note.text(), timeout=3000)
+    assert DIRECTOR not in pdf_text(dialog.preview_pane.pdf)
 
 
 def test_the_field_picker_inserts_at_the_cursor_of_the_field_last_typed_in(

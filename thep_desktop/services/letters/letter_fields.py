@@ -114,7 +114,7 @@ FIELDS: tuple[FieldInfo, ...] = (
     FieldInfo("academic_year", "This academic year", "Letter", "letter", "2026/27"),
     FieldInfo("next_academic_year", "Next academic year", "Letter", "letter", "2027/28"),
     FieldInfo("our_ref", "Our reference", "Letter", "letter", "WEL/100234"),
-    FieldInfo("sender.name", "Signed by", "Letter", "letter", "Amina Hussain"),
+    FieldInfo("sender.name", "Signed by", "Letter", "letter", "Helen Marsh"),
     FieldInfo("sender.role", "Signatory's role", "Letter", "letter", "Executive Director"),
     # typed for the mailing
     FieldInfo(

@@ -742,6 +742,10 @@ class TemplatesDialog(QDialog):
                 f"As {self.preview_school.currentText()} would get it, dated today.",
                 problem=False,
             )
+        unsigned = self.services.letters.signatory_problem(self.services.actor, data)
+        if unsigned:
+            # Drawn, but a mail merge would refuse it: say so where the letter is seen.
+            self._preview_note(unsigned, problem=True)
         return True
 
     def _open_preview(self, pdf: bytes) -> None:
