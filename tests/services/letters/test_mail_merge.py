@@ -1,4 +1,4 @@
-"""Letter templates, mail merge and correspondence history, on SQLite and PostgreSQL."""
+"""The mail merge: letters merged, signed, laid out, saved whole, recorded."""
 
 from __future__ import annotations
 
@@ -8,11 +8,21 @@ import re
 import shutil
 import stat
 import subprocess
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from letters_helpers import (  # tests/services/letters/letters_helpers.py
+    ADVERSARIAL,
+    DIRECTOR,
+    SECRETARY,
+    WHEN,
+    custom,
+    qpdf_check,
+    set_signatories,
+    signature_png,
+    text_of,
+)
 from pypdf import PdfReader
 
 from thep_desktop.domain.progress import Cancelled, Progress
@@ -22,179 +32,13 @@ from thep_desktop.services.letters.letters_service import (
     TemplateInput,
     academic_year_of,
 )
-from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput, SchoolsService
-from thep_desktop.services.settings.organisation_service import OrganisationService
+from thep_desktop.services.schools.schools_service import SchoolInput, SchoolsService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import (
-    ConflictError,
     PermissionDeniedError,
     ServiceError,
     ValidationError,
 )
-
-ADVERSARIAL = "St Mary & St John's <Primary>"
-WHEN = date(2026, 11, 22)
-
-
-def qpdf_check(path: Path) -> None:
-    """Every PDF the mail merge writes is well formed (when qpdf is installed, as in CI)."""
-    if shutil.which("qpdf") is None:
-        return
-    done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def text_of(data: bytes) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def schools(db, actor):  # type: ignore[no-untyped-def]
-    service = SchoolsService(db)
-    made = {}
-    made["mary"] = service.create_school(
-        actor,
-        SchoolInput(
-            urn="100234",
-            name=ADVERSARIAL,
-            street="Ben Jonson Road",
-            town="London",
-            postcode="E1 4SD",
-            head_title="Ms",
-            head_first_name="Rahima",
-            head_last_name="Begum",
-            contacts=[
-                ContactInput("Mr Tom Price", "School business manager", "sbm@stmary.sch.uk"),
-            ],
-        ),
-    )
-    made["bow"] = service.create_school(
-        actor,
-        SchoolInput(
-            urn="100235",
-            name="Bow Common Nursery School",
-            street="Bow Common Lane",
-            town="London",
-            postcode="E3 4AX",
-            contacts=[ContactInput("Mrs Ada Okafor", "Head teacher", "head@bow.sch.uk")],
-        ),
-    )
-    made["noaddress"] = service.create_school(
-        actor, SchoolInput(urn="100236", name="Nowhere School")
-    )
-    return made
-
-
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    """A folder of its own for the letters (the SQLite test database is in tmp_path)."""
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    return folder
-
-
-DIRECTOR = "Grace Adeyemi"
-SECRETARY = "Samuel Okafor"
-
-
-def set_signatories(db, actor: Actor, **changes: object) -> None:  # type: ignore[no-untyped-def]
-    organisation = OrganisationService(db)
-    values: dict[str, object] = {
-        "signatory_name": DIRECTOR,
-        "signatory_position": "Executive Director",
-        "company_secretary": SECRETARY,
-    }
-    values.update(changes)
-    organisation.update_profile(actor, replace(organisation.get_profile(actor), **values))
-
-
-@pytest.fixture
-def letters(db, actor) -> LettersService:  # type: ignore[no-untyped-def]
-    set_signatories(db, actor)
-    return LettersService(db)
-
-
-def custom(letters: LettersService, actor: Actor, body: str, **kw) -> int:  # type: ignore[no-untyped-def]
-    data = TemplateInput(
-        name=kw.pop("name", "Custom"), subject="About {school.name}", body=body, **kw
-    )
-    return letters.create_template(actor, data).id
-
-
-def test_built_in_templates_are_there_once(letters: LettersService, actor: Actor) -> None:
-    first = letters.list_templates(actor)
-    again = letters.list_templates(actor)
-    keys = sorted(t.key for t in first if t.key)
-    assert keys == sorted(
-        [
-            "welcome",
-            "notice_ack",
-            "fee_letter",
-            "payment_reminder",
-            "review_visit",
-            "general_meeting",
-        ]
-    )
-    assert len(again) == len(first) and all(t.builtin for t in first)
-
-
-def test_unknown_merge_field_is_refused_with_its_name(
-    letters: LettersService, actor: Actor
-) -> None:
-    with pytest.raises(ValidationError) as caught:
-        custom(letters, actor, "Dear {contact.nmae}, your fee is {member.fee_due}.")
-    assert "{contact.nmae}" in caught.value.field_errors["body"]
-    assert "{member.fee_due}" not in caught.value.field_errors["body"]
-    with pytest.raises(ValidationError) as caught:
-        letters.preview(actor, TemplateInput(name="x", subject="{school.nam}", body="x"))
-    assert "{school.nam}" in caught.value.field_errors["subject"]
-
-
-def test_built_in_wording_can_be_changed_and_reset(letters: LettersService, actor: Actor) -> None:
-    welcome = letters.find_template(actor, "welcome")
-    data = welcome.as_input()
-    data.body = "Welcome, {school.name}."
-    changed = letters.update_template(actor, welcome.id, data, welcome.version)
-    assert changed.changed_from_builtin
-    with pytest.raises(ConflictError):
-        letters.update_template(actor, welcome.id, data, welcome.version)  # stale version
-    reset = letters.reset_template(actor, welcome.id, changed.version)
-    assert reset.body == welcome.body and not reset.changed_from_builtin
-    with pytest.raises(ServiceError, match="cannot be deleted"):
-        letters.delete_template(actor, welcome.id, reset.version)
-
-
-def test_own_templates_have_unique_names_and_can_be_deleted(
-    letters: LettersService, actor: Actor
-) -> None:
-    template_id = custom(letters, actor, "Hello {school.name}")
-    with pytest.raises(ValidationError, match="already a template"):
-        custom(letters, actor, "Another")
-    letters.delete_template(actor, template_id, 1)
-    assert all(t.name != "Custom" for t in letters.list_templates(actor))
-
-
-def test_recipients_use_the_contact_or_fall_back_with_a_warning(
-    letters: LettersService, actor: Actor, schools
-) -> None:  # type: ignore[no-untyped-def]
-    ids = [schools["mary"].id, schools["bow"].id, schools["noaddress"].id]
-    heads, skipped = letters.recipients(actor, ids, "Head teacher")
-    assert [r.contact_name for r in heads] == ["Ms Rahima Begum", "Mrs Ada Okafor"]
-    assert heads[0].address == (
-        "Ms Rahima Begum",
-        "Head Teacher",
-        ADVERSARIAL,
-        "Ben Jonson Road",
-        "London",
-        "E1 4SD",
-    )
-    assert [r.values["contact.salutation"] for r in heads] == ["Ms Begum", "Mrs Okafor"]
-    assert [s.school_name for s in skipped] == ["Nowhere School"]
-    assert "postal address" in skipped[0].reason
-    managers, _ = letters.recipients(actor, ids, "School business manager")
-    assert managers[0].contact_name == "Mr Tom Price" and not managers[0].warning
-    assert managers[1].address[0] == "The School Business Manager"
-    assert "no school business manager is recorded" in managers[1].warning
 
 
 def test_mail_merge_into_one_pdf_records_each_school_s_pages(
@@ -413,14 +257,6 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
     assert letters.correspondence(actor, schools["mary"].id) == []
 
 
-def signature_png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 80), "navy").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def test_a_built_in_letter_is_signed_by_the_default_signatory_and_closes_as_addressed(
     letters: LettersService, actor: Actor, schools, out: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -514,28 +350,6 @@ def test_a_template_signed_by_its_own_person_with_a_signature_image(
     assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
 
 
-@pytest.mark.parametrize(
-    ("given", "field", "message"),
-    [
-        ({"signatory_role": "Treasurer"}, "signatory", "Type who signs as Treasurer"),
-        ({"signature_image": b"png"}, "signature_image", "goes with a named signatory"),
-        (
-            {"signatory": "Jo", "signature_image": b"not a picture"},
-            "signature_image",
-            "not an image this program can read",
-        ),
-    ],
-)
-def test_a_signatory_that_cannot_sign_is_refused_and_nothing_saved(
-    letters: LettersService, actor: Actor, given, field: str, message: str
-) -> None:  # type: ignore[no-untyped-def]
-    before = [(t.name, t.version) for t in letters.list_templates(actor)]
-    with pytest.raises(ValidationError) as caught:
-        letters.create_template(actor, TemplateInput(name="Signed", body="Hello", **given))
-    assert message in caught.value.field_errors[field]
-    assert [(t.name, t.version) for t in letters.list_templates(actor)] == before
-
-
 def test_letter_files_are_written_with_the_user_s_usual_permissions(
     letters: LettersService, actor: Actor, schools, out: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -555,40 +369,6 @@ def test_letter_files_are_written_with_the_user_s_usual_permissions(
 def test_the_result_counts_letters_and_pages_in_words() -> None:
     assert str(MergeResult(1, 1, None, (), (), ())) == "1 letter, 1 page"
     assert str(MergeResult(2, 3, None, (), (), ())) == "2 letters, 3 pages"
-
-
-def test_a_role_no_contact_has_is_refused_with_the_roles_known(
-    letters: LettersService, actor: Actor, schools, out: Path
-) -> None:  # type: ignore[no-untyped-def]
-    template_id = custom(letters, actor, "Hello {school.name}")
-    with pytest.raises(ValidationError) as caught:
-        letters.produce(
-            actor, template_id, [schools["bow"].id], "Cheif Exec", combined_file=out / "x.pdf"
-        )
-    message = caught.value.field_errors["contact_role"]
-    assert "No contact in the register has the role “Cheif Exec”" in message
-    assert "Head teacher" in message and "School business manager" in message
-    assert list(out.iterdir()) == [] and letters.correspondence(actor, schools["bow"].id) == []
-    assert letters.check_contact_role(actor, "  head   TEACHER ") == "Head teacher"
-
-
-def test_all_open_schools_leave_out_those_only_proposed_unless_asked(
-    db, letters: LettersService, actor: Actor, schools
-) -> None:  # type: ignore[no-untyped-def]
-    service = SchoolsService(db)
-    proposed = service.create_school(
-        actor, SchoolInput(urn="100240", name="Aardvark Free School", status="proposed_to_open")
-    )
-    closed = service.create_school(
-        actor,
-        SchoolInput(urn="100241", name="Abbey School", status="closed", close_date="31/08/2020"),
-    )
-    open_ids = letters.open_school_ids(actor)
-    assert proposed.id not in open_ids and closed.id not in open_ids
-    assert set(open_ids) == {s.id for s in schools.values()}
-    assert letters.proposed_school_ids(actor) == [proposed.id]
-    with_proposed = letters.open_school_ids(actor, include_proposed=True)
-    assert set(with_proposed) == {*open_ids, proposed.id}
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed")
