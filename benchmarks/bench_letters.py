@@ -78,7 +78,7 @@ else:
     ids = letters.open_school_ids(services.actor)[:count]
     if mode == "engine":
         from thep_desktop.reports.letters.letter_pdf import render_letters
-        from thep_desktop.services.letters import letters_service as ls
+        from thep_desktop.services.letters import mail_merge as ls
         recipients, _ = letters.recipients(services.actor, ids, "Head teacher")
         profile = services.organisation.get_profile(services.actor)
         data = template.as_input()

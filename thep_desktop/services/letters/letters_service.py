@@ -24,9 +24,6 @@ from thep_desktop.services.letters.letter_templates import (
 from thep_desktop.services.letters.mail_merge import (
     MailMerge,
     MergeResult,
-    _letter,
-    _letter_values,
-    _organisation_values,
     academic_year_of,
     letterhead_from,
 )
@@ -51,9 +48,6 @@ __all__ = [
     "Skipped",
     "TemplateDetail",
     "TemplateInput",
-    "_letter",
-    "_letter_values",
-    "_organisation_values",
     "academic_year_of",
     "letterhead_from",
 ]
