@@ -642,12 +642,11 @@ class MailMergeDialog(QDialog):
         fallbacks = 0
         for recipient in recipients:
             addressed = recipient.contact_name or recipient.address[0]
-            missing = [n for n in needs if n not in recipient.values]
-            if missing:
-                fields = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in missing)
+            if any(n not in recipient.values for n in needs):
+                # Which parts of the record, the note above the list says once.
                 note = (
-                    f"{LEFT_OUT}the letter needs the school's membership record ({fields}), "
-                    "and none is recorded yet"
+                    f"{LEFT_OUT}the letter needs the school's membership record, and none is "
+                    "recorded yet"
                 )
                 rows.append((0, recipient.school_name, addressed, note))
             elif recipient.warning:
@@ -693,7 +692,7 @@ class MailMergeDialog(QDialog):
     def _set_produce_reason(self, reason: str) -> None:
         self.produce_reason = reason
         if self.can_produce:
-            self.produce_note.setText(f"Produce is off: {reason}" if reason else "")
+            self.produce_note.setText(f"Produce letters is off. {reason}" if reason else "")
         self._update_produce_button()
 
     def _update_produce_button(self) -> None:
