@@ -779,10 +779,8 @@ class TemplatesDialog(QDialog):
             return False
         self._select_row_of(None)
         self._show_banner("")
-        self._show_template(
-            None,
-            TemplateInput(signatory=self.current.signatory if self.current is not None else ""),
-        )
+        # Signed by the organisation's default signatory until someone else is chosen.
+        self._show_template(None, TemplateInput())
         self.inputs["name"].setFocus()
         return True
 
