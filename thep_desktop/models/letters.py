@@ -24,8 +24,11 @@ class LetterTemplate(RecordMixin, Base):
     salutation: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     sign_off: Mapped[str] = mapped_column(String(100), default="Yours sincerely")
+    # Who signs: blank ``signatory`` means the organisation profile's default signatory.
     signatory: Mapped[str] = mapped_column(String(200), default="")
     signatory_role: Mapped[str] = mapped_column(String(200), default="")
+    signature_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_image_filename: Mapped[str] = mapped_column(String(255), default="")
     contact_role: Mapped[str] = mapped_column(String(100), default="")
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -30,3 +30,10 @@ class OrganisationProfile(RecordMixin, Base):
     bank_account_number: Mapped[str] = mapped_column(String(8), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_filename: Mapped[str] = mapped_column(String(255), default="")
+    # Who signs a letter whose template names nobody, and the company's secretary, who
+    # signs formal notices "By order of the Board".
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_position: Mapped[str] = mapped_column(String(200), default="")
+    signature_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_image_filename: Mapped[str] = mapped_column(String(255), default="")
+    company_secretary: Mapped[str] = mapped_column(String(200), default="")

@@ -55,6 +55,8 @@ def test_templates_are_listed_as_text_and_json(capsys, demo: str) -> None:  # ty
     meeting = next(t for t in data["templates"] if t["key"] == "general_meeting")
     assert meeting["built_in"] is True and meeting["changed_from_built_in"] is False
     assert "meeting.date" in meeting["mailing_fields"]
+    assert meeting["signatory"] == "{org.company_secretary}"
+    assert meeting["signatory_role"] == "Company Secretary"
     assert set(meeting) >= {"id", "key", "name", "contact_role", "fields", "updated_at"}
 
 
@@ -71,6 +73,8 @@ def test_render_to_one_pdf_for_chosen_schools(capsys, demo: str, tmp_path: Path)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(target).pages)
     assert "Thursday 14 January 2027 at 4.00 pm" in text and "1 December 2026" in text
     assert "Bishop Latimer Church of England School" in text
+    # The demo's notices are signed by its company secretary, by order of the Board.
+    assert text.count("By order of the Board Rafiq Chowdhury Company Secretary") == 2
 
 
 def test_render_one_pdf_per_school_into_a_folder(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +87,7 @@ def test_render_one_pdf_per_school_into_a_folder(capsys, demo: str, tmp_path: Pa
     assert code == 0, err
     files = list(folder.iterdir())
     assert len(files) == 1 and files[0].name.startswith("Bishop Latimer Church of England School")
-    assert "1 letter" in out
+    assert "1 letter, 1 page written" in out
 
 
 @pytest.mark.parametrize(
@@ -95,7 +99,9 @@ def test_render_one_pdf_per_school_into_a_folder(capsys, demo: str, tmp_path: Pa
         (["--to", "everyone"], "--to must be"),
         (["--to", "urn:100897", "--set", "nonsense"], "FIELD=VALUE"),
         (["--to", "urn:100897", "--set", "school.name=x"], "not a field typed for a mailing"),
-        (["--to", "urn:100897"], "Fill in"),
+        (["--to", "urn:100897"], "--set meeting.name="),
+        (["--to", "urn:100897", *MEETING, "--role", "Cheif Exec"], "“Cheif Exec”"),
+        (["--to", "urn:100897", *MEETING, "--include-proposed"], "all-open-schools only"),
     ],
 )
 def test_bad_requests_say_why_and_write_nothing(
@@ -126,3 +132,78 @@ def test_a_letter_needing_membership_is_refused_with_the_reason(
     )  # fmt: skip
     assert code == 1 and "membership record" in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def history_count(path: str) -> int:
+    services, _note = open_services(path, Actor("office"))
+    try:
+        with services.db.read_session() as session:
+            from sqlalchemy import func, select
+
+            from thep_desktop.models import Correspondence
+
+            return int(session.scalar(select(func.count(Correspondence.id))) or 0)
+    finally:
+        services.close()
+
+
+def test_a_missing_mailing_value_names_the_key_to_type(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "visit.pdf"
+    code, out, err = run(
+        capsys, "--db", demo, "letters", "render", "review_visit", "--to", "urn:100897",
+        "--out", str(target), "--set", "visit.focus=Reading",
+    )  # fmt: skip
+    assert code == 1 and out == ""
+    assert "--set visit.date='…'" in err and "visit.team" in err and "visit.focus=" not in err
+    assert "review visit date" in err
+    assert not target.exists() and history_count(demo) == 0
+
+
+def test_a_role_nobody_has_is_refused_with_the_known_roles(
+    capsys, demo: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "agm.pdf"
+    code, out, err = run(
+        capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "all-open-schools",
+        "--out", str(target), "--role", "Cheif Exec", *MEETING,
+    )  # fmt: skip
+    assert code == 1 and out == ""
+    assert "No contact in the register has the role “Cheif Exec”" in err
+    assert "Head teacher" in err and "School business manager" in err
+    assert not target.exists() and history_count(demo) == 0
+    # The register's own spelling of a role is taken whatever its case.
+    code, out, err = run(
+        capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "urn:100897",
+        "--out", str(target), "--role", "school BUSINESS manager", *MEETING,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "1 letter, 1 page written" in out
+
+
+def test_all_open_schools_leaves_out_those_only_proposed_unless_asked(
+    capsys, demo: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    services, _note = open_services(demo, Actor("office"))
+    try:
+        open_ids = services.letters.open_school_ids(services.actor)
+        proposed = services.letters.proposed_school_ids(services.actor)
+        with_proposed = services.letters.open_school_ids(services.actor, include_proposed=True)
+    finally:
+        services.close()
+    assert proposed and not set(proposed) & set(open_ids)
+    assert set(with_proposed) == set(open_ids) | set(proposed)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, out, err = run(
+        capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "all-open-schools",
+        "--out", str(tmp_path / "agm.pdf"), *MEETING, "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["letters"] + len(json.loads(out)["skipped"]) == len(open_ids)
+    code, out, err = run(
+        capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "all-open-schools",
+        "--out", str(folder), *MEETING,
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"{len(proposed)} school" in out and "proposed to open" in out
+    assert "--include-proposed" in out

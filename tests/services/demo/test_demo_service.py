@@ -316,3 +316,48 @@ def test_all_details_at_once_match_one_by_one(db: Database, actor: Actor, loaded
     _summary, one_by_one = loaded
     at_once = SchoolsService(db).list_school_details(actor)
     assert at_once == one_by_one  # same order as the register's list, too
+
+
+def test_the_demo_signs_as_its_executive_director_and_company_secretary(
+    db: Database, actor: Actor, loaded, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    from thep_desktop.services.letters.letters_service import LettersService
+    from thep_desktop.services.settings.organisation_service import (
+        OrganisationService,
+        check_signature_image,
+    )
+
+    director, director_title, _ = STAFF[0]
+    secretary, secretary_title, _ = STAFF[1]
+    assert director_title == "Executive Director" and "Company Secretary" in secretary_title
+    profile = OrganisationService(db).get_profile(actor)
+    assert (profile.signatory_name, profile.signatory_position) == (director, director_title)
+    assert profile.company_secretary == secretary
+    assert profile.signature_image is not None
+    check_signature_image(profile.signature_image)  # a PNG the letters can print
+
+    letters = LettersService(db)
+    urn = loaded[1][0].urn
+    school_ids = letters.school_ids_for_urns(actor, [urn])
+    visit = letters.find_template(actor, "review_visit")
+    notice = letters.find_template(actor, "general_meeting")
+    for template, out in ((visit, tmp_path / "visit.pdf"), (notice, tmp_path / "notice.pdf")):
+        mailing = {name: "x" for name in letters.mailing_fields(template)}
+        letters.produce(
+            actor, template.id, school_ids, "Head teacher", combined_file=out, mailing=mailing
+        )
+    visit_pdf = PdfReader(io.BytesIO((tmp_path / "visit.pdf").read_bytes()))
+    visit_text = " ".join(visit_pdf.pages[0].extract_text().split())
+    assert f"{director} Executive Director" in visit_text
+    assert len(visit_pdf.pages[0].images) == 1  # the Executive Director's signature
+    notice_text = " ".join(
+        PdfReader(io.BytesIO((tmp_path / "notice.pdf").read_bytes()))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert f"By order of the Board {secretary} Company Secretary" in notice_text

@@ -136,3 +136,39 @@ def test_conflicts_name_who_changed_the_record_and_when(db: Database, actor: Act
 def test_get_staff_of_someone_not_on_the_list(db: Database, actor: Actor) -> None:
     with pytest.raises(NotFoundError):
         StaffService(db).get_staff(actor, 999)
+
+
+def test_the_default_signatory_and_company_secretary_are_kept(db: Database, actor: Actor) -> None:
+    service = OrganisationService(db)
+    signature = png_bytes()
+    saved = service.update_profile(
+        actor,
+        replace(
+            service.get_profile(actor),
+            signatory_name="  Helen Marsh ",
+            signatory_position="Executive Director",
+            signature_image=signature,
+            signature_image_filename="helen.png",
+            company_secretary="Rafiq Chowdhury",
+        ),
+    )
+    assert (saved.signatory_name, saved.signatory_position) == ("Helen Marsh", "Executive Director")
+    assert saved.signature_image == signature and saved.signature_image_filename == "helen.png"
+    assert saved.company_secretary == "Rafiq Chowdhury"
+    assert service.get_profile(actor) == saved
+
+
+def test_a_signatory_that_cannot_sign_is_refused_and_nothing_saved(
+    db: Database, actor: Actor
+) -> None:
+    service = OrganisationService(db)
+    before = service.get_profile(actor)
+    with pytest.raises(ValidationError) as caught:
+        service.update_profile(
+            actor,
+            replace(before, signatory_position="Treasurer", signature_image=b"not a picture"),
+        )
+    errors = caught.value.field_errors
+    assert "Type the name of the person who signs" in errors["signatory_name"]
+    assert "signature file is not an image" in errors["signature_image"]
+    assert service.get_profile(actor) == before

@@ -102,7 +102,8 @@ def test_profile_shows_every_field_and_saves_what_was_typed(qtbot, services: Ser
     dialog = profile_dialog(qtbot, services)
     assert text_of(dialog, "name") == "Tower Hamlets Education Partnership"
     assert text_of(dialog, "postcode") == "E2 6AB"
-    expected = {f for f in vars(ProfileData()) if f not in ("logo", "logo_filename", "version")}
+    images = ("logo", "logo_filename", "signature_image", "signature_image_filename")
+    expected = {f for f in vars(ProfileData()) if f not in (*images, "version")}
     assert set(dialog.inputs) == expected
 
     retype(qtbot, dialog.inputs["address"], "PDC\n229 Bethnal Green Road\nLondon")
@@ -193,6 +194,58 @@ def test_a_png_logo_is_shown_and_saved(qtbot, services: Services, tmp_path: Path
     assert again.logo_preview.pixmap().isNull()
     assert again.save() is True
     assert services.organisation.get_profile(services.actor).logo is None
+
+
+def click_tab(qtbot, dialog: OrganisationDialog, title: str) -> None:  # type: ignore[no-untyped-def]
+    if not dialog.isActiveWindow():  # shortcuts such as Ctrl+S go to the active window
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+    bar = dialog.tabs.tabBar()
+    number = next(n for n in range(bar.count()) if bar.tabText(n).replace("&", "") == title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(number).center())
+    assert dialog.tabs.currentIndex() == number
+
+
+def test_the_default_signatory_is_chosen_from_staff_with_a_signature_and_saved(
+    qtbot, services: Services, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    services.staff.create_staff(services.actor, StaffInput("Helen Marsh", "Executive Director"))
+    path = png_file(tmp_path, "helen.png", (240, 60))
+    dialog = profile_dialog(qtbot, services)
+    click_tab(qtbot, dialog, "Signatory")
+    dialog.staff_chooser.setFocus()
+    qtbot.keyClick(dialog.staff_chooser, Qt.Key.Key_Down)  # the first person on the list
+    assert text_of(dialog, "signatory_name") == "Helen Marsh"
+    assert text_of(dialog, "signatory_position") == "Executive Director"
+    dialog.choose_file = lambda _parent: str(path)
+    qtbot.mouseClick(dialog.signature.choose_button, Qt.MouseButton.LeftButton)
+    assert not dialog.signature.preview.pixmap().isNull()
+    retype(qtbot, dialog.inputs["company_secretary"], "Rafiq Chowdhury")
+    qtbot.keyClick(
+        dialog.inputs["company_secretary"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+    )
+
+    assert dialog.result() == OrganisationDialog.DialogCode.Accepted
+    saved = services.organisation.get_profile(services.actor)
+    assert (saved.signatory_name, saved.signatory_position) == ("Helen Marsh", "Executive Director")
+    assert saved.signature_image == path.read_bytes()
+    assert saved.signature_image_filename == "helen.png"
+    assert saved.company_secretary == "Rafiq Chowdhury"
+
+
+def test_a_position_without_a_name_is_refused_beside_the_field(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    before = services.organisation.get_profile(services.actor)
+    dialog = profile_dialog(qtbot, services)
+    click_tab(qtbot, dialog, "Organisation")
+    click_tab(qtbot, dialog, "Signatory")
+    retype(qtbot, dialog.inputs["signatory_position"], "Treasurer")
+    qtbot.keyClick(
+        dialog.inputs["signatory_position"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+    )
+    assert dialog.isVisible()
+    assert "Type the name of the person who signs" in dialog.messages.message("signatory_name")
+    assert text_of(dialog, "signatory_position") == "Treasurer"  # what was typed stays
+    assert services.organisation.get_profile(services.actor) == before
 
 
 @pytest.mark.parametrize("kind", ["text", "too big"])

@@ -59,6 +59,11 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         help="the contact to write to, e.g. 'School business manager' "
         "(default: the template's own)",
     )
+    render.add_argument(
+        "--include-proposed",
+        action="store_true",
+        help="with --to all-open-schools, write also to schools only proposed to open",
+    )
     render.add_argument("--date", type=parse_date, help="the letters' date (default: today)")
     render.add_argument(
         "--set",
@@ -86,6 +91,9 @@ def list_templates(services: Services, args: argparse.Namespace, out: TextIO | N
                         "built_in": t.builtin,
                         "changed_from_built_in": t.changed_from_builtin,
                         "contact_role": t.contact_role,
+                        # Blank: the organisation profile's default signatory signs.
+                        "signatory": t.signatory,
+                        "signatory_role": t.signatory_role,
                         "subject": t.subject,
                         "fields": t.fields_used,
                         "mailing_fields": services.letters.mailing_fields(t),
@@ -120,8 +128,17 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
     out = out if out is not None else sys.stdout
     actor = services.actor
     template = services.letters.find_template(actor, args.template)
-    school_ids = _audience(services, args.to)
+    school_ids = _audience(services, args.to, include_proposed=args.include_proposed)
     mailing = _mailing_values(args.set)
+    missing = [n for n in services.letters.mailing_fields(template) if not mailing.get(n)]
+    if missing:
+        typed = " ".join(f"--set {n}='…'" for n in missing)
+        what = ", ".join(f"{n} ({FIELDS_BY_NAME[n].label.lower()})" for n in missing)
+        raise CommandError(
+            f"“{template.name}” needs a value typed for the mailing: {what}. Add {typed}, "
+            f"e.g. --set {missing[0]}='{FIELDS_BY_NAME[missing[0]].example}'."
+        )
+    role = services.letters.check_contact_role(actor, args.role or template.contact_role)
     target = Path(args.out)
     combined = folder = None
     if target.suffix.lower() == ".pdf":
@@ -140,7 +157,7 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
                 actor,
                 template.id,
                 school_ids,
-                args.role or template.contact_role,
+                role,
                 combined_file=combined,
                 recipient_folder=folder,
                 mailing=mailing,
@@ -167,6 +184,14 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
         return 0
     where = result.combined_file or folder
     out.write(f"{template.name}: {result} written to {where}.\n")
+    if args.to.strip() == "all-open-schools" and not args.include_proposed:
+        proposed = len(services.letters.proposed_school_ids(actor))
+        if proposed:
+            out.write(
+                f"Note: {plural(proposed, 'school')} proposed to open "
+                f"{'was' if proposed == 1 else 'were'} not written to; add --include-proposed "
+                "to write to them too.\n"
+            )
     for warning in result.warnings:
         out.write(f"Note: {warning}\n")
     for skipped in result.skipped:
@@ -174,11 +199,13 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
     return 0
 
 
-def _audience(services: Services, to: str) -> list[int]:
+def _audience(services: Services, to: str, *, include_proposed: bool = False) -> list[int]:
     text = to.strip()
     actor = services.actor
     if text == "all-open-schools":
-        return services.letters.open_school_ids(actor)
+        return services.letters.open_school_ids(actor, include_proposed=include_proposed)
+    if include_proposed:
+        raise CommandError("--include-proposed goes with --to all-open-schools only.")
     if text in ("all-members", "all-full-members"):
         raise CommandError(
             f"--to {text} needs the membership records, which this database does not hold "

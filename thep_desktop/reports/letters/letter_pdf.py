@@ -24,31 +24,24 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
-    ListFlowable,
-    ListItem,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -57,6 +50,26 @@ from reportlab.platypus import (
 )
 
 from thep_desktop.domain.dates import format_long_date
+from thep_desktop.reports.letters.envelope_address import (
+    ADDRESS_BOX,
+    ADDRESS_LEADING,
+    ADDRESS_SIZE,
+    ENVELOPE_WINDOW,
+    Box,
+    address_block_lines,
+)
+from thep_desktop.reports.letters.letter_data import Letter, LetterError, Letterhead, RenderResult
+from thep_desktop.reports.letters.letter_text import (
+    ACCENT,
+    FONT,
+    FONT_BOLD,
+    GREY,
+    INK,
+    _para_text,
+    _styles,
+    register_fonts,
+    text_to_flowables,
+)
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = 20 * mm
@@ -64,225 +77,8 @@ MARGIN_RIGHT = 20 * mm
 FOOTER_HEIGHT = 24 * mm
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
-FONT = "Carlito"
-FONT_BOLD = "Carlito-Bold"
-FONT_ITALIC = "Carlito-Italic"
-FONT_BOLD_ITALIC = "Carlito-BoldItalic"
-
-INK = HexColor("#1a1a1a")
-GREY = HexColor("#555555")
-ACCENT = HexColor("#1f4e79")
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle measured from the top-left corner of the page, in points."""
-
-    left: float
-    top: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.top + self.height
-
-
-# The window of a UK DL (110 × 220 mm) left-window envelope is 90 × 45 mm, 20 mm from the
-# left and 15 mm from the bottom. An A4 letter folded in three slides in with its top edge at
-# the top of the envelope, so the window shows 20–110 mm across and 50–95 mm down the page;
-# a C5 envelope with the same window takes the letter folded once. The address is printed
-# inside it with a margin for the letter moving in the envelope.
-ENVELOPE_WINDOW = Box(20 * mm, 50 * mm, 90 * mm, 45 * mm)
-ADDRESS_BOX = Box(
-    ENVELOPE_WINDOW.left + 4 * mm,
-    ENVELOPE_WINDOW.top + 4 * mm,
-    ENVELOPE_WINDOW.width - 8 * mm,
-    ENVELOPE_WINDOW.height - 8 * mm,
-)
 BODY_TOP_FIRST = 104 * mm  # below the window and the reference block
 BODY_TOP_LATER = 28 * mm
-
-ADDRESS_SIZE = 10.5
-ADDRESS_LEADING = 12.6
-
-
-class LetterError(ValueError):
-    """A letter cannot be laid out as asked; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    name: str
-    address_lines: tuple[str, ...] = ()
-    phone: str = ""
-    email: str = ""
-    website: str = ""
-    company_number: str = ""
-    charity_number: str = ""
-    vat_number: str = ""
-    registered_office: str = ""
-    logo: bytes | None = None
-
-    def legal_lines(self) -> list[str]:
-        """The footer: who the organisation is in law."""
-        first: list[str] = []
-        if self.company_number:
-            first.append(
-                f"{self.name} is a company limited by guarantee registered in England and "
-                f"Wales, company number {self.company_number}"
-            )
-        if self.charity_number:
-            first.append(f"registered charity number {self.charity_number}")
-        lines = ["; ".join(first) + "." if first else ""]
-        second: list[str] = []
-        if self.registered_office:
-            office = ", ".join(p.strip() for p in self.registered_office.splitlines() if p.strip())
-            second.append(f"Registered office: {office}")
-        if self.vat_number:
-            second.append(f"VAT registration number {self.vat_number}")
-        if second:
-            lines.append(". ".join(second) + ".")
-        return [line for line in lines if line]
-
-
-@dataclass(frozen=True)
-class Letter:
-    """One letter to one recipient, every value already merged, as plain text."""
-
-    recipient: tuple[str, ...]  # the address block: name, role, school, street..., postcode
-    date: date
-    salutation: str  # "Dear Ms Begum,"
-    body: str  # paragraphs separated by a blank line; lines starting "- " or "• " are bullets
-    subject: str = ""
-    our_ref: str = ""
-    your_ref: str = ""
-    sign_off: str = "Yours sincerely"
-    signatory: str = ""
-    signatory_role: str = ""
-    recipient_label: str = ""  # short name for the continuation header; default first line
-    cc: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def short_recipient(self) -> str:
-        if self.recipient_label:
-            return self.recipient_label
-        return self.recipient[0] if self.recipient else ""
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    letters: int
-    pages: int
-    pages_per_letter: tuple[int, ...]
-
-
-# -- fonts -----------------------------------------------------------------------------------
-_fonts_ready = False
-
-
-def register_fonts() -> None:
-    """Register the embedded letter fonts with reportlab (once per process)."""
-    global _fonts_ready
-    if _fonts_ready:
-        return
-    folder = resources.files("thep_desktop") / "resources" / "fonts"
-    for name, file in (
-        (FONT, "Carlito-Regular.ttf"),
-        (FONT_BOLD, "Carlito-Bold.ttf"),
-        (FONT_ITALIC, "Carlito-Italic.ttf"),
-        (FONT_BOLD_ITALIC, "Carlito-BoldItalic.ttf"),
-    ):
-        with resources.as_file(folder / file) as path:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
-    )
-    _fonts_ready = True
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle(
-        "body",
-        fontName=FONT,
-        fontSize=11,
-        leading=14.5,
-        textColor=INK,
-        alignment=TA_LEFT,
-        spaceAfter=7,
-    )
-    return {
-        "body": body,
-        "subject": ParagraphStyle(
-            "subject", parent=body, fontName=FONT_BOLD, spaceBefore=0, spaceAfter=9
-        ),
-        "salutation": ParagraphStyle("salutation", parent=body, spaceAfter=9),
-        "bullet": ParagraphStyle("bullet", parent=body, spaceAfter=3),
-        "signature": ParagraphStyle("signature", parent=body, spaceAfter=0),
-        "role": ParagraphStyle("role", parent=body, textColor=GREY, spaceAfter=0),
-    }
-
-
-# -- the body as flowables ---------------------------------------------------------------------
-def text_to_flowables(text: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Plain text to paragraphs and bullet lists; every character prints as typed."""
-    flowables: list[Flowable] = []
-    for block in _blocks(text):
-        lines = block.splitlines()
-        if all(_is_bullet(line) for line in lines):
-            items = [
-                ListItem(Paragraph(_para_text(_bullet_text(line)), styles["bullet"]))
-                for line in lines
-            ]
-            flowables.append(
-                ListFlowable(
-                    items,
-                    bulletType="bullet",
-                    start="•",
-                    leftIndent=14,
-                    bulletFontName=FONT,
-                    bulletFontSize=11,
-                    spaceAfter=7,
-                )
-            )
-        else:
-            flowables.append(Paragraph(_para_text(block, keep_lines=True), styles["body"]))
-    return flowables
-
-
-def _blocks(text: str) -> list[str]:
-    blocks: list[str] = []
-    current: list[str] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line.strip():
-            current.append(line.rstrip())
-        elif current:
-            blocks.append("\n".join(current))
-            current = []
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
-
-
-def _is_bullet(line: str) -> bool:
-    stripped = line.lstrip()
-    return stripped.startswith(("- ", "• ", "* "))
-
-
-def _bullet_text(line: str) -> str:
-    return line.lstrip()[2:].strip()
-
-
-def _para_text(text: str, *, keep_lines: bool = False) -> str:
-    """Escape for reportlab's paragraph markup; single line breaks stay line breaks."""
-    escaped = escape(text, {'"': "&quot;"})
-    if keep_lines:
-        escaped = escaped.replace("\n", "<br/>")
-    return escaped
 
 
 class _LetterStart(Flowable):
@@ -309,7 +105,7 @@ def letter_story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flow
     closing: list[Flowable] = [Spacer(1, 4)]
     if letter.sign_off:
         closing.append(Paragraph(_para_text(letter.sign_off), styles["signature"]))
-    closing.append(Spacer(1, 16 * mm))  # room to sign
+    closing.extend(_signature(letter.signature_image))
     if letter.signatory:
         closing.append(Paragraph(_para_text(letter.signatory), styles["signature"]))
     if letter.signatory_role:
@@ -369,7 +165,8 @@ class LetterDocument(BaseDocTemplate):
             title=title or letterhead.name,
             author=author or letterhead.name,
             creator="THE Partnership Office",
-            invariant=True,
+            # Not reportlab's invariant mode: that dates every PDF 1 January 2000.
+            invariant=False,
             # Otherwise every page names Helvetica, a font the letter never uses.
             initialFontName=FONT,
         )
@@ -598,6 +395,28 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+SIGNATURE_HEIGHT = 16 * mm  # the room left to sign by hand when there is no image
+SIGNATURE_WIDTH = 60 * mm
+
+
+def _signature(data: bytes | None) -> list[Flowable]:
+    """The signature image, scaled into the signing space; or the space, to sign by hand."""
+    if not data:
+        return [Spacer(1, SIGNATURE_HEIGHT)]
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        width, height = reader.getSize()
+    except Exception:
+        raise LetterError(
+            "The signature image chosen for this letter is not a picture that can be "
+            "printed; choose another (PNG or JPEG) for the signatory."
+        ) from None
+    scale = min(SIGNATURE_WIDTH / width, (SIGNATURE_HEIGHT - 2 * mm) / height)
+    image = Image(io.BytesIO(data), width * scale, height * scale)
+    image.hAlign = "LEFT"
+    return [Spacer(1, 1 * mm), image, Spacer(1, 1 * mm)]
+
+
 def _logo_reader(data: bytes | None) -> ImageReader | None:
     if not data:
         return None
@@ -610,27 +429,6 @@ def _logo_reader(data: bytes | None) -> ImageReader | None:
             "choose another in Settings > Organisation profile."
         ) from None
     return reader
-
-
-def address_block_lines(recipient: tuple[str, ...]) -> list[str]:
-    """The recipient's lines as printed in the envelope window, wrapped to its width.
-
-    Raises :class:`LetterError` when the address is missing or would not fit the window.
-    """
-    register_fonts()
-    given = [line.strip() for line in recipient if line and line.strip()]
-    if not given:
-        raise LetterError("The letter has no recipient address.")
-    lines: list[str] = []
-    for line in given:
-        lines.extend(simpleSplit(line, FONT, ADDRESS_SIZE, ADDRESS_BOX.width))
-    fits = int((ADDRESS_BOX.height - ADDRESS_SIZE) // ADDRESS_LEADING) + 1
-    if len(lines) > fits:
-        raise LetterError(
-            f"The address for {given[0]} has {len(lines)} lines; at most {fits} fit the "
-            "envelope window. Shorten it (for example, leave out the county)."
-        )
-    return lines
 
 
 def render_letters(
@@ -725,3 +523,19 @@ def _canvas_maker(doc: LetterDocument) -> Callable[..., Canvas]:
             super().save()
 
     return _Canvas
+
+
+__all__ = [
+    "ADDRESS_BOX",
+    "ENVELOPE_WINDOW",
+    "Box",
+    "Letter",
+    "LetterError",
+    "Letterhead",
+    "RenderResult",
+    "address_block_lines",
+    "register_fonts",
+    "render_letter_bytes",
+    "render_letters",
+    "text_to_flowables",
+]

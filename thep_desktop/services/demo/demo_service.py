@@ -15,6 +15,8 @@ step has its own seed, adding a step never changes what the others produce.
 
 from __future__ import annotations
 
+import io
+import math
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -169,13 +171,17 @@ TRUSTS = (RIVERSIDE, LANTERN, GREENWAY, ST_ANSELM, QUAYSIDE)
 # The partnership's staff: (name, job title, which schools they are link officer for).
 STAFF = (
     ("Helen Marsh", "Executive Director", "secondary"),
-    ("Rafiq Chowdhury", "Director of School Improvement", "secondary"),
+    ("Rafiq Chowdhury", "Deputy Director and Company Secretary", "secondary"),
     ("Shirin Akhtar", "School Improvement Partner", "E1"),
     ("Kwame Mensah", "School Improvement Partner", "E2 E3"),
     ("Joanne Whitfield", "School Improvement Partner", "E14"),
     ("Bernadette Kelly", "Inclusion and SEND Lead", "inclusion"),
 )
 STAFF_DOMAIN = "the-partnership.example"
+# Who signs the demo's letters: the Executive Director by default, and the company secretary
+# the formal notices ("By order of the Board").
+DEMO_SIGNATORY = STAFF[0]
+DEMO_SECRETARY = STAFF[1]
 
 
 # -- the kinds of school --------------------------------------------------------------------------
@@ -791,6 +797,9 @@ DEMO_PROFILE = {
     "bank_account_name": "Tower Hamlets Education Partnership",
     "bank_sort_code": "000000",
     "bank_account_number": "00012345",
+    "signatory_name": DEMO_SIGNATORY[0],
+    "signatory_position": DEMO_SIGNATORY[1],
+    "company_secretary": DEMO_SECRETARY[0],
 }
 
 
@@ -809,7 +818,38 @@ def profile_step(
         if not getattr(profile, name):
             setattr(profile, name, value)
             profile.updated_by = actor.name
+    if profile.signatory_name == DEMO_SIGNATORY[0] and not profile.signature_image:
+        profile.signature_image = demo_signature(DEMO_SIGNATORY[0])
+        profile.signature_image_filename = "signature.png"
     progress.report(1, 1, "Organisation profile")
+
+
+def demo_signature(name: str) -> bytes:
+    """A made-up handwritten-looking signature for ``name``, as a PNG (never a real one)."""
+    from PIL import Image, ImageDraw  # Pillow comes with reportlab
+
+    rng = random.Random(name)
+    image = Image.new("RGBA", (480, 120), (255, 255, 255, 0))
+    pen = ImageDraw.Draw(image)
+    ink = (20, 40, 110, 255)
+    # One loop per letter, as joined-up writing goes: tall for capitals, slanted forward.
+    points: list[tuple[float, float]] = []
+    x = 14.0
+    for letter in name.replace(" ", ""):
+        height = rng.uniform(28, 36) if letter.isupper() else rng.uniform(10, 16)
+        width = rng.uniform(9, 13)
+        for step in range(13):
+            turn = 2 * math.pi * step / 12
+            y = 88 - height * (1 - math.cos(turn)) / 2
+            loop = -0.55 * width * math.sin(turn)  # back a little at the top: a loop
+            points.append((x + width * step / 12 + loop + 0.35 * (88 - y), y))
+        x += width + 2
+    pen.line(points, fill=ink, width=3, joint="curve")
+    pen.line([(14, 102), (x * 0.6, 99), (x + 6, 96)], fill=ink, width=2, joint="curve")
+    image = image.crop((0, 44, min(480, int(x) + 24), 108))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def staff_step(session: Session, rng: random.Random, actor: Actor, progress: StepProgress) -> None:

@@ -90,6 +90,13 @@ FIELDS: tuple[FieldInfo, ...] = (
         "organisation",
         "www.the-partnership.org.uk",
     ),
+    FieldInfo(
+        "org.company_secretary",
+        "Company secretary",
+        "Organisation",
+        "organisation",
+        "Samuel Okafor",
+    ),
     FieldInfo("org.bank_name", "Bank", "Organisation", "organisation", "Lloyds Bank"),
     FieldInfo(
         "org.bank_account_name",
@@ -107,7 +114,7 @@ FIELDS: tuple[FieldInfo, ...] = (
     FieldInfo("academic_year", "This academic year", "Letter", "letter", "2026/27"),
     FieldInfo("next_academic_year", "Next academic year", "Letter", "letter", "2027/28"),
     FieldInfo("our_ref", "Our reference", "Letter", "letter", "WEL/100234"),
-    FieldInfo("sender.name", "Signed by", "Letter", "letter", "Jo Bloggs"),
+    FieldInfo("sender.name", "Signed by", "Letter", "letter", "Helen Marsh"),
     FieldInfo("sender.role", "Signatory's role", "Letter", "letter", "Executive Director"),
     # typed for the mailing
     FieldInfo(
@@ -180,9 +187,11 @@ class BuiltinTemplate:
     body: str
     contact_role: str
     salutation: str = "Dear {contact.salutation},"
+    # "Yours sincerely" becomes "Yours faithfully" in a letter to "Sir or Madam".
     sign_off: str = "Yours sincerely"
+    # Blank: signed by the organisation profile's default signatory (the Executive Director).
     signatory: str = ""
-    signatory_role: str = "Executive Director"
+    signatory_role: str = ""
 
 
 BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
@@ -262,8 +271,6 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
             "If there is a problem with the invoice, or you would like to talk about paying "
             "in instalments, please contact us at {org.email} or on {org.phone}."
         ),
-        sign_off="Yours faithfully",
-        signatory_role="Treasurer",
     ),
     BuiltinTemplate(
         key="review_visit",
@@ -297,7 +304,9 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
             "The agenda and papers will be sent to members before the meeting. Please let us "
             "know at {org.email} who will attend for {school.name}."
         ),
+        # A formal notice: "By order of the Board" above the company secretary's name.
         sign_off="By order of the Board",
+        signatory="{org.company_secretary}",
         signatory_role="Company Secretary",
     ),
 )

@@ -39,6 +39,10 @@ PROFILE_LABELS = {
     "bank_sort_code": "Sort code",
     "bank_account_number": "Account number",
     "logo": "Logo",
+    "signatory_name": "Signed by",
+    "signatory_position": "Position",
+    "signature_image": "Signature",
+    "company_secretary": "Company secretary",
 }
 
 # Used the first time a database is opened; the office edits them in Settings.
@@ -73,16 +77,21 @@ class ProfileData:
     bank_account_number: str = ""
     logo: bytes | None = None
     logo_filename: str = ""
+    signatory_name: str = ""
+    signatory_position: str = ""
+    signature_image: bytes | None = None
+    signature_image_filename: str = ""
+    company_secretary: str = ""
     version: int = 0
 
 
 PROFILE_FIELDS = tuple(f.name for f in fields(ProfileData) if f.name != "version")
 
 
-def check_logo(data: bytes) -> None:
+def check_logo(data: bytes, what: str = "logo") -> None:
     """Raise ``ValueError`` unless ``data`` is a PNG or JPEG image we can print."""
     if len(data) > MAX_LOGO_BYTES:
-        raise ValueError("The logo file is larger than 2 MB; please use a smaller image")
+        raise ValueError(f"The {what} file is larger than 2 MB; please use a smaller image")
     try:
         from PIL import Image  # Pillow comes with reportlab
 
@@ -91,10 +100,15 @@ def check_logo(data: bytes) -> None:
             kind = image.format
     except Exception:
         raise ValueError(
-            "The logo file is not an image this program can read (use PNG or JPEG)"
+            f"The {what} file is not an image this program can read (use PNG or JPEG)"
         ) from None
     if kind not in ("PNG", "JPEG"):
-        raise ValueError(f"The logo is a {kind} image; please use PNG or JPEG")
+        raise ValueError(f"The {what} is a {kind} image; please use PNG or JPEG")
+
+
+def check_signature_image(data: bytes) -> None:
+    """Raise ``ValueError`` unless ``data`` is a signature image we can print."""
+    check_logo(data, "signature")
 
 
 class OrganisationService:
@@ -174,12 +188,26 @@ def _check(data: ProfileData) -> dict[str, object]:
         ),
         "logo_filename": c.text("logo_filename", data.logo_filename),
         "logo": data.logo or None,
+        "signatory_name": c.text("signatory_name", data.signatory_name),
+        "signatory_position": c.text("signatory_position", data.signatory_position),
+        "signature_image_filename": c.text(
+            "signature_image_filename", data.signature_image_filename
+        ),
+        "signature_image": data.signature_image or None,
+        "company_secretary": c.text("company_secretary", data.company_secretary),
     }
     if data.logo:
         try:
             check_logo(data.logo)
         except ValueError as exc:
             c.fail("logo", str(exc))
+    if data.signature_image:
+        try:
+            check_signature_image(data.signature_image)
+        except ValueError as exc:
+            c.fail("signature_image", str(exc))
+    if data.signatory_position.strip() and not data.signatory_name.strip():
+        c.fail("signatory_name", "Type the name of the person who signs as the position given")
     if c.errors:
         raise ValidationError(c.errors)
     return values

@@ -48,7 +48,6 @@ from thep_desktop.domain.progress import Progress
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.letters.letters_service import MergeResult, TemplateDetail
 from thep_desktop.services.registry import Services
-from thep_desktop.services.schools.schools_service import CONTACT_ROLES
 from thep_desktop.services.shared.actor import Permission
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.letters.templates_dialog import membership_fields
@@ -185,6 +184,9 @@ class MailMergeDialog(QDialog):
             SHOWN: list(shown_ids),
             ALL_OPEN: services.letters.open_school_ids(actor),
         }
+        self.open_ids = self.school_ids_for[ALL_OPEN]
+        self.proposed_ids = services.letters.proposed_school_ids(actor)
+        self.produce_reason = ""  # why no letter can be made now ("" when some can)
         self.templates: list[TemplateDetail] = services.letters.list_templates(actor)
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
@@ -240,6 +242,13 @@ class MailMergeDialog(QDialog):
         columns.addWidget(self._check_pane(), 1)
         outer.addLayout(columns, 1)
 
+        bottom = QHBoxLayout()
+        self.produce_note = QLabel()
+        self.produce_note.setObjectName("produce_note")
+        self.produce_note.setWordWrap(True)
+        self.produce_note.setStyleSheet(ERROR_STYLE)
+        self.produce_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bottom.addWidget(self.produce_note, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.produce_button = QPushButton("&Produce letters")
         self.produce_button.setObjectName("produce")
@@ -250,7 +259,8 @@ class MailMergeDialog(QDialog):
         for button in self.buttons.buttons():
             if isinstance(button, QPushButton):
                 button.setAutoDefault(False)
-        outer.addWidget(self.buttons)
+        bottom.addWidget(self.buttons)
+        outer.addLayout(bottom)
 
     def _row(self, grid: QGridLayout, row: int, name: str, caption: str, widget: QWidget) -> None:
         """``caption: widget`` with a message line under the widget."""
@@ -314,6 +324,8 @@ class MailMergeDialog(QDialog):
             self.recipient_choice.addButton(radio)
             box.addWidget(radio)
             radio.toggled.connect(self._recipients_toggled)
+            if key == ALL_OPEN:
+                box.addWidget(self._proposed_check())
         if not self.school_ids_for[SELECTED]:
             self.radios[SELECTED].setToolTip("Select schools in the Schools tab first")
         grid = QGridLayout()
@@ -321,7 +333,7 @@ class MailMergeDialog(QDialog):
         self.contact_role = QComboBox()
         self.contact_role.setObjectName("contact_role")
         self.contact_role.setEditable(True)
-        self.contact_role.addItems(CONTACT_ROLES)
+        self.contact_role.addItems(self.services.letters.contact_roles(self.services.actor))
         self.contact_role.setToolTip(
             "Each letter goes to the school's contact with this role; a school without one "
             "gets a letter addressed to the role at the school's address."
@@ -330,6 +342,31 @@ class MailMergeDialog(QDialog):
         self._row(grid, 0, "contact_role", "&Contact", self.contact_role)
         box.addLayout(grid)
         return group
+
+    def _proposed_check(self) -> QCheckBox:
+        """Whether "all open schools" takes in those only proposed to open (off at first)."""
+        count = len(self.proposed_ids)
+        self.proposed_check = QCheckBox(
+            f"Include schools &proposed to open ({count:,})"
+            if count
+            else "No schools are proposed to open"
+        )
+        self.proposed_check.setObjectName("include_proposed")
+        self.proposed_check.setToolTip(
+            "A school proposed to open has no pupils yet, and often no head or address: "
+            "it is left out of “all open schools” unless you tick this."
+        )
+        self.proposed_check.setEnabled(False)
+        self.proposed_check.setStyleSheet("margin-left: 22px;")
+        self.proposed_check.toggled.connect(self._proposed_toggled)
+        return self.proposed_check
+
+    def _proposed_toggled(self, checked: bool) -> None:
+        ids = self.open_ids + (self.proposed_ids if checked else [])
+        self.school_ids_for[ALL_OPEN] = ids
+        self.radios[ALL_OPEN].setText(f"&All open schools ({len(ids):,})")
+        self.radios[ALL_OPEN].setEnabled(bool(ids))
+        self._schedule_check()
 
     def _output_group(self) -> QGroupBox:
         group = QGroupBox("Save the letters")
@@ -488,9 +525,9 @@ class MailMergeDialog(QDialog):
         self._fill_mailing_fields(template)
         names = membership_fields(template.as_input())
         if names:
-            shown = ", ".join(f"{{{n}}}" for n in names)
+            shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in names)
             self.membership_note.setText(
-                f"This letter needs {shown} from each school's membership record. A school "
+                f"This letter needs each school's membership record ({shown}). A school "
                 "without one is left out, as listed on the right."
             )
         self.membership_note.setVisible(bool(names))
@@ -555,6 +592,9 @@ class MailMergeDialog(QDialog):
         return True
 
     def _recipients_toggled(self, checked: bool) -> None:
+        self.proposed_check.setEnabled(
+            self.radios[ALL_OPEN].isChecked() and bool(self.proposed_ids)
+        )
         if checked:  # the button turned on, not the one turned off
             self._schedule_check()
 
@@ -573,25 +613,41 @@ class MailMergeDialog(QDialog):
         ids = self.school_ids()
         template = self.template()
         role = self.contact_role.currentText().strip()
-        if not ids or template is None:
+        letters = self.services.letters
+        actor = self.services.actor
+        self.messages.show({})  # the role's message, from the last check
+        if template is None:
             self.recipients_model.set_rows([])
-            self._check_note("No schools to write to: select schools in the Schools tab first.")
+            self._no_letters("There are no letter templates to write from.")
+            return False
+        if not ids:
+            self.recipients_model.set_rows([])
+            self._no_letters("No schools to write to: select schools in the Schools tab first.")
             return False
         try:
-            recipients, skipped = self.services.letters.recipients(self.services.actor, ids, role)
+            letters.check_contact_role(actor, role)
+        except ValidationError as exc:
+            self.recipients_model.set_rows([])
+            self.messages.show(exc.field_errors)
+            self._no_letters(exc.message + ".")
+            return False
+        try:
+            recipients, skipped = letters.recipients(actor, ids, role)
         except ServiceError as exc:
             self.recipients_model.set_rows([])
-            self._check_note(exc.message, problem=True)
+            self._no_letters(exc.message)
             return False
         needs = membership_fields(template.as_input())
         rows: list[tuple[int, str, str, str]] = []
         fallbacks = 0
         for recipient in recipients:
             addressed = recipient.contact_name or recipient.address[0]
-            missing = [n for n in needs if n not in recipient.values]
-            if missing:
-                fields = ", ".join(f"{{{n}}}" for n in missing)
-                note = f"{LEFT_OUT}no membership is recorded (the letter uses {fields})"
+            if any(n not in recipient.values for n in needs):
+                # Which parts of the record, the note above the list says once.
+                note = (
+                    f"{LEFT_OUT}the letter needs the school's membership record, and none is "
+                    "recorded yet"
+                )
                 rows.append((0, recipient.school_name, addressed, note))
             elif recipient.warning:
                 fallbacks += 1
@@ -604,16 +660,20 @@ class MailMergeDialog(QDialog):
         rows.sort(key=lambda r: (r[0], r[1].casefold()))
         self.recipients_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.recipients_model.set_rows([r[1:] for r in rows])
-        letters = sum(1 for r in rows if r[0] > 0)
-        left_out = len(rows) - letters
-        if letters == 0:
-            self._check_note(
+        count = sum(1 for r in rows if r[0] > 0)
+        left_out = len(rows) - count
+        if count == 0:
+            self._no_letters(
                 "No letters can be produced for these schools: every one is left out, for the "
-                "reason given beside it.",
-                problem=True,
+                "reason given beside it."
             )
             return True
-        parts = [_plural(letters, "letter", "letters")]
+        unsigned = letters.signatory_problem(actor, template)
+        if unsigned:
+            self._no_letters(unsigned)
+            return True
+        self._set_produce_reason("")
+        parts = [_plural(count, "letter", "letters")]
         if fallbacks:
             parts.append(
                 f"{fallbacks:,} addressed to the {role.lower() or 'school'} at the school, for "
@@ -623,6 +683,26 @@ class MailMergeDialog(QDialog):
             parts.append(_plural(left_out, "school left out", "schools left out"))
         self._check_note("; ".join(parts) + ".", problem=bool(left_out))
         return True
+
+    def _no_letters(self, reason: str) -> None:
+        """No letter can be made: say why, and Produce stays off until that changes."""
+        self._check_note(reason, problem=True)
+        self._set_produce_reason(reason)
+
+    def _set_produce_reason(self, reason: str) -> None:
+        self.produce_reason = reason
+        if self.can_produce:
+            self.produce_note.setText(f"Produce letters is off. {reason}" if reason else "")
+        self._update_produce_button()
+
+    def _update_produce_button(self) -> None:
+        enabled = self.can_produce and not self.running and not self.produce_reason
+        self.produce_button.setEnabled(enabled)
+        self.produce_button.setToolTip(
+            "Make the letters, save them and record them"
+            if enabled or not self.produce_reason
+            else self.produce_reason
+        )
 
     def _check_note(self, text: str, *, problem: bool = False) -> None:
         self.check_summary.setStyleSheet(ERROR_STYLE if problem else "")
@@ -641,6 +721,9 @@ class MailMergeDialog(QDialog):
     def produce(self) -> BackgroundJob | None:
         """Check the choices, then produce the letters off the main thread."""
         if not self.can_produce or self.running:
+            return None
+        self.check_recipients()  # what was typed a moment ago counts
+        if self.produce_reason:
             return None
         template = self.template()
         if template is None:
@@ -729,7 +812,7 @@ class MailMergeDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         self._running = running
-        self.produce_button.setEnabled(self.can_produce and not running)
+        self._update_produce_button()
 
     def _produced(self, result: MergeResult) -> None:
         self._set_running(False)

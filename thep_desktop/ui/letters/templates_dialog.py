@@ -1,12 +1,15 @@
 """Letters > Letter templates: the office's letters as editable data, with a live preview.
 
 On the left, the templates (built in or the office's own) and the merge fields a letter may
-use; in the middle, the wording of the chosen template; on the right, the letter as it will
-print, on the letterhead, refreshed a moment after each change. A field the program does not
-know is named beside the part of the letter that uses it, the preview keeps the last page
-that could be drawn, and Save is refused until it is put right. Built-in templates can be
-changed and put back to the wording shipped; the office's own ones can also be deleted.
-A user who may not change letters sees the same window, read only.
+use; in the middle, the wording of the chosen template and who signs it (someone from the
+staff or typed, with a signature image; blank for the organisation's default signatory); on
+the right, the letter as it will print, on the letterhead, fitted to the width of the pane
+and zoomable (see :mod:`template_preview`), refreshed a moment after each change. A field
+the program does not know is named beside the part of the letter that uses it, the preview
+keeps the last letter that could be drawn with the error under it, and Save is refused
+until it is put right. Built-in templates can be changed and put back to the wording
+shipped; the office's own ones can also be deleted. A user who may not change letters sees
+the same window, read only.
 """
 
 from __future__ import annotations
@@ -15,19 +18,15 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QEvent,
-    QIODevice,
     QItemSelectionModel,
     QObject,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -43,19 +41,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.merge import fields_in
 from thep_desktop.models import SchoolStatus
-from thep_desktop.services.letters.letter_fields import FIELDS, FIELDS_BY_NAME
+from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
+from thep_desktop.services.letters.letter_templates import TEXT_FIELDS, fields_from
 from thep_desktop.services.letters.letters_service import (
     MERGED_PARTS,
-    TEMPLATE_FIELDS,
     TEMPLATE_LABELS,
     TemplateDetail,
     TemplateInput,
@@ -69,6 +65,8 @@ from thep_desktop.services.shared.errors import (
     ServiceError,
     ValidationError,
 )
+from thep_desktop.ui.letters.merge_field_picker import MergeFieldPicker
+from thep_desktop.ui.letters.template_preview import TemplatePreview
 from thep_desktop.ui.shared.forms import (
     ERROR_STYLE,
     KEEP_EDITING,
@@ -77,8 +75,14 @@ from thep_desktop.ui.shared.forms import (
     error_banner,
     may_close_unsaved,
 )
+from thep_desktop.ui.shared.pdf_window import pdf_file_name, show_pdf
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.signatory_widgets import (
+    StaffChooser,
+    choose_signature_file,
+    signature_picker,
+)
 from thep_desktop.ui.shared.table_export import export_view
 
 PREVIEW_DELAY_MS = 400
@@ -106,18 +110,8 @@ PLACEHOLDERS = {
     "subject": "Printed in bold above the letter, e.g. Membership fee {member.fee_year}",
     "salutation": "e.g. Dear {contact.salutation},",
     "sign_off": "e.g. Yours sincerely",
-    "signatory": "The name printed under the signature space",
+    "signatory": "Blank: the default signatory from the organisation profile",
     "signatory_role": "e.g. Executive Director",
-}
-SOURCE_NOTES = {
-    "recipient": "Filled from the school's record and the contact written to.",
-    "organisation": "From Settings > Organisation profile.",
-    "letter": "Filled for each letter.",
-    "mailing": "Typed once for the whole mailing, in the Mail merge window.",
-    "membership": (
-        "From the school's membership record. A school with no membership recorded is "
-        "left out of a mail merge, with the reason listed."
-    ),
 }
 
 # Answers to the questions this window asks (and forms.RELOAD / KEEP_EDITING).
@@ -134,13 +128,7 @@ def kind_of(template: TemplateDetail) -> str:
 
 def membership_fields(data: TemplateInput) -> list[str]:
     """The fields of ``data`` that come from a school's membership record."""
-    found: list[str] = []
-    for part in MERGED_PARTS:
-        for name in fields_in(getattr(data, part)):
-            info = FIELDS_BY_NAME.get(name)
-            if info is not None and info.source == "membership" and name not in found:
-                found.append(name)
-    return found
+    return fields_from(data, "membership")
 
 
 class TemplatesDialog(QDialog):
@@ -160,6 +148,8 @@ class TemplatesDialog(QDialog):
         self.ask = ask
         self.tell = tell
         self.ask_save_path = QFileDialog.getSaveFileName
+        self.ask_open_path = choose_signature_file
+        self.show_pdf = show_pdf
         self.export_job: object = None
         self.can_edit = services.actor.can(Permission.EDIT_SCHOOLS)
         self.messages = FieldMessages()
@@ -169,14 +159,10 @@ class TemplatesDialog(QDialog):
         self._switching = False
         self.insert_target = "body"  # the text field fields are inserted into
         self.preview_problem = ""  # why the preview is not up to date ("" when it is)
-        self._preview_buffer: QBuffer | None = None
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
         self.preview_timer.timeout.connect(self.refresh_preview)
-        # Made before the view, so destroyed before it: the view is still whole when the
-        # document, closing, tells it so (a document destroyed with the view crashes it).
-        self.preview_document = QPdfDocument(self)
         self.setWindowTitle("Letter templates")
         self.setMinimumSize(1000, 620)
         self.resize(1380, 860)
@@ -195,10 +181,12 @@ class TemplatesDialog(QDialog):
         splitter.addWidget(self._list_pane())
         splitter.addWidget(self._editor_pane())
         splitter.addWidget(self._preview_pane())
+        # The preview gets the most room: a letter must be readable at a glance.
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 4)
-        splitter.setStretchFactor(2, 4)
-        splitter.setSizes([420, 500, 460])
+        splitter.setStretchFactor(2, 5)
+        splitter.setSizes([250, 430, 620])
+        self._sized = False
         self.splitter = splitter
         outer.addWidget(splitter, 1)
 
@@ -259,7 +247,7 @@ class TemplatesDialog(QDialog):
         # Ctrl+E saves the list of templates, as every table of the program can be saved.
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_list)
 
-        row = QHBoxLayout()
+        row = QGridLayout()
         self.new_button = QPushButton("&New")
         self.new_button.setToolTip("Start a new template of the office's own")
         self.new_button.clicked.connect(self.new_template)
@@ -272,69 +260,23 @@ class TemplatesDialog(QDialog):
         self.reset_button = QPushButton("&Reset…")
         self.reset_button.setToolTip("Put this built-in template back to the wording shipped")
         self.reset_button.clicked.connect(self.reset_template)
-        for button in (
-            self.new_button,
-            self.duplicate_button,
-            self.delete_button,
-            self.reset_button,
+        # Two by two, so the list can be narrow and the letter's preview wide.
+        for number, button in enumerate(
+            (self.new_button, self.duplicate_button, self.delete_button, self.reset_button)
         ):
             button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
+            row.addWidget(button, number // 2, number % 2)
         box.addLayout(row)
 
-        fields_caption = QLabel("<b>Merge fields</b>")
-        box.addSpacing(6)
-        box.addWidget(fields_caption)
-        self.fields_note = QLabel(
-            "Double-click a field, or choose it and press Insert, to put it where the cursor "
-            "is in the letter."
-        )
-        self.fields_note.setWordWrap(True)
-        self.fields_note.setStyleSheet(NOTE_STYLE)
-        box.addWidget(self.fields_note)
-        self.field_tree = QTreeWidget()
-        self.field_tree.setObjectName("fields")
-        self.field_tree.setColumnCount(2)
-        self.field_tree.setHeaderLabels(["Field", "Code"])
-        self.field_tree.setRootIsDecorated(True)
-        self.field_tree.setUniformRowHeights(True)
-        self.field_tree.setAlternatingRowColors(True)
-        fields_caption.setBuddy(self.field_tree)
-        groups: dict[str, QTreeWidgetItem] = {}
-        for info in FIELDS:
-            group = groups.get(info.group)
-            if group is None:
-                group = QTreeWidgetItem([info.group])
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                font = group.font(0)
-                font.setBold(True)
-                group.setFont(0, font)
-                self.field_tree.addTopLevelItem(group)
-                groups[info.group] = group
-            item = QTreeWidgetItem([info.label, f"{{{info.name}}}"])
-            item.setData(0, Qt.ItemDataRole.UserRole, info.name)
-            tip = f"{{{info.name}}}, e.g. “{info.example}”. {SOURCE_NOTES.get(info.source, '')}"
-            item.setToolTip(0, tip)
-            item.setToolTip(1, tip)
-            group.addChild(item)
-        self.field_tree.expandAll()
-        self.field_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.field_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.field_tree.header().setStretchLastSection(False)
+        self.field_picker = MergeFieldPicker()
+        self.fields_note = self.field_picker.fields_note
+        self.field_tree = self.field_picker.field_tree
+        self.insert_button = self.field_picker.insert_button
+        self.insert_target_label = self.field_picker.insert_target_label
         self.field_tree.itemDoubleClicked.connect(lambda item, _column: self.insert_field(item))
         self.field_tree.currentItemChanged.connect(self._update_buttons)
-        box.addWidget(self.field_tree, 5)
-        insert_row = QHBoxLayout()
-        self.insert_button = QPushButton("&Insert")
-        self.insert_button.setAutoDefault(False)
-        self.insert_button.setToolTip("Put the chosen field at the cursor in the letter")
         self.insert_button.clicked.connect(lambda: self.insert_field(self.field_tree.currentItem()))
-        self.insert_target_label = QLabel()
-        self.insert_target_label.setStyleSheet(NOTE_STYLE)
-        insert_row.addWidget(self.insert_button)
-        insert_row.addWidget(self.insert_target_label, 1)
-        box.addLayout(insert_row)
+        box.addWidget(self.field_picker, 5)
         return pane
 
     def _editor_pane(self) -> QWidget:
@@ -363,6 +305,13 @@ class TemplatesDialog(QDialog):
         self._add(grid, "contact_role", self.contact_role)
         for name in ("subject", "salutation", "body", "sign_off", "signatory", "signatory_role"):
             self._add(grid, name)
+        self.inputs["sign_off"].setToolTip(
+            "“Yours sincerely” and “Yours faithfully” follow each letter's salutation: "
+            "Yours sincerely to a person by name, Yours faithfully to “Sir or Madam” or a "
+            "post (“Dear Head Teacher”). Any other close, such as “By order of the Board”, "
+            "prints as written."
+        )
+        self._add_signatory_rows(grid)
         box.addLayout(grid, 1)
         self.membership_note = QLabel()
         self.membership_note.setObjectName("membership_note")
@@ -371,6 +320,47 @@ class TemplatesDialog(QDialog):
         self.membership_note.hide()
         box.addWidget(self.membership_note)
         return pane
+
+    def _add_signatory_rows(self, grid: QGridLayout) -> None:
+        """A member of staff to sign, and the signature image, under the signatory's name."""
+        try:
+            staff = [
+                (s.full_name, s.job_title)
+                for s in self.services.staff.list_staff(self.services.actor, active_only=True)
+            ]
+            profile = self.services.organisation.get_profile(self.services.actor)
+        except ServiceError:
+            staff, profile = [], None
+        if profile is not None and profile.signatory_name:
+            default = profile.signatory_name
+            if profile.signatory_position:
+                default += f" ({profile.signatory_position})"
+            self.inputs["signatory"].setPlaceholderText(f"Blank: the default signatory, {default}")
+        self.staff_chooser = StaffChooser(staff)
+        self.staff_chooser.picked.connect(self._signatory_picked)
+        caption = QLabel("From the staff")
+        caption.setBuddy(self.staff_chooser)
+        row = self._grid_row
+        grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        grid.addWidget(self.staff_chooser, row, 1, Qt.AlignmentFlag.AlignLeft)
+        self.signature = signature_picker(
+            self.messages,
+            "None of its own: with “Signed by” blank, the default signatory's "
+            "signature is printed; otherwise a space is left to sign by hand.",
+        )
+        self.signature.choose_file = lambda parent: self.ask_open_path(parent)
+        self.signature.changed.connect(self._edited)
+        caption = QLabel(TEMPLATE_LABELS["signature_image"])
+        grid.addWidget(caption, row + 1, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.signature, row + 1, 1)
+        self._grid_row += 2
+
+    def _signatory_picked(self, name: str, job_title: str) -> None:
+        for field, value in (("signatory", name), ("signatory_role", job_title)):
+            widget = self.inputs[field]
+            assert isinstance(widget, QLineEdit)
+            widget.setText(value)
+        self._edited()
 
     def _add(self, grid: QGridLayout, name: str, widget: QWidget | None = None) -> None:
         if widget is None:
@@ -417,39 +407,14 @@ class TemplatesDialog(QDialog):
         self._grid_row += 1
 
     def _preview_pane(self) -> QWidget:
-        pane = QWidget()
-        box = QVBoxLayout(pane)
-        box.setContentsMargins(4, 0, 0, 0)
-        row = QHBoxLayout()
-        label = QLabel("&Preview with:")
-        self.preview_school = QComboBox()
-        self.preview_school.setObjectName("preview_school")
-        self.preview_school.setToolTip(
-            "Example values, or a real school's, to see the letter as that school would get it"
-        )
-        self.preview_school.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.preview_school.setMinimumContentsLength(18)
-        label.setBuddy(self.preview_school)
-        row.addWidget(label)
-        row.addWidget(self.preview_school, 1)
-        box.addLayout(row)
-        self.preview = QPdfView()
-        self.preview.setObjectName("preview")
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.preview.setDocument(self.preview_document)
-        self.preview.setMinimumWidth(320)
-        box.addWidget(self.preview, 1)
-        self.preview_note = QLabel()
-        self.preview_note.setObjectName("preview_note")
-        self.preview_note.setWordWrap(True)
-        self.preview_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.preview_note)
+        self.preview_pane = TemplatePreview()
+        self.preview_pane.open_window = self._open_preview
+        self.preview_school = self.preview_pane.school
+        self.preview = self.preview_pane.view
+        self.preview_note = self.preview_pane.note
         self._fill_preview_schools()
         self.preview_school.currentIndexChanged.connect(lambda _i: self.refresh_preview())
-        return pane
+        return self.preview_pane
 
     def _fill_preview_schools(self) -> None:
         self.preview_school.addItem("Example values", None)
@@ -470,6 +435,8 @@ class TemplatesDialog(QDialog):
             palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
             widget.setPalette(palette)
         self.contact_role.setEnabled(False)
+        self.staff_chooser.setEnabled(False)
+        self.signature.set_read_only()
         for button in (
             self.new_button,
             self.duplicate_button,
@@ -591,7 +558,11 @@ class TemplatesDialog(QDialog):
     def set_form(self, data: TemplateInput) -> None:
         self._switching = True
         try:
-            for name in TEMPLATE_FIELDS:
+            self.signature.show_problem("")
+            self.signature.set_image(data.signature_image, data.signature_image_filename)
+            for name in TEXT_FIELDS:
+                if name == "signature_image_filename":
+                    continue
                 value = getattr(data, name) or ""
                 if name == "contact_role":
                     self.contact_role.setCurrentText(value)
@@ -608,7 +579,9 @@ class TemplatesDialog(QDialog):
     def form_data(self) -> TemplateInput:
         """What the form holds now, as typed."""
         values: dict[str, str] = {}
-        for name in TEMPLATE_FIELDS:
+        for name in TEXT_FIELDS:
+            if name == "signature_image_filename":
+                continue
             if name == "contact_role":
                 values[name] = self.contact_role.currentText().strip()
                 continue
@@ -617,7 +590,11 @@ class TemplatesDialog(QDialog):
                 values[name] = widget.toPlainText()
             else:
                 values[name] = widget.text()
-        return TemplateInput(**values)
+        return TemplateInput(
+            **values,
+            signature_image=self.signature.image,
+            signature_image_filename=self.signature.filename,
+        )
 
     def is_dirty(self) -> bool:
         return self.form_data() != self._loaded
@@ -667,9 +644,9 @@ class TemplatesDialog(QDialog):
         if not names:
             self.membership_note.hide()
             return
-        shown = ", ".join(f"{{{n}}}" for n in names)
+        shown = ", ".join(f"{FIELDS_BY_NAME[n].label.lower()} {{{n}}}" for n in names)
         self.membership_note.setText(
-            f"This letter uses {shown} from the schools' membership records. Until a school's "
+            f"This letter needs the school's membership record ({shown}). Until a school's "
             "membership is recorded, a mail merge leaves that school out and says why; the "
             "preview shows example values."
         )
@@ -720,9 +697,11 @@ class TemplatesDialog(QDialog):
     # -- preview ----------------------------------------------------------------------------
     @property
     def preview_pages(self) -> int:
-        if self.preview_document.status() != QPdfDocument.Status.Ready:
-            return 0
-        return self.preview_document.pageCount()
+        return self.preview_pane.pages
+
+    @property
+    def preview_document(self) -> QPdfDocument:
+        return self.preview_pane.document
 
     def refresh_preview(self) -> bool:
         """Draw the letter as typed; True when the preview is up to date."""
@@ -763,22 +742,21 @@ class TemplatesDialog(QDialog):
                 f"As {self.preview_school.currentText()} would get it, dated today.",
                 problem=False,
             )
+        unsigned = self.services.letters.signatory_problem(self.services.actor, data)
+        if unsigned:
+            # Drawn, but a mail merge would refuse it: say so where the letter is seen.
+            self._preview_note(unsigned, problem=True)
         return True
 
+    def _open_preview(self, pdf: bytes) -> None:
+        name = self.form_data().name.strip() or "New template"
+        self.show_pdf(self, pdf, f"{name} (preview)", pdf_file_name(f"{name} preview"))
+
     def _load_preview(self, pdf: bytes) -> None:
-        previous = self._preview_buffer
-        buffer = QBuffer(self.preview_document)
-        buffer.setData(QByteArray(pdf))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._preview_buffer = buffer
-        self.preview_document.load(buffer)
-        if previous is not None:
-            previous.close()
-            previous.deleteLater()
+        self.preview_pane.show_pdf(pdf)
 
     def _preview_note(self, text: str, *, problem: bool) -> None:
-        self.preview_note.setStyleSheet(ERROR_STYLE if problem else NOTE_STYLE)
-        self.preview_note.setText(text)
+        self.preview_pane.show_note(text, problem=problem)
 
     def _show_errors_keeping_focus(self, errors: dict[str, str]) -> None:
         """Show messages beside fields while the user types, without moving the cursor away."""
@@ -801,10 +779,8 @@ class TemplatesDialog(QDialog):
             return False
         self._select_row_of(None)
         self._show_banner("")
-        self._show_template(
-            None,
-            TemplateInput(signatory=self.current.signatory if self.current is not None else ""),
-        )
+        # Signed by the organisation's default signatory until someone else is chosen.
+        self._show_template(None, TemplateInput())
         self.inputs["name"].setFocus()
         return True
 
@@ -958,6 +934,15 @@ class TemplatesDialog(QDialog):
         self.reload(reset.id)
         self._show_banner(f"“{reset.name}” has the wording shipped again.", problem=False)
         return True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._sized:
+            # Shared out once the window has its size: the letter gets nearly half, so the
+            # preview fitted to its width is large enough to read.
+            self._sized = True
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([round(total * 0.25), round(total * 0.33), round(total * 0.42)])
 
     # -- closing ----------------------------------------------------------------------------
     def reject(self) -> None:

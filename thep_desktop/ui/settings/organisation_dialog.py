@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields, replace
-from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPalette, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -52,12 +49,13 @@ from thep_desktop.ui.shared.forms import (
     error_banner,
     may_close_unsaved,
 )
+from thep_desktop.ui.shared.image_picker import ImagePicker
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.signatory_widgets import StaffChooser, signature_picker
 
 # Fields typed as text (the logo is handled apart).
-TEXT_FIELDS = tuple(
-    f.name for f in fields(ProfileData) if f.name not in ("logo", "logo_filename", "version")
-)
+IMAGE_FIELDS = ("logo", "logo_filename", "signature_image", "signature_image_filename")
+TEXT_FIELDS = tuple(f.name for f in fields(ProfileData) if f.name not in (*IMAGE_FIELDS, "version"))
 MULTI_LINE = ("address", "registered_office")
 LOGO_FILTER = "Logo images (*.png *.jpg *.jpeg);;All files (*)"
 PREVIEW_SIZE = QSize(280, 120)
@@ -96,7 +94,7 @@ def merge_changes(
         )
         if mine_value != base_value:
             setattr(merged, f.name, mine_value)
-            if their_value not in (base_value, mine_value) and f.name != "logo_filename":
+            if their_value not in (base_value, mine_value) and not f.name.endswith("_filename"):
                 both.append(f.name)
     return merged, both
 
@@ -115,8 +113,6 @@ class OrganisationDialog(QDialog):
         self.can_edit = services.actor.can(Permission.EDIT_SETTINGS)
         self.messages = FieldMessages()
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
-        self._logo: bytes | None = None
-        self._logo_filename = ""
         self._version = 0
         self._loaded = ProfileData()
         self.setWindowTitle("Organisation profile")
@@ -143,6 +139,7 @@ class OrganisationDialog(QDialog):
         self.tabs.addTab(self._legal_page(), "&Legal")
         self.tabs.addTab(self._bank_page(), "&Bank details for remittance")
         self.tabs.addTab(self._logo_page(), "Lo&go")
+        self.tabs.addTab(self._signatory_page(), "&Signatory")
 
         self.buttons = editor_buttons(self, self.can_edit, self.save, "the profile")
         outer.addWidget(self.buttons)
@@ -249,36 +246,56 @@ class OrganisationDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         box.addWidget(note)
-        # White behind the logo, as on paper; the frame holds the colour because the field
-        # messages restyle the preview itself when the logo is refused.
-        frame = QFrame()
-        frame.setObjectName("logo_frame")
-        frame.setStyleSheet("QFrame#logo_frame { background: white; border: 1px solid #bbb; }")
-        frame.setFixedSize(PREVIEW_SIZE.width() + 24, PREVIEW_SIZE.height() + 24)
-        inside = QVBoxLayout(frame)
-        inside.setContentsMargins(4, 4, 4, 4)
-        self.logo_preview = QLabel()
-        self.logo_preview.setObjectName("logo_preview")
-        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.logo_preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        inside.addWidget(self.logo_preview)
-        box.addWidget(frame)
-        self.logo_name = QLabel()
-        self.logo_name.setStyleSheet("color: #555;")
-        box.addWidget(self.logo_name)
-        self.logo_message = FieldMessages.message_label("logo")
-        self.messages.register("logo", self.logo_preview, self.logo_message)
-        box.addWidget(self.logo_message)
-        row = QHBoxLayout()
-        self.choose_logo_button = QPushButton("&Choose logo…")
-        self.choose_logo_button.clicked.connect(self.choose_logo)
-        self.remove_logo_button = QPushButton("&Remove logo")
-        self.remove_logo_button.clicked.connect(self.remove_logo)
-        row.addWidget(self.choose_logo_button)
-        row.addWidget(self.remove_logo_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.logo = ImagePicker(
+            self.messages,
+            "logo",
+            what="logo",
+            preview_size=PREVIEW_SIZE,
+            check=check_logo,
+            choose_text="&Choose logo…",
+            remove_text="&Remove logo",
+            empty_note="Letters are printed without a logo.",
+            taken_note="",
+            choose_file=lambda parent: self.choose_file(parent),
+        )
+        box.addWidget(self.logo)
+        # The parts by their names of old, for whoever reaches for them.
+        self.logo_preview = self.logo.preview
+        self.logo_name = self.logo.name_label
+        self.logo_message = self.logo.message
+        self.choose_logo_button = self.logo.choose_button
+        self.remove_logo_button = self.logo.remove_button
         box.addStretch(1)
+        return page
+
+    def _signatory_page(self) -> QWidget:
+        page, form = self._page(
+            "Who signs the letters: this person, unless a letter's template names someone "
+            "else. Formal notices are signed “By order of the Board” by the company secretary."
+        )
+        try:
+            staff = [
+                (s.full_name, s.job_title)
+                for s in self.services.staff.list_staff(self.services.actor, active_only=True)
+            ]
+        except ServiceError:
+            staff = []
+        self.staff_chooser = StaffChooser(staff)
+        form.addRow("From the staff", self.staff_chooser)
+        self._add(form, "signatory_name", 200, "e.g. Helen Marsh")
+        self._add(form, "signatory_position", 200, "e.g. Executive Director")
+        self.signature = signature_picker(self.messages)
+        self.signature.choose_file = lambda parent: self.choose_file(parent)
+        form.addRow(PROFILE_LABELS["signature_image"], self.signature)
+        self._add(form, "company_secretary", 200, "Signs formal notices, e.g. notice of the AGM")
+
+        def fill(name: str, job_title: str) -> None:
+            for field, value in (("signatory_name", name), ("signatory_position", job_title)):
+                widget = self.inputs[field]
+                assert isinstance(widget, QLineEdit)
+                widget.setText(value)
+
+        self.staff_chooser.picked.connect(fill)
         return page
 
     def _apply_permissions(self) -> None:
@@ -289,8 +306,9 @@ class OrganisationDialog(QDialog):
             palette = widget.palette()  # and grey, so nobody tries to type in them
             palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
             widget.setPalette(palette)
-        self.choose_logo_button.hide()
-        self.remove_logo_button.hide()
+        self.logo.set_read_only()
+        self.staff_chooser.setEnabled(False)
+        self.signature.set_read_only()
         actor = self.services.actor
         self._show_banner(
             f"{actor.name} may look at the organisation's settings but not change them "
@@ -310,7 +328,9 @@ class OrganisationDialog(QDialog):
             else:
                 widget.setText(value)
                 widget.setCursorPosition(0)
-        self._set_logo(data.logo, data.logo_filename)
+        self.logo.show_problem("")
+        self.logo.set_image(data.logo, data.logo_filename)
+        self.signature.set_image(data.signature_image, data.signature_image_filename)
 
     def form_data(self) -> ProfileData:
         """What the form holds now, as typed, at the version it was loaded."""
@@ -320,8 +340,10 @@ class OrganisationDialog(QDialog):
             values[name] = text.strip()
         return ProfileData(
             **values,
-            logo=self._logo,
-            logo_filename=self._logo_filename,
+            logo=self.logo.image,
+            logo_filename=self.logo.filename,
+            signature_image=self.signature.image,
+            signature_image_filename=self.signature.filename,
             version=self._version,
         )
 
@@ -334,58 +356,12 @@ class OrganisationDialog(QDialog):
         self._loaded = self.form_data()
 
     # -- the logo ----------------------------------------------------------------------------
-    def _set_logo(self, data: bytes | None, filename: str) -> None:
-        self._logo = data or None
-        self._logo_filename = filename if data else ""
-        self.remove_logo_button.setEnabled(self._logo is not None)
-        if self._logo is None:
-            self.logo_preview.setPixmap(QPixmap())
-            self.logo_preview.setText("<span style='color:#888'>No logo</span>")
-            self.logo_name.setText("Letters are printed without a logo.")
-            return
-        pixmap = QPixmap()
-        if pixmap.loadFromData(QByteArray(self._logo)):
-            if pixmap.width() > PREVIEW_SIZE.width() or pixmap.height() > PREVIEW_SIZE.height():
-                pixmap = pixmap.scaled(
-                    PREVIEW_SIZE,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            self.logo_preview.setPixmap(pixmap)
-        else:
-            self.logo_preview.setPixmap(QPixmap())
-            self.logo_preview.setText("(no preview)")
-        size = len(self._logo)
-        shown_size = f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size} bytes"
-        self.logo_name.setText(f"{self._logo_filename or 'Logo'} ({shown_size})")
-
-    def _logo_problem(self, text: str) -> None:
-        self.logo_message.setText(text)
-        self.logo_message.setVisible(bool(text))
-
     def choose_logo(self) -> bool:
         """Ask for an image and show it; True when it was taken (saved with the profile)."""
-        path = self.choose_file(self)
-        if not path:
-            return False
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_LOGO_BYTES + 1)  # enough to know it is too big
-        except OSError as exc:
-            self._logo_problem(f"Cannot read {Path(path).name}: {exc.strerror or exc}")
-            return False
-        try:
-            check_logo(data)
-        except ValueError as exc:
-            self._logo_problem(f"{Path(path).name} was not used. {exc}.")
-            return False
-        self._logo_problem("")
-        self._set_logo(data, Path(path).name)
-        return True
+        return self.logo.choose()
 
     def remove_logo(self) -> None:
-        self._logo_problem("")
-        self._set_logo(None, "")
+        self.logo.remove()
 
     # -- saving -----------------------------------------------------------------------------
     def _show_banner(self, text: str) -> None:
@@ -426,7 +402,8 @@ class OrganisationDialog(QDialog):
             names = [
                 n
                 for n in errors
-                if (n in self.inputs or n == "logo") and page.isAncestorOf(self.messages.widget(n))
+                if (n in self.inputs or n in IMAGE_FIELDS)
+                and page.isAncestorOf(self.messages.widget(n))
             ]
             if names:
                 self.tabs.setTabIcon(page_number, warning)

@@ -567,22 +567,7 @@ class PdfWindow(QMainWindow):
         In the fit modes QPdfView leaves ``zoomFactor`` alone and sizes the pages itself; this
         works the size out the same way (Qt 6 ``QPdfViewPrivate::calculateDocumentLayout``).
         """
-        mode = self.view.zoomMode()
-        if mode == QPdfView.ZoomMode.Custom or self.page_count < 1:
-            return self.view.zoomFactor()
-        screen = QGuiApplication.primaryScreen()
-        resolution = (screen.logicalDotsPerInch() if screen is not None else 96.0) / 72.0
-        points = self.document.pagePointSize(max(0, self.current_page))
-        natural = QSizeF(points.width() * resolution, points.height() * resolution).toSize()
-        if natural.width() <= 0 or natural.height() <= 0:
-            return 1.0
-        margins = self.view.documentMargins()
-        viewport = self.view.viewport().size()
-        across = (viewport.width() - margins.left() - margins.right()) / natural.width()
-        if mode == QPdfView.ZoomMode.FitToWidth:
-            return max(across, 0.01)
-        down = (viewport.height() - self.view.pageSpacing()) / natural.height()
-        return max(min(across, down), 0.01)
+        return effective_zoom(self.view, self.current_page)
 
     def set_zoom(self, factor: float) -> None:
         """Zoom to ``factor`` (1.0 is actual size), keeping the same place in view."""
@@ -598,13 +583,10 @@ class PdfWindow(QMainWindow):
         self._show_zoom()
 
     def zoom_in(self) -> None:
-        now = self.effective_zoom()
-        self.set_zoom(next((z for z in ZOOM_STEPS if z > now * 1.01), ZOOM_STEPS[-1]))
+        self.set_zoom(zoom_step(self.effective_zoom(), larger=True))
 
     def zoom_out(self) -> None:
-        now = self.effective_zoom()
-        smaller = [z for z in ZOOM_STEPS if z < now * 0.99]
-        self.set_zoom(smaller[-1] if smaller else ZOOM_STEPS[0])
+        self.set_zoom(zoom_step(self.effective_zoom(), larger=False))
 
     def actual_size(self) -> None:
         self.set_zoom(1.0)
@@ -791,6 +773,39 @@ class PdfWindow(QMainWindow):
 def _padded(label: QLabel) -> QLabel:
     label.setContentsMargins(8, 0, 8, 0)
     return label
+
+
+def effective_zoom(view: QPdfView, page: int = 0) -> float:
+    """The zoom of ``view`` as the user sees it (1.0 is actual size), also in the fit modes.
+
+    In the fit modes QPdfView leaves ``zoomFactor`` alone and sizes the pages itself; this
+    works the size out the same way (Qt 6 ``QPdfViewPrivate::calculateDocumentLayout``).
+    """
+    mode = view.zoomMode()
+    document = view.document()
+    if mode == QPdfView.ZoomMode.Custom or document is None or document.pageCount() < 1:
+        return view.zoomFactor()
+    screen = QGuiApplication.primaryScreen()
+    resolution = (screen.logicalDotsPerInch() if screen is not None else 96.0) / 72.0
+    points = document.pagePointSize(max(0, page))
+    natural = QSizeF(points.width() * resolution, points.height() * resolution).toSize()
+    if natural.width() <= 0 or natural.height() <= 0:
+        return 1.0
+    margins = view.documentMargins()
+    viewport = view.viewport().size()
+    across = (viewport.width() - margins.left() - margins.right()) / natural.width()
+    if mode == QPdfView.ZoomMode.FitToWidth:
+        return max(across, 0.01)
+    down = (viewport.height() - view.pageSpacing()) / natural.height()
+    return max(min(across, down), 0.01)
+
+
+def zoom_step(now: float, *, larger: bool) -> float:
+    """The next zoom of :data:`ZOOM_STEPS` above (or below) ``now``."""
+    if larger:
+        return next((z for z in ZOOM_STEPS if z > now * 1.01), ZOOM_STEPS[-1])
+    smaller = [z for z in ZOOM_STEPS if z < now * 0.99]
+    return smaller[-1] if smaller else ZOOM_STEPS[0]
 
 
 def show_pdf(parent: QWidget | None, pdf: bytes, title: str, suggested_name: str) -> PdfWindow:

@@ -1,178 +1,44 @@
-"""Letter templates, mail merge and correspondence history, on SQLite and PostgreSQL."""
+"""The mail merge: letters merged, signed, laid out, saved whole, recorded."""
 
 from __future__ import annotations
 
 import io
+import os
+import re
 import shutil
+import stat
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
+from letters_helpers import (  # tests/services/letters/letters_helpers.py
+    ADVERSARIAL,
+    DIRECTOR,
+    SECRETARY,
+    WHEN,
+    custom,
+    qpdf_check,
+    set_signatories,
+    signature_png,
+    text_of,
+)
 from pypdf import PdfReader
 
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.letters.letters_service import (
     LettersService,
+    MergeResult,
     TemplateInput,
     academic_year_of,
 )
-from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput, SchoolsService
+from thep_desktop.services.schools.schools_service import SchoolInput, SchoolsService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import (
-    ConflictError,
     PermissionDeniedError,
     ServiceError,
     ValidationError,
 )
-
-ADVERSARIAL = "St Mary & St John's <Primary>"
-WHEN = date(2026, 11, 22)
-
-
-def qpdf_check(path: Path) -> None:
-    """Every PDF the mail merge writes is well formed (when qpdf is installed, as in CI)."""
-    if shutil.which("qpdf") is None:
-        return
-    done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def text_of(data: bytes) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def schools(db, actor):  # type: ignore[no-untyped-def]
-    service = SchoolsService(db)
-    made = {}
-    made["mary"] = service.create_school(
-        actor,
-        SchoolInput(
-            urn="100234",
-            name=ADVERSARIAL,
-            street="Ben Jonson Road",
-            town="London",
-            postcode="E1 4SD",
-            head_title="Ms",
-            head_first_name="Rahima",
-            head_last_name="Begum",
-            contacts=[
-                ContactInput("Mr Tom Price", "School business manager", "sbm@stmary.sch.uk"),
-            ],
-        ),
-    )
-    made["bow"] = service.create_school(
-        actor,
-        SchoolInput(
-            urn="100235",
-            name="Bow Common Nursery School",
-            street="Bow Common Lane",
-            town="London",
-            postcode="E3 4AX",
-            contacts=[ContactInput("Mrs Ada Okafor", "Head teacher", "head@bow.sch.uk")],
-        ),
-    )
-    made["noaddress"] = service.create_school(
-        actor, SchoolInput(urn="100236", name="Nowhere School")
-    )
-    return made
-
-
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    """A folder of its own for the letters (the SQLite test database is in tmp_path)."""
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def letters(db) -> LettersService:  # type: ignore[no-untyped-def]
-    return LettersService(db)
-
-
-def custom(letters: LettersService, actor: Actor, body: str, **kw) -> int:  # type: ignore[no-untyped-def]
-    data = TemplateInput(
-        name=kw.pop("name", "Custom"), subject="About {school.name}", body=body, **kw
-    )
-    return letters.create_template(actor, data).id
-
-
-def test_built_in_templates_are_there_once(letters: LettersService, actor: Actor) -> None:
-    first = letters.list_templates(actor)
-    again = letters.list_templates(actor)
-    keys = sorted(t.key for t in first if t.key)
-    assert keys == sorted(
-        [
-            "welcome",
-            "notice_ack",
-            "fee_letter",
-            "payment_reminder",
-            "review_visit",
-            "general_meeting",
-        ]
-    )
-    assert len(again) == len(first) and all(t.builtin for t in first)
-
-
-def test_unknown_merge_field_is_refused_with_its_name(
-    letters: LettersService, actor: Actor
-) -> None:
-    with pytest.raises(ValidationError) as caught:
-        custom(letters, actor, "Dear {contact.nmae}, your fee is {member.fee_due}.")
-    assert "{contact.nmae}" in caught.value.field_errors["body"]
-    assert "{member.fee_due}" not in caught.value.field_errors["body"]
-    with pytest.raises(ValidationError) as caught:
-        letters.preview(actor, TemplateInput(name="x", subject="{school.nam}", body="x"))
-    assert "{school.nam}" in caught.value.field_errors["subject"]
-
-
-def test_built_in_wording_can_be_changed_and_reset(letters: LettersService, actor: Actor) -> None:
-    welcome = letters.find_template(actor, "welcome")
-    data = welcome.as_input()
-    data.body = "Welcome, {school.name}."
-    changed = letters.update_template(actor, welcome.id, data, welcome.version)
-    assert changed.changed_from_builtin
-    with pytest.raises(ConflictError):
-        letters.update_template(actor, welcome.id, data, welcome.version)  # stale version
-    reset = letters.reset_template(actor, welcome.id, changed.version)
-    assert reset.body == welcome.body and not reset.changed_from_builtin
-    with pytest.raises(ServiceError, match="cannot be deleted"):
-        letters.delete_template(actor, welcome.id, reset.version)
-
-
-def test_own_templates_have_unique_names_and_can_be_deleted(
-    letters: LettersService, actor: Actor
-) -> None:
-    template_id = custom(letters, actor, "Hello {school.name}")
-    with pytest.raises(ValidationError, match="already a template"):
-        custom(letters, actor, "Another")
-    letters.delete_template(actor, template_id, 1)
-    assert all(t.name != "Custom" for t in letters.list_templates(actor))
-
-
-def test_recipients_use_the_contact_or_fall_back_with_a_warning(
-    letters: LettersService, actor: Actor, schools
-) -> None:  # type: ignore[no-untyped-def]
-    ids = [schools["mary"].id, schools["bow"].id, schools["noaddress"].id]
-    heads, skipped = letters.recipients(actor, ids, "Head teacher")
-    assert [r.contact_name for r in heads] == ["Ms Rahima Begum", "Mrs Ada Okafor"]
-    assert heads[0].address == (
-        "Ms Rahima Begum",
-        "Head Teacher",
-        ADVERSARIAL,
-        "Ben Jonson Road",
-        "London",
-        "E1 4SD",
-    )
-    assert [r.values["contact.salutation"] for r in heads] == ["Ms Begum", "Mrs Okafor"]
-    assert [s.school_name for s in skipped] == ["Nowhere School"]
-    assert "postal address" in skipped[0].reason
-    managers, _ = letters.recipients(actor, ids, "School business manager")
-    assert managers[0].contact_name == "Mr Tom Price" and not managers[0].warning
-    assert managers[1].address[0] == "The School Business Manager"
-    assert "no school business manager is recorded" in managers[1].warning
 
 
 def test_mail_merge_into_one_pdf_records_each_school_s_pages(
@@ -368,7 +234,7 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
     letters: LettersService, actor: Actor, schools, out: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """A PDF open in a viewer on Windows cannot be replaced: then nothing is recorded."""
-    import thep_desktop.services.letters.letters_service as module
+    import thep_desktop.services.letters.mail_merge as module
 
     template_id = custom(letters, actor, "Hello {school.name}")
     real_replace = module.os.replace
@@ -389,3 +255,168 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
         )
     assert list(out.iterdir()) == []
     assert letters.correspondence(actor, schools["mary"].id) == []
+
+
+def test_a_built_in_letter_is_signed_by_the_default_signatory_and_closes_as_addressed(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Named reader: Yours sincerely; "Sir or Madam" (no manager recorded): Yours faithfully."""
+    visit = letters.find_template(actor, "review_visit")
+    result = letters.produce(
+        actor,
+        visit.id,
+        [schools["mary"].id, schools["bow"].id],
+        "School business manager",
+        recipient_folder=out,
+        mailing={
+            "visit.date": "Tuesday 9 February 2027",
+            "visit.focus": "Reading",
+            "visit.team": "A",
+        },
+        letter_date=WHEN,
+    )
+    mary, bow = sorted(result.recipient_files, key=lambda p: not p.name.startswith("St Mary"))
+    named = text_of(mary.read_bytes())
+    assert "Dear Mr Price," in named
+    assert (
+        named.index("Yours sincerely") < named.index(DIRECTOR) < named.index("Executive Director")
+    )
+    assert "Yours faithfully" not in named
+    unnamed = text_of(bow.read_bytes())
+    assert "Dear Sir or Madam," in unnamed and "Yours faithfully" in unnamed
+    assert "Yours sincerely" not in unnamed and DIRECTOR in unnamed
+
+
+def test_a_formal_notice_is_signed_by_order_of_the_board_by_the_company_secretary(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    notice = letters.find_template(actor, "general_meeting")
+    mailing = {name: "x" for name in letters.mailing_fields(notice)}
+    letters.produce(
+        actor, notice.id, [schools["bow"].id], "Head teacher", combined_file=out / "n.pdf",
+        mailing=mailing,
+    )  # fmt: skip
+    text = text_of((out / "n.pdf").read_bytes())
+    assert (
+        text.index("By order of the Board")
+        < text.index(SECRETARY)
+        < text.index("Company Secretary")
+    )
+    assert DIRECTOR not in text and "Yours" not in text
+
+
+def test_letters_signed_by_nobody_are_refused_and_nothing_is_written(
+    db, letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    set_signatories(db, actor, signatory_name="", signatory_position="", company_secretary="")
+    template_id = custom(letters, actor, "Hello {school.name}")
+    with pytest.raises(ServiceError, match="Nobody signs this letter.*Organisation profile"):
+        letters.produce(
+            actor, template_id, [schools["bow"].id], "Head teacher", combined_file=out / "a.pdf"
+        )
+    notice = letters.find_template(actor, "general_meeting")
+    with pytest.raises(ServiceError, match="signed by the company secretary, and no name"):
+        letters.produce(
+            actor, notice.id, [schools["bow"].id], "Head teacher", combined_file=out / "b.pdf",
+            mailing={name: "x" for name in letters.mailing_fields(notice)},
+        )  # fmt: skip
+    assert list(out.iterdir()) == []
+    assert letters.correspondence(actor, schools["bow"].id) == []
+
+
+def test_a_template_signed_by_its_own_person_with_a_signature_image(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    template_id = custom(
+        letters,
+        actor,
+        "Hello {school.name}.\n\nWith thanks from {sender.name}.",
+        signatory="Kwame Mensah",
+        signatory_role="School Improvement Partner",
+        signature_image=signature_png(),
+        signature_image_filename="kwame.png",
+    )
+    saved = letters.get_template(actor, template_id)
+    assert (
+        saved.signature_image == signature_png() and saved.signature_image_filename == "kwame.png"
+    )
+    letters.produce(
+        actor, template_id, [schools["bow"].id], "Head teacher", combined_file=out / "k.pdf"
+    )
+    data = (out / "k.pdf").read_bytes()
+    text = text_of(data)
+    assert "With thanks from Kwame Mensah." in text
+    assert "Kwame Mensah School Improvement Partner" in text and DIRECTOR not in text
+    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
+
+
+def test_letter_files_are_written_with_the_user_s_usual_permissions(
+    letters: LettersService, actor: Actor, schools, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    template_id = custom(letters, actor, "Hello {school.name}")
+    old = os.umask(0o022)
+    try:
+        result = letters.produce(
+            actor, template_id, [schools["bow"].id], "Head teacher",
+            combined_file=out / "run.pdf", recipient_folder=out,
+        )  # fmt: skip
+    finally:
+        os.umask(old)
+    for path in [out / "run.pdf", *result.recipient_files]:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o644, path
+
+
+def test_the_result_counts_letters_and_pages_in_words() -> None:
+    assert str(MergeResult(1, 1, None, (), (), ())) == "1 letter, 1 page"
+    assert str(MergeResult(2, 3, None, (), (), ())) == "2 letters, 3 pages"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed")
+def test_a_school_s_full_address_shows_through_the_envelope_window(
+    db, letters: LettersService, actor: Actor, out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Name, role, school, three address lines, town and postcode: eight lines, folded to
+    seven (the postcode beside the town), all 50-84 mm down and 20-110 mm in."""
+    school = SchoolsService(db).create_school(
+        actor,
+        SchoolInput(
+            urn="100250",
+            name="Stepney Greencoat Church of England Primary School",
+            street="Norbiton Road",
+            locality="Limehouse",
+            address3="Tower Hamlets",
+            town="London",
+            postcode="E14 7TF",
+            head_title="Mr",
+            head_first_name="Luke",
+            head_last_name="Rahman",
+        ),
+    )
+    template_id = custom(letters, actor, "Hello {school.name}")
+    letters.produce(actor, template_id, [school.id], "Head teacher", combined_file=out / "a.pdf")
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out / "a.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    mm = 72 / 25.4
+    boxes = [
+        (word, float(x0) / mm, float(y0) / mm, float(x1) / mm, float(y1) / mm)
+        for x0, y0, x1, y1, word in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+            done.stdout,
+        )
+    ]
+    # The address block: the words left of the reference column, between the rule and body.
+    block = [b for b in boxes if 45 < b[2] < 95 and b[1] < 110]
+    words = [b[0] for b in block]
+    for expected in ("Luke", "Rahman", "Teacher", "Greencoat", "Norbiton", "Limehouse",
+                     "Hamlets", "London", "E14", "7TF"):  # fmt: skip
+        assert expected in words, expected
+    assert len({round(b[2], 1) for b in block}) == 7  # lines
+    assert min(b[2] for b in block) >= 50 and max(b[4] for b in block) <= 84
+    assert min(b[1] for b in block) >= 20 and max(b[3] for b in block) <= 110
+    london = next(b for b in block if b[0] == "London")
+    postcode = next(b for b in block if b[0] == "E14")
+    assert round(london[2], 1) == round(postcode[2], 1)  # the postcode beside the town

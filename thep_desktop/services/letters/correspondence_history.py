@@ -1,0 +1,95 @@
+"""Each school's correspondence: the letters it was sent, shown again exactly as sent."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from thep_desktop.database import Database
+from thep_desktop.models import Correspondence, Document
+from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.errors import NotFoundError, ServiceError
+
+
+@dataclass(frozen=True)
+class CorrespondenceRow:
+    id: int
+    school_id: int
+    sent_at: datetime
+    sent_by: str
+    template_name: str
+    subject: str
+    recipient_name: str
+    recipient_role: str
+    our_ref: str
+    pages: int
+    sha256: str
+    filename: str
+
+
+class CorrespondenceHistory:
+    """Reading back the letters sent (part of the letters service)."""
+
+    db: Database
+
+    def correspondence(self, actor: Actor, school_id: int) -> list[CorrespondenceRow]:
+        actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            rows = session.execute(
+                select(Correspondence, Document.sha256, Document.filename)
+                .join(Document, Document.id == Correspondence.document_id)
+                .where(Correspondence.school_id == school_id)
+                .order_by(Correspondence.created_at.desc(), Correspondence.id.desc())
+            ).all()
+            return [
+                CorrespondenceRow(
+                    id=c.id,
+                    school_id=c.school_id,
+                    sent_at=c.created_at,
+                    sent_by=c.created_by,
+                    template_name=c.template_name,
+                    subject=c.subject,
+                    recipient_name=c.recipient_name,
+                    recipient_role=c.recipient_role,
+                    our_ref=c.our_ref,
+                    pages=c.pages,
+                    sha256=sha,
+                    filename=filename,
+                )
+                for c, sha, filename in rows
+            ]
+
+    def correspondence_pdf(self, actor: Actor, correspondence_id: int) -> bytes:
+        """The letter exactly as sent: its own PDF, or its pages of the print run it was in."""
+        actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            row = session.get(Correspondence, correspondence_id)
+            if row is None:
+                raise NotFoundError("That letter is no longer in the records.")
+            document = session.get(Document, row.document_id)
+            assert document is not None
+            data = document.pdf
+            if hashlib.sha256(data).hexdigest() != document.sha256:
+                raise ServiceError(
+                    "The stored copy of this letter does not match its fingerprint; it may "
+                    "have been damaged. Ask whoever looks after the database to check it."
+                )
+            if row.first_page == 1 and row.pages == document.pages:
+                return data
+            return _pages_of(data, row.first_page, row.pages)
+
+
+def _pages_of(data: bytes, first_page: int, count: int) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    for number in range(first_page - 1, first_page - 1 + count):
+        writer.add_page(reader.pages[number])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

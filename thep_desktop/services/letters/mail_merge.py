@@ -1,0 +1,496 @@
+"""The mail merge: letters filled from a template for each recipient, laid out, saved, recorded.
+
+A mail merge takes a template, the schools and the role of the contact to write to, fills
+the fields for each school, and lays the letters out with the letter engine, into one PDF
+for printing and/or one PDF per school for emailing. Every letter produced is recorded
+against its school with the PDF itself, so the history shows the letter exactly as it was
+sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from thep_desktop.domain.dates import format_long_date
+from thep_desktop.domain.merge import fields_in, merge
+from thep_desktop.domain.progress import Progress
+from thep_desktop.models import Correspondence, Document
+from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letters
+from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME, example_values
+from thep_desktop.services.letters.letter_files import file_names, temporary_beside
+from thep_desktop.services.letters.letter_recipients import LetterRecipients, Recipient, Skipped
+from thep_desktop.services.letters.letter_templates import (
+    LetterTemplates,
+    TemplateDetail,
+    TemplateInput,
+    _check_template,
+    fields_from,
+)
+from thep_desktop.services.letters.sign_off import sign_off_for
+from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
+from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.errors import ServiceError, ValidationError
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    letters: int
+    pages: int
+    combined_file: Path | None
+    recipient_files: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.letters:,} letter{'s' if self.letters != 1 else ''}, "
+            f"{self.pages:,} page{'s' if self.pages != 1 else ''}"
+        )
+        if self.skipped:
+            text += f"; {len(self.skipped)} school{'s' if len(self.skipped) != 1 else ''} left out"
+        return text
+
+
+class MailMerge(LetterTemplates, LetterRecipients):
+    """Previewing and producing letters (part of the letters service)."""
+
+    _organisation: OrganisationService
+
+    def letterhead(self, actor: Actor) -> Letterhead:
+        return letterhead_from(self._organisation.get_profile(actor))
+
+    def preview(
+        self,
+        actor: Actor,
+        data: TemplateInput,
+        *,
+        school_id: int | None = None,
+        mailing: dict[str, str] | None = None,
+        letter_date: date | None = None,
+    ) -> bytes:
+        """One letter from a template as it is being edited (not saved), as PDF bytes.
+
+        With a school, its real values; without, the example value of every field.
+        Raises :class:`ValidationError` naming an unknown field before anything is drawn.
+        """
+        actor.require(Permission.VIEW)
+        _check_template(data)
+        profile = self._organisation.get_profile(actor)
+        data = signed_by(data, profile)
+        values = example_values()
+        recipient_address: tuple[str, ...] = (
+            "Ms Rahima Begum",
+            "Head Teacher",
+            "Bow Common Primary School",
+            "Ben Jonson Road",
+            "London",
+            "E1 4SD",
+        )
+        if school_id is not None:
+            recipients, skipped = self.recipients(actor, [school_id], data.contact_role)
+            if skipped:
+                raise ServiceError(skipped[0].reason)
+            values.update(recipients[0].values)
+            recipient_address = recipients[0].address
+        values.update(_organisation_values(profile))
+        when = letter_date or date.today()
+        values.update(_letter_values(when, data, values.get("school.urn", "")))
+        values.update({k: v for k, v in (mailing or {}).items() if v.strip()})
+        letter = _letter(data, values, recipient_address, when)
+        buffer = io.BytesIO()
+        render_letters(buffer, letterhead_from(profile), [letter], title=letter.subject)
+        return buffer.getvalue()
+
+    def signatory_problem(self, actor: Actor, data: TemplateInput | TemplateDetail) -> str:
+        """Why letters from ``data`` would be signed by nobody, in words; "" when signed."""
+        actor.require(Permission.VIEW)
+        template = data.as_input() if isinstance(data, TemplateDetail) else data
+        return signatory_problem(template, self._organisation.get_profile(actor))
+
+    def mailing_fields(self, data: TemplateInput | TemplateDetail) -> list[str]:
+        """The fields of a template that are typed once for the whole mailing."""
+        return fields_from(data, "mailing")
+
+    def produce(
+        self,
+        actor: Actor,
+        template_id: int,
+        school_ids: Sequence[int],
+        contact_role: str,
+        *,
+        combined_file: str | Path | None = None,
+        recipient_folder: str | Path | None = None,
+        mailing: dict[str, str] | None = None,
+        letter_date: date | None = None,
+        progress: Progress | None = None,
+        now: Callable[[], date] = date.today,
+    ) -> MergeResult:
+        """Merge and lay out the letters, write the files asked for, record the history.
+
+        Files appear whole or not at all (written beside their final name, then renamed),
+        and the history is written in the same transaction as the last step; Cancel or any
+        error leaves neither files nor records.
+        """
+        actor.require(Permission.EDIT_SCHOOLS)
+        if combined_file is None and recipient_folder is None:
+            raise ServiceError("Choose where to save the letters: one PDF, a folder, or both.")
+        template = self.get_template(actor, template_id)
+        data = template.as_input()
+        _check_template(data)
+        profile = self._organisation.get_profile(actor)
+        problem = signatory_problem(data, profile)
+        if problem:
+            raise ServiceError(problem)
+        data = signed_by(data, profile)
+        missing_mailing = [
+            FIELDS_BY_NAME[name].label
+            for name in self.mailing_fields(template)
+            if not (mailing or {}).get(name, "").strip()
+        ]
+        if missing_mailing:
+            raise ValidationError(
+                {"mailing": "Fill in " + ", ".join(missing_mailing) + " for this mailing."}
+            )
+        contact_role = self.check_contact_role(actor, contact_role)
+        recipients, skipped = self.recipients(actor, school_ids, contact_role)
+        head = letterhead_from(profile)
+        when = letter_date or now()
+        common = _organisation_values(profile)
+        common.update({k: v.strip() for k, v in (mailing or {}).items()})
+        used = template.fields_used
+        letters: list[tuple[Recipient, Letter]] = []
+        for recipient in recipients:
+            values = dict(recipient.values)
+            values.update(common)
+            values.update(_letter_values(when, data, str(recipient.urn)))
+            lacking = [n for n in used if n not in values]
+            if lacking:
+                skipped.append(Skipped(recipient.school_name, _lacking_reason(recipient, lacking)))
+                continue
+            letters.append((recipient, _letter(data, values, recipient.address, when)))
+        if not letters:
+            reasons = "\n".join(f"• {s.school_name}: {s.reason}" for s in skipped[:10])
+            raise ServiceError("No letters could be produced.\n" + reasons)
+        total = len(letters)
+
+        def report(n: int) -> None:
+            if progress is not None:
+                progress.report(n - 1, total, f"Letter {n:,} of {total:,}")
+
+        staged: list[tuple[Path, Path]] = []  # (temporary, final)
+        try:
+            combined_doc: tuple[bytes, tuple[int, ...]] | None = None
+            if combined_file is not None:
+                final = Path(combined_file)
+                temp = temporary_beside(final)
+                staged.append((temp, final))
+                with open(temp, "wb") as out:
+                    result = render_letters(
+                        out,
+                        head,
+                        (lt for _r, lt in letters),
+                        title=template.name,
+                        on_letter=report,
+                    )
+                combined_doc = (temp.read_bytes(), result.pages_per_letter)
+            per_recipient: list[tuple[bytes, int, Path]] = []
+            if recipient_folder is not None:
+                folder = Path(recipient_folder)
+                if not folder.is_dir():
+                    raise ServiceError(f"The folder {folder} does not exist.")
+                names = file_names(
+                    [r.school_name for r, _l in letters], when, template.name, folder
+                )
+                for number, ((_recipient, letter), name) in enumerate(
+                    zip(letters, names, strict=True), start=1
+                ):
+                    report(number)
+                    buffer = io.BytesIO()
+                    one = render_letters(buffer, head, [letter], title=letter.subject)
+                    final = folder / name
+                    temp = temporary_beside(final)
+                    temp.write_bytes(buffer.getvalue())
+                    staged.append((temp, final))
+                    per_recipient.append((buffer.getvalue(), one.pages, final))
+            if progress is not None:
+                progress.report(total, total, "Recording the letters sent…")
+
+            def publish() -> None:
+                # Inside the history's transaction: a file that cannot take its place (open
+                # in a PDF viewer, say) leaves no record of letters nobody received.
+                for temp, final in staged:
+                    try:
+                        os.replace(temp, final)
+                    except PermissionError:
+                        raise ServiceError(
+                            f"{final.name} is open in another program, or its folder cannot "
+                            "be written to. Close it and try again; no letters were recorded."
+                        ) from None
+
+            pages = self._record(
+                actor, template, letters, combined_doc, per_recipient, combined_file, publish
+            )
+        except BaseException:
+            for temp, _final in staged:
+                temp.unlink(missing_ok=True)
+            raise
+        warnings = tuple(f"{r.school_name}: {r.warning}" for r, _l in letters if r.warning)
+        return MergeResult(
+            letters=len(letters),
+            pages=pages,
+            combined_file=Path(combined_file) if combined_file is not None else None,
+            recipient_files=tuple(p for _b, _n, p in per_recipient),
+            warnings=warnings,
+            skipped=tuple(skipped),
+        )
+
+    def _record(
+        self,
+        actor: Actor,
+        template: TemplateDetail,
+        letters: list[tuple[Recipient, Letter]],
+        combined: tuple[bytes, tuple[int, ...]] | None,
+        per_recipient: list[tuple[bytes, int, Path]],
+        combined_file: str | Path | None,
+        publish: Callable[[], None],
+    ) -> int:
+        with self.db.session() as session:
+            pages = self._add_history(
+                session, actor, template, letters, combined, per_recipient, combined_file
+            )
+            session.flush()
+            publish()
+            return pages
+
+    @staticmethod
+    def _add_history(
+        session: Session,
+        actor: Actor,
+        template: TemplateDetail,
+        letters: list[tuple[Recipient, Letter]],
+        combined: tuple[bytes, tuple[int, ...]] | None,
+        per_recipient: list[tuple[bytes, int, Path]],
+        combined_file: str | Path | None,
+    ) -> int:
+        if per_recipient:
+            # Each school's own PDF is what it was sent (and what emailing uses).
+            pages = 0
+            for (recipient, letter), (data, count, path) in zip(
+                letters, per_recipient, strict=True
+            ):
+                document = _document(actor, letter.subject, path.name, data, count)
+                session.add(document)
+                session.flush()
+                session.add(_correspondence(actor, template, recipient, letter, document, 1, count))
+                pages += count
+            if combined is not None:
+                pages = sum(combined[1])
+            return pages
+        assert combined is not None
+        data, counts = combined
+        name = Path(combined_file).name if combined_file is not None else ""
+        document = _document(actor, template.name, name, data, sum(counts))
+        session.add(document)
+        session.flush()
+        first = 1
+        for (recipient, letter), count in zip(letters, counts, strict=True):
+            session.add(_correspondence(actor, template, recipient, letter, document, first, count))
+            first += count
+        return sum(counts)
+
+
+def letterhead_from(profile: ProfileData) -> Letterhead:
+    lines = [line.strip() for line in profile.address.splitlines() if line.strip()]
+    if profile.postcode:
+        if lines and profile.postcode not in lines[-1]:
+            lines[-1] = f"{lines[-1]} {profile.postcode}"
+        elif not lines:
+            lines = [profile.postcode]
+    return Letterhead(
+        name=profile.name,
+        address_lines=tuple(lines),
+        phone=profile.phone,
+        email=profile.email,
+        website=profile.website,
+        company_number=profile.company_number,
+        charity_number=profile.charity_number,
+        vat_number=profile.vat_number,
+        registered_office=profile.registered_office,
+        logo=profile.logo,
+    )
+
+
+def academic_year_of(day: date) -> str:
+    """``2026/27`` for any day from 1 September 2026 to 31 August 2027."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _organisation_values(profile: ProfileData) -> dict[str, str]:
+    head = letterhead_from(profile)
+    sort_code = profile.bank_sort_code
+    if re.fullmatch(r"\d{6}", sort_code):
+        sort_code = f"{sort_code[:2]}-{sort_code[2:4]}-{sort_code[4:]}"
+    return {
+        "org.name": profile.name,
+        "org.address": ", ".join(head.address_lines),
+        "org.phone": profile.phone,
+        "org.email": profile.email,
+        "org.website": profile.website,
+        "org.company_secretary": profile.company_secretary,
+        "org.bank_name": profile.bank_name,
+        "org.bank_account_name": profile.bank_account_name,
+        "org.bank_sort_code": sort_code,
+        "org.bank_account_number": profile.bank_account_number,
+    }
+
+
+def _letter_values(when: date, data: TemplateInput, urn: str) -> dict[str, str]:
+    start = when.year if when.month >= 9 else when.year - 1
+    return {
+        "today": format_long_date(when),
+        "academic_year": academic_year_of(when),
+        "next_academic_year": f"{start + 1}/{(start + 2) % 100:02d}",
+        "our_ref": _our_ref(data.name, urn),
+        "sender.name": data.signatory,
+        "sender.role": data.signatory_role,
+    }
+
+
+def _our_ref(template_name: str, urn: str) -> str:
+    """``NGM/100897`` for "Notice of general meeting" to URN 100897."""
+    words = [w for w in re.findall(r"[A-Za-z]+", template_name) if w.lower() not in _SMALL]
+    initials = "".join(w[0] for w in words).upper()[:4]
+    return "/".join(p for p in (initials or "LTR", urn) if p)
+
+
+_SMALL = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
+
+
+def _letter(
+    data: TemplateInput, values: dict[str, str], address: tuple[str, ...], when: date
+) -> Letter:
+    """One letter, every field merged; ``data`` is already :func:`signed_by` its signatory."""
+    values = dict(values)
+
+    def filled(text: str) -> str:
+        return merge(text, values).strip()
+
+    # The signatory may be a field itself ({org.company_secretary}); the body's
+    # {sender.name} is the name as printed under the signature.
+    values["sender.name"] = filled(data.signatory)
+    values["sender.role"] = filled(data.signatory_role)
+    salutation = filled(data.salutation)
+    return Letter(
+        recipient=address,
+        date=when,
+        salutation=salutation,
+        body=merge(data.body, values),
+        subject=filled(data.subject),
+        our_ref=values.get("our_ref", ""),
+        sign_off=sign_off_for(salutation, data.sign_off),
+        signatory=values["sender.name"],
+        signatory_role=values["sender.role"],
+        signature_image=data.signature_image,
+        recipient_label=values.get("school.name", ""),
+    )
+
+
+def signed_by(data: TemplateInput, profile: ProfileData) -> TemplateInput:
+    """The template with its signatory: its own, or (named nobody) the profile's default."""
+    if data.signatory.strip():
+        return data
+    return replace(
+        data,
+        signatory=profile.signatory_name,
+        signatory_role=profile.signatory_position,
+        signature_image=profile.signature_image,
+        signature_image_filename=profile.signature_image_filename,
+    )
+
+
+def signatory_problem(data: TemplateInput, profile: ProfileData) -> str:
+    """Why letters from ``data`` would go out signed by nobody, in words; "" when signed."""
+    signed = signed_by(data, profile)
+    if not signed.signatory.strip():
+        return (
+            "Nobody signs this letter: type who signs it in the template (Letters > Letter "
+            "templates), or set the default signatory in Settings > Organisation profile."
+        )
+    used = fields_in(signed.signatory)
+    from_profile = all(
+        n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].source == "organisation" for n in used
+    )
+    if (
+        used
+        and from_profile
+        and not merge(signed.signatory, _blank(used) | _organisation_values(profile)).strip()
+    ):
+        labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used if n in FIELDS_BY_NAME)
+        return (
+            f"This letter is signed by the {labels}, and no name is recorded: type it in "
+            "Settings > Organisation profile."
+        )
+    return ""
+
+
+def _blank(names: list[str]) -> dict[str, str]:
+    return {n: "" for n in names}
+
+
+def _lacking_reason(recipient: Recipient, lacking: list[str]) -> str:
+    membership = [n for n in lacking if FIELDS_BY_NAME[n].source == "membership"]
+    if membership:
+        shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in membership)
+        return (
+            f"the letter needs the school's membership record ({shown}), and none is recorded yet"
+        )
+    shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in lacking)
+    return f"the letter needs the {shown}, and it is not recorded for this school"
+
+
+def _document(actor: Actor, title: str, filename: str, data: bytes, pages: int) -> Document:
+    return Document(
+        title=title[:300],
+        filename=filename[:300],
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=pages,
+        size=len(data),
+        pdf=data,
+        created_by=actor.name,
+        updated_by=actor.name,
+    )
+
+
+def _correspondence(
+    actor: Actor,
+    template: TemplateDetail,
+    recipient: Recipient,
+    letter: Letter,
+    document: Document,
+    first_page: int,
+    pages: int,
+) -> Correspondence:
+    return Correspondence(
+        school_id=recipient.school_id,
+        document_id=document.id,
+        first_page=first_page,
+        pages=pages,
+        template_name=template.name[:200],
+        subject=letter.subject[:500],
+        recipient_name=(recipient.contact_name or letter.recipient[0])[:200],
+        recipient_role=recipient.contact_role[:100],
+        our_ref=letter.our_ref[:100],
+        note=recipient.warning[:500],
+        created_by=actor.name,
+        updated_by=actor.name,
+    )
