@@ -25,7 +25,8 @@ from thep_desktop.cli.schools.schools_commands import CONTACT_KEYS, SCHOOL_KEYS
 from thep_desktop.cli.shared.output import json_value, parse_date
 from thep_desktop.database import Database
 from thep_desktop.models import SchoolStatus
-from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService, DemoStep
+from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService
+from thep_desktop.services.demo.demo_steps import DemoStep
 from thep_desktop.services.registry import open_services
 from thep_desktop.services.schools.schools_service import SCHOOL_LABELS, SchoolsService
 from thep_desktop.services.shared.actor import Actor
