@@ -21,7 +21,7 @@ from thep_desktop.cli.shared.output import (
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.reports.schools.schools_table import schools_table_data
 from thep_desktop.reports.shared.spreadsheet import export_table
-from thep_desktop.services.import_export.gias_import import ImportPreview, ImportResult
+from thep_desktop.services.import_export.import_preview import ImportPreview, ImportResult
 from thep_desktop.services.registry import Services
 
 SHOWN = 50  # rows of each list printed as text; --json has them all

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thep_desktop.services.import_export.gias_import import ImportPreview, ImportResult
+from thep_desktop.services.import_export.import_preview import ImportPreview, ImportResult
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ConflictError, ServiceError
 from thep_desktop.ui.shared.background import BackgroundJob
