@@ -365,7 +365,9 @@ def test_default_database_is_the_desktop_programs(capsys, tmp_path: Path, monkey
 
 
 # -- dates and JSON values ------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["2026-01-15", "15/01/2026", " 15/1/2026 ", "15-01-2026"])
+@pytest.mark.parametrize(
+    "text", ["2026-01-15", "15/01/2026", " 15/1/2026 ", "15-01-2026", "15/1/26", "15-01-26"]
+)
 def test_parse_date_accepts_iso_and_uk_dates(text: str) -> None:
     assert parse_date(text) == date(2026, 1, 15)
 

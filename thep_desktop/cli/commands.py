@@ -22,6 +22,7 @@ from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
 from thep_desktop.database import Database, DatabaseError, sqlite_file_of
+from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.demo.demo_service import DemoService
@@ -48,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="THE Partnership Office from the command line: set up a database, load "
         "demo data, read the schools register.",
         epilog="Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the "
-        "command was typed wrongly, 130 interrupted. Dates may be written 2026-01-15 or "
-        "15/01/2026.",
+        "command was typed wrongly, 130 interrupted. Dates may be written 2026-01-15, "
+        f"15/01/2026 or 15/1/26 ({TWO_DIGIT_YEARS}).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

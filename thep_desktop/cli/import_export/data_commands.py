@@ -65,7 +65,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     pupils.add_argument(
         "--census-date",
         type=parse_date,
-        help="the census date for rows that give none (2026-01-15 or 15/01/2026)",
+        help="the census date for rows that give none (2026-01-15, 15/01/2026 or 15/1/26)",
     )
     pupils.add_argument(
         "--dry-run", action="store_true", help="show what would change; change nothing"
