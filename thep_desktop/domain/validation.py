@@ -19,6 +19,10 @@ _POSTCODE = re.compile(
 )
 _WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$")
 
+# The highest statutory age GIAS records: further-education colleges are listed as taking
+# students up to 99 (New City College, URN 130418: 14 to 99).
+OLDEST_STATUTORY_AGE = 99
+
 
 def normalise_postcode(text: str) -> str:
     """Upper case with one space before the inward code: ``e2 6ab`` -> ``E2 6AB``.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from thep_desktop.models import SchoolStatus
 from thep_desktop.services.import_export.tabular import ImportFileError, TableFile, normalise_header
 
 # -- the GIAS columns we read -----------------------------------------------------------------
@@ -48,12 +47,6 @@ GIAS_FIELDS = tuple(f for _, f, _ in GIAS_COLUMNS if f != "urn")
 COLUMN_OF_FIELD = {f: h for h, f, _ in GIAS_COLUMNS}
 
 PLACEHOLDERS = frozenset({"not applicable", "none", "does not apply", "not recorded"})
-GIAS_STATUSES = {
-    "open": SchoolStatus.OPEN,
-    "open, but proposed to close": SchoolStatus.OPEN,
-    "proposed to open": SchoolStatus.PROPOSED,
-    "closed": SchoolStatus.CLOSED,
-}
 # Few distinct values over 50,000 rows: one string object each keeps the preview small.
 _INTERNED = frozenset(
     {

@@ -8,12 +8,16 @@ from datetime import date
 from typing import Any
 
 from thep_desktop.domain.dates import parse_date
+from thep_desktop.domain.gias_vocabulary import (
+    gias_status,
+    normalise_establishment_type,
+    normalise_phase,
+)
 from thep_desktop.domain.progress import Progress
 from thep_desktop.domain.validation import format_uk_phone
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.import_export.gias_columns import (
     COLUMN_OF_FIELD,
-    GIAS_STATUSES,
     PLACEHOLDERS,
     GiasColumns,
 )
@@ -33,6 +37,7 @@ from thep_desktop.services.shared.errors import ValidationError
 
 PUPIL_FIELDS = ("pupils_on_roll", "pupils_census_date")
 _REPORT_EVERY = 1000
+VOCABULARY = (("phase", normalise_phase), ("establishment_type", normalise_establishment_type))
 
 
 def _same_as_stored(values: dict[str, Any], current: tuple[Any, ...], owned: Iterable[str]) -> bool:
@@ -85,6 +90,9 @@ class GiasRowComparer:
         self.seen: dict[int, int] = {}
         self.dates: dict[str, date | str] = {}
         self.pupils_without_census = 0
+        # Each distinct spelling GIAS used, and the one spelling the register keeps for it.
+        self.spellings: dict[str, dict[str, str]] = {"phase": {}, "establishment_type": {}}
+        self.statuses: dict[str, SchoolStatus | None] = {}
 
     def run(self, table: TableFile, progress: Progress | None) -> None:
         preview = self.preview
@@ -170,9 +178,20 @@ class GiasRowComparer:
                 values[name] = parsed
             else:
                 values[name] = cell
+        # One vocabulary whichever year the file is from ("All through" in 2018 and
+        # "All-through" now are one phase), so one filter finds every school.
+        for name, normalise in VOCABULARY:
+            if name in values:
+                given = values[name]
+                spelling = self.spellings[name].get(given)
+                if spelling is None:
+                    spelling = self.spellings[name][given] = sys.intern(normalise(given))
+                values[name] = spelling
         if cols.status_at is not None:
             text = cells[cols.status_at].strip()  # type: ignore[union-attr]
-            status = GIAS_STATUSES.get(text.lower())
+            if text not in self.statuses:
+                self.statuses[text] = gias_status(text)
+            status = self.statuses[text]
             if status is None:
                 reason = (
                     f"“{text}” is not an establishment status this program knows "
