@@ -108,13 +108,27 @@ def _written_phone(text: str) -> str | ValueError:
     if found is not None:
         return found
     try:
-        number = phonenumbers.parse(text, "GB")
+        if (
+            10 <= len(text) <= 11
+            and text.isascii()
+            and text.isdigit()
+            and text[:2] != "00"
+            and text[0] == "0"
+        ):
+            # Bare UK digits, as GIAS gives every school's number: the number the parser
+            # would make, without its text handling (an import reads 50,000 of them).
+            number = phonenumbers.PhoneNumber(country_code=44, national_number=int(text[1:]))
+        else:
+            number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:
         result: str | ValueError = ValueError(f"“{text}” is not a phone number")
     else:
         national = phonenumbers.national_significant_number(number)
         drama = number.country_code == 44 and national.startswith(_DRAMA_RANGES)
-        if phonenumbers.is_valid_number(number) or (drama and len(national) == 10):
+        # Most numbers are Great Britain's: asking about that region first skips the search
+        # for the region among those sharing +44 (Guernsey, Jersey, the Isle of Man).
+        valid = phonenumbers.is_valid_number_for_region(number, "GB")
+        if valid or phonenumbers.is_valid_number(number) or (drama and len(national) == 10):
             style = (
                 phonenumbers.PhoneNumberFormat.NATIONAL
                 if number.country_code == 44

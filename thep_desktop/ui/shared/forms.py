@@ -183,16 +183,18 @@ class FieldMessages:
         return unplaced
 
 
-def date_field(value: str = "") -> QLineEdit:
+def date_field(value: str = "", hint: str = "") -> QLineEdit:
     """A date typed as dd/mm/yyyy or d/m/yy (the service checks it; blank means none).
 
     On leaving the field a date it can read is shown back in full (``1/2/23`` becomes
     ``01/02/2023``), so the person sees which century a two-digit year was taken as; what it
-    cannot read stays as typed, for the service's message beside the field.
+    cannot read stays as typed, for the service's message beside the field. ``hint`` says
+    what the date is for; the tooltip adds how to type it.
     """
     edit = QLineEdit(value)
     edit.setPlaceholderText("dd/mm/yyyy")
-    edit.setToolTip(f"Type the date as dd/mm/yyyy or d/m/yy; {TWO_DIGIT_YEARS}.")
+    how = f"Type the date as dd/mm/yyyy or d/m/yy; {TWO_DIGIT_YEARS}."
+    edit.setToolTip(f"{hint}. {how}" if hint else how)
     edit.setMaxLength(10)
     edit.setClearButtonEnabled(True)
 
