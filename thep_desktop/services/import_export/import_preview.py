@@ -117,36 +117,9 @@ class ImportPreview:
                 }
                 for n in self.new
             ],
-            "changed": [
-                {
-                    "row_number": c.row_number,
-                    "urn": c.urn,
-                    "name": c.name,
-                    "school_id": c.school_id,
-                    "version": c.version,
-                    "changes": [
-                        {"field": ch.field, "label": ch.label, "old": ch.old, "new": ch.new}
-                        for ch in c.changes
-                    ],
-                    "values": {k: _json_value(v) for k, v in c.values.items()},
-                }
-                for c in self.changed
-            ],
+            "changed": [_update_dict(c) for c in self.changed],
             "closed": [
-                {
-                    "row_number": c.row_number,
-                    "urn": c.urn,
-                    "name": c.name,
-                    "school_id": c.school_id,
-                    "version": c.version,
-                    "close_date": _json_value(c.close_date),
-                    "changes": [
-                        {"field": ch.field, "label": ch.label, "old": ch.old, "new": ch.new}
-                        for ch in c.changes
-                    ],
-                    "values": {k: _json_value(v) for k, v in c.values.items()},
-                }
-                for c in self.closed
+                _update_dict(c) | {"close_date": _json_value(c.close_date)} for c in self.closed
             ],
             "rejected": [
                 {
@@ -169,6 +142,22 @@ class ImportResult:
     def __str__(self) -> str:
         new = "1 new school" if self.created == 1 else f"{self.created} new schools"
         return f"{new}, {self.updated} updated, {self.closed} closed"
+
+
+def _update_dict(item: ChangedSchool | ClosedSchool) -> dict[str, Any]:
+    """A changed or closed school as plain data: what it was, what changes, the new values."""
+    return {
+        "row_number": item.row_number,
+        "urn": item.urn,
+        "name": item.name,
+        "school_id": item.school_id,
+        "version": item.version,
+        "changes": [
+            {"field": ch.field, "label": ch.label, "old": ch.old, "new": ch.new}
+            for ch in item.changes
+        ],
+        "values": {k: _json_value(v) for k, v in item.values.items()},
+    }
 
 
 def _json_value(value: object) -> object:
