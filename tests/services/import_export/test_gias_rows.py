@@ -243,3 +243,22 @@ def test_cancel_during_preview(service, db, actor, tmp_path, monkeypatch):
     progress = Progress(lambda d, t, m: progress.cancel())
     with pytest.raises(Cancelled):
         service.preview(actor, path, la_code=None, progress=progress)
+
+
+def test_phone_numbers_are_written_with_their_area_code_or_refused(service, db, actor, tmp_path):
+    """GIAS's bare digits come out as people write them; a number not in use refuses the row."""
+    rows = [
+        gias_row(100001, TelephoneNum="01387312345"),  # Langholm: area code 013873
+        gias_row(100002, TelephoneNum="02077391234"),
+        gias_row(100003, TelephoneNum="0207739123"),  # a digit short
+    ]
+    preview, result = import_file(service, actor, write_gias(tmp_path / "p.csv", rows))
+    assert [(r.row_number, r.column, r.value) for r in preview.rejected] == [
+        (4, "TelephoneNum", "0207739123")
+    ]
+    assert "is not a UK phone number in use" in preview.rejected[0].reason
+    assert result.created == 2
+    schools = SchoolsService(db)
+    assert schools.get_school_by_urn(actor, 100001).phone == "013873 12345"
+    assert schools.get_school_by_urn(actor, 100002).phone == "020 7739 1234"
+    assert school_count(db) == 2
