@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from phonenumbers import re_util
+
+# phonenumbers' own cache of its compiled patterns (libphonenumber's RegexCache): without it
+# every check goes through re.compile's lookup, a third of the time an import spends on
+# 50,000 schools' numbers.
+re_util.enable_pattern_cache()
 
 # The Royal Mail / ONS postcode format (outward code, space, inward code), including the
 # special cases that the simple patterns miss (e.g. GIR 0AA, EC1A 1BB, W1A 0AX).
