@@ -130,10 +130,11 @@ def test_census_date_with_a_two_digit_year(capsys, register: str, tmp_path: Path
     """``--census-date 15/1/26`` is 15/01/2026 (two-digit years: 00 to 69 are the 2000s)."""
     sheet = tmp_path / "pupils.csv"
     sheet.write_text("URN,Number of pupils\n100001,433\n")
-    code, _out, _err = run(
+    code, out, _err = run(
         capsys, "--db", register, "import-pupils", str(sheet), "--census-date", "15/1/26"
     )
     assert code == 0
+    assert out.startswith("Census date for rows that give none: 15/01/2026.\n")
     services, _note = open_services(register, Actor("office"))
     detail = services.schools.get_school_by_urn(services.actor, 100001)
     services.close()

@@ -18,6 +18,7 @@ from thep_desktop.cli.shared.output import (
     write_json,
     write_table,
 )
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.reports.schools.schools_table import schools_table_data
 from thep_desktop.reports.shared.spreadsheet import export_table
@@ -130,6 +131,9 @@ def import_pupils(services: Services, args: argparse.Namespace, out: TextIO | No
             services.actor, _existing(args.file), progress, census_date=args.census_date
         ),
     )
+    if args.census_date is not None and not args.json:
+        # Shown in full, so whoever typed 15/1/26 sees which year it was taken as.
+        out.write(f"Census date for rows that give none: {format_date(args.census_date)}.\n")
     return _finish(services, args, preview, service, out)
 
 
