@@ -28,7 +28,7 @@ def dialog(qtbot, sqlite_db: Database, actor: Actor) -> SchoolDialog:  # type: i
     return form
 
 
-def date_edit(dialog: SchoolDialog, name: str) -> QLineEdit:
+def line_edit(dialog: SchoolDialog, name: str) -> QLineEdit:
     edit = dialog.inputs[name]
     assert isinstance(edit, QLineEdit)
     return edit
@@ -43,21 +43,21 @@ def type_and_leave(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[n
 
 
 def test_a_two_digit_year_is_shown_in_full_on_leaving_the_field(qtbot, dialog):  # type: ignore[no-untyped-def]
-    opened = date_edit(dialog, "open_date")
+    opened = line_edit(dialog, "open_date")
     assert TWO_DIGIT_YEARS in opened.toolTip()
     type_and_leave(qtbot, opened, "1/2/23")
     assert opened.text() == "01/02/2023"
-    census = date_edit(dialog, "pupils_census_date")
+    census = line_edit(dialog, "pupils_census_date")
     type_and_leave(qtbot, census, "15/1/78")
     assert census.text() == "15/01/1978"
 
 
 def test_what_is_not_a_date_stays_as_typed_and_is_refused_beside_the_field(qtbot, dialog):  # type: ignore[no-untyped-def]
-    opened = date_edit(dialog, "open_date")
+    opened = line_edit(dialog, "open_date")
     type_and_leave(qtbot, opened, "31/2/23")
     assert opened.text() == "31/2/23"  # left for the person to correct
-    qtbot.keyClicks(date_edit(dialog, "urn"), "100500")
-    qtbot.keyClicks(date_edit(dialog, "name"), "Globe Primary School")
+    qtbot.keyClicks(line_edit(dialog, "urn"), "100500")
+    qtbot.keyClicks(line_edit(dialog, "name"), "Globe Primary School")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != SchoolDialog.DialogCode.Accepted
     assert "“31/2/23” is not a real date" in opened.toolTip()
@@ -66,9 +66,9 @@ def test_what_is_not_a_date_stays_as_typed_and_is_refused_beside_the_field(qtbot
 
 
 def test_the_date_typed_short_is_the_date_saved(qtbot, dialog):  # type: ignore[no-untyped-def]
-    qtbot.keyClicks(date_edit(dialog, "urn"), "100500")
-    qtbot.keyClicks(date_edit(dialog, "name"), "Globe Primary School")
-    type_and_leave(qtbot, date_edit(dialog, "open_date"), "1/9/05")
+    qtbot.keyClicks(line_edit(dialog, "urn"), "100500")
+    qtbot.keyClicks(line_edit(dialog, "name"), "Globe Primary School")
+    type_and_leave(qtbot, line_edit(dialog, "open_date"), "1/9/05")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == SchoolDialog.DialogCode.Accepted
     saved = dialog.services.schools.get_school_by_urn(dialog.services.actor, 100500)
