@@ -119,7 +119,8 @@ def write_gias_csv(path: Path, n: int, *, seed: int = 11, first_urn: int = 10000
                 "County (name)": rng.choice(["Not applicable", "Greater London"]),
                 "Postcode": rng.choice(_POSTCODES),
                 "SchoolWebsite": rng.choice(["", f"http://www.school{i}.sch.uk"]),
-                "TelephoneNum": f"020{rng.randint(10000000, 99999999)}",
+                # London numbers in use (020 3, 020 7, 020 8), as GIAS holds.
+                "TelephoneNum": f"020{rng.choice('378')}{rng.randint(0, 9999999):07d}",
                 "HeadTitle (name)": rng.choice(["Ms", "Mr", "Mrs", "Dr", "Not applicable"]),
                 "HeadFirstName": rng.choice(_FIRST),
                 "HeadLastName": rng.choice(_LAST),

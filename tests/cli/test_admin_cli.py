@@ -25,7 +25,8 @@ from thep_desktop.cli.schools.schools_commands import CONTACT_KEYS, SCHOOL_KEYS
 from thep_desktop.cli.shared.output import json_value, parse_date
 from thep_desktop.database import Database
 from thep_desktop.models import SchoolStatus
-from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService, DemoStep
+from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService
+from thep_desktop.services.demo.demo_steps import DemoStep
 from thep_desktop.services.registry import open_services
 from thep_desktop.services.schools.schools_service import SCHOOL_LABELS, SchoolsService
 from thep_desktop.services.shared.actor import Actor
@@ -364,7 +365,9 @@ def test_default_database_is_the_desktop_programs(capsys, tmp_path: Path, monkey
 
 
 # -- dates and JSON values ------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["2026-01-15", "15/01/2026", " 15/1/2026 ", "15-01-2026"])
+@pytest.mark.parametrize(
+    "text", ["2026-01-15", "15/01/2026", " 15/1/2026 ", "15-01-2026", "15/1/26", "15-01-26"]
+)
 def test_parse_date_accepts_iso_and_uk_dates(text: str) -> None:
     assert parse_date(text) == date(2026, 1, 15)
 

@@ -22,6 +22,7 @@ from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
 from thep_desktop.database import Database, DatabaseError, sqlite_file_of
+from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.demo.demo_service import DemoService
@@ -29,7 +30,7 @@ from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
 
 PROG = "thep-admin"
-EPILOG = """\
+EPILOG = f"""\
 examples:
   thep-admin --db office.sqlite3 init          create a database (or bring it up to date)
   thep-admin --db office.sqlite3 demo          load the demo borough into it
@@ -37,13 +38,15 @@ examples:
   thep-admin schools show 100981 --json
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
-  thep-admin letters render review_visit --to urn:100981 --out visit.pdf
-      --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading"
+  thep-admin letters templates                 the templates, and the fields each one needs
+  thep-admin letters render review_visit --to urn:100981 --out visit.pdf \\
+      --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading" \\
       --set visit.team="Ms Begum (lead), Mr Okafor"
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
-wrongly, 130 interrupted. Dates may be written 2026-01-15 or 15/01/2026 (or 15/01/26).
+wrongly, 130 interrupted. Dates may be written 2026-01-15, 15/01/2026 or 15/1/26
+({TWO_DIGIT_YEARS}).
 """
 
 

@@ -1,29 +1,42 @@
-"""UK date conventions: dates show as dd/mm/yyyy; input accepts that or ISO 2026-01-15."""
+"""UK date conventions: dates show as dd/mm/yyyy; input takes that, d/m/yy or ISO 2026-01-15."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 
-_UK = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+from babel.dates import format_date as babel_format_date
+
+_UK = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+# A two-digit year below this is in the 2000s, from it up in the 1900s: schools opened in
+# the 1970s are in the register, and nothing is dated beyond 2069.
+TWO_DIGIT_PIVOT = 70
+TWO_DIGIT_YEARS = "a two-digit year 00 to 69 means 2000 to 2069, and 70 to 99 means 1970 to 1999"
 
 
 def format_date(value: date | None) -> str:
     """``15/01/2026``, or an empty string for no date."""
     if value is None:
         return ""
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def format_long_date(value: date) -> str:
-    """``22 November 2026``, as a letter is dated."""
-    return f"{value.day} {value.strftime('%B %Y')}"
+    """``22 November 2026``, as a letter is dated: in English whatever the computer's language.
+
+    Babel's en_GB month names, not ``strftime("%B")``, which follows the computer's locale
+    (under Welsh it gives "22 Tachwedd 2026").
+    """
+    return babel_format_date(value, "d MMMM y", locale="en_GB")
 
 
 def parse_date(text: str) -> date:
-    """Parse ``15/01/2026``, ``15-01-2026`` (GIAS) or ``2026-01-15``.
+    """Parse ``15/01/2026``, ``15-01-2026`` (GIAS), ``2026-01-15`` or ``1/2/23``.
 
+    A two-digit year is read with a fixed pivot: 00 to 69 are 2000 to 2069 and 70 to 99 are
+    1970 to 1999, so ``1/2/23`` is 01/02/2023 and ``1/9/78`` is 01/09/1978.
     Raises ``ValueError`` with a message a person can act on.
     """
     if isinstance(text, datetime):
@@ -36,8 +49,13 @@ def parse_date(text: str) -> date:
     else:
         match = _UK.match(text)
         if not match:
-            raise ValueError(f"“{text.strip()}” is not a date; write it as dd/mm/yyyy")
+            raise ValueError(
+                f"“{text.strip()}” is not a date; write it as dd/mm/yyyy, or dd/mm/yy where "
+                f"{TWO_DIGIT_YEARS}"
+            )
         day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) == 2:
+            year += 2000 if year < TWO_DIGIT_PIVOT else 1900
     try:
         return date(year, month, day)
     except ValueError:

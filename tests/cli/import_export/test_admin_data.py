@@ -127,6 +127,26 @@ def test_pupil_numbers_refresh(capsys, register: str, tmp_path: Path) -> None:  
     assert detail.pupils_on_roll == 433 and detail.pupils_census_date.isoformat() == "2026-01-15"
 
 
+def test_census_date_with_a_two_digit_year(capsys, register: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``--census-date 15/1/26`` is 15/01/2026 (two-digit years: 00 to 69 are the 2000s)."""
+    sheet = tmp_path / "pupils.csv"
+    sheet.write_text("URN,Number of pupils\n100001,433\n")
+    code, out, _err = run(
+        capsys, "--db", register, "import-pupils", str(sheet), "--census-date", "15/1/26"
+    )
+    assert code == 0
+    assert out.startswith("Census date for rows that give none: 15/01/2026.\n")
+    services, _note = open_services(register, Actor("office"))
+    detail = services.schools.get_school_by_urn(services.actor, 100001)
+    services.close()
+    assert detail.pupils_census_date.isoformat() == "2026-01-15"
+    code, out, err = run(
+        capsys, "--db", register, "import-pupils", str(sheet), "--census-date", "15/1/2"
+    )
+    assert code == 2 and out == ""
+    assert "“15/1/2” is not a date" in err and "00 to 69 means 2000 to 2069" in err
+
+
 def test_export_schools_to_xlsx_and_csv(
     capsys, register: str, tmp_path: Path, user_settings: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -302,11 +302,6 @@ print("today:", _letter_values(date(2026, 11, 22), TemplateInput(name="x"), "100
     shutil.which("localedef") is None or not WELSH_SOURCE.exists(),
     reason="needs glibc's localedef and the cy_GB locale source to build a Welsh locale",
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/dates.format_long_date names months in the computer's language until the "
-    "gias branch's fix is merged; then this passes and the mark must go",
-)
 def test_a_letter_is_dated_in_english_under_a_welsh_locale(tmp_path: Path) -> None:
     """A PC set to Welsh once printed "22 Tachwedd 2026" on an English letter."""
     subprocess.run(

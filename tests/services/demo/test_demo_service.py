@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from dataclasses import asdict
 
@@ -13,14 +12,8 @@ from thep_desktop.database import Database
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.domain.validation import normalise_postcode
 from thep_desktop.models import Contact, OrganisationProfile, School, SchoolStatus, StaffMember
-from thep_desktop.services.demo.demo_service import (
-    CENSUS_DAY,
-    STAFF,
-    DemoService,
-    DemoSummary,
-    _Borough,
-    _borough,
-)
+from thep_desktop.services.demo.demo_borough import CENSUS_DAY, STAFF
+from thep_desktop.services.demo.demo_service import DemoService, DemoSummary
 from thep_desktop.services.schools.schools_service import (
     CONTACT_ROLES,
     ESTABLISHMENT_TYPES,
@@ -31,7 +24,6 @@ from thep_desktop.services.schools.schools_service import (
     SchoolInput,
     SchoolsService,
 )
-from thep_desktop.services.settings.organisation_service import OrganisationService
 from thep_desktop.services.settings.staff_service import StaffService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import PermissionDeniedError, ServiceError
@@ -217,47 +209,6 @@ def test_every_demo_school_passes_the_register_rules(db: Database, actor: Actor,
         saved = service.update_school(actor, detail.id, detail.version, detail.as_input())
         assert saved.version == detail.version + 1
         assert saved.as_input() == detail.as_input()
-
-
-def test_the_same_borough_every_time() -> None:
-    actor = Actor("a", Role.ADMIN)
-    links = {name: i for i, (name, _job, _patch) in enumerate(STAFF)} | {
-        "E1": 2,
-        "E2 E3": 3,
-        "E14": 4,
-        "inclusion": 5,
-    }
-
-    def make() -> list[dict[str, object]]:
-        schools = _borough(_Borough(random.Random("211/schools"), links, actor))
-        return [
-            {name: getattr(s, name) for name in SCHOOL_FIELDS}
-            | {"contacts": [(c.full_name, c.role, c.email) for c in s.contacts]}
-            for s in schools
-        ]
-
-    first, second = make(), make()
-    assert first == second
-    other = _borough(_Borough(random.Random("another seed"), links, actor))
-    assert [s.name for s in other] != [s["name"] for s in first]
-
-
-def test_organisation_profile_gets_the_la_code(db: Database, actor: Actor) -> None:
-    organisation = OrganisationService(db)
-    profile = organisation.get_profile(actor)
-    profile.la_code = ""
-    organisation.update_profile(actor, profile)
-    DemoService(db).load(actor)
-    assert organisation.get_profile(actor).la_code == "211"
-
-
-def test_organisation_profile_keeps_its_own_la_code(db: Database, actor: Actor) -> None:
-    organisation = OrganisationService(db)
-    profile = organisation.get_profile(actor)
-    profile.la_code = "209"
-    organisation.update_profile(actor, profile)
-    DemoService(db).load(actor)
-    assert organisation.get_profile(actor).la_code == "209"
 
 
 def test_refuses_a_register_with_schools(db: Database, actor: Actor) -> None:

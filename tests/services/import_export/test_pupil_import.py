@@ -12,12 +12,10 @@ from sqlalchemy import select
 from thep_desktop.database import Database
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.models import School
-from thep_desktop.services.import_export.gias_import import (
-    GiasImportService,
-    ImportFileError,
-    ImportPreview,
-)
+from thep_desktop.services.import_export.gias_import import GiasImportService
+from thep_desktop.services.import_export.import_preview import ImportPreview
 from thep_desktop.services.import_export.pupil_import import PupilNumbersService
+from thep_desktop.services.import_export.tabular import ImportFileError
 from thep_desktop.services.schools.schools_service import SchoolsService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import (

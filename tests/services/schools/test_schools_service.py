@@ -168,7 +168,9 @@ def test_bad_contact_is_refused_with_its_row_and_nothing_saved(db: Database, act
         SchoolsService(db).create_school(actor, data)
     errors = caught.value.field_errors
     assert errors["contacts[1].full_name"] == "Contact 2: Contact name is required"
-    assert errors["contacts[1].email"] == "Contact 2: “bad” is not an email address"
+    assert errors["contacts[1].email"] == (
+        "Contact 2: “bad” is not an email address: it must have an @-sign"
+    )
     assert school_count(db) == 0
 
 

@@ -43,14 +43,14 @@ def test_profile_saves_normalised_values_and_a_logo(db: Database, actor: Actor) 
         replace(
             profile,
             company_number="09876543",
-            vat_number="gb123456789",
+            vat_number="gb980780684",
             bank_sort_code="200000",
             bank_account_number="12345678",
             logo=logo,
             logo_filename="logo.png",
         ),
     )
-    assert saved.vat_number == "GB 123 4567 89"
+    assert saved.vat_number == "GB 980 7806 84"
     assert saved.bank_sort_code == "20-00-00"
     assert saved.logo == logo
     assert service.get_profile(actor) == saved

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gias_files import gias_row, write_gias
+from gias_files import FIXTURES, HEADER_2025, gias_row, write_gias
 
 from thep_desktop.database import Database
 from thep_desktop.services.registry import Services
@@ -207,3 +207,39 @@ def test_the_rejected_rows_can_be_exported_to_correct_them(
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Row,Column,Value,Reason"
     assert lines[1].startswith("5,Postcode,not a postcode,")
+
+
+def test_one_phase_filter_finds_all_through_schools_from_2018_and_2023_files(
+    qtbot, window, dialogs, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """2018's "All through" and 2023's "All-through" come in as one phase in the filter."""
+    newer = write_gias(
+        tmp_path / "2023.csv",
+        [
+            gias_row(
+                138291,
+                EstablishmentName="Bow Quay School",
+                **{"PhaseOfEducation (name)": "All-through"},
+            )
+        ],
+        header=HEADER_2025,
+    )
+    window.import_gias_action.trigger()
+    dialog = dialogs[0]
+    dialog.all_england.setChecked(True)
+    for path in (FIXTURES / "gias-sample-rows-2018.csv", newer):
+        preview(qtbot, dialog, path)
+        assert "Done" not in dialog.summary.text()
+        dialog.apply_button.click()
+        qtbot.waitUntil(lambda: "Done" in dialog.summary.text(), timeout=10_000)
+    tab = window.schools_tab
+    phases = [tab.phase_filter.itemText(i) for i in range(tab.phase_filter.count())]
+    assert phases == ["Any phase", "All-through", "Primary", "Secondary"]
+    tab.phase_filter.setFocus()
+    qtbot.keyClicks(tab.phase_filter, "All")  # a person types the start of the phase
+    assert tab.phase_filter.currentText() == "All-through"
+    shown_names = sorted(tab.proxy.row_at(r).name for r in range(tab.proxy.rowCount()))
+    assert shown_names == [
+        "Bow Quay School",
+        "Saint Mary Magdalene Church of England All Through School",
+    ]

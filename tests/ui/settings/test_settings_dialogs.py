@@ -110,7 +110,7 @@ def test_profile_shows_every_field_and_saves_what_was_typed(qtbot, services: Ser
     retype(qtbot, dialog.inputs["phone"], "020 7364 6000")
     retype(qtbot, dialog.inputs["company_number"], "09876543")
     retype(qtbot, dialog.inputs["charity_number"], "1150000")
-    retype(qtbot, dialog.inputs["vat_number"], "gb123456789")
+    retype(qtbot, dialog.inputs["vat_number"], "gb980780684")
     retype(qtbot, dialog.inputs["registered_office"], "1 High Street\nLondon E1 1AA")
     retype(qtbot, dialog.inputs["bank_name"], "Lloyds Bank")
     retype(qtbot, dialog.inputs["bank_account_name"], "THE Partnership Ltd")
@@ -126,7 +126,7 @@ def test_profile_shows_every_field_and_saves_what_was_typed(qtbot, services: Ser
     assert saved.address == "PDC\n229 Bethnal Green Road\nLondon"
     assert saved.phone == "020 7364 6000"
     assert saved.company_number == "09876543" and saved.charity_number == "1150000"
-    assert saved.vat_number == "GB 123 4567 89"
+    assert saved.vat_number == "GB 980 7806 84"
     assert saved.registered_office == "1 High Street\nLondon E1 1AA"
     assert (saved.bank_name, saved.bank_account_name) == ("Lloyds Bank", "THE Partnership Ltd")
     assert (saved.bank_sort_code, saved.bank_account_number) == ("30-96-34", "12345678")
@@ -134,7 +134,7 @@ def test_profile_shows_every_field_and_saves_what_was_typed(qtbot, services: Ser
 
     again = profile_dialog(qtbot, services)
     assert text_of(again, "bank_sort_code") == "30-96-34"
-    assert text_of(again, "vat_number") == "GB 123 4567 89"
+    assert text_of(again, "vat_number") == "GB 980 7806 84"
     assert not again.is_dirty()
 
 

@@ -428,6 +428,7 @@ def test_a_tab_offers_an_export_request(window: MainWindow) -> None:
     )
     assert table_export.default_file_name(request, date(2026, 11, 25)) == "Schools 2026-11-25.xlsx"
     assert table_export.safe_file_stem('Fees: "2026/27"?') == "Fees 2026 27"
+    assert table_export.safe_file_stem("NUL") == "NUL_"  # a name Windows keeps for a device
 
 
 # -- all fields ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from thep_desktop.cli.shared.output import (
     write_json,
     write_table,
 )
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.reports.schools.schools_table import (
     LAYOUT_STATE,
@@ -31,7 +32,7 @@ from thep_desktop.reports.shared.spreadsheet import (
     TableData,
     export_table,
 )
-from thep_desktop.services.import_export.gias_import import ImportPreview, ImportResult
+from thep_desktop.services.import_export.import_preview import ImportPreview, ImportResult
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_export import all_fields_table
 
@@ -76,7 +77,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     pupils.add_argument(
         "--census-date",
         type=parse_date,
-        help="the census date for rows that give none (2026-01-15 or 15/01/2026)",
+        help="the census date for rows that give none (2026-01-15, 15/01/2026 or 15/1/26)",
     )
     pupils.add_argument(
         "--dry-run", action="store_true", help="show what would change; change nothing"
@@ -152,6 +153,9 @@ def import_pupils(services: Services, args: argparse.Namespace, out: TextIO | No
             services.actor, _existing(args.file), progress, census_date=args.census_date
         ),
     )
+    if args.census_date is not None and not args.json:
+        # Shown in full, so whoever typed 15/1/26 sees which year it was taken as.
+        out.write(f"Census date for rows that give none: {format_date(args.census_date)}.\n")
     return _finish(services, args, preview, service, out)
 
 

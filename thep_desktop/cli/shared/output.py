@@ -123,7 +123,10 @@ def write_fields(fields: Sequence[tuple[str, str]], out: TextIO, indent: str = "
 
 # -- arguments ------------------------------------------------------------------------------------
 def parse_date(text: str) -> date:
-    """A date typed on the command line: ``2026-01-15`` or ``15/01/2026``.
+    """A date typed on the command line: ``2026-01-15``, ``15/01/2026`` or ``15/1/26``.
+
+    A two-digit year follows :func:`thep_desktop.domain.dates.parse_date`'s pivot (00 to 69
+    are 2000 to 2069, 70 to 99 are 1970 to 1999).
 
     For ``type=`` in argparse: a wrong date is a usage error with the reason.
     """

@@ -22,19 +22,21 @@ from thep_desktop.domain.dates import parse_optional_date
 from thep_desktop.domain.progress import Progress
 from thep_desktop.domain.validation import check_urn
 from thep_desktop.models import School
-from thep_desktop.services.import_export.gias_import import (
-    _REG_ID,
-    _REG_NAME,
-    _REG_POS,
-    _REG_VERSION,
+from thep_desktop.services.import_export.import_preview import (
     ChangedSchool,
     FieldChange,
     ImportPreview,
     ImportResult,
     RejectedRow,
-    _read_register,
-    apply_preview,
     display_value,
+)
+from thep_desktop.services.import_export.import_writer import apply_preview
+from thep_desktop.services.import_export.register_rows import (
+    REG_ID,
+    REG_NAME,
+    REG_POS,
+    REG_VERSION,
+    read_register,
 )
 from thep_desktop.services.import_export.tabular import (
     Cell,
@@ -122,7 +124,7 @@ class PupilNumbersService:
                     "date these numbers are from."
                 )
             preview = ImportPreview("pupils", table.name, None)
-            register = _read_register(self.db)
+            register = read_register(self.db)
             checker = FieldChecker(School.__table__, SCHOOL_LABELS)  # type: ignore[arg-type]
             header = table.header
             seen: dict[int, int] = {}
@@ -174,8 +176,8 @@ class PupilNumbersService:
                 if census is None:
                     reject(census_at, "", "No census date: give the census date the number is from")
                     continue
-                old_pupils = current[_REG_POS["pupils_on_roll"]]
-                old_census = current[_REG_POS["pupils_census_date"]]
+                old_pupils = current[REG_POS["pupils_on_roll"]]
+                old_census = current[REG_POS["pupils_census_date"]]
                 if old_pupils == pupils and old_census == census:
                     preview.unchanged += 1
                     continue
@@ -191,9 +193,9 @@ class PupilNumbersService:
                     ChangedSchool(
                         row_number,
                         urn,
-                        current[_REG_NAME],
-                        current[_REG_ID],
-                        current[_REG_VERSION],
+                        current[REG_NAME],
+                        current[REG_ID],
+                        current[REG_VERSION],
                         changes,
                         {"pupils_on_roll": pupils, "pupils_census_date": census},
                     )

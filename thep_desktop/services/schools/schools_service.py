@@ -17,6 +17,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, parse_optional_date
 from thep_desktop.domain.schools import SchoolRow, closes_later, effective_status
 from thep_desktop.domain.validation import (
+    OLDEST_STATUTORY_AGE,
     check_digits,
     check_email,
     check_phone,
@@ -656,10 +657,10 @@ class SchoolsService:
         for name in ("open_date", "close_date", "pupils_census_date", "ofsted_date"):
             v[name] = c.date(name, getattr(data, name))
         v["statutory_low_age"] = c.whole_number(
-            "statutory_low_age", data.statutory_low_age, maximum=25
+            "statutory_low_age", data.statutory_low_age, maximum=OLDEST_STATUTORY_AGE
         )
         v["statutory_high_age"] = c.whole_number(
-            "statutory_high_age", data.statutory_high_age, maximum=25
+            "statutory_high_age", data.statutory_high_age, maximum=OLDEST_STATUTORY_AGE
         )
         v["pupils_on_roll"] = c.whole_number("pupils_on_roll", data.pupils_on_roll, maximum=100_000)
         v["causing_concern"] = bool(data.causing_concern)

@@ -11,9 +11,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.validation import (
+    check_company_number,
     check_digits,
     check_email,
     check_phone,
+    check_vat_number,
     check_website,
     normalise_postcode,
 )
@@ -169,13 +171,9 @@ def _check(data: ProfileData) -> dict[str, object]:
         "phone": c.text("phone", data.phone, check=check_phone),
         "email": c.text("email", data.email, check=check_email),
         "website": c.text("website", data.website, check=check_website),
-        "company_number": c.text(
-            "company_number",
-            data.company_number.replace(" ", ""),
-            check=lambda t: _company_number(t),
-        ),
+        "company_number": c.text("company_number", data.company_number, check=check_company_number),
         "charity_number": c.text("charity_number", data.charity_number),
-        "vat_number": c.text("vat_number", data.vat_number, check=_vat_number),
+        "vat_number": c.text("vat_number", data.vat_number, check=check_vat_number),
         "registered_office": c.text("registered_office", data.registered_office),
         "la_code": c.text("la_code", data.la_code, check=lambda t: check_digits(t, 3, "LA code")),
         "bank_name": c.text("bank_name", data.bank_name),
@@ -211,22 +209,6 @@ def _check(data: ProfileData) -> dict[str, object]:
     if c.errors:
         raise ValidationError(c.errors)
     return values
-
-
-def _company_number(text: str) -> str:
-    text = text.upper()
-    if len(text) != 8 or not (text.isdigit() or (text[:2].isalpha() and text[2:].isdigit())):
-        raise ValueError(f"“{text}” is not a company number (8 characters, e.g. 09876543)")
-    return text
-
-
-def _vat_number(text: str) -> str:
-    compact = text.replace(" ", "").upper()
-    if compact.startswith("GB"):
-        compact = compact[2:]
-    if not compact.isdigit() or len(compact) not in (9, 12):
-        raise ValueError(f"“{text}” is not a UK VAT number (GB and 9 digits)")
-    return "GB " + " ".join([compact[:3], compact[3:7], compact[7:]])
 
 
 def _sort_code(text: str) -> str:

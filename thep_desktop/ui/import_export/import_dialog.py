@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thep_desktop.services.import_export.gias_import import ImportPreview, ImportResult
+from thep_desktop.services.import_export.import_preview import ImportPreview, ImportResult
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ConflictError, ServiceError
 from thep_desktop.ui.shared.background import BackgroundJob
@@ -188,9 +188,8 @@ class ImportDialog(QDialog):
             row.addStretch(1)
             grid.addWidget(QLabel("Which schools:"), 1, 0)
             grid.addLayout(row, 1, 1, 1, 2)
-        self.census_edit = date_field()
-        self.census_edit.setToolTip(
-            "Used for rows that give no census date (or when the sheet has no such column)"
+        self.census_edit = date_field(
+            hint="Used for rows that give no census date (or when the sheet has no such column)"
         )
         self.census_edit.textChanged.connect(self._options_changed)
         if self.kind == PUPILS:

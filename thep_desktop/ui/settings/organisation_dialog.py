@@ -217,7 +217,7 @@ class OrganisationDialog(QDialog):
         )
         self._add(form, "company_number", 8, "8 characters, e.g. 09876543", narrow=True)
         self._add(form, "charity_number", 20, "e.g. 1234567", narrow=True)
-        self._add(form, "vat_number", 20, "if registered, e.g. GB 123 4567 89", narrow=True)
+        self._add(form, "vat_number", 20, "if registered, e.g. GB 980 7806 84", narrow=True)
         self._add(form, "registered_office", placeholder="If different from the address")
         return page
 

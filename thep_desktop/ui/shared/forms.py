@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thep_desktop.domain.dates import TWO_DIGIT_YEARS, format_date, parse_date
+
 ERROR_STYLE = "color: #b00020;"
 INVALID_STYLE = "border: 1px solid #b00020;"
 
@@ -181,10 +183,28 @@ class FieldMessages:
         return unplaced
 
 
-def date_field(value: str = "") -> QLineEdit:
-    """A date typed as dd/mm/yyyy (the service parses and checks it; blank means none)."""
+def date_field(value: str = "", hint: str = "") -> QLineEdit:
+    """A date typed as dd/mm/yyyy or d/m/yy (the service checks it; blank means none).
+
+    On leaving the field a date it can read is shown back in full (``1/2/23`` becomes
+    ``01/02/2023``), so the person sees which century a two-digit year was taken as; what it
+    cannot read stays as typed, for the service's message beside the field. ``hint`` says
+    what the date is for; the tooltip adds how to type it.
+    """
     edit = QLineEdit(value)
     edit.setPlaceholderText("dd/mm/yyyy")
+    how = f"Type the date as dd/mm/yyyy or d/m/yy; {TWO_DIGIT_YEARS}."
+    edit.setToolTip(f"{hint}. {how}" if hint else how)
     edit.setMaxLength(10)
     edit.setClearButtonEnabled(True)
+
+    def show_in_full() -> None:
+        try:
+            written = format_date(parse_date(edit.text()))
+        except ValueError:
+            return
+        if written != edit.text():
+            edit.setText(written)
+
+    edit.editingFinished.connect(show_in_full)
     return edit
