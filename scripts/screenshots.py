@@ -98,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     templates.grab().save(str(args.out / "letter-templates.png"))
     subject = templates.inputs["subject"]
     subject.setText(subject.text().replace("{meeting.name}", "{meeting.nmae}"))  # type: ignore[union-attr]
+    # The preview follows a pause in typing: wait for it to keep the last good letter and name
+    # the mistake beside it, then try to save, as a person would.
+    templates.refresh_preview()  # what the pause in typing does (setText is not typing)
+    wait_for(app, lambda: "meeting.nmae" in templates.preview_pane.note.text())
     templates.save()
-    app.processEvents()
+    settle(app)  # the message bar moves the preview, which draws its page again on its thread
     templates.grab().save(str(args.out / "letter-templates-error.png"))
     templates.done(0)
 
