@@ -15,6 +15,7 @@ from thep_desktop.services.import_export.register_rows import read_register
 from thep_desktop.services.import_export.tabular import ImportFileError, open_table
 from thep_desktop.services.schools.schools_service import SchoolsService
 from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.bulk import cycle_collector_paused
 from thep_desktop.services.shared.errors import ValidationError
 
 
@@ -71,7 +72,7 @@ class GiasImportService:
             except ValueError as exc:
                 raise ValidationError({"la_code": str(exc)}) from None
             la_code = la_code or None
-        with open_table(path) as table:
+        with cycle_collector_paused(), open_table(path) as table:
             columns = GiasColumns(table)
             preview = ImportPreview("gias", table.name, la_code)
             preview.warnings.extend(columns.warnings())
@@ -95,4 +96,5 @@ class GiasImportService:
         actor.require(Permission.EDIT_SCHOOLS)
         if preview.kind != "gias":
             raise ValueError(f"a {preview.kind!r} preview given to the GIAS import")
-        return apply_preview(self.db, actor, preview, progress)
+        with cycle_collector_paused():
+            return apply_preview(self.db, actor, preview, progress)
