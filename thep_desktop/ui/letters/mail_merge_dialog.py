@@ -50,7 +50,7 @@ from thep_desktop.services.letters.letters_service import MergeResult, TemplateD
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Permission
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.letters.templates_dialog import membership_fields
+from thep_desktop.ui.letters.template_form import membership_fields
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import ERROR_STYLE, FieldMessages, date_field
 from thep_desktop.ui.shared.pdf_window import PDF_FILTER, pdf_file_name, show_pdf
