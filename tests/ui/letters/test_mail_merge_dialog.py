@@ -23,7 +23,8 @@ from pytestqt.qtbot import QtBot
 
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_service import SchoolInput
-from thep_desktop.ui.letters.mail_merge_dialog import ALL_OPEN, SELECTED, SHOWN, MailMergeDialog
+from thep_desktop.ui.letters.mail_merge_dialog import MailMergeDialog
+from thep_desktop.ui.letters.mail_merge_recipients import ALL_OPEN, SELECTED, SHOWN
 from thep_desktop.ui.letters.templates_dialog import (
     TemplatesDialog,
 )

@@ -32,13 +32,9 @@ from thep_desktop.services.letters.letter_fields import BUILTINS_BY_KEY
 from thep_desktop.services.letters.letters_service import TemplateInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.settings.staff_service import StaffInput
-from thep_desktop.ui.letters.templates_dialog import (
-    BUILT_IN,
-    BUILT_IN_CHANGED,
-    DELETE,
-    RESET,
-    TemplatesDialog,
-)
+from thep_desktop.ui.letters.template_actions import DELETE, RESET
+from thep_desktop.ui.letters.template_list import BUILT_IN, BUILT_IN_CHANGED
+from thep_desktop.ui.letters.templates_dialog import TemplatesDialog
 from thep_desktop.ui.shared.forms import DISCARD_CHANGES, KEEP_EDITING, RELOAD
 
 pytestmark = pytest.mark.gui
