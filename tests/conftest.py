@@ -16,6 +16,8 @@ from pathlib import Path
 
 # Before anything can load Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The program's settings and data folders, away from the user's own; removed at the end of
+# the run (pytest_unconfigure), so the suite leaves nothing in the temporary folder.
 _user_dirs = Path(tempfile.mkdtemp(prefix="thep-test-user-"))
 os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
 os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
@@ -29,6 +31,10 @@ from thep_desktop.models import Base  # noqa: E402
 from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
 
 PG_ENV = "THEP_TEST_DATABASE_URL"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_user_dirs, ignore_errors=True)
 
 
 def _in_ci() -> bool:
