@@ -23,6 +23,7 @@ os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
 os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
 
 import pytest  # noqa: E402
+from pg_databases import PgDatabases  # noqa: E402 - tests/pg_databases.py
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -107,6 +108,14 @@ def pg_database_url(pg_server_url: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def new_pg_database(pg_server_url: str) -> Iterator[PgDatabases]:
+    """Makes PostgreSQL databases for one test (``.create()``); drops them after it."""
+    databases = PgDatabases(pg_server_url)
+    yield databases
+    databases.drop_all()
 
 
 @pytest.fixture

@@ -12,15 +12,13 @@ from __future__ import annotations
 import enum
 import shutil
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fixtures.make_schema_fixtures import RELEASED, fixture_paths, rows_at
+from pg_databases import PgDatabases
 from sqlalchemy import MetaData, create_engine, select, text
-from sqlalchemy.engine import make_url
 
 from thep_desktop.database import DatabaseError, head_revision, normalise_url, sqlite_url
 from thep_desktop.services.registry import Services, open_services
@@ -158,17 +156,9 @@ def test_a_released_sqlite_database_upgrades_with_its_data_intact(
 
 
 @pytest.fixture
-def empty_pg_url(pg_server_url: str) -> Iterator[str]:
+def empty_pg_url(new_pg_database: PgDatabases) -> str:
     """A new, empty PostgreSQL database of this test's own, dropped afterwards."""
-    server = make_url(normalise_url(pg_server_url))
-    name = f"thep_up_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return new_pg_database.create()
 
 
 def load_dump(url: str, dump: Path) -> None:

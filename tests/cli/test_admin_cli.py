@@ -17,13 +17,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from pg_databases import described
 
 from thep_desktop import config
 from thep_desktop.cli import commands
 from thep_desktop.cli.admin import main
 from thep_desktop.cli.schools.schools_commands import CONTACT_KEYS, SCHOOL_KEYS
 from thep_desktop.cli.shared.output import json_value, parse_date
-from thep_desktop.database import Database
+from thep_desktop.database import Database, head_revision
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService, DemoStep
 from thep_desktop.services.registry import open_services
@@ -40,14 +41,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One database with the demo borough, shared by the tests that only read it."""
-    path = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
-    services, _note = open_services(str(path), Actor("office"))
-    DemoService(services.db).load(services.actor)
-    services.close()
-    return str(path)
+@pytest.fixture
+def demo_file(demo_db: str) -> str:
+    """A database with the demo borough (a file, and a server database), for reading only."""
+    return demo_db
 
 
 @pytest.fixture
@@ -81,6 +78,21 @@ def test_init_creates_a_database_then_finds_it_up_to_date(capsys, tmp_path: Path
     assert "The database was already up to date; nothing was changed." in out
 
 
+def test_init_creates_the_tables_in_an_empty_server_database(capsys, new_pg_database) -> None:  # type: ignore[no-untyped-def]
+    address = new_pg_database.create()
+    code, out, err = run(capsys, "--db", address, "init")
+    assert (code, err) == (0, "")
+    assert f"Database: {described(address)}" in out and "Server: " in out
+    assert "A new, empty database was created." in out
+    assert "The register has no schools yet." in out
+    db = Database(address)
+    assert db.current_revision() == head_revision()
+    db.dispose()
+    code, out, _ = run(capsys, "--db", address, "init")
+    assert code == 0
+    assert "The database was already up to date; nothing was changed." in out
+
+
 def test_migrate_needs_an_existing_database(capsys, tmp_path: Path) -> None:
     missing = tmp_path / "missing.sqlite3"
     code, out, err = run(capsys, "--db", str(missing), "migrate")
@@ -96,16 +108,16 @@ def test_migrate_needs_an_existing_database(capsys, tmp_path: Path) -> None:
     assert code == 1 and "has no tables yet; `thep-admin init` creates them." in err
 
 
-def test_migrate_an_up_to_date_database(capsys, tmp_path: Path) -> None:
-    path = str(tmp_path / "office.sqlite3")
+def test_migrate_an_up_to_date_database(capsys, new_db: str) -> None:
+    path = new_db
     assert run(capsys, "--db", path, "init")[0] == 0
     code, out, err = run(capsys, "--db", path, "migrate")
     assert (code, err) == (0, "")
     assert out.splitlines()[-1] == "The database was already up to date; nothing was changed."
 
 
-def test_demo_loads_once(capsys, tmp_path: Path) -> None:
-    path = str(tmp_path / "office.sqlite3")
+def test_demo_loads_once(capsys, new_db: str) -> None:
+    path = new_db
     code, out, err = run(capsys, "--db", path, "demo")
     assert code == 0
     match = re.fullmatch(
@@ -113,7 +125,7 @@ def test_demo_loads_once(capsys, tmp_path: Path) -> None:
     )
     assert match and 85 <= int(match[1]) <= 95
     assert "A new, empty database was created." in err
-    assert f"Loading demo data (Local file: {path})" in err
+    assert f"Loading demo data ({described(path)})" in err
     assert "Traceback" not in err
 
     code, out, err = run(capsys, "--db", path, "demo")
@@ -125,7 +137,7 @@ def test_demo_loads_once(capsys, tmp_path: Path) -> None:
     assert school_count(path) == int(match[1])
 
 
-def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, new_db: str, monkeypatch) -> None:
     def interrupt(*_args: object) -> None:
         raise KeyboardInterrupt
 
@@ -134,7 +146,7 @@ def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, tmp_path: Path, m
         "DemoService",
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("interrupt", 1, interrupt))),
     )
-    path = str(tmp_path / "office.sqlite3")
+    path = new_db
     code, out, err = run(capsys, "--db", path, "demo")
     assert (code, out) == (130, "")
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
@@ -431,7 +443,7 @@ def test_list_on_both_databases(capsys, db: Database, actor: Actor) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how Ctrl+C arrives on POSIX")
-def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, new_db: str, monkeypatch) -> None:
     """The signal only sets the cancel flag; the load stops at its next report, rolled back."""
     reports_after_signal: list[int] = []
 
@@ -446,7 +458,7 @@ def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, tmp_path: Path, monkey
         "DemoService",
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("ctrl-c", 1, press_ctrl_c))),
     )
-    path = str(tmp_path / "office.sqlite3")
+    path = new_db
     code, out, err = run(capsys, "--db", path, "demo")
     assert (code, out) == (130, "")
     assert reports_after_signal == [1]  # no KeyboardInterrupt cut the step short

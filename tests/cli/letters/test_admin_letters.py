@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from thep_desktop.cli.admin import main
-from thep_desktop.services.demo.demo_service import DemoService
-from thep_desktop.services.registry import open_services
-from thep_desktop.services.shared.actor import Actor
+from thep_desktop.database import Database
 
 MEETING = [
     "--set", "meeting.name=Annual General Meeting",
@@ -23,21 +21,20 @@ MEETING = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("letters-cli") / "demo.sqlite3"
-    services, _note = open_services(str(path), Actor("office"))
-    DemoService(services.db).load(services.actor)
-    services.close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path) -> str:
-    """A copy of the demo database per test, since rendering records history."""
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
-    return str(path)
+def demo(demo_copy: str) -> str:
+    """A copy of the demo database per test (file and server), since rendering records history."""
+    return demo_copy
+
+
+def letters_sent(address: str) -> int:
+    """How many letters the schools' history records."""
+    db = Database(address)
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM correspondence")).scalar_one()
+    finally:
+        db.dispose()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -71,6 +68,7 @@ def test_render_to_one_pdf_for_chosen_schools(capsys, demo: str, tmp_path: Path)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(target).pages)
     assert "Thursday 14 January 2027 at 4.00 pm" in text and "1 December 2026" in text
     assert "Bishop Latimer Church of England School" in text
+    assert letters_sent(demo) == 2  # each school's history records its letter
 
 
 def test_render_one_pdf_per_school_into_a_folder(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -107,6 +105,8 @@ def test_bad_requests_say_why_and_write_nothing(
     )
     assert code == 1 and message in err and out == ""
     assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("demo.sqlite3")] == []
+    assert letters_sent(demo) == 0
 
 
 def test_an_unknown_template_is_named(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -115,6 +115,7 @@ def test_an_unknown_template_is_named(capsys, demo: str, tmp_path: Path) -> None
         "--out", str(tmp_path / "x.pdf"),
     )  # fmt: skip
     assert code == 1 and "no letter template called “no such”" in err
+    assert not (tmp_path / "x.pdf").exists() and letters_sent(demo) == 0
 
 
 def test_a_letter_needing_membership_is_refused_with_the_reason(
@@ -125,4 +126,4 @@ def test_a_letter_needing_membership_is_refused_with_the_reason(
         "--out", str(tmp_path / "x.pdf"),
     )  # fmt: skip
     assert code == 1 and "membership record" in err
-    assert not (tmp_path / "x.pdf").exists()
+    assert not (tmp_path / "x.pdf").exists() and letters_sent(demo) == 0

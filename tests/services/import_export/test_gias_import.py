@@ -634,10 +634,10 @@ def test_import_result_wording():
 @given(
     data=st.binary(max_size=400), prefix=st.sampled_from([b"", b'"URN","EstablishmentName"\r\n'])
 )
-def test_fuzz_random_bytes_never_crash(sqlite_db, actor, tmp_path, data, prefix):
+def test_fuzz_random_bytes_never_crash(db, actor, tmp_path, data, prefix):
     path = tmp_path / "fuzz.csv"
     path.write_bytes(prefix + data)
-    service = GiasImportService(sqlite_db)
+    service = GiasImportService(db)
     try:
         preview = service.preview(actor, path, la_code=None)
     except ImportFileError as exc:
@@ -690,10 +690,8 @@ _FUZZ_COLUMNS = [
     la=st.sampled_from([None, "211"]),
     encoding=st.sampled_from(["cp1252", "utf-8-sig"]),
 )
-def test_fuzz_cell_values_every_row_imported_or_rejected(
-    sqlite_db, actor, tmp_path, rows, la, encoding
-):
-    service = GiasImportService(sqlite_db)
+def test_fuzz_cell_values_every_row_imported_or_rejected(db, actor, tmp_path, rows, la, encoding):
+    service = GiasImportService(db)
     table = [gias_row(urn, **cells) for urn, cells in rows]
     for row in table:
         row["URN"] = str(row["URN"])

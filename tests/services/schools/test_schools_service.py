@@ -281,20 +281,20 @@ def test_unknown_link_officer_is_refused(db: Database, actor: Actor) -> None:
     name=st.text(max_size=250),
 )
 def test_any_input_is_either_saved_whole_or_refused_with_messages(
-    sqlite_db: Database, urn: str, pupils: str | None, postcode: str, name: str
+    db: Database, urn: str, pupils: str | None, postcode: str, name: str
 ) -> None:
     """Property: the service never crashes on odd input and never half-saves."""
     actor = Actor("fuzz")
-    service = SchoolsService(sqlite_db)
-    before = school_count(sqlite_db)
+    service = SchoolsService(db)
+    before = school_count(db)
     data = a_school(urn=urn, pupils_on_roll=pupils, postcode=postcode, name=name)
     try:
         detail = service.create_school(actor, data)
     except ValidationError as exc:
         assert exc.field_errors and all(isinstance(m, str) and m for m in exc.field_errors.values())
-        assert school_count(sqlite_db) == before
+        assert school_count(db) == before
     else:
         assert 100000 <= detail.urn <= 999999
         assert detail.pupils_on_roll is None or detail.pupils_on_roll >= 0
-        assert school_count(sqlite_db) == before + 1
+        assert school_count(db) == before + 1
         service.delete_school(actor, detail.id, detail.version)
