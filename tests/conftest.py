@@ -134,3 +134,19 @@ def db(request: pytest.FixtureRequest) -> Database:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_db")
     return request.getfixturevalue("pg_db")
+
+
+@pytest.fixture
+def modals(qtbot):  # type: ignore[no-untyped-def]
+    """Answers the program's modal boxes as a person would (see tests/qt_driving.py).
+
+    At the end every answer given must have been used, and no box may have come unasked.
+    """
+    from qt_driving import Modals
+
+    answers = Modals(qtbot)
+    yield answers
+    answers.stop()
+    answers.check()
+    assert not answers.unexpected, f"boxes nobody expected: {answers.unexpected}"
+    assert answers.pending == 0, f"{answers.pending} expected box(es) never came"

@@ -449,6 +449,8 @@ class SchoolsTab(QWidget):
             return None
 
     def close_selected(self) -> None:
+        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+            return  # the menu's way in is closed too, as the disabled button is
         before = self._selected_detail("close")
         if before is None:
             return
@@ -479,6 +481,8 @@ class SchoolsTab(QWidget):
         return True
 
     def delete_selected(self) -> None:
+        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+            return  # a viewer is not asked to confirm what they may not do
         before = self._selected_detail("delete")
         if before is None:
             return
