@@ -95,7 +95,8 @@ class Modals:
         """The next box asks for text: retype it, as a person does, then click ``then``."""
 
         def answer(box: QWidget) -> None:
-            edit = box.findChild(QLineEdit)
+            # A file dialog's file name box, or else the first box to type in.
+            edit = box.findChild(QLineEdit, "fileNameEdit") or box.findChild(QLineEdit)
             assert edit is not None, f"{box.windowTitle()!r} has nowhere to type"
             edit.selectAll()
             self.qtbot.keyClicks(edit, text)
