@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -106,6 +107,8 @@ def test_migrate_needs_an_existing_database(capsys, tmp_path: Path) -> None:
     empty.touch()
     code, _out, err = run(capsys, "--db", str(empty), "migrate")
     assert code == 1 and "has no tables yet; `thep-admin init` creates them." in err
+    with sqlite3.connect(empty) as conn:  # no tables were made behind the user's back
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
 
 
 def test_migrate_an_up_to_date_database(capsys, new_db: str) -> None:
@@ -318,8 +321,11 @@ def test_show_json(capsys, demo_file: str, demo_details) -> None:
         ("999999", "thep-admin: There is no school with URN 999999 in the register.\n"),
     ],
 )
-def test_show_refuses_a_bad_or_unknown_urn(capsys, demo_file: str, urn: str, message: str) -> None:
+def test_show_refuses_a_bad_or_unknown_urn(
+    capsys, demo_file: str, demo_details, urn: str, message: str
+) -> None:
     assert run(capsys, "--db", demo_file, "schools", "show", urn) == (1, "", message)
+    assert school_count(demo_file) == len(demo_details)
 
 
 def test_reading_a_missing_file_creates_nothing(capsys, tmp_path: Path) -> None:

@@ -139,3 +139,4 @@ def test_export_schools_to_xlsx_and_csv(capsys, register: str, tmp_path: Path) -
     assert rows[0][0] == "URN" and rows[1][2] == "Old Name School"
     code, _out, err = run(capsys, "--db", register, "export", "schools", str(tmp_path / "s.txt"))
     assert code == 1 and ".xlsx or .csv" in err
+    assert not (tmp_path / "s.txt").exists()

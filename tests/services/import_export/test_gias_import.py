@@ -535,7 +535,7 @@ def test_same_urn_in_other_digits_is_a_duplicate(service, db, actor, tmp_path):
     assert school_count(db) == 0
 
 
-def test_la_filter_needs_the_la_column(service, actor, tmp_path):
+def test_la_filter_needs_the_la_column(service, db, actor, tmp_path):
     path = write_gias(
         tmp_path / "g.csv",
         [{"URN": "100002", "EstablishmentName": "Wapping"}],
@@ -543,14 +543,16 @@ def test_la_filter_needs_the_la_column(service, actor, tmp_path):
     )
     with pytest.raises(ImportFileError, match="LA \\(code\\)"):
         service.preview(actor, path, la_code="211")
+    assert school_count(db) == 0
 
 
-def test_viewer_may_not_import(service, tmp_path):
+def test_viewer_may_not_import(service, db, tmp_path):
     viewer = Actor("val", Role.VIEWER)
     with pytest.raises(PermissionDeniedError):
         service.preview(viewer, FIXTURES / "gias-sample-rows-2018.csv", la_code=None)
     with pytest.raises(PermissionDeniedError):
         service.apply(viewer, ImportPreview("gias", "x.csv", None))
+    assert school_count(db) == 0
 
 
 # -- applying -------------------------------------------------------------------------------------
@@ -618,6 +620,7 @@ def test_cancel_during_preview(service, db, actor, tmp_path, monkeypatch):
     progress = Progress(lambda d, t, m: progress.cancel())
     with pytest.raises(Cancelled):
         service.preview(actor, path, la_code=None, progress=progress)
+    assert school_count(db) == 0
 
 
 def test_import_result_wording():

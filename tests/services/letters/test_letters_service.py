@@ -42,6 +42,11 @@ def text_of(data: bytes) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
 
 
+def nothing_sent(letters: LettersService, actor: Actor, schools) -> bool:  # type: ignore[no-untyped-def]
+    """No school's history records a letter."""
+    return all(letters.correspondence(actor, school.id) == [] for school in schools.values())
+
+
 @pytest.fixture
 def schools(db, actor):  # type: ignore[no-untyped-def]
     service = SchoolsService(db)
@@ -119,9 +124,11 @@ def test_built_in_templates_are_there_once(letters: LettersService, actor: Actor
 def test_unknown_merge_field_is_refused_with_its_name(
     letters: LettersService, actor: Actor
 ) -> None:
+    before = letters.list_templates(actor)
     with pytest.raises(ValidationError) as caught:
         custom(letters, actor, "Dear {contact.nmae}, your fee is {member.fee_due}.")
     assert "{contact.nmae}" in caught.value.field_errors["body"]
+    assert letters.list_templates(actor) == before  # nothing saved
     assert "{member.fee_due}" not in caught.value.field_errors["body"]
     with pytest.raises(ValidationError) as caught:
         letters.preview(actor, TemplateInput(name="x", subject="{school.nam}", body="x"))
@@ -136,18 +143,22 @@ def test_built_in_wording_can_be_changed_and_reset(letters: LettersService, acto
     assert changed.changed_from_builtin
     with pytest.raises(ConflictError):
         letters.update_template(actor, welcome.id, data, welcome.version)  # stale version
+    assert letters.get_template(actor, welcome.id) == changed  # the newer save stands
     reset = letters.reset_template(actor, welcome.id, changed.version)
     assert reset.body == welcome.body and not reset.changed_from_builtin
     with pytest.raises(ServiceError, match="cannot be deleted"):
         letters.delete_template(actor, welcome.id, reset.version)
+    assert letters.get_template(actor, welcome.id) == reset
 
 
 def test_own_templates_have_unique_names_and_can_be_deleted(
     letters: LettersService, actor: Actor
 ) -> None:
     template_id = custom(letters, actor, "Hello {school.name}")
+    before = letters.list_templates(actor)
     with pytest.raises(ValidationError, match="already a template"):
         custom(letters, actor, "Another")
+    assert letters.list_templates(actor) == before
     letters.delete_template(actor, template_id, 1)
     assert all(t.name != "Custom" for t in letters.list_templates(actor))
 
@@ -258,6 +269,7 @@ def test_membership_fields_need_a_membership_record(
         )
     assert "Bow Common Nursery School" in str(caught.value)
     assert not list(out.iterdir())
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_mailing_values_are_asked_for_and_used(
@@ -275,6 +287,7 @@ def test_mailing_values_are_asked_for_and_used(
         letters.produce(
             actor, notice.id, [schools["bow"].id], "Head teacher", combined_file=out / "n.pdf"
         )
+    assert list(out.iterdir()) == [] and nothing_sent(letters, actor, schools)
     mailing = {
         "meeting.name": "Annual General Meeting",
         "meeting.place": "the Professional Development Centre",
@@ -310,7 +323,7 @@ def test_cancel_leaves_no_file_and_no_history(
             progress=progress,
         )
     assert list(out.iterdir()) == []
-    assert letters.correspondence(actor, schools["mary"].id) == []
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_nothing_to_write_to_is_refused(
@@ -330,6 +343,7 @@ def test_nothing_to_write_to_is_refused(
     with pytest.raises(ServiceError, match="Choose where"):
         letters.produce(actor, template_id, [schools["bow"].id], "Head teacher")
     assert list(out.iterdir()) == []
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_a_viewer_can_read_but_not_send(
@@ -345,6 +359,7 @@ def test_a_viewer_can_read_but_not_send(
             "Head teacher",
             combined_file=out / "x.pdf",
         )
+    assert list(out.iterdir()) == [] and nothing_sent(letters, actor, schools)
 
 
 def test_preview_uses_example_values_or_a_real_school(
@@ -388,4 +403,4 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
             combined_file=out / "run.pdf",
         )
     assert list(out.iterdir()) == []
-    assert letters.correspondence(actor, schools["mary"].id) == []
+    assert nothing_sent(letters, actor, schools)

@@ -137,6 +137,7 @@ def test_every_problem_is_reported_at_once(db: Database, actor: Actor) -> None:
         )
     assert set(caught.value.field_errors) == {"urn", "postcode", "pupils_on_roll", "name"}
     assert "4 entries need correcting" in caught.value.message
+    assert school_count(db) == 0 and contact_count(db) == 0
 
 
 def test_duplicate_urn_is_refused_naming_the_other_school(db: Database, actor: Actor) -> None:
@@ -199,7 +200,9 @@ def test_a_change_by_someone_else_is_never_overwritten(db: Database, actor: Acto
         service.update_school(actor, loaded.id, loaded.version, mine)
     assert caught.value.changed_by == "pat.office"
     assert "pat.office changed this school" in caught.value.message
-    assert service.get_school(actor, loaded.id).phone == "020 7111 1111"
+    stored = service.get_school(actor, loaded.id)
+    assert stored.phone == "020 7111 1111"
+    assert (stored.version, stored.updated_by) == (loaded.version + 1, "pat.office")
 
 
 def test_contacts_only_change_still_detects_a_conflict(db: Database, actor: Actor) -> None:
@@ -224,8 +227,10 @@ def test_contacts_only_change_still_detects_a_conflict(db: Database, actor: Acto
             ],
         ),
     )
+    theirs = service.get_school(actor, loaded.id)
     with pytest.raises(ConflictError):
         service.update_school(actor, loaded.id, loaded.version, loaded.as_input())
+    assert service.get_school(actor, loaded.id) == theirs  # contacts included
 
 
 def test_close_school_keeps_it_in_the_register(db: Database, actor: Actor) -> None:
@@ -245,6 +250,7 @@ def test_closed_status_needs_a_date_and_open_school_has_none(db: Database, actor
     with pytest.raises(ValidationError) as caught:
         service.create_school(actor, a_school(close_date="01/09/2025"))
     assert "Only a closed school" in caught.value.field_errors["close_date"]
+    assert school_count(db) == 0
 
 
 def test_delete_school_without_history(db: Database, actor: Actor) -> None:

@@ -123,7 +123,10 @@ def test_changing_the_file_or_the_schools_makes_the_preview_stale(
     assert [r[1] for r in shown(dialog.new_model)] == [100002, 100003]
 
 
-def test_bad_choices_and_bad_files_are_explained(qtbot, window, dialogs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_choices_and_bad_files_are_explained(
+    qtbot, window, dialogs, tmp_path, services, actor
+) -> None:  # type: ignore[no-untyped-def]
+    before = services.schools.list_school_details(actor)
     window.import_gias_action.trigger()
     dialog = dialogs[0]
     dialog.preview_button.click()
@@ -143,6 +146,7 @@ def test_bad_choices_and_bad_files_are_explained(qtbot, window, dialogs, tmp_pat
     title, text = window.told[0]
     assert title == "The file was not read" and "URN" in text
     assert dialog.preview is None
+    assert services.schools.list_school_details(actor) == before
 
 
 def test_a_school_changed_meanwhile_stops_the_apply_and_previews_again(
@@ -159,6 +163,8 @@ def test_a_school_changed_meanwhile_stops_the_apply_and_previews_again(
     qtbot.waitUntil(lambda: bool(window.told), timeout=10_000)
     assert window.told[0][0] == "Nothing was changed"
     assert services.schools.count(actor) == 1
+    kept = services.schools.get_school_by_urn(actor, 100001)
+    assert (kept.name, kept.notes) == ("Old Name School", "Rang today")
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
     assert dialog.apply_button.isEnabled()
 
