@@ -215,14 +215,17 @@ def press(
     key: Qt.Key,
     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
 ) -> None:
-    """Press a key in ``widget``'s window, making that window active first.
+    """Press a key in ``widget``, which has the keyboard, in the window in front.
 
-    A person's keys go to the window in front; after a box closes, the window manager puts
-    the window underneath in front again. The offscreen platform has no window manager, so
-    this does it, or a shortcut such as Ctrl+S would go nowhere.
+    A person's keys go to the widget they are typing in, in the window in front; after a
+    box closes, the window manager puts the window underneath in front again. The offscreen
+    platform has no window manager, so this does it, or a shortcut such as Ctrl+S (or a key
+    that only acts in its own widget, such as Esc in the search box) would go nowhere.
     """
     if QApplication.activeWindow() is not widget.window():
         activate(qtbot, widget.window())
+    if not widget.hasFocus():
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.keyClick(widget, key, modifiers)
 
 

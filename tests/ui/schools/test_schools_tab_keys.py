@@ -461,3 +461,22 @@ def test_a_viewer_s_keys_change_nothing(
     press(qtbot, table, Qt.Key.Key_Return)
     modals.wait_answered()
     assert services.schools.count(services.actor) == 3 and stored(services, 100001) == before
+
+
+def test_keys_act_in_the_box_that_has_them(
+    qtbot: QtBot, window: MainWindow, modals: Modals, services: Services
+) -> None:
+    """Down in a filter box picks its next choice, Esc there leaves the search alone, and
+    Enter while searching opens nothing: each key belongs to the widget being typed in."""
+    tab = window.schools_tab
+    click_row(qtbot, window, "Bow Primary School")
+    press(qtbot, tab.search, Qt.Key.Key_B)
+    press(qtbot, tab.search, Qt.Key.Key_Return)  # a form here would be an unexpected box
+    press(qtbot, tab.status_filter, Qt.Key.Key_Down)
+    assert tab.status_filter.currentText() == "Open or proposed"
+    assert tab.status_filter.hasFocus()
+    press(qtbot, tab.phase_filter, Qt.Key.Key_Escape)
+    assert tab.search.text() == "b"
+    press(qtbot, tab.search, Qt.Key.Key_Delete)  # deletes text, never a school
+    qtbot.wait(50)
+    assert modals.seen == [] and services.schools.count(services.actor) == 3
