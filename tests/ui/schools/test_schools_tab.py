@@ -206,7 +206,7 @@ def test_filter_keeps_working_after_a_sort(qtbot, window: MainWindow) -> None:  
 def test_add_a_school_through_the_form(
     qtbot, window: MainWindow, dialogs, services: Services
 ) -> None:  # type: ignore[no-untyped-def]
-    window.new_school_action.trigger()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = dialogs[0]
     qtbot.keyClicks(field(dialog, "urn"), "100500")
     qtbot.keyClicks(field(dialog, "name"), "St Mary & St John's <Primary>")
@@ -536,32 +536,44 @@ def test_empty_table_model_passes_qt_model_checks(qtmodeltester) -> None:  # typ
     qtmodeltester.check(SchoolsTableModel())
 
 
-def test_contacts_model_passes_qt_model_checks(qtmodeltester, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
+def test_contacts_model_passes_qt_model_checks(
+    qtbot, qtmodeltester, window: MainWindow, dialogs
+) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     qtmodeltester.check(dialogs[0].contacts_model)
 
 
 # -- databases ------------------------------------------------------------------------------
-def test_open_another_database_file(window: MainWindow, tmp_path: Path) -> None:
+def test_open_another_database_file(
+    qtbot, window: MainWindow, tmp_path: Path, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "other.sqlite3"
-    window.ask = lambda *_args: "Start empty"
-    assert window.switch_to(f"sqlite:///{other}")
+    # File > New database…: the file name typed into the file dialog; demo data declined.
+    modals.type(str(other), then="Save").click("Start empty")
+    press(
+        qtbot,
+        window.schools_tab.table,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    modals.wait_answered()
     assert str(other) in window.database_label.text()
     assert names_shown(window) == []
     assert window.schools_tab.count_label.text() == "0 schools"
 
 
 def test_a_database_that_cannot_be_opened_is_reported_and_the_current_one_stays(
-    window: MainWindow, tmp_path: Path
-) -> None:
-    told: list[str] = []
-    window.tell = lambda _parent, _title, text: told.append(text)
+    qtbot, window: MainWindow, tmp_path: Path, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "not-a-database.sqlite3"
     bad.write_text("this is a letter, not a database")
     before = window.database_label.text()
-    assert not window.switch_to(f"sqlite:///{bad}")
-    assert told and "Cannot open the database" in told[0]
+    modals.type(str(bad), then="Open").click("OK")
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert modals.seen[1].title == "Cannot open the database"
+    assert bad.read_text() == "this is a letter, not a database"
     assert window.database_label.text() == before
     assert len(names_shown(window)) == 3
 

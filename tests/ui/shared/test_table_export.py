@@ -10,9 +10,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QWidget
+from qt_driving import menu_action, press
 
 from thep_desktop import config
 from thep_desktop.database import Database
@@ -115,7 +116,7 @@ def answer_with(window: MainWindow, answers: Answers) -> None:
 
 
 def export(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.export_action.trigger()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     job = window.export_job
     assert job is not None
     qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
@@ -123,9 +124,14 @@ def export(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
 
 def filter_primary_st_by_pupils(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     tab = window.schools_tab
-    tab.set_quick_filter(tab.phase_filter, "Primary")
+    qtbot.keyClicks(tab.phase_filter, "Pr")  # chosen by typing its first letters
+    assert tab.phase_filter.currentText() == "Primary"
     qtbot.keyClicks(tab.search, "st")
-    tab.table.sortByColumn(COL_PUPILS, Qt.SortOrder.DescendingOrder)
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_PUPILS) + header.sectionSize(COL_PUPILS) // 2
+    for _click in range(2):  # the heading, clicked twice: largest first
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
 
 def shown(window: MainWindow) -> list[list[str]]:
@@ -235,7 +241,7 @@ def test_cancel_writes_nothing_and_says_so(  # type: ignore[no-untyped-def]
 def test_choosing_no_file_exports_nothing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
     answers = Answers(None)
     answer_with(window, answers)
-    window.export_action.trigger()
+    menu_action(window, "File", "Export…").trigger()
     assert window.export_job is None
     assert answers.asked_path and list(out.iterdir()) == []
 
@@ -244,7 +250,7 @@ def test_an_empty_table_is_not_exported(qtbot, window: MainWindow, out: Path) ->
     answers = Answers(out / "Schools.xlsx")
     answer_with(window, answers)
     qtbot.keyClicks(window.schools_tab.search, "no such school")
-    window.export_action.trigger()
+    menu_action(window, "File", "Export…").trigger()
     assert window.export_job is None and answers.asked_path == []
     assert answers.told[0][0] == "Nothing to export"
 
@@ -265,7 +271,7 @@ def test_a_problem_saving_is_told_in_plain_words(qtbot, window: MainWindow, out:
 def test_another_file_type_is_refused_before_writing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
     answers = Answers(out / "Schools.xls")
     answer_with(window, answers)
-    window.export_action.trigger()
+    menu_action(window, "File", "Export…").trigger()
     assert window.export_job is None
     assert answers.told == [("Export", "Choose a file ending .xlsx or .csv")]
     assert list(out.iterdir()) == []
