@@ -79,7 +79,6 @@ class Modals:
         self.unexpected: list[Seen] = []
         self.errors: list[BaseException] = []  # a check that failed inside a box
         self._answers: deque[Callable[[QWidget], None]] = deque()
-        self._handled: set[int] = set()
         self._timer = QTimer()
         self._timer.setInterval(15)
         self._timer.timeout.connect(self._look)
@@ -151,13 +150,13 @@ class Modals:
                 ),
                 None,
             )
-        if box is None or not box.isVisible() or id(box) in self._handled:
+        if box is None or not box.isVisible() or box.property(_HANDLED):
             return
         seen = Seen(_kind(box), box.windowTitle(), _text(box))
         if not self._answers:
             if isinstance(box, QProgressDialog):
                 return  # a job running: not a question
-            self._handled.add(id(box))
+            box.setProperty(_HANDLED, True)
             self.unexpected.append(seen)
             _force_close(box)
             return
@@ -168,7 +167,7 @@ class Modals:
         if not isinstance(box, QProgressDialog) and hasattr(answer, "when"):
             return  # waiting for a progress dialog; this box is someone else's
         self._answers.popleft()
-        self._handled.add(id(box))
+        box.setProperty(_HANDLED, True)
         self.seen.append(seen)
         # Answered from a timer of its own, once this one has returned: the answer may open
         # the next box, whose event loop then runs inside it, and Qt never re-enters a timer
@@ -255,5 +254,8 @@ def push(qtbot: QtBot, widget: QPushButton) -> None:
     qtbot.mouseClick(widget, _LEFT)
 
 
+# Marks a box already answered. On the box itself: Python may give a new box's wrapper the
+# id() of one already closed and freed, so a set of ids would skip the new box.
+_HANDLED = "answered_by_the_test"
 _LEFT = Qt.MouseButton.LeftButton
 _ESCAPE = Qt.Key.Key_Escape
