@@ -79,11 +79,6 @@ def png_file(tmp_path: Path, name: str = "logo.png", size: tuple[int, int] = (30
     return path
 
 
-def as_if_escape(_parent, _title, _text, choices):  # type: ignore[no-untyped-def]
-    """Answers a question as Esc would (its last choice), so no real message box ever opens."""
-    return choices[-1]
-
-
 def profile_dialog(qtbot, services: Services) -> OrganisationDialog:  # type: ignore[no-untyped-def]
     """The form, shown; its questions are real boxes, answered through ``modals``."""
     dialog = OrganisationDialog(services)
@@ -342,8 +337,7 @@ def staffed(services: Services) -> Services:
 
 @pytest.fixture
 def staff_window(qtbot, staffed: Services) -> tuple[StaffDialog, list[StaffForm]]:  # type: ignore[no-untyped-def]
-    dialog = StaffDialog(staffed)
-    dialog.ask = as_if_escape
+    dialog = StaffDialog(staffed)  # its questions are real boxes, answered through modals
     qtbot.addWidget(dialog)
     forms: list[StaffForm] = []
 
@@ -385,7 +379,8 @@ def test_add_through_the_form_with_ctrl_n(qtbot, staff_window, staffed: Services
     qtbot.keyClicks(form.inputs["full_name"], "Anna Smith")
     qtbot.keyClicks(form.inputs["job_title"], "Partnership officer")
     qtbot.keyClicks(form.inputs["email"], "not an email")
-    assert form.save() is False
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.isVisible()
     assert "not an email address" in form.messages.message("email")
     assert form.inputs["full_name"].text() == "Anna Smith"
     assert len(staffed.staff.list_staff(staffed.actor)) == 3
@@ -409,7 +404,8 @@ def test_edit_with_enter_and_double_click(qtbot, staff_window, staffed: Services
     form = forms[0]
     assert form.inputs["email"].text() == "nadia@the-p.org.uk"
     retype(qtbot, form.inputs["job_title"], "Deputy director")
-    assert form.save() is True
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not form.isVisible()
     assert dialog.selected().job_title == "Deputy director"
     stored = [s for s in staffed.staff.list_staff(staffed.actor) if s.full_name == "Nadia Rahman"]
     assert stored[0].job_title == "Deputy director"
@@ -423,43 +419,44 @@ def test_edit_with_enter_and_double_click(qtbot, staff_window, staffed: Services
 
 
 def test_edit_conflict_keeps_typing_then_reloads_theirs(
-    qtbot, staff_window, staffed: Services, colleague: Services
+    qtbot, staff_window, staffed: Services, colleague: Services, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog, forms = staff_window
     select(dialog, "Nadia Rahman")
-    dialog.edit_selected()
+    press(qtbot, dialog.table, Qt.Key.Key_Return)
     form = forms[0]
     retype(qtbot, form.inputs["phone"], "020 7000 1111")
     nadia = dialog.selected()
     colleague.staff.update_staff(
         colleague.actor, nadia.id, nadia.version, StaffInput("Nadia Rahman-Ali", "Director")
     )
-    answers = iter([form_parts.KEEP_EDITING, form_parts.RELOAD])
-    asked: list[str] = []
-
-    def answer(_parent, _title, text, _choices):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return next(answers)
-
-    form.ask = answer
-    assert form.save() is False
-    assert "sam.colleague changed Nadia Rahman-Ali's record" in asked[0]
+    theirs = [s for s in staffed.staff.list_staff(staffed.actor) if s.id == nadia.id]
+    modals.click(form_parts.KEEP_EDITING).click(form_parts.RELOAD)
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "sam.colleague changed Nadia Rahman-Ali's record" in modals.seen[0].text
     assert form.inputs["phone"].text() == "020 7000 1111"
-    assert form.save() is False
+    assert [s for s in staffed.staff.list_staff(staffed.actor) if s.id == nadia.id] == theirs
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert form.isVisible()
     assert form.inputs["full_name"].text() == "Nadia Rahman-Ali"
     assert form.inputs["phone"].text() == ""
     assert not form.is_dirty()
 
 
-def test_mark_as_left_then_current_again(qtbot, staff_window, staffed: Services) -> None:  # type: ignore[no-untyped-def]
+def test_mark_as_left_then_current_again(qtbot, staff_window, staffed: Services, modals) -> None:  # type: ignore[no-untyped-def]
     dialog, _forms = staff_window
     select(dialog, "Nadia Rahman")
-    dialog.ask = lambda *_args: staff_dialog.CANCEL
-    assert dialog.toggle_left() is False
-    assert "Nadia Rahman" in dialog.names_shown()
-
-    dialog.ask = lambda *_args: staff_dialog.MARK_LEFT
+    before = staffed.staff.list_staff(staffed.actor)
+    modals.click(staff_dialog.CANCEL)
     qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
+    assert "Nadia Rahman" in dialog.names_shown()
+    assert staffed.staff.list_staff(staffed.actor) == before
+
+    modals.click(staff_dialog.MARK_LEFT)
+    qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
     assert dialog.names_shown() == ["Bola Adeyemi"]
     assert "tick Show former staff" in dialog.banner.text()
     current = staffed.staff.list_staff(staffed.actor, active_only=True)
@@ -468,23 +465,22 @@ def test_mark_as_left_then_current_again(qtbot, staff_window, staffed: Services)
     dialog.show_former.setChecked(True)
     select(dialog, "Nadia Rahman")
     assert dialog.left_button.text() == "Mark as &current"
-    assert dialog.toggle_left() is True
+    qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)  # nothing to ask
     current = staffed.staff.list_staff(staffed.actor, active_only=True)
     assert [s.full_name for s in current] == ["Bola Adeyemi", "Nadia Rahman"]
 
 
 def test_mark_as_left_after_someone_else_changed_the_record_says_so(
-    staff_window, staffed: Services, colleague: Services
+    qtbot, staff_window, staffed: Services, colleague: Services, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog, _forms = staff_window
     select(dialog, "Bola Adeyemi")
     bola = dialog.selected()
     colleague.staff.update_staff(colleague.actor, bola.id, bola.version, StaffInput("Bola A"))
-    told: list[str] = []
-    dialog.tell = lambda _parent, _title, text: told.append(text)
-    dialog.ask = lambda *_args: staff_dialog.MARK_LEFT
-    assert dialog.toggle_left() is False
-    assert told and "sam.colleague changed Bola A's record" in told[0]
+    modals.click(staff_dialog.MARK_LEFT).click("OK")
+    qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
+    assert "sam.colleague changed Bola A's record" in modals.seen[1].text
     assert "Bola A" in dialog.names_shown()  # their version is shown now
     assert all(s.active for s in staffed.staff.list_staff(staffed.actor) if s.id == bola.id)
 
