@@ -249,11 +249,12 @@ def test_list_says_when_nothing_matches(capsys, demo_file: str) -> None:
     assert json.loads(out) == {"schools": [], "count": 0}
 
 
-def test_an_unknown_phase_is_a_mistake(capsys, demo_file: str) -> None:
+def test_an_unknown_phase_is_a_mistake(capsys, demo_file: str, demo_details) -> None:
     code, out, err = run(capsys, "--db", demo_file, "schools", "list", "--phase", "primery")
     assert (code, out) == (1, "")
     assert err.startswith("thep-admin: “primery” is not a phase; the phases are: ")
     assert "Primary" in err and err.count("\n") == 1
+    assert school_count(demo_file) == len(demo_details)
 
 
 def test_db_may_follow_the_command(capsys, demo_file: str) -> None:
