@@ -16,11 +16,14 @@ from pathlib import Path
 
 # Before anything can load Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The program's settings and data folders, away from the user's own; removed at the end of
+# the run (pytest_unconfigure), so the suite leaves nothing in the temporary folder.
 _user_dirs = Path(tempfile.mkdtemp(prefix="thep-test-user-"))
 os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
 os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
 
 import pytest  # noqa: E402
+from pg_databases import PgDatabases  # noqa: E402 - tests/pg_databases.py
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -29,6 +32,10 @@ from thep_desktop.models import Base  # noqa: E402
 from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
 
 PG_ENV = "THEP_TEST_DATABASE_URL"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_user_dirs, ignore_errors=True)
 
 
 def _in_ci() -> bool:
@@ -104,6 +111,14 @@ def pg_database_url(pg_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def new_pg_database(pg_server_url: str) -> Iterator[PgDatabases]:
+    """Makes PostgreSQL databases for one test (``.create()``); drops them after it."""
+    databases = PgDatabases(pg_server_url)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
 def pg_db(pg_database_url: str) -> Iterator[Database]:
     db = Database(pg_database_url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -119,3 +134,19 @@ def db(request: pytest.FixtureRequest) -> Database:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_db")
     return request.getfixturevalue("pg_db")
+
+
+@pytest.fixture
+def modals(qtbot):  # type: ignore[no-untyped-def]
+    """Answers the program's modal boxes as a person would (see tests/qt_driving.py).
+
+    At the end every answer given must have been used, and no box may have come unasked.
+    """
+    from qt_driving import Modals
+
+    answers = Modals(qtbot)
+    yield answers
+    answers.stop()
+    answers.check()
+    assert not answers.unexpected, f"boxes nobody expected: {answers.unexpected}"
+    assert answers.pending == 0, f"{answers.pending} expected box(es) never came"

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,13 +18,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from pg_databases import described
 
 from thep_desktop import config
 from thep_desktop.cli import commands
 from thep_desktop.cli.admin import main
 from thep_desktop.cli.schools.schools_commands import CONTACT_KEYS, SCHOOL_KEYS
 from thep_desktop.cli.shared.output import json_value, parse_date
-from thep_desktop.database import Database
+from thep_desktop.database import Database, head_revision
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService
 from thep_desktop.services.demo.demo_steps import DemoStep
@@ -41,14 +43,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One database with the demo borough, shared by the tests that only read it."""
-    path = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
-    services, _note = open_services(str(path), Actor("office"))
-    DemoService(services.db).load(services.actor)
-    services.close()
-    return str(path)
+@pytest.fixture
+def demo_file(demo_db: str) -> str:
+    """A database with the demo borough (a file, and a server database), for reading only."""
+    return demo_db
 
 
 @pytest.fixture
@@ -82,6 +80,21 @@ def test_init_creates_a_database_then_finds_it_up_to_date(capsys, tmp_path: Path
     assert "The database was already up to date; nothing was changed." in out
 
 
+def test_init_creates_the_tables_in_an_empty_server_database(capsys, new_pg_database) -> None:  # type: ignore[no-untyped-def]
+    address = new_pg_database.create()
+    code, out, err = run(capsys, "--db", address, "init")
+    assert (code, err) == (0, "")
+    assert f"Database: {described(address)}" in out and "Server: " in out
+    assert "A new, empty database was created." in out
+    assert "The register has no schools yet." in out
+    db = Database(address)
+    assert db.current_revision() == head_revision()
+    db.dispose()
+    code, out, _ = run(capsys, "--db", address, "init")
+    assert code == 0
+    assert "The database was already up to date; nothing was changed." in out
+
+
 def test_migrate_needs_an_existing_database(capsys, tmp_path: Path) -> None:
     missing = tmp_path / "missing.sqlite3"
     code, out, err = run(capsys, "--db", str(missing), "migrate")
@@ -95,18 +108,20 @@ def test_migrate_needs_an_existing_database(capsys, tmp_path: Path) -> None:
     empty.touch()
     code, _out, err = run(capsys, "--db", str(empty), "migrate")
     assert code == 1 and "has no tables yet; `thep-admin init` creates them." in err
+    with sqlite3.connect(empty) as conn:  # no tables were made behind the user's back
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
 
 
-def test_migrate_an_up_to_date_database(capsys, tmp_path: Path) -> None:
-    path = str(tmp_path / "office.sqlite3")
+def test_migrate_an_up_to_date_database(capsys, new_db: str) -> None:
+    path = new_db
     assert run(capsys, "--db", path, "init")[0] == 0
     code, out, err = run(capsys, "--db", path, "migrate")
     assert (code, err) == (0, "")
     assert out.splitlines()[-1] == "The database was already up to date; nothing was changed."
 
 
-def test_demo_loads_once(capsys, tmp_path: Path) -> None:
-    path = str(tmp_path / "office.sqlite3")
+def test_demo_loads_once(capsys, new_db: str) -> None:
+    path = new_db
     code, out, err = run(capsys, "--db", path, "demo")
     assert code == 0
     match = re.fullmatch(
@@ -114,7 +129,7 @@ def test_demo_loads_once(capsys, tmp_path: Path) -> None:
     )
     assert match and 85 <= int(match[1]) <= 95
     assert "A new, empty database was created." in err
-    assert f"Loading demo data (Local file: {path})" in err
+    assert f"Loading demo data ({described(path)})" in err
     assert "Traceback" not in err
 
     code, out, err = run(capsys, "--db", path, "demo")
@@ -126,7 +141,7 @@ def test_demo_loads_once(capsys, tmp_path: Path) -> None:
     assert school_count(path) == int(match[1])
 
 
-def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, new_db: str, monkeypatch) -> None:
     def interrupt(*_args: object) -> None:
         raise KeyboardInterrupt
 
@@ -135,7 +150,7 @@ def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, tmp_path: Path, m
         "DemoService",
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("interrupt", 1, interrupt))),
     )
-    path = str(tmp_path / "office.sqlite3")
+    path = new_db
     code, out, err = run(capsys, "--db", path, "demo")
     assert (code, out) == (130, "")
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
@@ -235,11 +250,12 @@ def test_list_says_when_nothing_matches(capsys, demo_file: str) -> None:
     assert json.loads(out) == {"schools": [], "count": 0}
 
 
-def test_an_unknown_phase_is_a_mistake(capsys, demo_file: str) -> None:
+def test_an_unknown_phase_is_a_mistake(capsys, demo_file: str, demo_details) -> None:
     code, out, err = run(capsys, "--db", demo_file, "schools", "list", "--phase", "primery")
     assert (code, out) == (1, "")
     assert err.startswith("thep-admin: “primery” is not a phase; the phases are: ")
     assert "Primary" in err and err.count("\n") == 1
+    assert school_count(demo_file) == len(demo_details)
 
 
 def test_db_may_follow_the_command(capsys, demo_file: str) -> None:
@@ -307,8 +323,11 @@ def test_show_json(capsys, demo_file: str, demo_details) -> None:
         ("999999", "thep-admin: There is no school with URN 999999 in the register.\n"),
     ],
 )
-def test_show_refuses_a_bad_or_unknown_urn(capsys, demo_file: str, urn: str, message: str) -> None:
+def test_show_refuses_a_bad_or_unknown_urn(
+    capsys, demo_file: str, demo_details, urn: str, message: str
+) -> None:
     assert run(capsys, "--db", demo_file, "schools", "show", urn) == (1, "", message)
+    assert school_count(demo_file) == len(demo_details)
 
 
 def test_reading_a_missing_file_creates_nothing(capsys, tmp_path: Path) -> None:
@@ -434,7 +453,7 @@ def test_list_on_both_databases(capsys, db: Database, actor: Actor) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how Ctrl+C arrives on POSIX")
-def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, new_db: str, monkeypatch) -> None:
     """The signal only sets the cancel flag; the load stops at its next report, rolled back."""
     reports_after_signal: list[int] = []
 
@@ -449,7 +468,7 @@ def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, tmp_path: Path, monkey
         "DemoService",
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("ctrl-c", 1, press_ctrl_c))),
     )
-    path = str(tmp_path / "office.sqlite3")
+    path = new_db
     code, out, err = run(capsys, "--db", path, "demo")
     assert (code, out) == (130, "")
     assert reports_after_signal == [1]  # no KeyboardInterrupt cut the step short

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QTimer
+from qt_driving import Modals, menu_action
 
 from thep_desktop import config
 from thep_desktop.database import Database
@@ -28,17 +30,13 @@ def empty_window(qtbot, sqlite_db: Database, actor: Actor) -> Iterator[MainWindo
 
 
 def test_an_empty_register_offers_demo_data_and_loads_it_off_the_main_thread(
-    qtbot, empty_window: MainWindow
+    qtbot, empty_window: MainWindow, modals: Modals
 ) -> None:  # type: ignore[no-untyped-def]
-    asked: list[str] = []
-
-    def answer(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return "Load demo data"
-
-    empty_window.ask = answer
-    empty_window.offer_demo()
-    assert asked and "no schools yet" in asked[0]
+    # As at start-up: the offer comes once the window shows (app.py runs it from a timer).
+    modals.click("Load demo data")
+    QTimer.singleShot(0, empty_window.offer_demo)
+    modals.wait_answered()
+    assert modals.seen[0].title == "An empty register" and "no schools yet" in modals.seen[0].text
     qtbot.waitUntil(lambda: empty_window.schools_tab.model.total_count() > 0, timeout=30_000)
     tab = empty_window.schools_tab
     assert 85 <= tab.model.total_count() <= 95
@@ -49,50 +47,49 @@ def test_an_empty_register_offers_demo_data_and_loads_it_off_the_main_thread(
     assert tab.count_label.text() == f"{current} of {total} schools shown"
     assert empty_window.count_label.text() == f"{current} of {total} schools shown"
     assert "Demo data loaded" in empty_window.statusBar().currentMessage()
-    # Offered once: with schools in the register it is not offered again.
-    asked.clear()
+    # Offered once: with schools in the register it is not offered again (no box expected).
     empty_window.offer_demo()
-    assert asked == []
+    assert len(modals.seen) == 1
 
 
 def test_declining_the_offer_is_remembered_for_that_database(
-    empty_window: MainWindow,
-) -> None:
-    asked: list[str] = []
-
-    def decline(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return "Start empty"
-
-    empty_window.ask = decline
-    empty_window.offer_demo()
-    empty_window.offer_demo()
-    assert len(asked) == 1
+    qtbot, empty_window: MainWindow, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    modals.click("Start empty")
+    QTimer.singleShot(0, empty_window.offer_demo)
+    modals.wait_answered()
+    empty_window.offer_demo()  # the next start: not asked again
+    qtbot.wait(50)
+    assert len(modals.seen) == 1
     assert empty_window.schools_tab.model.total_count() == 0
     assert config.load_settings().get("demo_declined")
 
 
-def test_a_viewer_is_not_offered_demo_data(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_is_not_offered_demo_data(qtbot, sqlite_db: Database, modals: Modals) -> None:  # type: ignore[no-untyped-def]
     window = MainWindow(Services(sqlite_db, Actor("visitor", Role.VIEWER)))
     qtbot.addWidget(window)
     window.load()
-    window.ask = lambda *_a: pytest.fail("a viewer was asked to load demo data")  # type: ignore[assignment]
-    window.offer_demo()
+    window.offer_demo()  # a box here would be unexpected, and fail the test
+    qtbot.wait(50)
+    assert modals.seen == []
     assert not window.demo_action.isEnabled()
 
 
 def test_demo_data_is_refused_into_a_register_that_has_schools(
-    qtbot, empty_window: MainWindow
+    qtbot, empty_window: MainWindow, modals: Modals
 ) -> None:  # type: ignore[no-untyped-def]
-    empty_window.ask = lambda *_a: "Load demo data"  # type: ignore[assignment]
-    empty_window.load_demo(confirm=False)
+    modals.click("Load demo data")
+    menu_action(empty_window, "File", "Load demo data…").trigger()
+    modals.wait_answered()
     qtbot.waitUntil(lambda: empty_window.schools_tab.model.total_count() > 0, timeout=30_000)
-    told: list[str] = []
-    empty_window.tell = lambda _p, _t, text: told.append(text)  # type: ignore[assignment]
+    empty_window.demo_job.wait()
     before = empty_window.schools_tab.model.total_count()
-    empty_window.load_demo()
-    assert told and "already has" in told[0]
+    modals.click("OK")
+    menu_action(empty_window, "File", "Load demo data…").trigger()
+    modals.wait_answered()
+    assert "already has" in modals.seen[-1].text
     assert empty_window.schools_tab.model.total_count() == before
+    assert empty_window.services.schools.count(empty_window.services.actor) == before
 
 
 def test_the_server_dialog_fills_from_the_last_address_and_gives_one_back(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -24,10 +24,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def register(tmp_path: Path) -> str:
-    """A register with one school, 100001, and the profile's LA code 211."""
-    path = tmp_path / "office.sqlite3"
-    services, _note = open_services(str(path), Actor("office"))
+def register(migrated_db: str) -> str:
+    """A register with one school, 100001, and the profile's LA code 211 (file and server)."""
+    path = migrated_db
+    services, _note = open_services(path, Actor("office"))
     services.schools.create_school(
         services.actor,
         SchoolInput(urn="100001", name="Old Name School", la_code="211", postcode="E2 6AB"),
@@ -163,6 +163,7 @@ def test_export_schools_to_xlsx_and_csv(
     assert rows[0][0] == "URN" and rows[1][1] == "Old Name School"
     code, _out, err = run(capsys, "--db", register, "export", "schools", str(tmp_path / "s.txt"))
     assert code == 1 and ".xlsx or .csv" in err
+    assert not (tmp_path / "s.txt").exists()
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from thep_desktop.cli.admin import main
-from thep_desktop.services.demo.demo_service import DemoService
+from thep_desktop.database import Database
 from thep_desktop.services.registry import open_services
 from thep_desktop.services.shared.actor import Actor
 
@@ -23,21 +23,20 @@ MEETING = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("letters-cli") / "demo.sqlite3"
-    services, _note = open_services(str(path), Actor("office"))
-    DemoService(services.db).load(services.actor)
-    services.close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path) -> str:
-    """A copy of the demo database per test, since rendering records history."""
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
-    return str(path)
+def demo(demo_copy: str) -> str:
+    """A copy of the demo database per test (file and server), since rendering records history."""
+    return demo_copy
+
+
+def letters_sent(address: str) -> int:
+    """How many letters the schools' history records."""
+    db = Database(address)
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM correspondence")).scalar_one()
+    finally:
+        db.dispose()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -75,6 +74,7 @@ def test_render_to_one_pdf_for_chosen_schools(capsys, demo: str, tmp_path: Path)
     assert "Bishop Latimer Church of England School" in text
     # The demo's notices are signed by its company secretary, by order of the Board.
     assert text.count("By order of the Board Rafiq Chowdhury Company Secretary") == 2
+    assert letters_sent(demo) == 2  # each school's history records its letter
 
 
 def test_render_one_pdf_per_school_into_a_folder(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -113,6 +113,8 @@ def test_bad_requests_say_why_and_write_nothing(
     )
     assert code == 1 and message in err and out == ""
     assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("demo.sqlite3")] == []
+    assert letters_sent(demo) == 0
 
 
 def test_an_unknown_template_is_named(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -121,6 +123,7 @@ def test_an_unknown_template_is_named(capsys, demo: str, tmp_path: Path) -> None
         "--out", str(tmp_path / "x.pdf"),
     )  # fmt: skip
     assert code == 1 and "no letter template called “no such”" in err
+    assert not (tmp_path / "x.pdf").exists() and letters_sent(demo) == 0
 
 
 def test_a_letter_needing_membership_is_refused_with_the_reason(
@@ -131,20 +134,7 @@ def test_a_letter_needing_membership_is_refused_with_the_reason(
         "--out", str(tmp_path / "x.pdf"),
     )  # fmt: skip
     assert code == 1 and "membership record" in err
-    assert not (tmp_path / "x.pdf").exists()
-
-
-def history_count(path: str) -> int:
-    services, _note = open_services(path, Actor("office"))
-    try:
-        with services.db.read_session() as session:
-            from sqlalchemy import func, select
-
-            from thep_desktop.models import Correspondence
-
-            return int(session.scalar(select(func.count(Correspondence.id))) or 0)
-    finally:
-        services.close()
+    assert not (tmp_path / "x.pdf").exists() and letters_sent(demo) == 0
 
 
 def test_a_missing_mailing_value_names_the_key_to_type(capsys, demo: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +146,7 @@ def test_a_missing_mailing_value_names_the_key_to_type(capsys, demo: str, tmp_pa
     assert code == 1 and out == ""
     assert "--set visit.date='…'" in err and "visit.team" in err and "visit.focus=" not in err
     assert "review visit date" in err
-    assert not target.exists() and history_count(demo) == 0
+    assert not target.exists() and letters_sent(demo) == 0
 
 
 def test_a_role_nobody_has_is_refused_with_the_known_roles(
@@ -170,7 +160,7 @@ def test_a_role_nobody_has_is_refused_with_the_known_roles(
     assert code == 1 and out == ""
     assert "No contact in the register has the role “Cheif Exec”" in err
     assert "Head teacher" in err and "School business manager" in err
-    assert not target.exists() and history_count(demo) == 0
+    assert not target.exists() and letters_sent(demo) == 0
     # The register's own spelling of a role is taken whatever its case.
     code, out, err = run(
         capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "urn:100897",

@@ -14,7 +14,7 @@ from gias_files import (  # noqa: E402 - tests/gias_files.py
     gias_text,
     write_gias,
 )
-from import_checks import import_file, snapshot
+from import_checks import import_file, school_count, snapshot
 
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.import_export.tabular import ImportFileError
@@ -120,7 +120,7 @@ def test_bad_files_refused_with_a_message_and_nothing_changed(service, db, actor
     assert snapshot(db) == before
 
 
-def test_la_filter_needs_the_la_column(service, actor, tmp_path):
+def test_la_filter_needs_the_la_column(service, db, actor, tmp_path):
     path = write_gias(
         tmp_path / "g.csv",
         [{"URN": "100002", "EstablishmentName": "Wapping"}],
@@ -128,3 +128,4 @@ def test_la_filter_needs_the_la_column(service, actor, tmp_path):
     )
     with pytest.raises(ImportFileError, match="LA \\(code\\)"):
         service.preview(actor, path, la_code="211")
+    assert school_count(db) == 0

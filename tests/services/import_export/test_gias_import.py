@@ -178,12 +178,13 @@ def test_xlsx_renamed_csv_is_read_as_excel(service, db, actor, tmp_path):
     assert [n.name for n in preview.new] == ["Globe Primary School"]
 
 
-def test_viewer_may_not_import(service, tmp_path):
+def test_viewer_may_not_import(service, db, tmp_path):
     viewer = Actor("val", Role.VIEWER)
     with pytest.raises(PermissionDeniedError):
         service.preview(viewer, FIXTURES / "gias-sample-rows-2018.csv", la_code=None)
     with pytest.raises(PermissionDeniedError):
         service.apply(viewer, ImportPreview("gias", "x.csv", None))
+    assert school_count(db) == 0
 
 
 # -- fuzzing --------------------------------------------------------------------------------------
@@ -195,10 +196,10 @@ def test_viewer_may_not_import(service, tmp_path):
 @given(
     data=st.binary(max_size=400), prefix=st.sampled_from([b"", b'"URN","EstablishmentName"\r\n'])
 )
-def test_fuzz_random_bytes_never_crash(sqlite_db, actor, tmp_path, data, prefix):
+def test_fuzz_random_bytes_never_crash(db, actor, tmp_path, data, prefix):
     path = tmp_path / "fuzz.csv"
     path.write_bytes(prefix + data)
-    service = GiasImportService(sqlite_db)
+    service = GiasImportService(db)
     try:
         preview = service.preview(actor, path, la_code=None)
     except ImportFileError as exc:
@@ -251,10 +252,8 @@ _FUZZ_COLUMNS = [
     la=st.sampled_from([None, "211"]),
     encoding=st.sampled_from(["cp1252", "utf-8-sig"]),
 )
-def test_fuzz_cell_values_every_row_imported_or_rejected(
-    sqlite_db, actor, tmp_path, rows, la, encoding
-):
-    service = GiasImportService(sqlite_db)
+def test_fuzz_cell_values_every_row_imported_or_rejected(db, actor, tmp_path, rows, la, encoding):
+    service = GiasImportService(db)
     table = [gias_row(urn, **cells) for urn, cells in rows]
     for row in table:
         row["URN"] = str(row["URN"])

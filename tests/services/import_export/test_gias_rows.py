@@ -243,6 +243,7 @@ def test_cancel_during_preview(service, db, actor, tmp_path, monkeypatch):
     progress = Progress(lambda d, t, m: progress.cancel())
     with pytest.raises(Cancelled):
         service.preview(actor, path, la_code=None, progress=progress)
+    assert school_count(db) == 0
 
 
 def test_phone_numbers_are_written_with_their_area_code_or_refused(service, db, actor, tmp_path):

@@ -145,19 +145,24 @@ def test_blank_census_dates_take_the_date_given_for_the_file(service, db, actor,
     preview = service.preview(actor, path, census_date="16/01/2025")
     assert preview.rejected == []
     assert {c.values["pupils_census_date"] for c in preview.changed} == {date(2025, 1, 16)}
+    start = pupils(db)
     with pytest.raises(ValidationError):
         service.preview(actor, path, census_date="not a date")
+    assert pupils(db) == start
 
 
 def test_file_without_census_column_needs_a_census_date(service, db, actor, tmp_path):
     path = write_csv(tmp_path / "p.csv", "URN,Number of pupils\n100492,240\n")
+    start = pupils(db)
     with pytest.raises(ImportFileError, match="Census date"):
         service.preview(actor, path)
+    assert pupils(db) == start
     preview = service.preview(actor, path, census_date=date(2025, 1, 16))
     assert preview.changed[0].values["pupils_census_date"] == date(2025, 1, 16)
 
 
 def test_wrong_files_refused(service, db, actor, tmp_path):
+    start = pupils(db)
     with pytest.raises(ImportFileError, match="Number of pupils"):
         service.preview(actor, FIXTURES / "dfe-ks4-school-info-tower-hamlets-2023-24.csv")
     empty = tmp_path / "empty.csv"
@@ -169,6 +174,7 @@ def test_wrong_files_refused(service, db, actor, tmp_path):
     )
     with pytest.raises(ImportFileError, match="URN 100492 twice, in rows 2 and 3"):
         service.preview(actor, dupes)
+    assert pupils(db) == start
 
 
 def test_conflict_and_cancel(service, db, actor, tmp_path):
@@ -188,10 +194,12 @@ def test_conflict_and_cancel(service, db, actor, tmp_path):
     assert pupils(db)[100492] == (237, date(2018, 1, 18))
 
 
-def test_permissions_and_kinds(service, actor, tmp_path):
+def test_permissions_and_kinds(service, db, actor, tmp_path):
+    start = pupils(db)
     viewer = Actor("val", Role.VIEWER)
     path = write_csv(tmp_path / "p.csv", "URN,Pupils,Census date\n100492,241,16/01/2025\n")
     with pytest.raises(PermissionDeniedError):
         service.preview(viewer, path)
     with pytest.raises(ValueError):
         service.apply(actor, ImportPreview("gias", "x.csv", None))
+    assert pupils(db) == start

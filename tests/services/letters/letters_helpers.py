@@ -36,6 +36,11 @@ def text_of(data: bytes) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
 
 
+def nothing_sent(letters: LettersService, actor: Actor, schools) -> bool:  # type: ignore[no-untyped-def]
+    """No school's history records a letter."""
+    return all(letters.correspondence(actor, school.id) == [] for school in schools.values())
+
+
 def set_signatories(db, actor: Actor, **changes: object) -> None:  # type: ignore[no-untyped-def]
     organisation = OrganisationService(db)
     values: dict[str, object] = {

@@ -39,9 +39,11 @@ def test_built_in_templates_are_there_once(letters: LettersService, actor: Actor
 def test_unknown_merge_field_is_refused_with_its_name(
     letters: LettersService, actor: Actor
 ) -> None:
+    before = letters.list_templates(actor)
     with pytest.raises(ValidationError) as caught:
         custom(letters, actor, "Dear {contact.nmae}, your fee is {member.fee_due}.")
     assert "{contact.nmae}" in caught.value.field_errors["body"]
+    assert letters.list_templates(actor) == before  # nothing saved
     assert "{member.fee_due}" not in caught.value.field_errors["body"]
     with pytest.raises(ValidationError) as caught:
         letters.preview(actor, TemplateInput(name="x", subject="{school.nam}", body="x"))
@@ -56,18 +58,22 @@ def test_built_in_wording_can_be_changed_and_reset(letters: LettersService, acto
     assert changed.changed_from_builtin
     with pytest.raises(ConflictError):
         letters.update_template(actor, welcome.id, data, welcome.version)  # stale version
+    assert letters.get_template(actor, welcome.id) == changed  # the newer save stands
     reset = letters.reset_template(actor, welcome.id, changed.version)
     assert reset.body == welcome.body and not reset.changed_from_builtin
     with pytest.raises(ServiceError, match="cannot be deleted"):
         letters.delete_template(actor, welcome.id, reset.version)
+    assert letters.get_template(actor, welcome.id) == reset
 
 
 def test_own_templates_have_unique_names_and_can_be_deleted(
     letters: LettersService, actor: Actor
 ) -> None:
     template_id = custom(letters, actor, "Hello {school.name}")
+    before = letters.list_templates(actor)
     with pytest.raises(ValidationError, match="already a template"):
         custom(letters, actor, "Another")
+    assert letters.list_templates(actor) == before
     letters.delete_template(actor, template_id, 1)
     assert all(t.name != "Custom" for t in letters.list_templates(actor))
 

@@ -18,6 +18,7 @@ from letters_helpers import (  # tests/services/letters/letters_helpers.py
     SECRETARY,
     WHEN,
     custom,
+    nothing_sent,
     qpdf_check,
     set_signatories,
     signature_png,
@@ -124,6 +125,7 @@ def test_membership_fields_need_a_membership_record(
         )
     assert "Bow Common Nursery School" in str(caught.value)
     assert not list(out.iterdir())
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_mailing_values_are_asked_for_and_used(
@@ -141,6 +143,7 @@ def test_mailing_values_are_asked_for_and_used(
         letters.produce(
             actor, notice.id, [schools["bow"].id], "Head teacher", combined_file=out / "n.pdf"
         )
+    assert list(out.iterdir()) == [] and nothing_sent(letters, actor, schools)
     mailing = {
         "meeting.name": "Annual General Meeting",
         "meeting.place": "the Professional Development Centre",
@@ -176,7 +179,7 @@ def test_cancel_leaves_no_file_and_no_history(
             progress=progress,
         )
     assert list(out.iterdir()) == []
-    assert letters.correspondence(actor, schools["mary"].id) == []
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_nothing_to_write_to_is_refused(
@@ -196,6 +199,7 @@ def test_nothing_to_write_to_is_refused(
     with pytest.raises(ServiceError, match="Choose where"):
         letters.produce(actor, template_id, [schools["bow"].id], "Head teacher")
     assert list(out.iterdir()) == []
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_a_viewer_can_read_but_not_send(
@@ -211,6 +215,7 @@ def test_a_viewer_can_read_but_not_send(
             "Head teacher",
             combined_file=out / "x.pdf",
         )
+    assert list(out.iterdir()) == [] and nothing_sent(letters, actor, schools)
 
 
 def test_preview_uses_example_values_or_a_real_school(
@@ -254,7 +259,7 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
             combined_file=out / "run.pdf",
         )
     assert list(out.iterdir()) == []
-    assert letters.correspondence(actor, schools["mary"].id) == []
+    assert nothing_sent(letters, actor, schools)
 
 
 def test_a_built_in_letter_is_signed_by_the_default_signatory_and_closes_as_addressed(

@@ -146,6 +146,7 @@ def test_every_problem_is_reported_at_once(db: Database, actor: Actor) -> None:
         )
     assert set(caught.value.field_errors) == {"urn", "postcode", "pupils_on_roll", "name"}
     assert "4 entries need correcting" in caught.value.message
+    assert school_count(db) == 0 and contact_count(db) == 0
 
 
 def test_duplicate_urn_is_refused_naming_the_other_school(db: Database, actor: Actor) -> None:
@@ -210,7 +211,9 @@ def test_a_change_by_someone_else_is_never_overwritten(db: Database, actor: Acto
         service.update_school(actor, loaded.id, loaded.version, mine)
     assert caught.value.changed_by == "pat.office"
     assert "pat.office changed this school" in caught.value.message
-    assert service.get_school(actor, loaded.id).phone == "020 7111 1111"
+    stored = service.get_school(actor, loaded.id)
+    assert stored.phone == "020 7111 1111"
+    assert (stored.version, stored.updated_by) == (loaded.version + 1, "pat.office")
 
 
 def test_contacts_only_change_still_detects_a_conflict(db: Database, actor: Actor) -> None:
@@ -235,8 +238,10 @@ def test_contacts_only_change_still_detects_a_conflict(db: Database, actor: Acto
             ],
         ),
     )
+    theirs = service.get_school(actor, loaded.id)
     with pytest.raises(ConflictError):
         service.update_school(actor, loaded.id, loaded.version, loaded.as_input())
+    assert service.get_school(actor, loaded.id) == theirs  # contacts included
 
 
 def test_close_school_keeps_it_in_the_register(db: Database, actor: Actor) -> None:
@@ -293,22 +298,22 @@ def test_unknown_link_officer_is_refused(db: Database, actor: Actor) -> None:
     name=st.text(max_size=250),
 )
 def test_any_input_is_either_saved_whole_or_refused_with_messages(
-    sqlite_db: Database, urn: str, pupils: str | None, postcode: str, name: str
+    db: Database, urn: str, pupils: str | None, postcode: str, name: str
 ) -> None:
     """Property: the service never crashes on odd input and never half-saves."""
     actor = Actor("fuzz")
-    service = SchoolsService(sqlite_db)
-    before = school_count(sqlite_db)
+    service = SchoolsService(db)
+    before = school_count(db)
     data = a_school(urn=urn, pupils_on_roll=pupils, postcode=postcode, name=name)
     try:
         detail = service.create_school(actor, data)
     except ValidationError as exc:
         assert exc.field_errors and all(isinstance(m, str) and m for m in exc.field_errors.values())
-        assert school_count(sqlite_db) == before
+        assert school_count(db) == before
     else:
         assert 100000 <= detail.urn <= 999999
         assert detail.pupils_on_roll is None or detail.pupils_on_roll >= 0
-        assert school_count(sqlite_db) == before + 1
+        assert school_count(db) == before + 1
         service.delete_school(actor, detail.id, detail.version)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gias_files import FIXTURES, HEADER_2025, gias_row, write_gias
+from qt_driving import menu_action, push
 
 from thep_desktop.database import Database
 from thep_desktop.services.registry import Services
@@ -43,12 +44,9 @@ def dialogs(window: MainWindow) -> list[ImportDialog]:
 
     def show(dialog):  # type: ignore[no-untyped-def]
         opened.append(dialog)
-        dialog.tell = lambda _p, title, text: told.append((title, text))
         dialog.show()
 
-    told: list[tuple[str, str]] = []
     window.run_dialog = show  # type: ignore[method-assign]
-    window.told = told  # type: ignore[attr-defined]
     return opened
 
 
@@ -66,8 +64,9 @@ def gias_file(tmp_path: Path) -> Path:
 
 
 def preview(qtbot, dialog: ImportDialog, path: Path) -> None:  # type: ignore[no-untyped-def]
-    dialog.path_edit.setText(str(path))
-    dialog.preview_button.click()
+    dialog.path_edit.selectAll()
+    qtbot.keyClicks(dialog.path_edit, str(path))  # typed (or pasted) into the File box
+    push(qtbot, dialog.preview_button)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
 
 
@@ -76,7 +75,7 @@ def shown(model) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 
 def test_preview_then_apply_from_the_file_menu(qtbot, window, dialogs, gias_file) -> None:  # type: ignore[no-untyped-def]
-    window.import_gias_action.trigger()
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
     assert dialog.only_la.isChecked() and dialog.la_edit.text() == "211"
     assert not dialog.apply_button.isEnabled()
@@ -95,7 +94,7 @@ def test_preview_then_apply_from_the_file_menu(qtbot, window, dialogs, gias_file
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert titles == ["New schools (1)", "Changes (18)", "Closed in GIAS (0)", "Rejected rows (1)"]
     assert dialog.apply_button.isEnabled()
-    dialog.apply_button.click()
+    push(qtbot, dialog.apply_button)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
     assert "Done" in dialog.summary.text() and not dialog.apply_button.isEnabled()
     tab = window.schools_tab
@@ -113,52 +112,62 @@ def test_preview_then_apply_from_the_file_menu(qtbot, window, dialogs, gias_file
 def test_changing_the_file_or_the_schools_makes_the_preview_stale(
     qtbot, window, dialogs, gias_file
 ) -> None:  # type: ignore[no-untyped-def]
-    window.import_gias_action.trigger()
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
     preview(qtbot, dialog, gias_file)
-    dialog.all_england.setChecked(True)
+    push(qtbot, dialog.all_england)
     assert dialog.preview is None and not dialog.apply_button.isEnabled()
     assert "preview again" in dialog.summary.text()
     preview(qtbot, dialog, gias_file)
     assert [r[1] for r in shown(dialog.new_model)] == [100002, 100003]
 
 
-def test_bad_choices_and_bad_files_are_explained(qtbot, window, dialogs, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    window.import_gias_action.trigger()
+def test_bad_choices_and_bad_files_are_explained(
+    qtbot, window, dialogs, tmp_path, services, actor, modals
+) -> None:  # type: ignore[no-untyped-def]
+    before = services.schools.list_school_details(actor)
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
-    dialog.preview_button.click()
+    push(qtbot, dialog.preview_button)
     assert "Choose the file" in dialog.option_message.text()
-    dialog.path_edit.setText(str(tmp_path / "missing.csv"))
-    dialog.preview_button.click()
+    qtbot.keyClicks(dialog.path_edit, str(tmp_path / "missing.csv"))
+    push(qtbot, dialog.preview_button)
     assert "There is no file" in dialog.option_message.text()
     other = tmp_path / "other.csv"
     other.write_text("Name,Value\nA,1\n")
-    dialog.path_edit.setText(str(other))
-    dialog.la_edit.setText("21")
-    dialog.preview_button.click()
+    dialog.path_edit.selectAll()
+    qtbot.keyClicks(dialog.path_edit, str(other))
+    dialog.la_edit.selectAll()
+    qtbot.keyClicks(dialog.la_edit, "21")
+    push(qtbot, dialog.preview_button)
     assert "three digits" in dialog.option_message.text()
-    dialog.la_edit.setText("211")
-    dialog.preview_button.click()
-    qtbot.waitUntil(lambda: bool(window.told), timeout=10_000)
-    title, text = window.told[0]
+    qtbot.keyClicks(dialog.la_edit, "1")
+    modals.click("OK")
+    push(qtbot, dialog.preview_button)
+    modals.wait_answered()
+    title, text = modals.seen[0].title, modals.seen[0].text
     assert title == "The file was not read" and "URN" in text
     assert dialog.preview is None
+    assert services.schools.list_school_details(actor) == before
 
 
 def test_a_school_changed_meanwhile_stops_the_apply_and_previews_again(
-    qtbot, window, dialogs, gias_file, services, actor
+    qtbot, window, dialogs, gias_file, services, actor, modals
 ) -> None:  # type: ignore[no-untyped-def]
-    window.import_gias_action.trigger()
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
     preview(qtbot, dialog, gias_file)
     school = services.schools.get_school_by_urn(actor, 100001)
     services.schools.update_school(
         actor, school.id, school.version, dataclasses.replace(school.as_input(), notes="Rang today")
     )
-    dialog.apply_button.click()
-    qtbot.waitUntil(lambda: bool(window.told), timeout=10_000)
-    assert window.told[0][0] == "Nothing was changed"
+    modals.click("OK")
+    push(qtbot, dialog.apply_button)
+    modals.wait_answered()
+    assert modals.seen[0].title == "Nothing was changed"
     assert services.schools.count(actor) == 1
+    kept = services.schools.get_school_by_urn(actor, 100001)
+    assert (kept.name, kept.notes) == ("Old Name School", "Rang today")
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
     assert dialog.apply_button.isEnabled()
 
@@ -168,23 +177,23 @@ def test_pupil_numbers_with_a_census_date_for_rows_without_one(
 ) -> None:  # type: ignore[no-untyped-def]
     sheet = tmp_path / "pupils.csv"
     sheet.write_text("URN,Number of pupils\n100001,433\n")
-    window.import_pupils_action.trigger()
+    menu_action(window, "File", "Refresh pupil numbers…").trigger()
     dialog = dialogs[0]
     assert dialog.tabs.count() == 2  # changes and rejected rows only
-    dialog.census_edit.setText("15/01/2026")
+    qtbot.keyClicks(dialog.census_edit, "15/01/2026")
     preview(qtbot, dialog, sheet)
     assert sorted(r[3:] for r in shown(dialog.change_model)) == [
         ("Census date", "", "15/01/2026"),
         ("Pupils on roll", "", "433"),
     ]
-    dialog.apply_button.click()
+    push(qtbot, dialog.apply_button)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
     detail = services.schools.get_school_by_urn(actor, 100001)
     assert detail.pupils_on_roll == 433 and detail.pupils_census_date.isoformat() == "2026-01-15"
 
 
 def test_preview_tables_pass_model_checks(qtbot, qtmodeltester, window, dialogs, gias_file) -> None:  # type: ignore[no-untyped-def]
-    window.import_gias_action.trigger()
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
     preview(qtbot, dialog, gias_file)
     for model in (dialog.new_model, dialog.change_model, dialog.rejected_model):
@@ -194,7 +203,7 @@ def test_preview_tables_pass_model_checks(qtbot, qtmodeltester, window, dialogs,
 def test_the_rejected_rows_can_be_exported_to_correct_them(
     qtbot, window, dialogs, gias_file, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    window.import_gias_action.trigger()
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
     assert not dialog.export_button.isEnabled()
     preview(qtbot, dialog, gias_file)
@@ -202,7 +211,7 @@ def test_the_rejected_rows_can_be_exported_to_correct_them(
     target = tmp_path / "rejected.csv"
     dialog.ask_save_path = lambda *_a: (str(target), "")
     dialog.ask = lambda *_a: "Close"
-    dialog.export_button.click()
+    push(qtbot, dialog.export_button)
     qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Row,Column,Value,Reason"

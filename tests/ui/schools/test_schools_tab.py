@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QFrame, QInputDialog, QLineEdit
+from qt_driving import Modals, activate, button, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
@@ -173,20 +174,24 @@ def test_filter_as_you_type_by_name_urn_and_postcode(qtbot, window: MainWindow) 
     assert names_shown(window) == ["Bow Primary School"]
     retype(qtbot, tab.search, "school e1")  # every word must match
     assert names_shown(window) == ["Mile End Nursery School"]
-    qtbot.keyClick(tab.search, Qt.Key.Key_Escape)
+    press(qtbot, tab.search, Qt.Key.Key_Escape)
     assert tab.search.text() == "" and len(names_shown(window)) == 3
 
 
-def test_quick_filters_by_phase_and_status(window: MainWindow, services: Services) -> None:
+def test_quick_filters_by_phase_and_status(qtbot, window: MainWindow, services: Services) -> None:  # type: ignore[no-untyped-def]
     tab = window.schools_tab
-    tab.set_quick_filter(tab.phase_filter, "Nursery")
+    qtbot.keyClicks(tab.phase_filter, "N")  # a person types the first letters
     assert names_shown(window) == ["Mile End Nursery School"]
-    tab.set_quick_filter(tab.phase_filter, "")
+    qtbot.keyClick(tab.phase_filter, Qt.Key.Key_Home)  # back to "Any phase"
     detail = services.schools.get_school_by_urn(services.actor, 100002)
-    tab.close_school(detail, "31/08/2026")
-    tab.set_quick_filter(tab.status_filter, SchoolStatus.CLOSED.value)
+    services.schools.close_school(services.actor, detail.id, detail.version, "31/08/2026")
+    press(qtbot, tab.table, Qt.Key.Key_F5)
+    qtbot.keyClicks(tab.status_filter, "C")
+    assert tab.status_filter.currentData() == SchoolStatus.CLOSED.value
     assert names_shown(window) == ["Stepney Green Secondary"]
-    tab.set_quick_filter(tab.status_filter, "current")
+    qtbot.keyClick(tab.status_filter, Qt.Key.Key_Home)
+    qtbot.keyClick(tab.status_filter, Qt.Key.Key_Down)
+    assert tab.status_filter.currentText() == "Open or proposed"
     assert "Stepney Green Secondary" not in names_shown(window)
 
 
@@ -228,20 +233,25 @@ def test_filter_keeps_working_after_a_sort(qtbot, window: MainWindow) -> None:  
 def test_add_a_school_through_the_form(
     qtbot, window: MainWindow, dialogs, services: Services
 ) -> None:  # type: ignore[no-untyped-def]
-    window.new_school_action.trigger()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = dialogs[0]
     qtbot.keyClicks(field(dialog, "urn"), "100500")
     qtbot.keyClicks(field(dialog, "name"), "St Mary & St John's <Primary>")
     phase = dialog.inputs["phase"]
     assert isinstance(phase, QComboBox)
-    phase.setCurrentText("Primary")
+    activate(qtbot, dialog)
+    phase.setFocus()
+    qtbot.keyClicks(phase, "Prim")
+    assert phase.currentText() == "Primary"
     qtbot.keyClicks(field(dialog, "pupils_on_roll"), "315")
     qtbot.keyClicks(field(dialog, "pupils_census_date"), CENSUS)
     qtbot.keyClicks(field(dialog, "postcode"), "e2 6ab")
-    dialog.add_contact()
-    row = dialog.contacts_model
-    row.setData(row.index(0, 0), "Grace Okafor")
-    row.setData(row.index(0, 1), "School business manager")
+    dialog.tabs.setCurrentIndex(2)  # People, where the contacts are
+    push(qtbot, dialog.add_contact_button)  # opens the new row's name for typing
+    qtbot.keyClicks(QApplication.focusWidget(), "Grace Okafor")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # on to the role
+    qtbot.keyClicks(QApplication.focusWidget(), "School business manager")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     assert dialog.result() == SchoolDialog.DialogCode.Accepted
@@ -258,11 +268,11 @@ def test_bad_postcode_is_shown_beside_the_field_and_nothing_is_lost(
     qtbot, window: MainWindow, dialogs, services: Services
 ) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     retype(qtbot, field(dialog, "postcode"), "E3 XYZ")
     retype(qtbot, field(dialog, "phone"), "020 7364 0000")
-    assert dialog.save() is False
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert dialog.isVisible()
     assert "not a UK postcode" in dialog.messages.message("postcode")
@@ -275,7 +285,8 @@ def test_bad_postcode_is_shown_beside_the_field_and_nothing_is_lost(
     assert stored.postcode == "E3 4PX" and stored.phone == ""  # nothing half-saved
 
     retype(qtbot, field(dialog, "postcode"), "E3 4PY")
-    assert dialog.save() is True
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible() and dialog.result() == SchoolDialog.DialogCode.Accepted
     assert services.schools.get_school_by_urn(services.actor, 100001).postcode == "E3 4PY"
 
 
@@ -293,10 +304,11 @@ def test_bad_input_gets_a_message_beside_its_field(
     qtbot, window: MainWindow, dialogs, services: Services, name: str, typed: str, expected: str
 ) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     retype(qtbot, field(dialog, name), typed)
-    assert dialog.save() is False
+    push(qtbot, dialog.save_button)
+    assert dialog.isVisible()  # refused: still open
     assert expected in dialog.messages.message(name)
     assert field(dialog, name).text() == typed
     assert services.schools.get_school_by_urn(services.actor, 100001).version == 1
@@ -304,21 +316,33 @@ def test_bad_input_gets_a_message_beside_its_field(
 
 def test_bad_contact_is_marked_in_the_contacts_table(qtbot, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    before = window.services.schools.get_school_by_urn(window.services.actor, 100001)
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     model = dialog.contacts_model
-    model.setData(model.index(0, 2), "not-an-email")
-    assert dialog.save() is False
+    dialog.tabs.setCurrentIndex(2)
+    view = dialog.contacts_view
+    view.setFocus()
+    view.setCurrentIndex(model.index(0, 2))
+    press(qtbot, view, Qt.Key.Key_F2)  # edit the email, as a person does
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "not-an-email")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert window.services.schools.get_school_by_urn(window.services.actor, 100001) == before
     assert "Contact 1" in dialog.contacts_message.text()
     assert "not an email address" in dialog.contacts_message.text()
     assert model.data(model.index(0, 2)) == "not-an-email"
 
 
 def test_edit_conflict_from_a_second_session(
-    qtbot, window: MainWindow, dialogs, services: Services
+    qtbot, window: MainWindow, dialogs, services: Services, modals: Modals
 ) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     retype(qtbot, field(dialog, "phone"), "020 7000 1111")
 
@@ -334,33 +358,37 @@ def test_edit_conflict_from_a_second_session(
     )
     colleague_db.dispose()
 
-    questions: list[str] = []
-
-    def answer(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
-        questions.append(text)
-        return forms.KEEP_EDITING if len(questions) == 1 else forms.MERGE
-
-    dialog.ask = answer
-    assert dialog.save() is False  # refused; the user chose to stay
-    assert "sam.colleague changed this school" in questions[0]
+    modals.click(forms.KEEP_EDITING)
+    press(
+        qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+    )  # refused; the user chose to stay
+    modals.wait_answered()
+    assert dialog.isVisible()
+    assert "sam.colleague changed this school" in modals.seen[0].text
     assert field(dialog, "phone").text() == "020 7000 1111"  # kept
     stored = services.schools.get_school_by_urn(services.actor, 100001)
     assert stored.phone == "" and stored.head_last_name == "Uddin"  # nothing overwritten
 
-    assert dialog.save() is False  # refused again; this time: reload keeping my changes
+    modals.click(forms.MERGE)
+    press(
+        qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+    )  # refused again; this time: reload keeping my changes
+    modals.wait_answered()
+    assert dialog.isVisible()
     assert field(dialog, "phone").text() == "020 7000 1111"
     assert field(dialog, "head_last_name").text() == "Uddin"
     assert "sam.colleague" in dialog.banner.text()
-    assert dialog.save() is True
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
     stored = services.schools.get_school_by_urn(services.actor, 100001)
     assert stored.phone == "020 7000 1111" and stored.head_last_name == "Uddin"
 
 
 def test_conflict_can_discard_my_changes(
-    qtbot, window: MainWindow, dialogs, services: Services
+    qtbot, window: MainWindow, dialogs, services: Services, modals: Modals
 ) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     retype(qtbot, field(dialog, "town"), "Bow")
     current = services.schools.get_school_by_urn(services.actor, 100001)
@@ -370,8 +398,12 @@ def test_conflict_can_discard_my_changes(
         current.version,
         SchoolInput(**{**vars(current.as_input()), "town": "London"}),
     )
-    dialog.ask = lambda *_args: forms.RELOAD
-    assert dialog.save() is False
+    theirs = services.schools.get_school_by_urn(services.actor, 100001)
+    modals.click(forms.RELOAD)
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert dialog.isVisible()
+    assert services.schools.get_school_by_urn(services.actor, 100001) == theirs
     assert field(dialog, "town").text() == "London"
     assert not dialog.is_dirty()
 
@@ -385,35 +417,46 @@ def test_merge_keeps_mine_and_names_fields_we_both_changed() -> None:
     assert both == ["town"]
 
 
-def test_cancel_with_unsaved_changes_asks_first(qtbot, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_with_unsaved_changes_asks_first(
+    qtbot, window: MainWindow, dialogs, modals: Modals, services: Services
+) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    before = services.schools.get_school_by_urn(services.actor, 100001)
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     retype(qtbot, field(dialog, "town"), "Bow")
-    dialog.ask = lambda *_args: forms.KEEP_EDITING
-    dialog.reject()
+    modals.click(forms.KEEP_EDITING)
+    push(qtbot, button(dialog, "Cancel"))
+    modals.wait_answered()
     assert dialog.isVisible() and field(dialog, "town").text() == "Bow"
-    dialog.ask = lambda *_args: forms.DISCARD_CHANGES
-    dialog.reject()
+    modals.click(forms.DISCARD_CHANGES)
+    press(qtbot, dialog, Qt.Key.Key_Escape)
+    modals.wait_answered()
     assert not dialog.isVisible()
+    assert [s.title for s in modals.seen] == ["Unsaved changes", "Unsaved changes"]
+    assert services.schools.get_school_by_urn(services.actor, 100001) == before
 
 
 # -- closing, deleting, undo ----------------------------------------------------------------
-def test_close_then_undo_then_redo(window: MainWindow, services: Services) -> None:
+def test_close_then_undo_then_redo(
+    qtbot, window: MainWindow, services: Services, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     tab = window.schools_tab
-    before = services.schools.get_school_by_urn(services.actor, 100002)
-    assert tab.close_school(before, "31/08/2026")
+    select(window, "Stepney Green Secondary")
+    modals.type("31/08/2026")
+    push(qtbot, tab.close_button)
+    modals.wait_answered()
     closed = services.schools.get_school_by_urn(services.actor, 100002)
     assert closed.status == SchoolStatus.CLOSED and closed.close_date.isoformat() == "2026-08-31"
     assert window.undo_action.isEnabled() and "close" in window.undo_action.text().lower()
 
-    window.undo_action.trigger()
+    press(qtbot, tab.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     reopened = services.schools.get_school_by_urn(services.actor, 100002)
     assert reopened.status == SchoolStatus.OPEN and reopened.close_date is None
     row = tab.model.row_at(tab.model.row_of_id(reopened.id))
     assert row.status == SchoolStatus.OPEN
 
-    window.redo_action.trigger()
+    press(qtbot, tab.table, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert services.schools.get_school_by_urn(services.actor, 100002).status == SchoolStatus.CLOSED
 
 
@@ -421,15 +464,17 @@ def test_undo_of_an_edit_restores_the_fields_and_contacts(
     qtbot, window: MainWindow, dialogs, services: Services
 ) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     dialog = dialogs[0]
     retype(qtbot, field(dialog, "name"), "Bow Primary Academy")
+    dialog.tabs.setCurrentIndex(2)
     dialog.contacts_view.setCurrentIndex(dialog.contacts_model.index(0, 0))
-    dialog.remove_contact()
-    assert dialog.save()
+    push(qtbot, dialog.remove_contact_button)
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
     assert "Bow Primary Academy" in names_shown(window)
 
-    window.undo_action.trigger()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     restored = services.schools.get_school_by_urn(services.actor, 100001)
     assert restored.name == "Bow Primary School"
     assert [c.full_name for c in restored.contacts] == ["Amina Begum"]
@@ -437,36 +482,42 @@ def test_undo_of_an_edit_restores_the_fields_and_contacts(
 
 
 def test_undo_after_someone_else_changed_the_school_says_so(
-    window: MainWindow, services: Services
-) -> None:
+    qtbot, window: MainWindow, services: Services, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     tab = window.schools_tab
-    told: list[str] = []
-    tab.tell = lambda _parent, _title, text: told.append(text)
-    before = services.schools.get_school_by_urn(services.actor, 100002)
-    tab.close_school(before, "31/08/2026")
+    select(window, "Stepney Green Secondary")
+    modals.type("31/08/2026")
+    push(qtbot, tab.close_button)
+    modals.wait_answered()
     now = services.schools.get_school_by_urn(services.actor, 100002)
     services.schools.update_school(
         Actor("sam"), now.id, now.version, SchoolInput(**{**vars(now.as_input()), "town": "Poplar"})
     )
-    window.undo_action.trigger()
-    assert told and "sam changed this school" in told[0]
+    modals.click("OK")
+    press(qtbot, tab.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert "sam changed this school" in modals.seen[-1].text
     still = services.schools.get_school_by_urn(services.actor, 100002)
     assert still.status == SchoolStatus.CLOSED and still.town == "Poplar"
 
 
 def test_delete_asks_and_undo_brings_the_school_back(
-    window: MainWindow, services: Services
-) -> None:
+    qtbot, window: MainWindow, services: Services, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     tab = window.schools_tab
     select(window, "Mile End Nursery School")
-    tab.ask = lambda *_args: "Cancel"
-    tab.delete_selected()
+    before = services.schools.get_school_by_urn(services.actor, 100003)
+    modals.click("Cancel")
+    push(qtbot, tab.delete_button)
+    modals.wait_answered()
     assert services.schools.count(services.actor) == 3
-    tab.ask = lambda *_args: "Delete"
-    tab.delete_selected()
+    assert services.schools.get_school_by_urn(services.actor, 100003) == before
+    modals.click("Delete")
+    push(qtbot, tab.delete_button)
+    modals.wait_answered()
     assert services.schools.count(services.actor) == 2
     assert "Mile End Nursery School" not in names_shown(window)
-    window.undo_action.trigger()
+    press(qtbot, tab.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert services.schools.get_school_by_urn(services.actor, 100003).name == (
         "Mile End Nursery School"
     )
@@ -512,32 +563,44 @@ def test_empty_table_model_passes_qt_model_checks(qtmodeltester) -> None:  # typ
     qtmodeltester.check(SchoolsTableModel())
 
 
-def test_contacts_model_passes_qt_model_checks(qtmodeltester, window: MainWindow, dialogs) -> None:  # type: ignore[no-untyped-def]
+def test_contacts_model_passes_qt_model_checks(
+    qtbot, qtmodeltester, window: MainWindow, dialogs
+) -> None:  # type: ignore[no-untyped-def]
     select(window, "Bow Primary School")
-    window.schools_tab.edit_selected()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
     qtmodeltester.check(dialogs[0].contacts_model)
 
 
 # -- databases ------------------------------------------------------------------------------
-def test_open_another_database_file(window: MainWindow, tmp_path: Path) -> None:
+def test_open_another_database_file(
+    qtbot, window: MainWindow, tmp_path: Path, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "other.sqlite3"
-    window.ask = lambda *_args: "Start empty"
-    assert window.switch_to(f"sqlite:///{other}")
+    # File > New database…: the file name typed into the file dialog; demo data declined.
+    modals.type(str(other), then="Save").click("Start empty")
+    press(
+        qtbot,
+        window.schools_tab.table,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    modals.wait_answered()
     assert str(other) in window.database_label.text()
     assert names_shown(window) == []
     assert window.schools_tab.count_label.text() == "0 schools"
 
 
 def test_a_database_that_cannot_be_opened_is_reported_and_the_current_one_stays(
-    window: MainWindow, tmp_path: Path
-) -> None:
-    told: list[str] = []
-    window.tell = lambda _parent, _title, text: told.append(text)
+    qtbot, window: MainWindow, tmp_path: Path, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "not-a-database.sqlite3"
     bad.write_text("this is a letter, not a database")
     before = window.database_label.text()
-    assert not window.switch_to(f"sqlite:///{bad}")
-    assert told and "Cannot open the database" in told[0]
+    modals.type(str(bad), then="Open").click("OK")
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert modals.seen[1].title == "Cannot open the database"
+    assert bad.read_text() == "this is a letter, not a database"
     assert window.database_label.text() == before
     assert len(names_shown(window)) == 3
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from qt_driving import press
 
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.settings.organisation_service import MAX_LOGO_BYTES, ProfileData
@@ -78,18 +79,17 @@ def png_file(tmp_path: Path, name: str = "logo.png", size: tuple[int, int] = (30
     return path
 
 
-def as_if_escape(_parent, _title, _text, choices):  # type: ignore[no-untyped-def]
-    """Answers a question as Esc would (its last choice), so no real message box ever opens."""
-    return choices[-1]
-
-
 def profile_dialog(qtbot, services: Services) -> OrganisationDialog:  # type: ignore[no-untyped-def]
+    """The form, shown; its questions are real boxes, answered through ``modals``."""
     dialog = OrganisationDialog(services)
-    dialog.ask = as_if_escape
-    dialog.tell = lambda *_args: pytest.fail("nothing should be told here")
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
+
+
+def services_profile_unchanged(services: Services) -> bool:
+    """The profile as first stored: version 1, nobody's change saved."""
+    return services.organisation.get_profile(services.actor).version == 1
 
 
 def text_of(dialog: OrganisationDialog, name: str) -> str:
@@ -158,7 +158,7 @@ def test_bad_value_gets_a_message_beside_its_field_and_nothing_is_saved(
     dialog = profile_dialog(qtbot, services)
     retype(qtbot, dialog.inputs["website"], "www.example.org.uk")
     retype(qtbot, dialog.inputs[name], typed)
-    assert dialog.save() is False
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert dialog.isVisible()
     assert expected in dialog.messages.message(name)
@@ -183,16 +183,18 @@ def test_a_png_logo_is_shown_and_saved(qtbot, services: Services, tmp_path: Path
     assert not preview.isNull()
     assert preview.width() <= organisation_dialog.PREVIEW_SIZE.width()  # scaled to fit
     assert "logo.png" in dialog.logo_name.text()
-    assert dialog.save() is True
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
     saved = services.organisation.get_profile(services.actor)
     assert saved.logo == path.read_bytes()
     assert saved.logo_filename == "logo.png"
 
     again = profile_dialog(qtbot, services)
     assert not again.logo_preview.pixmap().isNull()
-    again.remove_logo()
+    qtbot.mouseClick(again.remove_logo_button, Qt.MouseButton.LeftButton)
     assert again.logo_preview.pixmap().isNull()
-    assert again.save() is True
+    press(qtbot, again, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not again.isVisible()
     assert services.organisation.get_profile(services.actor).logo is None
 
 
@@ -267,19 +269,19 @@ def test_a_file_that_is_not_a_usable_logo_is_refused_and_the_old_logo_kept(
         expected = "larger than 2 MB"
     dialog = profile_dialog(qtbot, services)
     dialog.choose_file = lambda _parent: str(bad)
-    assert dialog.choose_logo() is False
+    qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
 
     assert expected in dialog.logo_message.text() and not dialog.logo_message.isHidden()
     assert bad.name in dialog.logo_message.text()
     assert "a.png" in dialog.logo_name.text()
     assert not dialog.logo_preview.pixmap().isNull()
     assert not dialog.is_dirty()
-    assert dialog.save() is True
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert services.organisation.get_profile(services.actor).logo == logo
 
 
 def test_conflict_keeps_what_i_typed_and_can_reload_theirs(
-    qtbot, services: Services, colleague: Services
+    qtbot, services: Services, colleague: Services, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = profile_dialog(qtbot, services)
     retype(qtbot, dialog.inputs["phone"], "020 7000 1111")
@@ -290,36 +292,34 @@ def test_conflict_keeps_what_i_typed_and_can_reload_theirs(
         ProfileData(**{**vars(theirs), "email": "office@example.org.uk", "phone": "020 7946 0001"}),
     )
 
-    questions: list[str] = []
-
-    def answer(_parent, _title, text, choices):  # type: ignore[no-untyped-def]
-        questions.append(text)
-        assert form_parts.RELOAD in choices
-        return form_parts.KEEP_EDITING if len(questions) == 1 else choices[1]
-
-    dialog.ask = answer
-    assert dialog.save() is False
-    assert "sam.colleague changed the organisation profile at" in questions[0]
+    modals.click(form_parts.KEEP_EDITING)
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert dialog.isVisible()
+    assert "sam.colleague changed the organisation profile at" in modals.seen[0].text
     assert text_of(dialog, "phone") == "020 7000 1111"  # what I typed stays
     assert text_of(dialog, "email") == "info@the-partnership.org.uk"
     assert "What you typed is still here" in dialog.banner.text()
     stored = services.organisation.get_profile(services.actor)
     assert stored.phone == "020 7946 0001"  # theirs, not overwritten
 
-    assert dialog.save() is False  # refused again; this time: reload their version
-    assert form_parts.RELOAD == "Reload their version"
+    modals.click("Reload their version")  # refused again; this time: reload theirs
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert dialog.isVisible()
     assert text_of(dialog, "email") == "office@example.org.uk"
     assert text_of(dialog, "phone") == "020 7946 0001"
     assert "sam.colleague" in dialog.banner.text()
     assert not dialog.is_dirty()
     retype(qtbot, dialog.inputs["phone"], "020 7000 2222")
-    assert dialog.save() is True
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
     stored = services.organisation.get_profile(services.actor)
     assert (stored.phone, stored.email) == ("020 7000 2222", "office@example.org.uk")
 
 
 def test_conflict_can_bring_in_theirs_with_my_changes_on_top(
-    qtbot, services: Services, colleague: Services
+    qtbot, services: Services, colleague: Services, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = profile_dialog(qtbot, services)
     retype(qtbot, dialog.inputs["phone"], "020 7000 1111")
@@ -327,29 +327,34 @@ def test_conflict_can_bring_in_theirs_with_my_changes_on_top(
     colleague.organisation.update_profile(
         colleague.actor, ProfileData(**{**vars(theirs), "bank_name": "Barclays"})
     )
-    dialog.ask = lambda *_args: form_parts.MERGE
-    assert dialog.save() is False
+    modals.click(form_parts.MERGE)
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert dialog.isVisible()
+    assert services.organisation.get_profile(services.actor).phone == theirs.phone  # not mine
     assert text_of(dialog, "phone") == "020 7000 1111"
     assert text_of(dialog, "bank_name") == "Barclays"
-    assert dialog.save() is True
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
     stored = services.organisation.get_profile(services.actor)
     assert (stored.phone, stored.bank_name) == ("020 7000 1111", "Barclays")
 
 
-def test_cancel_with_unsaved_changes_asks_first(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_with_unsaved_changes_asks_first(qtbot, services: Services, modals) -> None:  # type: ignore[no-untyped-def]
     dialog = profile_dialog(qtbot, services)
-    asked: list[str] = []
-    dialog.ask = lambda *_args: asked.append("?") or form_parts.KEEP_EDITING
-    dialog.reject()
-    assert dialog.isVisible() is False and asked == []  # nothing changed: no question
+    press(qtbot, dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() is False and modals.seen == []  # nothing changed: no question
     dialog = profile_dialog(qtbot, services)
     retype(qtbot, dialog.inputs["bank_name"], "HSBC")
-    dialog.ask = lambda *_args: form_parts.KEEP_EDITING
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    modals.click(form_parts.KEEP_EDITING)
+    press(qtbot, dialog, Qt.Key.Key_Escape)
+    modals.wait_answered()
     assert dialog.isVisible() and text_of(dialog, "bank_name") == "HSBC"
-    dialog.ask = lambda *_args: form_parts.DISCARD_CHANGES
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    modals.click(form_parts.DISCARD_CHANGES)
+    press(qtbot, dialog, Qt.Key.Key_Escape)
+    modals.wait_answered()
     assert not dialog.isVisible()
+    assert [s.title for s in modals.seen] == ["Unsaved changes", "Unsaved changes"]
     assert services.organisation.get_profile(services.actor).bank_name == ""
 
 
@@ -362,10 +367,11 @@ def test_viewer_sees_the_profile_read_only_without_save(qtbot, viewer: Services)
     assert "may look at the organisation's settings but not change them" in dialog.banner.text()
     qtbot.keyClicks(dialog.inputs["name"], "xyz")
     assert text_of(dialog, "name") == "Tower Hamlets Education Partnership"
-    assert dialog.save() is False
-    dialog.ask = lambda *_args: pytest.fail("a viewer has nothing to save")
-    dialog.reject()
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # nothing to save
+    assert dialog.isVisible()
+    press(qtbot, dialog, Qt.Key.Key_Escape)  # a question here would be an unexpected box
     assert not dialog.isVisible()
+    assert services_profile_unchanged(viewer)
 
 
 # -- staff ----------------------------------------------------------------------------------
@@ -384,8 +390,7 @@ def staffed(services: Services) -> Services:
 
 @pytest.fixture
 def staff_window(qtbot, staffed: Services) -> tuple[StaffDialog, list[StaffForm]]:  # type: ignore[no-untyped-def]
-    dialog = StaffDialog(staffed)
-    dialog.ask = as_if_escape
+    dialog = StaffDialog(staffed)  # its questions are real boxes, answered through modals
     qtbot.addWidget(dialog)
     forms: list[StaffForm] = []
 
@@ -427,7 +432,8 @@ def test_add_through_the_form_with_ctrl_n(qtbot, staff_window, staffed: Services
     qtbot.keyClicks(form.inputs["full_name"], "Anna Smith")
     qtbot.keyClicks(form.inputs["job_title"], "Partnership officer")
     qtbot.keyClicks(form.inputs["email"], "not an email")
-    assert form.save() is False
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.isVisible()
     assert "not an email address" in form.messages.message("email")
     assert form.inputs["full_name"].text() == "Anna Smith"
     assert len(staffed.staff.list_staff(staffed.actor)) == 3
@@ -451,7 +457,8 @@ def test_edit_with_enter_and_double_click(qtbot, staff_window, staffed: Services
     form = forms[0]
     assert form.inputs["email"].text() == "nadia@the-p.org.uk"
     retype(qtbot, form.inputs["job_title"], "Deputy director")
-    assert form.save() is True
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not form.isVisible()
     assert dialog.selected().job_title == "Deputy director"
     stored = [s for s in staffed.staff.list_staff(staffed.actor) if s.full_name == "Nadia Rahman"]
     assert stored[0].job_title == "Deputy director"
@@ -465,43 +472,44 @@ def test_edit_with_enter_and_double_click(qtbot, staff_window, staffed: Services
 
 
 def test_edit_conflict_keeps_typing_then_reloads_theirs(
-    qtbot, staff_window, staffed: Services, colleague: Services
+    qtbot, staff_window, staffed: Services, colleague: Services, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog, forms = staff_window
     select(dialog, "Nadia Rahman")
-    dialog.edit_selected()
+    press(qtbot, dialog.table, Qt.Key.Key_Return)
     form = forms[0]
     retype(qtbot, form.inputs["phone"], "020 7000 1111")
     nadia = dialog.selected()
     colleague.staff.update_staff(
         colleague.actor, nadia.id, nadia.version, StaffInput("Nadia Rahman-Ali", "Director")
     )
-    answers = iter([form_parts.KEEP_EDITING, form_parts.RELOAD])
-    asked: list[str] = []
-
-    def answer(_parent, _title, text, _choices):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return next(answers)
-
-    form.ask = answer
-    assert form.save() is False
-    assert "sam.colleague changed Nadia Rahman-Ali's record" in asked[0]
+    theirs = [s for s in staffed.staff.list_staff(staffed.actor) if s.id == nadia.id]
+    modals.click(form_parts.KEEP_EDITING).click(form_parts.RELOAD)
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "sam.colleague changed Nadia Rahman-Ali's record" in modals.seen[0].text
     assert form.inputs["phone"].text() == "020 7000 1111"
-    assert form.save() is False
+    assert [s for s in staffed.staff.list_staff(staffed.actor) if s.id == nadia.id] == theirs
+    press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    modals.wait_answered()
+    assert form.isVisible()
     assert form.inputs["full_name"].text() == "Nadia Rahman-Ali"
     assert form.inputs["phone"].text() == ""
     assert not form.is_dirty()
 
 
-def test_mark_as_left_then_current_again(qtbot, staff_window, staffed: Services) -> None:  # type: ignore[no-untyped-def]
+def test_mark_as_left_then_current_again(qtbot, staff_window, staffed: Services, modals) -> None:  # type: ignore[no-untyped-def]
     dialog, _forms = staff_window
     select(dialog, "Nadia Rahman")
-    dialog.ask = lambda *_args: staff_dialog.CANCEL
-    assert dialog.toggle_left() is False
-    assert "Nadia Rahman" in dialog.names_shown()
-
-    dialog.ask = lambda *_args: staff_dialog.MARK_LEFT
+    before = staffed.staff.list_staff(staffed.actor)
+    modals.click(staff_dialog.CANCEL)
     qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
+    assert "Nadia Rahman" in dialog.names_shown()
+    assert staffed.staff.list_staff(staffed.actor) == before
+
+    modals.click(staff_dialog.MARK_LEFT)
+    qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
     assert dialog.names_shown() == ["Bola Adeyemi"]
     assert "tick Show former staff" in dialog.banner.text()
     current = staffed.staff.list_staff(staffed.actor, active_only=True)
@@ -510,23 +518,22 @@ def test_mark_as_left_then_current_again(qtbot, staff_window, staffed: Services)
     dialog.show_former.setChecked(True)
     select(dialog, "Nadia Rahman")
     assert dialog.left_button.text() == "Mark as &current"
-    assert dialog.toggle_left() is True
+    qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)  # nothing to ask
     current = staffed.staff.list_staff(staffed.actor, active_only=True)
     assert [s.full_name for s in current] == ["Bola Adeyemi", "Nadia Rahman"]
 
 
 def test_mark_as_left_after_someone_else_changed_the_record_says_so(
-    staff_window, staffed: Services, colleague: Services
+    qtbot, staff_window, staffed: Services, colleague: Services, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog, _forms = staff_window
     select(dialog, "Bola Adeyemi")
     bola = dialog.selected()
     colleague.staff.update_staff(colleague.actor, bola.id, bola.version, StaffInput("Bola A"))
-    told: list[str] = []
-    dialog.tell = lambda _parent, _title, text: told.append(text)
-    dialog.ask = lambda *_args: staff_dialog.MARK_LEFT
-    assert dialog.toggle_left() is False
-    assert told and "sam.colleague changed Bola A's record" in told[0]
+    modals.click(staff_dialog.MARK_LEFT).click("OK")
+    qtbot.mouseClick(dialog.left_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
+    assert "sam.colleague changed Bola A's record" in modals.seen[1].text
     assert "Bola A" in dialog.names_shown()  # their version is shown now
     assert all(s.active for s in staffed.staff.list_staff(staffed.actor) if s.id == bola.id)
 

@@ -296,19 +296,34 @@ def test_no_pdf_program_is_reported(qtbot: QtBot, merge_of_three: bytes) -> None
     assert not Path(offered[0].toLocalFile()).parent.exists()  # the unused copy is removed
 
 
-@pytest.mark.parametrize("damaged", [b"this is not a pdf", b"", b"%PDF-1.4\n1 0 obj\n<<"])
-def test_a_pdf_that_cannot_be_read_shows_a_message(qtbot: QtBot, damaged: bytes) -> None:
+@pytest.mark.parametrize(
+    ("damaged", "reason"),
+    [
+        (b"this is not a pdf", "The file is damaged or is not a PDF."),
+        (b"", "The file is damaged or is not a PDF."),
+        (b"%PDF-1.4\n1 0 obj\n<<", "The file is damaged or is not a PDF."),
+    ],
+)
+def test_a_pdf_that_cannot_be_read_shows_a_message(
+    qtbot: QtBot, damaged: bytes, reason: str
+) -> None:
     window = open_window(qtbot, damaged)
     assert window.stack.currentWidget() is window.message
     assert window.message.isVisible()
-    assert "This document cannot be shown." in window.message.text()
-    assert window.load_error in window.message.text() and window.load_error
+    shown = window.message.text()
+    assert "This document cannot be shown." in shown
+    assert reason in shown and window.load_error == reason
+    assert "save it, or open it in your usual PDF program" in shown
+    assert window.pages_label.text() == "Cannot be shown"
     assert window.page_count == 0
     assert not window.print_action.isEnabled() and not window.zoom_in_action.isEnabled()
     assert not window.page_spin.isVisible()
     assert window.save_action.isEnabled()  # the bytes can still be kept
+    # Ctrl+P and the page keys do nothing rather than fail; no problem box is raised.
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert window.print_document() is False
-    window.next_page()  # does nothing rather than fail
+    window.next_page()
+    assert window.stack.currentWidget() is window.message and window.told == []
 
 
 def test_print_pages_two_copies_of_pages_two_to_three(
@@ -475,19 +490,34 @@ def test_the_last_page_can_be_reached_when_zoomed_right_out(
 def test_windows_closed_or_destroyed_while_drawing_do_not_crash(
     qtbot: QtBot, merge_of_three: bytes
 ) -> None:
-    """Pages are drawn in the background: closing at once, or losing the parent, is safe."""
-    for _round in range(5):
-        window = PdfWindow(merge_of_three, "Letters", "letters")
-        window.show()
-        window.zoom_in()
-        window.close()
-        parent = QWidget()
-        child = PdfWindow(merge_of_three, "Letters", "letters", parent)
-        child.show()
-        child.last_page()
-        parent.deleteLater()
-        qtbot.wait(20)
-    QApplication.processEvents()
+    """Pages are drawn in the background: closing at once, or losing the parent, is safe.
+
+    Safe means: no exception reaches Qt's event loop (pytest-qt turns one into a failure
+    through ``captureExceptions``), and every window is really gone afterwards.
+    """
+    gone: list[str] = []
+    with qtbot.captureExceptions() as exceptions:
+        for number in range(5):
+            window = PdfWindow(merge_of_three, "Letters", "letters")
+            window.destroyed.connect(lambda *_a, n=number: gone.append(f"closed {n}"))
+            window.show()
+            qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+            window.close()  # WA_DeleteOnClose: deleted once control returns to the loop
+            parent = QWidget()
+            child = PdfWindow(merge_of_three, "Letters", "letters", parent)
+            child.destroyed.connect(lambda *_a, n=number: gone.append(f"orphaned {n}"))
+            child.show()
+            qtbot.keyClick(child, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+            parent.deleteLater()
+            qtbot.wait(20)
+        qtbot.waitUntil(lambda: len(gone) == 10, timeout=5_000)
+        QApplication.processEvents()
+    assert exceptions == []
+    assert sorted(gone) == sorted(
+        [f"closed {n}" for n in range(5)] + [f"orphaned {n}" for n in range(5)]
+    )
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, PdfWindow)]
+    assert not pdf_window._parentless
 
 
 def _render(data: bytes, page: int) -> QImage:

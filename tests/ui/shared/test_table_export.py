@@ -10,10 +10,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from header_menus import menu_action, open_header_menu
-from PySide6.QtCore import Qt, QTimer, QUrl
+from header_menus import menu_action as menu_item
+from header_menus import open_header_menu
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
+from qt_driving import menu_action, press
 
 from thep_desktop import config
 from thep_desktop.database import Database
@@ -133,7 +135,7 @@ def answer_with(window: MainWindow, answers: Answers) -> None:
 
 
 def export(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.export_action.trigger()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     job = window.export_job
     assert job is not None
     qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
@@ -141,9 +143,14 @@ def export(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
 
 def filter_primary_st_by_pupils(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     tab = window.schools_tab
-    tab.set_quick_filter(tab.phase_filter, "Primary")
+    qtbot.keyClicks(tab.phase_filter, "Pr")  # chosen by typing its first letters
+    assert tab.phase_filter.currentText() == "Primary"
     qtbot.keyClicks(tab.search, "st")
-    tab.table.sortByColumn(COL_PUPILS, Qt.SortOrder.DescendingOrder)
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_PUPILS) + header.sectionSize(COL_PUPILS) // 2
+    for _click in range(2):  # the heading, clicked twice: largest first
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
 
 def shown(window: MainWindow) -> list[list[str]]:
@@ -205,7 +212,7 @@ def test_export_to_csv_adds_the_suffix_of_the_chosen_type(  # type: ignore[no-un
     answers = Answers(out / "Schools", table_export.FILE_FILTERS.split(";;")[1])
     answer_with(window, answers)
     tab = window.schools_tab
-    menu_action(open_header_menu(tab.table, COL_NAME), "Show all columns").trigger()
+    menu_item(open_header_menu(tab.table, COL_NAME), "Show all columns").trigger()
     filter_primary_st_by_pupils(qtbot, window)
     export(qtbot, window)
     path = out / "Schools.csv"
@@ -227,7 +234,7 @@ def test_text_like_a_formula_stays_text_in_the_workbook(  # type: ignore[no-unty
     answers = Answers(out / "Schools.xlsx")
     answer_with(window, answers)
     tab = window.schools_tab
-    menu_action(open_header_menu(tab.table, COL_NAME), "Trust").trigger()
+    menu_item(open_header_menu(tab.table, COL_NAME), "Trust").trigger()
     export(qtbot, window)
     ws = openpyxl.load_workbook(answers.path).active
     trust = tab.visible_columns().index(COL_TRUST) + 1
@@ -280,7 +287,7 @@ def test_cancel_writes_nothing_and_says_so(  # type: ignore[no-untyped-def]
 def test_choosing_no_file_exports_nothing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
     answers = Answers(None)
     answer_with(window, answers)
-    window.export_action.trigger()
+    menu_action(window, "File", "Export…").trigger()
     assert window.export_job is None
     assert answers.asked_path and list(out.iterdir()) == []
 
@@ -289,7 +296,7 @@ def test_an_empty_table_is_not_exported(qtbot, window: MainWindow, out: Path) ->
     answers = Answers(out / "Schools.xlsx")
     answer_with(window, answers)
     qtbot.keyClicks(window.schools_tab.search, "no such school")
-    window.export_action.trigger()
+    menu_action(window, "File", "Export…").trigger()
     assert window.export_job is None and answers.asked_path == []
     assert answers.told[0][0] == "Nothing to export"
 
@@ -310,7 +317,7 @@ def test_a_problem_saving_is_told_in_plain_words(qtbot, window: MainWindow, out:
 def test_another_file_type_is_refused_before_writing(qtbot, window: MainWindow, out: Path) -> None:  # type: ignore[no-untyped-def]
     answers = Answers(out / "Schools.xls")
     answer_with(window, answers)
-    window.export_action.trigger()
+    menu_action(window, "File", "Export…").trigger()
     assert window.export_job is None
     assert answers.told == [("Export", "Choose a file ending .xlsx or .csv")]
     assert list(out.iterdir()) == []
