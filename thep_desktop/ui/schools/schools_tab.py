@@ -266,15 +266,21 @@ class SchoolsTab(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail.anchorClicked.connect(self._link_clicked)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_selected)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=self.edit_selected)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Down),
-            self.search,
-            activated=lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason),
-        )
+        # Each key acts only in its own widget: a window-wide Down would take the arrow key
+        # from the filter boxes, and a window-wide Esc would clear the search from anywhere.
+        only_here = Qt.ShortcutContext.WidgetShortcut
+        for key, widget, slot in (
+            (QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected),
+            (QKeySequence(Qt.Key.Key_Enter), self.table, self.edit_selected),
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected),
+            (QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear),
+            (
+                QKeySequence(Qt.Key.Key_Down),
+                self.search,
+                lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason),
+            ),
+        ):
+            QShortcut(key, widget, activated=slot, context=only_here)
         # Counts are updated once per change by the code making it: a filter change removes
         # rows in thousands of separate ranges, too many to recount for each.
 
@@ -750,6 +756,8 @@ class SchoolsTab(QWidget):
             return None
 
     def close_selected(self) -> None:
+        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+            return  # the menu's way in is closed too, as the disabled button is
         before = self._selected_detail("close")
         if before is None:
             return
@@ -788,6 +796,8 @@ class SchoolsTab(QWidget):
         return True
 
     def delete_selected(self) -> None:
+        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+            return  # a viewer is not asked to confirm what they may not do
         before = self._selected_detail("delete")
         if before is None:
             return
