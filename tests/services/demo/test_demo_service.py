@@ -14,11 +14,14 @@ from thep_desktop.domain.validation import normalise_postcode
 from thep_desktop.models import Contact, OrganisationProfile, School, SchoolStatus, StaffMember
 from thep_desktop.services.demo.demo_borough import CENSUS_DAY, STAFF
 from thep_desktop.services.demo.demo_service import DemoService, DemoSummary
-from thep_desktop.services.schools.schools_service import (
+from thep_desktop.services.schools.school_checks import check_school
+from thep_desktop.services.schools.school_choices import (
     CONTACT_ROLES,
     ESTABLISHMENT_TYPES,
     OFSTED_GRADES,
     PHASES,
+)
+from thep_desktop.services.schools.schools_service import (
     SCHOOL_FIELDS,
     SchoolDetail,
     SchoolInput,
@@ -199,7 +202,7 @@ def test_every_demo_school_passes_the_register_rules(db: Database, actor: Actor,
     _summary, schools = loaded
     service = SchoolsService(db)
     for detail in schools:
-        values, contacts = service._check(detail.as_input())
+        values, contacts = check_school(detail.as_input())
         # Already in the form the service stores: checking changes nothing.
         assert values == {name: getattr(detail, name) for name in SCHOOL_FIELDS}, detail.name
         assert [v for v, _id in contacts] == [

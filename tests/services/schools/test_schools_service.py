@@ -15,13 +15,8 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.schools import effective_status
 from thep_desktop.models import Contact, School, SchoolStatus
 from thep_desktop.services.letters.letters_service import LettersService
-from thep_desktop.services.schools.schools_service import (
-    ContactInput,
-    SchoolInput,
-    SchoolsService,
-    closed_on,
-    not_closed_on,
-)
+from thep_desktop.services.schools.school_closures import closed_on, not_closed_on
+from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput, SchoolsService
 from thep_desktop.services.settings.staff_service import StaffInput, StaffService
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import (

@@ -18,9 +18,9 @@ from thep_desktop.cli.shared.output import (
 )
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.school_choices import PHASES
+from thep_desktop.services.schools.school_contacts import CONTACT_LABELS
 from thep_desktop.services.schools.schools_service import (
-    CONTACT_LABELS,
-    PHASES,
     SCHOOL_FIELDS,
     SCHOOL_LABELS,
     SchoolDetail,

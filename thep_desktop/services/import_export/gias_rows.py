@@ -32,6 +32,7 @@ from thep_desktop.services.import_export.import_preview import (
 )
 from thep_desktop.services.import_export.register_rows import REG_ID, REG_NAME, REG_POS, REG_VERSION
 from thep_desktop.services.import_export.tabular import Cell, ImportFileError, TableFile, cell_text
+from thep_desktop.services.schools.school_checks import check_school
 from thep_desktop.services.schools.schools_service import SCHOOL_LABELS, SchoolInput, SchoolsService
 from thep_desktop.services.shared.errors import ValidationError
 
@@ -83,7 +84,7 @@ class GiasRowComparer:
         register: dict[int, tuple[Any, ...]],
         preview: ImportPreview,
     ) -> None:
-        self.check = schools._check  # the very rules a typed-in school obeys
+        self.check = check_school  # the very rules a typed-in school obeys
         self.columns = columns
         self.register = register
         self.preview = preview

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.models import Contact, School, SchoolStatus
-from thep_desktop.services.schools.schools_service import CONTACT_ROLES, not_closed_on
+from thep_desktop.services.schools.school_choices import CONTACT_ROLES
+from thep_desktop.services.schools.school_closures import not_closed_on
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError, ValidationError
 

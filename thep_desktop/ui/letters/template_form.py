@@ -25,7 +25,7 @@ from thep_desktop.services.letters.letters_service import (
     TemplateDetail,
     TemplateInput,
 )
-from thep_desktop.services.schools.schools_service import CONTACT_ROLES
+from thep_desktop.services.schools.school_choices import CONTACT_ROLES
 from thep_desktop.ui.shared.forms import FieldMessages
 from thep_desktop.ui.shared.signatory_widgets import StaffChooser, signature_picker
 

@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from thep_desktop.services.schools.schools_service import CONTACT_ROLES, ContactInput
+from thep_desktop.services.schools.school_choices import CONTACT_ROLES
+from thep_desktop.services.schools.schools_service import ContactInput
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

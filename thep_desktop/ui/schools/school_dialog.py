@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
-from thep_desktop.services.schools.schools_service import (
+from thep_desktop.services.schools.school_choices import (
     ESTABLISHMENT_TYPES,
     OFSTED_GRADES,
     PHASES,
+)
+from thep_desktop.services.schools.schools_service import (
     SCHOOL_FIELDS,
     SCHOOL_LABELS,
     ContactInput,
