@@ -139,16 +139,18 @@ class Modals:
     # -- the watcher ------------------------------------------------------------------------
     def _look(self) -> None:
         box = QApplication.activeModalWidget()
-        if box is None:
-            # A progress dialog shows itself after a delay; until then it is not "active".
-            box = next(
+        if box is None or box.property(_HANDLED):
+            # A progress dialog shows itself after a delay; until then it is not "active",
+            # and over a window being answered (a mail merge) it may never be.
+            progress = next(
                 (
                     w
                     for w in QApplication.topLevelWidgets()
-                    if isinstance(w, QProgressDialog) and w.isVisible()
+                    if isinstance(w, QProgressDialog) and w.isVisible() and not w.property(_HANDLED)
                 ),
                 None,
             )
+            box = progress or box
         if box is None or not box.isVisible() or box.property(_HANDLED):
             return
         seen = Seen(_kind(box), box.windowTitle(), _text(box))

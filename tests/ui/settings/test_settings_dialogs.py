@@ -87,6 +87,14 @@ def profile_dialog(qtbot, services: Services) -> OrganisationDialog:  # type: ig
     return dialog
 
 
+def discard_and_close(qtbot, dialog: OrganisationDialog, modals) -> None:  # type: ignore[no-untyped-def]
+    """Esc, then "Discard changes" in the question about unsaved changes: as a person leaves."""
+    modals.click("Discard changes")
+    press(qtbot, dialog, Qt.Key.Key_Escape)
+    modals.wait_answered()
+    assert not dialog.isVisible()
+
+
 def services_profile_unchanged(services: Services) -> bool:
     """The profile as first stored: version 1, nobody's change saved."""
     return services.organisation.get_profile(services.actor).version == 1
@@ -153,7 +161,7 @@ def test_sort_code_is_shown_with_dashes() -> None:
     ],
 )
 def test_bad_value_gets_a_message_beside_its_field_and_nothing_is_saved(
-    qtbot, services: Services, name: str, typed: str, expected: str, page: int
+    qtbot, services: Services, name: str, typed: str, expected: str, page: int, modals
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = profile_dialog(qtbot, services)
     retype(qtbot, dialog.inputs["website"], "www.example.org.uk")
@@ -169,6 +177,8 @@ def test_bad_value_gets_a_message_beside_its_field_and_nothing_is_saved(
     assert "nothing has been saved" in dialog.banner.text()
     stored = services.organisation.get_profile(services.actor)
     assert stored.version == 1 and stored.website == "www.the-partnership.org.uk"
+    discard_and_close(qtbot, dialog, modals)
+    assert services_profile_unchanged(services)
 
 
 def test_a_png_logo_is_shown_and_saved(qtbot, services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -235,7 +245,9 @@ def test_the_default_signatory_is_chosen_from_staff_with_a_signature_and_saved(
     assert saved.company_secretary == "Rafiq Chowdhury"
 
 
-def test_a_position_without_a_name_is_refused_beside_the_field(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_a_position_without_a_name_is_refused_beside_the_field(
+    qtbot, services: Services, modals
+) -> None:  # type: ignore[no-untyped-def]
     before = services.organisation.get_profile(services.actor)
     dialog = profile_dialog(qtbot, services)
     click_tab(qtbot, dialog, "Organisation")
@@ -247,6 +259,8 @@ def test_a_position_without_a_name_is_refused_beside_the_field(qtbot, services: 
     assert dialog.isVisible()
     assert "Type the name of the person who signs" in dialog.messages.message("signatory_name")
     assert text_of(dialog, "signatory_position") == "Treasurer"  # what was typed stays
+    assert services.organisation.get_profile(services.actor) == before
+    discard_and_close(qtbot, dialog, modals)
     assert services.organisation.get_profile(services.actor) == before
 
 

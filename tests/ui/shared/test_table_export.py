@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from header_menus import menu_action as menu_item
 from header_menus import open_header_menu
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 from qt_driving import menu_action, press
 
 from thep_desktop import config
@@ -212,7 +212,9 @@ def test_export_to_csv_adds_the_suffix_of_the_chosen_type(  # type: ignore[no-un
     answers = Answers(out / "Schools", table_export.FILE_FILTERS.split(";;")[1])
     answer_with(window, answers)
     tab = window.schools_tab
-    menu_item(open_header_menu(tab.table, COL_NAME), "Show all columns").trigger()
+    menu = open_header_menu(tab.table, COL_NAME)
+    menu_item(menu, "Show all columns").trigger()
+    menu.close()  # as a click on the item closes it
     filter_primary_st_by_pupils(qtbot, window)
     export(qtbot, window)
     path = out / "Schools.csv"
@@ -234,7 +236,9 @@ def test_text_like_a_formula_stays_text_in_the_workbook(  # type: ignore[no-unty
     answers = Answers(out / "Schools.xlsx")
     answer_with(window, answers)
     tab = window.schools_tab
-    menu_item(open_header_menu(tab.table, COL_NAME), "Trust").trigger()
+    menu = open_header_menu(tab.table, COL_NAME)
+    menu_item(menu, "Trust").trigger()
+    menu.close()  # as a click on the item closes it
     export(qtbot, window)
     ws = openpyxl.load_workbook(answers.path).active
     trust = tab.visible_columns().index(COL_TRUST) + 1
@@ -439,24 +443,8 @@ def test_a_tab_offers_an_export_request(window: MainWindow) -> None:
 
 
 # -- all fields ---------------------------------------------------------------------------------
-def click_in_message_boxes(qtbot, *buttons: str) -> None:  # type: ignore[no-untyped-def]
-    """Click these buttons, in turn, in the message boxes that open (as a person would)."""
-    waiting = list(buttons)
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and waiting:
-            wanted = waiting.pop(0)
-            button = next(b for b in box.buttons() if b.text() == wanted)
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        if waiting:
-            QTimer.singleShot(20, click)
-
-    QTimer.singleShot(0, click)
-
-
 def test_ctrl_e_then_all_fields_writes_every_field_and_contact(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, services: Services, out: Path
+    qtbot, window: MainWindow, services: Services, out: Path, modals
 ) -> None:
     actor = services.actor
     bow = services.schools.get_school_by_urn(actor, 100004)
@@ -476,7 +464,7 @@ def test_ctrl_e_then_all_fields_writes_every_field_and_contact(  # type: ignore[
     window.ask_save_path = lambda *_args: (str(out / "Everything.xlsx"), "")
     tab = window.schools_tab
     tab.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
-    click_in_message_boxes(qtbot, "All fields", "Close")
+    modals.click("All fields").click("Close")  # what goes in the file; then not opening it
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(tab.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
@@ -484,6 +472,7 @@ def test_ctrl_e_then_all_fields_writes_every_field_and_contact(  # type: ignore[
     job = window.export_job
     assert job is not None
     qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
+    modals.wait_answered()
 
     ws = openpyxl.load_workbook(out / "Everything.xlsx").active
     header = [c.value for c in ws[3]]
