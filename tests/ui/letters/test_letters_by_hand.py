@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from qt_driving import Modals, activate, menu_action, press, push
 
 from thep_desktop.database import Database
+from thep_desktop.reports.schools.schools_table import COL_NAME
 from thep_desktop.services.letters.letters_service import TemplateInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_service import ContactInput, SchoolInput
@@ -141,7 +142,7 @@ def test_a_mail_merge_to_the_selected_schools_by_hand(
         ("Bow Primary School", Qt.KeyboardModifier.NoModifier),
         ("Stepney Green Secondary", CTRL),  # Ctrl+click adds to the selection
     ):
-        centre = table.visualRect(tab.proxy.index(names.index(name), 1)).center()
+        centre = table.visualRect(tab.proxy.index(names.index(name), COL_NAME)).center()
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, centre)
     assert len(tab.selected_ids()) == 2
     target = tmp_path / "Summer programme.pdf"
@@ -155,6 +156,8 @@ def test_a_mail_merge_to_the_selected_schools_by_hand(
         box.combined_path.setFocus()
         box.combined_path.selectAll()
         qtbot.keyClicks(box.combined_path, str(target))
+        push(qtbot, box.check_button)  # the list on the right, checked for this template
+        assert box.produce_reason == ""
         modals.click("OK")  # "Letters produced"
         push(qtbot, box.produce_button)
         qtbot.waitUntil(lambda: box.merge_result is not None, timeout=30_000)
