@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -222,16 +222,27 @@ class RecipientCheck(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        # Notes wrap, so each reason can be read in full.
+        # Notes wrap, so each reason can be read in full. The rows are measured once, when the
+        # list is filled or sorted or a column is resized, not by the header at every paint
+        # (ResizeToContents): a paint that measures thousands of rows, each cell a Python call
+        # that waits for the interpreter while a mail merge renders on its thread, froze this
+        # window (no progress, no Cancel) until the letters were made.
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         self.table.setColumnWidth(0, 220)
         self.table.setColumnWidth(1, 170)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.model.modelReset.connect(self.measure_rows)
+        self.model.layoutChanged.connect(self.measure_rows)
+        # A column dragged wider, or the window resized: the notes wrap again, once it settles.
+        self._measure_timer = QTimer(self)
+        self._measure_timer.setSingleShot(True)
+        self._measure_timer.setInterval(100)
+        self._measure_timer.timeout.connect(self.measure_rows)
+        header.sectionResized.connect(lambda *_: self._measure_timer.start())
         caption.setBuddy(self.table)
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -245,6 +256,11 @@ class RecipientCheck(QWidget):
         row.addWidget(self.export_button)
         row.addStretch(1)
         box.addLayout(row)
+
+    def measure_rows(self) -> None:
+        """Fit each row's height to its wrapped note, now (the list is filled while no job runs)."""
+        self._measure_timer.stop()
+        self.table.resizeRowsToContents()
 
     def show_rows(self, rows: Sequence[tuple[str, str, str]]) -> None:
         """List ``rows`` in the order given (the sort indicator cleared to say so)."""
