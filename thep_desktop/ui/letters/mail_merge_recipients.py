@@ -41,15 +41,8 @@ LEFT_OUT = "Left out: "
 def field_row(
     messages: FieldMessages, grid: QGridLayout, row: int, name: str, caption: str, widget: QWidget
 ) -> None:
-    """``caption: widget`` with a message line under the widget."""
-    holder = QWidget()
-    box = QVBoxLayout(holder)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(1)
-    box.addWidget(widget)
-    message = FieldMessages.message_label(name)
-    box.addWidget(message)
-    messages.register(name, widget, message)
+    """``caption: widget`` with a message line under the widget, in a grid's row."""
+    holder, _message = messages.with_message(name, widget)
     label = QLabel(caption)
     label.setBuddy(widget)
     label.setMinimumHeight(widget.sizeHint().height())

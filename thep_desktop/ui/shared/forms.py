@@ -113,6 +113,14 @@ class FieldMessages:
 
     def add_row(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> QLabel:
         """Add ``label: widget`` to ``form`` with a message line under the widget."""
+        holder, message = self.with_message(field, widget)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        form.addRow(caption, holder)
+        return message
+
+    def with_message(self, field: str, widget: QWidget) -> tuple[QWidget, QLabel]:
+        """``widget`` with its (hidden) message line under it, registered as ``field``."""
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -121,10 +129,7 @@ class FieldMessages:
         message = self.message_label(field)
         box.addWidget(message)
         self.register(field, widget, message)
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        form.addRow(caption, holder)
-        return message
+        return holder, message
 
     @staticmethod
     def message_label(field: str) -> QLabel:
