@@ -26,7 +26,7 @@ from thep_desktop.services.letters.letters_service import (
     TemplateInput,
 )
 from thep_desktop.services.schools.school_choices import CONTACT_ROLES
-from thep_desktop.ui.shared.forms import FieldMessages
+from thep_desktop.ui.shared.forms import FieldMessages, field_text, show_field_text
 from thep_desktop.ui.shared.signatory_widgets import StaffChooser, signature_picker
 
 INFO_STYLE = "background: #eef3f8; padding: 6px; border-radius: 3px;"
@@ -250,12 +250,7 @@ class TemplateForm(QWidget):
                 if name == "contact_role":
                     self.contact_role.setCurrentText(value)
                     continue
-                widget = self.inputs[name]
-                if isinstance(widget, QPlainTextEdit):
-                    widget.setPlainText(value)
-                else:
-                    widget.setText(value)
-                    widget.setCursorPosition(0)
+                show_field_text(self.inputs[name], value)
         finally:
             self._switching = False
 
@@ -268,11 +263,7 @@ class TemplateForm(QWidget):
             if name == "contact_role":
                 values[name] = self.contact_role.currentText().strip()
                 continue
-            widget = self.inputs[name]
-            if isinstance(widget, QPlainTextEdit):
-                values[name] = widget.toPlainText()
-            else:
-                values[name] = widget.text()
+            values[name] = field_text(self.inputs[name])
         return TemplateInput(
             **values,
             signature_image=self.signature.image,

@@ -47,7 +47,9 @@ from thep_desktop.ui.shared.forms import (
     correction_summary,
     editor_buttons,
     error_banner,
+    field_text,
     may_close_unsaved,
+    show_field_text,
 )
 from thep_desktop.ui.shared.image_picker import ImagePicker
 from thep_desktop.ui.shared.questions import ask, tell
@@ -322,12 +324,7 @@ class OrganisationDialog(QDialog):
             value = getattr(data, name) or ""
             if name == "bank_sort_code":
                 value = format_sort_code(value)
-            widget = self.inputs[name]
-            if isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(value)
-            else:
-                widget.setText(value)
-                widget.setCursorPosition(0)
+            show_field_text(self.inputs[name], value)
         self.logo.show_problem("")
         self.logo.set_image(data.logo, data.logo_filename)
         self.signature.set_image(data.signature_image, data.signature_image_filename)
@@ -336,8 +333,7 @@ class OrganisationDialog(QDialog):
         """What the form holds now, as typed, at the version it was loaded."""
         values: dict[str, str] = {}
         for name, widget in self.inputs.items():
-            text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
-            values[name] = text.strip()
+            values[name] = field_text(widget).strip()
         return ProfileData(
             **values,
             logo=self.logo.image,

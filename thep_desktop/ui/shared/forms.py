@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -186,6 +187,20 @@ class FieldMessages:
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
         return unplaced
+
+
+def field_text(widget: QLineEdit | QPlainTextEdit) -> str:
+    """What a one-line or several-line text box holds, as typed."""
+    return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+
+
+def show_field_text(widget: QLineEdit | QPlainTextEdit, value: str) -> None:
+    """Put ``value`` in a text box, a one-line box showing its start rather than its end."""
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(value)
+    else:
+        widget.setText(value)
+        widget.setCursorPosition(0)
 
 
 def date_field(value: str = "", hint: str = "") -> QLineEdit:
