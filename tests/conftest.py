@@ -38,6 +38,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_user_dirs, ignore_errors=True)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability suite's figures (tests/reliability/), after the usual summary."""
+    import reliability_figures
+
+    if reliability_figures.FIGURES:
+        terminalreporter.section("reliability figures (tests/reliability/)")
+        for line in reliability_figures.summary_lines():
+            terminalreporter.write_line(line)
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
