@@ -33,7 +33,7 @@ def child_import(csv_path: str, db_path: str) -> dict[str, float]:
     from thep_desktop.services.shared.actor import Actor
 
     db = Database(db_path)
-    db.upgrade()
+    db.upgrade(create=True)
     service = GiasImportService(db)
     actor = Actor("bench")
     times = []

@@ -166,7 +166,7 @@ def make_register_file(path: str | Path, n: int) -> Path:
     if path.exists():
         path.unlink()
     db = Database(path)
-    db.upgrade()
+    db.upgrade(create=True)
     fill_register(db, n)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     args.out = args.out.resolve()
     os.chdir(work)  # a relative address: the status bar shows just the file's name
-    services, _ = open_services("sqlite:///partnership-office.sqlite3", Actor("office", Role.ADMIN))
+    services, _ = open_services(
+        "sqlite:///partnership-office.sqlite3", Actor("office", Role.ADMIN), create=True
+    )
     DemoService(services.db).load(services.actor)
     args.out.mkdir(parents=True, exist_ok=True)
 

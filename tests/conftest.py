@@ -63,7 +63,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated once; each test gets its own copy."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     db = Database(path)
-    db.upgrade()
+    db.upgrade(create=True)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
@@ -112,7 +112,7 @@ def pg_database_url(pg_server_url: str) -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
     db = Database(url)
-    db.upgrade()
+    db.upgrade(create=True)
     db.dispose()
     yield url
     with admin.connect() as conn:

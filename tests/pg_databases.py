@@ -28,7 +28,7 @@ class PgDatabases:
         url = self.server.set(database=name).render_as_string(hide_password=False)
         if migrated:
             db = Database(url)
-            db.upgrade()
+            db.upgrade(create=True)
             db.dispose()
         return url
 

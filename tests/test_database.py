@@ -36,7 +36,7 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(sqlite_db: Database
 def test_fresh_sqlite_file_is_created_and_migrated(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "new.sqlite3"
     db = Database(path)
-    assert db.upgrade() is None  # nothing to back up in a new file
+    assert db.upgrade(create=True) is None  # nothing to back up in a new file
     assert path.exists()
     assert db.current_revision() == head_revision()
     assert not db.needs_upgrade()
@@ -48,7 +48,7 @@ def test_upgrade_of_an_older_sqlite_file_takes_a_copy_first(
 ) -> None:
     path = tmp_path / "office.sqlite3"
     db = Database(path)
-    db.upgrade()
+    db.upgrade(create=True)
     with db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE keepme (x INTEGER)"))
         conn.execute(text("INSERT INTO keepme VALUES (42)"))
@@ -70,7 +70,7 @@ def test_upgrade_of_an_older_sqlite_file_takes_a_copy_first(
 
 def test_a_database_from_a_newer_program_is_refused(tmp_path: Path) -> None:
     db = Database(tmp_path / "office.sqlite3")
-    db.upgrade()
+    db.upgrade(create=True)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num='0099_from_the_future'"))
     with pytest.raises(DatabaseError, match="newer version"):
@@ -81,7 +81,7 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path: Path) -> None:
 def test_backup_copy_holds_the_data(tmp_path: Path) -> None:
     path = tmp_path / "office.sqlite3"
     db = Database(path)
-    db.upgrade()
+    db.upgrade(create=True)
     with db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE keepme (x INTEGER)"))
         conn.execute(text("INSERT INTO keepme VALUES (42)"))

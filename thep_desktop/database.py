@@ -15,12 +15,33 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from thep_desktop.database_recognition import (
+    APPLICATION_ID,
+    Found,
+    recognise_server,
+    recognise_sqlite_file,
+)
 
 
 class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message is meant for the user."""
+
+
+class NoDatabaseYet(DatabaseError):
+    """Nothing is there to open yet: no SQLite file, or a server database without tables.
+
+    Only a caller that means to create a database (``thep-admin init``, File > New database,
+    the desktop program's first start) fills it; the others add their own advice to ``what``.
+    """
+
+    def __init__(self, what: str, *, on_server: bool) -> None:
+        super().__init__(f"{what}.")
+        self.what = what
+        self.on_server = on_server
 
 
 def sqlite_url(path: Path | str) -> str:
@@ -125,10 +146,8 @@ class Database:
             ) from exc
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
-        if self.is_sqlite:
-            if self.url.database and self.url.database != ":memory:":
-                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        else:
+        # A SQLite file's folder is made only when a database is created (upgrade(create=True)).
+        if not self.is_sqlite:
             kwargs["pool_pre_ping"] = True
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
@@ -217,30 +236,172 @@ class Database:
     def needs_upgrade(self) -> bool:
         return self.current_revision() != head_revision()
 
-    def upgrade(self, *, backup: bool = True) -> Path | None:
-        """Bring the schema to the newest revision.
+    # -- recognising our own databases ---------------------------------------------------------
+    def recognise(self) -> Found:
+        """What is at this address, read without writing: ours, missing/empty, or refused.
 
-        A SQLite file that already holds data is copied first (``name.before-<rev>-<time>``)
-        so that a failed upgrade never costs the office its data. Returns the backup path.
+        Raises :class:`DatabaseError` in words for another program's database or a damaged
+        file, having changed nothing (a SQLite file is read as bytes and then read-only).
         """
-        self.check_connection()
-        current = self.current_revision()
+        path = self.sqlite_path
+        if self.is_sqlite:
+            found = Found("empty") if path is None else recognise_sqlite_file(path)
+        else:
+            try:
+                with self.engine.connect() as conn:
+                    found = recognise_server(conn)
+            except Exception as exc:  # the driver's own exception types differ per backend
+                raise DatabaseError(f"Cannot open the database ({self.describe()}): {exc}") from exc
+        where = str(path) if path is not None else f"The database ({self.describe()})"
+        if found.state == "foreign":
+            raise DatabaseError(
+                f"{where} is not a THE Partnership Office database ({found.detail}). "
+                "It was not opened and nothing in it was changed."
+            )
+        if found.state == "damaged":
+            raise DatabaseError(
+                f"{where} is empty or damaged ({found.detail}), so it cannot be opened; "
+                f"restore it from a backup ({self._where_backups_are()}). "
+                "The file was left exactly as it is."
+            )
+        if found.state == "unreadable":
+            raise DatabaseError(f"{where} cannot be read: {found.detail}.")
+        return found
+
+    def _where_backups_are(self) -> str:
+        path = self.sqlite_path
+        kept = sorted(path.parent.glob(f"{path.stem}.before-*{path.suffix}")) if path else []
+        if kept:
+            return (
+                "your office's backup of it, or the copy this program kept when it last "
+                f"upgraded it: {kept[-1]}"
+            )
+        return "your office's backup of the file, or an earlier copy of it"
+
+    def _no_database_yet(self) -> NoDatabaseYet:
+        path = self.sqlite_path
+        if path is not None:
+            return NoDatabaseYet(f"There is no database file at {path}", on_server=False)
+        return NoDatabaseYet(
+            f"The database ({self.describe()}) has no tables yet", on_server=not self.is_sqlite
+        )
+
+    # -- creating and upgrading -------------------------------------------------------------------
+    def upgrade(
+        self, *, backup: bool = True, create: bool = False, found: Found | None = None
+    ) -> Path | None:
+        """Bring a database of ours to the newest schema, or create one where ``create`` says so.
+
+        The address is recognised first (``found``, when the caller has just done that): a
+        database of another program or a damaged file is refused, and nothing is created
+        unless ``create`` is true. A SQLite file that already holds data is copied first
+        (``name.before-<rev>-<time>``) and the copy stays. Every migration runs in one
+        transaction: if one fails, the database is exactly as it was. Returns the copy's path.
+        """
+        found = found if found is not None else self.recognise()
+        if found.state in ("missing", "empty"):
+            if not create:
+                raise self._no_database_yet()
+            self._create()
+            return None
+        current = found.revision
         head = head_revision()
         if current == head:
+            if self.is_sqlite and not found.marked:
+                self._mark_as_ours()
             return None
-        if current is not None and current not in all_revisions():
+        if current not in all_revisions():
             raise DatabaseError(
                 "This database was made by a newer version of THE Partnership Office "
                 f"(schema {current}). Please update the program before opening it."
             )
         backup_path = None
         path = self.sqlite_path
-        if backup and path is not None and path.exists() and current is not None:
-            backup_path = self._backup_sqlite(path, current)
+        if backup and path is not None:
+            backup_path = self._backup_sqlite(path, str(current))
+        try:
+            self._migrate()
+        except Exception as exc:
+            kept = f" A copy of it as it was is kept at {backup_path}." if backup_path else ""
+            raise DatabaseError(
+                f"The database ({self.describe()}) could not be brought up to date from schema "
+                f"{current} to {head}: {_reason(exc)}. Nothing in it was changed.{kept}"
+            ) from exc
+        return backup_path
+
+    def _create(self) -> None:
+        """Make the tables (and a SQLite file) in one transaction; undo all of it on failure."""
+        path = self.sqlite_path
+        made_folder: Path | None = None
+        if path is not None:
+            missing = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
+            made_folder = missing[-1] if missing else None
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._migrate()
+        except Exception as exc:
+            if path is not None:  # the file is new and of no use half-made: take it away again
+                for leftover in _sqlite_files(path):
+                    leftover.unlink(missing_ok=True)
+                if made_folder is not None:
+                    shutil.rmtree(made_folder, ignore_errors=True)
+            raise DatabaseError(
+                f"A new database ({self.describe()}) could not be set up: {_reason(exc)}. "
+                "Nothing was created."
+            ) from exc
+
+    def _migrate(self) -> None:
+        """Every pending migration and the SQLite mark, in one transaction."""
         from alembic import command
 
-        command.upgrade(alembic_config(self.engine), "head")
-        return backup_path
+        engine = self._migration_engine()
+        try:
+            with engine.begin() as connection:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "head")
+                if self.is_sqlite:
+                    # In the same transaction as the tables: a file is marked only when whole.
+                    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        finally:
+            if engine is not self.engine:
+                engine.dispose()
+
+    def _migration_engine(self) -> Engine:
+        """An engine whose transactions really hold DDL.
+
+        PostgreSQL's DDL is transactional as it is. Python's sqlite3 module, left to itself,
+        runs CREATE/ALTER/DROP outside any transaction (it only opens one before INSERT,
+        UPDATE or DELETE), so a failed migration would leave some tables made: this engine
+        turns that off and begins the transaction itself (SQLAlchemy's pysqlite recipe).
+        Only migrations use it: everyday sessions keep their tried locking behaviour.
+        """
+        if not self.is_sqlite:
+            return self.engine
+        engine = create_engine(self.url, poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, record: Any) -> None:
+            _on_sqlite_connect(dbapi_connection, record)
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # IMMEDIATE: take the write lock before the first change, so a colleague's
+            # program waits for the upgrade instead of failing half-way through it.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def _mark_as_ours(self) -> None:
+        """Give an older file of ours (made before the mark existed) the application id."""
+        try:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        except OperationalError:
+            # A file that cannot be written (read-only) is still recognised by its schema
+            # version; the mark is added the next time it can be.
+            pass
 
     def _backup_sqlite(self, path: Path, revision: str) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -302,6 +463,18 @@ def head_revision() -> str:
 
 def all_revisions() -> set[str]:
     return set(revision_graph())
+
+
+def _sqlite_files(path: Path) -> list[Path]:
+    """A SQLite file and the files SQLite keeps beside it."""
+    return [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
+
+
+def _reason(exc: BaseException) -> str:
+    """A failure in one line: the driver's own message, without SQLAlchemy's statement dump."""
+    original = getattr(exc, "orig", None)
+    message = str(original if original is not None else exc).strip()
+    return message.splitlines()[0].rstrip(".") if message else type(exc).__name__
 
 
 def copy_database_file(source: Path, target: Path) -> None:

@@ -55,7 +55,7 @@ def big_register(big_extract: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """A register holding every school of the big extract, and a template of our own."""
     path = tmp_path_factory.mktemp("big-register") / "office.sqlite3"
     db = Database(path)
-    db.upgrade()
+    db.upgrade(create=True)
     services = Services(db, Actor("office"))
     preview = services.gias_import.preview(services.actor, big_extract, la_code=None)
     services.gias_import.apply(services.actor, preview)

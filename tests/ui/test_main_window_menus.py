@@ -120,7 +120,7 @@ def test_ctrl_o_opens_another_database_and_recent_databases_goes_back(
     first = window.services.db.sqlite_path
     other = tmp_path / "other.sqlite3"
     made = Services(Database(other), actor)
-    made.db.upgrade()
+    made.db.upgrade(create=True)
     made.schools.create_school(
         actor, SchoolInput(urn="100777", name="Other Register School", la_code="211")
     )

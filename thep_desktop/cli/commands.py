@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
@@ -21,7 +22,7 @@ from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
-from thep_desktop.database import Database, DatabaseError, sqlite_file_of
+from thep_desktop.database import DatabaseError, NoDatabaseYet, sqlite_file_of
 from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
@@ -33,7 +34,7 @@ PROG = "thep-admin"
 EPILOG = f"""\
 examples:
   thep-admin --db office.sqlite3 init          create a database (or bring it up to date)
-  thep-admin --db office.sqlite3 demo          load the demo borough into it
+  thep-admin --db office.sqlite3 demo          load the demo borough into the new database
   thep-admin schools list --status open --phase primary
   thep-admin schools show 100981 --json
   thep-admin import-gias edubasealldata.csv --dry-run
@@ -93,9 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="fill an empty database with demo data",
         description="Fill an empty register with a fictional London borough of about 90 "
-        "schools, their contacts and link officers. Refuses a register that has schools.",
+        "schools, their contacts and link officers. Refuses a register that has schools, "
+        "and a database that is not there yet (`init` creates it).",
     )
-    demo.set_defaults(run=run_demo, database="create")
+    demo.set_defaults(run=run_demo, database="existing")
     schools_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
@@ -128,8 +130,6 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.database == "own":  # init and migrate open the database their own way
             return args.run(url, sys.stdout)
-        if args.database == "existing":
-            _require_existing(url, given)
         services, note = open_services(url, local_actor())
         try:
             if note:
@@ -140,6 +140,9 @@ def _run(args: argparse.Namespace) -> int:
             services.close()
     except (CommandError, OfficeError) as exc:
         return _fail(str(exc))
+    except NoDatabaseYet as exc:  # only init creates a database: say so, with the command
+        create = "create them" if exc.on_server else "create one"
+        return _fail(f"{exc.what}; {create} with: {PROG}{_db_option(url, given)} init")
     except DatabaseError as exc:
         return _fail(_one_line(str(exc)))
     except OperationalError as exc:  # the server or file went away during the command
@@ -158,19 +161,18 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _require_existing(url: str, given: str | None) -> None:
-    """Reading a file that is not there should not quietly create an empty database."""
-    path = sqlite_file_of(url)
-    if path is not None and not path.exists():
-        where = f" --db {given}" if given else ""
-        raise CommandError(
-            f"There is no database file at {path}; create one with: {PROG}{where} init"
-        )
+def _db_option(url: str, given: str | None) -> str:
+    """`` --db ADDRESS`` as the user would type it again (a server's password as ***)."""
+    if not given:
+        return ""
+    if sqlite_file_of(url) is not None:
+        return f" --db {given}"
+    return f" --db {make_url(url).render_as_string(hide_password=True)}"
 
 
 # -- database commands ----------------------------------------------------------------------------
 def run_init(url: str, out: TextIO) -> int:
-    services, note = open_services(url, local_actor())
+    services, note = open_services(url, local_actor(), create=True)
     try:
         out.write(f"Database: {services.db.describe()}\n")
         out.write((note or "The database was already up to date; nothing was changed.") + "\n")
@@ -182,20 +184,7 @@ def run_init(url: str, out: TextIO) -> int:
 
 
 def run_migrate(url: str, out: TextIO) -> int:
-    path = sqlite_file_of(url)
-    if path is not None and not path.exists():
-        raise CommandError(f"There is no database file at {path}; `{PROG} init` creates a new one.")
-    database = Database(url)
-    try:
-        database.check_connection()
-        if database.current_revision() is None and database.is_empty():
-            raise CommandError(
-                f"The database ({database.describe()}) has no tables yet; "
-                f"`{PROG} init` creates them."
-            )
-    finally:
-        database.dispose()
-    services, note = open_services(url, local_actor())
+    services, note = open_services(url, local_actor())  # never creates: that is init's
     try:
         out.write(f"Database: {services.db.describe()}\n")
         out.write((note or "The database was already up to date; nothing was changed.") + "\n")

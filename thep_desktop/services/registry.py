@@ -55,27 +55,30 @@ class Services:
         self.db.dispose()
 
 
-def open_services(url: str, actor: Actor) -> tuple[Services, str]:
+def open_services(url: str, actor: Actor, *, create: bool = False) -> tuple[Services, str]:
     """Open the database at ``url``, bring its schema up to date, and return its services.
 
-    The second value says what was done to the schema ("" when nothing), for the user.
-    Raises :class:`~thep_desktop.database.DatabaseError` with a message for the user.
+    Only a caller that means to start a new database passes ``create=True`` (``thep-admin
+    init``, File > New database, the first start); otherwise a missing file or an empty server
+    database raises :class:`~thep_desktop.database.NoDatabaseYet`. Another program's database
+    or a damaged file is refused untouched. The second value says what was done to the schema
+    ("" when nothing), for the user. Raises :class:`~thep_desktop.database.DatabaseError`
+    with a message for the user.
     """
     from thep_desktop.database import DatabaseError
 
     database = Database(url)
     try:
-        database.check_connection()
-        fresh = database.current_revision() is None
-        backup = database.upgrade()
+        found = database.recognise()
+        backup = database.upgrade(create=create, found=found)
     except DatabaseError:
         database.dispose()
         raise
-    except Exception as exc:  # a driver or migration failure: say so in words
+    except Exception as exc:  # a driver failure: say so in words
         database.dispose()
         raise DatabaseError(f"Cannot open the database ({database.describe()}): {exc}") from exc
     note = ""
-    if fresh:
+    if found.state != "ours":
         note = "A new, empty database was created."
     elif backup is not None:
         note = f"The database was upgraded; a copy of it as it was is kept at {backup}."

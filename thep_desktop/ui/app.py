@@ -17,6 +17,7 @@ from thep_desktop import config
 from thep_desktop.database import DatabaseError, sqlite_url
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
+from thep_desktop.ui.shared.database_messages import refusal_text
 
 READY_MARKER = "THEP-READY"
 
@@ -54,14 +55,21 @@ def _show_unexpected(kind: type[BaseException], value: BaseException, tb: Traceb
     box.exec()
 
 
+def creates_on_first_start(url: str) -> bool:
+    """Only the local default database is made by opening it (the very first start)."""
+    return url == sqlite_url(config.default_database_path())
+
+
 def open_first_database(url: str) -> Services | None:
     """Open ``url``; if that fails, say why and offer the local database or a server."""
     actor = local_actor()
     while True:
         try:
-            services, _note = open_services(url, actor)
+            services, _note = open_services(url, actor, create=creates_on_first_start(url))
         except DatabaseError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open the database", str(exc))
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "Cannot open the database", refusal_text(exc)
+            )
             local = box.addButton("Open the local database", QMessageBox.ButtonRole.AcceptRole)
             server = box.addButton("Connect to a server…", QMessageBox.ButtonRole.ActionRole)
             box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)

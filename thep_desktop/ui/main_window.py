@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
@@ -26,6 +26,7 @@ from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.shared.background import BackgroundJob
+from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.table_export import (
     Exportable,
@@ -37,7 +38,11 @@ from thep_desktop.ui.shared.table_export import (
 APP_TITLE = "THE Partnership Office"
 DATABASE_FILTER = "Partnership Office databases (*.sqlite3 *.sqlite *.db);;All files (*)"
 
-Opener = Callable[[str, Actor], tuple[Services, str]]
+
+class Opener(Protocol):
+    """open_services, or a test's stand-in."""
+
+    def __call__(self, url: str, actor: Actor, *, create: bool = False) -> tuple[Services, str]: ...
 
 
 class MainWindow(QMainWindow):
@@ -285,12 +290,13 @@ class MainWindow(QMainWindow):
         self.schools_tab.reload()
         self.statusBar().showMessage("Reloaded from the database.", 4000)
 
-    def switch_to(self, url: str) -> bool:
-        """Open another database and show it; the current one stays open if that fails."""
+    def switch_to(self, url: str, *, create: bool = False) -> bool:
+        """Open another database (``create``: a new one) and show it; if that fails, say why
+        and keep the current one open."""
         try:
-            services, note = self.opener(url, self.services.actor)
+            services, note = self.opener(url, self.services.actor, create=create)
         except DatabaseError as exc:
-            self.tell(self, "Cannot open the database", str(exc))
+            self.tell(self, "Cannot open the database", refusal_text(exc))
             return False
         old = self.services
         self.services = services
@@ -327,7 +333,7 @@ class MainWindow(QMainWindow):
                 f"{path} already exists. Choose another name, or use Open database to open it.",
             )
             return
-        self.switch_to(sqlite_url(path))
+        self.switch_to(sqlite_url(path), create=True)
 
     def open_database_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
