@@ -37,7 +37,7 @@ def migrated_db(db: Database) -> str:
 
 
 def _with_demo(address: str) -> str:
-    services, _note = open_services(address, Actor("office"))
+    services, _note = open_services(address, Actor("office"), create=True)
     try:
         DemoService(services.db).load(services.actor)
     finally:

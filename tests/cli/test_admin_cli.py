@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -66,6 +65,15 @@ def school_count(path: str) -> int:
         db.dispose()
 
 
+def school_count_or_none(address: str) -> int | None:
+    """The schools in the register, or None where no database has been made."""
+    db = Database(address)
+    try:
+        return None if db.recognise().state != "ours" else SchoolsService(db).count(Actor("t"))
+    finally:
+        db.dispose()
+
+
 # -- init, migrate, demo --------------------------------------------------------------------------
 def test_init_creates_a_database_then_finds_it_up_to_date(capsys, tmp_path: Path) -> None:
     path = tmp_path / "new" / "office.sqlite3"
@@ -100,16 +108,31 @@ def test_migrate_needs_an_existing_database(capsys, tmp_path: Path) -> None:
     code, out, err = run(capsys, "--db", str(missing), "migrate")
     assert (code, out) == (1, "")
     assert err == (
-        f"thep-admin: There is no database file at {missing}; `thep-admin init` creates a new "
-        "one.\n"
+        f"thep-admin: There is no database file at {missing}; create one with: "
+        f"thep-admin --db {missing} init\n"
     )
     assert not missing.exists()
     empty = tmp_path / "empty.sqlite3"
     empty.touch()
     code, _out, err = run(capsys, "--db", str(empty), "migrate")
-    assert code == 1 and "has no tables yet; `thep-admin init` creates them." in err
-    with sqlite3.connect(empty) as conn:  # no tables were made behind the user's back
-        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert code == 1 and f"{empty} is empty or damaged" in err and "restore it from" in err
+    assert empty.stat().st_size == 0  # no tables were made behind the user's back
+    assert sorted(tmp_path.iterdir()) == [empty]
+
+
+def test_migrate_needs_a_server_database_with_tables(capsys, new_pg_database) -> None:  # type: ignore[no-untyped-def]
+    address = new_pg_database.create()
+    code, out, err = run(capsys, "--db", address, "migrate")
+    assert (code, out) == (1, "")
+    shown = address.replace(":thep_ci_pw@", ":***@")
+    assert err == (
+        f"thep-admin: The database ({described(address)}) has no tables yet; create them "
+        f"with: thep-admin --db {shown} init\n"
+    )
+    assert "thep_ci_pw" not in err
+    db = Database(address)
+    assert db.is_empty()  # nothing was made
+    db.dispose()
 
 
 def test_migrate_an_up_to_date_database(capsys, new_db: str) -> None:
@@ -122,13 +145,16 @@ def test_migrate_an_up_to_date_database(capsys, new_db: str) -> None:
 
 def test_demo_loads_once(capsys, new_db: str) -> None:
     path = new_db
+    code, out, err = run(capsys, "--db", path, "demo")  # only init creates a database
+    assert (code, out) == (1, "") and err.endswith(" init\n") and "with: thep-admin --db " in err
+    assert school_count_or_none(path) is None  # nothing was made
+    assert run(capsys, "--db", path, "init")[0] == 0
     code, out, err = run(capsys, "--db", path, "demo")
     assert code == 0
     match = re.fullmatch(
         r"Demo data loaded: (\d+) schools, (\d+) contacts and 6 link officers\.\n", out
     )
     assert match and 85 <= int(match[1]) <= 95
-    assert "A new, empty database was created." in err
     assert f"Loading demo data ({described(path)})" in err
     assert "Traceback" not in err
 
@@ -151,6 +177,7 @@ def test_ctrl_c_during_demo_exits_130_and_adds_nothing(capsys, new_db: str, monk
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("interrupt", 1, interrupt))),
     )
     path = new_db
+    assert run(capsys, "--db", path, "init")[0] == 0
     code, out, err = run(capsys, "--db", path, "demo")
     assert (code, out) == (130, "")
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
@@ -469,6 +496,7 @@ def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, new_db: str, monkeypat
         lambda db: DemoService(db, steps=(*DEMO_STEPS, DemoStep("ctrl-c", 1, press_ctrl_c))),
     )
     path = new_db
+    assert run(capsys, "--db", path, "init")[0] == 0
     code, out, err = run(capsys, "--db", path, "demo")
     assert (code, out) == (130, "")
     assert reports_after_signal == [1]  # no KeyboardInterrupt cut the step short
@@ -480,6 +508,9 @@ def test_ctrl_c_cancels_the_demo_at_its_next_step(capsys, new_db: str, monkeypat
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how Ctrl+C arrives on POSIX")
 def test_a_real_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     path = str(tmp_path / "office.sqlite3")
+    made = Database(path)
+    made.upgrade(create=True)
+    made.dispose()
     child = subprocess.Popen(
         [sys.executable, "-m", "thep_desktop.cli.admin", "--db", path, "demo"],
         stdout=subprocess.PIPE,

@@ -174,7 +174,7 @@ def user_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def a_full_register(path: Path) -> str:
-    services, _note = open_services(str(path), Actor("office"))
+    services, _note = open_services(str(path), Actor("office"), create=True)
     services.schools.create_school(
         services.actor,
         SchoolInput(

@@ -19,7 +19,7 @@ def test_a_school_closing_later_is_listed_as_open_until_then(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "office.sqlite3"
-    services, _note = open_services(str(path), Actor("office"))
+    services, _note = open_services(str(path), Actor("office"), create=True)
     later = date.today() + timedelta(days=45)
     for urn, name in ((100001, "Bow School"), (100002, "Ash School")):
         services.schools.create_school(services.actor, SchoolInput(urn=urn, name=name))

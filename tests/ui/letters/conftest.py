@@ -31,7 +31,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def services(db_url: str, actor: Actor) -> Iterator[Services]:
-    s, _note = open_services(db_url, actor)
+    s, _note = open_services(db_url, actor, create=True)
     profile = s.organisation.get_profile(actor)
     s.organisation.update_profile(
         actor,

@@ -40,7 +40,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def services(db_url: str, actor: Actor) -> Iterator[Services]:
-    s, _note = open_services(db_url, actor)
+    s, _note = open_services(db_url, actor, create=True)
     yield s
     s.close()
 
