@@ -10,6 +10,7 @@ through the services the program uses.
 from __future__ import annotations
 
 import enum
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any
 
 import pytest
 from fixtures.make_schema_fixtures import RELEASED, fixture_paths, rows_at
+from hostile_databases import statement_fails
 from pg_databases import PgDatabases
-from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from thep_desktop.database import DatabaseError, head_revision, normalise_url, sqlite_url
 from thep_desktop.services.registry import Services, open_services
@@ -219,3 +221,84 @@ def test_a_damaged_released_file_is_refused_and_left_as_it_was(
         open_services(sqlite_url(path), actor)
     assert stored_rows(sqlite_url(path)) == before
     assert not list(tmp_path.glob("*.before-*"))  # no upgrade was started, so no copy
+
+
+# -- a migration applies whole or not at all -------------------------------------------------------
+def released_at(number: str, kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The address of a database of the released schema ``number``: a file, or a server's."""
+    sqlite_file, dump = fixture_paths(number)
+    if kind == "sqlite":
+        path = tmp_path / "partnership-office.sqlite3"
+        shutil.copyfile(sqlite_file, path)
+        return sqlite_url(path)
+    url = request.getfixturevalue("new_pg_database").create()
+    load_dump(url, dump)
+    return url
+
+
+def add_stray_correspondence_table(url: str) -> None:
+    """The issue's case: a table the next migration creates is there already."""
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE correspondence (note VARCHAR(20))"))
+    finally:
+        engine.dispose()
+
+
+def table_names(url: str) -> set[str]:
+    engine = create_engine(normalise_url(url))
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_failed_migration_changes_nothing_and_says_so_every_time(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, actor: Actor
+) -> None:
+    url = released_at("0001", kind, request, tmp_path)
+    add_stray_correspondence_table(url)
+    before = stored_rows(url)
+    tables = table_names(url)
+    messages = []
+    for _attempt in range(2):  # the next start meets the same clear failure
+        with pytest.raises(DatabaseError) as failed:
+            open_services(url, actor)
+        messages.append(str(failed.value))
+        assert stored_rows(url) == before  # revision 0001 and every row as it was
+        assert table_names(url) == tables
+        assert not {"document", "letter_template"} & tables
+    for message in messages:
+        assert "could not be brought up to date from schema 0001_foundation" in message
+        assert re.search(r'(table|relation) "?correspondence"? already exists\.', message)
+        assert "Nothing in it was changed." in message
+        assert "document" not in message and "Traceback" not in message
+        if kind == "sqlite":  # the copy taken before the upgrade is named, and stays
+            kept = re.search(r"A copy of it as it was is kept at (.+)\.$", message)
+            assert kept and stored_rows(sqlite_url(kept[1])) == before
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_migration_failing_half_way_leaves_the_database_as_it_was(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, actor: Actor
+) -> None:
+    """0002 has run and 0003 is part done when a statement fails: all of it is undone."""
+    url = released_at("0001", kind, request, tmp_path)
+    before = stored_rows(url)
+    tables = table_names(url)
+    with (
+        statement_fails(lambda sql: "signatory_position" in sql) as ran,
+        pytest.raises(DatabaseError, match="injected fault. Nothing in it was changed."),
+    ):
+        open_services(url, actor)
+    assert any(sql.startswith("CREATE TABLE letter_template") for sql in ran)  # 0002 had run
+    assert stored_rows(url) == before and table_names(url) == tables
+    # Nothing is left in the way: the next attempt upgrades it whole.
+    services, note = open_services(url, actor)
+    try:
+        assert services.db.current_revision() == head_revision()
+        assert_program_reads_the_data(services, "0001")
+    finally:
+        services.close()
