@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hostile_databases import DAMAGED, NOT_OURS, REFUSED, folder_state
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -143,23 +144,39 @@ def test_ctrl_o_opens_another_database_and_recent_databases_goes_back(
     assert names(window) == ["Bow Primary School"]
 
 
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("a text file", NOT_OURS),
+        ("another program's file", NOT_OURS),
+        ("zero bytes", DAMAGED),
+        ("ours with a damaged page", DAMAGED),
+    ],
+)
 def test_a_file_that_is_not_a_database_is_refused_and_the_open_one_stays(
-    qtbot: QtBot, window: MainWindow, modals: Modals, tmp_path: Path, services: Services
+    qtbot: QtBot,
+    window: MainWindow,
+    modals: Modals,
+    tmp_path: Path,
+    services: Services,
+    case: str,
+    words: str,
 ) -> None:
-    letter = tmp_path / "letter.sqlite3"
-    letter.write_text("Dear colleague, this is a letter, not a database.")
-    before_bytes = letter.read_bytes()
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    chosen = folder / "letter.sqlite3"
+    REFUSED[case][0](chosen)
+    before = folder_state(folder)
     before_label = window.database_label.text()
-    modals.type(str(letter), then="Open").click("OK")
+    modals.type(str(chosen), then="Open").click("OK")
     menu_action(window, "File", "Open database…").trigger()
     modals.wait_answered()
-    assert modals.seen[1].title == "Cannot open the database"
+    refusal = modals.seen[1]
+    assert refusal.title == "Cannot open the database"
+    assert f"{chosen} {words}" in refusal.text
     assert window.database_label.text() == before_label
     assert names(window) == ["Bow Primary School"]
-    assert letter.read_bytes() == before_bytes  # the file was not touched
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("letter")) == [
-        "letter.sqlite3"
-    ]
+    assert folder_state(folder) == before  # not a byte touched, no -wal or -shm beside it
     assert window.services is services
 
 
