@@ -255,14 +255,14 @@ class Database:
         where = str(path) if path is not None else f"The database ({self.describe()})"
         if found.state == "foreign":
             raise DatabaseError(
-                f"{where} is not a THE Partnership Office database ({found.detail}). "
-                "It was not opened and nothing in it was changed."
+                f"{where} is not a THE Partnership Office database: {found.detail}. "
+                "It was not opened, and nothing in it was changed."
             )
         if found.state == "damaged":
             raise DatabaseError(
-                f"{where} is empty or damaged ({found.detail}), so it cannot be opened; "
-                f"restore it from a backup ({self._where_backups_are()}). "
-                "The file was left exactly as it is."
+                f"{where} is empty or damaged, so it cannot be opened; restore it from a "
+                f"backup ({self._where_backups_are()}). The file was left exactly as it is. "
+                f"(What was found: {found.detail}.)"
             )
         if found.state == "unreadable":
             raise DatabaseError(f"{where} cannot be read: {found.detail}.")

@@ -62,7 +62,7 @@ def recognise_sqlite_file(path: Path) -> Found:
     if stat.S_ISDIR(info.st_mode):
         return Found("unreadable", detail="it is a folder, not a file")
     if info.st_size == 0:
-        return Found("damaged", detail="the file is empty (0 bytes)")
+        return Found("damaged", detail="the file is empty, 0 bytes")
     try:
         with path.open("rb") as file:
             header = file.read(HEADER_SIZE)
