@@ -140,6 +140,11 @@ def test_a_released_sqlite_database_upgrades_with_its_data_intact(
     try:
         assert ("was upgraded" in note) is upgraded
         assert services.db.current_revision() == head_revision()
+        # The migrations ran in one transaction with foreign keys enforced, batch mode and all:
+        # every reference still holds, and everyday connections still enforce them.
+        with services.db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         revision, after = stored_rows(sqlite_url(path))
         assert revision == head_revision()
         assert_survived(before, after)
@@ -302,3 +307,28 @@ def test_a_migration_failing_half_way_leaves_the_database_as_it_was(
         assert_program_reads_the_data(services, "0001")
     finally:
         services.close()
+
+
+def test_a_migration_that_would_leave_rows_pointing_nowhere_is_undone(
+    tmp_path: Path, actor: Actor
+) -> None:
+    """Foreign keys are off while tables are re-made (SQLite's own procedure), and checked
+    before the commit: a migration that orphans contacts is refused, and nothing changes."""
+    from sqlalchemy import Engine, event
+
+    path = tmp_path / "partnership-office.sqlite3"
+    shutil.copyfile(fixture_paths("0001")[0], path)
+    before = stored_rows(sqlite_url(path))
+    assert before[1]["contact"], "the fixture needs contacts for this test"
+
+    def orphan_contacts(_conn, cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("UPDATE alembic_version"):  # a migration done
+            cursor.execute("DELETE FROM school")
+
+    event.listen(Engine, "before_cursor_execute", orphan_contacts)
+    try:
+        with pytest.raises(DatabaseError, match="rows of contact would lose what they refer to"):
+            open_services(sqlite_url(path), actor)
+    finally:
+        event.remove(Engine, "before_cursor_execute", orphan_contacts)
+    assert stored_rows(sqlite_url(path)) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -357,10 +358,15 @@ class Database:
         engine = self._migration_engine()
         try:
             with engine.begin() as connection:
+                broken_before = _broken_references(connection) if self.is_sqlite else Counter()
                 cfg = alembic_config()
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
                 if self.is_sqlite:
+                    broken = _broken_references(connection) - broken_before
+                    if broken:
+                        tables = ", ".join(sorted({child for child, _parent in broken}))
+                        raise DatabaseError(f"rows of {tables} would lose what they refer to")
                     # In the same transaction as the tables: a file is marked only when whole.
                     connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         finally:
@@ -383,6 +389,10 @@ class Database:
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, record: Any) -> None:
             _on_sqlite_connect(dbapi_connection, record)
+            # SQLite's own procedure for changing tables: foreign keys off (batch mode drops
+            # and re-creates tables, which would otherwise cascade), then checked before the
+            # commit (see _migrate). The pragma cannot change inside a transaction, so here.
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
             dbapi_connection.isolation_level = None
 
         @event.listens_for(engine, "begin")
@@ -463,6 +473,12 @@ def head_revision() -> str:
 
 def all_revisions() -> set[str]:
     return set(revision_graph())
+
+
+def _broken_references(connection: Any) -> Counter[tuple[str, str]]:
+    """How many rows of each table refer to a row that is not there (child, parent)."""
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    return Counter((str(row[0]), str(row[2])) for row in rows)
 
 
 def _sqlite_files(path: Path) -> list[Path]:
