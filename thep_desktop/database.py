@@ -248,11 +248,9 @@ class Database:
         if self.is_sqlite:
             found = Found("empty") if path is None else recognise_sqlite_file(path)
         else:
-            try:
-                with self.engine.connect() as conn:
-                    found = recognise_server(conn)
-            except Exception as exc:  # the driver's own exception types differ per backend
-                raise DatabaseError(f"Cannot open the database ({self.describe()}): {exc}") from exc
+            self.check_connection()  # a server that cannot be reached is said in its words
+            with self.engine.connect() as conn:
+                found = recognise_server(conn)
         where = str(path) if path is not None else f"The database ({self.describe()})"
         if found.state == "foreign":
             raise DatabaseError(
