@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from hostile_databases import DAMAGED, NOT_OURS, REFUSED, folder_state
+from pg_databases import PgDatabases
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 from qt_driving import Modals, activate, button, menu_action, press
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from thep_desktop import __version__, config
@@ -180,16 +182,12 @@ def test_a_file_that_is_not_a_database_is_refused_and_the_open_one_stays(
     assert window.services is services
 
 
-def test_connect_to_server_by_typing_the_address(
-    qtbot: QtBot, window: MainWindow, modals: Modals, pg_db: Database, actor: Actor
-) -> None:
-    Services(pg_db, actor).schools.create_school(
-        actor, SchoolInput(urn="100888", name="Server Register School", la_code="211")
-    )
-    url = make_url(pg_db.address)
+def server_typed(qtbot: QtBot, address: str) -> Callable[[QWidget], None]:
+    """Fills the Connect to server box with the parts of ``address``, then clicks Connect."""
+    url = make_url(address)
 
     def fill(box: QWidget) -> None:
-        for name, text in (
+        for name, typed in (
             ("host", url.host or "localhost"),
             ("database", url.database or ""),
             ("user", url.username or ""),
@@ -198,14 +196,24 @@ def test_connect_to_server_by_typing_the_address(
             edit = getattr(box, name)
             assert isinstance(edit, QLineEdit)
             edit.selectAll()
-            qtbot.keyClicks(edit, text)
+            qtbot.keyClicks(edit, typed)
         port = box.port  # type: ignore[attr-defined]
         assert isinstance(port, QSpinBox)
         port.lineEdit().selectAll()
         qtbot.keyClicks(port.lineEdit(), str(url.port or 5432))
         qtbot.mouseClick(button(box, "Connect"), Qt.MouseButton.LeftButton)
 
-    modals.then(in_dialog(qtbot, fill))
+    return fill
+
+
+def test_connect_to_server_by_typing_the_address(
+    qtbot: QtBot, window: MainWindow, modals: Modals, pg_db: Database, actor: Actor
+) -> None:
+    Services(pg_db, actor).schools.create_school(
+        actor, SchoolInput(urn="100888", name="Server Register School", la_code="211")
+    )
+    url = make_url(pg_db.address)
+    modals.then(in_dialog(qtbot, server_typed(qtbot, pg_db.address)))
     menu_action(window, "File", "Connect to server…").trigger()
     modals.wait_answered()
     assert window.database_label.text().startswith("Server: ")
@@ -214,6 +222,40 @@ def test_connect_to_server_by_typing_the_address(
     # The address is remembered without its password.
     remembered = [u for u in config.recent_database_urls() if u.startswith("postgresql")]
     assert remembered and (url.password or "") not in remembered[0]
+
+
+@pytest.mark.parametrize("holds", ["nothing", "another program's tables"])
+def test_a_server_database_that_is_not_ours_is_refused_and_the_open_one_stays(
+    qtbot: QtBot,
+    window: MainWindow,
+    modals: Modals,
+    new_pg_database: PgDatabases,
+    services: Services,
+    holds: str,
+) -> None:
+    address = new_pg_database.create()
+    if holds != "nothing":
+        engine = create_engine(make_url(address).set(drivername="postgresql+psycopg"))
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE customer (id serial PRIMARY KEY, name text)"))
+        engine.dispose()
+    before_label = window.database_label.text()
+    modals.then(in_dialog(qtbot, server_typed(qtbot, address))).click("OK")
+    menu_action(window, "File", "Connect to server…").trigger()
+    modals.wait_answered()
+    refusal = modals.seen[1]
+    assert refusal.title == "Cannot open the database"
+    if holds == "nothing":  # only thep-admin init sets up a server database
+        assert "has no tables yet" in refusal.text and " init" in refusal.text
+    else:
+        assert "is not a THE Partnership Office database" in refusal.text
+    engine = create_engine(make_url(address).set(drivername="postgresql+psycopg"))
+    with engine.connect() as conn:  # nothing was added to it
+        tables = inspect(conn).get_table_names()
+    engine.dispose()
+    assert tables == ([] if holds == "nothing" else ["customer"])
+    assert window.database_label.text() == before_label and window.services is services
+    assert names(window) == ["Bow Primary School"]
 
 
 def test_file_exit_closes_the_window_and_its_database(window: MainWindow) -> None:
