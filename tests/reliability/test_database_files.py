@@ -3,8 +3,10 @@
 Every file that is not a usable database of ours goes through ``thep-admin schools list``,
 ``migrate``, ``init`` and ``demo`` and the services' opening; each must refuse in words (exit
 code 1, one line, no traceback) and leave the file and its folder as they were. A migration
-from the first released schema is made to fail at each of its statements in turn: every time
-the database must be exactly as before, and the next attempt must upgrade it whole.
+from the first released schema is made to fail at a spread of its statements, and a real
+``thep-admin migrate`` is killed at moments spread over its upgrade: every time the database
+must be exactly as before (or, for a kill after the commit, upgraded whole), and the next
+start must upgrade it whole.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,13 +26,14 @@ from pg_databases import PgDatabases
 from test_schema_upgrades import (
     add_stray_correspondence_table,
     assert_program_reads_the_data,
+    assert_survived,
     load_dump,
     stored_rows,
     table_names,
 )
 
 from thep_desktop.cli.admin import main
-from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.database import Database, DatabaseError, head_revision, sqlite_url
 from thep_desktop.services.registry import open_services
 from thep_desktop.services.shared.actor import Actor
 
@@ -253,3 +258,87 @@ def test_the_issues_stray_table_fails_the_same_clear_way_every_time(
         detail="alternately open_services and thep-admin migrate; same words each time",
     )
     assert failures == 0 and len(said) == 1, said
+
+
+# -- a real upgrade killed part-way -------------------------------------------------------------
+def start_migrate(url: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "thep_desktop.cli.admin", "--db", url, "migrate"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def copies_taken(url: str) -> bool:
+    path = Path(url.removeprefix("sqlite:///"))
+    return any(path.parent.glob(f"{path.stem}.before-*"))
+
+
+def wait_for_the_copy(child: subprocess.Popen[str], url: str) -> float:
+    """Wait until the program has taken its copy (the upgrade starts next); when that was."""
+    started = time.perf_counter()
+    while child.poll() is None and not copies_taken(url):
+        time.sleep(0.002)
+    return time.perf_counter() - started
+
+
+def test_an_upgrade_killed_at_any_moment_is_whole_or_not_done(
+    tmp_path: Path, request: pytest.FixtureRequest, reliability: Callable[..., object]
+) -> None:
+    """SIGKILL `thep-admin migrate` on a 0001 file at moments spread over the upgrade itself.
+
+    The program copies the file just before it upgrades it, so the kills are timed from the
+    moment that copy appears. (PostgreSQL is left out here: the server undoes the open
+    transaction of a client that dies, and the fault-injection test above covers it.)
+    """
+    released = Released0001("sqlite", tmp_path, request)
+    url = released.new()
+    child = start_migrate(url)  # one run unkilled: how long the upgrade takes
+    wait_for_the_copy(child, url)
+    upgrade_started = time.perf_counter()
+    assert child.wait(timeout=60) == 0
+    upgrade_took = time.perf_counter() - upgrade_started
+    trials = 6
+    offsets = [upgrade_took * 1.2 * i / (trials - 1) for i in range(trials)]
+    failures, outcomes, broken = 0, Counter[str](), []
+    for offset in offsets:
+        url = released.new()
+        before = stored_rows(url)
+        child = start_migrate(url)
+        wait_for_the_copy(child, url)
+        time.sleep(offset)
+        child.kill()
+        child.wait()
+        try:
+            db = Database(url)
+            try:
+                assert db.recognise().state == "ours"  # a killed upgrade never damages it
+            finally:
+                db.dispose()
+            revision, after = stored_rows(url)
+            if revision == before[0]:
+                assert (revision, after) == before
+                assert table_names(url) == {*before[1], "alembic_version"}
+                outcomes["left as it was"] += 1
+            else:
+                assert revision == head_revision()
+                assert_survived(before[1], after)
+                outcomes["upgraded whole"] += 1
+            services, _note = open_services(url, Actor("office"))  # and the next start works
+            try:
+                assert_program_reads_the_data(services, "0001")
+            finally:
+                services.close()
+        except (AssertionError, DatabaseError) as exc:
+            failures += 1
+            broken.append(f"killed {offset:.3f} s into the upgrade: {exc}")
+    reliability(
+        "thep-admin migrate killed (SIGKILL) during the upgrade",
+        trials=trials,
+        failures=failures,
+        database="sqlite",
+        kill_points=f"0 to {offsets[-1]:.3f} s after the copy, {trials} moments",
+        detail=", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())),
+    )
+    assert failures == 0, broken
