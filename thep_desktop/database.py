@@ -331,19 +331,23 @@ class Database:
     def _create(self) -> None:
         """Make the tables (and a SQLite file) in one transaction; undo all of it on failure."""
         path = self.sqlite_path
-        made_folder: Path | None = None
+        made_folders: list[Path] = []
         if path is not None:
-            missing = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
-            made_folder = missing[-1] if missing else None
+            made_folders = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._migrate()
         except Exception as exc:
-            if path is not None:  # the file is new and of no use half-made: take it away again
+            # The file is new and of no use half-made: take it away again, unless another
+            # program of ours made it whole meanwhile (two first starts at once).
+            if path is not None and recognise_sqlite_file(path).state != "ours":
                 for leftover in _sqlite_files(path):
                     leftover.unlink(missing_ok=True)
-                if made_folder is not None:
-                    shutil.rmtree(made_folder, ignore_errors=True)
+                for folder in made_folders:  # innermost first; only if still empty
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
             raise DatabaseError(
                 f"A new database ({self.describe()}) could not be set up: {_reason(exc)}. "
                 "Nothing was created."
