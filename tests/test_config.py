@@ -45,11 +45,20 @@ def test_a_damaged_settings_file_is_ignored(
     [
         ("postgresql://u:p@127.0.0.1:5432/db", "postgresql+psycopg://u:p@127.0.0.1:5432/db"),
         ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-        ("sqlite:///x.db", "sqlite:///x.db"),
+        ("sqlite:////office/x.db", "sqlite:////office/x.db"),
     ],
 )
 def test_database_addresses_are_normalised(given: str, expected: str) -> None:
     assert normalise_url(given) == expected
+
+
+def test_a_relative_sqlite_address_is_made_absolute_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Three slashes is a path from the current folder: the address names that file."""
+    monkeypatch.chdir(tmp_path)
+    assert normalise_url("sqlite:///office/x.db") == f"sqlite:///{tmp_path / 'office' / 'x.db'}"
+    assert normalise_url("office/x.db") == f"sqlite:///{tmp_path / 'office' / 'x.db'}"
 
 
 def test_passwords_are_never_written_to_the_settings(

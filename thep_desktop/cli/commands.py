@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -124,8 +125,8 @@ def _run(args: argparse.Namespace) -> int:
     # Not parser.set_defaults(db=None): that would change the --db action shared with the
     # commands, and a --db given before the command would be lost.
     given = getattr(args, "db", None)
-    url = config.resolve_database_url(given)
     try:
+        url = config.resolve_database_url(given)
         if args.database == "own":  # init and migrate open the database their own way
             return args.run(url, sys.stdout)
         if args.database == "existing":
@@ -162,7 +163,9 @@ def _require_existing(url: str, given: str | None) -> None:
     """Reading a file that is not there should not quietly create an empty database."""
     path = sqlite_file_of(url)
     if path is not None and not path.exists():
-        where = f" --db {given}" if given else ""
+        # The absolute path, not the address as typed: a relative one names another file
+        # once the advice is followed from another folder.
+        where = f" --db {shlex.quote(str(path))}" if given else ""
         raise CommandError(
             f"There is no database file at {path}; create one with: {PROG}{where} init"
         )
