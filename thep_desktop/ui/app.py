@@ -14,9 +14,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
-from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.database import DatabaseError
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
+from thep_desktop.ui.settings.database_chooser import choose_database
 
 READY_MARKER = "THEP-READY"
 
@@ -55,29 +56,24 @@ def _show_unexpected(kind: type[BaseException], value: BaseException, tb: Traceb
 
 
 def open_first_database(url: str) -> Services | None:
-    """Open ``url``; if that fails, say why and offer the local database or a server."""
+    """Open ``url``; if that fails, say why and let the person choose another database.
+
+    Whatever was wrong with the address or the file, a box says so in words and the
+    database chooser follows (a file, a new file, a server, the local database, or quit):
+    the program never ends without a window or a word.
+    """
     actor = local_actor()
     while True:
         try:
             services, _note = open_services(url, actor)
         except DatabaseError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open the database", str(exc))
-            local = box.addButton("Open the local database", QMessageBox.ButtonRole.AcceptRole)
-            server = box.addButton("Connect to a server…", QMessageBox.ButtonRole.ActionRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is local:
-                url = sqlite_url(config.default_database_path())
-                continue
-            if box.clickedButton() is server:
-                from thep_desktop.ui.settings.server_dialog import ServerDialog
-
-                dialog = ServerDialog(None, url)
-                if dialog.exec():
-                    url = dialog.url()
-                    continue
-            return None
-        config.remember_database_url(url)
+            chosen = choose_database(None, str(exc), url)
+            if chosen is None:
+                return None
+            url = chosen
+            continue
+        # The address as opened (a relative path made absolute), never the password.
+        config.remember_database_url(services.db.address)
         return services
 
 
@@ -88,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_AUTHOR)
     app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
-    url = config.resolve_database_url(args.db)
+    # --db as typed: open_first_database reads it, and says what is wrong with it in a box.
+    url = args.db or config.resolve_database_url(None)
     services = open_first_database(url)
     if services is None:
         return 1
