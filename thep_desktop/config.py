@@ -89,7 +89,7 @@ def without_password(url: str) -> str:
     try:
         parsed = make_url(url)
     except Exception:  # not an address we understand: take out anything that looks like one
-        text = re.sub(r"(?<=://)([^/@?#]*?):[^/@?#]*@", r"\1@", url)
+        text = re.sub(r"([^/@?#\s:]*):[^/@?#\s]*@", r"\1@", url)
         return re.sub(r"(?i)(^|[?&\s])(ssl)?password\s*=\s*[^&\s]*&?", r"\1", text)
     query = {k: v for k, v in parsed.query.items() if k.lower() not in SECRET_PARAMETERS}
     if parsed.password is None and len(query) == len(parsed.query):

@@ -38,6 +38,7 @@ ADDRESS_HELP = (
     "postgresql://user@server:5432/partnership."
 )
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_SPACED_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*\s*:\s*/\s*/")
 _KEYWORD_FORM = re.compile(r"^(host|hostaddr|port|dbname|user|password)\s*=", re.IGNORECASE)
 # Query parameters that carry a secret; libpq and psycopg accept a password in the query.
 SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
@@ -47,7 +48,7 @@ _LONGEST_PATH = 4095  # a whole path on Linux; Windows allows longer with long p
 
 def shown_address(value: str, limit: int = 120) -> str:
     """An address as it may appear in a message: password hidden, cut to ``limit`` characters."""
-    text = re.sub(r"(?<=://)([^/@?#]*?):[^/@?#]*@", r"\1:***@", value)
+    text = re.sub(r"([^/@?#\s:]*):[^/@?#\s]*@", r"\1:***@", value)
     text = re.sub(r"((?:^|[?&\s])(?:ssl)?password\s*=\s*)[^&\s]*", r"\1***", text, flags=re.I)
     text = "".join(c if c.isprintable() else "?" for c in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -116,6 +117,11 @@ def normalise_url(url_or_path: str, *, windows: bool | None = None, cwd: str | N
             f"“host=… dbname=…” settings. {ADDRESS_HELP}"
         )
     scheme = _SCHEME.match(value)
+    if scheme is None and ("://" in value or _SPACED_SCHEME.match(value)):
+        # "postgresql : //…" is an address typed with spaces: no file path holds "://".
+        raise DatabaseError(
+            f"“{shown}” is not a database address this program understands. {ADDRESS_HELP}"
+        )
     if scheme is None or (len(scheme.group(1)) == 1 and "://" not in value):
         return sqlite_url(value, windows=windows, cwd=cwd)  # a path (C: is a drive, not a scheme)
     rest = value[scheme.end() :]
@@ -236,6 +242,14 @@ class ServerAddress:
             database=parsed.database or "",
             user=parsed.username or "",
         )
+
+
+def driver_message(exc: BaseException) -> str:
+    """A driver's message on one line, without SQLAlchemy's class names and help links."""
+    text = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
+    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text)
+    text = re.sub(r"\((?:[A-Za-z_]+\.)+[A-Za-z]*Error\)\s*", "", text)
+    return " ".join(text.split())
 
 
 def _refused_as_read_only(exc: DBAPIError) -> bool:
@@ -435,7 +449,9 @@ class Database:
                     shown = conn.execute(text("SHOW transaction_read_only")).scalar()
                     self.read_only = self.read_only or shown == "on"
         except Exception as exc:  # the driver's own exception types differ per backend
-            raise DatabaseError(f"Cannot open the database ({self.describe()}): {exc}") from exc
+            raise DatabaseError(
+                f"Cannot open the database ({self.describe()}): {driver_message(exc)}"
+            ) from exc
 
     def current_revision(self) -> str | None:
         """The schema revision the database is at (``None`` for a database never migrated).

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shlex
 import sys
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
-from thep_desktop.database import Database, DatabaseError, sqlite_file_of
+from thep_desktop.database import Database, DatabaseError, driver_message, sqlite_file_of
 from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
@@ -142,21 +141,14 @@ def _run(args: argparse.Namespace) -> int:
     except (CommandError, OfficeError) as exc:
         return _fail(str(exc))
     except DatabaseError as exc:
-        return _fail(_one_line(str(exc)))
+        return _fail(driver_message(exc))
     except OperationalError as exc:  # the server or file went away during the command
-        return _fail(f"The database stopped answering: {_one_line(str(exc.orig))}")
+        return _fail(f"The database stopped answering: {driver_message(exc)}")
 
 
 def _fail(message: str) -> int:
     print(f"{PROG}: {message}", file=sys.stderr)
     return 1
-
-
-def _one_line(text: str) -> str:
-    """A driver's message on one line, without SQLAlchemy's class names and help links."""
-    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text)
-    text = re.sub(r"\((?:[A-Za-z_]+\.)+[A-Za-z]*Error\)\s*", "", text)
-    return " ".join(text.split())
 
 
 def _require_existing(url: str, given: str | None) -> None:
