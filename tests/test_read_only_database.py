@@ -64,6 +64,9 @@ def test_it_opens_read_only_lists_and_refuses_every_write_in_words(
         assert [s.name for s in services.schools.list_school_details(actor)] == ["Bow Primary"]
         school = services.schools.get_school_by_urn(actor, 100001)
         assert services.organisation.get_profile(actor).name  # reading through a session works
+        # The built-in templates were never added to this register, and cannot be now:
+        # listing still works, with the templates it has.
+        assert services.letters.list_templates(actor) == []
         writes = [
             lambda: services.schools.create_school(
                 actor, SchoolInput(urn="100002", name="Mile End", la_code="211")

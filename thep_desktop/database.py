@@ -21,15 +21,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from thep_desktop.services.shared.errors import ServiceError
+# The error lives with the other errors services raise; Database.session() raises it.
+from thep_desktop.services.shared.errors import ReadOnlyDatabaseError
 
 
 class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message is meant for the user."""
-
-
-class ReadOnlyDatabaseError(ServiceError):
-    """A change was asked of a database this program may only read; nothing was saved."""
 
 
 # What the person can do about an address this program cannot use, said once for every case.
