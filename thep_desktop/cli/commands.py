@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -156,8 +155,10 @@ def _require_existing(url: str, given: str | None) -> None:
     path = sqlite_file_of(url)
     if path is not None and not path.exists():
         # The absolute path, not the address as typed: a relative one names another file
-        # once the advice is followed from another folder.
-        where = f" --db {shlex.quote(str(path))}" if given else ""
+        # once the advice is followed from another folder. Double quotes work in cmd.exe,
+        # PowerShell and a Unix shell alike.
+        shown = f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)
+        where = f" --db {shown}" if given else ""
         raise CommandError(
             f"There is no database file at {path}; create one with: {PROG}{where} init"
         )
