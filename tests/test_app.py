@@ -64,3 +64,100 @@ def test_python_dash_m_starts_the_gui_process(tmp_path: Path) -> None:
     assert app.READY_MARKER in done.stdout
     # With no --db and nothing used before, the local database in the user data folder.
     assert (tmp_path / "data" / config.DEFAULT_DB_FILENAME).exists()
+
+
+# -- an address that cannot be opened: a box in words, then the database chooser -----------------
+def _settings_text() -> str:
+    path = config.config_dir() / "settings.json"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("postgresql://u@:notaport/db", "“notaport” is not a port number"),
+        ("mysql://x/y", "“mysql” databases are not supported"),
+        ("sqlite://", "names no database file"),
+    ],
+)
+def test_a_bad_address_shows_a_box_and_quit_ends_the_program(
+    qtbot, modals, tmp_path: Path, address: str, said: str
+) -> None:  # type: ignore[no-untyped-def]
+    before = _settings_text()
+    modals.click("Quit")
+    assert app.main(["--db", address, "--quit-when-ready"]) == 1
+    (box,) = modals.seen
+    assert (box.kind, box.title) == ("message", "Cannot open the database")
+    assert said in box.text
+    assert _settings_text() == before  # nothing remembered
+
+
+def test_after_a_bad_address_the_chooser_opens_a_database_file(
+    qtbot, modals, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "office.sqlite3"
+    db = Database(good)
+    db.upgrade(create=True)
+    db.dispose()
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    modals.click("Open a database file…").type(str(good), then="Open")
+    assert app.main(["--db", str(folder), "--quit-when-ready"]) == 0
+    box, picker = modals.seen
+    assert box.text == f"{folder} is a folder, not a database file. Choose the database file " + (
+        "inside it (its name ends in .sqlite3)."
+    )
+    assert picker.title == "Open database"
+    assert app.READY_MARKER in capsys.readouterr().out
+    assert config.last_database_url() == f"sqlite:///{good}"
+
+
+def test_after_a_bad_address_the_chooser_makes_a_new_database(
+    qtbot, modals, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    new = tmp_path / "fresh"
+    # Cancelling the file dialog comes back to the chooser; the program does not end.
+    modals.click("New database…").press_escape().click("New database…")
+    modals.type(str(new), then="Save")
+    assert app.main(["--db", "oracle://x/y", "--quit-when-ready"]) == 0
+    assert [s.title for s in modals.seen] == [
+        "Cannot open the database",
+        "New database",
+        "Cannot open the database",
+        "New database",
+    ]
+    assert app.READY_MARKER in capsys.readouterr().out
+    made = Database(tmp_path / "fresh.sqlite3")
+    assert not made.needs_upgrade()
+    made.dispose()
+
+
+def test_a_relative_address_is_remembered_as_the_file_it_named(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    made = Database(tmp_path / "office" / "x.sqlite3")
+    made.upgrade(create=True)
+    made.dispose()
+    assert app.main(["--db", "sqlite:///office/x.sqlite3", "--quit-when-ready"]) == 0
+    assert config.last_database_url() == f"sqlite:///{tmp_path / 'office' / 'x.sqlite3'}"
+
+
+def test_a_password_in_the_address_never_reaches_the_settings(
+    qtbot, pg_database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Given as user:password@ or as ?password=, the password is used but not written."""
+    from sqlalchemy.engine import URL, make_url
+
+    url = make_url(pg_database_url)
+    password = url.password or ""
+    assert password, "the test server's address has a password"
+    bare = URL.create("postgresql+psycopg", url.username, None, url.host, url.port, url.database)
+    in_query = bare.update_query_dict({"password": password})
+    for address in (pg_database_url, in_query.render_as_string(hide_password=False)):
+        assert password in address
+        assert app.main(["--db", address, "--quit-when-ready"]) == 0
+        assert app.READY_MARKER in capsys.readouterr().out
+        text = _settings_text()
+        assert url.database in text and password not in text
+        assert config.last_database_url() == bare.render_as_string(hide_password=False)

@@ -45,11 +45,20 @@ def test_a_damaged_settings_file_is_ignored(
     [
         ("postgresql://u:p@127.0.0.1:5432/db", "postgresql+psycopg://u:p@127.0.0.1:5432/db"),
         ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-        ("sqlite:///x.db", "sqlite:///x.db"),
+        ("sqlite:////office/x.db", "sqlite:////office/x.db"),
     ],
 )
 def test_database_addresses_are_normalised(given: str, expected: str) -> None:
     assert normalise_url(given) == expected
+
+
+def test_a_relative_sqlite_address_is_made_absolute_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Three slashes is a path from the current folder: the address names that file."""
+    monkeypatch.chdir(tmp_path)
+    assert normalise_url("sqlite:///office/x.db") == f"sqlite:///{tmp_path / 'office' / 'x.db'}"
+    assert normalise_url("office/x.db") == f"sqlite:///{tmp_path / 'office' / 'x.db'}"
 
 
 def test_passwords_are_never_written_to_the_settings(
@@ -76,3 +85,66 @@ def test_window_layouts_are_kept_per_user_and_a_damaged_one_is_ignored(
     settings["ui"] = "not a mapping"
     config.save_settings(settings)
     assert config.ui_state("schools_tab") == {}
+
+
+@pytest.mark.parametrize(
+    ("address", "kept"),
+    [
+        (
+            "postgresql+psycopg://office:s3cret@server:5432/partnership",
+            "postgresql+psycopg://office@server:5432/partnership",
+        ),
+        (
+            "postgresql+psycopg://office@server/partnership?password=s3cret",
+            "postgresql+psycopg://office@server/partnership",
+        ),
+        (
+            "postgresql+psycopg://server/partnership?user=office&password=s3cret",
+            "postgresql+psycopg://server/partnership?user=office",
+        ),
+        (
+            "postgresql+psycopg://office:s3cret@server/partnership?PASSWORD=s3cret&sslmode=require"
+            "&sslpassword=s3cret",
+            "postgresql+psycopg://office@server/partnership?sslmode=require",
+        ),
+        # Not an address anything parses: whatever looks like a password still goes.
+        ("host=server user=office password=s3cret dbname=partnership", None),
+        ("postgresql://office:s3cret@:notaport/db", "postgresql://office@:notaport/db"),
+    ],
+)
+def test_no_form_of_password_reaches_the_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, address: str, kept: str | None
+) -> None:
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path))
+    if kept is not None:
+        assert config.without_password(address) == kept
+    config.remember_database_url(address)
+    # Any other write of the settings (a window layout, say) keeps them free of it too.
+    settings = config.load_settings()
+    settings["recent_databases"] = [address, *settings["recent_databases"]]  # type: ignore[misc]
+    settings["demo_declined"] = [address]
+    config.save_settings(settings)
+    config.save_ui_state("schools_tab", {"detail_width": 320})
+    written = (tmp_path / "settings.json").read_text(encoding="utf-8")
+    assert "s3cret" not in written
+    assert "office" in written  # the rest of the address is kept
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "postgresql://office:s3cret@:notaport/db",
+        "postgresql://office:s3cret@my server/db",
+        "postgresql://office:s3cret@server",
+        "postgresql://office@/db?password=s3cret",
+        "mysql://office:s3cret@server/db",
+        "host=server password=s3cret",
+        "postgresql: //office:s3cret@server/db",
+    ],
+)
+def test_messages_about_an_address_never_show_its_password(address: str) -> None:
+    from thep_desktop.database import Database, DatabaseError
+
+    with pytest.raises(DatabaseError) as refused:
+        Database(address)
+    assert "s3cret" not in str(refused.value)

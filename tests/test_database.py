@@ -92,9 +92,89 @@ def test_backup_copy_holds_the_data(tmp_path: Path) -> None:
     assert "before-0001_foundation" in backup.name
 
 
-def test_not_a_database_address_is_refused_clearly() -> None:
-    with pytest.raises(DatabaseError, match="no driver"):
-        Database("oracle+nosuchdriver://x/y")
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("postgresql://u@:notaport/db", "“notaport” is not a port number"),
+        ("postgresql://u@server:99999/db", "“99999” is not a port number"),
+        ("postgresql://u@server:0/db", "“0” is not a port number"),
+        ("postgresql://u@/db", "names no server"),
+        ("postgresql://", "names no server"),
+        ("postgresql://u@server", "names no database on the server"),
+        ("postgresql://u@my server/db", "has a space in it"),
+        ("postgresql: //server/db", "is not a database address"),
+        ("sqlite://", "names no database file"),
+        ("sqlite:///", "names no database file"),
+        ("sqlite:///:memory:", "names no database file"),
+        ("sqlite://office/x.sqlite3", "sqlite:/// followed by the file's path"),
+        ("mysql://x/y", "“mysql” databases are not supported"),
+        ("mssql+pyodbc://u@dsn", "“mssql” databases are not supported"),
+        ("oracle://", "“oracle” databases are not supported"),
+        ("oracle+nosuchdriver://x/y", "“oracle” databases are not supported"),
+        ("host=server dbname=partnership password=pw", "not as “host=… dbname=…”"),
+        ("", "No database was named"),
+        ("office\x00.sqlite3", "cannot be typed"),
+        ("office\n.sqlite3", "cannot be typed"),
+        ("x" * 300 + ".sqlite3", "is too long"),
+    ],
+)
+def test_an_address_that_cannot_be_used_is_refused_in_one_sentence(
+    address: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DatabaseError) as raised:
+        Database(address)
+    text = str(raised.value)
+    assert message in text
+    assert "\n" not in text and "Traceback" not in text
+    assert list(tmp_path.iterdir()) == []  # nothing made on disk
+
+
+def test_a_folder_given_as_the_database_is_named_as_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError) as raised:
+        Database(tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path} is a folder, not a database file.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_relative_file_is_named_by_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three slashes is relative to the current folder: every message names that file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "office").mkdir()
+    db = Database("sqlite:///office/x.sqlite3")
+    assert db.sqlite_path == tmp_path / "office" / "x.sqlite3"
+    assert str(db.describe()) == f"Local file: {tmp_path / 'office' / 'x.sqlite3'}"
+    monkeypatch.chdir("/")  # the file stays the one meant when the address was given
+    db.upgrade(create=True)
+    db.dispose()
+    assert (tmp_path / "office" / "x.sqlite3").exists()
+    db = Database(f"sqlite:///{tmp_path}/office/x.sqlite3")  # sqlite:////abs/path
+    assert db.sqlite_path == tmp_path / "office" / "x.sqlite3"
+    assert db.current_revision() == head_revision()
+    db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("typed", "path"),
+    [
+        ("C:\\office\\x.sqlite3", "C:\\office\\x.sqlite3"),
+        ("sqlite:///C:/office/x.sqlite3", "C:\\office\\x.sqlite3"),
+        ("sqlite:///C:\\office\\x.sqlite3", "C:\\office\\x.sqlite3"),
+        ("\\\\server\\share\\x.sqlite3", "\\\\server\\share\\x.sqlite3"),
+        ("sqlite:///office/x.sqlite3", "D:\\work\\office\\x.sqlite3"),
+        ("x.sqlite3", "D:\\work\\x.sqlite3"),
+    ],
+)
+def test_windows_paths_are_read_as_windows_reads_them(typed: str, path: str) -> None:
+    from pathlib import PureWindowsPath
+
+    from thep_desktop.database import absolute_path, normalise_url
+
+    address = normalise_url(typed, windows=True, cwd="D:\\work")
+    assert address == f"sqlite:///{path}"
+    assert absolute_path(path, windows=True) == PureWindowsPath(path)
 
 
 money_table_meta = MetaData()

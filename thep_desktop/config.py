@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_documents_dir
@@ -45,7 +46,19 @@ def load_settings() -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
+# The settings that hold database addresses; save_settings takes any password out of them.
+ADDRESS_SETTINGS = ("last_database", "recent_databases", "demo_declined")
+
+
 def save_settings(settings: dict[str, object]) -> None:
+    """Write the settings; every database address in them is written without its password."""
+    settings = dict(settings)
+    for key in ADDRESS_SETTINGS:
+        value = settings.get(key)
+        if isinstance(value, str):
+            settings[key] = without_password(value)
+        elif isinstance(value, list):
+            settings[key] = [without_password(v) if isinstance(v, str) else v for v in value]
     path = _settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -64,14 +77,22 @@ def last_database_url() -> str | None:
 
 
 def without_password(url: str) -> str:
-    """The address with any password taken out: passwords are never written to settings."""
+    """The address with every password taken out: passwords are never written to settings.
+
+    Both places an address can carry one go: ``user:password@`` and a ``password=`` (or
+    ``sslpassword=``) query parameter, which PostgreSQL's drivers accept as well.
+    """
     from sqlalchemy.engine import URL, make_url
+
+    from thep_desktop.database import SECRET_PARAMETERS
 
     try:
         parsed = make_url(url)
-    except Exception:  # not a URL we understand: nothing to strip
-        return url
-    if parsed.password is None:
+    except Exception:  # not an address we understand: take out anything that looks like one
+        text = re.sub(r"([^/@?#\s:]*):[^/@?#\s]*@", r"\1@", url)
+        return re.sub(r"(?i)(^|[?&\s])(ssl)?password\s*=\s*[^&\s]*&?", r"\1", text)
+    query = {k: v for k, v in parsed.query.items() if k.lower() not in SECRET_PARAMETERS}
+    if parsed.password is None and len(query) == len(parsed.query):
         return url
     bare = URL.create(
         parsed.drivername,
@@ -79,7 +100,7 @@ def without_password(url: str) -> str:
         host=parsed.host,
         port=parsed.port,
         database=parsed.database,
-        query=parsed.query,
+        query=query,
     )
     return bare.render_as_string(hide_password=False)
 

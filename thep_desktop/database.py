@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -26,6 +29,9 @@ from thep_desktop.database_recognition import (
     recognise_server,
     recognise_sqlite_file,
 )
+
+# The error lives with the other errors services raise; Database.session() raises it.
+from thep_desktop.services.shared.errors import ReadOnlyDatabaseError
 
 
 class DatabaseError(Exception):
@@ -45,26 +51,175 @@ class NoDatabaseYet(DatabaseError):
         self.on_server = on_server
 
 
-def sqlite_url(path: Path | str) -> str:
-    return f"sqlite:///{Path(path).expanduser().resolve()}"
+# What the person can do about an address this program cannot use, said once for every case.
+ADDRESS_HELP = (
+    "Give the path of a SQLite database file, or a server address such as "
+    "postgresql://user@server:5432/partnership."
+)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_SPACED_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*\s*:\s*/\s*/")
+_KEYWORD_FORM = re.compile(r"^(host|hostaddr|port|dbname|user|password)\s*=", re.IGNORECASE)
+# Query parameters that carry a secret; libpq and psycopg accept a password in the query.
+SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+_LONGEST_NAME = 255  # one file or folder name, on NTFS and ext4 alike
+_LONGEST_PATH = 4095  # a whole path on Linux; Windows allows longer with long paths on
 
 
-def normalise_url(url_or_path: str) -> str:
-    """Accept a SQLAlchemy URL, a ``postgresql://`` URL or a plain path to a SQLite file."""
+def shown_address(value: str, limit: int = 120) -> str:
+    """An address as it may appear in a message: password hidden, cut to ``limit`` characters."""
+    text = re.sub(r"([^/@?#\s:]*):[^/@?#\s]*@", r"\1:***@", value)
+    text = re.sub(r"((?:^|[?&\s])(?:ssl)?password\s*=\s*)[^&\s]*", r"\1***", text, flags=re.I)
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def absolute_path(text: str, *, windows: bool | None = None, cwd: str | None = None) -> PurePath:
+    """The file a path names, made absolute once against the current folder.
+
+    ``windows`` reads the path as Windows does (``C:\\office\\x.sqlite3``, ``C:/office``); by
+    default as this computer does. A relative path is resolved here, once, so that every
+    message and every piece of advice names the file that is actually used.
+    """
+    on_windows = os.name == "nt"
+    windows = on_windows if windows is None else windows
+    if windows == on_windows and cwd is None:
+        return Path(text).expanduser().resolve()
+    flavour: type[PurePath] = PureWindowsPath if windows else PurePosixPath
+    path = flavour(text)
+    return path if path.is_absolute() else flavour(cwd or os.getcwd()) / path
+
+
+def _check_path_length(path: PurePath, windows: bool) -> None:
+    def size(name: str) -> int:
+        return len(name) if windows else len(name.encode("utf-8", "surrogateescape"))
+
+    longest = max(path.parts, key=size, default="")
+    if size(longest) > _LONGEST_NAME:
+        raise DatabaseError(
+            f"The name “{shown_address(longest, 40)}” in the database's path is too long: a "
+            f"file or folder name can have at most {_LONGEST_NAME} characters."
+        )
+    if not windows and size(str(path)) > _LONGEST_PATH:
+        raise DatabaseError(
+            f"The database's path ({shown_address(str(path), 60)}) is too long for this "
+            "computer to open."
+        )
+
+
+def sqlite_url(path: Path | str, *, windows: bool | None = None, cwd: str | None = None) -> str:
+    """The address of a SQLite file, its path made absolute."""
+    windows = os.name == "nt" if windows is None else windows
+    absolute = absolute_path(str(path), windows=windows, cwd=cwd)
+    _check_path_length(absolute, windows)
+    return f"sqlite:///{absolute}"
+
+
+def normalise_url(url_or_path: str, *, windows: bool | None = None, cwd: str | None = None) -> str:
+    """The address to open, from a ``postgresql://`` address, a ``sqlite:///`` one or a path.
+
+    Raises :class:`DatabaseError` with one sentence for anything this program cannot use:
+    a malformed address, a database other than SQLite or PostgreSQL, a control character.
+    A SQLite path comes back absolute, so messages name the file actually used.
+    """
     value = url_or_path.strip()
-    if "://" not in value:
-        return sqlite_url(value)
-    if value.startswith(("postgresql://", "postgres://")):
-        # psycopg 3 is the driver we ship in the ``postgres`` extra.
-        value = "postgresql+psycopg://" + value.split("://", 1)[1]
-    return value
+    shown = shown_address(value)
+    if not value:
+        raise DatabaseError(f"No database was named. {ADDRESS_HELP}")
+    if any(not c.isprintable() for c in value):
+        raise DatabaseError(
+            f"The database address “{shown}” holds a character that cannot be typed (such as a "
+            f"NUL or a line break), so it cannot name a file or a server. {ADDRESS_HELP}"
+        )
+    if _KEYWORD_FORM.match(value):
+        raise DatabaseError(
+            "This program takes a PostgreSQL server as an address, not as "
+            f"“host=… dbname=…” settings. {ADDRESS_HELP}"
+        )
+    scheme = _SCHEME.match(value)
+    if scheme is None and ("://" in value or _SPACED_SCHEME.match(value)):
+        # "postgresql : //…" is an address typed with spaces: no file path holds "://".
+        raise DatabaseError(
+            f"“{shown}” is not a database address this program understands. {ADDRESS_HELP}"
+        )
+    if scheme is None or (len(scheme.group(1)) == 1 and "://" not in value):
+        return sqlite_url(value, windows=windows, cwd=cwd)  # a path (C: is a drive, not a scheme)
+    rest = value[scheme.end() :]
+    backend = scheme.group(1).lower().split("+")[0]
+    if not rest.startswith("//"):
+        raise DatabaseError(
+            f"“{shown}” is not a database address this program understands. {ADDRESS_HELP}"
+        )
+    if backend in ("postgresql", "postgres"):
+        return _postgresql_url(value, rest, shown)
+    if backend == "sqlite":
+        return _sqlite_address(rest, shown, windows, cwd)
+    raise DatabaseError(
+        "This program works with a SQLite file or a PostgreSQL server; "
+        f"“{backend}” databases are not supported."
+    )
+
+
+def _postgresql_url(value: str, rest: str, shown: str) -> str:
+    parts = urlsplit(value)
+    hostport = parts.netloc.rpartition("@")[2]
+    if any(c.isspace() for c in hostport):
+        raise DatabaseError(
+            f"The server in “{shown}” has a space in it; a server's name or address has none."
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        typed = hostport.rpartition(":")[2]
+        raise DatabaseError(
+            f"“{shown_address(typed, 20)}” is not a port number: a port is a whole number from 1 "
+            "to 65535, usually 5432."
+        )
+    query = parse_qs(parts.query)
+    if not parts.hostname and "host" not in query:
+        raise DatabaseError(
+            f"The address “{shown}” names no server; it is written as "
+            "postgresql://user@server:5432/partnership."
+        )
+    if not parts.path.strip("/") and "dbname" not in query:
+        raise DatabaseError(
+            f"The address “{shown}” names no database on the server; add it after the server, "
+            "as in postgresql://user@server:5432/partnership."
+        )
+    # psycopg 3 is the driver we ship in the ``postgres`` extra, whatever driver was named.
+    url = "postgresql+psycopg:" + rest
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError(
+            f"“{shown}” is not a database address this program understands. {ADDRESS_HELP}"
+        ) from exc
+    return url
+
+
+def _sqlite_address(rest: str, shown: str, windows: bool | None, cwd: str | None) -> str:
+    path, _mark, query = rest[2:].partition("?")
+    if not path.startswith("/"):
+        raise DatabaseError(
+            f"“{shown}” names no database file: a SQLite address is sqlite:/// followed by the "
+            "file's path, or give the path on its own."
+        )
+    path = path[1:]
+    if not path or path == ":memory:":
+        raise DatabaseError(
+            f"“{shown}” names no database file (a database in memory would be lost when the "
+            "program closes). Give the path of a SQLite database file."
+        )
+    url = sqlite_url(path, windows=windows, cwd=cwd)
+    return f"{url}?{query}" if query else url
 
 
 def sqlite_file_of(url_or_path: str) -> Path | None:
-    """The file a SQLite address names, or None (a server, memory, or not an address)."""
+    """The file a SQLite address names, or None (a server, or not an address we can use)."""
     try:
         parsed = make_url(normalise_url(url_or_path))
-    except Exception:  # not an address at all: opening it says so in words
+    except (DatabaseError, ArgumentError, ValueError):  # opening it says why in words
         return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -108,6 +263,33 @@ class ServerAddress:
         )
 
 
+def driver_message(exc: BaseException) -> str:
+    """A driver's message on one line, without SQLAlchemy's class names and help links."""
+    text = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
+    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text)
+    text = re.sub(r"\((?:[A-Za-z_]+\.)+[A-Za-z]*Error\)\s*", "", text)
+    return " ".join(text.split())
+
+
+def _refused_as_read_only(exc: DBAPIError) -> bool:
+    """Whether the driver refused a write because the database may only be read."""
+    orig = exc.orig
+    if getattr(orig, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+        return True
+    return getattr(orig, "sqlstate", None) == "25006"  # PostgreSQL: read-only transaction
+
+
+def _on_read_only_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # No WAL or synchronous settings: they would write. query_only refuses every write
+    # even where the file's permissions would allow it (root, or a share that misreports).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA cache_size=-32000")
+    cursor.close()
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -143,18 +325,26 @@ class Database:
             self.url = url if isinstance(url, URL) else make_url(normalise_url(str(url)))
         except ArgumentError as exc:
             raise DatabaseError(
-                f"“{url}” is not a database address this program understands."
+                f"“{shown_address(str(url))}” is not a database address this program "
+                f"understands. {ADDRESS_HELP}"
             ) from exc
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # Set when the file, its folder or the server lets this user read only: every write
+        # is then refused in words by session(), and the window says so.
+        self.read_only = False
+        engine_url = self.url
         kwargs: dict[str, Any] = {"echo": echo}
-        # A SQLite file's folder is made only when a database is created (upgrade(create=True)).
-        if not self.is_sqlite:
+        if self.is_sqlite:
+            if self.url.database and self.url.database != ":memory:":
+                engine_url = self._check_sqlite_file(Path(self.url.database))
+        else:
             kwargs["pool_pre_ping"] = True
         try:
-            self.engine: Engine = create_engine(self.url, **kwargs)
+            self.engine: Engine = create_engine(engine_url, **kwargs)
         except NoSuchModuleError as exc:
             raise DatabaseError(
-                f"This program has no driver for “{self.url.get_backend_name()}” databases."
+                "This program works with a SQLite file or a PostgreSQL server; "
+                f"“{self.url.get_backend_name()}” databases are not supported."
             ) from exc
         except ModuleNotFoundError as exc:
             raise DatabaseError(
@@ -162,15 +352,76 @@ class Database:
                 'pip install "thep_desktop[postgres]"'
             ) from exc
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _on_sqlite_connect)
+            on_connect = _on_read_only_sqlite_connect if self.read_only else _on_sqlite_connect
+            event.listen(self.engine, "connect", on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _check_sqlite_file(self, path: Path) -> URL:
+        """Say in words why a file cannot be used; the address to open it read-only if so."""
+        if path.is_dir():
+            raise DatabaseError(
+                f"{path} is a folder, not a database file. Choose the database file inside it "
+                "(its name ends in .sqlite3)."
+            )
+        try:
+            path.stat()
+        except FileNotFoundError:
+            return self._check_new_file(path)
+        except OSError as exc:
+            raise DatabaseError(
+                f"The database file {path} cannot be reached: {exc.strerror}."
+            ) from exc
+        if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+            return self.url
+        # SQLite writes beside the file too (its -wal and -shm files), so a folder that
+        # cannot be written makes the database read-only as much as the file itself does.
+        self.read_only = True
+        uri = path.as_uri()
+        for query in ({"mode": "ro"}, {"mode": "ro", "immutable": "1"}):
+            # A WAL database in a read-only folder cannot make its -shm file; opened as
+            # immutable it is read without one.
+            try:
+                with closing(sqlite3.connect(f"{uri}?{urlencode(query)}", uri=True)) as probe:
+                    probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                continue
+            return URL.create("sqlite", database=uri, query={**query, "uri": "true"})
+        raise DatabaseError(f"The database file {path} cannot be read by this user.")
+
+    def _check_new_file(self, path: Path) -> URL:
+        # No file yet. Only a caller that creates a database makes it and its folder (see
+        # _create); here, say early when that could never work.
+        folder = next((p for p in [path.parent, *path.parent.parents] if p.exists()), None)
+        if folder is not None and (not folder.is_dir() or not os.access(folder, os.W_OK)):
+            raise DatabaseError(
+                f"There is no database file at {path}, and a new one cannot be made there "
+                f"because {folder} cannot be written to."
+            )
+        return self.url
 
     # -- sessions ---------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        On a database this user may only read, any write is refused here, for every
+        service at once, with a :class:`ReadOnlyDatabaseError` the forms show like any other.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as exc:
+            if not _refused_as_read_only(exc):
+                raise
+            self.read_only = True
+            raise ReadOnlyDatabaseError(self.read_only_message()) from None
+
+    def read_only_message(self) -> str:
+        if self.is_sqlite:
+            why = f"the file {self.sqlite_path} or its folder cannot be written to by this user"
+        else:
+            why = f"the server {self.describe().location} lets this user read only"
+        return f"Changes cannot be saved: {why}. Nothing was changed."
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -209,8 +460,13 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+                if not self.is_sqlite:  # a standby server, or a user allowed to read only
+                    shown = conn.execute(text("SHOW transaction_read_only")).scalar()
+                    self.read_only = self.read_only or shown == "on"
         except Exception as exc:  # the driver's own exception types differ per backend
-            raise DatabaseError(f"Cannot open the database ({self.describe()}): {exc}") from exc
+            raise DatabaseError(
+                f"Cannot open the database ({self.describe()}): {driver_message(exc)}"
+            ) from exc
 
     def current_revision(self) -> str | None:
         """The schema revision the database is at (``None`` for a database never migrated).
@@ -313,6 +569,12 @@ class Database:
             raise DatabaseError(
                 "This database was made by a newer version of THE Partnership Office "
                 f"(schema {current}). Please update the program before opening it."
+            )
+        if self.read_only:
+            what = "set up" if current is None else "updated for this version of the program"
+            raise DatabaseError(
+                f"The database ({self.describe()}) needs to be {what}, but "
+                + self.read_only_message().removeprefix("Changes cannot be saved: ")
             )
         backup_path = None
         path = self.sqlite_path
@@ -419,8 +681,6 @@ class Database:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = path.with_name(f"{path.stem}.before-{revision}-{stamp}{path.suffix}")
         # The SQLite backup API copies a consistent snapshot, WAL contents included.
-        import sqlite3
-
         with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
         return target

@@ -107,3 +107,8 @@ def test_the_server_dialog_fills_from_the_last_address_and_gives_one_back(qtbot)
     assert dialog.url() == "postgresql+psycopg://jo:pw@db.office.local:5433/partnership"
     dialog.user.setText("")
     assert dialog.errors() == {"user": "Give your user name on the server"}
+    dialog.user.setText("jo")
+    for typed in ("db office", "db.office.local/partnership", "jo@db.office.local"):
+        dialog.host.setText(typed)
+        assert list(dialog.errors()) == ["host"]
+        assert "no spaces" in dialog.errors()["host"]

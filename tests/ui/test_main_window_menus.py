@@ -222,6 +222,8 @@ def test_connect_to_server_by_typing_the_address(
     # The address is remembered without its password.
     remembered = [u for u in config.recent_database_urls() if u.startswith("postgresql")]
     assert remembered and (url.password or "") not in remembered[0]
+    settings_file = config.config_dir() / "settings.json"
+    assert url.password and url.password not in settings_file.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("holds", ["nothing", "another program's tables"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -22,7 +21,13 @@ from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
-from thep_desktop.database import DatabaseError, NoDatabaseYet, sqlite_file_of
+from thep_desktop.database import (
+    DatabaseError,
+    NoDatabaseYet,
+    driver_message,
+    shown_address,
+    sqlite_file_of,
+)
 from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
@@ -126,8 +131,8 @@ def _run(args: argparse.Namespace) -> int:
     # Not parser.set_defaults(db=None): that would change the --db action shared with the
     # commands, and a --db given before the command would be lost.
     given = getattr(args, "db", None)
-    url = config.resolve_database_url(given)
     try:
+        url = config.resolve_database_url(given)
         if args.database == "own":  # init and migrate open the database their own way
             return args.run(url, sys.stdout)
         services, note = open_services(url, local_actor())
@@ -144,9 +149,9 @@ def _run(args: argparse.Namespace) -> int:
         create = "create them" if exc.on_server else "create one"
         return _fail(f"{exc.what}; {create} with: {PROG}{_db_option(url, given)} init")
     except DatabaseError as exc:
-        return _fail(_one_line(str(exc)))
+        return _fail(driver_message(exc))
     except OperationalError as exc:  # the server or file went away during the command
-        return _fail(f"The database stopped answering: {_one_line(str(exc.orig))}")
+        return _fail(f"The database stopped answering: {driver_message(exc)}")
 
 
 def _fail(message: str) -> int:
@@ -154,20 +159,19 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _one_line(text: str) -> str:
-    """A driver's message on one line, without SQLAlchemy's class names and help links."""
-    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text)
-    text = re.sub(r"\((?:[A-Za-z_]+\.)+[A-Za-z]*Error\)\s*", "", text)
-    return " ".join(text.split())
-
-
 def _db_option(url: str, given: str | None) -> str:
-    """`` --db ADDRESS`` as the user would type it again (a server's password as ***)."""
+    """`` --db ADDRESS`` as the user would type it again (a server's password as ***).
+
+    A file is named by its absolute path, not as typed: a relative one names another file
+    once the advice is followed from another folder. Double quotes work in cmd.exe,
+    PowerShell and a Unix shell alike.
+    """
     if not given:
         return ""
-    if sqlite_file_of(url) is not None:
-        return f" --db {given}"
-    return f" --db {make_url(url).render_as_string(hide_password=True)}"
+    path = sqlite_file_of(url)
+    if path is not None:
+        return f' --db "{path}"' if any(c.isspace() for c in str(path)) else f" --db {path}"
+    return f" --db {shown_address(make_url(url).render_as_string(hide_password=True))}"
 
 
 # -- database commands ----------------------------------------------------------------------------

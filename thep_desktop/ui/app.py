@@ -17,6 +17,7 @@ from thep_desktop import config
 from thep_desktop.database import DatabaseError, sqlite_url
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
+from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.shared.database_messages import refusal_text
 
 READY_MARKER = "THEP-READY"
@@ -61,31 +62,26 @@ def creates_on_first_start(url: str) -> bool:
 
 
 def open_first_database(url: str) -> Services | None:
-    """Open ``url``; if that fails, say why and offer the local database or a server."""
+    """Open ``url``; if that fails, say why and let the person choose another database.
+
+    Whatever was wrong with the address or the file, a box says so in words and the
+    database chooser follows (a file, a new file, a server, the local database, or quit):
+    the program never ends without a window or a word.
+    """
     actor = local_actor()
+    create = creates_on_first_start(url)
     while True:
         try:
-            services, _note = open_services(url, actor, create=creates_on_first_start(url))
+            services, _note = open_services(url, actor, create=create)
         except DatabaseError as exc:
-            box = QMessageBox(
-                QMessageBox.Icon.Warning, "Cannot open the database", refusal_text(exc)
-            )
-            local = box.addButton("Open the local database", QMessageBox.ButtonRole.AcceptRole)
-            server = box.addButton("Connect to a server…", QMessageBox.ButtonRole.ActionRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is local:
-                url = sqlite_url(config.default_database_path())
-                continue
-            if box.clickedButton() is server:
-                from thep_desktop.ui.settings.server_dialog import ServerDialog
-
-                dialog = ServerDialog(None, url)
-                if dialog.exec():
-                    url = dialog.url()
-                    continue
-            return None
-        config.remember_database_url(url)
+            chosen = choose_database(None, refusal_text(exc), url)
+            if chosen is None:
+                return None
+            url, create = chosen
+            create = create or creates_on_first_start(url)
+            continue
+        # The address as opened (a relative path made absolute), never the password.
+        config.remember_database_url(services.db.address)
         return services
 
 
@@ -96,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_AUTHOR)
     app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
-    url = config.resolve_database_url(args.db)
+    # --db as typed: open_first_database reads it, and says what is wrong with it in a box.
+    url = args.db or config.resolve_database_url(None)
     services = open_first_database(url)
     if services is None:
         return 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
@@ -20,11 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop import __version__, config
-from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.database import DatabaseError
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
+from thep_desktop.ui.settings.database_chooser import (
+    CANNOT_OPEN,
+    ask_database_file,
+    ask_new_database_file,
+    ask_server_address,
+)
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.questions import ask, tell
@@ -36,7 +41,7 @@ from thep_desktop.ui.shared.table_export import (
 )
 
 APP_TITLE = "THE Partnership Office"
-DATABASE_FILTER = "Partnership Office databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+READ_ONLY_NOTICE = "Read-only: changes cannot be saved"
 
 
 class Opener(Protocol):
@@ -92,7 +97,15 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("user_label")
         self.count_label = QLabel()
         self.count_label.setObjectName("status_count_label")
+        self.read_only_label = QLabel(READ_ONLY_NOTICE)
+        self.read_only_label.setObjectName("read_only_label")
+        self.read_only_label.setStyleSheet("font-weight: bold")
+        self.read_only_label.setToolTip(
+            "This database's file or folder, or the server, lets you read only: anything you "
+            "change is refused, and nothing is saved."
+        )
         bar = self.statusBar()
+        bar.addPermanentWidget(self.read_only_label)
         for label, tip in (
             (self.count_label, "Schools shown in the table, and in the register"),
             (self.user_label, "Who is signed in, and what they may do"),
@@ -264,7 +277,10 @@ class MainWindow(QMainWindow):
             name = self.services.organisation.get_profile(actor).name
         except ServiceError:
             name = ""
-        self.setWindowTitle(f"{APP_TITLE} – {name}" if name else APP_TITLE)
+        read_only = self.services.db.read_only
+        self.read_only_label.setVisible(read_only)
+        title = f"{APP_TITLE} – {name}" if name else APP_TITLE
+        self.setWindowTitle(f"{title} – {READ_ONLY_NOTICE}" if read_only else title)
         can_settings = actor.can(Permission.EDIT_SETTINGS)
         self.profile_action.setEnabled(actor.can(Permission.VIEW))
         self.staff_action.setEnabled(actor.can(Permission.VIEW))
@@ -296,7 +312,7 @@ class MainWindow(QMainWindow):
         try:
             services, note = self.opener(url, self.services.actor, create=create)
         except DatabaseError as exc:
-            self.tell(self, "Cannot open the database", refusal_text(exc))
+            self.tell(self, CANNOT_OPEN, refusal_text(exc))
             return False
         old = self.services
         self.services = services
@@ -309,48 +325,29 @@ class MainWindow(QMainWindow):
         self._show_database()
         self.load()
         old.close()
-        config.remember_database_url(url)
+        config.remember_database_url(services.db.address)  # without its password
         self.statusBar().showMessage(note or f"Opened {services.db.describe()}.", 8000)
         if services.schools.count(services.actor) == 0:
             QTimer.singleShot(0, self.offer_demo)
         return True
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "New database",
-            str(config.data_dir() / "partnership-office.sqlite3"),
-            DATABASE_FILTER,
-        )
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += ".sqlite3"
-        if Path(path).exists():
-            self.tell(
-                self,
-                "That file exists",
-                f"{path} already exists. Choose another name, or use Open database to open it.",
-            )
-            return
-        self.switch_to(sqlite_url(path), create=True)
+        url = ask_new_database_file(self, self.tell)
+        if url is not None:
+            self.switch_to(url, create=True)
 
     def open_database_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open database", str(config.data_dir()), DATABASE_FILTER
-        )
-        if path:
-            self.switch_to(sqlite_url(path))
+        url = ask_database_file(self)
+        if url is not None:
+            self.switch_to(url)
 
     def connect_to_server(self) -> None:
-        from thep_desktop.ui.settings.server_dialog import ServerDialog
-
         previous = next(
             (u for u in config.recent_database_urls() if u.startswith("postgresql")), None
         )
-        dialog = ServerDialog(self, previous)
-        if dialog.exec():
-            self.switch_to(dialog.url())
+        url = ask_server_address(self, previous)
+        if url is not None:
+            self.switch_to(url)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -366,11 +363,9 @@ class MainWindow(QMainWindow):
 
     def _open_recent(self, url: str) -> None:
         if url.startswith("postgresql"):
-            from thep_desktop.ui.settings.server_dialog import ServerDialog
-
-            dialog = ServerDialog(self, url)
-            if dialog.exec():
-                self.switch_to(dialog.url())
+            address = ask_server_address(self, url)
+            if address is not None:
+                self.switch_to(address)
             return
         self.switch_to(url)
 
@@ -378,7 +373,7 @@ class MainWindow(QMainWindow):
     def offer_demo(self) -> None:
         """On an empty register, offer the fictional borough (once per database)."""
         services = self.services
-        if not services.actor.can(Permission.EDIT_SETTINGS):
+        if not services.actor.can(Permission.EDIT_SETTINGS) or services.db.read_only:
             return
         if services.schools.count(services.actor) != 0:
             return

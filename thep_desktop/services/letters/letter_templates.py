@@ -26,6 +26,7 @@ from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import (
     ConflictError,
     NotFoundError,
+    ReadOnlyDatabaseError,
     ServiceError,
     ValidationError,
 )
@@ -232,6 +233,8 @@ class LetterTemplates:
                     )
         except IntegrityError:
             pass  # another workstation added them at the same moment
+        except ReadOnlyDatabaseError:
+            pass  # a register that may only be read lists the templates it has
 
     @staticmethod
     def _load(session: Session, template_id: int) -> LetterTemplate:

@@ -38,7 +38,11 @@ from thep_desktop.services.letters.letter_templates import (
 from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor, Permission
-from thep_desktop.services.shared.errors import ServiceError, ValidationError
+from thep_desktop.services.shared.errors import (
+    ReadOnlyDatabaseError,
+    ServiceError,
+    ValidationError,
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ class MailMerge(LetterTemplates, LetterRecipients):
         error leaves neither files nor records.
         """
         actor.require(Permission.EDIT_SCHOOLS)
+        if self.db.read_only:  # say so before laying out letters whose history cannot be kept
+            raise ReadOnlyDatabaseError(self.db.read_only_message())
         if combined_file is None and recipient_folder is None:
             raise ServiceError("Choose where to save the letters: one PDF, a folder, or both.")
         template = self.get_template(actor, template_id)

@@ -41,3 +41,7 @@ class ConflictError(ServiceError):
 
 class PermissionDeniedError(ServiceError):
     """The acting user's role does not allow this."""
+
+
+class ReadOnlyDatabaseError(ServiceError):
+    """A change was asked of a database this user may only read; nothing was saved."""

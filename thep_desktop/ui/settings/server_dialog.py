@@ -72,8 +72,14 @@ class ServerDialog(QDialog):
 
     def errors(self) -> dict[str, str]:
         problems = {}
-        if not self.host.text().strip():
+        host = self.host.text().strip()
+        if not host:
             problems["host"] = "Give the server's name or address"
+        elif any(c.isspace() or c in "/@?#" for c in host):
+            problems["host"] = (
+                "A server's name or address has no spaces and none of / @ ? #, "
+                "such as db.office.local or 192.168.1.20"
+            )
         if not self.database.text().strip():
             problems["database"] = "Give the database name"
         if not self.user.text().strip():
