@@ -18,6 +18,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from thep_desktop.database_locks import LockWait, take_write_lock
+
 
 class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message is meant for the user."""
@@ -144,12 +146,17 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _on_sqlite_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
 
     # -- sessions ---------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
+        """A session for saving, in one transaction: committed on success, rolled back on any error.
+
+        It holds the write lock from its start (one save at a time, see database_locks.py).
+        """
         with self._sessions.begin() as session:
+            take_write_lock(session, self.lock_wait)
             yield session
 
     @contextmanager

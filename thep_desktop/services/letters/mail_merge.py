@@ -39,6 +39,7 @@ from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
+from thep_desktop.services.shared.retry import save
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             skipped=tuple(skipped),
         )
 
+    @save
     def _record(
         self,
         actor: Actor,

@@ -23,6 +23,7 @@ from thep_desktop.models import OrganisationProfile
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ConflictError, ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.retry import save
 
 PROFILE_LABELS = {
     "name": "Organisation name",
@@ -117,11 +118,13 @@ class OrganisationService:
     def __init__(self, database: Database) -> None:
         self.db = database
 
+    @save
     def get_profile(self, actor: Actor) -> ProfileData:
         actor.require(Permission.VIEW)
         with self.db.session() as session:
             return _data(self._row(session, actor))
 
+    @save
     def update_profile(self, actor: Actor, data: ProfileData) -> ProfileData:
         """Save the profile loaded at ``data.version``; never overwrite a change made meanwhile."""
         actor.require(Permission.EDIT_SETTINGS)
