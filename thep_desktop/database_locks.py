@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,9 +29,17 @@ class LockWait:
     """
 
     attempt_seconds: float = 0.5
-    total_seconds: float = 30.0
+    total_seconds: float = field(default_factory=lambda: _seconds("THEP_SAVE_WAIT_SECONDS", 30.0))
     pause_seconds: float = 0.25
     notify: Callable[[float | None], None] | None = None
+
+
+def _seconds(variable: str, default: float) -> float:
+    """A wait set in the environment (tests and support staff shorten or lengthen it)."""
+    try:
+        return max(0.0, float(os.environ.get(variable, default)))
+    except ValueError:
+        return default
 
 
 def take_write_lock(session: Session, wait: LockWait) -> None:

@@ -19,7 +19,7 @@ from thep_desktop import config
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
-from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
+from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
 from thep_desktop.database import Database, DatabaseError, sqlite_file_of
 from thep_desktop.domain.dates import TWO_DIGIT_YEARS
@@ -131,6 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.database == "existing":
             _require_existing(url, given)
         services, note = open_services(url, local_actor())
+        services.db.lock_wait.notify = WaitLine(sys.stderr)
         try:
             if note:
                 print(note, file=sys.stderr)
