@@ -26,6 +26,7 @@ from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.shared.background import BackgroundJob
+from thep_desktop.ui.shared.database_wait import DatabaseWait
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.table_export import (
     Exportable,
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
+        self.database_wait = DatabaseWait(self)
+        self.database_wait.install(services)
         self._build_tabs()
         self._build_menus()
         self._show_database()
@@ -294,6 +297,7 @@ class MainWindow(QMainWindow):
             return False
         old = self.services
         self.services = services
+        self.database_wait.install(services)
         self.undo_stack.clear()
         self.schools_tab.save_layout_now()
         self.tabs.removeTab(self.tabs.indexOf(self.schools_tab))
