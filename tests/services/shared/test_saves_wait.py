@@ -104,3 +104,22 @@ def test_every_kind_of_save_waits_and_then_says_busy(db, actor, save):
     with write_lock_held(db), pytest.raises(DatabaseBusyError):
         calls[save]()
     assert (snapshot(db), staff.list_staff(actor)) == before
+
+
+def test_reading_never_waits_for_someone_else_s_save(db, actor):
+    """Looking at the register, the profile or the staff list while a colleague saves."""
+    from thep_desktop.services.settings.organisation_service import OrganisationService
+
+    organisation = OrganisationService(db)
+    profile = organisation.get_profile(actor)  # made with the defaults on first asking
+    SchoolsService(db).create_school(actor, _school())
+    db.lock_wait.total_seconds = 20
+    heard: list[float | None] = []
+    db.lock_wait.notify = heard.append
+    with write_lock_held(db):
+        started = time.monotonic()
+        assert organisation.get_profile(actor) == profile
+        assert [s.name for s in SchoolsService(db).list_schools(actor)] == [_school().name]
+        assert StaffService(db).list_staff(actor) == []
+        assert time.monotonic() - started < 2
+    assert heard == []

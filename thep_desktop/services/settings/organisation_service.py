@@ -118,9 +118,23 @@ class OrganisationService:
     def __init__(self, database: Database) -> None:
         self.db = database
 
-    @save
     def get_profile(self, actor: Actor) -> ProfileData:
         actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            row = session.scalar(
+                select(OrganisationProfile).order_by(OrganisationProfile.id).limit(1)
+            )
+            if row is not None:
+                return _data(row)
+        return self._first_profile(actor)
+
+    @save
+    def _first_profile(self, actor: Actor) -> ProfileData:
+        """The profile made with the defaults, the first time anyone asks for it.
+
+        A save (it holds the write lock), so that two people opening a new database at the
+        same moment get one profile between them; reading it is not (it never waits).
+        """
         with self.db.session() as session:
             return _data(self._row(session, actor))
 
