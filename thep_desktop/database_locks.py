@@ -89,5 +89,5 @@ def is_busy(exc: BaseException) -> bool:
             "database is locked" in text or "database table is locked" in text
         ):
             return True
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+        current = getattr(current, "orig", None) or current.__cause__
     return False
