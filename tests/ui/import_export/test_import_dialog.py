@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gias_files import FIXTURES, HEADER_2025, gias_row, write_gias
+from lock_holders import write_lock_held
 from qt_driving import menu_action, push
 
 from thep_desktop.database import Database
@@ -291,3 +292,25 @@ def test_one_phase_filter_finds_all_through_schools_from_2018_and_2023_files(
         "Bow Quay School",
         "Saint Mary Magdalene Church of England All Through School",
     ]
+
+
+def test_an_import_waiting_for_a_colleague_s_save_shows_the_wait_then_applies(
+    qtbot, window, dialogs, gias_file, services, actor
+) -> None:  # type: ignore[no-untyped-def]
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
+    dialog = dialogs[0]
+    preview(qtbot, dialog, gias_file)
+    services.db.lock_wait.attempt_seconds = 0.1
+    bar = window.statusBar()
+    with write_lock_held(services.db):
+        push(qtbot, dialog.apply_button)  # the import waits on its own thread
+        qtbot.waitUntil(
+            lambda: bar.currentMessage().startswith("Waiting for the database: someone else"),
+            timeout=10_000,
+        )
+        assert window.database_wait.notice.isVisible()
+        assert dialog.result is None
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    assert str(dialog.result) == "1 new school, 1 updated, 0 closed"
+    qtbot.waitUntil(lambda: not window.database_wait.notice.isVisible(), timeout=5_000)
+    assert not bar.currentMessage().startswith("Waiting")
