@@ -202,7 +202,8 @@ def _already_applied(db: Database, preview: ImportPreview) -> bool:
     expected: list[tuple[int, int | None, dict[str, object]]] = [
         (n.urn, None, n.values) for n in preview.new
     ]
-    for item in [*preview.changed, *preview.closed]:
+    updates: list[ChangedSchool | ClosedSchool] = [*preview.changed, *preview.closed]
+    for item in updates:
         values = item.values
         if isinstance(item, ClosedSchool) and not values:  # built by hand, as apply does
             values = {"status": SchoolStatus.CLOSED, "close_date": item.close_date}
