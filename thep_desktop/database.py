@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from thep_desktop.database_locks import LockWait, take_write_lock
 from thep_desktop.database_recognition import (
     APPLICATION_ID,
     Found,
@@ -355,6 +356,7 @@ class Database:
             on_connect = _on_read_only_sqlite_connect if self.read_only else _on_sqlite_connect
             event.listen(self.engine, "connect", on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
 
     def _check_sqlite_file(self, path: Path) -> URL:
         """Say in words why a file cannot be used; the address to open it read-only if so."""
@@ -402,13 +404,16 @@ class Database:
     # -- sessions ---------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error.
+        """A session for saving, in one transaction: committed on success, rolled back on any error.
 
+        It holds the write lock from its start (one save at a time, see database_locks.py).
         On a database this user may only read, any write is refused here, for every
         service at once, with a :class:`ReadOnlyDatabaseError` the forms show like any other.
         """
         try:
             with self._sessions.begin() as session:
+                if not self.read_only:  # nothing to wait for where nothing can be written
+                    take_write_lock(session, self.lock_wait)
                 yield session
         except DBAPIError as exc:
             if not _refused_as_read_only(exc):

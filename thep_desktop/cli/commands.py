@@ -19,7 +19,7 @@ from thep_desktop import config
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
-from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
+from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
 from thep_desktop.database import (
     DatabaseError,
@@ -136,6 +136,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.database == "own":  # init and migrate open the database their own way
             return args.run(url, sys.stdout)
         services, note = open_services(url, local_actor())
+        services.db.lock_wait.notify = WaitLine(sys.stderr)
         try:
             if note:
                 print(note, file=sys.stderr)

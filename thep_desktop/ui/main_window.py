@@ -32,6 +32,7 @@ from thep_desktop.ui.settings.database_chooser import (
 )
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
+from thep_desktop.ui.shared.database_wait import DatabaseWait
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.table_export import (
     Exportable,
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
+        self.database_wait = DatabaseWait(self)
+        self.database_wait.install(services)
         self._build_tabs()
         self._build_menus()
         self._show_database()
@@ -316,6 +319,7 @@ class MainWindow(QMainWindow):
             return False
         old = self.services
         self.services = services
+        self.database_wait.install(services)
         self.undo_stack.clear()
         self.schools_tab.save_layout_now()
         self.tabs.removeTab(self.tabs.indexOf(self.schools_tab))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gias_files import FIXTURES, HEADER_2025, gias_row, write_gias
+from lock_holders import write_lock_held
 from qt_driving import menu_action, push
 
 from thep_desktop.database import Database
@@ -151,25 +152,64 @@ def test_bad_choices_and_bad_files_are_explained(
     assert services.schools.list_school_details(actor) == before
 
 
-def test_a_school_changed_meanwhile_stops_the_apply_and_previews_again(
-    qtbot, window, dialogs, gias_file, services, actor, modals
+def test_a_school_changed_meanwhile_stops_the_apply_and_offers_a_new_preview(
+    qtbot, window, dialogs, gias_file, services, actor
 ) -> None:  # type: ignore[no-untyped-def]
     menu_action(window, "File", "Import schools from GIAS…").trigger()
     dialog = dialogs[0]
     preview(qtbot, dialog, gias_file)
-    school = services.schools.get_school_by_urn(actor, 100001)
-    services.schools.update_school(
-        actor, school.id, school.version, dataclasses.replace(school.as_input(), notes="Rang today")
+    # A colleague, on a connection of their own, adds a note to the school meanwhile.
+    colleague_db = Database(services.db.url)
+    colleague = Services(colleague_db, Actor("sam.colleague"))
+    school = colleague.schools.get_school_by_urn(colleague.actor, 100001)
+    colleague.schools.update_school(
+        colleague.actor,
+        school.id,
+        school.version,
+        dataclasses.replace(school.as_input(), notes="Rang today"),
     )
-    modals.click("OK")
+    colleague_db.dispose()
     push(qtbot, dialog.apply_button)
-    modals.wait_answered()
-    assert modals.seen[0].title == "Nothing was changed"
+    qtbot.waitUntil(dialog.changed_notice.isVisible, timeout=10_000)
+    assert dialog.changed_text.text() == (
+        "The register changed since this preview (someone changed or removed Old Name "
+        "School (URN 100001)); make a new preview. Nothing was imported."
+    )
+    assert dialog.preview is None and not dialog.apply_button.isEnabled()
     assert services.schools.count(actor) == 1
     kept = services.schools.get_school_by_urn(actor, 100001)
     assert (kept.name, kept.notes) == ("Old Name School", "Rang today")
+    # The file and the choice of schools are as they were; one click previews again.
+    assert dialog.path_edit.text() == str(gias_file)
+    assert dialog.only_la.isChecked() and dialog.la_edit.text() == "211"
+    push(qtbot, dialog.preview_again_button)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
-    assert dialog.apply_button.isEnabled()
+    assert not dialog.changed_notice.isVisible() and dialog.apply_button.isEnabled()
+    push(qtbot, dialog.apply_button)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    kept = services.schools.get_school_by_urn(actor, 100001)
+    assert (kept.name, kept.notes) == ("Bow Common Primary School", "Rang today")
+
+
+def test_the_same_file_imported_by_a_colleague_meanwhile_leaves_nothing_to_change(
+    qtbot, window, dialogs, gias_file, services, actor
+) -> None:  # type: ignore[no-untyped-def]
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
+    dialog = dialogs[0]
+    preview(qtbot, dialog, gias_file)
+    colleague_db = Database(services.db.url)
+    colleague = Services(colleague_db, Actor("sam.colleague"))
+    theirs = colleague.gias_import.preview(colleague.actor, gias_file, la_code="211")
+    colleague.gias_import.apply(colleague.actor, theirs)
+    colleague_db.dispose()
+    after_theirs = services.schools.list_school_details(actor)
+    push(qtbot, dialog.apply_button)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    assert dialog.summary.text() == (
+        "<b>Nothing left to change:</b> someone else made the same changes to the register "
+        "after this preview. The register is up to date."
+    )
+    assert services.schools.list_school_details(actor) == after_theirs
 
 
 def test_pupil_numbers_with_a_census_date_for_rows_without_one(
@@ -252,3 +292,25 @@ def test_one_phase_filter_finds_all_through_schools_from_2018_and_2023_files(
         "Bow Quay School",
         "Saint Mary Magdalene Church of England All Through School",
     ]
+
+
+def test_an_import_waiting_for_a_colleague_s_save_shows_the_wait_then_applies(
+    qtbot, window, dialogs, gias_file, services, actor
+) -> None:  # type: ignore[no-untyped-def]
+    menu_action(window, "File", "Import schools from GIAS…").trigger()
+    dialog = dialogs[0]
+    preview(qtbot, dialog, gias_file)
+    services.db.lock_wait.attempt_seconds = 0.1
+    bar = window.statusBar()
+    with write_lock_held(services.db):
+        push(qtbot, dialog.apply_button)  # the import waits on its own thread
+        qtbot.waitUntil(
+            lambda: bar.currentMessage().startswith("Waiting for the database: someone else"),
+            timeout=10_000,
+        )
+        assert window.database_wait.notice.isVisible()
+        assert dialog.result is None
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    assert str(dialog.result) == "1 new school, 1 updated, 0 closed"
+    qtbot.waitUntil(lambda: not window.database_wait.notice.isVisible(), timeout=5_000)
+    assert not bar.currentMessage().startswith("Waiting")

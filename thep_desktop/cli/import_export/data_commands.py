@@ -184,7 +184,12 @@ def _finish(
         data["applied"] = (
             None
             if result is None
-            else {"created": result.created, "updated": result.updated, "closed": result.closed}
+            else {
+                "created": result.created,
+                "updated": result.updated,
+                "closed": result.closed,
+                "already_applied": result.already_applied,
+            }
         )
         write_json(data, out)
         return 0
@@ -193,6 +198,8 @@ def _finish(
         out.write("\nDry run: nothing was changed.\n")
     elif result is None:
         out.write("\nNothing in the register needed changing.\n")
+    elif result.already_applied:
+        out.write(f"\n{str(result).capitalize()}.\n")
     else:
         out.write(f"\nApplied: {result}.\n")
     return 0

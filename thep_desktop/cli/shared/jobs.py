@@ -10,6 +10,7 @@ from types import FrameType
 from typing import TextIO
 
 from thep_desktop.domain.progress import Progress
+from thep_desktop.services.shared.retry import waiting_message
 
 
 class ProgressLine:
@@ -65,3 +66,36 @@ def ctrl_c_cancels(progress: Progress) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+class WaitLine:
+    """A save waiting for the database, said on stderr: redrawn in a terminal, else every 5 s.
+
+    Installed as the database's ``lock_wait.notify`` (see services/shared/retry.py), so a
+    command that waits for someone else's save says so instead of seeming to hang.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self._said = -1  # the whole seconds last written (a log gets a line every 5 s)
+        self._width = 0
+
+    def __call__(self, seconds: float | None) -> None:
+        if seconds is None:
+            if self.live and self._width:
+                self.stream.write("\r" + " " * self._width + "\r")
+                self.stream.flush()
+            self._said, self._width = -1, 0
+            return
+        whole = int(seconds)
+        if self.live:
+            text = waiting_message(seconds)
+            self.stream.write("\r" + text.ljust(self._width))
+            self._width = max(self._width, len(text))
+        elif self._said < 0 or whole >= self._said + 5:
+            self.stream.write(waiting_message(seconds) + "\n")
+            self._said = whole
+        else:
+            return
+        self.stream.flush()

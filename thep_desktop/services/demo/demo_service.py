@@ -19,6 +19,7 @@ from thep_desktop.services.demo.demo_steps import DemoStep, StepProgress
 from thep_desktop.services.settings.organisation_service import DEFAULT_PROFILE
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.services.shared.retry import save
 
 SEED = 211
 
@@ -60,6 +61,7 @@ class DemoService:
         self.db = database
         self.steps = tuple(steps)
 
+    @save
     def load(self, actor: Actor, progress: Progress | None = None) -> DemoSummary:
         """Fill an empty register with the demo borough, all in one transaction.
 

@@ -17,6 +17,7 @@ from thep_desktop.services.schools.schools_service import SchoolsService
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.bulk import cycle_collector_paused
 from thep_desktop.services.shared.errors import ValidationError
+from thep_desktop.services.shared.retry import save
 
 
 class GiasImportService:
@@ -89,6 +90,7 @@ class GiasImportService:
             )
         return preview
 
+    @save
     def apply(
         self, actor: Actor, preview: ImportPreview, progress: Progress | None = None
     ) -> ImportResult:

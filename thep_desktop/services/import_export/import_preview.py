@@ -138,8 +138,15 @@ class ImportResult:
     created: int
     updated: int
     closed: int
+    # Someone else wrote the same changes after the preview was made: nothing was left to do.
+    already_applied: bool = False
 
     def __str__(self) -> str:
+        if self.already_applied:
+            return (
+                "nothing left to change: someone else made the same changes to the register "
+                "after this preview"
+            )
         new = "1 new school" if self.created == 1 else f"{self.created} new schools"
         return f"{new}, {self.updated} updated, {self.closed} closed"
 

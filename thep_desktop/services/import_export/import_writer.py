@@ -18,9 +18,10 @@ from thep_desktop.services.import_export.import_preview import (
     ImportPreview,
     ImportResult,
 )
+from thep_desktop.services.import_export.register_rows import REG_ID, REG_POS, read_register
 from thep_desktop.services.schools.schools_service import SCHOOL_FIELDS
 from thep_desktop.services.shared.actor import Actor
-from thep_desktop.services.shared.errors import ConflictError
+from thep_desktop.services.shared.errors import RegisterChangedError
 
 _CHUNK = 1000
 
@@ -31,8 +32,11 @@ def apply_preview(
     """Write a preview's new, changed and closed schools in one transaction.
 
     Every changed or closed school must still be at the version the preview saw, and no new
-    school's URN may have been added meanwhile; otherwise :class:`ConflictError` names the
-    schools and nothing is written. Cancelling through ``progress`` rolls everything back.
+    school's URN may have been added meanwhile; otherwise :class:`RegisterChangedError`
+    names the schools and nothing is written, unless the register already holds everything
+    the preview would write (the same file imported by someone else at the same moment):
+    then the result says so and nothing is written. Cancelling through ``progress`` rolls
+    everything back.
     """
     now = utcnow()
     who = actor.name
@@ -46,19 +50,12 @@ def apply_preview(
     table: Table = School.__table__  # type: ignore[assignment]
     with db.session() as session:
         report()
-        _check_versions(session, preview)
-        if preview.new:
-            wanted = {n.urn for n in preview.new}
-            taken = set(session.scalars(select(School.urn))) & wanted
-            if taken:
-                names = [f"{n.name} (URN {n.urn})" for n in preview.new if n.urn in taken]
-                raise ConflictError(
-                    "Someone added "
-                    + ("this school" if len(names) == 1 else "these schools")
-                    + " to the register after the file was checked: "
-                    + _list_names(names)
-                    + ". Nothing was imported; check the file again."
-                )
+        # The session holds the write lock, so what is read here stays true until it commits.
+        changed_since = _changed_since(session, preview)
+        if changed_since:
+            if _already_applied(db, preview):
+                return ImportResult(0, 0, 0, already_applied=True)
+            raise RegisterChangedError(changed_since)
         if preview.new:
             names = [*SCHOOL_FIELDS, *_RECORD_FIELDS]
             insert_rows = _BulkInsert(session, table, names, unique=("uuid", "urn"))
@@ -111,10 +108,7 @@ def apply_preview(
                     params.append(row)
                 result: Any = session.execute(stmt, params)
                 if sane and result.rowcount != len(batch):
-                    raise ConflictError(
-                        "Someone changed some of these schools while the import was saving. "
-                        "Nothing was imported; check the file again."
-                    )
+                    raise RegisterChangedError("someone changed some of these schools meanwhile")
                 done += len(batch)
                 report()
     return ImportResult(len(preview.new), len(preview.changed), len(preview.closed))
@@ -168,10 +162,14 @@ class _BulkInsert:
         self.conn.exec_driver_sql(self.sql, params)
 
 
-def _check_versions(session: Any, preview: ImportPreview) -> None:
+def _changed_since(session: Any, preview: ImportPreview) -> str:
+    """What changed in the register since ``preview`` was made, in words ("" when nothing).
+
+    A school to change or close that is no longer at the version the preview saw, or a new
+    school whose URN is in the register now.
+    """
+    parts: list[str] = []
     items: list[ChangedSchool | ClosedSchool] = [*preview.changed, *preview.closed]
-    if not items:
-        return
     current: dict[int, int] = {}
     ids = [i.school_id for i in items]
     for start in range(0, len(ids), 500):
@@ -184,13 +182,39 @@ def _check_versions(session: Any, preview: ImportPreview) -> None:
     stale = [i for i in items if current.get(i.school_id) != i.version]
     if stale:
         names = [f"{i.name} (URN {i.urn})" for i in stale]
-        raise ConflictError(
-            "Someone changed or removed "
-            + ("this school" if len(stale) == 1 else "these schools")
-            + " after the file was checked: "
-            + _list_names(names)
-            + ". Nothing was imported; check the file again to see the differences now."
-        )
+        parts.append("someone changed or removed " + _list_names(names))
+    if preview.new:
+        wanted = {n.urn for n in preview.new}
+        taken = set(session.scalars(select(School.urn))) & wanted
+        if taken:
+            names = [f"{n.name} (URN {n.urn})" for n in preview.new if n.urn in taken]
+            parts.append("someone added " + _list_names(names))
+    return "; ".join(parts)
+
+
+def _already_applied(db: Database, preview: ImportPreview) -> bool:
+    """True when the register already holds everything ``preview`` would write.
+
+    So it is when someone imported the same file at the same moment: the second import then
+    finds nothing left to change, rather than a conflict to resolve.
+    """
+    register = read_register(db)
+    expected: list[tuple[int, int | None, dict[str, object]]] = [
+        (n.urn, None, n.values) for n in preview.new
+    ]
+    updates: list[ChangedSchool | ClosedSchool] = [*preview.changed, *preview.closed]
+    for item in updates:
+        values = item.values
+        if isinstance(item, ClosedSchool) and not values:  # built by hand, as apply does
+            values = {"status": SchoolStatus.CLOSED, "close_date": item.close_date}
+        expected.append((item.urn, item.school_id, values))
+    for urn, school_id, values in expected:
+        row = register.get(urn)
+        if row is None or (school_id is not None and row[REG_ID] != school_id):
+            return False
+        if any(row[REG_POS[f]] != v for f, v in values.items() if f in REG_POS):
+            return False
+    return True
 
 
 def _list_names(names: list[str], limit: int = 10) -> str:

@@ -49,6 +49,7 @@ from thep_desktop.services.schools.schools_service import SCHOOL_LABELS
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.retry import save
 
 URN_NAMES = ("urn", "schoolurn")
 PUPIL_NAMES = (
@@ -202,6 +203,7 @@ class PupilNumbersService:
                 )
         return preview
 
+    @save
     def apply(
         self, actor: Actor, preview: ImportPreview, progress: Progress | None = None
     ) -> ImportResult:

@@ -31,6 +31,7 @@ from thep_desktop.services.shared.errors import (
     ValidationError,
 )
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.retry import save
 
 TEMPLATE_LABELS = {
     "name": "Template name",
@@ -143,6 +144,7 @@ class LetterTemplates:
                 return template
         raise NotFoundError(f"There is no letter template called “{name_or_key.strip()}”.")
 
+    @save
     def create_template(self, actor: Actor, data: TemplateInput) -> TemplateDetail:
         actor.require(Permission.EDIT_SCHOOLS)
         values = _check_template(data)
@@ -158,6 +160,7 @@ class LetterTemplates:
         except IntegrityError:
             raise _name_taken(values["name"]) from None
 
+    @save
     def update_template(
         self, actor: Actor, template_id: int, data: TemplateInput, expected_version: int
     ) -> TemplateDetail:
@@ -176,6 +179,7 @@ class LetterTemplates:
         except StaleDataError:
             raise self._conflict(template_id) from None
 
+    @save
     def reset_template(
         self, actor: Actor, template_id: int, expected_version: int
     ) -> TemplateDetail:
@@ -195,6 +199,7 @@ class LetterTemplates:
             session.flush()
             return _template_detail(row)
 
+    @save
     def delete_template(self, actor: Actor, template_id: int, expected_version: int) -> None:
         actor.require(Permission.EDIT_SCHOOLS)
         with self.db.session() as session:
@@ -207,6 +212,7 @@ class LetterTemplates:
             _check_version(row, expected_version)
             session.delete(row)
 
+    @save
     def _ensure_builtins(self, actor: Actor) -> None:
         with self.db.read_session() as session:
             present = set(

@@ -18,12 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thep_desktop.domain.dates import format_long_date
 from thep_desktop.domain.merge import fields_in, merge
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Correspondence, Document
+from thep_desktop.models import Correspondence, Document, School
 from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letters
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME, example_values
 from thep_desktop.services.letters.letter_files import file_names, temporary_beside
@@ -39,10 +40,12 @@ from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import (
+    NotFoundError,
     ReadOnlyDatabaseError,
     ServiceError,
     ValidationError,
 )
+from thep_desktop.services.shared.retry import save
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             skipped=tuple(skipped),
         )
 
+    @save
     def _record(
         self,
         actor: Actor,
@@ -270,6 +274,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         publish: Callable[[], None],
     ) -> int:
         with self.db.session() as session:
+            _check_schools_still_there(session, [r for r, _l in letters])
             pages = self._add_history(
                 session, actor, template, letters, combined, per_recipient, combined_file
             )
@@ -312,6 +317,23 @@ class MailMerge(LetterTemplates, LetterRecipients):
             session.add(_correspondence(actor, template, recipient, letter, document, first, count))
             first += count
         return sum(counts)
+
+
+def _check_schools_still_there(session: Session, recipients: list[Recipient]) -> None:
+    """Refuse to record letters to a school someone removed while they were being made.
+
+    Checked in the history's own transaction, which holds the write lock: a school cannot
+    go between this check and the commit.
+    """
+    wanted = {r.school_id for r in recipients}
+    there = set(session.scalars(select(School.id).where(School.id.in_(wanted))))
+    gone = [r.school_name for r in recipients if r.school_id not in there]
+    if gone:
+        names = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        raise NotFoundError(
+            f"Someone removed {names} from the register while the letters were being made. "
+            "No letters were saved or recorded; run the mail merge again."
+        )
 
 
 def letterhead_from(profile: ProfileData) -> Letterhead:

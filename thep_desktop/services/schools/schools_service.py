@@ -30,6 +30,7 @@ from thep_desktop.services.schools.school_data import (
 from thep_desktop.services.schools.school_register_rows import register_rows
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ConflictError, NotFoundError, ValidationError
+from thep_desktop.services.shared.retry import save
 
 # The school's plain data and labels are used across the program; they stay importable here.
 __all__ = [
@@ -109,6 +110,7 @@ class SchoolsService:
             return session.scalar(select(func.count(School.id))) or 0
 
     # writing ---------------------------------------------------------------------------
+    @save
     def create_school(self, actor: Actor, data: SchoolInput) -> SchoolDetail:
         actor.require(Permission.EDIT_SCHOOLS)
         values, contacts = check_school(data)
@@ -127,6 +129,7 @@ class SchoolsService:
             raise self._integrity_message(exc, values) from None
         return self.get_school(actor, school_id)
 
+    @save
     def update_school(
         self, actor: Actor, school_id: int, expected_version: int, data: SchoolInput
     ) -> SchoolDetail:
@@ -156,6 +159,7 @@ class SchoolsService:
             raise self._integrity_message(exc, values) from None
         return self.get_school(actor, school_id)
 
+    @save
     def close_school(
         self, actor: Actor, school_id: int, expected_version: int, close_date: date | str
     ) -> SchoolDetail:
@@ -178,6 +182,7 @@ class SchoolsService:
         data = replace(detail.as_input(), status=status, close_date=close_date)
         return self.update_school(actor, school_id, expected_version, data)
 
+    @save
     def delete_school(self, actor: Actor, school_id: int, expected_version: int) -> None:
         """Remove a school entered by mistake. A school with any history is closed instead."""
         actor.require(Permission.EDIT_SCHOOLS)

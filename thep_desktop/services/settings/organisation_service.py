@@ -23,6 +23,7 @@ from thep_desktop.models import OrganisationProfile
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ConflictError, ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.retry import save
 
 PROFILE_LABELS = {
     "name": "Organisation name",
@@ -119,9 +120,25 @@ class OrganisationService:
 
     def get_profile(self, actor: Actor) -> ProfileData:
         actor.require(Permission.VIEW)
+        with self.db.read_session() as session:
+            row = session.scalar(
+                select(OrganisationProfile).order_by(OrganisationProfile.id).limit(1)
+            )
+            if row is not None:
+                return _data(row)
+        return self._first_profile(actor)
+
+    @save
+    def _first_profile(self, actor: Actor) -> ProfileData:
+        """The profile made with the defaults, the first time anyone asks for it.
+
+        A save (it holds the write lock), so that two people opening a new database at the
+        same moment get one profile between them; reading it is not (it never waits).
+        """
         with self.db.session() as session:
             return _data(self._row(session, actor))
 
+    @save
     def update_profile(self, actor: Actor, data: ProfileData) -> ProfileData:
         """Save the profile loaded at ``data.version``; never overwrite a change made meanwhile."""
         actor.require(Permission.EDIT_SETTINGS)

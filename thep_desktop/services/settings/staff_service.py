@@ -14,6 +14,7 @@ from thep_desktop.models import StaffMember
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ConflictError, NotFoundError, ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.retry import save
 
 STAFF_LABELS = {"full_name": "Name", "job_title": "Job title", "email": "Email", "phone": "Phone"}
 
@@ -58,6 +59,7 @@ class StaffService:
                 raise NotFoundError(_GONE)
             return _detail(staff)
 
+    @save
     def create_staff(self, actor: Actor, data: StaffInput) -> StaffDetail:
         actor.require(Permission.EDIT_SETTINGS)
         values = _check(data)
@@ -67,6 +69,7 @@ class StaffService:
             session.flush()
             return _detail(staff)
 
+    @save
     def update_staff(
         self, actor: Actor, staff_id: int, expected_version: int, data: StaffInput
     ) -> StaffDetail:

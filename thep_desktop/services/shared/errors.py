@@ -45,3 +45,24 @@ class PermissionDeniedError(ServiceError):
 
 class ReadOnlyDatabaseError(ServiceError):
     """A change was asked of a database this user may only read; nothing was saved."""
+
+
+class RegisterChangedError(ConflictError):
+    """An import's preview is out of date: the register changed since; nothing was written."""
+
+    def __init__(self, what_changed: str) -> None:
+        super().__init__(
+            f"The register changed since this preview ({what_changed}); make a new preview. "
+            "Nothing was imported."
+        )
+        self.what_changed = what_changed
+
+
+class DatabaseBusyError(ServiceError):
+    """Someone else held the database for longer than a save waits; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database is busy: someone else is saving a large change. Nothing was saved; "
+            "try again in a minute."
+        )

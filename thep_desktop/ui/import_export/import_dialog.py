@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -221,6 +222,23 @@ class ImportDialog(QDialog):
             "background: #fff4ce; border: 1px solid #e0c060; padding: 6px; color: #4a3b00;"
         )
         layout.addWidget(self.warnings)
+        # Shown when Apply found the register changed since the preview: the preview is
+        # dropped, and one click makes a new one from the same file and choices.
+        self.changed_notice = QFrame()
+        self.changed_notice.setObjectName("changed_notice")
+        self.changed_notice.setStyleSheet(
+            "#changed_notice { background: #fdecea; border: 1px solid #d9534f; }"
+        )
+        notice_row = QHBoxLayout(self.changed_notice)
+        self.changed_text = QLabel()
+        self.changed_text.setWordWrap(True)
+        self.changed_text.setStyleSheet("color: #5f1411;")
+        notice_row.addWidget(self.changed_text, 1)
+        self.preview_again_button = QPushButton("Make a &new preview")
+        self.preview_again_button.clicked.connect(self.run_preview)
+        notice_row.addWidget(self.preview_again_button)
+        self.changed_notice.hide()
+        layout.addWidget(self.changed_notice)
 
         self.tabs = QTabWidget()
         self.new_model = PlainTableModel(NEW_COLUMNS, parent=self)
@@ -364,17 +382,23 @@ class ImportDialog(QDialog):
     def _applied(self, result: ImportResult) -> None:
         self.result = result
         self._show_preview(None)
-        self.summary.setText(f"<b>Done:</b> {result}. The register is up to date.")
+        if result.already_applied:
+            self.summary.setText(
+                "<b>Nothing left to change:</b> someone else made the same changes to the "
+                "register after this preview. The register is up to date."
+            )
+        else:
+            self.summary.setText(f"<b>Done:</b> {result}. The register is up to date.")
         self.applied.emit(result)
 
     def _apply_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ConflictError):
-            self.tell(
-                self,
-                "Nothing was changed",
-                f"{exc}\n\nPreview again to see the register as it is now, then apply.",
-            )
-            self.run_preview()
+            # The preview no longer says what Apply would do: drop it, say why, and offer a
+            # new one from the same file and choices (kept as they are).
+            self._show_preview(None)
+            self.changed_text.setText(exc.message)
+            self.changed_notice.show()
+            self.preview_again_button.setFocus()
             return
         self._failed("The changes were not applied", exc)
 
@@ -385,6 +409,8 @@ class ImportDialog(QDialog):
 
     def _show_preview(self, preview: ImportPreview | None) -> None:
         self.preview = preview
+        if preview is not None:
+            self.changed_notice.hide()
         if preview is None:
             self.summary.setText("")
             self.warnings.hide()
