@@ -8,11 +8,15 @@ override both (tests and portable installs use them).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_documents_dir
+
+from thep_desktop.domain.files import file_message, new_file_message
 
 APP_NAME = "THE Partnership Office"
 APP_AUTHOR = "THE Partnership"
@@ -45,12 +49,30 @@ def load_settings() -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def save_settings(settings: dict[str, object]) -> None:
+def save_settings(settings: dict[str, object]) -> bool:
+    """Write the settings; False (and a warning in words) when the config folder refuses.
+
+    The settings only remember things (the database used last, folders, column widths):
+    a folder that cannot be written to must not stop the program, so this never raises.
+    """
     path = _settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        except OSError as exc:
+            raise OSError(new_file_message(path, exc)) from exc
+        try:
+            tmp.replace(path)
+        except OSError as exc:
+            raise OSError(file_message(path, exc)) from exc
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        logging.getLogger(__name__).warning("Your settings were not saved. %s", exc)
+        return False
+    return True
 
 
 def recent_database_urls() -> list[str]:

@@ -111,17 +111,19 @@ def folder_message(folder: Path, error: OSError | None = None) -> str:
     return f"Files cannot be saved in the folder {folder}: {error.strerror or error}."
 
 
-def file_message(path: Path, error: OSError) -> str:
-    """Why ``path`` could not be saved, in words: its folder, the file itself, or its name."""
+def in_use_message(path: Path) -> str:
+    """A file that could not be replaced: on Windows, one open in another program."""
+    return (
+        f"{path.name} is open in another program, or this folder cannot be written to. "
+        "Close it and try again."
+    )
+
+
+def new_file_message(path: Path, error: OSError) -> str:
+    """Why a new file at ``path`` could not be made or written, in words: its folder (missing,
+    read-only, disk full) or its name."""
     if error.errno == errno.ENAMETOOLONG:
         return f"The name {path.name} is too long for this computer. Choose a shorter name."
-    if isinstance(error, PermissionError) and path.exists():
-        # The file is there, so the folder is: Windows refuses to replace a file that is
-        # open in another program (a PDF viewer, Excel).
-        return (
-            f"{path.name} is open in another program, or this folder cannot be written to. "
-            "Close it and try again."
-        )
     if (
         isinstance(error, FileNotFoundError | NotADirectoryError | PermissionError)
         or error.errno in (errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", -1))
@@ -129,3 +131,13 @@ def file_message(path: Path, error: OSError) -> str:
     ):
         return folder_message(path.parent, error)
     return f"{path.name} could not be saved: {error.strerror or error}."
+
+
+def file_message(path: Path, error: OSError) -> str:
+    """Why ``path`` could not be saved, in words: the file itself (open elsewhere), its
+    folder, or its name."""
+    if isinstance(error, PermissionError) and path.exists():
+        # The file is there, so the folder is: Windows refuses to replace a file that is
+        # open in another program (a PDF viewer, Excel).
+        return in_use_message(path)
+    return new_file_message(path, error)

@@ -401,3 +401,45 @@ def test_produce_is_off_with_the_reason_when_nobody_signs_or_the_role_is_unknown
     assert not dialog.produce_button.isEnabled()
     assert "Nobody signs this letter" in dialog.produce_note.text()
     assert "Organisation profile" in dialog.produce_button.toolTip()
+
+
+def test_a_folder_that_cannot_be_written_to_is_named_and_nothing_is_recorded(
+    qtbot: QtBot,
+    window: MainWindow,
+    merges: list[MailMergeDialog],
+    services: Services,
+    schools: dict[str, int],
+    own_template: int,
+    tmp_path: Path,
+) -> None:
+    """Once "Something went wrong … Operation not permitted"; now the folder, in words."""
+    from read_only_folders import read_only_folder  # tests/read_only_folders.py
+
+    told: list[tuple[str, str]] = []
+    window.schools_tab.select_ids([schools["mary"], schools["bow"]])
+    dialog = open_merge(window, merges)
+    dialog.tell = lambda _parent, title, text: told.append((title, text))
+    choose_template(dialog, "Summer programme")
+    with read_only_folder(tmp_path / "Shared letters") as folder:
+        for check in (dialog.combined_check, dialog.folder_check):  # only one PDF per school
+            qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=on_its_text(check))
+        dialog.choose_folder = lambda _parent, _start: str(folder)
+        qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.produce_button, Qt.MouseButton.LeftButton)
+        wait_done(qtbot, dialog)
+        assert list(folder.iterdir()) == []
+    words = (
+        f"The folder {folder} cannot be written to (it is read-only or you do not have "
+        "permission). Choose another folder."
+    )
+    assert words in dialog.banner.text()
+    assert told == [
+        (
+            "No letters were produced",
+            f"{words}\n\nNo files were saved and nothing was recorded.",
+        )
+    ]
+    assert dialog.merge_result is None and dialog.isVisible()
+    assert dialog.folder_path.text() == str(folder)  # what the user chose stays
+    for school_id in schools.values():
+        assert services.letters.correspondence(services.actor, school_id) == []
