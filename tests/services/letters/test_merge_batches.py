@@ -188,3 +188,16 @@ def test_cancel_leaves_no_batch_no_staging_and_no_lock(
     assert counts(letters) == (0, 0, 0)
     assert list(out.iterdir()) == []
     assert set(merge_batches._lock_folder().glob("*.lock")) <= locks_before
+
+
+def test_the_next_merge_puts_an_earlier_one_right_first_and_says_so(
+    letters: LettersService, actor: Actor, schools, out: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    killed_at("placed:1", letters, actor, schools, monkeypatch, recipient_folder=out)
+    template_id = custom(letters, actor, "Hello again {school.name}", name="Again")
+    result = letters.produce(
+        actor, template_id, [schools["bow"].id], "Head teacher", recipient_folder=out
+    )
+    assert len(result.earlier) == 1 and "the 1 PDF it had saved was removed" in result.earlier[0]
+    assert pdfs_in(out) == [p.name for p in result.recipient_files]
+    assert counts(letters) == (1, 1, 1) and hidden_in(out) == []

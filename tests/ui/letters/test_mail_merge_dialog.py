@@ -443,3 +443,12 @@ def test_a_folder_that_cannot_be_written_to_is_named_and_nothing_is_recorded(
     assert dialog.folder_path.text() == str(folder)  # what the user chose stays
     for school_id in schools.values():
         assert services.letters.correspondence(services.actor, school_id) == []
+
+
+def test_the_summary_says_what_was_put_right_from_an_earlier_merge() -> None:
+    from thep_desktop.services.letters.letters_service import MergeResult
+    from thep_desktop.ui.letters.mail_merge_job import summary_text
+
+    note = "A mail merge of 30/11/2026 12:04 stopped before it finished: nothing was recorded."
+    text = summary_text(MergeResult(2, 2, Path("run.pdf"), (), (), (), earlier=(note,)))
+    assert text.endswith("\n\n" + note)

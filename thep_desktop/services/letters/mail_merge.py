@@ -52,6 +52,8 @@ class MergeResult:
     recipient_files: tuple[Path, ...]
     warnings: tuple[str, ...]
     skipped: tuple[Skipped, ...]
+    # What was put right first: an earlier merge on this computer that stopped part-way.
+    earlier: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         text = (
@@ -204,7 +206,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             if not output.is_dir():
                 raise ServiceError(folder_message(output))
         # Before this merge takes its own lock: what an earlier one left is put right first.
-        finish_unfinished_merges(self.db, actor)
+        earlier = finish_unfinished_merges(self.db, actor)
         batch = MergeBatch.begin(self.db, actor, outputs)
         try:
             combined_doc: tuple[bytes, tuple[int, ...]] | None = None
@@ -260,6 +262,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             recipient_files=tuple(p for _b, _n, p in per_recipient),
             warnings=warnings,
             skipped=tuple(skipped),
+            earlier=tuple(earlier),
         )
 
     def _record(

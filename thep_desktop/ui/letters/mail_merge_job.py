@@ -73,6 +73,7 @@ def summary_text(result: MergeResult) -> str:
             f"Left out ({len(result.skipped):,}):\n"
             + _listed([f"{s.school_name}: {s.reason}" for s in result.skipped])
         )
+    parts.extend(result.earlier)
     return "\n\n".join(parts)
 
 
