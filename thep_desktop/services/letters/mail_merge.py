@@ -37,7 +37,11 @@ from thep_desktop.services.letters.letter_templates import (
     _check_template,
     fields_from,
 )
-from thep_desktop.services.letters.merge_batches import MergeBatch, finish_unfinished_merges
+from thep_desktop.services.letters.merge_batches import (
+    FolderRefusedError,
+    MergeBatch,
+    finish_unfinished_merges,
+)
 from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor, Permission
@@ -197,17 +201,23 @@ class MailMerge(LetterTemplates, LetterRecipients):
             if progress is not None:
                 progress.report(n - 1, total, f"Letter {n:,} of {total:,}")
 
-        outputs: list[Path] = []
+        # Each folder the letters go to, with the field the window shows its problems by.
+        outputs: dict[Path, list[str]] = {}
         if combined_file is not None:
-            outputs.append(Path(combined_file).parent)
+            outputs.setdefault(Path(combined_file).parent, []).append("combined_file")
         if recipient_folder is not None:
-            outputs.append(Path(recipient_folder))
-        for output in outputs:
+            outputs.setdefault(Path(recipient_folder), []).append("recipient_folder")
+        for output, names in outputs.items():
             if not output.is_dir():
-                raise ServiceError(folder_message(output))
+                message = folder_message(output)
+                raise ValidationError(dict.fromkeys(names, message), message)
         # Before this merge takes its own lock: what an earlier one left is put right first.
         earlier = finish_unfinished_merges(self.db, actor)
-        batch = MergeBatch.begin(self.db, actor, outputs)
+        try:
+            batch = MergeBatch.begin(self.db, actor, outputs)
+        except FolderRefusedError as exc:
+            names = outputs.get(exc.folder, [])
+            raise ValidationError(dict.fromkeys(names, exc.message), exc.message) from exc
         try:
             combined_doc: tuple[bytes, tuple[int, ...]] | None = None
             if combined_file is not None:

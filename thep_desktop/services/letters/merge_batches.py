@@ -52,6 +52,14 @@ _HIDDEN = 0x2  # FILE_ATTRIBUTE_HIDDEN
 _YOUNG_SECONDS = 60
 
 
+class FolderRefusedError(ServiceError):
+    """A folder the letters were to be saved in cannot be written to; ``folder`` names it."""
+
+    def __init__(self, message: str, folder: Path) -> None:
+        super().__init__(message)
+        self.folder = folder
+
+
 def this_computer() -> str:
     return socket.gethostname()[:255] or "this computer"
 
@@ -141,7 +149,7 @@ class MergeBatch:
                 try:
                     hidden.mkdir()
                 except OSError as exc:
-                    raise ServiceError(folder_message(folder, exc)) from exc
+                    raise FolderRefusedError(folder_message(folder, exc), folder) from exc
                 _hide(hidden)
         except BaseException:
             batch.abandon()
