@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pg_databases import PgDatabases  # tests/pg_databases.py
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database, sqlite_url
@@ -100,14 +101,21 @@ def _office(url: str, tmp_path: Path) -> Office:
     return Office(url, ",".join(str(s["urn"]) for s in schools), data_dir, first.id)
 
 
-@pytest.fixture
-def sqlite_office(tmp_path: Path) -> Office:
-    return _office(sqlite_url(tmp_path / "office.sqlite3"), tmp_path)
+# One office per database for the module: each trial writes to folders of its own and
+# compares the history before and after, so trials need no database of their own.
+@pytest.fixture(scope="module")
+def sqlite_office(tmp_path_factory: pytest.TempPathFactory) -> Office:
+    folder = tmp_path_factory.mktemp("office")
+    return _office(sqlite_url(folder / "office.sqlite3"), folder)
 
 
-@pytest.fixture
-def pg_office(new_pg_database, tmp_path: Path) -> Office:  # type: ignore[no-untyped-def]
-    return _office(new_pg_database.create(), tmp_path)
+@pytest.fixture(scope="module")
+def pg_office(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    databases = PgDatabases(pg_server_url)
+    try:
+        yield _office(databases.create(), tmp_path_factory.mktemp("office"))
+    finally:
+        databases.drop_all()
 
 
 @dataclass(frozen=True)
