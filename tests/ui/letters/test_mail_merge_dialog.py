@@ -448,3 +448,34 @@ def test_the_summary_says_what_was_put_right_from_an_earlier_merge() -> None:
     note = "A mail merge of 30/11/2026 12:04 stopped before it finished: nothing was recorded."
     text = summary_text(MergeResult(2, 2, Path("run.pdf"), (), (), (), earlier=(note,)))
     assert text.endswith("\n\n" + note)
+
+
+def test_letters_of_a_merge_that_has_not_finished_are_not_shown_as_sent(
+    qtbot: QtBot, window: MainWindow, services: Services, schools: dict[str, int]
+) -> None:
+    """A merge still running, or killed part-way, has its history pending: not "Letters sent"."""
+    from thep_desktop.models import Correspondence, Document, LetterBatch
+
+    with services.db.session() as session:
+        batch = LetterBatch(state="pending", computer="PC", lock_path="", created_by="jo",
+                            updated_by="jo")  # fmt: skip
+        document = Document(title="Pending", filename="p.pdf", sha256="0" * 64, pages=1,
+                            size=4, pdf=b"%PDF", created_by="jo", updated_by="jo")  # fmt: skip
+        session.add_all([batch, document])
+        session.flush()
+        session.add(
+            Correspondence(school_id=schools["bow"], document_id=document.id, batch_id=batch.id,
+                           subject="Not sent yet", created_by="jo", updated_by="jo")
+        )  # fmt: skip
+        batch_id = batch.id
+    tab = window.schools_tab
+    tab.select_ids([schools["bow"]])
+    assert "Not sent yet" not in tab.detail.toHtml() and tab.letters_shown == []
+
+    with services.db.session() as session:
+        found = session.get(LetterBatch, batch_id)
+        assert found is not None
+        found.state = "confirmed"  # every file in its place
+    tab.select_ids([schools["mary"]])
+    tab.select_ids([schools["bow"]])
+    assert "Not sent yet" in tab.detail.toHtml() and len(tab.letters_shown) == 1
