@@ -20,6 +20,7 @@ from thep_desktop.services.letters import merge_batches
 from thep_desktop.services.letters.letters_service import LettersService
 from thep_desktop.services.letters.merge_batches import MergeBatch
 from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.errors import ServiceError
 
 
 class Killed(BaseException):
@@ -201,3 +202,18 @@ def test_the_next_merge_puts_an_earlier_one_right_first_and_says_so(
     assert len(result.earlier) == 1 and "the 1 PDF it had saved was removed" in result.earlier[0]
     assert pdfs_in(out) == [p.name for p in result.recipient_files]
     assert counts(letters) == (1, 1, 1) and hidden_in(out) == []
+
+
+def test_a_program_folder_that_cannot_be_written_to_is_said_in_words_and_nothing_is_made(
+    letters: LettersService, actor: Actor, schools, out: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    monkeypatch.setenv("THEP_DATA_DIR", str(blocker / "data"))
+    template_id = custom(letters, actor, "Hello {school.name}")
+    with pytest.raises(ServiceError, match="the program's own folder on this computer"):
+        letters.produce(
+            actor, template_id, [schools["bow"].id], "Head teacher", recipient_folder=out
+        )
+    assert counts(letters) == (0, 0, 0) and list(out.iterdir()) == []
+    assert blocker.read_text() == "x"

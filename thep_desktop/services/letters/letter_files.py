@@ -22,7 +22,7 @@ def file_names(school_names: list[str], when: date, template_name: str, folder: 
     """
     names: list[str] = []
     taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
-    room = name_room(folder) - _NUMBER_ROOM
+    room = name_room(folder.absolute()) - _NUMBER_ROOM
     rest = " - " + safe_file_stem(f"{template_name} - {when.isoformat()}", "letter")
     if name_size(rest) > room // 2:  # a template named at great length gives way too
         rest = " - " + cut_to_size(rest[3:], room // 2)

@@ -121,10 +121,17 @@ class MergeBatch:
         """Take the lock, record the batch as pending, make the hidden staging folders."""
         token = uuid.uuid4().hex
         lock_folder = _lock_folder()
-        lock_folder.mkdir(parents=True, exist_ok=True)
         lock_path = lock_folder / f"{token}.lock"
         lock = _lock(lock_path)
-        lock.acquire()
+        try:
+            lock_folder.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except OSError as exc:
+            raise ServiceError(
+                "The letters cannot be produced safely: the program's own folder on this "
+                f"computer ({lock_folder}) cannot be written to ({exc.strerror or exc}). Ask "
+                "whoever looks after this computer to check it."
+            ) from exc
         staging = {f: f / f"{STAGING_PREFIX}{token[:12]}" for f in dict.fromkeys(folders)}
         try:
             with db.session() as session:
