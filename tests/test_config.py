@@ -148,3 +148,38 @@ def test_messages_about_an_address_never_show_its_password(address: str) -> None
     with pytest.raises(DatabaseError) as refused:
         Database(address)
     assert "s3cret" not in str(refused.value)
+
+
+def test_a_config_folder_that_cannot_be_written_to_does_not_stop_the_program(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Remembering a folder or the last database must not crash when settings.json cannot be
+    written: the warning says why in words, and the settings already there are kept."""
+    from read_only_folders import read_only_folder  # tests/read_only_folders.py
+
+    folder = tmp_path / "config"
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(folder))
+    config.remember_folder("export_folder", tmp_path)
+    before = (folder / "settings.json").read_bytes()
+    with read_only_folder(folder):
+        config.remember_folder("export_folder", tmp_path / "elsewhere")
+        config.remember_database_url("sqlite:////tmp/other.sqlite3")
+        config.save_ui_state("schools", {"columns": [1, 2]})
+        assert sorted(p.name for p in folder.iterdir()) == ["settings.json"]
+    assert (folder / "settings.json").read_bytes() == before
+    assert config.save_settings({"x": 1}) is True  # writable again: saved as ever
+    assert (
+        f"Your settings were not saved. The folder {folder} cannot be written to (it is "
+        "read-only or you do not have permission). Choose another folder."
+    ) in caplog.text
+
+
+def test_a_config_folder_under_a_file_does_not_stop_the_program(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(blocker / "config"))
+    assert config.save_settings({"last_database": "x"}) is False
+    config.remember_folder("export_folder", tmp_path)
+    assert blocker.read_text() == "x"

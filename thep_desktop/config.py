@@ -8,12 +8,16 @@ override both (tests and portable installs use them).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import re
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_documents_dir
+
+from thep_desktop.domain.files import file_message, new_file_message
 
 APP_NAME = "THE Partnership Office"
 APP_AUTHOR = "THE Partnership"
@@ -50,8 +54,13 @@ def load_settings() -> dict[str, object]:
 ADDRESS_SETTINGS = ("last_database", "recent_databases", "demo_declined")
 
 
-def save_settings(settings: dict[str, object]) -> None:
-    """Write the settings; every database address in them is written without its password."""
+def save_settings(settings: dict[str, object]) -> bool:
+    """Write the settings; False (and a warning in words) when the config folder refuses.
+
+    The settings only remember things (the database used last, folders, column widths):
+    a folder that cannot be written to must not stop the program, so this never raises.
+    Every database address in them is written without its password.
+    """
     settings = dict(settings)
     for key in ADDRESS_SETTINGS:
         value = settings.get(key)
@@ -60,10 +69,23 @@ def save_settings(settings: dict[str, object]) -> None:
         elif isinstance(value, list):
             settings[key] = [without_password(v) if isinstance(v, str) else v for v in value]
     path = _settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        except OSError as exc:
+            raise OSError(new_file_message(path, exc)) from exc
+        try:
+            tmp.replace(path)
+        except OSError as exc:
+            raise OSError(file_message(path, exc)) from exc
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        logging.getLogger(__name__).warning("Your settings were not saved. %s", exc)
+        return False
+    return True
 
 
 def recent_database_urls() -> list[str]:

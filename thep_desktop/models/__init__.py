@@ -1,7 +1,7 @@
 """Database models. Importing this package registers every table on ``Base.metadata``."""
 
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
-from thep_desktop.models.letters import Correspondence, Document, LetterTemplate
+from thep_desktop.models.letters import Correspondence, Document, LetterBatch, LetterTemplate
 from thep_desktop.models.organisation import OrganisationProfile
 from thep_desktop.models.school import Contact, School, SchoolStatus
 from thep_desktop.models.staff import StaffMember
@@ -11,6 +11,7 @@ __all__ = [
     "Contact",
     "Correspondence",
     "Document",
+    "LetterBatch",
     "LetterTemplate",
     "Money",
     "OrganisationProfile",

@@ -33,6 +33,27 @@ class LetterTemplate(RecordMixin, Base):
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class LetterBatch(RecordMixin, Base):
+    """One mail merge's files and history: ``pending`` until every file is in its place.
+
+    A merge killed part-way (power cut, Task Manager) leaves its batch pending; the next
+    letters command on the same computer finds it, and either confirms it (every file is
+    in its place) or removes its files and its history. Pending letters are never shown as
+    sent. ``lock_path`` is a file the running merge holds locked; the operating system
+    releases it when the process dies, which tells a dead merge from one still running.
+    """
+
+    __tablename__ = "letter_batch"
+
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | confirmed
+    computer: Mapped[str] = mapped_column(String(255), default="")
+    lock_path: Mapped[str] = mapped_column(Text, default="")
+    # JSON: the hidden folders the files are written in, and each file placed with its
+    # SHA-256 (so only a file this merge wrote is ever removed).
+    staging: Mapped[str] = mapped_column(Text, default="[]")
+    files: Mapped[str] = mapped_column(Text, default="[]")
+
+
 class Document(RecordMixin, Base):
     """A PDF the program produced, kept byte for byte so it can be shown again as sent."""
 
@@ -65,5 +86,8 @@ class Correspondence(RecordMixin, Base):
     recipient_role: Mapped[str] = mapped_column(String(100), default="")
     our_ref: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
+    # The mail merge that wrote it: sent once the batch is confirmed. None for letters
+    # recorded before batches were kept (all of them sent).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batch.id"), index=True)
 
     document: Mapped[Document] = relationship(lazy="raise")

@@ -197,3 +197,48 @@ def test_all_open_schools_leaves_out_those_only_proposed_unless_asked(
     assert code == 0, err
     assert f"{len(proposed)} school" in out and "proposed to open" in out
     assert "--include-proposed" in out
+
+
+# -- folders that cannot be written to ------------------------------------------------------------
+@pytest.mark.parametrize("into", ["folder", "one PDF"])
+def test_render_into_a_read_only_folder_says_so_and_changes_nothing(
+    capsys, demo: str, tmp_path: Path, into: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Once an OSError traceback; now one sentence, exit 1, no files, no history."""
+    from read_only_folders import read_only_folder  # tests/read_only_folders.py
+
+    with read_only_folder(tmp_path / "Letters") as folder:
+        out = folder if into == "folder" else folder / "visit.pdf"
+        code, stdout, err = run(
+            capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "urn:100897",
+            "--out", str(out), *MEETING,
+        )  # fmt: skip
+        assert code == 1 and stdout == ""
+        assert err.strip().endswith(
+            f"The folder {folder} cannot be written to (it is read-only or you do not have "
+            "permission). Choose another folder."
+        )
+        assert "Traceback" not in err
+        assert list(folder.iterdir()) == []
+    assert letters_sent(demo) == 0
+
+
+def test_render_under_a_file_or_into_a_missing_folder_says_so(
+    capsys, demo: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a folder")
+    for out, message in [
+        (notes / "visit.pdf", f"{notes} is a file, not a folder. Choose a folder."),
+        (
+            tmp_path / "gone" / "visit.pdf",
+            f"The folder {tmp_path / 'gone'} does not exist. Choose another folder.",
+        ),
+    ]:
+        code, stdout, err = run(
+            capsys, "--db", demo, "letters", "render", "general_meeting", "--to", "urn:100897",
+            "--out", str(out), *MEETING,
+        )  # fmt: skip
+        assert code == 1 and message in err, err
+    assert notes.read_text() == "not a folder" and not (tmp_path / "gone").exists()
+    assert letters_sent(demo) == 0

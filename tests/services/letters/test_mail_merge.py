@@ -239,7 +239,7 @@ def test_a_file_that_cannot_take_its_place_leaves_no_history(
     letters: LettersService, actor: Actor, schools, out: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """A PDF open in a viewer on Windows cannot be replaced: then nothing is recorded."""
-    import thep_desktop.services.letters.mail_merge as module
+    import thep_desktop.services.letters.merge_batches as module
 
     template_id = custom(letters, actor, "Hello {school.name}")
     real_replace = module.os.replace

@@ -401,3 +401,81 @@ def test_produce_is_off_with_the_reason_when_nobody_signs_or_the_role_is_unknown
     assert not dialog.produce_button.isEnabled()
     assert "Nobody signs this letter" in dialog.produce_note.text()
     assert "Organisation profile" in dialog.produce_button.toolTip()
+
+
+def test_a_folder_that_cannot_be_written_to_is_named_and_nothing_is_recorded(
+    qtbot: QtBot,
+    window: MainWindow,
+    merges: list[MailMergeDialog],
+    services: Services,
+    schools: dict[str, int],
+    own_template: int,
+    tmp_path: Path,
+) -> None:
+    """Once "Something went wrong … Operation not permitted"; now the folder, in words."""
+    from read_only_folders import read_only_folder  # tests/read_only_folders.py
+
+    told: list[tuple[str, str]] = []
+    window.schools_tab.select_ids([schools["mary"], schools["bow"]])
+    dialog = open_merge(window, merges)
+    dialog.tell = lambda _parent, title, text: told.append((title, text))
+    choose_template(dialog, "Summer programme")
+    with read_only_folder(tmp_path / "Shared letters") as folder:
+        for check in (dialog.combined_check, dialog.folder_check):  # only one PDF per school
+            qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=on_its_text(check))
+        dialog.choose_folder = lambda _parent, _start: str(folder)
+        qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.produce_button, Qt.MouseButton.LeftButton)
+        wait_done(qtbot, dialog)
+        assert list(folder.iterdir()) == []
+    words = (
+        f"The folder {folder} cannot be written to (it is read-only or you do not have "
+        "permission). Choose another folder."
+    )
+    assert dialog.banner.text() == f"No letters were produced. {words}"
+    assert dialog.messages.message("recipient_folder") == words  # beside the folder's box
+    assert told == []  # said in the window, as any entry to put right
+    assert dialog.merge_result is None and dialog.isVisible()
+    assert dialog.folder_path.text() == str(folder)  # what the user chose stays
+    for school_id in schools.values():
+        assert services.letters.correspondence(services.actor, school_id) == []
+
+
+def test_the_summary_says_what_was_put_right_from_an_earlier_merge() -> None:
+    from thep_desktop.services.letters.letters_service import MergeResult
+    from thep_desktop.ui.letters.mail_merge_job import summary_text
+
+    note = "A mail merge of 30/11/2026 12:04 stopped before it finished: nothing was recorded."
+    text = summary_text(MergeResult(2, 2, Path("run.pdf"), (), (), (), earlier=(note,)))
+    assert text.endswith("\n\n" + note)
+
+
+def test_letters_of_a_merge_that_has_not_finished_are_not_shown_as_sent(
+    qtbot: QtBot, window: MainWindow, services: Services, schools: dict[str, int]
+) -> None:
+    """A merge still running, or killed part-way, has its history pending: not "Letters sent"."""
+    from thep_desktop.models import Correspondence, Document, LetterBatch
+
+    with services.db.session() as session:
+        batch = LetterBatch(state="pending", computer="PC", lock_path="", created_by="jo",
+                            updated_by="jo")  # fmt: skip
+        document = Document(title="Pending", filename="p.pdf", sha256="0" * 64, pages=1,
+                            size=4, pdf=b"%PDF", created_by="jo", updated_by="jo")  # fmt: skip
+        session.add_all([batch, document])
+        session.flush()
+        session.add(
+            Correspondence(school_id=schools["bow"], document_id=document.id, batch_id=batch.id,
+                           subject="Not sent yet", created_by="jo", updated_by="jo")
+        )  # fmt: skip
+        batch_id = batch.id
+    tab = window.schools_tab
+    tab.select_ids([schools["bow"]])
+    assert "Not sent yet" not in tab.detail.toHtml() and tab.letters_shown == []
+
+    with services.db.session() as session:
+        found = session.get(LetterBatch, batch_id)
+        assert found is not None
+        found.state = "confirmed"  # every file in its place
+    tab.select_ids([schools["mary"]])
+    tab.select_ids([schools["bow"]])
+    assert "Not sent yet" in tab.detail.toHtml() and len(tab.letters_shown) == 1

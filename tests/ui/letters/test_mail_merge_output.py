@@ -69,7 +69,9 @@ def test_what_is_missing_or_wrong_is_named_by_field(qtbot: QtBot, tmp_path: Path
     errors: dict[str, str] = {}
     output.chosen(errors)
     assert errors == {
-        "combined_file": f"The folder {tmp_path / 'no such folder'} does not exist.",
+        "combined_file": (
+            f"The folder {tmp_path / 'no such folder'} does not exist. Choose another folder."
+        ),
         "recipient_folder": "Choose the folder for the schools' PDFs.",
     }
     for check in (output.combined_check, output.folder_check):

@@ -613,3 +613,24 @@ def test_copies_for_the_system_viewer_from_earlier_days_are_tidied_away(
         shutil.rmtree(recent, ignore_errors=True)
         if path is not None:
             shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def test_save_as_pdf_into_a_read_only_folder_says_so(
+    qtbot: QtBot, two_page_letter: bytes, tmp_path: Path
+) -> None:
+    from qt_driving import press  # tests/qt_driving.py
+    from read_only_folders import read_only_folder  # tests/read_only_folders.py
+
+    window = open_window(qtbot, two_page_letter)
+    with read_only_folder(tmp_path / "Read only") as folder:
+        window.ask_save_path = lambda *_a: (str(folder / "letter.pdf"), "")
+        press(qtbot, window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert list(folder.iterdir()) == []
+    assert window.told == [
+        (
+            "Save as PDF",
+            f"The folder {folder} cannot be written to (it is read-only or you do not have "
+            "permission). Choose another folder.",
+        )
+    ]
+    assert window.last_saved_path is None

@@ -564,3 +564,23 @@ def test_cancel_at_the_question_exports_nothing(qtbot, window: MainWindow, out: 
     window.export_action.trigger()
     assert window.export_job is None and answers.asked_path == []
     assert list(out.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_to_is_told_in_the_same_words(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, out: Path
+) -> None:
+    from read_only_folders import read_only_folder  # tests/read_only_folders.py
+
+    with read_only_folder(out / "Read only") as folder:
+        answers = Answers(folder / "Schools.xlsx")
+        answer_with(window, answers)
+        export(qtbot, window)
+        assert list(folder.iterdir()) == []
+    assert answers.told == [
+        (
+            "The export was not saved",
+            f"The folder {folder} cannot be written to (it is read-only or you do not have "
+            "permission). Choose another folder.",
+        )
+    ]
+    assert answers.questions == []

@@ -76,8 +76,15 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     render.set_defaults(run=render_letters, database="existing")
 
 
+def finish_unfinished_merges(services: Services) -> None:
+    """Every letters command first puts right a mail merge that was killed part-way here."""
+    for note in services.letters.finish_unfinished_merges(services.actor):
+        print(f"Note: {note}", file=sys.stderr)
+
+
 def list_templates(services: Services, args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out if out is not None else sys.stdout
+    finish_unfinished_merges(services)
     templates = services.letters.list_templates(services.actor)
     if args.json:
         write_json(
@@ -126,6 +133,7 @@ def list_templates(services: Services, args: argparse.Namespace, out: TextIO | N
 
 def render_letters(services: Services, args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out if out is not None else sys.stdout
+    finish_unfinished_merges(services)
     actor = services.actor
     template = services.letters.find_template(actor, args.template)
     school_ids = _audience(services, args.to, include_proposed=args.include_proposed)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from thep_desktop.domain.errors import OfficeError
+from thep_desktop.domain.files import file_message, folder_message, in_use_message, new_file_message
 from thep_desktop.domain.progress import Progress
 
 KINDS = ("text", "integer", "count", "date", "money", "bool")
@@ -178,10 +179,7 @@ def column_widths(columns: Sequence[ColumnSpec], rows: Iterable[Sequence[object]
 
 # -- writing a file whole -----------------------------------------------------------------------
 def cannot_write_message(path: Path) -> str:
-    return (
-        f"{path.name} is open in another program, or this folder cannot be written to. "
-        "Close it and try again."
-    )
+    return in_use_message(path)
 
 
 @contextmanager
@@ -192,22 +190,27 @@ def _replacing(path: Path) -> Iterator[Path]:
     """
     folder = path.parent
     temporary = folder / f".{path.stem}.{secrets.token_hex(4)}.tmp"
+    if not folder.is_dir():
+        raise ExportError(folder_message(folder))
     try:
-        if not folder.is_dir():
-            raise ExportError(f"The folder {folder} does not exist. Choose another folder.")
         # Created (mode 0666 less the umask, like any new file) before anything is written.
         os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except OSError as exc:
+        raise ExportError(new_file_message(path, exc)) from exc
+    try:
         try:
             yield temporary
+        except OSError as exc:  # writing: the disk filled up, or went away
+            raise ExportError(new_file_message(path, exc)) from exc
+        try:
             os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    except PermissionError as exc:
-        raise ExportError(cannot_write_message(path)) from exc
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ExportError(f"{path.name} could not be saved: {reason}.") from exc
+        except PermissionError as exc:
+            raise ExportError(cannot_write_message(path)) from exc
+        except OSError as exc:
+            raise ExportError(file_message(path, exc)) from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _reporter(progress: Progress | None, total: int) -> Callable[[int], None]:

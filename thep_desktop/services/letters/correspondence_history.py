@@ -7,10 +7,11 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 
 from thep_desktop.database import Database
-from thep_desktop.models import Correspondence, Document
+from thep_desktop.models import Correspondence, Document, LetterBatch
+from thep_desktop.services.letters.merge_batches import CONFIRMED
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError
 
@@ -42,7 +43,8 @@ class CorrespondenceHistory:
             rows = session.execute(
                 select(Correspondence, Document.sha256, Document.filename)
                 .join(Document, Document.id == Correspondence.document_id)
-                .where(Correspondence.school_id == school_id)
+                .outerjoin(LetterBatch, LetterBatch.id == Correspondence.batch_id)
+                .where(Correspondence.school_id == school_id, _sent())
                 .order_by(Correspondence.created_at.desc(), Correspondence.id.desc())
             ).all()
             return [
@@ -67,11 +69,15 @@ class CorrespondenceHistory:
         """The letter exactly as sent: its own PDF, or its pages of the print run it was in."""
         actor.require(Permission.VIEW)
         with self.db.read_session() as session:
-            row = session.get(Correspondence, correspondence_id)
-            if row is None:
+            found = session.execute(
+                select(Correspondence, Document)
+                .join(Document, Document.id == Correspondence.document_id)
+                .outerjoin(LetterBatch, LetterBatch.id == Correspondence.batch_id)
+                .where(Correspondence.id == correspondence_id, _sent())
+            ).first()
+            if found is None:
                 raise NotFoundError("That letter is no longer in the records.")
-            document = session.get(Document, row.document_id)
-            assert document is not None
+            row, document = found
             data = document.pdf
             if hashlib.sha256(data).hexdigest() != document.sha256:
                 raise ServiceError(
@@ -81,6 +87,14 @@ class CorrespondenceHistory:
             if row.first_page == 1 and row.pages == document.pages:
                 return data
             return _pages_of(data, row.first_page, row.pages)
+
+
+def _sent() -> ColumnElement[bool]:
+    """Letters sent: of a finished mail merge, or made before merges were kept as batches.
+
+    A merge still running, or killed part-way, has its history pending: not sent (yet).
+    """
+    return or_(Correspondence.batch_id.is_(None), LetterBatch.state == CONFIRMED)
 
 
 def _pages_of(data: bytes, first_page: int, count: int) -> bytes:

@@ -1,47 +1,34 @@
-"""Where the letters' PDF files go: names safe on Windows, written whole or not at all."""
+"""Where the letters' PDF files go: names safe on Windows and short enough for any disk."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import date
 from pathlib import Path
 
-from thep_desktop.domain.files import safe_file_stem
-from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.domain.files import cut_to_size, name_room, name_size, safe_file_stem
 
-
-def temporary_beside(final: Path) -> Path:
-    """A new empty file beside ``final``, to write the PDF into before it takes its name.
-
-    Made as an ordinary file is (mode 0666 less the user's umask, so usually 0644), not
-    with ``tempfile.mkstemp``'s owner-only 0600: the renamed file keeps these permissions,
-    and a letter others in the office should open must not be readable by its writer only.
-    """
-    folder = final.parent
-    if not folder.is_dir():
-        raise ServiceError(f"The folder {folder} does not exist.")
-    for _attempt in range(100):
-        path = folder / f".{final.stem}-{secrets.token_hex(4)}.partial"
-        try:
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        os.close(handle)
-        return path
-    raise ServiceError(f"Could not make a working file in {folder}.")
+# Room kept for " (9999).pdf", so a name made unique by a number still fits.
+_NUMBER_ROOM = name_size(" (9999).pdf")
 
 
 def file_names(school_names: list[str], when: date, template_name: str, folder: Path) -> list[str]:
     """``Bow School - Welcome to membership - 2026-11-25.pdf``, unique, safe on Windows.
 
-    A name already used in ``folder`` (the same letter made earlier that day) gets a number,
-    ``… (2).pdf``: a letter already sent is never replaced.
+    A name longer than the disk takes (255 bytes of UTF-8, or 255 UTF-16 units on Windows,
+    less what a long folder path leaves there) loses the end of the school's name first, so
+    the template and date stay readable. A name already used in ``folder`` (the same letter
+    made earlier that day), or by another school whose long name starts the same way, gets
+    a number, ``… (2).pdf``: a letter already sent is never replaced.
     """
     names: list[str] = []
     taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+    room = name_room(folder.absolute()) - _NUMBER_ROOM
+    rest = " - " + safe_file_stem(f"{template_name} - {when.isoformat()}", "letter")
+    if name_size(rest) > room // 2:  # a template named at great length gives way too
+        rest = " - " + cut_to_size(rest[3:], room // 2)
     for school in school_names:
-        base = safe_file_stem(f"{school} - {template_name} - {when.isoformat()}", "letter")[:150]
+        stem = cut_to_size(safe_file_stem(school, "School"), room - name_size(rest))
+        base = safe_file_stem(f"{stem}{rest}", "letter")
         name, count = f"{base}.pdf", 1
         while name.casefold() in taken:
             count += 1

@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thep_desktop.domain.dates import format_long_date
+from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.domain.merge import fields_in, merge
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Correspondence, Document, School
+from thep_desktop.models import Correspondence, Document, LetterBatch, School
 from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letters
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME, example_values
-from thep_desktop.services.letters.letter_files import file_names, temporary_beside
+from thep_desktop.services.letters.letter_files import file_names
 from thep_desktop.services.letters.letter_recipients import LetterRecipients, Recipient, Skipped
 from thep_desktop.services.letters.letter_templates import (
     LetterTemplates,
@@ -35,6 +37,11 @@ from thep_desktop.services.letters.letter_templates import (
     TemplateInput,
     _check_template,
     fields_from,
+)
+from thep_desktop.services.letters.merge_batches import (
+    FolderRefusedError,
+    MergeBatch,
+    finish_unfinished_merges,
 )
 from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
@@ -56,6 +63,8 @@ class MergeResult:
     recipient_files: tuple[Path, ...]
     warnings: tuple[str, ...]
     skipped: tuple[Skipped, ...]
+    # What was put right first: an earlier merge on this computer that stopped part-way.
+    earlier: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         text = (
@@ -117,6 +126,11 @@ class MailMerge(LetterTemplates, LetterRecipients):
         render_letters(buffer, letterhead_from(profile), [letter], title=letter.subject)
         return buffer.getvalue()
 
+    def finish_unfinished_merges(self, actor: Actor) -> list[str]:
+        """Put right mail merges on this computer that were killed part-way; what was done."""
+        actor.require(Permission.VIEW)
+        return finish_unfinished_merges(self.db, actor)
+
     def signatory_problem(self, actor: Actor, data: TemplateInput | TemplateDetail) -> str:
         """Why letters from ``data`` would be signed by nobody, in words; "" when signed."""
         actor.require(Permission.VIEW)
@@ -143,9 +157,10 @@ class MailMerge(LetterTemplates, LetterRecipients):
     ) -> MergeResult:
         """Merge and lay out the letters, write the files asked for, record the history.
 
-        Files appear whole or not at all (written beside their final name, then renamed),
-        and the history is written in the same transaction as the last step; Cancel or any
-        error leaves neither files nor records.
+        Files appear whole or not at all: written in a hidden folder beside their place,
+        recorded as pending, moved into place, then confirmed (see
+        :mod:`~thep_desktop.services.letters.merge_batches`); Cancel or any error leaves
+        neither files nor records, and so does a kill once the next merge has run.
         """
         actor.require(Permission.EDIT_SCHOOLS)
         if self.db.read_only:  # say so before laying out letters whose history cannot be kept
@@ -195,14 +210,29 @@ class MailMerge(LetterTemplates, LetterRecipients):
             if progress is not None:
                 progress.report(n - 1, total, f"Letter {n:,} of {total:,}")
 
-        staged: list[tuple[Path, Path]] = []  # (temporary, final)
+        # Each folder the letters go to, with the field the window shows its problems by.
+        outputs: dict[Path, list[str]] = {}
+        if combined_file is not None:
+            outputs.setdefault(Path(combined_file).parent, []).append("combined_file")
+        if recipient_folder is not None:
+            outputs.setdefault(Path(recipient_folder), []).append("recipient_folder")
+        for output, names in outputs.items():
+            if not output.is_dir():
+                message = folder_message(output)
+                raise ValidationError(dict.fromkeys(names, message), message)
+        # Before this merge takes its own lock: what an earlier one left is put right first.
+        earlier = finish_unfinished_merges(self.db, actor)
+        try:
+            batch = MergeBatch.begin(self.db, actor, outputs)
+        except FolderRefusedError as exc:
+            names = outputs.get(exc.folder, [])
+            raise ValidationError(dict.fromkeys(names, exc.message), exc.message) from exc
         try:
             combined_doc: tuple[bytes, tuple[int, ...]] | None = None
             if combined_file is not None:
                 final = Path(combined_file)
-                temp = temporary_beside(final)
-                staged.append((temp, final))
-                with open(temp, "wb") as out:
+                temp = batch.stage(final)
+                with _writing(temp) as out:
                     result = render_letters(
                         out,
                         head,
@@ -210,12 +240,12 @@ class MailMerge(LetterTemplates, LetterRecipients):
                         title=template.name,
                         on_letter=report,
                     )
-                combined_doc = (temp.read_bytes(), result.pages_per_letter)
+                data = temp.read_bytes()
+                batch.staged_file(temp, final, data)
+                combined_doc = (data, result.pages_per_letter)
             per_recipient: list[tuple[bytes, int, Path]] = []
             if recipient_folder is not None:
                 folder = Path(recipient_folder)
-                if not folder.is_dir():
-                    raise ServiceError(f"The folder {folder} does not exist.")
                 names = file_names(
                     [r.school_name for r, _l in letters], when, template.name, folder
                 )
@@ -226,32 +256,23 @@ class MailMerge(LetterTemplates, LetterRecipients):
                     buffer = io.BytesIO()
                     one = render_letters(buffer, head, [letter], title=letter.subject)
                     final = folder / name
-                    temp = temporary_beside(final)
-                    temp.write_bytes(buffer.getvalue())
-                    staged.append((temp, final))
+                    temp = batch.stage(final)
+                    with _writing(temp) as out:
+                        out.write(buffer.getvalue())
+                    batch.staged_file(temp, final, buffer.getvalue())
                     per_recipient.append((buffer.getvalue(), one.pages, final))
             if progress is not None:
                 progress.report(total, total, "Recording the letters sent…")
-
-            def publish() -> None:
-                # Inside the history's transaction: a file that cannot take its place (open
-                # in a PDF viewer, say) leaves no record of letters nobody received.
-                for temp, final in staged:
-                    try:
-                        os.replace(temp, final)
-                    except PermissionError:
-                        raise ServiceError(
-                            f"{final.name} is open in another program, or its folder cannot "
-                            "be written to. Close it and try again; no letters were recorded."
-                        ) from None
-
             pages = self._record(
-                actor, template, letters, combined_doc, per_recipient, combined_file, publish
+                actor, template, letters, combined_doc, per_recipient, combined_file, batch
             )
+            batch.place()
+            batch.confirm()
         except BaseException:
-            for temp, _final in staged:
-                temp.unlink(missing_ok=True)
+            batch.abandon()
             raise
+        finally:
+            batch.close()
         warnings = tuple(f"{r.school_name}: {r.warning}" for r, _l in letters if r.warning)
         return MergeResult(
             letters=len(letters),
@@ -260,6 +281,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             recipient_files=tuple(p for _b, _n, p in per_recipient),
             warnings=warnings,
             skipped=tuple(skipped),
+            earlier=tuple(earlier),
         )
 
     @save
@@ -271,15 +293,17 @@ class MailMerge(LetterTemplates, LetterRecipients):
         combined: tuple[bytes, tuple[int, ...]] | None,
         per_recipient: list[tuple[bytes, int, Path]],
         combined_file: str | Path | None,
-        publish: Callable[[], None],
+        batch: MergeBatch,
     ) -> int:
+        """The history, pending with its batch, and the batch's list of files: together."""
         with self.db.session() as session:
             _check_schools_still_there(session, [r for r, _l in letters])
             pages = self._add_history(
-                session, actor, template, letters, combined, per_recipient, combined_file
+                session, actor, template, letters, combined, per_recipient, combined_file, batch.id
             )
-            session.flush()
-            publish()
+            row = session.get(LetterBatch, batch.id)
+            assert row is not None
+            row.files = batch.files_json()
             return pages
 
     @staticmethod
@@ -291,6 +315,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         combined: tuple[bytes, tuple[int, ...]] | None,
         per_recipient: list[tuple[bytes, int, Path]],
         combined_file: str | Path | None,
+        batch_id: int,
     ) -> int:
         if per_recipient:
             # Each school's own PDF is what it was sent (and what emailing uses).
@@ -301,7 +326,11 @@ class MailMerge(LetterTemplates, LetterRecipients):
                 document = _document(actor, letter.subject, path.name, data, count)
                 session.add(document)
                 session.flush()
-                session.add(_correspondence(actor, template, recipient, letter, document, 1, count))
+                session.add(
+                    _correspondence(
+                        actor, template, recipient, letter, document, 1, count, batch_id
+                    )
+                )
                 pages += count
             if combined is not None:
                 pages = sum(combined[1])
@@ -314,7 +343,11 @@ class MailMerge(LetterTemplates, LetterRecipients):
         session.flush()
         first = 1
         for (recipient, letter), count in zip(letters, counts, strict=True):
-            session.add(_correspondence(actor, template, recipient, letter, document, first, count))
+            session.add(
+                _correspondence(
+                    actor, template, recipient, letter, document, first, count, batch_id
+                )
+            )
             first += count
         return sum(counts)
 
@@ -334,6 +367,16 @@ def _check_schools_still_there(session: Session, recipients: list[Recipient]) ->
             f"Someone removed {names} from the register while the letters were being made. "
             "No letters were saved or recorded; run the mail merge again."
         )
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[BinaryIO]:
+    """``path`` open for writing; a disk that is full or gone is said in words."""
+    try:
+        with open(path, "wb") as out:
+            yield out
+    except OSError as exc:
+        raise ServiceError(file_message(path, exc)) from exc
 
 
 def letterhead_from(profile: ProfileData) -> Letterhead:
@@ -507,8 +550,10 @@ def _correspondence(
     document: Document,
     first_page: int,
     pages: int,
+    batch_id: int,
 ) -> Correspondence:
     return Correspondence(
+        batch_id=batch_id,
         school_id=recipient.school_id,
         document_id=document.id,
         first_page=first_page,

@@ -15,10 +15,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 
 from thep_desktop.domain.dates import parse_date
+from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Progress
 from thep_desktop.services.letters.letters_service import MergeResult, TemplateDetail
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ServiceError, ValidationError
+from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.ui.letters.mail_merge_output import OutputChoice
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import FieldMessages
@@ -72,6 +73,7 @@ def summary_text(result: MergeResult) -> str:
             f"Left out ({len(result.skipped):,}):\n"
             + _listed([f"{s.school_name}: {s.reason}" for s in result.skipped])
         )
+    parts.extend(result.earlier)
     return "\n\n".join(parts)
 
 
@@ -216,7 +218,7 @@ class MailMergeJob:
             unplaced = self.messages.show(exc.field_errors)
             self._show_banner(f"No letters were produced. {' '.join(unplaced) or exc.message}")
             return
-        if isinstance(exc, ServiceError):
+        if isinstance(exc, OfficeError):  # a service's or a report's words
             message = exc.message
         elif isinstance(exc, OSError):
             message = f"The letters could not be saved: {exc.strerror or exc}."

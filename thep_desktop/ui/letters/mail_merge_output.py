@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thep_desktop.domain.files import folder_message
 from thep_desktop.ui.shared.forms import FieldMessages
 from thep_desktop.ui.shared.pdf_window import PDF_FILTER
 
@@ -156,7 +157,7 @@ class OutputChoice(QGroupBox):
                 if combined.suffix.casefold() != ".pdf":
                     combined = combined.with_name(combined.name + ".pdf")
                 if not combined.parent.is_dir():
-                    errors["combined_file"] = f"The folder {combined.parent} does not exist."
+                    errors["combined_file"] = folder_message(combined.parent)
         if self.folder_check.isChecked():
             text = self.folder_path.text().strip()
             if not text:
@@ -164,7 +165,7 @@ class OutputChoice(QGroupBox):
             else:
                 folder = Path(text).expanduser()
                 if not folder.is_dir():
-                    errors["recipient_folder"] = f"The folder {folder} does not exist."
+                    errors["recipient_folder"] = folder_message(folder)
         if not self.combined_check.isChecked() and not self.folder_check.isChecked():
             errors["output"] = "Choose one PDF for printing, one PDF per school, or both."
         return combined, folder

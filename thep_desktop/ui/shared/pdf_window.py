@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop import config
-from thep_desktop.domain.files import safe_file_stem
+from thep_desktop.domain.files import file_message, folder_message, new_file_message, safe_file_stem
 from thep_desktop.domain.progress import Cancelled
 from thep_desktop.ui.shared.questions import Tell, tell
 
@@ -208,24 +208,21 @@ def write_file_whole(path: Path, data: bytes) -> None:
     old file or the whole new one, never half-written. Raises OSError with a plain message."""
     folder = path.parent
     if not folder.is_dir():
-        raise OSError(f"The folder {folder} does not exist. Choose another folder.")
+        raise OSError(folder_message(folder))
     temporary = folder / f".{path.stem}.{secrets.token_hex(4)}.tmp"
     try:
         with open(temporary, "xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except PermissionError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OSError(
-            f"{path.name} is open in another program, or this folder cannot be written to. "
-            "Close it, or choose another folder, and try again."
-        ) from exc
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        reason = exc.strerror or str(exc)
-        raise OSError(f"{path.name} could not be saved: {reason}.") from exc
+        raise OSError(new_file_message(path, exc)) from exc
+    try:
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OSError(file_message(path, exc)) from exc
 
 
 def pdf_file_name(text: str) -> str:
