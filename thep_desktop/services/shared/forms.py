@@ -9,16 +9,24 @@ from typing import Any
 from sqlalchemy import String, Table
 
 from thep_desktop.domain.dates import parse_optional_date
+from thep_desktop.domain.numbers import parse_whole_number
+from thep_desktop.domain.text_characters import check_characters, unsafe_position
 
 
 class FieldChecker:
-    """Collects one message per field while values are checked, so a form shows them all at once."""
+    """Collects one message per field while values are checked, so a form shows them all at once.
+
+    Every text is checked for characters that may not be stored (see
+    :mod:`thep_desktop.domain.text_characters`): a column without a length (``Text``: notes,
+    a letter's body, an address block) holds several lines, any other text column one line.
+    """
 
     def __init__(self, table: Table, labels: dict[str, str]) -> None:
         self.table = table
         self.labels = labels
         self.errors: dict[str, str] = {}
         self._limits = _table_limits(table)
+        self._several_lines = _several_lines(table)
 
     def label(self, field: str) -> str:
         return self.labels.get(field, field.replace("_", " ").capitalize())
@@ -35,12 +43,16 @@ class FieldChecker:
         column: str | None = None,
         check: Callable[[str], str] | None = None,
     ) -> str:
-        if type(value) is str:
-            text = value.strip()
-        else:
-            text = "" if value is None else str(value).strip()
+        text = _trimmed(value if type(value) is str else "" if value is None else str(value))
         if required and not text:
             self.fail(field, f"{self.label(column or field)} is required")
+            return text
+        limit = self._limits[column or field]
+        several = (column or field) in self._several_lines
+        try:
+            text = check_characters(text, self.label(column or field), several_lines=several)
+        except ValueError as exc:
+            self.fail(field, str(exc))
             return text
         if check is not None and text:
             try:
@@ -48,7 +60,6 @@ class FieldChecker:
             except ValueError as exc:
                 self.fail(field, str(exc))
                 return text
-        limit = self._limits[column or field]
         if limit is not None and len(text) > limit:
             self.fail(
                 field,
@@ -67,11 +78,14 @@ class FieldChecker:
         limits = self._limits
         for name in names:
             value = getattr(source, name)
-            if type(value) is str:
-                text = value.strip()
-            else:
-                text = "" if value is None else str(value).strip()
+            text = _trimmed(value if type(value) is str else "" if value is None else str(value))
             limit = limits[name]
+            several = name in self._several_lines
+            if unsafe_position(text, several_lines=several) >= 0:
+                try:
+                    text = check_characters(text, self.label(name), several_lines=several)
+                except ValueError as exc:
+                    self.fail(name, str(exc))
             if limit is not None and len(text) > limit:
                 self.fail(
                     name,
@@ -90,9 +104,9 @@ class FieldChecker:
             self.fail(field, f"{self.label(field)} must be a whole number")
             return None
         try:
-            number = int(str(value).strip().replace(",", ""))
-        except ValueError:
-            self.fail(field, f"{self.label(field)} must be a whole number, not “{value}”")
+            number = parse_whole_number(value, self.label(field))
+        except ValueError as exc:
+            self.fail(field, str(exc))
             return None
         if minimum is not None and number < minimum:
             self.fail(field, f"{self.label(field)} cannot be less than {minimum}")
@@ -112,6 +126,20 @@ class FieldChecker:
             return None
 
 
+def _trimmed(value: str) -> str:
+    """Spaces and line breaks at either end removed; other control characters kept to be refused.
+
+    ``str.strip`` also removes some control characters (U+001C to U+001F, U+0085...), which
+    would store a damaged value quietly instead of saying what is wrong with it.
+    """
+    text = value.strip()
+    if len(text) != len(value):
+        plain = value.strip(" \t\n\r")
+        if unsafe_position(plain, several_lines=True) >= 0:
+            return plain
+    return text
+
+
 _limits: dict[Table, dict[str, int | None]] = {}
 
 
@@ -126,3 +154,12 @@ def _table_limits(table: Table) -> dict[str, int | None]:
         }
         _limits[table] = limits
         return limits
+
+
+def _several_lines(table: Table) -> frozenset[str]:
+    """The text columns without a length (``Text``), which hold several lines."""
+    return frozenset(
+        column.name
+        for column in table.columns
+        if isinstance(column.type, String) and column.type.length is None
+    )
