@@ -23,6 +23,7 @@ printable character are stored as given.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ALWAYS = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
@@ -30,8 +31,7 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 _ONE_LINE = re.compile(f"[{_ALWAYS}\t\n\u2028\u2029{_BIDI}]")
 _SEVERAL_LINES = re.compile(f"[{_ALWAYS}]")
 # What is shown escaped on a terminal: every control, and what reorders or breaks a line.
-_SHOWN_ESCAPED = re.compile(f"[{_ALWAYS}\t\n\u2028\u2029{_BIDI}]")
-_SHOWN_ESCAPED_KEEP_LINES = re.compile(f"[{_ALWAYS}\t\u2028\u2029{_BIDI}]")
+_SHOWN_ESCAPED = f"{_ALWAYS}\t\n\u2028\u2029{_BIDI}"
 
 _NAMES = {
     "\x00": "a null character",
@@ -106,16 +106,22 @@ def character_problem(text: str, at: int, label: str) -> str:
     )
 
 
-def visible(text: str, *, keep_line_breaks: bool = False) -> str:
+def visible(text: str, *, keep: str = "") -> str:
     """``text`` with control characters shown as escapes (``\\x1b``, ``\\u202e``), for a terminal.
 
     Nothing that a terminal would act on (escape sequences, a bell, a carriage return that
-    overwrites the line) or that reorders text gets through. Line breaks are kept if asked.
+    overwrites the line) or that reorders text gets through, except the characters in
+    ``keep`` (``"\\n"`` to keep line breaks).
     """
-    pattern = _SHOWN_ESCAPED_KEEP_LINES if keep_line_breaks else _SHOWN_ESCAPED
+    pattern = _escaped_pattern(keep)
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
+
+
+@functools.cache
+def _escaped_pattern(keep: str) -> re.Pattern[str]:
+    return re.compile(f"[{_SHOWN_ESCAPED}]" if not keep else f"(?![{keep}])[{_SHOWN_ESCAPED}]")
 
 
 def _escape(found: re.Match[str]) -> str:
