@@ -210,7 +210,7 @@ class GiasRowComparer:
                 self.preview.rejected.append(RejectedRow(row_number, column, text, reason))
                 return
             values["status"] = status
-        if cols.phone_at is not None and cols.is_xlsx:
+        if cols.phone_at is not None and cols.through_excel:
             text = cells[cols.phone_at].strip()  # type: ignore[union-attr]
             if text.isdigit() and len(text) == 10:
                 values["phone"] = "0" + text  # Excel drops the 0 of a phone number it sees as one
