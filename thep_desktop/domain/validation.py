@@ -7,7 +7,7 @@ import re
 import phonenumbers
 from phonenumbers import re_util
 
-from thep_desktop.domain.numbers import digits_of, digits_problem, parse_digits
+from thep_desktop.domain.numbers import digits_of, digits_problem, is_plain_digits, parse_digits
 from thep_desktop.domain.text_characters import visible
 
 # phonenumbers' own cache of its compiled patterns (libphonenumber's RegexCache): without it
@@ -228,11 +228,12 @@ def check_company_number(text: str) -> str:
     Our own check: python-stdnum has no module for UK company numbers, and they carry no
     check digit.
     """
-    compact = (text or "").replace(" ", "").upper()
+    compact = digits_of(text).replace(" ", "").upper()
     if not compact:
         return ""
     if len(compact) != 8 or not (
-        compact.isdigit() or (compact[:2].isalpha() and compact[2:].isdigit())
+        is_plain_digits(compact) or (compact[:2].isalpha() and is_plain_digits(compact[2:]))
     ):
-        raise ValueError(f"“{text.strip()}” is not a company number (8 characters, e.g. 09876543)")
+        shown = visible(text.strip())
+        raise ValueError(f"“{shown}” is not a company number (8 characters, e.g. 09876543)")
     return compact

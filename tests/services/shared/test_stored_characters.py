@@ -174,3 +174,22 @@ def test_pupils_in_full_width_digits_are_read(db: Database, actor: Actor) -> Non
         actor, a_school(pupils_on_roll="\uff14\uff11\uff12", pupils_census_date="16/01/2025")
     )
     assert school.pupils_on_roll == 412
+
+
+def test_the_profiles_codes_in_full_width_digits_are_stored_as_0_to_9(
+    db: Database, actor: Actor
+) -> None:
+    service = OrganisationService(db)
+    before = service.get_profile(actor)
+    saved = service.update_profile(
+        actor,
+        replace(
+            before,
+            company_number="\uff10\uff19\uff18\uff17\uff16\uff15\uff14\uff13",
+            bank_sort_code="\uff12\uff10-\uff10\uff10-\uff10\uff10",
+            bank_account_number="\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+            la_code="\uff12\uff11\uff11",
+        ),
+    )
+    assert (saved.company_number, saved.bank_sort_code) == ("09876543", "20-00-00")
+    assert (saved.bank_account_number, saved.la_code) == ("12345678", "211")
