@@ -105,6 +105,8 @@ def test_a_search_echoed_in_an_error_is_shown_escaped(capsys, hostile_db: str) -
         ("\uff11\uff10\uff10\uff10\uff10\uff12", 0, SHOWN[1]),  # full-width
         ("\u09e7\u09e6\u09e6\u09e6\u09e6\u09e7", 1, "digits of another script"),
         ("\u00b9\u00b2\u00b3", 1, "is not a URN"),
+        # Python's argv for bytes that are not UTF-8 (thep-admin schools show $'\xff'):
+        ("10000\udcff", 1, "“10000\\udcff” is not"),
     ],
 )
 def test_schools_show_reads_a_urn_in_other_digits(
