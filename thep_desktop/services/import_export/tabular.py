@@ -12,6 +12,9 @@ What is taken care of here, so that every import behaves the same:
   UTF-8, otherwise Windows-1252 (what GIAS and Excel's "CSV" write);
 - the separator is a comma, or a tab when the header line is separated by tabs (Excel's
   "Text" and "Unicode text" files);
+- a stray control character (a NUL, an escape) in a text file does not make it "binary":
+  the rows are read, and the school checks refuse the row holding it in words, naming the
+  column, while the other rows are imported (see domain/text_characters.py);
 - a file cut short (a quoted value never closed, or a last row with fewer values than the
   header) is refused rather than half read;
 - Excel cells come back as text, except dates, which come back as :class:`datetime.date`
