@@ -16,8 +16,11 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     try:
         from thep_desktop.cli.commands import run_main
+        from thep_desktop.cli.shared.output import visible_output
 
-        return run_main(argv)
+        # Stored text (a school's name) never reaches the terminal as escape sequences.
+        with visible_output():
+            return run_main(argv)
     except KeyboardInterrupt:
         return 130
 

@@ -7,8 +7,13 @@ from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
 
-_UK = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+from thep_desktop.domain.numbers import digits_of
+from thep_desktop.domain.text_characters import visible
+
+# ASCII digits only: a date written with other digits is read through domain/numbers.py's
+# rule (full-width and superscript digits become 0-9 first; other scripts' are refused).
+_UK = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\s*$", re.ASCII)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$", re.ASCII)
 
 # A two-digit year below this is in the 2000s, from it up in the 1900s: schools opened in
 # the 1970s are in the register, and nothing is dated beyond 2069.
@@ -43,14 +48,17 @@ def parse_date(text: str) -> date:
         return text.date()
     if isinstance(text, date):
         return text
+    if not text.isascii():
+        text = digits_of(text)
     match = _ISO.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
     else:
         match = _UK.match(text)
         if not match:
+            shown = visible(text.strip())
             raise ValueError(
-                f"“{text.strip()}” is not a date; write it as dd/mm/yyyy, or dd/mm/yy where "
+                f"“{shown}” is not a date; write it as dd/mm/yyyy, or dd/mm/yy where "
                 f"{TWO_DIGIT_YEARS}"
             )
         day, month, year = (int(g) for g in match.groups())

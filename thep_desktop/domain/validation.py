@@ -7,6 +7,9 @@ import re
 import phonenumbers
 from phonenumbers import re_util
 
+from thep_desktop.domain.numbers import digits_of, digits_problem, is_plain_digits, parse_digits
+from thep_desktop.domain.text_characters import visible
+
 # phonenumbers' own cache of its compiled patterns (libphonenumber's RegexCache): without it
 # every check goes through re.compile's lookup, a third of the time an import spends on
 # 50,000 schools' numbers.
@@ -41,12 +44,22 @@ def normalise_postcode(text: str) -> str:
 
 
 def check_urn(value: object) -> int:
-    """A DfE Unique Reference Number: six digits."""
-    text = str(value).strip() if value is not None else ""
+    """A DfE Unique Reference Number: six digits, the first not 0 (100000 to 999999).
+
+    Read by :func:`thep_desktop.domain.numbers.digits_of`, so a full-width or superscript
+    URN is the same number as one typed with ordinary digits.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = digits_of(value)
     if not text:
         raise ValueError("The URN is required (the school's 6-digit DfE number)")
+    if not text.isascii():
+        raise ValueError(digits_problem(text, "URN") + " (a URN is 6 digits, for example 100492)")
     if not text.isdigit() or len(text) != 6 or text.startswith("0"):
-        raise ValueError(f"“{text}” is not a URN: a URN is 6 digits, for example 100492")
+        shown = visible(text)
+        raise ValueError(f"“{shown}” is not a URN: a URN is 6 digits, for example 100492")
     return int(text)
 
 
@@ -178,10 +191,8 @@ def check_website(text: str) -> str:
 
 
 def check_digits(text: str, length: int, what: str) -> str:
-    text = (text or "").strip()
-    if text and (not text.isdigit() or len(text) != length):
-        raise ValueError(f"The {what} is {length} digits; “{text}” is not")
-    return text
+    """A code of ``length`` digits (LA code, establishment number), as 0-9 text; "" for blank."""
+    return parse_digits(text, what, length=length)
 
 
 def check_vat_number(text: str) -> str:
@@ -217,11 +228,12 @@ def check_company_number(text: str) -> str:
     Our own check: python-stdnum has no module for UK company numbers, and they carry no
     check digit.
     """
-    compact = (text or "").replace(" ", "").upper()
+    compact = digits_of(text).replace(" ", "").upper()
     if not compact:
         return ""
     if len(compact) != 8 or not (
-        compact.isdigit() or (compact[:2].isalpha() and compact[2:].isdigit())
+        is_plain_digits(compact) or (compact[:2].isalpha() and is_plain_digits(compact[2:]))
     ):
-        raise ValueError(f"“{text.strip()}” is not a company number (8 characters, e.g. 09876543)")
+        shown = visible(text.strip())
+        raise ValueError(f"“{shown}” is not a company number (8 characters, e.g. 09876543)")
     return compact

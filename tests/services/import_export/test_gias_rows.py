@@ -228,12 +228,25 @@ def test_every_row_is_counted_exactly_once(service, db, actor, tmp_path):
     assert {r["column"] for r in data["rejected"]} == {"Postcode", "TelephoneNum"}
 
 
-def test_same_urn_in_other_digits_is_a_duplicate(service, db, actor, tmp_path):
+def test_same_urn_in_full_width_digits_is_a_duplicate(service, db, actor, tmp_path):
     rows = [gias_row(100001), gias_row(100002)]
-    rows[1]["URN"] = "\u0661\u0660\u0660\u0660\u0660\u0661"  # 100001 in Arabic-Indic digits
+    rows[1]["URN"] = "\uff11\uff10\uff10\uff10\uff10\uff11"  # 100001 in full-width digits
     path = write_gias(tmp_path / "g.csv", rows, encoding="utf-8")
     with pytest.raises(ImportFileError, match="twice, in rows 2 and 3"):
         service.preview(actor, path, la_code=None)
+    assert school_count(db) == 0
+
+
+def test_urn_in_another_scripts_digits_is_refused_in_words(service, db, actor, tmp_path):
+    """Arabic-Indic digits are not read as a URN (domain/numbers.py): the row says why."""
+    rows = [gias_row(100001), gias_row(100002)]
+    rows[1]["URN"] = "\u0661\u0660\u0660\u0660\u0660\u0662"  # 100002 in Arabic-Indic digits
+    path = write_gias(tmp_path / "g.csv", rows, encoding="utf-8")
+    preview = service.preview(actor, path, la_code=None)
+    assert [n.urn for n in preview.new] == [100001]
+    assert [(r.row_number, r.column) for r in preview.rejected] == [(3, "URN")]
+    assert "digits of another script" in preview.rejected[0].reason
+    assert "0 to 9" in preview.rejected[0].reason
     assert school_count(db) == 0
 
 

@@ -950,3 +950,71 @@ def test_sorting_pupils_either_way_keeps_unknown_numbers_last(
         known = [p for p in shown if p is not None]
         assert shown == known + [None] * (len(shown) - len(known))
         assert known == sorted(known, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def test_a_pasted_control_character_is_named_beside_its_field_and_nothing_is_lost(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    """Text copied from a terminal or a damaged file can carry an escape sequence."""
+    select(window, "Bow Primary School")
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
+    dialog = dialogs[0]
+    name = field(dialog, "name")
+    paste(qtbot, name, "Bow\x1b]0;pwned\x07 Primary School")
+    typed = name.text()
+    assert "\x1b" in typed  # the paste brought it in
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    message = dialog.messages.message("name")
+    assert message.startswith("School name holds an escape character (U+001B) after “Bow”")
+    assert name.text() == typed  # what the user pasted stays, to be corrected
+    stored = services.schools.get_school_by_urn(services.actor, 100001)
+    assert stored.name == "Bow Primary School" and stored.version == 1
+
+
+def paste(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace what the box holds with ``text`` from the clipboard, as Ctrl+A, Ctrl+V do.
+
+    (Full-width digits come from copying a web page or PDF, or from an input method; Qt's
+    test key clicks take Latin-1 characters only.)
+    """
+    QApplication.clipboard().setText(text)
+    press(qtbot, edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+@pytest.mark.parametrize(
+    ("name", "pasted", "expected"),
+    [
+        # A full-width 0 first: not a URN, rather than "already used by another school".
+        ("urn", "\uff10\uff11\uff12\uff13\uff14\uff15", "is not a URN: a URN is 6 digits"),
+        ("urn", "\uff11\uff10\uff10\uff10\uff10\uff12", "already used by Stepney Green"),
+        ("pupils_on_roll", "\u09ea\u09e7\u09e8", "digits of another script"),
+    ],
+)
+def test_other_digits_pasted_get_a_message_beside_their_field(
+    qtbot, window: MainWindow, dialogs, services: Services, name: str, pasted: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
+    dialog = dialogs[0]
+    paste(qtbot, field(dialog, name), pasted)
+    assert field(dialog, name).text() == pasted
+    push(qtbot, dialog.save_button)
+    assert dialog.isVisible()
+    assert expected in dialog.messages.message(name)
+    assert field(dialog, name).text() == pasted
+    assert services.schools.get_school_by_urn(services.actor, 100001).version == 1
+
+
+def test_a_urn_pasted_in_full_width_digits_is_saved_as_the_number(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = dialogs[0]
+    paste(qtbot, field(dialog, "urn"), "\uff11\uff10\uff10\uff19\uff18\uff11")
+    qtbot.keyClicks(field(dialog, "name"), "Bethnal Green Academy")
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == SchoolDialog.DialogCode.Accepted, dialog.messages.message("urn")
+    saved = services.schools.get_school_by_urn(services.actor, 100981)
+    assert saved.name == "Bethnal Green Academy"

@@ -17,6 +17,8 @@ from thep_desktop.cli.shared.output import (
     write_table,
 )
 from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.domain.text_characters import check_characters
+from thep_desktop.domain.validation import check_urn
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.registry import Services
 
@@ -222,10 +224,10 @@ def _audience(services: Services, to: str, *, include_proposed: bool = False) ->
     if text.startswith("urn:"):
         urns: list[int] = []
         for part in text[4:].split(","):
-            part = part.strip()
-            if not (part.isdigit() and len(part) == 6):
-                raise CommandError(f"“{part}” is not a URN (six digits).")
-            urns.append(int(part))
+            try:
+                urns.append(check_urn(part))
+            except ValueError as exc:
+                raise CommandError(f"--to urn:…: {exc}.") from None
         if not urns:
             raise CommandError("Give at least one URN after urn:")
         return services.letters.school_ids_for_urns(actor, urns)
@@ -245,5 +247,8 @@ def _mailing_values(pairs: list[str]) -> dict[str, Any]:
         info = FIELDS_BY_NAME.get(name)
         if info is None or info.source != "mailing":
             raise CommandError(f"{name} is not a field typed for a mailing.")
-        values[name] = value.strip()
+        try:
+            values[name] = check_characters(value.strip(), f"The value of {name}")
+        except ValueError as exc:
+            raise CommandError(f"--set {name}=…: {exc}.") from None
     return values

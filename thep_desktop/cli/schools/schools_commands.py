@@ -16,6 +16,7 @@ from thep_desktop.cli.shared.output import (
     write_json,
     write_table,
 )
+from thep_desktop.domain.text_characters import visible
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.school_choices import PHASES
@@ -186,7 +187,8 @@ def show_school(services: Services, args: argparse.Namespace, out: TextIO | None
     if args.json:
         write_json(school_json(detail, contacts=True), out)
         return 0
-    out.write(f"{detail.name}\n{'=' * len(detail.name)}\n")
+    title = visible(detail.name)
+    out.write(f"{title}\n{'=' * len(title)}\n")
     fields: list[tuple[str, str]] = []
     for name in SCHOOL_FIELDS:
         if name == "link_officer_id":
@@ -206,8 +208,8 @@ def show_school(services: Services, args: argparse.Namespace, out: TextIO | None
     else:
         out.write("No contacts.\n")
     out.write(
-        f"\nAdded {text_value(detail.created_at)} by {detail.created_by}; "
-        f"last changed {text_value(detail.updated_at)} by {detail.updated_by}.\n"
+        f"\nAdded {text_value(detail.created_at)} by {visible(detail.created_by)}; "
+        f"last changed {text_value(detail.updated_at)} by {visible(detail.updated_by)}.\n"
     )
     return 0
 

@@ -1,5 +1,11 @@
 """What ``thep-admin`` prints: aligned text tables for people, stable JSON for scripts.
 
+Readable output never passes a control character through: a school's name holding an escape
+sequence (stored before validation refused them, or read from a file) is shown as ``\x1b``,
+not acted on by the terminal. Tables and fields escape every control character of a value
+(see :func:`thep_desktop.domain.text_characters.visible`); :func:`visible_output` guards the
+whole of stdout and stderr for everything else a command prints. JSON escapes them itself.
+
 JSON rules, kept the same for every command: snake_case keys that do not change, dates as
 ISO ``YYYY-MM-DD``, timestamps as ISO 8601 in UTC, ``null`` for anything missing (an empty
 text is missing), whole numbers as numbers, money as a string with two decimals ("412.50")
@@ -11,8 +17,10 @@ from __future__ import annotations
 import argparse
 import enum
 import json
+import sys
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +28,7 @@ from typing import Any, TextIO
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.dates import parse_date as _parse_domain_date
+from thep_desktop.domain.text_characters import visible
 
 
 # -- values in JSON ---------------------------------------------------------------------------
@@ -53,8 +62,12 @@ class CommandError(Exception):
 
 
 def write_json(data: Mapping[str, Any], out: TextIO) -> None:
-    """Indented, in the order the keys were given, ASCII-safe on any console."""
-    out.write(json.dumps(json_value(data), indent=2))
+    """Indented, in the order the keys were given, ASCII-safe on any console.
+
+    ``ensure_ascii`` (json's default) writes every control character as ``\u001b``, so no
+    stored text reaches the terminal raw.
+    """
+    out.write(json.dumps(json_value(data), indent=2, ensure_ascii=True))
     out.write("\n")
 
 
@@ -92,8 +105,11 @@ class Column:
 
 
 def write_table(columns: Sequence[Column], rows: Iterable[Sequence[str]], out: TextIO) -> None:
-    """An aligned table with a heading line, two spaces between columns."""
-    rows = [list(r) for r in rows]
+    """An aligned table with a heading line, two spaces between columns.
+
+    Each cell stays on its line: control characters, tabs and line breaks are shown escaped.
+    """
+    rows = [[visible(cell) for cell in r] for r in rows]
     widths = [len(c.heading) for c in columns]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -112,13 +128,47 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence[str]], out: T
 
 
 def write_fields(fields: Sequence[tuple[str, str]], out: TextIO, indent: str = "") -> None:
-    """``Label   value`` lines, the values lined up; a value of several lines stays lined up."""
+    """``Label   value`` lines, the values lined up; a value of several lines stays lined up.
+
+    Tabs are laid out as spaces; other control characters are shown escaped.
+    """
     width = max((len(label) for label, _ in fields), default=0)
     for label, value in fields:
-        lines = value.splitlines() or [""]
+        lines = visible(value.expandtabs(4), keep="\n").split("\n")
         out.write(f"{indent}{label.ljust(width)}  {lines[0]}".rstrip() + "\n")
         for more in lines[1:]:
             out.write(f"{indent}{' ' * width}  {more}".rstrip() + "\n")
+
+
+# -- the streams --------------------------------------------------------------------------------
+# Line breaks, tabs and carriage returns (the progress line redraws itself with them) pass
+# the stream guard; values in tables and fields are escaped fully above.
+_PASSED = "\n\r\t"
+
+
+class VisibleStream:
+    """A text stream that shows control characters as escapes instead of passing them on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(visible(text, keep=_PASSED))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def visible_output() -> Iterator[None]:
+    """While a command runs, stdout and stderr show control characters escaped."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = VisibleStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = VisibleStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 # -- arguments ------------------------------------------------------------------------------------

@@ -74,6 +74,9 @@ class GiasColumns:
         self.header = table.header
         self.width = len(table.header)
         self.is_xlsx = table.kind == "xlsx"
+        # Cells that went through Excel's idea of a number: a workbook, or the "Unicode text"
+        # (UTF-16) that only Excel and programs like it write.
+        self.through_excel = self.is_xlsx or table.encoding.startswith("utf-16")
         index: dict[str, int] = {}
         for i, name in enumerate(table.header):
             index.setdefault(name, i)

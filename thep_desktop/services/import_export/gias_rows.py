@@ -13,6 +13,7 @@ from thep_desktop.domain.gias_vocabulary import (
     normalise_establishment_type,
     normalise_phase,
 )
+from thep_desktop.domain.numbers import digits_of, is_plain_digits
 from thep_desktop.domain.progress import Progress
 from thep_desktop.domain.validation import format_uk_phone
 from thep_desktop.models import SchoolStatus
@@ -128,8 +129,12 @@ class GiasRowComparer:
                     if not isinstance(cells[at], str):
                         cells[at] = cell_text(cells[at])
             urn_text = cell_text(cells[urn_at]).strip()
-            if urn_text.isdigit() and len(urn_text) < 20:
-                urn_number = int(urn_text)
+            if not urn_text.isascii():
+                # Full-width or superscript digits are the same URN (domain/numbers.py);
+                # anything else the school validation refuses in words.
+                urn_text = digits_of(urn_text)
+            urn_number = int(urn_text) if is_plain_digits(urn_text) and len(urn_text) < 20 else 0
+            if urn_number:
                 first = seen.setdefault(urn_number, row_number)
                 if first != row_number:
                     raise ImportFileError(
@@ -137,10 +142,11 @@ class GiasRowComparer:
                         f"{row_number}. A GIAS extract lists each school once; check the file."
                     )
             if la_code is not None and la_at is not None:
-                if cell_text(cells[la_at]).strip() != la_code:
+                la_text = cell_text(cells[la_at]).strip()
+                if la_text != la_code and digits_of(la_text) != la_code:
                     preview.rows_other_la += 1
                     continue
-            self.row(row_number, cells, urn_text)
+            self.row(row_number, cells, urn_text, urn_number)
         if progress is not None:
             progress.report(preview.rows_read, preview.rows_read, "Checked.")
         if self.pupils_without_census:
@@ -150,7 +156,7 @@ class GiasRowComparer:
                 "those numbers were not imported."
             )
 
-    def row(self, row_number: int, cells: list[Cell], urn_text: str) -> None:
+    def row(self, row_number: int, cells: list[Cell], urn_text: str, urn_number: int) -> None:
         cols = self.columns
         values: dict[str, Any] = {"urn": urn_text}
         for at, name in cols.text_cols:
@@ -204,7 +210,7 @@ class GiasRowComparer:
                 self.preview.rejected.append(RejectedRow(row_number, column, text, reason))
                 return
             values["status"] = status
-        if cols.phone_at is not None and cols.is_xlsx:
+        if cols.phone_at is not None and cols.through_excel:
             text = cells[cols.phone_at].strip()  # type: ignore[union-attr]
             if text.isdigit() and len(text) == 10:
                 values["phone"] = "0" + text  # Excel drops the 0 of a phone number it sees as one
@@ -226,8 +232,8 @@ class GiasRowComparer:
                 values["pupils_census_date"] = None
                 owned = tuple(f for f in owned if f not in PUPIL_FIELDS)
         current = None
-        if len(urn_text) == 6 and urn_text.isdigit():
-            current = self.register.get(int(urn_text))
+        if len(urn_text) == 6 and urn_number:
+            current = self.register.get(urn_number)
             if current is not None and _same_as_stored(values, current, owned):
                 self.preview.unchanged += 1
                 return

@@ -7,8 +7,14 @@ What is taken care of here, so that every import behaves the same:
 
 - the kind of file is found from its first bytes, not its name (an .xlsx renamed .csv is read
   as Excel; a PDF, an old .xls or other binary file is refused with a message saying so);
-- the text encoding is detected: UTF-8 (with or without a byte order mark) if the whole file
-  decodes as UTF-8, otherwise Windows-1252 (what GIAS and Excel's "CSV" write);
+- the text encoding is detected: UTF-16 with its byte order mark (what Excel writes as
+  "Unicode text"), UTF-8 (with or without a byte order mark) if the whole file decodes as
+  UTF-8, otherwise Windows-1252 (what GIAS and Excel's "CSV" write);
+- the separator is a comma, or a tab when the header line is separated by tabs (Excel's
+  "Text" and "Unicode text" files);
+- a stray control character (a NUL, an escape) in a text file does not make it "binary":
+  the rows are read, and the school checks refuse the row holding it in words, naming the
+  column, while the other rows are imported (see domain/text_characters.py);
 - a file cut short (a quoted value never closed, or a last row with fewer values than the
   header) is refused rather than half read;
 - Excel cells come back as text, except dates, which come back as :class:`datetime.date`
@@ -99,25 +105,74 @@ def open_table(path: str | Path) -> TableFile:
 
 
 # -- CSV ------------------------------------------------------------------------------------
-def _scan_csv(path: Path) -> tuple[str, int]:
-    """Decide the encoding and count the lines, in one pass over the bytes."""
+# UTF-16 is what Excel writes as "Unicode text" (.txt, tab-separated, with a byte order mark).
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass(frozen=True)
+class _CsvForm:
+    encoding: str
+    lines: int
+    delimiter: str
+
+
+def _utf16_without_bom(start: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" for UTF-16 text written without a byte order mark, else None.
+
+    Text that is mostly Latin letters has a zero byte beside nearly every letter, on the same
+    side each time; binary data has zeros anywhere.
+    """
+    pairs = len(start) // 2
+    if pairs < 8:
+        return None
+    odd = sum(1 for i in range(1, 2 * pairs, 2) if start[i] == 0)
+    even = sum(1 for i in range(0, 2 * pairs, 2) if start[i] == 0)
+    if odd >= 0.8 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.8 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _binary(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"{name} is not a CSV or Excel file (it holds binary data). Check you chose the right file."
+    )
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
+
+
+def _looks_binary(chunk: bytes) -> bool:
+    """Zero bytes in runs, or control bytes in numbers, as in programs and images.
+
+    A stray NUL or control character in a row of a text file is left for that row to be
+    refused in words (see domain/text_characters.py) while the other rows are imported.
+    """
+    if b"\x00\x00" in chunk:
+        return True
+    controls = len(chunk) - len(chunk.translate(None, _CONTROL_BYTES))
+    return controls * 100 > len(chunk) and controls > 2
+
+
+def _scan_csv(path: Path) -> _CsvForm:
+    """Decide the encoding and the separator and count the lines, in one pass over the bytes."""
     name = path.name
+    with path.open("rb") as handle:
+        start = handle.read(_CHUNK)
+    utf16 = next((enc for bom, enc in _UTF16_BOMS if start.startswith(bom)), None)
+    utf16 = utf16 or _utf16_without_bom(start[:4096])
+    if utf16 is not None:
+        return _scan_utf16(path, utf16)
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     utf8 = True
     lines = 0
-    bom = False
+    bom = start.startswith(codecs.BOM_UTF8)
     non_ascii = False
     with path.open("rb") as handle:
-        first = True
         while chunk := handle.read(_CHUNK):
-            if first:
-                bom = chunk.startswith(codecs.BOM_UTF8)
-                first = False
-            if b"\x00" in chunk:
-                raise ImportFileError(
-                    f"{name} is not a CSV or Excel file (it holds binary data). "
-                    "Check you chose the right file."
-                )
+            if _looks_binary(chunk):
+                raise _binary(name)
             lines += chunk.count(b"\n")
             if utf8 and (non_ascii or not chunk.isascii()):
                 non_ascii = True
@@ -130,11 +185,40 @@ def _scan_csv(path: Path) -> tuple[str, int]:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 utf8 = False
-    if utf8:
-        return ("utf-8-sig" if bom else "utf-8"), lines
     # Windows-1252 leaves five byte values undefined: such a byte stops the reading with
     # ImportFileError (see _not_text), as the rows are read.
-    return "cp1252", lines
+    encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else "cp1252"
+    first = start.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    return _CsvForm(encoding, lines, _separator(first))
+
+
+def _scan_utf16(path: Path, encoding: str) -> _CsvForm:
+    """UTF-16 ("Unicode text"): decoded whole once, to count lines and find damage early."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    lines = 0
+    first = ""
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                text = decoder.decode(chunk)
+                if not first:
+                    first = text.split("\n", 1)[0]
+                if "\x00\x00" in text:
+                    raise _binary(path.name)
+                lines += text.count("\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"{path.name} looks like “Unicode text” (UTF-16) but is damaged or cut short. "
+                "Save it again from Excel, preferably as “CSV UTF-8 (Comma delimited)”."
+            ) from None
+    return _CsvForm(encoding, lines, _separator(first.lstrip("\ufeff")))
+
+
+def _separator(header_line: str) -> str:
+    """A tab when the header is separated by tabs (Excel's "Unicode text"), else a comma."""
+    tabs = header_line.count("\t")
+    return "\t" if tabs and tabs >= header_line.count(",") else ","
 
 
 def _not_text(name: str) -> ImportFileError:
@@ -146,9 +230,9 @@ def _not_text(name: str) -> ImportFileError:
 
 def _open_csv(path: Path) -> TableFile:
     name = path.name
-    encoding, lines = _scan_csv(path)
-    handle = path.open("r", encoding=encoding, newline="")
-    reader = csv.reader(handle, strict=True)
+    form = _scan_csv(path)
+    handle = path.open("r", encoding=form.encoding, newline="")
+    reader = csv.reader(handle, strict=True, delimiter=form.delimiter)
     try:
         header_row = _first_row(reader, name)
     except BaseException:
@@ -160,8 +244,8 @@ def _open_csv(path: Path) -> TableFile:
         "csv",
         header,
         _csv_rows(reader, name, len(header)),
-        total_hint=max(lines - 1, 0),
-        encoding=encoding,
+        total_hint=max(form.lines - 1, 0),
+        encoding=form.encoding,
     )
     table._closers.append(handle.close)
     return table

@@ -248,7 +248,9 @@ class SchoolsService:
     @staticmethod
     def _integrity_message(exc: IntegrityError, values: dict[str, Any]) -> ValidationError:
         text = str(exc.orig).lower()
-        if "urn" in text:
+        # Only a broken uniqueness rule means another school has the URN (a check that the
+        # URN is six digits breaking would be a different fault, not a duplicate).
+        if "urn" in text and ("unique" in text or "duplicate" in text):
             return ValidationError(
                 {"urn": f"URN {values.get('urn')} is already used by another school"}
             )

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.numbers import digits_of, is_plain_digits
 from thep_desktop.domain.validation import (
     check_company_number,
     check_digits,
@@ -229,8 +230,8 @@ def _check(data: ProfileData) -> dict[str, object]:
 
 
 def _sort_code(text: str) -> str:
-    digits = text.replace("-", "").replace(" ", "")
-    if not digits.isdigit() or len(digits) != 6:
+    digits = digits_of(text).replace("-", "").replace(" ", "")
+    if not is_plain_digits(digits) or len(digits) != 6:
         raise ValueError(f"“{text}” is not a sort code (6 digits, e.g. 20-00-00)")
     return f"{digits[:2]}-{digits[2:4]}-{digits[4:]}"
 

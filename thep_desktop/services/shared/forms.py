@@ -9,16 +9,29 @@ from typing import Any
 from sqlalchemy import String, Table
 
 from thep_desktop.domain.dates import parse_optional_date
+from thep_desktop.domain.numbers import parse_whole_number
+from thep_desktop.domain.text_characters import (
+    check_characters,
+    find_unsafe_in_line,
+    find_unsafe_in_lines,
+    unsafe_position,
+)
 
 
 class FieldChecker:
-    """Collects one message per field while values are checked, so a form shows them all at once."""
+    """Collects one message per field while values are checked, so a form shows them all at once.
+
+    Every text is checked for characters that may not be stored (see
+    :mod:`thep_desktop.domain.text_characters`): a column without a length (``Text``: notes,
+    a letter's body, an address block) holds several lines, any other text column one line.
+    """
 
     def __init__(self, table: Table, labels: dict[str, str]) -> None:
         self.table = table
         self.labels = labels
         self.errors: dict[str, str] = {}
         self._limits = _table_limits(table)
+        self._several_lines = _several_lines(table)
 
     def label(self, field: str) -> str:
         return self.labels.get(field, field.replace("_", " ").capitalize())
@@ -35,20 +48,28 @@ class FieldChecker:
         column: str | None = None,
         check: Callable[[str], str] | None = None,
     ) -> str:
-        if type(value) is str:
-            text = value.strip()
-        else:
-            text = "" if value is None else str(value).strip()
+        if type(value) is not str:
+            value = "" if value is None else str(value)
+        text = value.strip()
+        if len(text) != len(value):
+            text = _trimmed(value)
         if required and not text:
             self.fail(field, f"{self.label(column or field)} is required")
             return text
+        limit = self._limits[column or field]
+        several = (column or field) in self._several_lines
+        if (find_unsafe_in_lines if several else find_unsafe_in_line)(text) is not None:
+            try:
+                text = check_characters(text, self.label(column or field), several_lines=several)
+            except ValueError as exc:
+                self.fail(field, str(exc))
+                return text
         if check is not None and text:
             try:
                 text = check(text)
             except ValueError as exc:
                 self.fail(field, str(exc))
                 return text
-        limit = self._limits[column or field]
         if limit is not None and len(text) > limit:
             self.fail(
                 field,
@@ -64,21 +85,37 @@ class FieldChecker:
         checks tens of thousands of rows of them.
         """
         out: dict[str, str] = {}
-        limits = self._limits
         for name in names:
             value = getattr(source, name)
-            if type(value) is str:
-                text = value.strip()
-            else:
-                text = "" if value is None else str(value).strip()
+            if type(value) is not str:
+                value = "" if value is None else str(value)
+            text = value.strip()
+            out[name] = text if len(text) == len(value) else _trimmed(value)
+        # One search over all of them (the rule is per character, so joining them changes
+        # nothing): a row almost never holds a control character, and only then is each
+        # field checked again, to name the one that does.
+        several = self._several_lines
+        values = list(out.values())
+        if find_unsafe_in_lines("".join(values)) is not None or (
+            find_unsafe_in_line("".join([v for n, v in out.items() if n not in several]))
+            is not None
+        ):
+            for name in names:
+                try:
+                    out[name] = check_characters(
+                        out[name], self.label(name), several_lines=name in several
+                    )
+                except ValueError as exc:
+                    self.fail(name, str(exc))
+        limits = self._limits
+        for name in names:
             limit = limits[name]
-            if limit is not None and len(text) > limit:
+            if limit is not None and len(out[name]) > limit:
                 self.fail(
                     name,
                     f"{self.label(name)} is too long: at most {limit} characters "
-                    f"(this has {len(text)})",
+                    f"(this has {len(out[name])})",
                 )
-            out[name] = text
         return out
 
     def whole_number(
@@ -89,11 +126,14 @@ class FieldChecker:
         if isinstance(value, bool):
             self.fail(field, f"{self.label(field)} must be a whole number")
             return None
-        try:
-            number = int(str(value).strip().replace(",", ""))
-        except ValueError:
-            self.fail(field, f"{self.label(field)} must be a whole number, not “{value}”")
-            return None
+        if type(value) is str and value.isascii() and value.isdigit():
+            number = int(value)  # the usual case, without the label a message would need
+        else:
+            try:
+                number = parse_whole_number(value, self.label(field))
+            except ValueError as exc:
+                self.fail(field, str(exc))
+                return None
         if minimum is not None and number < minimum:
             self.fail(field, f"{self.label(field)} cannot be less than {minimum}")
             return None
@@ -112,6 +152,18 @@ class FieldChecker:
             return None
 
 
+def _trimmed(value: str) -> str:
+    """Spaces and line breaks at either end removed; other control characters kept to be refused.
+
+    ``str.strip`` also removes some control characters (U+001C to U+001F, U+0085...), which
+    would store a damaged value quietly instead of saying what is wrong with it.
+    """
+    plain = value.strip(" \t\n\r")
+    if unsafe_position(plain, several_lines=True) >= 0:
+        return plain
+    return value.strip()
+
+
 _limits: dict[Table, dict[str, int | None]] = {}
 
 
@@ -126,3 +178,20 @@ def _table_limits(table: Table) -> dict[str, int | None]:
         }
         _limits[table] = limits
         return limits
+
+
+_several: dict[Table, frozenset[str]] = {}
+
+
+def _several_lines(table: Table) -> frozenset[str]:
+    """The text columns without a length (``Text``), which hold several lines (once per table)."""
+    try:
+        return _several[table]
+    except KeyError:
+        names = frozenset(
+            column.name
+            for column in table.columns
+            if isinstance(column.type, String) and column.type.length is None
+        )
+        _several[table] = names
+        return names

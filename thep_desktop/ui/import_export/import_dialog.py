@@ -47,8 +47,10 @@ from thep_desktop.ui.shared.table_export import export_view
 GIAS = "gias"
 PUPILS = "pupils"
 
+# .txt: what Excel saves as "Unicode text" (UTF-16, tab-separated), which the imports read.
 FILE_FILTER = (
-    "Spreadsheets and CSV files (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
+    "Spreadsheets and CSV files (*.csv *.xlsx *.txt);;CSV files (*.csv);;"
+    "Excel workbooks (*.xlsx);;Unicode text saved by Excel (*.txt)"
 )
 
 NEW_COLUMNS = (
