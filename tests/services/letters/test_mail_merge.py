@@ -163,6 +163,31 @@ def test_mailing_values_are_asked_for_and_used(
     assert "Annual General Meeting" in text and "Thursday 14 January 2027 at 4.00 pm" in text
 
 
+@pytest.mark.parametrize("typed", ["Annual\x00General Meeting", "AGM\x1b[2J", "AGM \udc80"])
+def test_a_mailing_value_holding_a_control_character_is_refused_in_words(
+    letters: LettersService, actor: Actor, schools, out: Path, typed: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Typed in the mail merge window (the CLI's --set is checked too): named beside its
+    box, and nothing written or recorded, the same on both databases."""
+    notice = letters.find_template(actor, "general_meeting")
+    mailing = {name: "x" for name in letters.mailing_fields(notice)}
+    mailing["meeting.name"] = typed
+    with pytest.raises(ValidationError) as refused:
+        letters.produce(
+            actor,
+            notice.id,
+            [schools["bow"].id],
+            "Head teacher",
+            combined_file=out / "n.pdf",
+            mailing=mailing,
+        )
+    assert list(refused.value.field_errors) == ["mailing.meeting.name"]
+    assert refused.value.message.startswith("Meeting (e.g. Annual General Meeting) holds ")
+    assert list(out.iterdir()) == [] and nothing_sent(letters, actor, schools)
+    with pytest.raises(ValidationError):
+        letters.preview(actor, notice.as_input(), mailing=mailing)
+
+
 def test_cancel_leaves_no_file_and_no_history(
     letters: LettersService, actor: Actor, schools, out: Path
 ) -> None:  # type: ignore[no-untyped-def]

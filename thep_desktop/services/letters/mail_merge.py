@@ -26,6 +26,7 @@ from thep_desktop.domain.dates import format_long_date
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.domain.merge import fields_in, merge
 from thep_desktop.domain.progress import Progress
+from thep_desktop.domain.text_characters import check_characters
 from thep_desktop.models import Correspondence, Document, LetterBatch, School
 from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letters
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME, example_values
@@ -120,7 +121,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         values.update(_organisation_values(profile))
         when = letter_date or date.today()
         values.update(_letter_values(when, data, values.get("school.urn", "")))
-        values.update({k: v for k, v in (mailing or {}).items() if v.strip()})
+        values.update({k: v for k, v in _checked_mailing(mailing).items() if v})
         letter = _letter(data, values, recipient_address, when)
         buffer = io.BytesIO()
         render_letters(buffer, letterhead_from(profile), [letter], title=letter.subject)
@@ -175,6 +176,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         if problem:
             raise ServiceError(problem)
         data = signed_by(data, profile)
+        mailing = _checked_mailing(mailing)
         missing_mailing = [
             FIELDS_BY_NAME[name].label
             for name in self.mailing_fields(template)
@@ -189,7 +191,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         head = letterhead_from(profile)
         when = letter_date or now()
         common = _organisation_values(profile)
-        common.update({k: v.strip() for k, v in (mailing or {}).items()})
+        common.update(mailing)
         used = template.fields_used
         letters: list[tuple[Recipient, Letter]] = []
         for recipient in recipients:
@@ -377,6 +379,22 @@ def _writing(path: Path) -> Iterator[BinaryIO]:
             yield out
     except OSError as exc:
         raise ServiceError(file_message(path, exc)) from exc
+
+
+def _checked_mailing(mailing: dict[str, str] | None) -> dict[str, str]:
+    """The values typed once for a mailing, trimmed; a control character is refused in words
+    (the subject goes into the history, and a NUL would reach the database as a raw error)."""
+    checked: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name, value in (mailing or {}).items():
+        info = FIELDS_BY_NAME.get(name)
+        try:
+            checked[name] = check_characters(value.strip(), info.label if info else name)
+        except ValueError as exc:
+            errors[f"mailing.{name}"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
 
 def letterhead_from(profile: ProfileData) -> Letterhead:
