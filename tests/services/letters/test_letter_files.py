@@ -92,3 +92,40 @@ def test_a_merge_to_schools_with_200_character_names_writes_every_letter(
     for school_id in long_named:
         [row] = letters.correspondence(actor, school_id)
         assert (out / row.filename).exists()
+
+
+def test_a_school_whose_address_cannot_fit_the_envelope_is_left_out_not_the_whole_merge(
+    db, letters: LettersService, actor: Actor, long_named: list[int], out: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """200 Arabic letters wrap to more lines than the window shows: that school is listed
+    as left out, with the reason, and every other school gets its letter."""
+    too_long = (
+        SchoolsService(db)
+        .create_school(
+            actor,
+            SchoolInput(
+                urn="149999",
+                name=ARABIC,
+                street="1 High Street",
+                town="London",
+                postcode="E1 1AA",
+                contacts=[ContactInput("Ms Ada Okafor", "Head teacher", "")],
+            ),
+        )
+        .id
+    )
+    template_id = custom(letters, actor, "Hello {school.name}")
+    result = letters.produce(
+        actor,
+        template_id,
+        [*long_named, too_long],
+        "Head teacher",
+        recipient_folder=out,
+        letter_date=WHEN,
+    )
+    assert result.letters == 5
+    [skipped] = result.skipped
+    assert skipped.school_name == ARABIC
+    assert "show through the envelope window" in skipped.reason
+    assert len(list(out.iterdir())) == 5
+    assert letters.correspondence(actor, too_long) == []

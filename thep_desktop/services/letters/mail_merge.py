@@ -28,6 +28,8 @@ from thep_desktop.domain.merge import fields_in, merge
 from thep_desktop.domain.progress import Progress
 from thep_desktop.domain.text_characters import check_characters
 from thep_desktop.models import Correspondence, Document, LetterBatch, School
+from thep_desktop.reports.letters.envelope_address import address_block_lines
+from thep_desktop.reports.letters.letter_data import LetterError
 from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letters
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME, example_values
 from thep_desktop.services.letters.letter_files import file_names
@@ -201,6 +203,11 @@ class MailMerge(LetterTemplates, LetterRecipients):
             lacking = [n for n in used if n not in values]
             if lacking:
                 skipped.append(Skipped(recipient.school_name, _lacking_reason(recipient, lacking)))
+                continue
+            try:  # one school's address too long for the envelope must not stop the rest
+                address_block_lines(recipient.address)
+            except LetterError as exc:
+                skipped.append(Skipped(recipient.school_name, str(exc)))
                 continue
             letters.append((recipient, _letter(data, values, recipient.address, when)))
         if not letters:
