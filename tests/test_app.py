@@ -161,3 +161,21 @@ def test_a_password_in_the_address_never_reaches_the_settings(
         text = _settings_text()
         assert url.database in text and password not in text
         assert config.last_database_url() == bare.render_as_string(hide_password=False)
+
+
+def test_a_failure_nobody_expected_before_the_window_is_shown_not_swallowed(
+    qtbot, tmp_path: Path, modals: Modals, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On Windows a traceback on a console nobody sees is the program doing nothing at all."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the disk went away")
+
+    from thep_desktop.ui import app as gui_app
+
+    monkeypatch.setattr(gui_app, "open_services", broken)
+    modals.click("OK")
+    assert app.main(["--db", str(tmp_path / "x.sqlite3"), "--quit-when-ready"]) == 1
+    [box] = modals.seen
+    assert box.title == "Something went wrong"
+    assert not (tmp_path / "x.sqlite3").exists()

@@ -94,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
     # --db as typed: open_first_database reads it, and says what is wrong with it in a box.
     url = args.db or config.resolve_database_url(None)
-    services = open_first_database(url)
+    try:
+        services = open_first_database(url)
+    except Exception as exc:  # noqa: BLE001 - before the window too: never end without a word
+        _show_unexpected(type(exc), exc, exc.__traceback__)
+        return 1
     if services is None:
         return 1
     from thep_desktop.ui.main_window import MainWindow
