@@ -40,7 +40,7 @@ def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[n
 
 
 @pytest.fixture
-def dialogs(window: MainWindow) -> list[ImportDialog]:
+def dialogs(window: MainWindow) -> Iterator[list[ImportDialog]]:
     opened: list[ImportDialog] = []
 
     def show(dialog):  # type: ignore[no-untyped-def]
@@ -48,7 +48,12 @@ def dialogs(window: MainWindow) -> list[ImportDialog]:
         dialog.show()
 
     window.run_dialog = show  # type: ignore[method-assign]
-    return opened
+    yield opened
+    # A job a test left running (a preview still reading) must not outlive the database it
+    # reads: it failed the next test's set-up with "disk I/O error" on a loaded machine.
+    for dialog in opened:
+        if dialog.job is not None:
+            assert dialog.job.wait(30_000)
 
 
 @pytest.fixture
