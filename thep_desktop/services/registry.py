@@ -51,6 +51,17 @@ class Services:
 
         return PupilNumbersService(self.db)
 
+    def finish_unfinished_merges(self) -> list[str]:
+        """Mail merges on this computer that were killed part-way, put right; what was done.
+
+        Without the letters service (and reportlab), so the window can run it as it opens.
+        """
+        from thep_desktop.services.letters.merge_batches import finish_unfinished_merges
+        from thep_desktop.services.shared.actor import Permission
+
+        self.actor.require(Permission.VIEW)
+        return finish_unfinished_merges(self.db, self.actor)
+
     def close(self) -> None:
         self.db.dispose()
 

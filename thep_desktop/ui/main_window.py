@@ -302,8 +302,19 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"{shown:,} of {total:,} {noun} shown")
 
     def load(self) -> None:
-        """Fill every tab from the database."""
+        """Fill every tab from the database; then put right a mail merge killed part-way."""
         self.schools_tab.reload()
+        QTimer.singleShot(0, self, self.finish_unfinished_merges)
+
+    def finish_unfinished_merges(self) -> None:
+        """A mail merge on this computer that stopped part-way (power cut, Task Manager) is
+        finished or undone as the database opens, and the status bar says which."""
+        try:
+            notes = self.services.finish_unfinished_merges()
+        except ServiceError:  # read-only, busy, or not allowed: the next mail merge does it
+            return
+        if notes:
+            self.statusBar().showMessage(" ".join(notes), 30_000)
 
     def reload(self) -> None:
         self.schools_tab.reload()

@@ -1,8 +1,7 @@
 """A mail merge's files and history agree: pending until placed, put right after a kill.
 
-A kill is played here in the test's own process: the merge stops at a named point with
-none of its clean-up run (as SIGKILL allows none), and its lock is let go as the operating
-system would. tests/reliability/test_killed_merge.py kills real processes.
+A kill is played here in the test's own process (tests/killed_merges.py);
+tests/reliability/test_killed_merge.py kills real processes.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from killed_merges import merge_killed_at  # tests/killed_merges.py
 from letters_helpers import custom, nothing_sent  # tests/services/letters/letters_helpers.py
 from sqlalchemy import func, select
 
@@ -21,10 +21,6 @@ from thep_desktop.services.letters.letters_service import LettersService
 from thep_desktop.services.letters.merge_batches import MergeBatch
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
-
-
-class Killed(BaseException):
-    """The process died here: nothing after it runs."""
 
 
 def counts(letters: LettersService) -> tuple[int, int, int]:
@@ -44,31 +40,12 @@ def killed_at(
     monkeypatch: pytest.MonkeyPatch,
     **where: Path,
 ) -> None:
-    """Run a merge that dies at ``point``: no clean-up, its lock dropped as by the OS."""
-    held: list[MergeBatch] = []
-    real_begin = MergeBatch.begin
-
-    def begin(*args, **kw):  # type: ignore[no-untyped-def]
-        batch = real_begin(*args, **kw)
-        held.append(batch)
-        return batch
-
-    def die(name: str) -> None:
-        if name == point:
-            raise Killed(name)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(MergeBatch, "begin", begin)
-        patch.setattr(merge_batches, "kill_point", die)
-        patch.setattr(MergeBatch, "abandon", lambda self: None)
-        patch.setattr(MergeBatch, "close", lambda self: None)
-        template_id = custom(letters, actor, "Hello {school.name}")
-        with pytest.raises(Killed):
-            letters.produce(
-                actor, template_id, [schools["mary"].id, schools["bow"].id], "Head teacher",
-                **where,
-            )  # fmt: skip
-    held[0].lock.release()  # the process is gone; so is its lock
+    """A merge to two schools that dies at ``point`` (tests/killed_merges.py)."""
+    template_id = custom(letters, actor, "Hello {school.name}")
+    merge_killed_at(
+        point, letters, actor, template_id, [schools["mary"].id, schools["bow"].id], monkeypatch,
+        **where,
+    )  # fmt: skip
 
 
 def hidden_in(folder: Path) -> list[str]:

@@ -479,3 +479,43 @@ def test_letters_of_a_merge_that_has_not_finished_are_not_shown_as_sent(
     tab.select_ids([schools["mary"]])
     tab.select_ids([schools["bow"]])
     assert "Not sent yet" in tab.detail.toHtml() and len(tab.letters_shown) == 1
+
+
+@pytest.mark.parametrize(
+    ("point", "left", "said"),
+    [
+        ("recorded", 0, "stopped before it finished: nothing was recorded"),
+        ("placed", 2, "stopped before it finished, after saving all its"),
+    ],
+)
+def test_a_merge_killed_part_way_is_put_right_as_the_window_opens(
+    qtbot: QtBot,
+    services: Services,
+    schools: dict[str, int],
+    own_template: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    point: str,
+    left: int,
+    said: str,
+) -> None:
+    """The next start finishes or undoes it: all the letters with their history, or none,
+    and no hidden working folder; the status bar says which."""
+    from killed_merges import merge_killed_at  # tests/killed_merges.py
+
+    out = tmp_path / "letters"
+    out.mkdir()
+    ids = [schools["mary"], schools["bow"]]
+    merge_killed_at(
+        point, services.letters, services.actor, own_template, ids, monkeypatch,
+        recipient_folder=out,
+    )  # fmt: skip
+    assert [p for p in out.iterdir() if p.name.startswith(".")]  # the kill left its work
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    qtbot.waitUntil(lambda: said in window.statusBar().currentMessage(), timeout=10_000)
+    assert sorted(p.suffix for p in out.iterdir()) == [".pdf"] * left  # nothing hidden
+    sent = [len(services.letters.correspondence(services.actor, i)) for i in ids]
+    assert sent == [1 if left else 0] * 2
