@@ -131,7 +131,9 @@ def remember_database_url(url: str) -> None:
     url = without_password(url)
     settings = load_settings()
     settings["last_database"] = url
-    recent = [u for u in settings.get("recent_databases", []) if isinstance(u, str) and u != url]
+    previous = settings.get("recent_databases")
+    previous = previous if isinstance(previous, list) else []
+    recent = [u for u in previous if isinstance(u, str) and u != url]
     settings["recent_databases"] = [url, *recent][:8]
     save_settings(settings)
 

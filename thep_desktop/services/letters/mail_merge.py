@@ -249,9 +249,9 @@ class MailMerge(LetterTemplates, LetterRecipients):
                         title=template.name,
                         on_letter=report,
                     )
-                data = temp.read_bytes()
-                batch.staged_file(temp, final, data)
-                combined_doc = (data, result.pages_per_letter)
+                pdf = temp.read_bytes()
+                batch.staged_file(temp, final, pdf)
+                combined_doc = (pdf, result.pages_per_letter)
             per_recipient: list[tuple[bytes, int, Path]] = []
             if recipient_folder is not None:
                 folder = Path(recipient_folder)
