@@ -280,27 +280,29 @@ def _refused_as_read_only(exc: DBAPIError) -> bool:
     return getattr(orig, "sqlstate", None) == "25006"  # PostgreSQL: read-only transaction
 
 
-def _on_read_only_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # No WAL or synchronous settings: they would write. query_only refuses every write
-    # even where the file's permissions would allow it (root, or a share that misreports).
+def _sqlite_pragmas(dbapi_connection: Any, *, read_only: bool) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA cache_size=-32000")
-    cursor.close()
-
-
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    if read_only:
+        # No WAL or synchronous settings: they would write. query_only refuses every write
+        # even where the file's permissions would allow it (root, or a share that misreports).
+        cursor.execute("PRAGMA query_only=ON")
+    else:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     # 32 MB of page cache (the default is 2 MB): an import of all of England's schools
     # updates four indexes of a 50,000-row table, which a small cache reads back from disk.
     cursor.execute("PRAGMA cache_size=-32000")
     cursor.close()
+
+
+def _on_read_only_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, read_only=True)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, read_only=False)
 
 
 @dataclass(frozen=True)

@@ -31,15 +31,6 @@ def services(sqlite_db: Database, actor: Actor) -> Services:
 
 
 @pytest.fixture
-def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.load()
-    yield w
-
-
-@pytest.fixture
 def dialogs(window: MainWindow) -> Iterator[list[ImportDialog]]:
     opened: list[ImportDialog] = []
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from lock_holders import write_lock_held
 from PySide6.QtCore import Qt
@@ -33,27 +31,11 @@ def services(sqlite_db: Database, actor: Actor) -> Services:
 
 
 @pytest.fixture
-def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.load()
-    yield w
-
-
-@pytest.fixture
-def dialog(qtbot, window: MainWindow) -> SchoolDialog:  # type: ignore[no-untyped-def]
-    opened: list[SchoolDialog] = []
-
-    def run(d: SchoolDialog) -> None:
-        opened.append(d)
-        d.show()
-
-    window.schools_tab.run_dialog = run
+def dialog(qtbot, window: MainWindow, dialogs: list[SchoolDialog]) -> SchoolDialog:  # type: ignore[no-untyped-def]
     window.schools_tab.table.setFocus()
     window.schools_tab.table.selectRow(0)
     press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
-    return opened[0]
+    return dialogs[0]
 
 
 def retype(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -93,28 +92,6 @@ def services(sqlite_db: Database, actor: Actor) -> Services:
         actor, school(100003, "Mile End Nursery School", "Nursery", postcode="E1 4NS")
     )
     return s
-
-
-@pytest.fixture
-def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.load()
-    yield w
-
-
-@pytest.fixture
-def dialogs(window: MainWindow) -> list[SchoolDialog]:
-    """Dialogs the tab opens are shown without a blocking exec() and collected here."""
-    opened: list[SchoolDialog] = []
-
-    def run(dialog: SchoolDialog) -> None:
-        opened.append(dialog)
-        dialog.show()
-
-    window.schools_tab.run_dialog = run
-    return opened
 
 
 def names_shown(w: MainWindow) -> list[str]:

@@ -43,27 +43,6 @@ def colleague(services: Services) -> Iterator[Services]:
     s.close()
 
 
-@pytest.fixture
-def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(services)
-    qtbot.addWidget(w)
-    w.show()
-    w.load()
-    yield w
-
-
-@pytest.fixture
-def dialogs(window: MainWindow) -> list[SchoolDialog]:
-    opened: list[SchoolDialog] = []
-
-    def run(dialog: SchoolDialog) -> None:
-        opened.append(dialog)
-        dialog.show()
-
-    window.schools_tab.run_dialog = run
-    return opened
-
-
 def field(dialog: SchoolDialog, name: str) -> QLineEdit:
     widget = dialog.inputs[name]
     assert isinstance(widget, QLineEdit)
