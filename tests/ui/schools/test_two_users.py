@@ -109,3 +109,25 @@ def test_two_people_adding_the_same_urn_the_second_is_told_beside_the_field(
     assert dialog.messages.message("urn") == "URN 100777 is already used by Mile End Primary School"
     assert field(dialog, "name").text() == "Mile End Primary"
     assert services.schools.count(services.actor) == 2
+
+
+def test_a_school_removed_in_the_instant_after_its_save_leaves_the_register_as_it_is(
+    qtbot, window: MainWindow, dialogs, services: Services, colleague: Services, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Between the save and the table reading the saved row again: words, not a crash box."""
+    dialog = open_bow(qtbot, window, dialogs)
+    retype(qtbot, field(dialog, "phone"), "020 7000 1111")
+    read_row = services.schools.school_row
+
+    def colleague_first(actor, school_id):  # type: ignore[no-untyped-def]
+        remove_bow(colleague)
+        return read_row(actor, school_id)
+
+    monkeypatch.setattr(services.schools, "school_row", colleague_first)
+    messages: list[str] = []
+    window.schools_tab.status_message.connect(messages.append)
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    assert window.schools_tab.model.rowCount() == 0
+    assert services.schools.count(services.actor) == 0
+    assert messages[-1] == "Bow Primary School was removed from the register meanwhile."

@@ -21,7 +21,7 @@ from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_service import SchoolDetail
 from thep_desktop.services.shared.actor import Permission
-from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.services.shared.errors import NotFoundError, ServiceError
 from thep_desktop.ui.schools.school_commands import (
     CreateSchoolCommand,
     DeleteSchoolCommand,
@@ -76,19 +76,32 @@ class SchoolActions:
         self.run_dialog(dialog)
 
     def _created(self, detail: SchoolDetail) -> None:
-        self.show_saved(detail)
+        if not self.show_saved(detail):
+            return
         self.undo_stack.push(CreateSchoolCommand(self, detail))
         self.status_message.emit(f"Added {detail.name} (URN {detail.urn}).")
 
     def _edited(self, before: SchoolDetail | None, detail: SchoolDetail) -> None:
-        self.show_saved(detail)
+        if not self.show_saved(detail):
+            return
         if before is not None:
             self.undo_stack.push(EditSchoolCommand(self, before, detail, f"edit {detail.name}"))
         self.status_message.emit(f"Saved {detail.name}.")
 
-    def show_saved(self, detail: SchoolDetail) -> None:
-        """Put a saved school into the table (one query), keeping sort and filter."""
-        row = self.services.schools.school_row(self.services.actor, detail.id)
+    def show_saved(self, detail: SchoolDetail) -> bool:
+        """Put a saved school into the table (one query), keeping sort and filter.
+
+        False when a colleague removed it in the instant since (the table is read again and
+        says so): there is nothing left to undo.
+        """
+        try:
+            row = self.services.schools.school_row(self.services.actor, detail.id)
+        except NotFoundError:
+            # Saved, then removed by a colleague in that very instant: show the register as
+            # it now is rather than a row that is no longer there.
+            self.reload()
+            self.status_message.emit(f"{detail.name} was removed from the register meanwhile.")
+            return False
         if not self.model.replace_row(row):
             self.model.add_row(row)
         self.proxy.refilter()
@@ -96,6 +109,7 @@ class SchoolActions:
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.select_ids([detail.id])
         self.update_counts()
+        return True
 
     def _selected_detail(self, doing: str) -> SchoolDetail | None:
         """The selected school, read afresh; None (having said why) if there is none."""
@@ -138,7 +152,8 @@ class SchoolActions:
         except ServiceError as exc:
             self.tell(self, "The school was not closed", exc.message)
             return False
-        self.show_saved(after)
+        if not self.show_saved(after):
+            return True
         self.undo_stack.push(EditSchoolCommand(self, before, after, f"close {after.name}"))
         if after.closes_later and after.close_date:
             self.status_message.emit(
