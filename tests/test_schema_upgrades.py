@@ -280,9 +280,25 @@ def test_a_failed_migration_changes_nothing_and_says_so_every_time(
         assert re.search(r'(table|relation) "?correspondence"? already exists\.', message)
         assert "Nothing in it was changed." in message
         assert "document" not in message and "Traceback" not in message
-        if kind == "sqlite":  # the copy taken before the upgrade is named, and stays
-            kept = re.search(r"A copy of it as it was is kept at (.+)\.$", message)
-            assert kept and stored_rows(sqlite_url(kept[1])) == before
+        # The file is as it was, so no copy of it is kept: none piles up at each attempt.
+        assert "copy" not in message
+    assert not list(tmp_path.glob("*.before-*"))
+
+
+def test_a_failed_upgrade_that_could_not_be_undone_keeps_its_copy_and_names_it(
+    tmp_path: Path, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the file not read back as it was, the copy taken before is the way back."""
+    from thep_desktop import database
+
+    url = released_at("0001", "sqlite", None, tmp_path)  # type: ignore[arg-type]  # a file needs no request
+    add_stray_correspondence_table(url)
+    before = stored_rows(url)
+    monkeypatch.setattr(database.Database, "_unchanged_since", lambda self, revision: False)
+    with pytest.raises(DatabaseError) as failed:
+        open_services(url, actor)
+    kept = re.search(r"A copy of it as it was is kept at (.+)\.$", str(failed.value))
+    assert kept and stored_rows(sqlite_url(kept[1])) == before
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

@@ -590,12 +590,30 @@ class Database:
         try:
             self._migrate()
         except Exception as exc:
-            kept = f" A copy of it as it was is kept at {backup_path}." if backup_path else ""
+            kept = ""
+            if backup_path is not None:
+                if self._unchanged_since(current):
+                    # The transaction was undone, so the file is the copy's equal: keeping a
+                    # copy at every attempt would fill the disk as the program is restarted.
+                    backup_path.unlink(missing_ok=True)
+                else:
+                    kept = f" A copy of it as it was is kept at {backup_path}."
             raise DatabaseError(
                 f"The database ({self.describe()}) could not be brought up to date from schema "
                 f"{current} to {head}: {_reason(exc)}. Nothing in it was changed.{kept}"
             ) from exc
         return backup_path
+
+    def _unchanged_since(self, revision: str | None) -> bool:
+        """After a failed upgrade: is the file still ours, whole, at ``revision``?"""
+        path = self.sqlite_path
+        if path is None:
+            return False
+        try:
+            found = recognise_sqlite_file(path)
+        except Exception:  # noqa: BLE001 - anything unreadable keeps the copy
+            return False
+        return found.state == "ours" and found.revision == revision
 
     def _create(self) -> None:
         """Make the tables (and a SQLite file) in one transaction; undo all of it on failure."""
