@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -30,6 +31,7 @@ from thep_desktop.database_recognition import (
     recognise_server,
     recognise_sqlite_file,
 )
+from thep_desktop.network_drives import network_location
 
 # The error lives with the other errors services raise; Database.session() raises it.
 from thep_desktop.services.shared.errors import ReadOnlyDatabaseError
@@ -450,6 +452,12 @@ class Database:
         host = self.url.host or "localhost"
         port = f":{self.url.port}" if self.url.port else ""
         return DatabaseDescription("postgresql", f"{host}{port} / {self.url.database}")
+
+    @cached_property
+    def network_location(self) -> str | None:
+        """Where a SQLite file lies on a network drive (see network_drives), else None."""
+        path = self.sqlite_path
+        return None if path is None else network_location(path)
 
     @property
     def sqlite_path(self) -> Path | None:

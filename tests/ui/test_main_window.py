@@ -112,3 +112,28 @@ def test_the_server_dialog_fills_from_the_last_address_and_gives_one_back(qtbot)
         dialog.host.setText(typed)
         assert list(dialog.errors()) == ["host"]
         assert "no spaces" in dialog.errors()["host"]
+
+
+def test_a_database_on_a_network_drive_is_warned_about_in_the_status_bar(
+    qtbot, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Said as the database opens, and kept in view (the whole warning on the label's tip)."""
+    from thep_desktop import database
+    from thep_desktop.database import Database
+    from thep_desktop.services.registry import Services
+    from thep_desktop.services.shared.actor import Actor, Role
+    from thep_desktop.ui.main_window import MainWindow
+
+    share = "a Windows share (SMB) mounted at /mnt/office"
+    monkeypatch.setattr(database, "network_location", lambda _path: share)
+    db = Database(tmp_path / "office.sqlite3")
+    db.upgrade(create=True)
+    window = MainWindow(Services(db, Actor("jo", Role.ADMIN)))
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    label = window.network_label
+    assert label.isVisible() and label.text() == "On a network drive"
+    assert label.toolTip().startswith(f"This database file is on {share}.")
+    assert window.statusBar().currentMessage() == label.toolTip()
+    db.dispose()

@@ -31,6 +31,7 @@ from thep_desktop.database import (
 from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.network_drives import network_warning
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
@@ -140,6 +141,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             if note:
                 print(note, file=sys.stderr)
+            if services.db.network_location:
+                print(f"Warning: {network_warning(services.db.network_location)}", file=sys.stderr)
             run: Callable[[Services, argparse.Namespace], int] = args.run
             return run(services, args)
         finally:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from thep_desktop import __version__, config
 from thep_desktop.database import DatabaseError
+from thep_desktop.network_drives import network_warning
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
@@ -107,8 +108,12 @@ class MainWindow(QMainWindow):
             "This database's file or folder, or the server, lets you read only: anything you "
             "change is refused, and nothing is saved."
         )
+        self.network_label = QLabel("On a network drive")
+        self.network_label.setObjectName("network_label")
+        self.network_label.setStyleSheet("font-weight: bold; color: #a00")
         bar = self.statusBar()
         bar.addPermanentWidget(self.read_only_label)
+        bar.addPermanentWidget(self.network_label)
         for label, tip in (
             (self.count_label, "Schools shown in the table, and in the register"),
             (self.user_label, "Who is signed in, and what they may do"),
@@ -282,6 +287,10 @@ class MainWindow(QMainWindow):
             name = ""
         read_only = self.services.db.read_only
         self.read_only_label.setVisible(read_only)
+        network = self.services.db.network_location
+        self.network_label.setVisible(bool(network))
+        if network:
+            self.network_label.setToolTip(network_warning(network))
         title = f"{APP_TITLE} – {name}" if name else APP_TITLE
         self.setWindowTitle(f"{title} – {READ_ONLY_NOTICE}" if read_only else title)
         can_settings = actor.can(Permission.EDIT_SETTINGS)
@@ -304,6 +313,9 @@ class MainWindow(QMainWindow):
     def load(self) -> None:
         """Fill every tab from the database; then put right a mail merge killed part-way."""
         self.schools_tab.reload()
+        network = self.services.db.network_location
+        if network:  # said as the database opens, and kept in view in the status bar
+            self.statusBar().showMessage(network_warning(network), 60_000)
         QTimer.singleShot(0, self, self.finish_unfinished_merges)
 
     def finish_unfinished_merges(self) -> None:
