@@ -23,7 +23,7 @@ os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
 os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
 
 import pytest  # noqa: E402
-from pg_databases import PgDatabases  # noqa: E402 - tests/pg_databases.py
+from pg_databases import PgDatabases, drop_database  # noqa: E402 - tests/pg_databases.py
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -115,8 +115,7 @@ def pg_database_url(pg_server_url: str) -> Iterator[str]:
     db.upgrade(create=True)
     db.dispose()
     yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(admin, name)
     admin.dispose()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.database import Database, normalise_url
 
@@ -33,11 +35,29 @@ class PgDatabases:
         return url
 
     def drop_all(self) -> None:
-        with self.admin.connect() as conn:
-            for name in self.names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in self.names:
+            drop_database(self.admin, name)
         self.names.clear()
         self.admin.dispose()
+
+
+def drop_database(admin: Engine, name: str) -> None:
+    """Drop a test database, whoever is still connected to it.
+
+    WITH (FORCE) ends our own connections, but not an autovacuum worker the server started
+    on the new database (it runs as the server's superuser, which the test role may not
+    signal); that worker finishes within moments, so the drop is tried again.
+    """
+    for attempt in range(20):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError as exc:
+            busy = getattr(exc.orig, "sqlstate", None) in ("42501", "55006")
+            if not busy or attempt == 19:
+                raise
+            time.sleep(0.25)
 
 
 def described(address: str) -> str:
