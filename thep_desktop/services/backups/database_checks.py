@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect, text
 
 from thep_desktop.database import Database, head_revision
+from thep_desktop.models import Base
 from thep_desktop.services.shared.actor import Actor, Permission
 
 # A check reads the database and returns the problems it found (none: it passed). It never
@@ -77,26 +78,27 @@ def _foreign_keys(db: Database) -> list[str]:
         if db.is_sqlite:
             rows = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
             return [f"{row[0]} row {row[1]} points to a missing {row[2]} row" for row in rows]
-        # On a server: one query per foreign key, finding rows that point nowhere.
+        # On a server: one query per foreign key the program's models declare (so a key the
+        # server lost is still checked), finding rows that point nowhere.
         problems: list[str] = []
-        inspector = inspect(conn)
         quote = conn.dialect.identifier_preparer.quote
-        for table in inspector.get_table_names():
-            for key in inspector.get_foreign_keys(table):
-                pairs = list(zip(key["constrained_columns"], key["referred_columns"], strict=True))
+        present_tables = set(inspect(conn).get_table_names())
+        for table in Base.metadata.sorted_tables:
+            for key in table.foreign_key_constraints:
+                parent = key.referred_table.name
+                if table.name not in present_tables or parent not in present_tables:
+                    continue
+                pairs = [(e.parent.name, e.column.name) for e in key.elements]
                 join = " AND ".join(f"c.{quote(a)} = p.{quote(b)}" for a, b in pairs)
                 present = " AND ".join(f"c.{quote(a)} IS NOT NULL" for a, _b in pairs)
-                missing = f"p.{quote(pairs[0][1])} IS NULL"
                 count = conn.execute(
                     text(
-                        f"SELECT count(*) FROM {quote(table)} c LEFT JOIN "
-                        f"{quote(key['referred_table'])} p ON {join} WHERE {present} AND {missing}"
+                        f"SELECT count(*) FROM {quote(table.name)} c LEFT JOIN {quote(parent)} p "
+                        f"ON {join} WHERE {present} AND p.{quote(pairs[0][1])} IS NULL"
                     )
                 ).scalar_one()
                 if count:
-                    problems.append(
-                        f"{count} {table} row(s) point to a missing {key['referred_table']} row"
-                    )
+                    problems.append(f"{count} {table.name} row(s) point to a missing {parent} row")
         return problems
 
 
