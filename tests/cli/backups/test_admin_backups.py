@@ -50,7 +50,7 @@ def test_backup_prints_the_verified_file_and_json(capsys, office, folder):
     path = _sqlite_only(office)
     code, out, err = run(capsys, "--db", office, "backup", "--to", str(folder))
     assert code == 0, err
-    [made] = list(folder.iterdir())
+    [made] = list(folder.glob("*.sqlite3"))
     assert made.name.startswith("partnership-office-backup-")
     assert f"Backed up and verified: {made}" in out and "90 schools" in out
     assert table_checksums(made) == table_checksums(path)
@@ -73,7 +73,9 @@ def test_backup_to_the_default_folder(capsys, office, tmp_path, monkeypatch):
     monkeypatch.setenv("THEP_DATA_DIR", str(tmp_path / "data"))
     code, out, err = run(capsys, "--db", office, "backup")
     assert code == 0, err
-    assert len(list((tmp_path / "data" / "backups").glob("partnership-office-backup-*"))) == 1
+    assert (
+        len(list((tmp_path / "data" / "backups").glob("partnership-office-backup-*.sqlite3"))) == 1
+    )
 
 
 def test_server_database_backup_is_refused(capsys, office, folder):
@@ -112,7 +114,7 @@ def test_restore_asks_on_a_terminal_and_refuses_without_yes_elsewhere(
     assert code == 0, err
     assert "with 90 schools, replaces the current one" in out
     assert table_checksums(path) == table_checksums(folder / "b.sqlite3")
-    kept = list(kept_in.iterdir())
+    kept = list(kept_in.glob("*.sqlite3"))
     assert len(kept) == 1 and table_checksums(kept[0]) == changed
 
 

@@ -47,7 +47,8 @@ def demo_sqlite(sqlite_db: Database, actor: Actor) -> Database:
 def test_back_up_now_writes_a_dated_verified_copy(demo_sqlite: Database, actor, folder):
     info = _service(demo_sqlite).back_up(actor, folder)
     assert info.path == folder / "partnership-office-backup-2026-11-30-1415.sqlite3"
-    assert [p.name for p in folder.iterdir()] == [info.path.name]  # no temporary left
+    # No temporary left; the SHA-256 beside it.
+    assert sorted(p.name for p in folder.iterdir()) == [info.path.name, info.path.name + ".sha256"]
     assert info.schools == 90
     assert table_checksums(info.path) == table_checksums(demo_sqlite.sqlite_path)
     assert check_backup_file(info.path).row_counts == info.row_counts
@@ -138,6 +139,7 @@ def test_restore_replaces_the_register_in_place_after_backing_it_up(demo_sqlite,
     [
         ("truncate", "damaged"),
         ("flip", "damaged"),
+        ("one byte", "damaged since the backup was made"),
         ("foreign", "not a backup of THE Partnership Office"),
         ("newer", "newer version of THE Partnership Office"),
         ("text", "not a backup of THE Partnership Office"),
@@ -155,6 +157,15 @@ def test_a_bad_backup_is_refused_with_nothing_changed(demo_sqlite, actor, folder
         for offset in range(4096 * 3, len(data), 997):
             data[offset] ^= 0x5A
         bad.write_bytes(bytes(data))
+    elif damage == "one byte":  # inside a school's name: SQLite's checks cannot see it
+        at = -1
+        while True:  # a letter of a street's name, which no index holds
+            at = bytes(data).index(b"Road", at + 1)
+            data[at] = ord("r")
+            bad.write_bytes(bytes(data))
+            if not check_backup_file_without_digest(bad):
+                break
+            data[at] = ord("R")
     elif damage == "foreign":
         bad.unlink()
         with sqlite3.connect(bad) as conn:
@@ -173,6 +184,16 @@ def test_a_bad_backup_is_refused_with_nothing_changed(demo_sqlite, actor, folder
     demo_sqlite.dispose()
     assert folder_state(database_folder) == before_db
     assert folder_state(folder) == before_backups
+
+
+def check_backup_file_without_digest(path: Path) -> list[str]:
+    """What SQLite's own integrity check finds in ``path`` (nothing for a changed letter)."""
+    import sqlite3
+
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
+        found = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    conn.close()
+    return [] if found == ["ok"] else found
 
 
 def test_an_older_schema_backup_is_restored_then_upgraded(sqlite_db, actor, folder):
@@ -196,7 +217,10 @@ def test_restoring_needs_the_admin_role_and_backing_up_only_viewing(demo_sqlite,
         with pytest.raises(PermissionDeniedError):
             _service(demo_sqlite).restore(Actor("x", role), taken.path, folder)
     assert table_checksums(demo_sqlite.sqlite_path) == before
-    assert [p.name for p in folder.iterdir()] == [taken.path.name]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        taken.path.name,
+        f"{taken.path.name}.sha256",
+    ]
 
 
 def test_daily_backup_once_a_day_keeping_the_last_14_automatic_ones(sqlite_db, actor, folder):
@@ -210,7 +234,8 @@ def test_daily_backup_once_a_day_keeping_the_last_14_automatic_ones(sqlite_db, a
         made.append(first.path.name)
         # Opened again later the same day: no second backup.
         assert _service(sqlite_db, when + timedelta(hours=5)).daily_backup(actor, folder) is None
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.glob("*.sqlite3"))
+    assert sorted(p.name for p in folder.glob("*.sha256")) == [f"{n}.sha256" for n in names]
     assert manual.path.name in names  # manual backups are never deleted
     assert sorted(n for n in names if n.startswith(AUTO_PREFIX)) == sorted(made[-KEEP_AUTOMATIC:])
 

@@ -98,6 +98,28 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
+def digest_path(backup: Path) -> Path:
+    """The SHA-256 kept beside a backup: SQLite's own checks cannot see a changed byte inside
+    a value, so a backup that has been damaged since it was made is found by this."""
+    return backup.with_name(backup.name + ".sha256")
+
+
+def file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def write_digest(backup: Path, digest: str) -> None:
+    """Written under a hidden name and renamed, so a digest file is never half written."""
+    target = digest_path(backup)
+    partial = target.with_name(f".{target.name}.part")
+    partial.write_text(f"{digest}  {backup.name}\n", encoding="ascii")
+    os.replace(partial, target)
+
+
 def check_backup_file(path: Path) -> BackupInfo:
     """Read a file as a backup to restore, or say in words why it cannot be one.
 
@@ -124,6 +146,14 @@ def check_backup_file(path: Path) -> BackupInfo:
             f"{what}: it was made by a newer version of THE Partnership Office (schema "
             f"{found.revision}). Update the program first. Nothing was changed."
         )
+    kept = digest_path(path)
+    if kept.is_file():
+        expected = kept.read_text("ascii", errors="replace").split(maxsplit=1)[:1]
+        if expected != [file_digest(path)]:
+            raise BackupError(
+                f"{what}: the file has been damaged since the backup was made (it no longer "
+                f"matches {kept.name}). Choose another backup. Nothing was changed."
+            )
     try:
         with closing(_read_only(path)) as conn:
             problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(20)")]
@@ -187,7 +217,9 @@ class BackupService:
         try:
             counts, revision = self._copy(source, partial)
             self._verify(partial, counts, revision)
+            digest = file_digest(partial)
             os.replace(partial, target)
+            write_digest(target, digest)
         except BaseException as exc:
             partial.unlink(missing_ok=True)
             if isinstance(exc, OSError):
@@ -260,6 +292,7 @@ class BackupService:
         kept = self.automatic_backups(folder, source)
         for old in kept[:-KEEP_AUTOMATIC]:
             old.unlink(missing_ok=True)
+            digest_path(old).unlink(missing_ok=True)
 
     def automatic_backups(self, folder: Path, source: Path) -> list[Path]:
         """This database's automatic backups in ``folder``, oldest first."""
