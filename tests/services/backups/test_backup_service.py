@@ -17,6 +17,7 @@ from thep_desktop.services.backups.backup_service import (
     BackupError,
     BackupService,
     check_backup_file,
+    digest_path,
 )
 from thep_desktop.services.backups.database_checks import run_checks
 from thep_desktop.services.demo.demo_service import DemoService
@@ -142,6 +143,7 @@ def test_restore_replaces_the_register_in_place_after_backing_it_up(demo_sqlite,
         ("one byte", "damaged since the backup was made"),
         ("foreign", "not a backup of THE Partnership Office"),
         ("newer", "newer version of THE Partnership Office"),
+        ("bad text", "the file is damaged"),
         ("text", "not a backup of THE Partnership Office"),
     ],
 )
@@ -173,8 +175,18 @@ def test_a_bad_backup_is_refused_with_nothing_changed(demo_sqlite, actor, folder
     elif damage == "newer":
         with sqlite3.connect(bad) as conn:
             conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    elif damage == "bad text":  # bytes that are not UTF-8 where text belongs, as a flip makes
+        with sqlite3.connect(bad) as conn:  # a column's name in the schema: "update\x9b_at"
+            conn.execute("PRAGMA writable_schema = ON")
+            conn.execute(
+                "UPDATE sqlite_master SET sql = replace(sql, 'updated_at', "
+                "CAST(x'7570646174659b5f6174' AS TEXT)) WHERE name = 'school'"
+            )
+        conn.close()
     else:
         bad.write_text("Dear colleague, here is the backup.")
+    if damage in ("foreign", "newer", "text", "bad text"):  # chosen on its own: no SHA-256
+        digest_path(bad).unlink()
     database_folder = demo_sqlite.sqlite_path.parent
     demo_sqlite.dispose()
     before_db, before_backups = folder_state(database_folder), folder_state(folder)

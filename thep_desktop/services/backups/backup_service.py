@@ -126,8 +126,21 @@ def check_backup_file(path: Path) -> BackupInfo:
     It must be ours, whole (PRAGMA integrity_check), not from a newer program, with every
     table readable. Nothing is written to it.
     """
-    found = recognise_sqlite_file(path)
     what = f"{path.name} cannot be restored"
+    kept = digest_path(path)
+    if kept.is_file() and path.is_file():
+        expected = kept.read_text("ascii", errors="replace").split(maxsplit=1)[:1]
+        if expected != [file_digest(path)]:
+            raise BackupError(
+                f"{what}: the file has been damaged since the backup was made (it no longer "
+                f"matches {kept.name}). Choose another backup. Nothing was changed."
+            )
+    try:
+        found = recognise_sqlite_file(path)
+    except (ValueError, sqlite3.Error) as exc:  # text that is not text: a damaged file
+        raise BackupError(
+            f"{what}: the file is damaged ({exc}). Choose another backup. Nothing was changed."
+        ) from exc
     if found.state == "missing":
         raise BackupError(f"There is no file at {path}.")
     if found.state == "unreadable":
@@ -146,14 +159,6 @@ def check_backup_file(path: Path) -> BackupInfo:
             f"{what}: it was made by a newer version of THE Partnership Office (schema "
             f"{found.revision}). Update the program first. Nothing was changed."
         )
-    kept = digest_path(path)
-    if kept.is_file():
-        expected = kept.read_text("ascii", errors="replace").split(maxsplit=1)[:1]
-        if expected != [file_digest(path)]:
-            raise BackupError(
-                f"{what}: the file has been damaged since the backup was made (it no longer "
-                f"matches {kept.name}). Choose another backup. Nothing was changed."
-            )
     try:
         with closing(_read_only(path)) as conn:
             problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(20)")]
@@ -163,7 +168,7 @@ def check_backup_file(path: Path) -> BackupInfo:
                     "backup. Nothing was changed."
                 )
             counts = table_counts(conn)
-    except sqlite3.DatabaseError as exc:
+    except (ValueError, sqlite3.DatabaseError) as exc:
         raise BackupError(
             f"{what}: the file is damaged ({exc}). Choose another backup. Nothing was changed."
         ) from exc
