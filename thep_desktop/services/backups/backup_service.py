@@ -302,7 +302,7 @@ class BackupService:
     def automatic_backups(self, folder: Path, source: Path) -> list[Path]:
         """This database's automatic backups in ``folder``, oldest first."""
         pattern = f"{AUTO_PREFIX}{database_key(source)}-*{SUFFIX}"
-        return sorted(folder.glob(pattern), key=taken_at_of)
+        return sorted(folder.glob(pattern), key=lambda p: (taken_at_of(p), p.stat().st_mtime_ns))
 
     def daily_backup(self, actor: Actor, folder: Path | None = None) -> BackupInfo | None:
         """An automatic backup unless this database already has one from today; None if not
@@ -329,7 +329,10 @@ class BackupService:
                 found.append(check_backup_file(path))
             except BackupError:
                 continue
-        return sorted(found, key=lambda info: info.taken_at, reverse=True)
+        # Two in one minute: the later file first.
+        return sorted(
+            found, key=lambda info: (info.taken_at, info.path.stat().st_mtime_ns), reverse=True
+        )
 
     # -- restoring --------------------------------------------------------------------------
     def restore_plan(self, actor: Actor, backup: Path) -> tuple[BackupInfo, str]:
