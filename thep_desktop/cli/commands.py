@@ -51,6 +51,7 @@ examples:
       --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading" \\
       --set visit.team="Ms Begum (lead), Mr Okafor"
   thep-admin backup --to D:\\Backups            a verified, dated copy of the database
+  thep-admin restore partnership-office-backup-2026-11-30-1415.sqlite3
   thep-admin check                             is the database whole and consistent?
   thep-admin COMMAND --help                    everything one command takes
 

@@ -32,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     restore = commands.add_parser(
         "restore",
         parents=[common],
-        help="replace the database with a backup (the current one is backed up first)",
+        help="put a backup in place of the database (backing it up first)",
         description="Check a backup file, say what it holds, ask, back up the current "
         "database, then copy the backup into it. A damaged file, another program's file or "
         "a backup from a newer version is refused with nothing changed.",
