@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -279,9 +280,21 @@ def test_list_backups_shows_date_size_schools_and_leaves_out_damaged(demo_sqlite
     ]
 
 
-def test_check_finds_broken_foreign_keys_on_both_databases(db: Database, actor):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A database of this test's own: the test damages it (the shared server one stays whole)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_db")
+        return
+    db = Database(request.getfixturevalue("new_pg_database").create(migrated=True))
+    yield db
+    db.dispose()
+
+
+def test_check_finds_broken_foreign_keys_on_both_databases(own_db: Database, actor):
     import sqlalchemy as sa
 
+    db = own_db
     assert all(result.ok for result in run_checks(db, actor))
     DemoService(db).load(actor)
     with db.engine.begin() as conn:
