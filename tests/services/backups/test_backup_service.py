@@ -209,6 +209,36 @@ def check_backup_file_without_digest(path: Path) -> list[str]:
     return [] if found == ["ok"] else found
 
 
+def test_a_damaged_database_is_kept_as_it_was_and_the_backup_restored(demo_sqlite, actor, folder):
+    import sqlite3
+
+    from thep_desktop.database_recognition import recognise_sqlite_file
+
+    taken = _service(demo_sqlite).back_up(actor, folder)
+    path = demo_sqlite.sqlite_path
+    demo_sqlite.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        query = "SELECT rootpage FROM sqlite_master WHERE name = 'school'"
+        (root,) = conn.execute(query).fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())  # the schools table's first page lost (a bad sector)
+    data[(root - 1) * 4096 : root * 4096] = bytes(range(256)) * 16
+    path.write_bytes(bytes(data))
+    assert recognise_sqlite_file(path).state == "damaged"
+    damaged_bytes = path.read_bytes()
+    kept, _note = _service(demo_sqlite, MOMENT + timedelta(minutes=5)).restore(
+        actor, taken.path, folder
+    )
+    assert kept.name == "partnership-office-damaged-2026-11-30-1420.sqlite3"
+    assert kept.read_bytes() == damaged_bytes
+    assert table_checksums(path) == table_checksums(taken.path)
+    assert all(result.ok for result in run_checks(demo_sqlite, actor))
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
+    # The damaged copy is not offered as a backup to restore.
+    assert [i.path for i in _service(demo_sqlite).list_backups(folder)] == [taken.path]
+
+
 def test_an_older_schema_backup_is_restored_then_upgraded(sqlite_db, actor, folder):
     from fixtures.make_schema_fixtures import fixture_paths
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -356,13 +357,50 @@ class BackupService:
         """
         info, _words = self.restore_plan(actor, backup)
         target = self._source()
-        before = self.back_up(actor, folder)
         self.db.dispose()
-        with closing(_read_only(backup)) as src, closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
+        if recognise_sqlite_file(target).state == "damaged":
+            # The case a restore is most wanted for: SQLite cannot copy from (or into) a
+            # damaged file, so its bytes are kept as they are, and the backup is put in its
+            # place by renaming a whole copy over it.
+            before = self._keep_damaged(target, folder)
+            partial = target.with_name(f".{target.name}.restoring")
+            try:
+                with closing(_read_only(backup)) as src, closing(sqlite3.connect(partial)) as dst:
+                    src.backup(dst)
+                for beside in ("-wal", "-shm", "-journal"):
+                    target.with_name(target.name + beside).unlink(missing_ok=True)
+                os.replace(partial, target)
+            finally:
+                partial.unlink(missing_ok=True)
+        else:
+            before = self.back_up(actor, folder).path
+            self.db.dispose()
+            with closing(_read_only(backup)) as src, closing(sqlite3.connect(target)) as dst:
+                src.backup(dst)
         self.db.dispose()
         note = ""
         if info.revision != head_revision():
             self.db.upgrade(found=self.db.recognise())
             note = f"The restored register was upgraded from schema {info.revision}."
-        return before.path, note
+        return before, note
+
+    def _keep_damaged(self, source: Path, folder: Path | None) -> Path:
+        """A byte-for-byte copy of a damaged database (and its -wal), for whoever looks later."""
+        folder = backups_folder() if folder is None else folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            kept = folder / f"partnership-office-damaged-{self._now().strftime(_STAMP)}{SUFFIX}"
+            number = 2
+            while kept.exists():
+                kept = kept.with_name(f"{kept.stem}-{number}{SUFFIX}")
+                number += 1
+            shutil.copyfile(source, kept)
+            wal = source.with_name(source.name + "-wal")
+            if wal.exists():
+                shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
+        except OSError as exc:
+            raise BackupError(
+                "The damaged database could not be kept before restoring: "
+                f"{folder_message(folder, exc)} Nothing was changed."
+            ) from exc
+        return kept
