@@ -59,6 +59,18 @@ def test_back_up_now_writes_a_dated_verified_copy(demo_sqlite: Database, actor, 
     assert again.path.name == "partnership-office-backup-2026-11-30-1415-2.sqlite3"
 
 
+def test_a_part_written_copy_left_by_a_killed_backup_is_cleared_later(sqlite_db, actor, folder):
+    old = folder / ".partnership-office-backup-2026-11-29-0900.sqlite3.part"
+    fresh = folder / ".partnership-office-backup-2026-11-30-1414.sqlite3.part"
+    for part in (old, fresh):
+        part.write_bytes(b"half a copy")
+    two_hours_ago = datetime.now().timestamp() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    _service(sqlite_db).back_up(actor, folder)
+    assert not old.exists()
+    assert fresh.exists()  # perhaps being written by another window this minute
+
+
 def test_back_up_to_a_named_file_refuses_to_overwrite(demo_sqlite, actor, folder):
     target = folder / "mine.sqlite3"
     target.write_bytes(b"the office's own file")

@@ -184,6 +184,23 @@ def check_backup_file(path: Path) -> BackupInfo:
     )
 
 
+STALE_PART_SECONDS = 3600
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """Hidden part-written copies left by a backup that was killed (power cut, Task Manager).
+
+    Only ones an hour old: a backup another window is writing this minute is left alone.
+    """
+    now = datetime.now().timestamp()
+    for part in folder.glob(".partnership-office-*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove: it is hidden and harmless
+
+
 class BackupService:
     """Backups of one open local database (SQLite); a server database is refused in words."""
 
@@ -233,6 +250,7 @@ class BackupService:
             raise
         if automatic:
             self._prune(folder, source)
+        _remove_stale_parts(folder)
         return BackupInfo(
             path=target,
             taken_at=taken_at_of(target),
