@@ -155,3 +155,16 @@ def test_check_passes_and_finds_problems(capsys, office):
     assert "Foreign keys hold: PROBLEMS" in out and "points to a missing school row" in out
     assert "Schema revision is this program's: PROBLEMS" in out
     assert "Some checks found problems." in out
+
+
+@pytest.mark.parametrize("what", ["missing", "not a database"])
+def test_check_of_what_is_not_our_database_says_so_and_makes_nothing(capsys, tmp_path, what):
+    path = tmp_path / "office.sqlite3"
+    if what != "missing":
+        path.write_text("minutes of the last meeting")
+    before = folder_state(tmp_path)
+    code, out, err = run(capsys, "--db", str(path), "check")
+    assert code == 1
+    assert out.startswith("Recognised as this program's database: PROBLEMS")
+    assert "no database of this program" in out or "not a THE Partnership Office" in out
+    assert folder_state(tmp_path) == before

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import inspect, text
 
-from thep_desktop.database import Database, head_revision
+from thep_desktop.database import Database, DatabaseError, head_revision
 from thep_desktop.models import Base
 from thep_desktop.services.shared.actor import Actor, Permission
 
@@ -106,6 +106,17 @@ def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
     """Every check that applies to this database, in order; a check that fails to run is a
     problem of its own, not a crash."""
     actor.require(Permission.VIEW)
+    # Nothing more is read from what is not ours (and a missing SQLite file must not be
+    # made by opening it): the first check says what was found.
+    try:
+        found = db.recognise()
+        refusal = "" if found.state == "ours" else f"it is not: {found.detail or found.state}"
+        if found.state in ("missing", "empty"):
+            refusal = f"there is no database of this program at {db.describe()}"
+    except DatabaseError as exc:
+        refusal = str(exc)
+    if refusal:
+        return [CheckResult(CHECKS[0].name, [refusal])]
     results: list[CheckResult] = []
     for check in CHECKS:
         if check.sqlite_only and not db.is_sqlite:
