@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
+from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
@@ -49,6 +50,9 @@ examples:
   thep-admin letters render review_visit --to urn:100981 --out visit.pdf \\
       --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading" \\
       --set visit.team="Ms Begum (lead), Mr Okafor"
+  thep-admin backup --to D:\\Backups            a verified, dated copy of the database
+  thep-admin restore partnership-office-backup-2026-11-30-1415.sqlite3
+  thep-admin check                             is the database whole and consistent?
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
@@ -107,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     schools_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
+    backup_commands.add_commands(commands, common)
     return parser
 
 
@@ -136,6 +141,8 @@ def _run(args: argparse.Namespace) -> int:
         url = config.resolve_database_url(given)
         if args.database == "own":  # init and migrate open the database their own way
             return args.run(url, sys.stdout)
+        if args.database == "address":  # restore and check read the database as it is
+            return args.run(url, args)
         services, note = open_services(url, local_actor())
         services.db.lock_wait.notify = WaitLine(sys.stderr)
         try:

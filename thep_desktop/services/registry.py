@@ -12,6 +12,7 @@ from thep_desktop.services.settings.staff_service import StaffService
 from thep_desktop.services.shared.actor import Actor
 
 if TYPE_CHECKING:
+    from thep_desktop.services.backups.backup_service import BackupService
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.letters.letters_service import LettersService
@@ -38,6 +39,12 @@ class Services:
         from thep_desktop.services.letters.letters_service import LettersService
 
         return LettersService(self.db)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from thep_desktop.services.backups.backup_service import BackupService
+
+        return BackupService(self.db)
 
     @cached_property
     def gias_import(self) -> GiasImportService:

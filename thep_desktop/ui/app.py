@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from thep_desktop.ui.main_window import MainWindow
 
     window = MainWindow(services)
+    window.daily_backups = True  # a local database is backed up once a day as it opens
     window.show()
     window.load()
     if args.quit_when_ready:

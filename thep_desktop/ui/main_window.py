@@ -24,6 +24,7 @@ from thep_desktop.network_drives import network_warning
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.ui.backups.backup_actions import BackupActions
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
     CANNOT_OPEN,
@@ -80,6 +81,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.database_wait = DatabaseWait(self)
         self.database_wait.install(services)
+        # The daily backup runs only in the program itself (app.py turns it on), not in
+        # every window a test makes.
+        self.daily_backups = False
+        self.backup_actions = BackupActions(self)
         self._build_tabs()
         self._build_menus()
         self._show_database()
@@ -184,6 +189,26 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         self.tabs.currentChanged.connect(self._update_export_action)
         self._update_export_action()
+        file_menu.addSeparator()
+        self.back_up_action = self._action(
+            "&Back up now",
+            self.backup_actions.back_up_now,
+            "Ctrl+Shift+B",
+            "Copy the database to a dated, verified file in the backups folder",
+        )
+        self.back_up_to_action = self._action(
+            "Back up to &folder…",
+            self.backup_actions.back_up_to_folder,
+            None,
+            "Copy the database to a dated, verified file in a folder you choose",
+        )
+        self.restore_action = self._action(
+            "&Restore from backup…",
+            self.backup_actions.restore_from_backup,
+            None,
+            "Replace the register with a backup (the current one is backed up first)",
+        )
+        file_menu.addActions([self.back_up_action, self.back_up_to_action, self.restore_action])
         file_menu.addSeparator()
         self.demo_action = self._action(
             "Load &demo data…",
@@ -302,6 +327,7 @@ class MainWindow(QMainWindow):
         self.import_pupils_action.setEnabled(can_edit)
         self.mail_merge_action.setEnabled(can_edit)
         self.templates_action.setEnabled(actor.can(Permission.VIEW))  # read only for viewers
+        self.restore_action.setEnabled(actor.can(Permission.EDIT_SETTINGS))
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -317,6 +343,8 @@ class MainWindow(QMainWindow):
         if network:  # said as the database opens, and kept in view in the status bar
             self.statusBar().showMessage(network_warning(network), 60_000)
         QTimer.singleShot(0, self, self.finish_unfinished_merges)
+        if self.daily_backups:  # after the window shows; it never delays the start
+            QTimer.singleShot(0, self, self.backup_actions.daily_backup)
 
     def finish_unfinished_merges(self) -> None:
         """A mail merge on this computer that stopped part-way (power cut, Task Manager) is
@@ -589,7 +617,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        for job in (self.demo_job, self.export_job):
+        for job in (self.demo_job, self.export_job, self.backup_actions.job):
             if job is not None and job.thread.isRunning():
                 job.cancel()
                 job.wait()

@@ -1,0 +1,170 @@
+"""``thep-admin backup``, ``restore`` and ``check`` on a SQLite file, and on a server database."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from backup_files import table_checksums
+from hostile_databases import folder_state
+
+from thep_desktop.cli.admin import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class _Terminal(io.StringIO):
+    """What a person types at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def office(tmp_path: Path, demo_source) -> str:
+    _source, copy = demo_source
+    return copy(tmp_path)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = tmp_path / "backups"
+    path.mkdir()
+    return path
+
+
+def _sqlite_only(office: str) -> Path:
+    if office.startswith("postgresql"):
+        pytest.skip("a server database is refused; see test_server_database_backup_is_refused")
+    return Path(office)
+
+
+def test_backup_prints_the_verified_file_and_json(capsys, office, folder):
+    path = _sqlite_only(office)
+    code, out, err = run(capsys, "--db", office, "backup", "--to", str(folder))
+    assert code == 0, err
+    [made] = list(folder.glob("*.sqlite3"))
+    assert made.name.startswith("partnership-office-backup-")
+    assert f"Backed up and verified: {made}" in out and "90 schools" in out
+    assert table_checksums(made) == table_checksums(path)
+    code, out, err = run(
+        capsys, "--db", office, "backup", "--to", str(folder / "x.sqlite3"), "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["file"] == str(folder / "x.sqlite3")
+    assert data["schools"] == 90 and data["verified"] is True
+    assert data["taken_at"][:10].count("-") == 2  # ISO
+    assert set(data) == {
+        "file", "taken_at", "size_bytes", "schools", "schema_revision", "automatic",
+        "verified", "row_counts",
+    }  # fmt: skip
+
+
+def test_backup_to_the_default_folder(capsys, office, tmp_path, monkeypatch):
+    _sqlite_only(office)
+    monkeypatch.setenv("THEP_DATA_DIR", str(tmp_path / "data"))
+    code, out, err = run(capsys, "--db", office, "backup")
+    assert code == 0, err
+    assert (
+        len(list((tmp_path / "data" / "backups").glob("partnership-office-backup-*.sqlite3"))) == 1
+    )
+
+
+def test_server_database_backup_is_refused(capsys, office, folder):
+    if not office.startswith("postgresql"):
+        pytest.skip("server only")
+    code, out, err = run(capsys, "--db", office, "backup", "--to", str(folder))
+    assert code == 1 and out == ""
+    assert "made on the server by whoever runs it (pg_dump)" in err
+    assert list(folder.iterdir()) == []
+
+
+def test_restore_asks_on_a_terminal_and_refuses_without_yes_elsewhere(
+    capsys, office, folder, monkeypatch, tmp_path
+):
+    path = _sqlite_only(office)
+    monkeypatch.setenv("THEP_DATA_DIR", str(tmp_path / "data"))
+    kept_in = tmp_path / "data" / "backups"  # where the current database is backed up first
+    run(capsys, "--db", office, "backup", "--to", str(folder / "b.sqlite3"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM contact")
+    changed = table_checksums(path)
+    before = folder_state(folder)
+    # Not a terminal, no --yes: refused in words.
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out, err = run(capsys, "--db", office, "restore", str(folder / "b.sqlite3"))
+    assert code == 1 and "add --yes" in err and "Nothing was changed" in err
+    # A terminal, answered "n".
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    code, out, err = run(capsys, "--db", office, "restore", str(folder / "b.sqlite3"))
+    assert code == 1 and "[y/N]" in err and "Nothing was changed." in out
+    assert table_checksums(path) == changed and folder_state(folder) == before
+    assert not kept_in.exists()
+    # Answered "y".
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    code, out, err = run(capsys, "--db", office, "restore", str(folder / "b.sqlite3"))
+    assert code == 0, err
+    assert "with 90 schools, replaces the current one" in out
+    assert table_checksums(path) == table_checksums(folder / "b.sqlite3")
+    kept = list(kept_in.glob("*.sqlite3"))
+    assert len(kept) == 1 and table_checksums(kept[0]) == changed
+
+
+@pytest.mark.parametrize("bad", ["text", "truncated", "newer"])
+def test_restore_refuses_a_bad_backup_with_nothing_changed(capsys, office, folder, bad):
+    path = _sqlite_only(office)
+    backup = folder / "b.sqlite3"
+    run(capsys, "--db", office, "backup", "--to", str(backup))
+    if bad == "text":
+        backup.write_text("not a database")
+    elif bad == "truncated":
+        backup.write_bytes(backup.read_bytes()[:5000])
+    else:
+        with sqlite3.connect(backup) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0099_later'")
+    files = folder_state(path.parent)  # the file's bytes and times, and its -wal and -shm
+    code, out, err = run(capsys, "--db", office, "restore", str(backup), "--yes")
+    assert code == 1 and out == ""
+    assert "cannot be restored" in err and "Nothing was changed" in err
+    assert folder_state(path.parent) == files
+
+
+def test_check_passes_and_finds_problems(capsys, office):
+    code, out, err = run(capsys, "--db", office, "check")
+    assert code == 0, err
+    assert "SQLite integrity check: OK" in out or office.startswith("postgresql")
+    assert "Foreign keys hold: OK" in out and "All checks passed." in out
+    code, out, err = run(capsys, "--db", office, "check", "--json")
+    data = json.loads(out)
+    assert data["passed"] is True and all(c["ok"] for c in data["checks"])
+    path = _sqlite_only(office)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM school WHERE id IN (SELECT school_id FROM contact)")
+        conn.execute("UPDATE alembic_version SET version_num = '0003_signatories'")
+    code, out, err = run(capsys, "--db", office, "check")
+    assert code == 1
+    assert "Foreign keys hold: PROBLEMS" in out and "points to a missing school row" in out
+    assert "Schema revision is this program's: PROBLEMS" in out
+    assert "Some checks found problems." in out
+
+
+@pytest.mark.parametrize("what", ["missing", "not a database"])
+def test_check_of_what_is_not_our_database_says_so_and_makes_nothing(capsys, tmp_path, what):
+    path = tmp_path / "office.sqlite3"
+    if what != "missing":
+        path.write_text("minutes of the last meeting")
+    before = folder_state(tmp_path)
+    code, out, err = run(capsys, "--db", str(path), "check")
+    assert code == 1
+    assert out.startswith("Recognised as this program's database: PROBLEMS")
+    assert "no database of this program" in out or "not a THE Partnership Office" in out
+    assert folder_state(tmp_path) == before

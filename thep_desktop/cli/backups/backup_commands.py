@@ -1,0 +1,136 @@
+"""``thep-admin backup``, ``restore`` and ``check``: copies of the database, and its checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from thep_desktop.cli.shared.output import CommandError, write_json
+from thep_desktop.database import Database
+from thep_desktop.services.backups.backup_service import BackupInfo, BackupService
+from thep_desktop.services.backups.database_checks import run_checks
+from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.actor import local_actor
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="back up the database to a dated, verified file",
+        description="Copy the database (a SQLite file) to partnership-office-backup-"
+        "YYYY-MM-DD-HHMM.sqlite3 in the backups folder, or where --to says, and check the "
+        "copy reads back the same before saying it is done.",
+    )
+    backup.add_argument(
+        "--to", metavar="FOLDER|FILE", type=Path, help="a folder, or the backup's file name"
+    )
+    backup.add_argument("--json", action="store_true", help="print JSON instead of text")
+    backup.set_defaults(run=run_backup, database="existing")
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup in place of the database (backing it up first)",
+        description="Check a backup file, say what it holds, ask, back up the current "
+        "database, then copy the backup into it. A damaged file, another program's file or "
+        "a backup from a newer version is refused with nothing changed.",
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help="the backup file")
+    restore.add_argument("--yes", action="store_true", help="do not ask before restoring")
+    restore.set_defaults(run=run_restore, database="address")
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check the database is whole and consistent",
+        description="Run every check of the database (SQLite integrity check, foreign keys, "
+        "schema revision, recognised as ours) and print OK or the problems of each. Exit 0 "
+        "when all pass, 1 otherwise.",
+    )
+    check.add_argument("--json", action="store_true", help="print JSON instead of text")
+    check.set_defaults(run=run_check, database="address")
+
+
+def _info_json(info: BackupInfo) -> dict[str, object]:
+    return {
+        "file": str(info.path),
+        "taken_at": info.taken_at,
+        "size_bytes": info.size,
+        "schools": info.schools,
+        "schema_revision": info.revision,
+        "automatic": info.automatic,
+        "verified": True,
+        "row_counts": info.row_counts,
+    }
+
+
+def run_backup(services: Services, args: argparse.Namespace) -> int:
+    info = services.backups.back_up(services.actor, args.to)
+    if args.json:
+        write_json(_info_json(info), sys.stdout)
+    else:
+        print(
+            f"Backed up and verified: {info.path} ({info.size:,} bytes, "
+            f"{info.schools:,} schools, every table's rows checked)."
+        )
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "Restoring replaces the database; add --yes to confirm it when not typing at a "
+            "terminal. Nothing was changed."
+        )
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def run_restore(url: str, args: argparse.Namespace) -> int:
+    out = sys.stdout
+    database = Database(url)
+    try:
+        service = BackupService(database)
+        actor = local_actor()
+        _info, words = service.restore_plan(actor, args.file)
+        print(words, file=out)
+        if not args.yes and not _confirm("Restore it?"):
+            print("Nothing was changed.", file=out)
+            return 1
+        before, note = service.restore(actor, args.file)
+        print(f"Restored from {args.file}. The database as it was is kept at {before}.", file=out)
+        if note:
+            print(note, file=out)
+    finally:
+        database.dispose()
+    return 0
+
+
+def run_check(url: str, args: argparse.Namespace) -> int:
+    out = sys.stdout
+    database = Database(url)
+    try:
+        results = run_checks(database, local_actor())
+    finally:
+        database.dispose()
+    passed = all(result.ok for result in results)
+    if args.json:
+        write_json(
+            {
+                "database": str(database.describe()),
+                "passed": passed,
+                "checks": [
+                    {"name": r.name, "ok": r.ok, "problems": list(r.problems)} for r in results
+                ],
+            },
+            out,
+        )
+    else:
+        for result in results:
+            print(f"{result.name}: {'OK' if result.ok else 'PROBLEMS'}", file=out)
+            for problem in result.problems:
+                print(f"  - {problem}", file=out)
+        print("All checks passed." if passed else "Some checks found problems.", file=out)
+    return 0 if passed else 1
