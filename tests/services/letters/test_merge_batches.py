@@ -67,11 +67,11 @@ def test_killed_before_every_file_was_placed_leaves_nothing_once_put_right(
     assert hidden_in(out)  # the staging folder (hidden), left by the kill
     assert len(pdfs_in(out)) == (1 if point == "placed:1" else 0)
 
-    notes = letters.finish_unfinished_merges(actor)
+    notes = merge_batches.finish_unfinished_merges(letters.db, actor)
     assert len(notes) == 1 and "stopped before it finished: nothing was recorded" in notes[0]
     assert counts(letters) == (0, 0, 0)
     assert list(out.iterdir()) == []
-    assert letters.finish_unfinished_merges(actor) == []  # nothing more to do
+    assert merge_batches.finish_unfinished_merges(letters.db, actor) == []  # nothing more to do
 
 
 def test_killed_after_every_file_was_placed_is_confirmed(
@@ -79,7 +79,7 @@ def test_killed_after_every_file_was_placed_is_confirmed(
 ) -> None:  # type: ignore[no-untyped-def]
     killed_at("placed", letters, actor, schools, monkeypatch, combined_file=out / "run.pdf")
     assert nothing_sent(letters, actor, schools)  # pending: not sent yet
-    notes = letters.finish_unfinished_merges(actor)
+    notes = merge_batches.finish_unfinished_merges(letters.db, actor)
     assert "they are now recorded in each school's history" in notes[0]
     assert pdfs_in(out) == ["run.pdf"] and hidden_in(out) == []
     for key in ("mary", "bow"):
@@ -92,7 +92,7 @@ def test_a_merge_still_running_is_never_put_right_by_another(
 ) -> None:  # type: ignore[no-untyped-def]
     running = MergeBatch.begin(letters.db, actor, [out])
     try:
-        assert letters.finish_unfinished_merges(actor) == []
+        assert merge_batches.finish_unfinished_merges(letters.db, actor) == []
         assert counts(letters)[0] == 1 and hidden_in(out)  # its record and staging kept
     finally:
         running.abandon()
@@ -105,15 +105,15 @@ def test_another_computer_s_merge_and_a_folder_not_connected_are_left_pending(
 ) -> None:  # type: ignore[no-untyped-def]
     killed_at("recorded", letters, actor, schools, monkeypatch, recipient_folder=out)
     monkeypatch.setattr(merge_batches, "this_computer", lambda: "ANOTHER-PC")
-    assert letters.finish_unfinished_merges(actor) == []
+    assert merge_batches.finish_unfinished_merges(letters.db, actor) == []
     monkeypatch.undo()
     # The drive (a USB stick, a network share) is not there now: decide when it is back.
     away = out.with_name("away")
     out.rename(away)
-    assert letters.finish_unfinished_merges(actor) == []
+    assert merge_batches.finish_unfinished_merges(letters.db, actor) == []
     assert counts(letters)[0] == 1
     away.rename(out)
-    assert len(letters.finish_unfinished_merges(actor)) == 1
+    assert len(merge_batches.finish_unfinished_merges(letters.db, actor)) == 1
     assert counts(letters) == (0, 0, 0) and list(out.iterdir()) == []
 
 
@@ -123,7 +123,7 @@ def test_a_placed_file_changed_since_is_not_the_merge_s_to_remove(
     killed_at("placed:1", letters, actor, schools, monkeypatch, recipient_folder=out)
     [placed] = pdfs_in(out)
     (out / placed).write_bytes(b"the user's own file now")
-    letters.finish_unfinished_merges(actor)
+    merge_batches.finish_unfinished_merges(letters.db, actor)
     assert pdfs_in(out) == [placed]
     assert (out / placed).read_bytes() == b"the user's own file now"
     assert counts(letters) == (0, 0, 0)

@@ -80,7 +80,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
 def finish_unfinished_merges(services: Services) -> None:
     """Every letters command first puts right a mail merge that was killed part-way here."""
-    for note in services.letters.finish_unfinished_merges(services.actor):
+    for note in services.finish_unfinished_merges():
         print(f"Note: {note}", file=sys.stderr)
 
 

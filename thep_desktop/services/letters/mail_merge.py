@@ -129,11 +129,6 @@ class MailMerge(LetterTemplates, LetterRecipients):
         render_letters(buffer, letterhead_from(profile), [letter], title=letter.subject)
         return buffer.getvalue()
 
-    def finish_unfinished_merges(self, actor: Actor) -> list[str]:
-        """Put right mail merges on this computer that were killed part-way; what was done."""
-        actor.require(Permission.VIEW)
-        return finish_unfinished_merges(self.db, actor)
-
     def signatory_problem(self, actor: Actor, data: TemplateInput | TemplateDetail) -> str:
         """Why letters from ``data`` would be signed by nobody, in words; "" when signed."""
         actor.require(Permission.VIEW)

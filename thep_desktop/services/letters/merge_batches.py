@@ -42,7 +42,7 @@ from thep_desktop import config
 from thep_desktop.database import Database
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.models import Correspondence, Document, LetterBatch
-from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
 
 PENDING, CONFIRMED = "pending", "confirmed"
@@ -252,8 +252,11 @@ def _undo(db: Database, batch_id: int, files: list[tuple[Path, str]]) -> int:
 def finish_unfinished_merges(db: Database, actor: Actor) -> list[str]:
     """Put right the mail merges on this computer that stopped part-way (see the module).
 
-    Returns what was done, in words (nothing when there was nothing to do).
+    Returns what was done, in words (nothing when there was nothing to do). The window calls
+    it as a database opens (through the registry, without loading reportlab), every letters
+    command and every merge before they start.
     """
+    actor.require(Permission.VIEW)
     with db.read_session() as session:
         pending = session.scalars(
             select(LetterBatch.id).where(
