@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +20,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -33,12 +39,27 @@ from thep_desktop.database_recognition import (
 )
 from thep_desktop.network_drives import network_location
 
-# The error lives with the other errors services raise; Database.session() raises it.
-from thep_desktop.services.shared.errors import ReadOnlyDatabaseError
+# The errors live with the other errors services raise; Database.session() raises them.
+from thep_desktop.services.shared.errors import ReadOnlyDatabaseError, ServerUnavailableError
 
 
 class DatabaseError(Exception):
-    """The database cannot be opened or upgraded; the message is meant for the user."""
+    """The database cannot be opened or upgraded; the message is meant for the user.
+
+    ``reason`` is the why on its own (without "Cannot open the database (…)"), where known.
+    """
+
+    def __init__(self, message: str = "", *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class PasswordRefusedError(DatabaseError):
+    """The server refused the password (or was given none); ask the person for it again."""
+
+    def __init__(self, message: str, *, user: str, reason: str = "") -> None:
+        super().__init__(message, reason=reason)
+        self.user = user
 
 
 class NoDatabaseYet(DatabaseError):
@@ -238,8 +259,11 @@ class ServerAddress:
     database: str = "partnership"
     user: str = ""
     password: str = ""
+    ssl_mode: str = "prefer"  # libpq's sslmode: disable, prefer, require, verify-full
 
     def url(self) -> str:
+        # prefer is libpq's own default: an address without it stays as people write it.
+        query = {} if self.ssl_mode in ("", "prefer") else {"sslmode": self.ssl_mode}
         return URL.create(
             "postgresql+psycopg",
             username=self.user,
@@ -247,22 +271,30 @@ class ServerAddress:
             host=self.host,
             port=self.port,
             database=self.database,
+            query=query,
         ).render_as_string(hide_password=False)
+
+    @property
+    def credential_key(self) -> str:
+        """Whose password, for where: the name a password is kept under (user@host:port/db)."""
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
     @classmethod
     def from_url(cls, url: str) -> ServerAddress | None:
-        """The parts of a ``postgresql://`` address; None for anything else."""
+        """The parts of a ``postgresql://`` address but its password; None for anything else."""
         try:
             parsed = make_url(normalise_url(url))
         except Exception:  # an old setting we no longer understand
             return None
         if parsed.get_backend_name() != "postgresql":
             return None
+        ssl_mode = parsed.query.get("sslmode", "prefer")
         return cls(
             host=parsed.host or "localhost",
             port=parsed.port or 5432,
             database=parsed.database or "",
             user=parsed.username or "",
+            ssl_mode=ssl_mode if isinstance(ssl_mode, str) else "prefer",
         )
 
 
@@ -272,6 +304,103 @@ def driver_message(exc: BaseException) -> str:
     text = re.sub(r"\(Background on this error at: [^)]*\)", "", text)
     text = re.sub(r"\((?:[A-Za-z_]+\.)+[A-Za-z]*Error\)\s*", "", text)
     return " ".join(text.split())
+
+
+# The oldest PostgreSQL this program supports (server_version_num): 13 is the oldest release
+# its makers still kept up to date when this was written, and the oldest the program is tried on.
+OLDEST_SERVER_VERSION_NUM = 130000
+# How long a connection waits for a server that does not answer (a switched-off computer, a
+# firewall that drops packets) before saying so: short enough that the window never seems hung.
+CONNECT_TIMEOUT_SECONDS = 5
+
+# A connection the server dropped or cannot make, as psycopg and libpq word it. The refusals
+# of a server that answered (wrong password, no such database) are not among them.
+_LOST_CONNECTION = re.compile(
+    r"server closed the connection|terminating connection|connection refused|"
+    r"timeout expired|timed out|connection is (?:closed|lost)|no connection to the server|"
+    r"consuming input failed|could not (?:receive|send) data|connection reset|broken pipe|"
+    r"ssl syscall|ssl connection has been closed|network is unreachable|no route to host|"
+    r"the database system is (?:shutting down|starting up|in recovery mode)|"
+    r"failed to resolve host|could not translate host name|name or service not known",
+    re.IGNORECASE,
+)
+
+
+def is_lost_connection(exc: BaseException) -> bool:
+    """Whether a failure means the server went away (or cannot be reached), not a refusal."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError | InterfaceError):
+        return _LOST_CONNECTION.search(driver_message(exc)) is not None
+    return False
+
+
+def connection_problem(exc: BaseException, url: URL) -> str:
+    """Why a connection to a server failed, in words a school business manager can act on."""
+    found = driver_message(exc)
+    said = found.lower()
+    host = url.host or "localhost"
+    port = url.port or 5432
+    user = url.username or "(no user name)"
+    ssl_mode = url.query.get("sslmode", "prefer")
+    if "password authentication failed" in said or "no password supplied" in said:
+        return f"The server refused the password for {user}."
+    database = re.search(r'database "([^"]*)" does not exist', found)
+    if database:
+        return (
+            f"The server {host} has no database called “{database.group(1)}”. Check the "
+            "database's name with whoever looks after the server."
+        )
+    role = re.search(r'role "([^"]*)" does not exist', found)
+    if role:
+        return f"The server {host} has no user called “{role.group(1)}”."
+    if "no pg_hba.conf entry" in said:
+        return (
+            f"The server {host} does not let {user} connect from this computer (its "
+            "pg_hba.conf has no entry for it). Ask whoever looks after the server to allow it."
+        )
+    if "server does not support ssl" in said:
+        return (
+            f"This connection requires an encrypted link (SSL mode “{ssl_mode}”), but the "
+            f"server {host} does not offer one. Ask whoever looks after the server to turn SSL "
+            "on, or choose the SSL mode “prefer”."
+        )
+    if "certificate" in said or "root cert" in said:
+        return (
+            f"The server {host}'s certificate could not be checked (SSL mode “{ssl_mode}”): {found}"
+        )
+    if "connection refused" in said:
+        return (
+            f"Nothing answers at {host} on port {port}: the database server is not running "
+            "there, or the port is wrong."
+        )
+    if "timeout expired" in said or "timed out" in said:
+        return (
+            f"The server {host} did not answer within {CONNECT_TIMEOUT_SECONDS} seconds: it may "
+            "be switched off, or a firewall stops the connection."
+        )
+    if any(
+        words in said
+        for words in ("failed to resolve host", "could not translate host name", "not known")
+    ):
+        return f"No computer called “{host}” could be found on the network. Check its name."
+    if "too many connections" in said or "too many clients" in said:
+        return f"The server {host} has too many connections open; try again in a minute."
+    if "shutting down" in said or "starting up" in said:
+        return f"The server {host} is starting up or shutting down; try again in a minute."
+    return f"The server {host} could not be reached: {found}"
+
+
+def server_version_problem(version_num: int, version: str) -> str | None:
+    """Why a server is too old for this program, or None when it is new enough."""
+    if version_num >= OLDEST_SERVER_VERSION_NUM:
+        return None
+    oldest = OLDEST_SERVER_VERSION_NUM // 10000
+    return (
+        f"The server runs PostgreSQL {version}, which this program does not support: it needs "
+        f"PostgreSQL {oldest} or newer. Ask whoever looks after the server to upgrade it. "
+        "Nothing was changed."
+    )
 
 
 def _refused_as_read_only(exc: DBAPIError) -> bool:
@@ -343,7 +472,11 @@ class Database:
             if self.url.database and self.url.database != ":memory:":
                 engine_url = self._check_sqlite_file(Path(self.url.database))
         else:
+            # A connection the server dropped (a restart, a network break) is found and
+            # replaced as it is taken from the pool, instead of failing the next save.
             kwargs["pool_pre_ping"] = True
+            if "connect_timeout" not in self.url.query:
+                kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
         try:
             self.engine: Engine = create_engine(engine_url, **kwargs)
         except NoSuchModuleError as exc:
@@ -361,6 +494,9 @@ class Database:
             event.listen(self.engine, "connect", on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
+        # Told (from whichever thread found it) when a read or save finds the server gone:
+        # the window then says so and keeps trying until the server is back.
+        self.on_unavailable: Callable[[], None] | None = None
 
     def _check_sqlite_file(self, path: Path) -> URL:
         """Say in words why a file cannot be used; the address to open it read-only if so."""
@@ -420,6 +556,7 @@ class Database:
                     take_write_lock(session, self.lock_wait)
                 yield session
         except DBAPIError as exc:
+            self._raise_if_server_gone(exc)
             if not _refused_as_read_only(exc):
                 raise
             self.read_only = True
@@ -438,9 +575,36 @@ class Database:
         session = self._sessions()
         try:
             yield session
+        except DBAPIError as exc:
+            self._raise_if_server_gone(exc)
+            raise
         finally:
             session.rollback()
             session.close()
+
+    def _raise_if_server_gone(self, exc: DBAPIError) -> None:
+        """A server that went away becomes one error, in words, for every service at once.
+
+        The session's transaction was rolled back (or died with the connection), so nothing
+        of the step was saved. The pool's dead connections are dropped here, and every later
+        connection is checked first (pool_pre_ping), so once the server is back the next read
+        or save simply works: nobody reconnects by hand.
+        """
+        if self.is_sqlite or not is_lost_connection(exc):
+            return
+        self.engine.dispose()
+        if self.on_unavailable is not None:
+            self.on_unavailable()
+        raise ServerUnavailableError(self.url.host or "localhost") from exc
+
+    def is_reachable(self) -> bool:
+        """Whether the server answers now (with a fresh connection); never raises."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not yet"
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -471,17 +635,39 @@ class Database:
         return self.url.render_as_string(hide_password=False)
 
     # -- schema ----------------------------------------------------------------------
-    def check_connection(self) -> None:
+    def check_connection(self) -> str:
+        """Connect once, or say in words why not; a server's PostgreSQL version ("" for SQLite).
+
+        A server older than OLDEST_SERVER_VERSION_NUM is refused here, so the window,
+        thep-admin and Test connection all refuse it alike. A refused password raises
+        :class:`PasswordRefusedError`, so the window can ask for it again.
+        """
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-                if not self.is_sqlite:  # a standby server, or a user allowed to read only
-                    shown = conn.execute(text("SHOW transaction_read_only")).scalar()
-                    self.read_only = self.read_only or shown == "on"
+                if self.is_sqlite:
+                    return ""
+                # A standby server, or a user allowed to read only.
+                shown = conn.execute(text("SHOW transaction_read_only")).scalar()
+                self.read_only = self.read_only or shown == "on"
+                version = str(conn.execute(text("SHOW server_version")).scalar())
+                version_num = int(conn.execute(text("SHOW server_version_num")).scalar() or 0)
         except Exception as exc:  # the driver's own exception types differ per backend
+            if self.is_sqlite:
+                why = driver_message(exc)
+            else:
+                why = connection_problem(exc, self.url)
+            message = f"Cannot open the database ({self.describe()}): {why}"
+            if why.startswith("The server refused the password"):
+                user = self.url.username or ""
+                raise PasswordRefusedError(message, user=user, reason=why) from exc
+            raise DatabaseError(message, reason=why) from exc
+        problem = server_version_problem(version_num, version)
+        if problem is not None:
             raise DatabaseError(
-                f"Cannot open the database ({self.describe()}): {driver_message(exc)}"
-            ) from exc
+                f"Cannot open the database ({self.describe()}): {problem}", reason=problem
+            )
+        return version.split()[0]
 
     def current_revision(self) -> str | None:
         """The schema revision the database is at (``None`` for a database never migrated).

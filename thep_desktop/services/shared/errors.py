@@ -66,3 +66,19 @@ class DatabaseBusyError(ServiceError):
             "The database is busy: someone else is saving a large change. Nothing was saved; "
             "try again in a minute."
         )
+
+
+class ServerUnavailableError(ServiceError):
+    """The office server went away (restarted, network down); nothing of this step was saved.
+
+    ``host`` names the server; ``brief`` is the first sentence, for callers (thep-admin) that
+    do not keep trying the way the window does.
+    """
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self.brief = f"The office server ({host}) cannot be reached"
+        super().__init__(
+            f"{self.brief}. What you typed is kept; the program keeps trying and will say "
+            "when the server is back."
+        )
