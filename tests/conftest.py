@@ -22,7 +22,9 @@ _user_dirs = Path(tempfile.mkdtemp(prefix="thep-test-user-"))
 os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
 os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
 
+import keyring  # noqa: E402
 import pytest  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402 - tests/memory_keyring.py
 from pg_databases import PgDatabases, drop_database  # noqa: E402 - tests/pg_databases.py
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -50,6 +52,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def credential_store() -> Iterator[MemoryKeyring]:
+    """Every test's own credential store in memory: the machine's real one is never touched."""
+    before = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(before)
 
 
 @pytest.fixture

@@ -100,6 +100,37 @@ class SavedConnection:
         )
 
 
+@dataclass(frozen=True)
+class ServerLogin:
+    """A server to open: its address without a password, the password typed (if any), and
+    whether the person wants it remembered once the server has accepted it (None: leave the
+    credential store as it is)."""
+
+    url: str
+    password: str = ""
+    remember: bool | None = True
+
+    @classmethod
+    def from_url(cls, url: str) -> ServerLogin:
+        """An address as given (``--db``, a recent database): a password in it is used, and
+        not remembered (it was not typed into the program)."""
+        from thep_desktop.config import without_password
+
+        typed = _password_in(url)
+        return cls(without_password(url), typed, remember=None if typed else True)
+
+
+def _password_in(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - not an address: no password in it
+        return ""
+    in_query = parsed.query.get("password", "")  # libpq takes ?password= as well
+    return parsed.password or (in_query if isinstance(in_query, str) else in_query[0])
+
+
 def saved_connections() -> list[SavedConnection]:
     """The connections kept in the settings file, in the order the person left them."""
     value = config.load_settings().get(_SETTING, [])

@@ -22,6 +22,7 @@ from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
+from thep_desktop.connections import with_stored_password
 from thep_desktop.database import (
     DatabaseError,
     NoDatabaseYet,
@@ -36,6 +37,7 @@ from thep_desktop.network_drives import network_warning
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import local_actor
+from thep_desktop.services.shared.errors import ServerUnavailableError
 
 PROG = "thep-admin"
 EPILOG = f"""\
@@ -138,7 +140,9 @@ def _run(args: argparse.Namespace) -> int:
     # commands, and a --db given before the command would be lost.
     given = getattr(args, "db", None)
     try:
-        url = config.resolve_database_url(given)
+        # A server's address without a password takes the one kept on this computer for
+        # user@host:port/database (the desktop program's Remember the password).
+        url = with_stored_password(config.resolve_database_url(given))
         if args.database == "own":  # init and migrate open the database their own way
             return args.run(url, sys.stdout)
         if args.database == "address":  # restore and check read the database as it is
@@ -154,6 +158,8 @@ def _run(args: argparse.Namespace) -> int:
             return run(services, args)
         finally:
             services.close()
+    except ServerUnavailableError as exc:  # its own message speaks of the window's retrying
+        return _fail(f"{exc.brief}; what this command had not finished was not saved.")
     except (CommandError, OfficeError) as exc:
         return _fail(str(exc))
     except NoDatabaseYet as exc:  # only init creates a database: say so, with the command

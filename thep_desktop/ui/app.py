@@ -14,10 +14,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
-from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.connections import ServerLogin
+from thep_desktop.database import DatabaseError, ServerAddress, sqlite_url
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.actor import local_actor
+from thep_desktop.services.shared.actor import Actor, local_actor
+from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.settings.database_chooser import choose_database
+from thep_desktop.ui.settings.server_login import open_server
 from thep_desktop.ui.shared.database_messages import refusal_text
 
 READY_MARKER = "THEP-READY"
@@ -44,6 +47,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _show_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None):  # type: ignore[no-untyped-def]
     """Never vanish silently: show an unexpected error, and keep the program running."""
+    if isinstance(value, ServiceError):
+        # A refusal in words that no form was there to show (the server gone, say): no
+        # traceback for the person, and the program carries on.
+        QMessageBox.warning(None, config.APP_NAME, value.message)
+        return
     text = "".join(traceback.format_exception(kind, value, tb))
     sys.stderr.write(text)
     box = QMessageBox(
@@ -66,23 +74,45 @@ def open_first_database(url: str) -> Services | None:
 
     Whatever was wrong with the address or the file, a box says so in words and the
     database chooser follows (a file, a new file, a server, the local database, or quit):
-    the program never ends without a window or a word.
+    the program never ends without a window or a word. A server is opened with the password
+    kept on this computer, without asking; else its password is asked for.
     """
     actor = local_actor()
+    target: str | ServerLogin = url
     create = creates_on_first_start(url)
     while True:
         try:
-            services, _note = open_services(url, actor, create=create)
+            opened = _open(target, actor, create)
         except DatabaseError as exc:
-            chosen = choose_database(None, refusal_text(exc), url)
+            shown = target.url if isinstance(target, ServerLogin) else target
+            chosen = choose_database(None, refusal_text(exc), shown)
             if chosen is None:
                 return None
-            url, create = chosen
-            create = create or creates_on_first_start(url)
+            target, create = chosen
+            create = create or (isinstance(target, str) and creates_on_first_start(target))
             continue
+        if opened is None:  # the password was not given: choose again
+            shown = target.url if isinstance(target, ServerLogin) else target
+            chosen = choose_database(
+                None, "No password was given for the server, so it was not opened.", shown
+            )
+            if chosen is None:
+                return None
+            target, create = chosen
+            continue
+        services = opened
         # The address as opened (a relative path made absolute), never the password.
         config.remember_database_url(services.db.address)
         return services
+
+
+def _open(target: str | ServerLogin, actor: Actor, create: bool) -> Services | None:
+    """Open a file, or a server with a password that works (None: the person gave none)."""
+    if isinstance(target, str) and ServerAddress.from_url(target) is None:
+        return open_services(target, actor, create=create)[0]  # a file, or refused in words
+    login = target if isinstance(target, ServerLogin) else ServerLogin.from_url(target)
+    opened = open_server(None, login, lambda url: open_services(url, actor, create=create)[0])
+    return None if opened is None else opened[0]
 
 
 def main(argv: list[str] | None = None) -> int:

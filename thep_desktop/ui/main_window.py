@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop import __version__, config
-from thep_desktop.database import DatabaseError
+from thep_desktop.connections import ServerLogin
+from thep_desktop.database import DatabaseError, ServerAddress
 from thep_desktop.network_drives import network_warning
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor, Permission
@@ -32,10 +33,12 @@ from thep_desktop.ui.settings.database_chooser import (
     ask_new_database_file,
     ask_server_address,
 )
+from thep_desktop.ui.settings.server_login import ask_password, open_server
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.database_wait import DatabaseWait
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.server_watch import ServerWatch
 from thep_desktop.ui.shared.table_export import (
     Exportable,
     default_file_name,
@@ -68,6 +71,7 @@ class MainWindow(QMainWindow):
         self.opener = opener
         self.ask = ask
         self.tell = tell
+        self.ask_password = ask_password
         self.undo_stack = QUndoStack(self)
         self.demo_job: BackgroundJob | None = None
         self.export_job: BackgroundJob | None = None
@@ -81,6 +85,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.database_wait = DatabaseWait(self)
         self.database_wait.install(services)
+        self.server_watch.install(services)
+        self.server_watch.back.connect(self._server_back)
         # The daily backup runs only in the program itself (app.py turns it on), not in
         # every window a test makes.
         self.daily_backups = False
@@ -117,6 +123,8 @@ class MainWindow(QMainWindow):
         self.network_label.setObjectName("network_label")
         self.network_label.setStyleSheet("font-weight: bold; color: #a00")
         bar = self.statusBar()
+        self.server_watch = ServerWatch(self)
+        bar.addPermanentWidget(self.server_watch.label)
         bar.addPermanentWidget(self.read_only_label)
         bar.addPermanentWidget(self.network_label)
         for label, tip in (
@@ -357,20 +365,45 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(notes), 30_000)
 
     def reload(self) -> None:
-        self.schools_tab.reload()
-        self.statusBar().showMessage("Reloaded from the database.", 4000)
+        if self.schools_tab.reload():
+            self.statusBar().showMessage("Reloaded from the database.", 4000)
 
-    def switch_to(self, url: str, *, create: bool = False) -> bool:
+    def _server_back(self) -> None:
+        """The server answers again: the lists show what it holds now."""
+        self.schools_tab.reload()
+        self.schools_tab.show_detail()
+
+    def switch_to(self, target: str | ServerLogin, *, create: bool = False) -> bool:
         """Open another database (``create``: a new one) and show it; if that fails, say why
-        and keep the current one open."""
+        and keep the current one open. A server is opened with the password kept on this
+        computer, else the one typed, else its password is asked for."""
+        actor = self.services.actor
+
+        def open_url(url: str) -> tuple[Services, str]:
+            return self.opener(url, actor, create=create)
+
+        login_note = ""
         try:
-            services, note = self.opener(url, self.services.actor, create=create)
+            if isinstance(target, ServerLogin) or ServerAddress.from_url(target) is not None:
+                login = target if isinstance(target, ServerLogin) else ServerLogin.from_url(target)
+                opened = open_server(self, login, open_url, self.ask_password)
+                if opened is None:
+                    self.statusBar().showMessage(
+                        "Not connected: no password was given. The database open before is "
+                        "still open.",
+                        8000,
+                    )
+                    return False
+                (services, note), login_note = opened
+            else:
+                services, note = open_url(target)
         except DatabaseError as exc:
             self.tell(self, CANNOT_OPEN, refusal_text(exc))
             return False
         old = self.services
         self.services = services
         self.database_wait.install(services)
+        self.server_watch.install(services)
         self.undo_stack.clear()
         self.schools_tab.save_layout_now()
         self.tabs.removeTab(self.tabs.indexOf(self.schools_tab))
@@ -381,7 +414,8 @@ class MainWindow(QMainWindow):
         self.load()
         old.close()
         config.remember_database_url(services.db.address)  # without its password
-        self.statusBar().showMessage(note or f"Opened {services.db.describe()}.", 8000)
+        said = note or f"Opened {services.db.describe()}."
+        self.statusBar().showMessage(f"{said} {login_note}".strip(), 8000)
         if services.schools.count(services.actor) == 0:
             QTimer.singleShot(0, self.offer_demo)
         return True
@@ -400,9 +434,9 @@ class MainWindow(QMainWindow):
         previous = next(
             (u for u in config.recent_database_urls() if u.startswith("postgresql")), None
         )
-        url = ask_server_address(self, previous)
-        if url is not None:
-            self.switch_to(url)
+        login = ask_server_address(self, previous)
+        if login is not None:
+            self.switch_to(login)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -417,12 +451,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(shown, lambda u=url: self._open_recent(u))
 
     def _open_recent(self, url: str) -> None:
-        if url.startswith("postgresql"):
-            address = ask_server_address(self, url)
-            if address is not None:
-                self.switch_to(address)
-            return
-        self.switch_to(url)
+        self.switch_to(url)  # a server with its kept password, else asked for
 
     # -- demo data --------------------------------------------------------------------------
     def offer_demo(self) -> None:
@@ -621,6 +650,7 @@ class MainWindow(QMainWindow):
             if job is not None and job.thread.isRunning():
                 job.cancel()
                 job.wait()
+        self.server_watch.stop()
         self.schools_tab.save_layout_now()
         self.services.close()
         super().closeEvent(event)

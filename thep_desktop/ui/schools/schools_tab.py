@@ -26,7 +26,11 @@ from thep_desktop.reports.shared.spreadsheet import TableData
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_export import all_fields_table
 from thep_desktop.services.shared.actor import Permission
-from thep_desktop.services.shared.errors import NotFoundError, ServiceError
+from thep_desktop.services.shared.errors import (
+    NotFoundError,
+    ServerUnavailableError,
+    ServiceError,
+)
 from thep_desktop.ui.schools.school_actions import SchoolActions
 from thep_desktop.ui.schools.school_detail_html import LETTER_LINK, detail_html
 from thep_desktop.ui.schools.schools_filters import SchoolsFilters
@@ -181,10 +185,18 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         # rows in thousands of separate ranges, too many to recount for each.
 
     # -- loading ----------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Read the register again (one query), keeping the sort, filter and selection."""
+    def reload(self) -> bool:
+        """Read the register again (one query), keeping the sort, filter and selection.
+
+        When the server cannot be reached, the status bar says so and the rows read last stay
+        in view; False then.
+        """
         selected = self.selected_ids()
-        rows = self.services.schools.list_schools(self.services.actor)
+        try:
+            rows = self.services.schools.list_schools(self.services.actor)
+        except ServerUnavailableError as exc:
+            self.status_message.emit(f"{exc.brief}: the schools shown are as they were last read.")
+            return False
         self.model.set_rows(rows)
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() != COL_NAME or (
@@ -196,6 +208,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.select_ids(selected)
         self.update_counts()
         self._update_actions()
+        return True
 
     def export_request(self) -> ExportRequest:
         """What File > Export writes: the table as shown, or the same schools with every field."""
@@ -278,7 +291,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
             self.letters_shown = self.services.letters.correspondence(
                 self.services.actor, school_id
             )
-        except NotFoundError as exc:
+        except (NotFoundError, ServerUnavailableError) as exc:
             self.detail.setHtml(f"<p>{html.escape(exc.message)}</p>")
             return
         self._letters_school = detail.name

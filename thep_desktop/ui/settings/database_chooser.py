@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from thep_desktop import config
+from thep_desktop.connections import ServerLogin
 from thep_desktop.database import sqlite_url
 from thep_desktop.ui.shared.questions import Tell, tell
 
@@ -44,23 +45,23 @@ def ask_new_database_file(parent: QWidget | None, say: Tell = tell) -> str | Non
     return sqlite_url(path)
 
 
-def ask_server_address(parent: QWidget | None, previous: str | None) -> str | None:
-    """The address of the office server, typed into the server dialog; None if cancelled."""
+def ask_server_address(parent: QWidget | None, previous: str | None) -> ServerLogin | None:
+    """The office server chosen in the server dialog, with the password typed; None if cancelled."""
     from thep_desktop.ui.settings.server_dialog import ServerDialog
 
     dialog = ServerDialog(parent, previous)
-    return dialog.url() if dialog.exec() else None
+    return dialog.login() if dialog.exec() else None
 
 
 def choose_database(
     parent: QWidget | None, problem: str, previous: str | None
-) -> tuple[str, bool] | None:
+) -> tuple[str | ServerLogin, bool] | None:
     """After ``problem`` (why a database would not open), the database to try next.
 
     The person may pick a file, start a new one, connect to a server or open the local
-    database: the address, and whether it is to be created (a new database). None when they
-    quit. Cancelling a file or server dialog comes back here, so
-    the program never ends without the person choosing to.
+    database: the address (a server's as a :class:`ServerLogin`, with the password typed),
+    and whether it is to be created (a new database). None when they quit. Cancelling a file
+    or server dialog comes back here, so the program never ends without the person choosing to.
     """
     while True:
         box = QMessageBox(QMessageBox.Icon.Warning, CANNOT_OPEN, problem, parent=parent)
@@ -75,7 +76,7 @@ def choose_database(
         box.setEscapeButton(leave)
         box.exec()
         clicked = box.clickedButton()
-        chosen: str | None = None
+        chosen: str | ServerLogin | None = None
         if clicked is open_file:
             chosen = ask_database_file(parent)
         elif clicked is new_file:
