@@ -121,7 +121,9 @@ def connection_of(url: str) -> SavedConnection:
 
 
 def _with_password(url: str, password: str) -> str:
-    return make_url(url).set(password=password or None).render_as_string(hide_password=False)
+    # _replace, not set(): set() would leave a password already there when given None.
+    parsed = make_url(url)._replace(password=password or None)
+    return parsed.render_as_string(hide_password=False)
 
 
 def open_server(
