@@ -179,3 +179,20 @@ def test_a_failure_nobody_expected_before_the_window_is_shown_not_swallowed(
     [box] = modals.seen
     assert box.title == "Something went wrong"
     assert not (tmp_path / "x.sqlite3").exists()
+
+
+def test_a_refusal_in_words_that_no_form_caught_is_said_without_a_traceback(
+    qtbot, modals: Modals, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """The server gone during something without a form of its own: its words, no crash box."""
+    from thep_desktop.services.shared.errors import ServerUnavailableError
+    from thep_desktop.ui import app as gui_app
+
+    gone = ServerUnavailableError("db.office.local")
+    modals.click("OK")
+    gui_app._show_unexpected(type(gone), gone, None)
+    modals.wait_answered()
+    [box] = modals.seen
+    assert box.title == "THE Partnership Office"
+    assert box.text.startswith("The office server (db.office.local) cannot be reached.")
+    assert "Traceback" not in capsys.readouterr().err

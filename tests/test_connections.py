@@ -38,6 +38,12 @@ OFFICE = SavedConnection(
 )
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A settings file of this test's own: saved connections start from none."""
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "config"))
+
+
 def settings_text() -> str:
     path = config.config_dir() / "settings.json"
     return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -38,6 +38,12 @@ pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A settings file of this test's own: saved connections start from none."""
+    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def services(sqlite_db: Database, actor: Actor) -> Services:
     s = Services(sqlite_db, actor)

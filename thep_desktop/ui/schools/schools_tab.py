@@ -194,8 +194,9 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         selected = self.selected_ids()
         try:
             rows = self.services.schools.list_schools(self.services.actor)
-        except ServerUnavailableError as exc:
-            self.status_message.emit(f"{exc.brief}: the schools shown are as they were last read.")
+        except ServerUnavailableError:
+            # Short: the status bar's notice beside it already says the server is gone.
+            self.status_message.emit("Not reloaded: the schools shown are as they were last read.")
             return False
         self.model.set_rows(rows)
         header = self.table.horizontalHeader()

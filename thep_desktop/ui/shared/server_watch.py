@@ -75,8 +75,8 @@ class ServerWatch(QObject):
     def _on_lost(self) -> None:
         if self.timer.isActive():
             return
-        self.label.show()
-        self.window.statusBar().showMessage(GONE)
+        self.label.show()  # kept in view until the server is back; no other message hides it
+        self.window.statusBar().clearMessage()
         self.timer.start()
 
     def _probe(self) -> None:
