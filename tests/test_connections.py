@@ -291,3 +291,24 @@ def test_thep_admin_takes_the_kept_password_for_an_address_without_one(
     assert admin(["--db", bare, "schools", "list"]) == 0, capsys.readouterr().err
     out, err = capsys.readouterr()
     assert "Traceback" not in err and (url.password or "") not in out + err
+
+
+def test_thep_admin_says_the_server_went_away_in_one_line(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """thep-admin does not keep trying as the window does: its line says so."""
+    from thep_desktop.cli.admin import main as admin
+    from thep_desktop.services.schools.schools_service import SchoolsService
+    from thep_desktop.services.shared.errors import ServerUnavailableError
+
+    def gone(*_args: object, **_kwargs: object) -> None:
+        raise ServerUnavailableError("db.office.local")
+
+    monkeypatch.setattr(SchoolsService, "list_schools", gone)
+    assert admin(["--db", str(sqlite_db.sqlite_path), "schools", "list"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "thep-admin: The office server (db.office.local) cannot be reached; what this command "
+        "had not finished was not saved.\n"
+    )

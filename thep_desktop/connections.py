@@ -14,9 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass, fields
-
-import keyring
-from keyring.backends import fail
+from typing import Any
 
 from thep_desktop import config
 from thep_desktop.database import Database, DatabaseError, PasswordRefusedError, ServerAddress
@@ -213,9 +211,20 @@ def try_connection(url: str) -> ConnectionTest:
 
 
 # -- passwords in the credential store ---------------------------------------------------------
+def _keyring() -> Any:
+    """keyring, imported when a password is first needed: a tenth of a second that a local
+    database (and every thep-admin command on one) never spends."""
+    import keyring
+
+    return keyring
+
+
 def credential_store_works() -> bool:
     """Whether this computer has a credential store keyring can use."""
     try:
+        keyring = _keyring()
+        from keyring.backends import fail
+
         return not isinstance(keyring.get_keyring(), fail.Keyring)
     except Exception:  # noqa: BLE001 - a store that fails to load is no store
         return False
@@ -224,7 +233,7 @@ def credential_store_works() -> bool:
 def stored_password(credential_key: str) -> str | None:
     """The password kept for ``user@host:port/database``, or None (none kept, or no store)."""
     try:
-        return keyring.get_password(KEYRING_SERVICE, credential_key)
+        return _keyring().get_password(KEYRING_SERVICE, credential_key)
     except Exception as exc:  # noqa: BLE001 - NoKeyringError, a locked store, D-Bus errors…
         _log.info("No password could be read from the credential store: %s", exc)
         return None
@@ -233,7 +242,7 @@ def stored_password(credential_key: str) -> str | None:
 def remember_password(credential_key: str, password: str) -> bool:
     """Keep ``password`` in the credential store; False (and nothing kept) when it cannot."""
     try:
-        keyring.set_password(KEYRING_SERVICE, credential_key, password)
+        _keyring().set_password(KEYRING_SERVICE, credential_key, password)
     except Exception as exc:  # noqa: BLE001 - any store failure: the password is asked again
         _log.info("The password could not be kept in the credential store: %s", exc)
         return False
@@ -243,7 +252,7 @@ def remember_password(credential_key: str, password: str) -> bool:
 def forget_password(credential_key: str) -> None:
     """Take the kept password out of the store (a refused one, or a removed connection)."""
     try:
-        keyring.delete_password(KEYRING_SERVICE, credential_key)
+        _keyring().delete_password(KEYRING_SERVICE, credential_key)
     except Exception:  # noqa: BLE001 - none kept (PasswordDeleteError), or no store at all
         pass
 

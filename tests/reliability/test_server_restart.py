@@ -88,6 +88,38 @@ def test_reads_and_saves_carry_on_after_a_restart(
     assert names == sorted(["Ash Grove Primary", *(f"Back {t}" for t in range(TRIALS))])
 
 
+def test_a_restart_between_two_reads_goes_unnoticed(
+    own_pg_server: OwnPgServer,  # noqa: F811 - the fixture imported above
+    reliability,
+) -> None:
+    """The pool's connection died with the old server: it is checked as it is taken
+    (pool_pre_ping) and replaced, so the next read after a restart simply works."""
+    services, _note = open_services(own_pg_server.url, ACTOR, create=True)
+    failures = 0
+    try:
+        services.schools.create_school(ACTOR, _school("100001", "Ash Grove Primary"))
+        for _trial in range(TRIALS):
+            services.schools.list_schools(ACTOR)  # a connection now waits in the pool
+            own_pg_server.stop()
+            own_pg_server.start()
+            try:
+                names = [s.name for s in services.schools.list_schools(ACTOR)]
+            except ServerUnavailableError:
+                names = []
+            failures += names != ["Ash Grove Primary"]
+    finally:
+        services.close()
+    reliability(
+        "server restarted between two reads",
+        trials=TRIALS,
+        failures=failures,
+        database="postgresql",
+        kill_points="pg_ctl stop -m fast, start, with a connection in the pool",
+        detail="the dead pooled connection replaced on checkout; the read works, no message",
+    )
+    assert failures == 0
+
+
 def test_a_refusal_is_not_a_lost_server(own_pg_server: OwnPgServer) -> None:  # noqa: F811
     """A save the server refuses for another reason is not reported as the server gone."""
     services, _note = open_services(own_pg_server.url, ACTOR, create=True)

@@ -299,3 +299,23 @@ def test_cancelling_the_password_keeps_the_open_database(
     assert modals.seen[0].kind == "PasswordPrompt"
     assert window.services is services
     assert "no password was given" in window.statusBar().currentMessage()
+
+
+def test_a_server_used_before_is_offered_named_after_its_address(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Its name follows the address as it is changed, and never repeats another's name."""
+    key = "alice@db:5432/partnership"
+    save_connections([SavedConnection(key, "elsewhere", 5432, "partnership", "alice")])
+    dialog = ServerDialog(None, "postgresql://alice@db:5432/partnership")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.list.currentItem().text() == f"{key} (2)"  # another is called that already
+    assert dialog.host.text() == "db"
+    retype(qtbot, dialog.host, "db2")
+    assert dialog.name.text() == "alice@db2:5432/partnership"
+    assert dialog.list.currentItem().text() == "alice@db2:5432/partnership"
+    retype(qtbot, dialog.name, "Main office")  # a name of the person's own stays put
+    retype(qtbot, dialog.host, "db3")
+    assert dialog.list.currentItem().text() == "Main office"
+    qtbot.mouseClick(dialog.connect_button, LEFT)
+    assert not dialog.isVisible()
+    assert [c.name for c in saved_connections()] == ["Main office", key]

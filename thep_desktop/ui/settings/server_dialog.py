@@ -6,7 +6,9 @@ the computer's credential store (see thep_desktop/connections.py).
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import asdict
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -175,7 +177,8 @@ class ServerDialog(QDialog):
                 for row, connection in enumerate(self.connections):
                     if connection.credential_key == made.credential_key:
                         return row
-                self.connections.insert(0, made)
+                named = SavedConnection(**{**asdict(made), "name": self._free(made.name, -1)})
+                self.connections.insert(0, named)
                 return 0
         if not self.connections:
             self.connections.append(SavedConnection(NEW_NAME))
@@ -235,8 +238,22 @@ class ServerDialog(QDialog):
         if self._filling or self.current() is None:
             return
         previous = self.current()
-        # A name rubbed out while typing a new one keeps the old one until there is one.
-        typed = self._typed(None if self.name.text().strip() or previous is None else previous.name)
+        name = self.name.text().strip()
+        if previous is not None and not name:
+            name = previous.name  # rubbed out while typing a new one: the old one until then
+        typed = self._typed(name)
+        if (
+            previous is not None
+            and self.name.text().strip() == previous.name  # the person has not renamed it
+            and re.sub(r" \(\d+\)$", "", name) == previous.credential_key
+        ):
+            # Named after its address (a server used before it was saved): the name follows
+            # the address as it is changed, and never takes another connection's name.
+            renamed = self._free(typed.credential_key, self._row)
+            typed = SavedConnection(**{**asdict(typed), "name": renamed})
+            self._filling = True
+            self.name.setText(renamed)
+            self._filling = False
         self.connections[self._row] = typed
         item = self.list.item(self._row)
         if item is not None and typed.name:
@@ -244,6 +261,11 @@ class ServerDialog(QDialog):
         if previous is not None and previous.credential_key != typed.credential_key:
             self._show_kept_password(typed)
             self.test_result.clear()
+
+    def _free(self, wanted: str, row: int) -> str:
+        """``wanted``, or with a number after it if another connection (not ``row``) has it."""
+        others = [c for number, c in enumerate(self.connections) if number != row]
+        return unused_name(others, wanted)
 
     def add_connection(self) -> None:
         name = unused_name(self.connections, NEW_NAME)
