@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
 from thep_desktop.connections import ServerLogin
-from thep_desktop.database import DatabaseError, ServerAddress, sqlite_url
+from thep_desktop.database import DatabaseError, sqlite_url
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor, local_actor
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.settings.database_chooser import choose_database
-from thep_desktop.ui.settings.server_login import open_server
+from thep_desktop.ui.settings.server_login import open_database
 from thep_desktop.ui.shared.database_messages import refusal_text
 
 READY_MARKER = "THEP-READY"
@@ -108,10 +108,7 @@ def open_first_database(url: str) -> Services | None:
 
 def _open(target: str | ServerLogin, actor: Actor, create: bool) -> Services | None:
     """Open a file, or a server with a password that works (None: the person gave none)."""
-    if isinstance(target, str) and ServerAddress.from_url(target) is None:
-        return open_services(target, actor, create=create)[0]  # a file, or refused in words
-    login = target if isinstance(target, ServerLogin) else ServerLogin.from_url(target)
-    opened = open_server(None, login, lambda url: open_services(url, actor, create=create)[0])
+    opened = open_database(None, target, lambda url: open_services(url, actor, create=create)[0])
     return None if opened is None else opened[0]
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from thep_desktop import __version__, config
 from thep_desktop.connections import ServerLogin
-from thep_desktop.database import DatabaseError, ServerAddress
+from thep_desktop.database import DatabaseError
 from thep_desktop.network_drives import network_warning
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor, Permission
@@ -33,7 +33,7 @@ from thep_desktop.ui.settings.database_chooser import (
     ask_new_database_file,
     ask_server_address,
 )
-from thep_desktop.ui.settings.server_login import ask_password, open_server
+from thep_desktop.ui.settings.server_login import ask_password, open_database
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.database_wait import DatabaseWait
@@ -382,24 +382,18 @@ class MainWindow(QMainWindow):
         def open_url(url: str) -> tuple[Services, str]:
             return self.opener(url, actor, create=create)
 
-        login_note = ""
         try:
-            if isinstance(target, ServerLogin) or ServerAddress.from_url(target) is not None:
-                login = target if isinstance(target, ServerLogin) else ServerLogin.from_url(target)
-                opened = open_server(self, login, open_url, self.ask_password)
-                if opened is None:
-                    self.statusBar().showMessage(
-                        "Not connected: no password was given. The database open before is "
-                        "still open.",
-                        8000,
-                    )
-                    return False
-                (services, note), login_note = opened
-            else:
-                services, note = open_url(target)
+            opened = open_database(self, target, open_url, self.ask_password)
         except DatabaseError as exc:
             self.tell(self, CANNOT_OPEN, refusal_text(exc))
             return False
+        if opened is None:
+            self.statusBar().showMessage(
+                "Not connected: no password was given. The database open before is still open.",
+                8000,
+            )
+            return False
+        (services, note), login_note = opened
         old = self.services
         self.services = services
         self.database_wait.install(services)

@@ -25,7 +25,7 @@ from thep_desktop.connections import (
     saved_connections,
     stored_password,
 )
-from thep_desktop.database import PasswordRefusedError
+from thep_desktop.database import PasswordRefusedError, ServerAddress
 from thep_desktop.ui.shared.forms import ERROR_STYLE
 
 T = TypeVar("T")
@@ -177,3 +177,16 @@ def open_server(
     elif remember is False:  # unticked: nothing kept for this connection from now on
         forget_password(key)
     return result, note
+
+
+def open_database(
+    parent: QWidget | None,
+    target: str | ServerLogin,
+    open_url: Callable[[str], T],
+    prompt: PasswordAsker = ask_password,
+) -> tuple[T, str] | None:
+    """A file opened as it is; a server with a password that works (see :func:`open_server`)."""
+    if isinstance(target, str) and ServerAddress.from_url(target) is None:
+        return open_url(target), ""  # a file, or an address refused in words by open_url
+    login = target if isinstance(target, ServerLogin) else ServerLogin.from_url(target)
+    return open_server(parent, login, open_url, prompt)
