@@ -39,6 +39,13 @@ class OwnPgServer:
         self.folder = Path(tempfile.mkdtemp(prefix="thep-own-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
+        try:
+            self._make()
+        except BaseException:
+            self.remove()  # a half-made cluster leaves no folder or server behind
+            raise
+
+    def _make(self) -> None:
         shutil.chown(self.folder, "postgres", "postgres")
         self._as_postgres(
             str(PG_BIN / "initdb"),
