@@ -190,6 +190,11 @@ def test_the_window_keeps_what_was_typed_and_carries_on_after_a_restart(
     _retype(qtbot, dialog.inputs["town"], "Bethnal Green")  # type: ignore[arg-type]
     _retype(qtbot, dialog.inputs["phone"], "020 7000 1111")  # type: ignore[arg-type]
     before = services.schools.get_school_by_urn(ACTOR, 100001)
+    # A colleague adds a school meanwhile: the window shows it once it reloads its list.
+    colleague, _note = open_services(own_pg_server.url, ACTOR)
+    colleague.schools.create_school(ACTOR, _school("100002", "Bow Common Primary"))
+    colleague.close()
+    shown_before = window.schools_tab.model.total_count()
     own_pg_server.stop()
     press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     check(dialog.isVisible(), "the school form closed")
@@ -203,9 +208,10 @@ def test_the_window_keeps_what_was_typed_and_carries_on_after_a_restart(
         "the schools shown are as they were last read" in window.statusBar().currentMessage(),
         f"reload said {window.statusBar().currentMessage()!r}",
     )
-    check(window.schools_tab.model.total_count() == 1, "the rows shown were dropped")
+    check(window.schools_tab.model.total_count() == shown_before == 1, "the rows were dropped")
     own_pg_server.start()
     check(_wait_back(qtbot, window), "the status bar did not say the server is back")
+    check(window.schools_tab.model.total_count() == 2, "the list was not read again when back")
     after_restart = services.schools.get_school_by_urn(ACTOR, 100001)
     check(after_restart == before, "the refused save was half-saved")
     press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -215,7 +221,7 @@ def test_the_window_keeps_what_was_typed_and_carries_on_after_a_restart(
         (saved.town, saved.phone, saved.version) == ("Bethnal Green", "020 7000 1111", 2),
         f"saved {(saved.town, saved.phone, saved.version)}",
     )
-    check(services.schools.count(ACTOR) == 1, "saved more than once")
+    check(services.schools.count(ACTOR) == 2, "saved more than once")
 
     # 2. Settings > Organisation profile, a modal form, the same way.
     trial = "profile form"
