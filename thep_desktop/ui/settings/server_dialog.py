@@ -351,7 +351,11 @@ class ServerDialog(QDialog):
         self.test_button.setEnabled(False)
 
         def run() -> None:
-            self._tested.emit(key, (try_connection(url), typed))
+            found = try_connection(url)
+            try:
+                self._tested.emit(key, (found, typed))
+            except RuntimeError:  # the dialog was closed meanwhile: nobody to tell
+                pass
 
         self.testing = threading.Thread(target=run, name="test-connection", daemon=True)
         self.testing.start()
