@@ -499,16 +499,19 @@ def _load_export(
                 raise refuse(backup.path, f"its table {table.name} has columns this schema lacks")
             columns = [table.c[n] for n in names]
 
-            def rows(member: Any = None, columns: list[Any] = columns) -> Iterator[dict[str, Any]]:
-                with archive.open(f"tables/{table.name}.jsonl") as member:
-                    for line in member:
-                        values = json.loads(line)
-                        yield {c.name: decode(c, v) for c, v in zip(columns, values, strict=True)}
-
             progress.report(0, 0, f"Restoring {table.name}")
-            insert_rows(
-                conn, table, rows(), _reporter(progress, "Restoring"), backup.sums[table.name].rows
-            )
+            rows = _export_rows(archive, table.name, columns)
+            total = backup.sums[table.name].rows
+            insert_rows(conn, table, rows, _reporter(progress, "Restoring"), total)
+
+
+def _export_rows(
+    archive: zipfile.ZipFile, name: str, columns: list[Any]
+) -> Iterator[dict[str, Any]]:
+    with archive.open(f"tables/{name}.jsonl") as member:
+        for line in member:
+            values = json.loads(line)
+            yield {c.name: decode(c, v) for c, v in zip(columns, values, strict=True)}
 
 
 def _load_dump(
