@@ -21,9 +21,12 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "backup",
         parents=[common],
         help="back up the database to a dated, verified file",
-        description="Copy the database (a SQLite file) to partnership-office-backup-"
-        "YYYY-MM-DD-HHMM.sqlite3 in the backups folder, or where --to says, and check the "
-        "copy reads back the same before saying it is done.",
+        description="Copy the database to partnership-office-backup-YYYY-MM-DD-HHMM in the "
+        "backups folder, or where --to says, and check the copy reads back the same (every "
+        "table's rows and checksum) before saying it is done. A SQLite file is copied to a "
+        ".sqlite3 file; a PostgreSQL database is dumped by pg_dump to a .dump file when "
+        "pg_dump is found (on the PATH, or where PostgreSQL installs it), else exported by "
+        "this program to a .zip it can restore itself.",
     )
     backup.add_argument(
         "--to", metavar="FOLDER|FILE", type=Path, help="a folder, or the backup's file name"
@@ -36,8 +39,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         parents=[common],
         help="put a backup in place of the database (backing it up first)",
         description="Check a backup file, say what it holds, ask, back up the current "
-        "database, then copy the backup into it. A damaged file, another program's file or "
-        "a backup from a newer version is refused with nothing changed.",
+        "database, then copy the backup into it (a server database: a .dump or .zip backup, "
+        "restored in one transaction and checked against the backup's checksums). A damaged "
+        "file, another program's file or a backup from a newer version is refused with "
+        "nothing changed.",
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask before restoring")
@@ -98,6 +103,7 @@ def _info_json(info: BackupInfo) -> dict[str, object]:
         "automatic": info.automatic,
         "verified": True,
         "row_counts": info.row_counts,
+        "kind": info.kind,
     }
 
 

@@ -452,10 +452,13 @@ class BackupService:
     @staticmethod
     def _server_info(found) -> BackupInfo:  # type: ignore[no-untyped-def]
         counts = found.row_counts
+        # The time in its name, as for a local backup; the manifest's for a renamed file.
         taken = found.taken_at.astimezone().replace(tzinfo=None) if found.taken_at else None
+        if taken is None or _STAMP_PATTERN.search(found.path.stem):
+            taken = taken_at_of(found.path)
         return BackupInfo(
             path=found.path,
-            taken_at=taken or taken_at_of(found.path),
+            taken_at=taken,
             size=found.path.stat().st_size,
             schools=counts.get("school", 0),
             revision=found.revision,
@@ -474,7 +477,14 @@ class BackupService:
             "current one; the current one is backed up first."
         )
 
-    def restore(self, actor: Actor, backup: Path, folder: Path | None = None) -> tuple[Path, str]:
+    def restore(
+        self,
+        actor: Actor,
+        backup: Path,
+        folder: Path | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> tuple[Path, str]:
         """Replace the open database's contents with ``backup``'s, in place.
 
         The backup is checked first, then the current database is backed up (to ``folder``,
@@ -485,7 +495,7 @@ class BackupService:
         info, _words = self.restore_plan(actor, backup)
         target = self.db.sqlite_path
         if target is None:
-            return self._restore_server(actor, backup, folder)
+            return self._restore_server(actor, backup, folder, progress)
         self.db.dispose()
         if recognise_sqlite_file(target).state == "damaged":
             # The case a restore is most wanted for: SQLite cannot copy from (or into) a

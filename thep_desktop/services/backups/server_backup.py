@@ -311,7 +311,7 @@ def read_server_backup(path: Path, server_major_version: int) -> ServerBackupFil
         raise refuse(path, f"it cannot be read ({exc.strerror})") from exc
     if start.startswith(DUMP_MAGIC):
         return _read_dump(path, server_major_version)
-    if zipfile.is_zipfile(path):
+    if start.startswith(b"PK") or zipfile.is_zipfile(path):
         return read_export(path)
     if start.startswith(SQLITE_MAGIC):
         raise refuse(
