@@ -141,16 +141,24 @@ def _readable_source(source: Database) -> Iterator[tuple[Connection, str | None]
 def _copy_file(path: Path, target: Path) -> None:
     """The source file copied with the backup API, opened read-only: it is never written."""
     with (
-        closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as src,
+        closing(sqlite3.connect(read_only_uri(path), uri=True)) as src,
         closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)
 
 
+def read_only_uri(path: Path) -> str:
+    """How to read a SQLite file leaving nothing beside it: as immutable when no -wal file
+    says a program has it open (a read-only open of a WAL file would leave -wal and -shm
+    files behind), else read-only so the open program's latest saves are seen."""
+    in_use = any(path.with_name(path.name + end).exists() for end in ("-wal", "-journal"))
+    return f"{path.resolve().as_uri()}?{'mode=ro' if in_use else 'immutable=1'}"
+
+
 @contextmanager
 def _sqlite_snapshot(path: Path) -> Iterator[Connection]:
     """A read-only connection to a SQLite file, inside one read transaction."""
-    raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    raw = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     engine = create_engine(
         "sqlite://", creator=lambda: raw, poolclass=StaticPool, pool_reset_on_return=None
     )
