@@ -223,3 +223,16 @@ def test_a_copy_into_a_new_file_that_fails_leaves_no_file(office, tmp_path, monk
     with pytest.raises(OSError):
         copy_database(str(office.sqlite_path), str(target))
     assert list(target.parent.iterdir()) == []
+
+
+def test_a_value_the_server_cannot_hold_is_said_and_nothing_copied(office, new_pg_database):
+    # A local file stores a name longer than the schema allows; the server does not.
+    with office.session() as session:
+        session.execute(text("UPDATE school SET name = :n WHERE id = 3"), {"n": "x" * 300})
+    office.dispose()
+    target = new_pg_database.create()
+    with pytest.raises(CopyError) as refused:
+        copy_database(str(office.sqlite_path), target)
+    assert str(refused.value).startswith("The table school could not be copied: value too long")
+    assert str(refused.value).endswith("Nothing was copied.")
+    assert _tables(target) == []
