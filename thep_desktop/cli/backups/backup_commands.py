@@ -59,9 +59,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
     check.set_defaults(run=run_check, database="address")
 
-    copy = commands.add_parser(
+    copy = commands.add_parser(  # its two addresses are its own: no --db
         "copy",
-        parents=[common],
         help="copy the whole database into a new one (a local file onto the server)",
         description="Copy every table of one database into another that holds no data yet, "
         "keeping every row as it is (ids, who and when), in one transaction, then check that "
@@ -85,7 +84,6 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         help="where to copy it: postgresql://user@server/database (empty), or a new file",
     )
     copy.add_argument("--json", action="store_true", help="print JSON instead of text")
-    # The addresses are the command's own: --db is not used.
     copy.set_defaults(run=run_copy, database="address")
 
 
