@@ -388,3 +388,20 @@ def test_pg_tools_are_looked_for_where_postgresql_installs_them(monkeypatch, tmp
     assert server_backup.find_pg_tool("pg_dump", 15) == tmp_path / "PostgreSQL/16/bin/pg_dump"
     assert server_backup.find_pg_tool("pg_dump", 13).parent.parent.name == "16"  # the newest
     assert server_backup.find_pg_tool("pg_dump", 17) is None  # too old for the server
+
+
+def test_a_login_that_may_only_read_cannot_restore_and_nothing_changes(
+    demo_pg: Database, actor, folder
+):
+    taken = _service(demo_pg).back_up(actor, folder)
+    _change(demo_pg)
+    changed = sums(demo_pg)
+    reader = Database(
+        demo_pg.url.update_query_dict({"options": "-c default_transaction_read_only=on"})
+    )
+    try:
+        with pytest.raises(BackupError, match="server refused the restore.*Nothing was changed"):
+            _service(reader, MOMENT + timedelta(minutes=1)).restore(actor, taken.path, folder)
+    finally:
+        reader.dispose()
+    assert sums(demo_pg) == changed

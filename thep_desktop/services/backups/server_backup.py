@@ -16,9 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from thep_desktop import __version__
-from thep_desktop.database import Database, alembic_config, all_revisions, head_revision
+from thep_desktop.database import (
+    Database,
+    alembic_config,
+    all_revisions,
+    driver_message,
+    head_revision,
+)
 from thep_desktop.database_locks import WRITE_LOCK_KEY
 from thep_desktop.database_recognition import FOUNDATION_TABLES, SQLITE_MAGIC, is_ours
 from thep_desktop.domain.progress import Progress
@@ -158,7 +165,16 @@ def write_server_backup(
     db: Database, partial: Path, kind: str, progress: Progress | None = None
 ) -> ServerBackupMade:
     """Write a backup of the server database to ``partial`` and verify it there."""
-    progress = progress if progress is not None else Progress()
+    try:
+        return _write(db, partial, kind, progress if progress is not None else Progress())
+    except DBAPIError as exc:
+        raise BackupError(
+            f"The server database could not be read for the backup ({driver_message(exc)}); "
+            "no backup was made."
+        ) from exc
+
+
+def _write(db: Database, partial: Path, kind: str, progress: Progress) -> ServerBackupMade:
     reading = db.engine.connect().execution_options(isolation_level="REPEATABLE READ")
     with reading as conn, conn.begin():
         # One snapshot for the checksums and the copy alike (pg_dump joins it by its name).
@@ -436,7 +452,16 @@ def restore_server_backup(
     had, the sequences are set, and the checksums are compared with the backup's before
     anything is committed: any difference undoes it all. Returns what was done to the schema.
     """
-    progress = progress if progress is not None else Progress()
+    try:
+        return _restore(db, backup, progress if progress is not None else Progress())
+    except DBAPIError as exc:  # a login that may not change the tables, a server gone away
+        raise BackupError(
+            f"The server refused the restore ({driver_message(exc)}), so it was undone. "
+            "Nothing was changed."
+        ) from exc
+
+
+def _restore(db: Database, backup: ServerBackupFile, progress: Progress) -> str:
     with db.engine.connect() as conn, conn.begin():
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
         current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
