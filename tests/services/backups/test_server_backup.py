@@ -182,7 +182,7 @@ def test_restore_on_the_server_puts_every_row_back_after_backing_up(
     _info, words = _service(demo_pg).restore_plan(actor, taken.path)
     assert words == (
         "The register as it was on 30/11/2026 at 14:15, with 90 schools, replaces the current "
-        "one; the current one is backed up first."
+        "one on the server, for everyone who uses it; the current one is backed up first."
     )
     before, note = _service(demo_pg, MOMENT + timedelta(minutes=1)).restore(
         actor, taken.path, folder

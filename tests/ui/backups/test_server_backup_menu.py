@@ -79,7 +79,7 @@ def test_restore_an_export_on_a_server_database_through_the_menu(  # type: ignor
     modals.then(pick_the_backup).click("Restore")
     menu_action(server_window, "File", "Restore from backup…").trigger()
     modals.wait_answered()
-    assert "with 90 schools, replaces the current one" in modals.seen[1].text
+    assert "with 90 schools, replaces the current one on the server" in modals.seen[1].text
     _finished(qtbot, server_window)
     assert sums(db) == as_backed_up
     assert f"Restored from {made.name}" in server_window.statusBar().currentMessage()

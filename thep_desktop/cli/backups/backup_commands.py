@@ -61,7 +61,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
     copy = commands.add_parser(  # its two addresses are its own: no --db
         "copy",
-        help="copy the whole database into a new one (a local file onto the server)",
+        help="copy the whole database into an empty one (onto the server)",
         description="Copy every table of one database into another that holds no data yet, "
         "keeping every row as it is (ids, who and when), in one transaction, then check that "
         "every table's rows and checksum are the same on both sides. The source is never "

@@ -472,9 +472,10 @@ class BackupService:
         actor.require(Permission.EDIT_SETTINGS)
         info = self.check_backup(backup)
         schools = f"{info.schools} school" + ("" if info.schools == 1 else "s")
+        where = "" if self.db.sqlite_path else " on the server, for everyone who uses it"
         return info, (
             f"The register as it was on {info.taken_on_words}, with {schools}, replaces the "
-            "current one; the current one is backed up first."
+            f"current one{where}; the current one is backed up first."
         )
 
     def restore(
