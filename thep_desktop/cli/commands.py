@@ -55,6 +55,8 @@ examples:
   thep-admin backup --to D:\\Backups            a verified, dated copy of the database
   thep-admin restore partnership-office-backup-2026-11-30-1415.sqlite3
   thep-admin check                             is the database whole and consistent?
+  thep-admin copy --from office.sqlite3 --to postgresql://admin@server/partnership
+                                               move the office's database onto the server
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed

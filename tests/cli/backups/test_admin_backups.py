@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from backup_files import table_checksums
 from hostile_databases import folder_state
+from server_backups import hide_pg_dump, sums
+from sqlalchemy import text
 
 from thep_desktop.cli.admin import main
+from thep_desktop.database import Database
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -42,7 +45,7 @@ def folder(tmp_path: Path) -> Path:
 
 def _sqlite_only(office: str) -> Path:
     if office.startswith("postgresql"):
-        pytest.skip("a server database is refused; see test_server_database_backup_is_refused")
+        pytest.skip("a local file's case; a server's is in the tests named for the server")
     return Path(office)
 
 
@@ -64,8 +67,9 @@ def test_backup_prints_the_verified_file_and_json(capsys, office, folder):
     assert data["taken_at"][:10].count("-") == 2  # ISO
     assert set(data) == {
         "file", "taken_at", "size_bytes", "schools", "schema_revision", "automatic",
-        "verified", "row_counts",
+        "verified", "row_counts", "kind",
     }  # fmt: skip
+    assert data["kind"] == "sqlite"
 
 
 def test_backup_to_the_default_folder(capsys, office, tmp_path, monkeypatch):
@@ -78,13 +82,53 @@ def test_backup_to_the_default_folder(capsys, office, tmp_path, monkeypatch):
     )
 
 
-def test_server_database_backup_is_refused(capsys, office, folder):
+def _server_only(office: str) -> Database:
     if not office.startswith("postgresql"):
         pytest.skip("server only")
-    code, out, err = run(capsys, "--db", office, "backup", "--to", str(folder))
-    assert code == 1 and out == ""
-    assert "made on the server by whoever runs it (pg_dump)" in err
-    assert list(folder.iterdir()) == []
+    return Database(office)
+
+
+def test_backup_of_a_server_database_with_and_without_pg_dump(capsys, office, folder, monkeypatch):
+    db = _server_only(office)
+    try:
+        code, out, err = run(capsys, "--db", office, "backup", "--to", str(folder))
+        assert code == 0, err
+        [dump] = list(folder.glob("*.dump"))
+        assert f"Backed up and verified: {dump}" in out and "90 schools" in out
+        hide_pg_dump(monkeypatch)
+        code, out, err = run(capsys, "--db", office, "backup", "--to", str(folder), "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["kind"] == "export" and data["file"].endswith(".zip")
+        assert data["row_counts"] == {n: s.rows for n, s in sums(db).items()}
+    finally:
+        db.dispose()
+
+
+def test_restore_on_a_server_database(capsys, office, folder, monkeypatch, tmp_path):
+    db = _server_only(office)
+    monkeypatch.setenv("THEP_DATA_DIR", str(tmp_path / "data"))
+    try:
+        run(capsys, "--db", office, "backup", "--to", str(folder))
+        [dump] = list(folder.glob("*.dump"))
+        as_backed_up = sums(db)
+        with db.session() as session:
+            session.execute(text("DELETE FROM contact"))
+        changed = sums(db)
+        monkeypatch.setattr("sys.stdin", io.StringIO(""))
+        code, out, err = run(capsys, "--db", office, "restore", str(dump))
+        assert code == 1 and "add --yes" in err and sums(db) == changed
+        code, out, err = run(capsys, "--db", office, "restore", str(dump), "--yes")
+        assert code == 0, err
+        assert "with 90 schools, replaces the current one" in out and "Restored from" in out
+        assert sums(db) == as_backed_up
+        assert len(list((tmp_path / "data" / "backups").glob("*.dump"))) == 1  # as it was
+        (folder / "notes.zip").write_text("not a backup")
+        code, out, err = run(capsys, "--db", office, "restore", str(folder / "notes.zip"), "--yes")
+        assert code == 1 and "cannot be restored" in err and "Nothing was changed" in err
+        assert sums(db) == as_backed_up
+    finally:
+        db.dispose()
 
 
 def test_restore_asks_on_a_terminal_and_refuses_without_yes_elsewhere(

@@ -117,13 +117,6 @@ def test_a_copy_that_does_not_read_back_the_same_is_not_kept(
     assert list(folder.iterdir()) == []
 
 
-def test_a_server_database_is_refused_in_words(pg_db, actor, folder):
-    with pytest.raises(BackupError, match="made on the server by whoever runs it"):
-        _service(pg_db).back_up(actor, folder)
-    assert list(folder.iterdir()) == []
-    assert _service(pg_db).daily_backup(actor, folder) is None
-
-
 def test_restore_replaces_the_register_in_place_after_backing_it_up(demo_sqlite, actor, folder):
     service = _service(demo_sqlite)
     taken = service.back_up(actor, folder)

@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from thep_desktop.cli.shared.jobs import ProgressLine
 from thep_desktop.cli.shared.output import CommandError, write_json
 from thep_desktop.database import Database
 from thep_desktop.services.backups.backup_service import BackupInfo, BackupService
 from thep_desktop.services.backups.database_checks import run_checks
+from thep_desktop.services.backups.database_copy import copy_database
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import local_actor
 
@@ -19,9 +21,12 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "backup",
         parents=[common],
         help="back up the database to a dated, verified file",
-        description="Copy the database (a SQLite file) to partnership-office-backup-"
-        "YYYY-MM-DD-HHMM.sqlite3 in the backups folder, or where --to says, and check the "
-        "copy reads back the same before saying it is done.",
+        description="Copy the database to partnership-office-backup-YYYY-MM-DD-HHMM in the "
+        "backups folder, or where --to says, and check the copy reads back the same (every "
+        "table's rows and checksum) before saying it is done. A SQLite file is copied to a "
+        ".sqlite3 file; a PostgreSQL database is dumped by pg_dump to a .dump file when "
+        "pg_dump is found (on the PATH, or where PostgreSQL installs it), else exported by "
+        "this program to a .zip it can restore itself.",
     )
     backup.add_argument(
         "--to", metavar="FOLDER|FILE", type=Path, help="a folder, or the backup's file name"
@@ -34,8 +39,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         parents=[common],
         help="put a backup in place of the database (backing it up first)",
         description="Check a backup file, say what it holds, ask, back up the current "
-        "database, then copy the backup into it. A damaged file, another program's file or "
-        "a backup from a newer version is refused with nothing changed.",
+        "database, then copy the backup into it (a server database: a .dump or .zip backup, "
+        "restored in one transaction and checked against the backup's checksums). A damaged "
+        "file, another program's file or a backup from a newer version is refused with "
+        "nothing changed.",
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask before restoring")
@@ -52,6 +59,37 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
     check.set_defaults(run=run_check, database="address")
 
+    copy = commands.add_parser(  # its two addresses are its own: no --db
+        "copy",
+        help="copy the whole database into an empty one (onto the server)",
+        description="Copy every table of one database into another that holds no data yet, "
+        "keeping every row as it is (ids, who and when), in one transaction, then check that "
+        "every table's rows and checksum are the same on both sides. The source is never "
+        "changed (an older one is upgraded in a temporary copy). The target is an empty "
+        "server database, or a SQLite file that does not exist yet.",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        required=True,
+        help="the database to copy: sqlite:///path/office.sqlite3 (or the path), or a "
+        "postgresql:// address",
+    )
+    copy.add_argument(
+        "--to",
+        dest="target",
+        metavar="URL",
+        required=True,
+        help="where to copy it: postgresql://user@server/database (empty), or a new file",
+    )
+    copy.add_argument("--json", action="store_true", help="print JSON instead of text")
+    copy.set_defaults(run=run_copy, database="address")
+
+
+# Tables with this many rows are named on stderr as they are copied.
+PROGRESS_ROWS = 5000
+
 
 def _info_json(info: BackupInfo) -> dict[str, object]:
     return {
@@ -63,6 +101,7 @@ def _info_json(info: BackupInfo) -> dict[str, object]:
         "automatic": info.automatic,
         "verified": True,
         "row_counts": info.row_counts,
+        "kind": info.kind,
     }
 
 
@@ -105,6 +144,50 @@ def run_restore(url: str, args: argparse.Namespace) -> int:
             print(note, file=out)
     finally:
         database.dispose()
+    return 0
+
+
+def run_copy(_url: str, args: argparse.Namespace) -> int:
+    out = sys.stdout
+    line = ProgressLine(sys.stderr, "Copying", "every table, checked after")
+    shown: set[str] = set()
+
+    def progress(table: str, done: int, total: int) -> None:
+        if total >= PROGRESS_ROWS and table not in shown and not line.live:
+            shown.add(table)  # not a terminal: one line per large table
+            print(f"  {table}: {total:,} rows", file=sys.stderr)
+        line.report(done, total, f"{table}: {done:,} of {total:,} rows")
+
+    try:
+        result = copy_database(args.source, args.target, progress)
+    finally:
+        line.finish()
+    if args.json:
+        write_json(
+            {
+                "from": result.source,
+                "to": result.target,
+                "upgraded_from": result.upgraded_from,
+                "verified": all(t.ok for t in result.tables),
+                "tables": [
+                    {"table": t.name, "rows": t.rows, "sha256": t.sha256, "checksum_ok": t.ok}
+                    for t in result.tables
+                ],
+            },
+            out,
+        )
+        return 0
+    if result.upgraded_from:
+        print(f"(The source is at schema {result.upgraded_from}; a copy was upgraded first.)")
+    width = max([len("Table"), *(len(t.name) for t in result.tables)])
+    print(f"{'Table':<{width}}  {'Rows':>9}  Checksum", file=out)
+    for t in result.tables:
+        print(f"{t.name:<{width}}  {t.rows:>9,}  {'OK' if t.ok else 'DIFFERS'}", file=out)
+    print(
+        f"Copied {result.rows:,} rows from {result.source} to {result.target}; every table "
+        "checked.",
+        file=out,
+    )
     return 0
 
 

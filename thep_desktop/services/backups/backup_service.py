@@ -18,6 +18,8 @@ from thep_desktop.database import Database, all_revisions, head_revision
 from thep_desktop.database_recognition import recognise_sqlite_file
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.files import folder_message, new_file_message, safe_file_stem
+from thep_desktop.domain.progress import Progress
+from thep_desktop.services.backups.table_checksums import differences, sqlite_checksums
 from thep_desktop.services.shared.actor import Actor, Permission
 from thep_desktop.services.shared.errors import ServiceError
 
@@ -27,11 +29,7 @@ AUTO_PREFIX = "partnership-office-auto-"
 KEEP_AUTOMATIC = 14
 _STAMP = "%Y-%m-%d-%H%M"
 _STAMP_PATTERN = re.compile(r"(\d{4}-\d{2}-\d{2}-\d{4})(?:-\d+)?$")
-SERVER_REFUSAL = (
-    "Backups of a server database are made on the server by whoever runs it (pg_dump). "
-    "Ask them for a backup, or to restore one; this program backs up only a database file "
-    "on this computer."
-)
+SERVER_SUFFIXES = (".dump", ".zip")  # pg_dump's custom format; our own logical export
 
 
 class BackupError(ServiceError):
@@ -49,6 +47,8 @@ class BackupInfo:
     revision: str
     automatic: bool
     row_counts: dict[str, int]
+    # "sqlite" (a copy of the file), "pg_dump" or "export" (a server database's backup).
+    kind: str = "sqlite"
 
     @property
     def taken_on_words(self) -> str:
@@ -121,6 +121,19 @@ def write_digest(backup: Path, digest: str) -> None:
     os.replace(partial, target)
 
 
+def check_digest(path: Path) -> None:
+    """Refuse a backup that no longer matches the SHA-256 written beside it when it was made."""
+    kept = digest_path(path)
+    if kept.is_file() and path.is_file():
+        expected = kept.read_text("ascii", errors="replace").split(maxsplit=1)[:1]
+        if expected != [file_digest(path)]:
+            raise BackupError(
+                f"{path.name} cannot be restored: the file has been damaged since the backup "
+                f"was made (it no longer matches {kept.name}). Choose another backup. Nothing "
+                "was changed."
+            )
+
+
 def check_backup_file(path: Path) -> BackupInfo:
     """Read a file as a backup to restore, or say in words why it cannot be one.
 
@@ -128,14 +141,7 @@ def check_backup_file(path: Path) -> BackupInfo:
     table readable. Nothing is written to it.
     """
     what = f"{path.name} cannot be restored"
-    kept = digest_path(path)
-    if kept.is_file() and path.is_file():
-        expected = kept.read_text("ascii", errors="replace").split(maxsplit=1)[:1]
-        if expected != [file_digest(path)]:
-            raise BackupError(
-                f"{what}: the file has been damaged since the backup was made (it no longer "
-                f"matches {kept.name}). Choose another backup. Nothing was changed."
-            )
+    check_digest(path)
     try:
         found = recognise_sqlite_file(path)
     except (ValueError, sqlite3.Error) as exc:  # text that is not text: a damaged file
@@ -202,44 +208,42 @@ def _remove_stale_parts(folder: Path) -> None:
 
 
 class BackupService:
-    """Backups of one open local database (SQLite); a server database is refused in words."""
+    """Backups of one open database: a local file's copy, or a server database's dump or
+    export (see server_backup.py)."""
 
     def __init__(self, database: Database, now: Callable[[], datetime] = datetime.now) -> None:
         self.db = database
         self._now = now
 
     # -- backing up ------------------------------------------------------------------------
-    def _source(self) -> Path:
-        path = self.db.sqlite_path
-        if path is None:
-            raise BackupError(SERVER_REFUSAL)
-        return path
-
     def back_up(
-        self, actor: Actor, to: Path | None = None, *, automatic: bool = False
+        self,
+        actor: Actor,
+        to: Path | None = None,
+        *,
+        automatic: bool = False,
+        progress: Progress | None = None,
     ) -> BackupInfo:
-        """Copy the database with SQLite's online backup API and verify the copy.
+        """Copy the database and verify the copy before saying it is done.
 
         ``to`` is a folder (a dated name is made in it) or a file name. The copy is written
-        under a hidden name in the same folder and renamed only once it has been read back:
-        whole (integrity_check), ours, at the same schema revision, with the same number of
-        rows in every table as the database had at the moment of the copy.
+        under a hidden name in the same folder and renamed only once it has been read back.
+        A local file is copied with SQLite's online backup API and read back whole
+        (integrity_check), ours, at the same schema revision, with the same rows (checksums
+        per table) as the database had at the moment of the copy. A server database is
+        dumped by pg_dump when found, else exported in our own format (server_backup.py).
         """
         actor.require(Permission.VIEW)
-        source = self._source()
+        source = self.db.sqlite_path
+        if source is None:
+            return self._back_up_server(to, progress)
         target = self._target(source, to, automatic=automatic)
         folder = target.parent
-        if not folder.exists() and (to is None or automatic):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise BackupError(folder_message(folder, exc)) from exc
-        if not folder.is_dir():
-            raise BackupError(folder_message(folder))
+        self._check_folder(folder, to, automatic)
         partial = folder / f".{target.name}.part"
         try:
-            counts, revision = self._copy(source, partial)
-            self._verify(partial, counts, revision)
+            counts, revision, sums = self._copy(source, partial)
+            self._verify(partial, counts, revision, sums)
             digest = file_digest(partial)
             os.replace(partial, target)
             write_digest(target, digest)
@@ -261,9 +265,64 @@ class BackupService:
             row_counts=counts,
         )
 
-    def _target(self, source: Path, to: Path | None, *, automatic: bool) -> Path:
+    @staticmethod
+    def _check_folder(folder: Path, to: Path | None, automatic: bool) -> None:
+        if not folder.exists() and (to is None or automatic):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BackupError(folder_message(folder, exc)) from exc
+        if not folder.is_dir():
+            raise BackupError(folder_message(folder))
+
+    def _back_up_server(self, to: Path | None, progress: Progress | None) -> BackupInfo:
+        """pg_dump (with the checksums beside it), or our export; verified, then renamed."""
+        from thep_desktop.services.backups import server_backup
+
+        kind = server_backup.server_backup_kind(self.db)
+        suffix = server_backup.DUMP_SUFFIX if kind == "pg_dump" else server_backup.EXPORT_SUFFIX
+        target = self._target(None, to, automatic=False, suffix=suffix)
+        folder = target.parent
+        self._check_folder(folder, to, False)
+        partial = folder / f".{target.name}.part"
+        beside = server_backup.sidecar_path(target)
+        try:
+            made = server_backup.write_server_backup(self.db, partial, kind, progress)
+            digest = file_digest(partial)
+            if made.kind == "pg_dump":
+                manifest = server_backup.manifest_bytes(self.db, kind, made.revision, made.sums)
+                part_manifest = folder / f".{beside.name}.part"
+                part_manifest.write_bytes(manifest)
+                os.replace(part_manifest, beside)
+            os.replace(partial, target)
+            write_digest(target, digest)
+        except BaseException as exc:
+            partial.unlink(missing_ok=True)
+            (folder / f".{beside.name}.part").unlink(missing_ok=True)
+            if not target.exists():
+                beside.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise BackupError(new_file_message(target, exc)) from exc
+            raise
+        _remove_stale_parts(folder)
+        counts = {name: s.rows for name, s in made.sums.items()}
+        return BackupInfo(
+            path=target,
+            taken_at=taken_at_of(target),
+            size=target.stat().st_size,
+            schools=counts.get("school", 0),
+            revision=made.revision,
+            automatic=False,
+            row_counts=counts,
+            kind=made.kind,
+        )
+
+    def _target(
+        self, source: Path | None, to: Path | None, *, automatic: bool, suffix: str = SUFFIX
+    ) -> Path:
         stamp = self._now().strftime(_STAMP)
-        prefix = f"{AUTO_PREFIX}{database_key(source)}-" if automatic else MANUAL_PREFIX
+        automatic = automatic and source is not None
+        prefix = f"{AUTO_PREFIX}{database_key(source)}-" if source and automatic else MANUAL_PREFIX
         if to is not None and not to.is_dir() and to.suffix:
             if to.exists():
                 raise BackupError(
@@ -272,19 +331,21 @@ class BackupService:
                 )
             return to
         folder = backups_folder() if to is None else to
-        target = folder / f"{prefix}{stamp}{SUFFIX}"
+        target = folder / f"{prefix}{stamp}{suffix}"
         number = 2
         while target.exists():  # two backups in one minute: keep both
-            target = folder / f"{prefix}{stamp}-{number}{SUFFIX}"
+            target = folder / f"{prefix}{stamp}-{number}{suffix}"
             number += 1
         return target
 
-    def _copy(self, source: Path, partial: Path) -> tuple[dict[str, int], str]:
-        """The backup API's copy, and the row counts and revision read in the same snapshot."""
+    def _copy(self, source: Path, partial: Path) -> tuple[dict[str, int], str, dict]:  # type: ignore[type-arg]
+        """The backup API's copy, and the row counts, checksums and revision read in the
+        same snapshot."""
         with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
             src.execute("BEGIN")  # one read snapshot for the counts and the copy alike
             counts = table_counts(src)
             versions = [str(r[0]) for r in src.execute("SELECT version_num FROM alembic_version")]
+            sums = sqlite_checksums(src)
             src.backup(dst)
             src.rollback()
             # A backup is one self-contained file: no -wal beside it to lose when copied.
@@ -292,9 +353,15 @@ class BackupService:
             dst.commit()
         with partial.open("rb+") as file:
             os.fsync(file.fileno())
-        return counts, versions[0] if versions else ""
+        return counts, versions[0] if versions else "", sums
 
-    def _verify(self, partial: Path, counts: dict[str, int], revision: str) -> None:
+    def _verify(
+        self,
+        partial: Path,
+        counts: dict[str, int],
+        revision: str,
+        sums: dict,  # type: ignore[type-arg]
+    ) -> None:
         found = recognise_sqlite_file(partial)
         if found.state != "ours" or found.revision != revision:
             raise BackupError(
@@ -304,11 +371,14 @@ class BackupService:
         with closing(_read_only(partial)) as conn:
             problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(5)")]
             copied = table_counts(conn)
-        if problems != ["ok"] or copied != counts:
+            if problems == ["ok"] and copied == counts:
+                problems = differences(sums, sqlite_checksums(conn)) or ["ok"]
+            elif problems == ["ok"]:
+                problems = ["row counts differ"]
+        if problems != ["ok"]:
             raise BackupError(
-                "The backup did not read back the same as the database "
-                f"({'; '.join(problems) if problems != ['ok'] else 'row counts differ'}); no "
-                "backup was kept. Try again."
+                f"The backup did not read back the same as the database ({'; '.join(problems)}); "
+                "no backup was kept. Try again."
             )
 
     def _prune(self, folder: Path, source: Path) -> None:
@@ -338,14 +408,20 @@ class BackupService:
         return self.back_up(actor, folder, automatic=True)
 
     def list_backups(self, folder: Path | None = None) -> list[BackupInfo]:
-        """The backups in ``folder`` that can be restored, newest first (damaged ones left out)."""
+        """The backups in ``folder`` that can be restored, newest first (damaged ones left out).
+
+        For a local database its file copies; for a server database its dumps and exports.
+        """
         folder = backups_folder() if folder is None else folder
         if not folder.is_dir():
             return []
         found: list[BackupInfo] = []
-        for path in folder.glob(f"partnership-office-*{SUFFIX}"):
+        suffixes = (SUFFIX,) if self.db.sqlite_path is not None else SERVER_SUFFIXES
+        for path in folder.glob("partnership-office-*"):
+            if path.suffix not in suffixes or path.name.startswith("partnership-office-damaged"):
+                continue
             try:
-                found.append(check_backup_file(path))
+                found.append(self.check_backup(path))
             except BackupError:
                 continue
         # Two in one minute: the later file first.
@@ -354,18 +430,62 @@ class BackupService:
         )
 
     # -- restoring --------------------------------------------------------------------------
+    def check_backup(self, path: Path) -> BackupInfo:
+        """What a backup holds, checked as restoring it onto this database would check it."""
+        if self.db.sqlite_path is not None:
+            if path.suffix in SERVER_SUFFIXES and path.is_file():
+                raise BackupError(
+                    f"{path.name} cannot be restored here: it is a backup of a server database, "
+                    "and this is a database file on this computer. Nothing was changed."
+                )
+            return check_backup_file(path)
+        return self._server_info(self._read_server_backup(path))
+
+    def _read_server_backup(self, path: Path):  # type: ignore[no-untyped-def]
+        from thep_desktop.services.backups import server_backup
+
+        check_digest(path)
+        with self.db.engine.connect() as conn:
+            major = server_backup.server_major(conn)
+        return server_backup.read_server_backup(path, major)
+
+    @staticmethod
+    def _server_info(found) -> BackupInfo:  # type: ignore[no-untyped-def]
+        counts = found.row_counts
+        # The time in its name, as for a local backup; the manifest's for a renamed file.
+        taken = found.taken_at.astimezone().replace(tzinfo=None) if found.taken_at else None
+        if taken is None or _STAMP_PATTERN.search(found.path.stem):
+            taken = taken_at_of(found.path)
+        return BackupInfo(
+            path=found.path,
+            taken_at=taken,
+            size=found.path.stat().st_size,
+            schools=counts.get("school", 0),
+            revision=found.revision,
+            automatic=False,
+            row_counts=counts,
+            kind=found.kind,
+        )
+
     def restore_plan(self, actor: Actor, backup: Path) -> tuple[BackupInfo, str]:
         """Check ``backup`` and say in words what restoring it will do."""
         actor.require(Permission.EDIT_SETTINGS)
-        self._source()
-        info = check_backup_file(backup)
+        info = self.check_backup(backup)
         schools = f"{info.schools} school" + ("" if info.schools == 1 else "s")
+        where = "" if self.db.sqlite_path else " on the server, for everyone who uses it"
         return info, (
             f"The register as it was on {info.taken_on_words}, with {schools}, replaces the "
-            "current one; the current one is backed up first."
+            f"current one{where}; the current one is backed up first."
         )
 
-    def restore(self, actor: Actor, backup: Path, folder: Path | None = None) -> tuple[Path, str]:
+    def restore(
+        self,
+        actor: Actor,
+        backup: Path,
+        folder: Path | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> tuple[Path, str]:
         """Replace the open database's contents with ``backup``'s, in place.
 
         The backup is checked first, then the current database is backed up (to ``folder``,
@@ -374,7 +494,9 @@ class BackupService:
         backup of the current database and what was done to the schema.
         """
         info, _words = self.restore_plan(actor, backup)
-        target = self._source()
+        target = self.db.sqlite_path
+        if target is None:
+            return self._restore_server(actor, backup, folder, progress)
         self.db.dispose()
         if recognise_sqlite_file(target).state == "damaged":
             # The case a restore is most wanted for: SQLite cannot copy from (or into) a
@@ -400,6 +522,18 @@ class BackupService:
         if info.revision != head_revision():
             self.db.upgrade(found=self.db.recognise())
             note = f"The restored register was upgraded from schema {info.revision}."
+        return before, note
+
+    def _restore_server(
+        self, actor: Actor, backup: Path, folder: Path | None, progress: Progress | None = None
+    ) -> tuple[Path, str]:
+        """Back up the server database as it is, then replace its data in one transaction."""
+        from thep_desktop.services.backups import server_backup
+
+        found = self._read_server_backup(backup)
+        before = self.back_up(actor, folder, progress=progress).path
+        note = server_backup.restore_server_backup(self.db, found, progress)
+        self.db.dispose()
         return before, note
 
     def _keep_damaged(self, source: Path, folder: Path | None) -> Path:

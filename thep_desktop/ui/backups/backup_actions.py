@@ -20,11 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.errors import OfficeError
-from thep_desktop.services.backups.backup_service import (
-    SERVER_REFUSAL,
-    BackupInfo,
-    backups_folder,
-)
+from thep_desktop.domain.progress import Progress
+from thep_desktop.services.backups.backup_service import BackupInfo, backups_folder
 from thep_desktop.services.shared.actor import Permission
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
@@ -32,6 +29,7 @@ from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableMode
 if TYPE_CHECKING:
     from thep_desktop.ui.main_window import MainWindow
 
+KINDS = {"pg_dump": "pg_dump", "export": "Export"}
 BACKUP_COLUMNS = [
     PlainColumn("Taken"),
     PlainColumn("Kind"),
@@ -62,7 +60,7 @@ class BackupListDialog(QDialog):
             [
                 (
                     info.taken_on_words,
-                    "Automatic" if info.automatic else "Made by hand",
+                    KINDS.get(info.kind) or ("Automatic" if info.automatic else "Made by hand"),
                     info.schools,
                     max(1, info.size // 1024),
                     info.path.name,
@@ -121,8 +119,13 @@ class BackupActions(QObject):
             window, "Back up to folder", str(backups_folder())
         )
         self.ask_file: Callable[[], str] = lambda: QFileDialog.getOpenFileName(
-            window, "Choose a backup", str(backups_folder()), "Backups (*.sqlite3);;All files (*)"
+            window, "Choose a backup", str(backups_folder()), self._file_filter()
         )[0]
+
+    def _file_filter(self) -> str:
+        if self.window.services.db.sqlite_path is None:  # a server's: pg_dump, or our export
+            return "Server backups (*.dump *.zip);;All files (*)"
+        return "Backups (*.sqlite3);;All files (*)"
 
     def _status(self, text: str, ms: int = 15_000) -> None:
         self.window.statusBar().showMessage(text, ms)
@@ -130,7 +133,7 @@ class BackupActions(QObject):
     def _run(
         self,
         title: str,
-        work: Callable[[], object],
+        work: Callable[[Progress], object],
         done: Callable[[object], None],
         failed: Callable[[BaseException], None],
         *,
@@ -139,7 +142,7 @@ class BackupActions(QObject):
         self.job = BackgroundJob(
             self.window,
             title,
-            lambda _progress: work(),
+            work,
             on_done=done,
             on_error=failed,
             show_dialog=show_dialog,
@@ -162,7 +165,7 @@ class BackupActions(QObject):
 
         self._run(
             "Backing up…",
-            lambda: services.backups.back_up(services.actor, folder),
+            lambda progress: services.backups.back_up(services.actor, folder, progress=progress),
             done,
             self._refused("The backup was not made"),
         )
@@ -187,7 +190,7 @@ class BackupActions(QObject):
 
         self._run(
             "Daily backup",
-            lambda: services.backups.daily_backup(services.actor),
+            lambda _progress: services.backups.daily_backup(services.actor),
             done,
             failed,
             show_dialog=False,
@@ -200,9 +203,6 @@ class BackupActions(QObject):
         title = "Restore from backup"
         if not services.actor.can(Permission.EDIT_SETTINGS):
             window.tell(window, title, "Only an administrator can restore a backup.")
-            return
-        if services.db.sqlite_path is None:
-            window.tell(window, title, SERVER_REFUSAL)
             return
         folder = backups_folder()
         dialog = BackupListDialog(services.backups.list_backups(folder), folder, window)
@@ -235,7 +235,7 @@ class BackupActions(QObject):
 
         self._run(
             "Restoring…",
-            lambda: services.backups.restore(services.actor, chosen),
+            lambda progress: services.backups.restore(services.actor, chosen, progress=progress),
             done,
             self._refused("The backup was not restored"),
         )

@@ -1,0 +1,67 @@
+"""Putting rows into a database's tables as they were: emptied, filled in batches, sequences set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, text
+
+from thep_desktop.services.backups.table_checksums import BATCH, TableProgress
+
+
+def clear_tables(conn: Connection, tables: Sequence[Table]) -> None:
+    """Delete every row, children before parents, so no foreign key is broken on the way."""
+    for table in reversed(tables):
+        conn.execute(table.delete())
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    rows: Iterable[dict[str, Any]],
+    progress: TableProgress | None = None,
+    total: int = 0,
+) -> int:
+    """Insert ``rows`` (every column given, ids included) in batches; how many were inserted."""
+    batch: list[dict[str, Any]] = []
+    count = 0
+    statement = table.insert()
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            conn.execute(statement, batch)
+            count += len(batch)
+            batch = []
+            if progress is not None:
+                progress(table.name, count, total)
+    if batch:
+        conn.execute(statement, batch)
+        count += len(batch)
+    return count
+
+
+def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
+    """After rows were inserted with their own ids, new rows must get ids after them.
+
+    PostgreSQL's sequences do not follow inserted ids, so each is set to the largest id
+    (or back to its start on an empty table). SQLite takes the largest rowid by itself.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    for table in tables:
+        for column in table.primary_key.columns:
+            sequence = conn.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"),
+                {"t": quote(table.name), "c": column.name},
+            ).scalar()
+            if sequence is None:
+                continue
+            conn.execute(
+                text(
+                    f"SELECT setval(:s, COALESCE(MAX({quote(column.name)}), 1), "
+                    f"MAX({quote(column.name)}) IS NOT NULL) FROM {quote(table.name)}"
+                ),
+                {"s": sequence},
+            )
