@@ -24,6 +24,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from thep_desktop import audit_trail
+from thep_desktop.computer_login import computer_login
 from thep_desktop.database_locks import LockWait, take_write_lock
 from thep_desktop.database_recognition import (
     APPLICATION_ID,
@@ -360,6 +362,8 @@ class Database:
             on_connect = _on_read_only_sqlite_connect if self.read_only else _on_sqlite_connect
             event.listen(self.engine, "connect", on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Every change made through these sessions is written to the audit trail.
+        audit_trail.install(self._sessions, computer_login)
         self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
 
     def _check_sqlite_file(self, path: Path) -> URL:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from thep_desktop import config
 from thep_desktop.database import DatabaseError, sqlite_url
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.actor import local_actor
 from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.shared.database_messages import refusal_text
 
@@ -68,11 +67,10 @@ def open_first_database(url: str) -> Services | None:
     database chooser follows (a file, a new file, a server, the local database, or quit):
     the program never ends without a window or a word.
     """
-    actor = local_actor()
     create = creates_on_first_start(url)
     while True:
         try:
-            services, _note = open_services(url, actor, create=create)
+            services, _note = open_services(url, create=create)
         except DatabaseError as exc:
             chosen = choose_database(None, refusal_text(exc), url)
             if chosen is None:

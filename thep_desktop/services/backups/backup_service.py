@@ -18,8 +18,10 @@ from thep_desktop.database import Database, all_revisions, head_revision
 from thep_desktop.database_recognition import recognise_sqlite_file
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.files import folder_message, new_file_message, safe_file_stem
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.services.shared.permissions import VIEW
 
 SUFFIX = ".sqlite3"
 MANUAL_PREFIX = "partnership-office-backup-"
@@ -225,7 +227,7 @@ class BackupService:
         whole (integrity_check), ours, at the same schema revision, with the same number of
         rows in every table as the database had at the moment of the copy.
         """
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         source = self._source()
         target = self._target(source, to, automatic=automatic)
         folder = target.parent
@@ -356,7 +358,7 @@ class BackupService:
     # -- restoring --------------------------------------------------------------------------
     def restore_plan(self, actor: Actor, backup: Path) -> tuple[BackupInfo, str]:
         """Check ``backup`` and say in words what restoring it will do."""
-        actor.require(Permission.EDIT_SETTINGS)
+        actor.require(RESTORE_BACKUPS)
         self._source()
         info = check_backup_file(backup)
         schools = f"{info.schools} school" + ("" if info.schools == 1 else "s")

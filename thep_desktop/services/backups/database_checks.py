@@ -9,7 +9,8 @@ from sqlalchemy import inspect, text
 
 from thep_desktop.database import Database, DatabaseError, head_revision
 from thep_desktop.models import Base
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.permissions import VIEW
 
 # A check reads the database and returns the problems it found (none: it passed). It never
 # writes. Later areas append theirs (the audit chain, invoice totals equal their lines).
@@ -105,7 +106,7 @@ def _foreign_keys(db: Database) -> list[str]:
 def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
     """Every check that applies to this database, in order; a check that fails to run is a
     problem of its own, not a crash."""
-    actor.require(Permission.VIEW)
+    actor.require(VIEW)
     # Nothing more is read from what is not ours (and a missing SQLite file must not be
     # made by opening it): the first check says what was found.
     try:
