@@ -308,8 +308,11 @@ def _on_orm_execute(state: ORMExecuteState) -> Any:
     if not _audited(table) or isinstance(state.parameters, list):
         return None  # executemany below the ORM: the bulk path records itself (record_many)
     session = state.session
+    # The statement's table carries the ORM's annotations (selecting it would give objects):
+    # read the plain table's columns instead.
+    table = table.metadata.tables[table.name]
     where = statement.whereclause
-    found = select(table)
+    found = select(*table.c)
     if where is not None:
         found = found.where(where)
     befores = {row.id: dict(row._mapping) for row in session.execute(found, state.parameters)}
@@ -324,7 +327,7 @@ def _on_orm_execute(state: ORMExecuteState) -> Any:
                 Change(Action.DELETE, table.name, values["uuid"], label_of(values), kept)
             )
     else:
-        after_rows = session.execute(select(table).where(table.c.id.in_(list(befores))))
+        after_rows = session.execute(select(*table.c).where(table.c.id.in_(list(befores))))
         for row in after_rows:
             old, new = befores[row.id], dict(row._mapping)
             changed = [

@@ -22,6 +22,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.domain.dates import format_long_date
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.domain.merge import fields_in, merge
@@ -310,6 +311,17 @@ class MailMerge(LetterTemplates, LetterRecipients):
             row = session.get(LetterBatch, batch.id)
             assert row is not None
             row.files = batch.files_json()
+            record(
+                session,
+                Change(
+                    Action.LETTERS,
+                    "letter_batch",
+                    row.uuid,
+                    template.name,
+                    detail=f"Letter run “{template.name}”: {len(letters)} letter(s), "
+                    f"{pages} page(s).",
+                ),
+            )
             return pages
 
     @staticmethod

@@ -56,7 +56,7 @@ def identify(database: Database) -> Actor:
     with database.read_session() as session:
         login = session_login(session)
         found = session.execute(
-            select(AppUser.role, AppUser.active).where(AppUser.login == login)
+            select(AppUser.role, AppUser.active, AppUser.uuid).where(AppUser.login == login)
         ).first()
         owner = database_owner(session.connection())
     where = database.describe()
@@ -76,22 +76,29 @@ def identify(database: Database) -> Actor:
     if database.read_only:
         return actor
     with acting_as(login), database.session() as session:
+        user_uuid = found.uuid if found is not None else None
         if found is None:
             why = "set up this database" if on_server else "is the computer's login"
-            session.add(
-                AppUser(
-                    login=login,
-                    full_name="",
-                    role=Role.ADMIN,
-                    active=True,
-                    note=f"Administrator by default: {why}.",
-                    created_by=login,
-                    updated_by=login,
-                )
+            user = AppUser(
+                login=login,
+                full_name="",
+                role=Role.ADMIN,
+                active=True,
+                note=f"Administrator by default: {why}.",
+                created_by=login,
+                updated_by=login,
             )
+            session.add(user)
             session.flush()
+            user_uuid = user.uuid
         record(
             session,
-            Change(Action.LOGIN, "app_user", detail=f"Opened the database as {role.value}."),
+            Change(
+                Action.LOGIN,
+                "app_user",
+                user_uuid,
+                login,
+                detail=f"Opened the database as {role.value}.",
+            ),
         )
     return actor

@@ -90,7 +90,7 @@ def ensure_group_roles(connection: Connection) -> list[str]:
 def missing_group_roles(connection: Connection) -> list[str]:
     existing = set(
         connection.exec_driver_sql(
-            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'thep\\_%'"
+            "SELECT rolname FROM pg_roles WHERE starts_with(rolname, 'thep_')"
         ).scalars()
     )
     return [group_role(r) for r in Role if group_role(r) not in existing]
