@@ -30,6 +30,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from thep_desktop import audit_trail
+from thep_desktop.computer_login import computer_login
 from thep_desktop.database_locks import LockWait, take_write_lock
 from thep_desktop.database_recognition import (
     APPLICATION_ID,
@@ -493,6 +495,8 @@ class Database:
             on_connect = _on_read_only_sqlite_connect if self.read_only else _on_sqlite_connect
             event.listen(self.engine, "connect", on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Every change made through these sessions is written to the audit trail.
+        audit_trail.install(self._sessions, computer_login)
         self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
         # Told (from whichever thread found it) when a read or save finds the server gone:
         # the window then says so and keeps trying until the server is back.

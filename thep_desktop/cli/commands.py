@@ -36,7 +36,6 @@ from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.network_drives import network_warning
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.actor import local_actor
 from thep_desktop.services.shared.errors import ServerUnavailableError
 
 PROG = "thep-admin"
@@ -149,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
             return args.run(url, sys.stdout)
         if args.database == "address":  # restore and check read the database as it is
             return args.run(url, args)
-        services, note = open_services(url, local_actor())
+        services, note = open_services(url)
         services.db.lock_wait.notify = WaitLine(sys.stderr)
         try:
             if note:
@@ -195,7 +194,7 @@ def _db_option(url: str, given: str | None) -> str:
 
 # -- database commands ----------------------------------------------------------------------------
 def run_init(url: str, out: TextIO) -> int:
-    services, note = open_services(url, local_actor(), create=True)
+    services, note = open_services(url, create=True)
     try:
         out.write(f"Database: {services.db.describe()}\n")
         out.write((note or "The database was already up to date; nothing was changed.") + "\n")
@@ -207,7 +206,7 @@ def run_init(url: str, out: TextIO) -> int:
 
 
 def run_migrate(url: str, out: TextIO) -> int:
-    services, note = open_services(url, local_actor())  # never creates: that is init's
+    services, note = open_services(url)  # never creates: that is init's
     try:
         out.write(f"Database: {services.db.describe()}\n")
         out.write((note or "The database was already up to date; nothing was changed.") + "\n")

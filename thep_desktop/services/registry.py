@@ -5,11 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from thep_desktop.audit_trail import Action, Change, acting_as, record
 from thep_desktop.database import Database
 from thep_desktop.services.schools.schools_service import SchoolsService
 from thep_desktop.services.settings.organisation_service import OrganisationService
 from thep_desktop.services.settings.staff_service import StaffService
 from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.permissions import Permission
+from thep_desktop.services.users.users_service import UsersService
 
 if TYPE_CHECKING:
     from thep_desktop.services.backups.backup_service import BackupService
@@ -27,10 +30,29 @@ class Services:
 
     def __init__(self, database: Database, actor: Actor) -> None:
         self.db = database
-        self.actor = actor
+        # Every permission refused to the user is written to the audit trail.
+        self.actor = actor.reporting_to(self._record_refusal)
         self.schools = SchoolsService(database)
         self.staff = StaffService(database)
         self.organisation = OrganisationService(database)
+        self.users = UsersService(database)
+
+    def _record_refusal(self, actor: Actor, permission: Permission) -> None:
+        """Write a refused permission to the trail; the refusal stands if that fails too."""
+        if self.db.read_only:
+            return
+        try:
+            with acting_as(actor.name), self.db.session() as session:
+                record(
+                    session,
+                    Change(
+                        Action.REFUSED,
+                        detail=f"{actor.name} ({actor.role.value}) was refused: "
+                        f"{permission.words} ({permission.code}).",
+                    ),
+                )
+        except Exception:  # noqa: BLE001 - the refusal is what the person must hear
+            pass
 
     # Services that bring in large libraries (reportlab, openpyxl) are made on first use,
     # so the window opens without loading them.
@@ -71,22 +93,35 @@ class Services:
         self.db.dispose()
 
 
-def open_services(url: str, actor: Actor, *, create: bool = False) -> tuple[Services, str]:
+def open_services(
+    url: str, actor: Actor | None = None, *, create: bool = False
+) -> tuple[Services, str]:
     """Open the database at ``url``, bring its schema up to date, and return its services.
 
     Only a caller that means to start a new database passes ``create=True`` (``thep-admin
     init``, File > New database, the first start); otherwise a missing file or an empty server
     database raises :class:`~thep_desktop.database.NoDatabaseYet`. Another program's database
     or a damaged file is refused untouched. The second value says what was done to the schema
-    ("" when nothing), for the user. Raises :class:`~thep_desktop.database.DatabaseError`
+    ("" when nothing), for the user.
+
+    Without ``actor``, the acting user is found from the database (services/users/identity.py:
+    the server's session user, or the computer's login) and their login is recorded; a login
+    with no role is refused (:class:`~thep_desktop.services.users.identity.NoRoleError`). On a
+    server opened by the owner of its tables, the group roles' grants are brought up to date.
+    Raises :class:`~thep_desktop.database.DatabaseError`
     with a message for the user.
     """
     from thep_desktop.database import DatabaseError
 
     database = Database(url)
+    from thep_desktop.services.users.identity import identify
+
     try:
         found = database.recognise()
         backup = database.upgrade(create=create, found=found)
+        grants = _server_grants(database)
+        if actor is None:
+            actor = identify(database)
     except DatabaseError:
         database.dispose()
         raise
@@ -98,4 +133,21 @@ def open_services(url: str, actor: Actor, *, create: bool = False) -> tuple[Serv
         note = "A new, empty database was created."
     elif backup is not None:
         note = f"The database was upgraded; a copy of it as it was is kept at {backup}."
+    if grants and found.state == "ours":
+        note = f"{note} {grants}".strip()
     return Services(database, actor), note
+
+
+def _server_grants(database: Database) -> str:
+    """On a server opened by its owner: the group roles' grants, as the areas declare them."""
+    if database.is_sqlite or database.read_only:
+        return ""
+    from thep_desktop.services.users.identity import database_owner
+    from thep_desktop.services.users.server_roles import apply_grants
+
+    with database.engine.begin() as connection:
+        owner = database_owner(connection)
+        login = connection.exec_driver_sql("SELECT session_user").scalar_one()
+        if owner != login:
+            return ""
+        return apply_grants(connection)

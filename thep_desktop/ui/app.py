@@ -17,7 +17,6 @@ from thep_desktop import config
 from thep_desktop.connections import ServerLogin
 from thep_desktop.database import DatabaseError, sqlite_url
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.actor import Actor, local_actor
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.settings.server_login import open_database
@@ -77,12 +76,11 @@ def open_first_database(url: str) -> Services | None:
     the program never ends without a window or a word. A server is opened with the password
     kept on this computer, without asking; else its password is asked for.
     """
-    actor = local_actor()
     target: str | ServerLogin = url
     create = creates_on_first_start(url)
     while True:
         try:
-            opened = _open(target, actor, create)
+            opened = _open(target, create)
         except DatabaseError as exc:
             shown = target.url if isinstance(target, ServerLogin) else target
             chosen = choose_database(None, refusal_text(exc), shown)
@@ -106,9 +104,11 @@ def open_first_database(url: str) -> Services | None:
         return services
 
 
-def _open(target: str | ServerLogin, actor: Actor, create: bool) -> Services | None:
-    """Open a file, or a server with a password that works (None: the person gave none)."""
-    opened = open_database(None, target, lambda url: open_services(url, actor, create=create)[0])
+def _open(target: str | ServerLogin, create: bool) -> Services | None:
+    """Open a file, or a server with a password that works (None: the person gave none).
+
+    Who the person is, and their role, is found from the database itself (identity.py)."""
+    opened = open_database(None, target, lambda url: open_services(url, create=create)[0])
     return None if opened is None else opened[0]
 
 

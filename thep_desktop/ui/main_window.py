@@ -22,9 +22,14 @@ from thep_desktop import __version__, config
 from thep_desktop.connections import ServerLogin
 from thep_desktop.database import DatabaseError
 from thep_desktop.network_drives import network_warning
+from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
+from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.ui.backups.backup_actions import BackupActions
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
@@ -53,7 +58,9 @@ READ_ONLY_NOTICE = "Read-only: changes cannot be saved"
 class Opener(Protocol):
     """open_services, or a test's stand-in."""
 
-    def __call__(self, url: str, actor: Actor, *, create: bool = False) -> tuple[Services, str]: ...
+    def __call__(
+        self, url: str, actor: Actor | None = None, *, create: bool = False
+    ) -> tuple[Services, str]: ...
 
 
 class MainWindow(QMainWindow):
@@ -326,16 +333,16 @@ class MainWindow(QMainWindow):
             self.network_label.setToolTip(network_warning(network))
         title = f"{APP_TITLE} – {name}" if name else APP_TITLE
         self.setWindowTitle(f"{title} – {READ_ONLY_NOTICE}" if read_only else title)
-        can_settings = actor.can(Permission.EDIT_SETTINGS)
-        self.profile_action.setEnabled(actor.can(Permission.VIEW))
-        self.staff_action.setEnabled(actor.can(Permission.VIEW))
+        can_settings = actor.can(EDIT_SETTINGS)
+        self.profile_action.setEnabled(actor.can(VIEW))
+        self.staff_action.setEnabled(actor.can(VIEW))
         self.demo_action.setEnabled(can_settings)
-        can_edit = actor.can(Permission.EDIT_SCHOOLS)
+        can_edit = actor.can(EDIT_SCHOOLS)
         self.import_gias_action.setEnabled(can_edit)
         self.import_pupils_action.setEnabled(can_edit)
-        self.mail_merge_action.setEnabled(can_edit)
-        self.templates_action.setEnabled(actor.can(Permission.VIEW))  # read only for viewers
-        self.restore_action.setEnabled(actor.can(Permission.EDIT_SETTINGS))
+        self.mail_merge_action.setEnabled(actor.can(SEND_LETTERS))
+        self.templates_action.setEnabled(actor.can(VIEW))  # read only for viewers
+        self.restore_action.setEnabled(actor.can(RESTORE_BACKUPS))
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -377,10 +384,10 @@ class MainWindow(QMainWindow):
         """Open another database (``create``: a new one) and show it; if that fails, say why
         and keep the current one open. A server is opened with the password kept on this
         computer, else the one typed, else its password is asked for."""
-        actor = self.services.actor
 
         def open_url(url: str) -> tuple[Services, str]:
-            return self.opener(url, actor, create=create)
+            # Another database knows this person by its own records: who they are is found anew.
+            return self.opener(url, create=create)
 
         try:
             opened = open_database(self, target, open_url, self.ask_password)
@@ -451,7 +458,7 @@ class MainWindow(QMainWindow):
     def offer_demo(self) -> None:
         """On an empty register, offer the fictional borough (once per database)."""
         services = self.services
-        if not services.actor.can(Permission.EDIT_SETTINGS) or services.db.read_only:
+        if not services.actor.can(EDIT_SETTINGS) or services.db.read_only:
             return
         if services.schools.count(services.actor) != 0:
             return

@@ -19,9 +19,11 @@ from thep_desktop.database_recognition import recognise_sqlite_file
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.files import folder_message, new_file_message, safe_file_stem
 from thep_desktop.domain.progress import Progress
+from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.services.backups.table_checksums import differences, sqlite_checksums
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.services.shared.permissions import VIEW
 
 SUFFIX = ".sqlite3"
 MANUAL_PREFIX = "partnership-office-backup-"
@@ -233,7 +235,7 @@ class BackupService:
         per table) as the database had at the moment of the copy. A server database is
         dumped by pg_dump when found, else exported in our own format (server_backup.py).
         """
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         source = self.db.sqlite_path
         if source is None:
             return self._back_up_server(to, progress)
@@ -469,7 +471,7 @@ class BackupService:
 
     def restore_plan(self, actor: Actor, backup: Path) -> tuple[BackupInfo, str]:
         """Check ``backup`` and say in words what restoring it will do."""
-        actor.require(Permission.EDIT_SETTINGS)
+        actor.require(RESTORE_BACKUPS)
         info = self.check_backup(backup)
         schools = f"{info.schools} school" + ("" if info.schools == 1 else "s")
         where = "" if self.db.sqlite_path else " on the server, for everyone who uses it"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
+from thep_desktop.audit_trail import verify_chain
 from thep_desktop.database import Database, DatabaseError, head_revision
-from thep_desktop.models import Base
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.models import AuditEvent, Base
+from thep_desktop.models.audit import AUDIT_TABLE
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.permissions import VIEW
 
 # A check reads the database and returns the problems it found (none: it passed). It never
 # writes. Later areas append theirs (the audit chain, invoice totals equal their lines).
@@ -102,10 +105,35 @@ def _foreign_keys(db: Database) -> list[str]:
         return problems
 
 
+@register_check("Audit trail unbroken")
+def _audit_chain(db: Database) -> list[str]:
+    """Every audit row as written, none missing, none slipped in (audit_trail.verify_chain)."""
+    table = AuditEvent.__table__
+    with db.engine.connect() as conn:
+        if AUDIT_TABLE not in set(inspect(conn).get_table_names()):
+            return []  # a database from before the trail: nothing to check yet
+        rows = conn.execution_options(yield_per=2000).execute(
+            select(table).order_by(table.c.seq)  # type: ignore[arg-type]
+        )
+        report = verify_chain(row._mapping for row in rows)
+    return report.problems
+
+
+def audit_chain_head(db: Database) -> tuple[int, str]:
+    """How many audit rows there are and the last one's hash: note it, to compare later
+    (a chain cannot show its own last rows removed; an outside note of its head can)."""
+    table = AuditEvent.__table__
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(table.c.seq, table.c.row_hash).order_by(table.c.seq.desc()).limit(1)  # type: ignore[attr-defined]
+        ).first()
+    return (int(row[0]), str(row[1])) if row else (0, "")
+
+
 def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
     """Every check that applies to this database, in order; a check that fails to run is a
     problem of its own, not a crash."""
-    actor.require(Permission.VIEW)
+    actor.require(VIEW)
     # Nothing more is read from what is not ours (and a missing SQLite file must not be
     # made by opening it): the first check says what was found.
     try:

@@ -17,7 +17,8 @@ from thep_desktop.services.demo.demo_borough import schools_step, staff_step
 from thep_desktop.services.demo.demo_profile import profile_step
 from thep_desktop.services.demo.demo_steps import DemoStep, StepProgress
 from thep_desktop.services.settings.organisation_service import DEFAULT_PROFILE
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.retry import save
 
@@ -68,7 +69,7 @@ class DemoService:
         Refuses a register that has any school. Cancelling through ``progress`` raises
         ``Cancelled`` and rolls everything back, leaving the database as it was.
         """
-        actor.require(Permission.EDIT_SETTINGS)
+        actor.require(EDIT_SETTINGS)
         progress = progress if progress is not None else Progress()
         total = sum(step.weight for step in self.steps)
         try:

@@ -13,8 +13,9 @@ from thep_desktop.services.import_export.import_preview import ImportPreview, Im
 from thep_desktop.services.import_export.import_writer import apply_preview
 from thep_desktop.services.import_export.register_rows import read_register
 from thep_desktop.services.import_export.tabular import ImportFileError, open_table
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
 from thep_desktop.services.schools.schools_service import SchoolsService
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.bulk import cycle_collector_paused
 from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.services.shared.retry import save
@@ -66,7 +67,7 @@ class GiasImportService:
         ``la_code`` keeps only that local authority's schools (e.g. ``"211"``); ``None``
         takes every school in the file.
         """
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         if la_code is not None:
             try:
                 la_code = check_digits(str(la_code), 3, "LA code")
@@ -95,7 +96,7 @@ class GiasImportService:
         self, actor: Actor, preview: ImportPreview, progress: Progress | None = None
     ) -> ImportResult:
         """Write what ``preview`` found, in one transaction (all or nothing)."""
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         if preview.kind != "gias":
             raise ValueError(f"a {preview.kind!r} preview given to the GIAS import")
         with cycle_collector_paused():

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Table, bindparam, case, insert, select, update
 
+from thep_desktop.audit_trail import Action, Change, record_many
 from thep_desktop.database import Database
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import School, SchoolStatus
@@ -56,22 +57,30 @@ def apply_preview(
             if _already_applied(db, preview):
                 return ImportResult(0, 0, 0, already_applied=True)
             raise RegisterChangedError(changed_since)
+        # This path writes below the ORM (for speed), so it gives the audit trail its rows.
+        trail: list[Change] = []
         if preview.new:
             names = [*SCHOOL_FIELDS, *_RECORD_FIELDS]
             insert_rows = _BulkInsert(session, table, names, unique=("uuid", "urn"))
             school_values = itemgetter(*SCHOOL_FIELDS)
             for start in range(0, len(preview.new), _CHUNK):
                 chunk = preview.new[start : start + _CHUNK]
+                uuids = [uuid.uuid4() for _item in chunk]
                 insert_rows(
                     [
-                        (*school_values(item.values), uuid.uuid4(), now, who, now, who, 1)
-                        for item in chunk
+                        (*school_values(item.values), made, now, who, now, who, 1)
+                        for item, made in zip(chunk, uuids, strict=True)
                     ]
+                )
+                trail.extend(
+                    Change(Action.CREATE, "school", made, item.name, None, item.values)
+                    for item, made in zip(chunk, uuids, strict=True)
                 )
                 done += len(chunk)
                 report()
 
         updates: list[ChangedSchool | ClosedSchool] = [*preview.changed, *preview.closed]
+        befores = _current_values(session, table, updates)
         if updates:
             # One statement for every school, whatever mix of fields changed: each field is
             # SET to the new value where it changed and to itself elsewhere.
@@ -106,12 +115,48 @@ def apply_preview(
                         row[f"s_{name}"] = name in values
                         row[f"v_{name}"] = values.get(name)
                     params.append(row)
+                    made_uuid, old = befores[item.school_id]
+                    action = Action.CLOSE if isinstance(item, ClosedSchool) else Action.UPDATE
+                    trail.append(
+                        Change(
+                            action,
+                            "school",
+                            made_uuid,
+                            item.name,
+                            {k: old.get(k) for k in values},
+                            dict(values),
+                        )
+                    )
                 result: Any = session.execute(stmt, params)
                 if sane and result.rowcount != len(batch):
                     raise RegisterChangedError("someone changed some of these schools meanwhile")
                 done += len(batch)
                 report()
+        what = "GIAS extract" if preview.kind == "gias" else "pupil numbers"
+        trail.append(
+            Change(
+                Action.IMPORT,
+                "school",
+                detail=f"Imported the {what} {preview.source_name}: {len(preview.new)} new, "
+                f"{len(preview.changed)} changed, {len(preview.closed)} closed.",
+            )
+        )
+        record_many(session, trail)
     return ImportResult(len(preview.new), len(preview.changed), len(preview.closed))
+
+
+def _current_values(
+    session: Any, table: Table, items: list[ChangedSchool | ClosedSchool]
+) -> dict[int, tuple[uuid.UUID, dict[str, Any]]]:
+    """Each school's uuid and its values now, for the audit trail's "before"."""
+    found: dict[int, tuple[uuid.UUID, dict[str, Any]]] = {}
+    ids = [i.school_id for i in items]
+    for start in range(0, len(ids), 500):
+        rows = session.execute(select(table).where(table.c.id.in_(ids[start : start + 500])))
+        for row in rows:
+            values = dict(row._mapping)
+            found[values["id"]] = (values["uuid"], values)
+    return found
 
 
 _RECORD_FIELDS = ("uuid", "created_at", "created_by", "updated_at", "updated_by", "version")

@@ -45,8 +45,9 @@ from thep_desktop.services.import_export.tabular import (
     normalise_header,
     open_table,
 )
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
 from thep_desktop.services.schools.schools_service import SCHOOL_LABELS
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
 from thep_desktop.services.shared.retry import save
@@ -97,7 +98,7 @@ class PupilNumbersService:
         ``census_date`` is used for rows whose census date is blank (or for every row when
         the file has no census date column).
         """
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         default_census: date | None = None
         if census_date is not None and str(census_date).strip():
             try:
@@ -208,7 +209,7 @@ class PupilNumbersService:
         self, actor: Actor, preview: ImportPreview, progress: Progress | None = None
     ) -> ImportResult:
         """Write the previewed pupil numbers in one transaction (all or nothing)."""
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         if preview.kind != "pupils":
             raise ValueError(f"a {preview.kind!r} preview given to the pupil numbers import")
         return apply_preview(self.db, actor, preview, progress)

@@ -12,8 +12,9 @@ from sqlalchemy import ColumnElement, or_, select
 from thep_desktop.database import Database
 from thep_desktop.models import Correspondence, Document, LetterBatch
 from thep_desktop.services.letters.merge_batches import CONFIRMED
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError
+from thep_desktop.services.shared.permissions import VIEW
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class CorrespondenceHistory:
     db: Database
 
     def correspondence(self, actor: Actor, school_id: int) -> list[CorrespondenceRow]:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             rows = session.execute(
                 select(Correspondence, Document.sha256, Document.filename)
@@ -67,7 +68,7 @@ class CorrespondenceHistory:
 
     def correspondence_pdf(self, actor: Actor, correspondence_id: int) -> bytes:
         """The letter exactly as sent: its own PDF, or its pages of the print run it was in."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             found = session.execute(
                 select(Correspondence, Document)

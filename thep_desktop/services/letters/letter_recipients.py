@@ -14,8 +14,9 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.models import Contact, School, SchoolStatus
 from thep_desktop.services.schools.school_choices import CONTACT_ROLES
 from thep_desktop.services.schools.school_closures import not_closed_on
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError, ValidationError
+from thep_desktop.services.shared.permissions import VIEW
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class LetterRecipients:
         A school only proposed to open has no pupils or head to write to yet; it is left
         out unless asked for.
         """
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             return list(
                 session.scalars(
@@ -65,7 +66,7 @@ class LetterRecipients:
 
     def proposed_school_ids(self, actor: Actor) -> list[int]:
         """The schools proposed to open, in name order: offered, not sent, by default."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             return list(
                 session.scalars(
@@ -77,7 +78,7 @@ class LetterRecipients:
 
     def contact_roles(self, actor: Actor) -> list[str]:
         """The roles a mailing can be addressed to: the usual ones, then any in the register."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             found = session.scalars(
                 select(Contact.role).where(Contact.role != "").distinct().order_by(Contact.role)
@@ -108,7 +109,7 @@ class LetterRecipients:
         )
 
     def school_ids_for_urns(self, actor: Actor, urns: Sequence[int]) -> list[int]:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             found = {
                 urn: school_id
@@ -130,7 +131,7 @@ class LetterRecipients:
         self, actor: Actor, school_ids: Sequence[int], contact_role: str
     ) -> tuple[list[Recipient], list[Skipped]]:
         """Who each letter goes to; schools that cannot be written to are listed as skipped."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         if not school_ids:
             raise ServiceError("Choose at least one school to write to.")
         recipients: list[Recipient] = []

@@ -21,8 +21,9 @@ from thep_desktop.services.letters.letter_fields import (
     FIELD_NAMES,
     FIELDS_BY_NAME,
 )
+from thep_desktop.services.letters.letters_permissions import EDIT_TEMPLATES
 from thep_desktop.services.settings.organisation_service import check_signature_image
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     ConflictError,
     NotFoundError,
@@ -31,6 +32,7 @@ from thep_desktop.services.shared.errors import (
     ValidationError,
 )
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
 TEMPLATE_LABELS = {
@@ -125,14 +127,14 @@ class LetterTemplates:
     db: Database
 
     def list_templates(self, actor: Actor) -> list[TemplateDetail]:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         self._ensure_builtins(actor)
         with self.db.read_session() as session:
             rows = session.scalars(select(LetterTemplate).order_by(LetterTemplate.name))
             return [_template_detail(t) for t in rows]
 
     def get_template(self, actor: Actor, template_id: int) -> TemplateDetail:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             return _template_detail(self._load(session, template_id))
 
@@ -146,7 +148,7 @@ class LetterTemplates:
 
     @save
     def create_template(self, actor: Actor, data: TemplateInput) -> TemplateDetail:
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_TEMPLATES)
         values = _check_template(data)
         try:
             with self.db.session() as session:
@@ -164,7 +166,7 @@ class LetterTemplates:
     def update_template(
         self, actor: Actor, template_id: int, data: TemplateInput, expected_version: int
     ) -> TemplateDetail:
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_TEMPLATES)
         values = _check_template(data)
         try:
             with self.db.session() as session:
@@ -184,7 +186,7 @@ class LetterTemplates:
         self, actor: Actor, template_id: int, expected_version: int
     ) -> TemplateDetail:
         """Put a built-in template back to the wording the program ships."""
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_TEMPLATES)
         with self.db.session() as session:
             row = self._load(session, template_id)
             shipped = BUILTINS_BY_KEY.get(row.key or "")
@@ -201,7 +203,7 @@ class LetterTemplates:
 
     @save
     def delete_template(self, actor: Actor, template_id: int, expected_version: int) -> None:
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_TEMPLATES)
         with self.db.session() as session:
             row = self._load(session, template_id)
             if row.builtin:

@@ -22,6 +22,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.domain.dates import format_long_date
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.domain.merge import fields_in, merge
@@ -41,6 +42,7 @@ from thep_desktop.services.letters.letter_templates import (
     _check_template,
     fields_from,
 )
+from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.letters.merge_batches import (
     FolderRefusedError,
     MergeBatch,
@@ -48,13 +50,14 @@ from thep_desktop.services.letters.merge_batches import (
 )
 from thep_desktop.services.letters.sign_off import sign_off_for
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     NotFoundError,
     ReadOnlyDatabaseError,
     ServiceError,
     ValidationError,
 )
+from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
 
@@ -101,7 +104,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         With a school, its real values; without, the example value of every field.
         Raises :class:`ValidationError` naming an unknown field before anything is drawn.
         """
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         _check_template(data)
         profile = self._organisation.get_profile(actor)
         data = signed_by(data, profile)
@@ -131,7 +134,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
 
     def signatory_problem(self, actor: Actor, data: TemplateInput | TemplateDetail) -> str:
         """Why letters from ``data`` would be signed by nobody, in words; "" when signed."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         template = data.as_input() if isinstance(data, TemplateDetail) else data
         return signatory_problem(template, self._organisation.get_profile(actor))
 
@@ -160,7 +163,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         :mod:`~thep_desktop.services.letters.merge_batches`); Cancel or any error leaves
         neither files nor records, and so does a kill once the next merge has run.
         """
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(SEND_LETTERS)
         if self.db.read_only:  # say so before laying out letters whose history cannot be kept
             raise ReadOnlyDatabaseError(self.db.read_only_message())
         if combined_file is None and recipient_folder is None:
@@ -308,6 +311,17 @@ class MailMerge(LetterTemplates, LetterRecipients):
             row = session.get(LetterBatch, batch.id)
             assert row is not None
             row.files = batch.files_json()
+            record(
+                session,
+                Change(
+                    Action.LETTERS,
+                    "letter_batch",
+                    row.uuid,
+                    template.name,
+                    detail=f"Letter run “{template.name}”: {len(letters)} letter(s), "
+                    f"{pages} page(s).",
+                ),
+            )
             return pages
 
     @staticmethod

@@ -42,8 +42,9 @@ from thep_desktop import config
 from thep_desktop.database import Database
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.models import Correspondence, Document, LetterBatch
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
+from thep_desktop.services.shared.permissions import VIEW
 
 PENDING, CONFIRMED = "pending", "confirmed"
 STAGING_PREFIX = ".thep-letters-"
@@ -256,7 +257,7 @@ def finish_unfinished_merges(db: Database, actor: Actor) -> list[str]:
     it as a database opens (through the registry, without loading reportlab), every letters
     command and every merge before they start.
     """
-    actor.require(Permission.VIEW)
+    actor.require(VIEW)
     with db.read_session() as session:
         pending = session.scalars(
             select(LetterBatch.id).where(

@@ -28,8 +28,10 @@ from thep_desktop.services.schools.school_data import (
     SchoolInput,
 )
 from thep_desktop.services.schools.school_register_rows import register_rows
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ConflictError, NotFoundError, ValidationError
+from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
 # The school's plain data and labels are used across the program; they stay importable here.
@@ -53,24 +55,24 @@ class SchoolsService:
     # reading ---------------------------------------------------------------------------
     def list_schools(self, actor: Actor) -> list[SchoolRow]:
         """Every school in the register, in one query whatever the number of schools."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         return register_rows(self.db)
 
     def school_row(self, actor: Actor, school_id: int) -> SchoolRow:
         """One school as a line of the register (to refresh the table after an edit)."""
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         rows = register_rows(self.db, school_id)
         if not rows:
             raise NotFoundError("This school is no longer in the register (someone removed it).")
         return rows[0]
 
     def get_school(self, actor: Actor, school_id: int) -> SchoolDetail:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             return _detail(self._load(session, school_id))
 
     def get_school_by_urn(self, actor: Actor, urn: int | str) -> SchoolDetail:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         try:
             number = check_urn(urn)
         except ValueError as exc:
@@ -89,7 +91,7 @@ class SchoolsService:
         Every school in the register's order; or, given ``school_ids``, those schools in that
         order (the table's, as the user sorted it), leaving out any removed meanwhile.
         """
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         stmt = select(School).options(
             selectinload(School.contacts), selectinload(School.link_officer)
         )
@@ -105,14 +107,14 @@ class SchoolsService:
         return details
 
     def count(self, actor: Actor) -> int:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             return session.scalar(select(func.count(School.id))) or 0
 
     # writing ---------------------------------------------------------------------------
     @save
     def create_school(self, actor: Actor, data: SchoolInput) -> SchoolDetail:
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         values, contacts = check_school(data)
         try:
             with self.db.session() as session:
@@ -137,7 +139,7 @@ class SchoolsService:
 
         If anyone saved it since, :class:`ConflictError` is raised and nothing is written.
         """
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         values, contacts = check_school(data)
         try:
             with self.db.session() as session:
@@ -168,7 +170,7 @@ class SchoolsService:
         A date still to come is a future closure: the school keeps its status (open or
         proposed) and counts as closed from that date on, everywhere.
         """
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         if not str(close_date).strip():
             raise ValidationError({"close_date": "Give the date the school closes or closed"})
         detail = self.get_school(actor, school_id)
@@ -185,7 +187,7 @@ class SchoolsService:
     @save
     def delete_school(self, actor: Actor, school_id: int, expected_version: int) -> None:
         """Remove a school entered by mistake. A school with any history is closed instead."""
-        actor.require(Permission.EDIT_SCHOOLS)
+        actor.require(EDIT_SCHOOLS)
         with self.db.session() as session:
             school = self._load(session, school_id)
             self._check_version(school, expected_version)

@@ -21,9 +21,11 @@ from thep_desktop.domain.validation import (
     normalise_postcode,
 )
 from thep_desktop.models import OrganisationProfile
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ConflictError, ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
 PROFILE_LABELS = {
@@ -120,7 +122,7 @@ class OrganisationService:
         self.db = database
 
     def get_profile(self, actor: Actor) -> ProfileData:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             row = session.scalar(
                 select(OrganisationProfile).order_by(OrganisationProfile.id).limit(1)
@@ -142,7 +144,7 @@ class OrganisationService:
     @save
     def update_profile(self, actor: Actor, data: ProfileData) -> ProfileData:
         """Save the profile loaded at ``data.version``; never overwrite a change made meanwhile."""
-        actor.require(Permission.EDIT_SETTINGS)
+        actor.require(EDIT_SETTINGS)
         values = _check(data)
         try:
             with self.db.session() as session:

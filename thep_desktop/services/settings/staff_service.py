@@ -11,9 +11,11 @@ from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.validation import check_email, check_phone
 from thep_desktop.models import StaffMember
-from thep_desktop.services.shared.actor import Actor, Permission
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ConflictError, NotFoundError, ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
 STAFF_LABELS = {"full_name": "Name", "job_title": "Job title", "email": "Email", "phone": "Phone"}
@@ -44,7 +46,7 @@ class StaffService:
         self.db = database
 
     def list_staff(self, actor: Actor, *, active_only: bool = False) -> list[StaffDetail]:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         stmt = select(StaffMember).order_by(StaffMember.full_name)
         if active_only:
             stmt = stmt.where(StaffMember.active.is_(True))
@@ -52,7 +54,7 @@ class StaffService:
             return [_detail(s) for s in session.scalars(stmt)]
 
     def get_staff(self, actor: Actor, staff_id: int) -> StaffDetail:
-        actor.require(Permission.VIEW)
+        actor.require(VIEW)
         with self.db.read_session() as session:
             staff = session.get(StaffMember, staff_id)
             if staff is None:
@@ -61,7 +63,7 @@ class StaffService:
 
     @save
     def create_staff(self, actor: Actor, data: StaffInput) -> StaffDetail:
-        actor.require(Permission.EDIT_SETTINGS)
+        actor.require(EDIT_SETTINGS)
         values = _check(data)
         with self.db.session() as session:
             staff = StaffMember(**values, created_by=actor.name, updated_by=actor.name)
@@ -73,7 +75,7 @@ class StaffService:
     def update_staff(
         self, actor: Actor, staff_id: int, expected_version: int, data: StaffInput
     ) -> StaffDetail:
-        actor.require(Permission.EDIT_SETTINGS)
+        actor.require(EDIT_SETTINGS)
         values = _check(data)
         try:
             with self.db.session() as session:

@@ -1,62 +1,48 @@
-"""Who is acting: every service call names its user, for permissions and, later, the audit trail."""
+"""Who is acting: every service call names its user, for permissions and the audit trail."""
 
 from __future__ import annotations
 
-import enum
-import getpass
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
+from thep_desktop.computer_login import computer_login
+from thep_desktop.domain.roles import Role
 from thep_desktop.services.shared.errors import PermissionDeniedError
+from thep_desktop.services.shared.permissions import Permission
 
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    STAFF = "staff"
-    TREASURER = "treasurer"
-    CLERK = "clerk"
-    VIEWER = "viewer"
-
-
-class Permission(enum.StrEnum):
-    VIEW = "view"
-    EDIT_SCHOOLS = "edit_schools"
-    EDIT_SETTINGS = "edit_settings"
-
-
-_GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.STAFF: frozenset({Permission.VIEW, Permission.EDIT_SCHOOLS}),
-    Role.TREASURER: frozenset({Permission.VIEW, Permission.EDIT_SCHOOLS}),
-    Role.CLERK: frozenset({Permission.VIEW, Permission.EDIT_SCHOOLS}),
-    Role.VIEWER: frozenset({Permission.VIEW}),
-}
-
-_DESCRIPTIONS = {
-    Permission.VIEW: "look at the records",
-    Permission.EDIT_SCHOOLS: "change the schools register",
-    Permission.EDIT_SETTINGS: "change the organisation's settings",
-}
+__all__ = ["Actor", "Permission", "Role", "local_actor"]
 
 
 @dataclass(frozen=True)
 class Actor:
+    """The person the services act for, and their role.
+
+    ``on_refused`` hears every permission refused to them: the services built over a
+    database (services/registry.py) write it to the audit trail.
+    """
+
     name: str
     role: Role = Role.ADMIN
+    on_refused: Callable[[Actor, Permission], None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def can(self, permission: Permission) -> bool:
-        return permission in _GRANTS[self.role]
+        return self.role in permission.roles
 
     def require(self, permission: Permission) -> None:
-        if not self.can(permission):
-            raise PermissionDeniedError(
-                f"{self.name} ({self.role.value}) is not allowed to {_DESCRIPTIONS[permission]}."
-            )
+        if self.can(permission):
+            return
+        if self.on_refused is not None:
+            self.on_refused(self, permission)
+        raise PermissionDeniedError(
+            f"{self.name} ({self.role.value}) is not allowed to {permission.words}."
+        )
+
+    def reporting_to(self, on_refused: Callable[[Actor, Permission], None]) -> Actor:
+        return replace(self, on_refused=on_refused)
 
 
 def local_actor(role: Role = Role.ADMIN) -> Actor:
-    """The person logged in to this computer: the acting user of a single-user install."""
-    try:
-        name = getpass.getuser()
-    except Exception:  # no login name on some Windows service accounts
-        name = "office"
-    return Actor(name=name, role=role)
+    """The person logged in to this computer (from the operating system, not USER)."""
+    return Actor(name=computer_login(), role=role)

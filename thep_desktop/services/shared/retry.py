@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from thep_desktop.audit_trail import acting_as
 from thep_desktop.database import Database
 from thep_desktop.database_locks import LockWait, is_busy
+from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import DatabaseBusyError
 
 T = TypeVar("T")
@@ -68,6 +70,11 @@ def save(method: F) -> F:
 
     @functools.wraps(method)
     def wrapper(self: _HasDatabase, *args: Any, **kwargs: Any) -> Any:
-        return run_save(self.db, lambda: method(self, *args, **kwargs))
+        # The person saving, for the audit trail of a local file (a server names its login).
+        actor = kwargs.get("actor", args[0] if args else None)
+        if not isinstance(actor, Actor):
+            return run_save(self.db, lambda: method(self, *args, **kwargs))
+        with acting_as(actor.name):
+            return run_save(self.db, lambda: method(self, *args, **kwargs))
 
     return wrapper  # type: ignore[return-value]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Progress
 from thep_desktop.services.backups.backup_service import BackupInfo, backups_folder
-from thep_desktop.services.shared.actor import Permission
+from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 
@@ -201,7 +201,7 @@ class BackupActions(QObject):
         window = self.window
         services = window.services
         title = "Restore from backup"
-        if not services.actor.can(Permission.EDIT_SETTINGS):
+        if not services.actor.can(RESTORE_BACKUPS):
             window.tell(window, title, "Only an administrator can restore a backup.")
             return
         folder = backups_folder()

@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
+from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.letters.letters_service import MergeResult, TemplateDetail
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.actor import Permission
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.letters.mail_merge_job import MailMergeJob, inform, plural
 from thep_desktop.ui.letters.mail_merge_output import (
@@ -93,7 +93,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
         self.choose_folder: ChoosePath = choose_folder
         self.ask_save_path = QFileDialog.getSaveFileName
         self.export_job: object = None
-        self.can_produce = services.actor.can(Permission.EDIT_SCHOOLS)
+        self.can_produce = services.actor.can(SEND_LETTERS)
         self.job: BackgroundJob | None = None
         self.merge_result: MergeResult | None = None  # after letters were made
         self._running = False

@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.models import SchoolStatus
+from thep_desktop.services.letters.letters_permissions import EDIT_TEMPLATES
 from thep_desktop.services.letters.letters_service import (
     TEMPLATE_LABELS,
     TemplateDetail,
     TemplateInput,
 )
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.actor import Permission
 from thep_desktop.services.shared.errors import (
     NotFoundError,
     ServiceError,
@@ -84,7 +84,7 @@ class TemplatesDialog(TemplateActions, QDialog):
         self.ask_open_path = choose_signature_file
         self.show_pdf = show_pdf
         self.export_job: object = None
-        self.can_edit = services.actor.can(Permission.EDIT_SCHOOLS)
+        self.can_edit = services.actor.can(EDIT_TEMPLATES)
         self.current: TemplateDetail | None = None  # None: a new template, not yet saved
         self.preview_problem = ""  # why the preview is not up to date ("" when it is)
         self.preview_timer = QTimer(self)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QInputDialog, QTableView
 from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
 from thep_desktop.services.schools.schools_service import SchoolDetail
-from thep_desktop.services.shared.actor import Permission
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError
 from thep_desktop.ui.schools.school_commands import (
     CreateSchoolCommand,
@@ -52,7 +52,7 @@ class SchoolActions:
     reload: Callable[[], None]
 
     def new_school(self) -> None:
-        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+        if not self.services.actor.can(EDIT_SCHOOLS):
             return
         from thep_desktop.ui.schools.school_dialog import SchoolDialog
 
@@ -124,7 +124,7 @@ class SchoolActions:
             return None
 
     def close_selected(self) -> None:
-        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+        if not self.services.actor.can(EDIT_SCHOOLS):
             return  # the menu's way in is closed too, as the disabled button is
         before = self._selected_detail("close")
         if before is None:
@@ -165,7 +165,7 @@ class SchoolActions:
         return True
 
     def delete_selected(self) -> None:
-        if not self.services.actor.can(Permission.EDIT_SCHOOLS):
+        if not self.services.actor.can(EDIT_SCHOOLS):
             return  # a viewer is not asked to confirm what they may not do
         before = self._selected_detail("delete")
         if before is None:

@@ -386,9 +386,9 @@ class SchoolDialog(QDialog):
         )
 
     def _apply_permissions(self) -> None:
-        from thep_desktop.services.shared.actor import Permission
+        from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
 
-        if self.services.actor.can(Permission.EDIT_SCHOOLS):
+        if self.services.actor.can(EDIT_SCHOOLS):
             return
         for widget in self.inputs.values():
             widget.setEnabled(False)

@@ -25,7 +25,7 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.reports.shared.spreadsheet import TableData
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_export import all_fields_table
-from thep_desktop.services.shared.actor import Permission
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
 from thep_desktop.services.shared.errors import (
     NotFoundError,
     ServerUnavailableError,
@@ -321,7 +321,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         return self.show_pdf(self, data, title, name)
 
     def _update_actions(self) -> None:
-        can_edit = self.services.actor.can(Permission.EDIT_SCHOOLS)
+        can_edit = self.services.actor.can(EDIT_SCHOOLS)
         has_one = self.selected_id() is not None
         self.new_button.setEnabled(can_edit)
         self.edit_button.setEnabled(has_one)

@@ -37,7 +37,7 @@ from thep_desktop.services.settings.organisation_service import (
     ProfileData,
     check_logo,
 )
-from thep_desktop.services.shared.actor import Permission
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
 from thep_desktop.services.shared.errors import ConflictError, ServiceError, ValidationError
 from thep_desktop.ui.shared.forms import (
     KEEP_EDITING,
@@ -112,7 +112,7 @@ class OrganisationDialog(QDialog):
         self.ask = ask
         self.tell = tell
         self.choose_file: ChooseFile = choose_logo_file
-        self.can_edit = services.actor.can(Permission.EDIT_SETTINGS)
+        self.can_edit = services.actor.can(EDIT_SETTINGS)
         self.messages = FieldMessages()
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
         self._version = 0

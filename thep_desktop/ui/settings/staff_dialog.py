@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.services.registry import Services
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
 from thep_desktop.services.settings.staff_service import STAFF_LABELS, StaffDetail, StaffInput
-from thep_desktop.services.shared.actor import Permission
 from thep_desktop.services.shared.errors import (
     ConflictError,
     NotFoundError,
@@ -255,7 +255,7 @@ class StaffForm(QDialog):
         self.services = services
         self.ask = ask_user
         self.detail = detail
-        self.can_edit = services.actor.can(Permission.EDIT_SETTINGS)
+        self.can_edit = services.actor.can(EDIT_SETTINGS)
         self.messages = FieldMessages()
         self.inputs: dict[str, QLineEdit] = {}
         if detail is None:
@@ -405,7 +405,7 @@ class StaffDialog(QDialog):
         self.run_form: Callable[[StaffForm], object] = lambda form: form.exec()
         self.ask_save_path = QFileDialog.getSaveFileName  # tests answer it themselves
         self.export_job: object = None
-        self.can_edit = services.actor.can(Permission.EDIT_SETTINGS)
+        self.can_edit = services.actor.can(EDIT_SETTINGS)
         self.setWindowTitle("Staff")
         self.resize(860, 480)
         self._build()

@@ -1,0 +1,14 @@
+"""What the schools area lets each role do: office staff keep the register."""
+
+from thep_desktop.domain.roles import Role
+from thep_desktop.services.shared.permissions import Area, permission
+
+EDIT_SCHOOLS = permission(
+    "edit_schools", "change the schools register (schools, contacts, imports)", [Role.STAFF]
+)
+
+SCHOOLS_AREA = Area(
+    "schools",
+    (EDIT_SCHOOLS,),
+    writes={"school": EDIT_SCHOOLS, "contact": EDIT_SCHOOLS},
+)

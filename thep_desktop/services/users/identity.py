@@ -1,0 +1,104 @@
+"""Who is using the database (the server's session user or the computer's login) and their role."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from thep_desktop.audit_trail import Action, Change, acting_as, record
+from thep_desktop.computer_login import computer_login
+from thep_desktop.database import Database, DatabaseError
+from thep_desktop.domain.roles import Role
+from thep_desktop.models import AppUser
+from thep_desktop.services.shared.actor import Actor
+
+LOCAL_FILE_NOTE = (
+    "On a local database file, the roles keep people from changing by mistake what is not "
+    "theirs to change. They do not protect the file from whoever can open it with other "
+    "tools: the file's owner can change anything. On the office server, the server itself "
+    "enforces each role."
+)
+
+
+class NoRoleError(DatabaseError):
+    """The login reached the database but has no (active) role in it: nothing is opened."""
+
+
+def session_login(session: Session) -> str:
+    """The login the database knows this connection as (the server checked its password)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return str(connection.exec_driver_sql("SELECT session_user").scalar_one())
+    return computer_login()
+
+
+def database_owner(connection: Connection) -> str | None:
+    """On a server, the login that owns the program's tables (it set the database up)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    owner = connection.exec_driver_sql(
+        "SELECT r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+        "WHERE c.oid = to_regclass('app_user')"
+    ).scalar()
+    return str(owner) if owner is not None else None
+
+
+def identify(database: Database) -> Actor:
+    """The acting user of ``database``, mapped to their user record; a login is recorded.
+
+    PostgreSQL: the server's ``session_user`` (never the computer's environment); a login
+    with no user record, or a disabled one, is refused with :class:`NoRoleError`, except the
+    owner of the tables (who set the database up), who is an administrator. A local file:
+    the computer's login; on a file that lists no one yet, or does not list this login, it
+    is an administrator by default and is added to the list (see :data:`LOCAL_FILE_NOTE`).
+    """
+    on_server = not database.is_sqlite
+    with database.read_session() as session:
+        login = session_login(session)
+        found = session.execute(
+            select(AppUser.role, AppUser.active, AppUser.uuid).where(AppUser.login == login)
+        ).first()
+        owner = database_owner(session.connection())
+    where = database.describe()
+    if found is not None and not found.active:
+        raise NoRoleError(
+            f"The login “{login}” is disabled in this office database ({where}). "
+            "An administrator can enable it again under Settings > Users."
+        )
+    if found is None and on_server and login != owner:
+        raise NoRoleError(
+            f"The login “{login}” reached the server, but has no role in this office database "
+            f"({where}). An administrator adds people under Settings > Users, or with "
+            f"thep-admin users add {login} --role staff."
+        )
+    role = Role(found.role) if found is not None else Role.ADMIN
+    actor = Actor(login, role)
+    if database.read_only:
+        return actor
+    with acting_as(login), database.session() as session:
+        user_uuid = found.uuid if found is not None else None
+        if found is None:
+            why = "set up this database" if on_server else "is the computer's login"
+            user = AppUser(
+                login=login,
+                full_name="",
+                role=Role.ADMIN,
+                active=True,
+                note=f"Administrator by default: {why}.",
+                created_by=login,
+                updated_by=login,
+            )
+            session.add(user)
+            session.flush()
+            user_uuid = user.uuid
+        record(
+            session,
+            Change(
+                Action.LOGIN,
+                "app_user",
+                user_uuid,
+                login,
+                detail=f"Opened the database as {role.value}.",
+            ),
+        )
+    return actor
