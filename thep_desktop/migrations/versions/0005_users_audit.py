@@ -20,7 +20,7 @@ depends_on = None
 # PostgreSQL: a row of the audit trail names the logged-in user and carries the server's
 # time; a login other than the table's owner cannot write a row saying otherwise.
 _PG_STAMP = """
-CREATE FUNCTION thep_audit_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION thep_audit_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF session_user = (SELECT r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
                      WHERE c.oid = TG_RELID) THEN
