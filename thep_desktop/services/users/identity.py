@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from thep_desktop.audit_trail import Action, Change, acting_as, record
 from thep_desktop.computer_login import computer_login
 from thep_desktop.database import Database, DatabaseError
+from thep_desktop.database_locks import is_busy
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser
 from thep_desktop.services.shared.actor import Actor
@@ -61,7 +62,28 @@ def identify(database: Database) -> Actor:
     _refuse_without_role(database, login, found, owner)
     if database.read_only:
         return Actor(login, Role(found.role) if found is not None else Role.ADMIN)
-    with acting_as(login), database.session() as session:
+    with acting_as(login):
+        try:
+            return _record_login(database, login, owner)
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+    # A colleague's long save (an import) holds the database: the login is written with
+    # this person's first save instead of making them wait to open it (an administrator by
+    # default gets their record the next time they open it).
+    role = Role(found.role) if found is not None else Role.ADMIN
+    database.defer_audit(_login_change(login, found.uuid if found else None, role))
+    return Actor(login, role)
+
+
+def _login_change(login: str, user_uuid: Any, role: Role) -> Change:
+    return Change(
+        Action.LOGIN, "app_user", user_uuid, login, detail=f"Opened the database as {role.value}."
+    )
+
+
+def _record_login(database: Database, login: str, owner: str | None) -> Actor:
+    with database.session() as session:
         # Again under the write lock: a colleague's program may have added them meanwhile.
         found = _user_of(session, login)
         _refuse_without_role(database, login, found, owner)
@@ -81,16 +103,7 @@ def identify(database: Database) -> Actor:
             role, user_uuid = Role.ADMIN, user.uuid
         else:
             role, user_uuid = Role(found.role), found.uuid
-        record(
-            session,
-            Change(
-                Action.LOGIN,
-                "app_user",
-                user_uuid,
-                login,
-                detail=f"Opened the database as {role.value}.",
-            ),
-        )
+        record(session, _login_change(login, user_uuid, role))
     return Actor(login, role)
 
 
