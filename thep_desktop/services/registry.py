@@ -118,8 +118,11 @@ def open_services(
     """
     from thep_desktop.database import DatabaseError
 
-    database = Database(url)
     from thep_desktop.services.users.identity import identify
+
+    database = Database(url)
+    # Told how long a save has waited for a colleague's (the login record waits likewise).
+    database.lock_wait.notify = on_wait
 
     try:
         found = database.recognise()
