@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,11 @@ class Services:
 
 
 def open_services(
-    url: str, actor: Actor | None = None, *, create: bool = False
+    url: str,
+    actor: Actor | None = None,
+    *,
+    create: bool = False,
+    on_wait: Callable[[float | None], None] | None = None,
 ) -> tuple[Services, str]:
     """Open the database at ``url``, bring its schema up to date, and return its services.
 
@@ -113,8 +118,11 @@ def open_services(
     """
     from thep_desktop.database import DatabaseError
 
-    database = Database(url)
     from thep_desktop.services.users.identity import identify
+
+    database = Database(url)
+    # Told how long a save has waited for a colleague's (the login record waits likewise).
+    database.lock_wait.notify = on_wait
 
     try:
         found = database.recognise()

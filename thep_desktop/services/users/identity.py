@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from thep_desktop.audit_trail import Action, Change, acting_as, record
 from thep_desktop.computer_login import computer_login
 from thep_desktop.database import Database, DatabaseError
+from thep_desktop.database_locks import is_busy
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser
 from thep_desktop.services.shared.actor import Actor
@@ -52,33 +55,40 @@ def identify(database: Database) -> Actor:
     the computer's login; on a file that lists no one yet, or does not list this login, it
     is an administrator by default and is added to the list (see :data:`LOCAL_FILE_NOTE`).
     """
-    on_server = not database.is_sqlite
     with database.read_session() as session:
         login = session_login(session)
-        found = session.execute(
-            select(AppUser.role, AppUser.active, AppUser.uuid).where(AppUser.login == login)
-        ).first()
+        found = _user_of(session, login)
         owner = database_owner(session.connection())
-    where = database.describe()
-    if found is not None and not found.active:
-        raise NoRoleError(
-            f"The login “{login}” is disabled in this office database ({where}). "
-            "An administrator can enable it again under Settings > Users."
-        )
-    if found is None and on_server and login != owner:
-        raise NoRoleError(
-            f"The login “{login}” reached the server, but has no role in this office database "
-            f"({where}). An administrator adds people under Settings > Users, or with "
-            f"thep-admin users add {login} --role staff."
-        )
-    role = Role(found.role) if found is not None else Role.ADMIN
-    actor = Actor(login, role)
+    _refuse_without_role(database, login, found, owner)
     if database.read_only:
-        return actor
-    with acting_as(login), database.session() as session:
-        user_uuid = found.uuid if found is not None else None
+        return Actor(login, Role(found.role) if found is not None else Role.ADMIN)
+    with acting_as(login):
+        try:
+            return _record_login(database, login, owner)
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+    # A colleague's long save (an import) holds the database: the login is written with
+    # this person's first save instead of making them wait to open it (an administrator by
+    # default gets their record the next time they open it).
+    role = Role(found.role) if found is not None else Role.ADMIN
+    database.defer_audit(_login_change(login, found.uuid if found else None, role))
+    return Actor(login, role)
+
+
+def _login_change(login: str, user_uuid: Any, role: Role) -> Change:
+    return Change(
+        Action.LOGIN, "app_user", user_uuid, login, detail=f"Opened the database as {role.value}."
+    )
+
+
+def _record_login(database: Database, login: str, owner: str | None) -> Actor:
+    with database.session() as session:
+        # Again under the write lock: a colleague's program may have added them meanwhile.
+        found = _user_of(session, login)
+        _refuse_without_role(database, login, found, owner)
         if found is None:
-            why = "set up this database" if on_server else "is the computer's login"
+            why = "is the computer's login" if database.is_sqlite else "set up this database"
             user = AppUser(
                 login=login,
                 full_name="",
@@ -90,15 +100,29 @@ def identify(database: Database) -> Actor:
             )
             session.add(user)
             session.flush()
-            user_uuid = user.uuid
-        record(
-            session,
-            Change(
-                Action.LOGIN,
-                "app_user",
-                user_uuid,
-                login,
-                detail=f"Opened the database as {role.value}.",
-            ),
+            role, user_uuid = Role.ADMIN, user.uuid
+        else:
+            role, user_uuid = Role(found.role), found.uuid
+        record(session, _login_change(login, user_uuid, role))
+    return Actor(login, role)
+
+
+def _user_of(session: Session, login: str) -> Any:
+    return session.execute(
+        select(AppUser.role, AppUser.active, AppUser.uuid).where(AppUser.login == login)
+    ).first()
+
+
+def _refuse_without_role(database: Database, login: str, found: Any, owner: str | None) -> None:
+    where = database.describe()
+    if found is not None and not found.active:
+        raise NoRoleError(
+            f"The login “{login}” is disabled in this office database ({where}). "
+            "An administrator can enable it again under Settings > Users."
         )
-    return actor
+    if found is None and not database.is_sqlite and login != owner:
+        raise NoRoleError(
+            f"The login “{login}” reached the server, but has no role in this office database "
+            f"({where}). An administrator adds people under Settings > Users, or with "
+            f"thep-admin users add {login} --role staff."
+        )

@@ -23,6 +23,8 @@ from thep_desktop.services.users.areas import AREAS
 
 # Tables nobody writes through the program's roles: the schema's version is the owner's.
 READ_ONLY_TABLES = frozenset({"alembic_version"})
+# The advisory lock that makes the grants one owner's work at a time ("THEG").
+GRANTS_LOCK_KEY = 0x54484547
 
 
 def group_role(role: Role) -> str:
@@ -113,6 +115,11 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
     database = str(connection.exec_driver_sql("SELECT current_database()").scalar_one())
     statements = grant_statements(database)
     stamp = f"thep grants {_fingerprint(statements)}"
+    if not force and _marker(connection) == stamp:
+        return ""
+    # Two programs of the owner's opening at once would grant on the same rows ("tuple
+    # concurrently updated"): one at a time, and the second finds the work done.
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({GRANTS_LOCK_KEY})")
     if not force and _marker(connection) == stamp:
         return ""
     missing = missing_group_roles(connection)
