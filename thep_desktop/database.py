@@ -18,7 +18,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -498,6 +498,9 @@ class Database:
         # Every change made through these sessions is written to the audit trail.
         audit_trail.install(self._sessions, computer_login)
         self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
+        # Run in the migrations' transaction, after them (the server's grants): if it fails,
+        # the upgrade is undone with it.
+        self.after_migrations: Callable[[Connection], object] | None = None
         # Told (from whichever thread found it) when a read or save finds the server gone:
         # the window then says so and keeps trying until the server is back.
         self.on_unavailable: Callable[[], None] | None = None
@@ -853,6 +856,8 @@ class Database:
                 cfg = alembic_config()
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
+                if self.after_migrations is not None:
+                    self.after_migrations(connection)
                 if self.is_sqlite:
                     broken = _broken_references(connection) - broken_before
                     if broken:

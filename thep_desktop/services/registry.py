@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
+
 from thep_desktop.audit_trail import Action, Change, acting_as, record
 from thep_desktop.database import Database
 from thep_desktop.services.schools.schools_service import SchoolsService
@@ -117,7 +119,6 @@ def open_services(
     with a message for the user.
     """
     from thep_desktop.database import DatabaseError
-
     from thep_desktop.services.users.identity import identify
 
     database = Database(url)
@@ -126,8 +127,12 @@ def open_services(
 
     try:
         found = database.recognise()
+        granted: list[str] = []
+        # On a server, the grants go with the migrations, in their transaction.
+        database.after_migrations = lambda connection: granted.append(_server_grants(connection))
         backup = database.upgrade(create=create, found=found)
-        grants = _server_grants(database)
+        database.after_migrations = None
+        grants = granted[0] if granted else _grants_when_opened(database)
         if actor is None:
             actor = identify(database)
     except DatabaseError:
@@ -146,16 +151,22 @@ def open_services(
     return Services(database, actor), note
 
 
-def _server_grants(database: Database) -> str:
-    """On a server opened by its owner: the group roles' grants, as the areas declare them."""
+def _grants_when_opened(database: Database) -> str:
+    """The grants of a database already up to date (the program's areas may have changed)."""
     if database.is_sqlite or database.read_only:
+        return ""
+    with database.engine.begin() as connection:
+        return _server_grants(connection)
+
+
+def _server_grants(connection: Connection) -> str:
+    """On a server opened by its owner: the group roles' grants, as the areas declare them."""
+    if connection.dialect.name != "postgresql":
         return ""
     from thep_desktop.services.users.identity import database_owner
     from thep_desktop.services.users.server_roles import apply_grants
 
-    with database.engine.begin() as connection:
-        owner = database_owner(connection)
-        login = connection.exec_driver_sql("SELECT session_user").scalar_one()
-        if owner != login:
-            return ""
-        return apply_grants(connection)
+    login = connection.exec_driver_sql("SELECT session_user").scalar_one()
+    if database_owner(connection) != login:
+        return ""
+    return apply_grants(connection)

@@ -39,7 +39,7 @@ def test_copy_prints_every_table_checked(capsys, local_office, new_pg_database: 
     assert "Copying" in err
     source, server = Database(local_office), Database(target)
     try:
-        assert sums(source) == sums(server)
+        assert sums(source, audit=True) == sums(server, audit=True)
     finally:
         source.dispose()
         server.dispose()

@@ -76,7 +76,7 @@ def _fingerprint(statements: list[str]) -> str:
 
 def _marker(connection: Connection) -> str:
     comment = connection.exec_driver_sql(
-        "SELECT obj_description(to_regclass('app_user'), 'pg_class')"
+        "SELECT obj_description(to_regprocedure('thep_audit_stamp()'), 'pg_proc')"
     ).scalar()
     return str(comment or "")
 
@@ -109,7 +109,7 @@ def can_create_roles(connection: Connection) -> bool:
 def apply_grants(connection: Connection, *, force: bool = False) -> str:
     """Bring the group roles and their grants up to the areas' declarations (owner only).
 
-    Cheap when nothing changed: the tables carry a fingerprint of the grants last applied.
+    Cheap when nothing changed: the database carries a fingerprint of the grants last applied.
     Returns what was done, or why it could not be, in words ("" when nothing was needed).
     """
     database = str(connection.exec_driver_sql("SELECT current_database()").scalar_one())
@@ -133,5 +133,7 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
     ensure_group_roles(connection)
     for statement in statements:
         connection.exec_driver_sql(statement)
-    connection.exec_driver_sql(f"COMMENT ON TABLE app_user IS '{stamp}'")
+    # Kept on the audit trigger's function (migration 0005), which is the owner's: a comment on
+    # a table would be a difference between the models and the migrations.
+    connection.exec_driver_sql(f"COMMENT ON FUNCTION thep_audit_stamp() IS '{stamp}'")
     return "The server's group roles and their rights were brought up to date."
