@@ -310,7 +310,12 @@ def _changes(event: Any, names: dict[tuple[str, Any], str]) -> tuple[FieldChange
     before, after = decode_values(event.before), decode_values(event.after)
     table = event.table_name or ""
     changes = []
-    for column in list(dict.fromkeys([*after, *before])):
+    columns = list(dict.fromkeys([*after, *before]))
+    known = Base.metadata.tables.get(table)
+    if known is not None:  # in the order of the record's columns, as its form has them
+        order = {name: number for number, name in enumerate(known.c.keys())}
+        columns.sort(key=lambda name: order.get(name, len(order)))
+    for column in columns:
         if column == "uuid":
             continue
         old = value_words(table, column, before.get(column), names)
