@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, DateTime, Enum, Numeric, Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.users.users_permissions import VIEW_AUDIT
+
+if TYPE_CHECKING:
+    from thep_desktop.reports.shared.spreadsheet import TableData
 
 # What each action is called on the screens, in the order the action filter lists them.
 ACTION_WORDS = {
@@ -517,6 +520,31 @@ class AuditService:
                     return entries
                 offset += _PAGE
 
+    def table(
+        self,
+        actor: Actor,
+        rows_or_filters: AuditFilters | Sequence[AuditEntry],
+        *,
+        title: str = "Audit trail",
+    ) -> TableData:
+        """Events as a table for a workbook: every event matching filters (administrators),
+        or the entries given (a record's history, which anyone who sees the record may)."""
+        from thep_desktop.reports.audit.audit_workbook import audit_table
+
+        if isinstance(rows_or_filters, AuditFilters):
+            entries = self.all_matching(actor, rows_or_filters)
+            subtitle = rows_or_filters.in_words()
+        else:
+            actor.require(VIEW)
+            entries = list(rows_or_filters)
+            subtitle = ""
+        return audit_table(
+            [_plain(e) for e in entries],
+            title=title,
+            subtitle=subtitle,
+            source=str(self.db.describe()),
+        )
+
     def export(
         self,
         actor: Actor,
@@ -526,30 +554,12 @@ class AuditService:
         *,
         title: str = "Audit trail",
     ) -> int:
-        """Write events to an Excel workbook (typed: the time as a date and time); how many.
-
-        Given filters, every event that matches them (administrators); given entries (a
-        record's history), those.
-        """
-        from thep_desktop.reports.audit.audit_workbook import audit_table
+        """Write events to an Excel workbook (typed: the time as a date and time); how many."""
         from thep_desktop.reports.shared.spreadsheet import SUFFIX_MESSAGE, write_xlsx
 
         if Path(path).suffix.lower() != ".xlsx":
             raise ValidationError({"path": SUFFIX_MESSAGE.replace(" or .csv", "")})
-        if isinstance(rows_or_filters, AuditFilters):
-            entries = self.all_matching(actor, rows_or_filters)
-            subtitle = rows_or_filters.in_words()
-        else:
-            actor.require(VIEW)
-            entries = list(rows_or_filters)
-            subtitle = ""
-        table = audit_table(
-            [_plain(e) for e in entries],
-            title=title,
-            subtitle=subtitle,
-            source=str(self.db.describe()),
-        )
-        return write_xlsx(path, table, progress)
+        return write_xlsx(path, self.table(actor, rows_or_filters, title=title), progress)
 
     def check(self, actor: Actor) -> TrailCheck:
         """Verify the whole chain (administrators): every event as written, none missing."""
