@@ -238,6 +238,9 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
             return
         if not self.table.selectionModel().isRowSelected(index.row()):
             self.table.selectRow(index.row())
+        if self.table_menu is not None:
+            # The last one goes now, not as it hides: its chosen action may still be running.
+            self.table_menu.deleteLater()
         menu = QMenu(self)
         menu.setObjectName("school_menu")
         for text, slot, enabled in (
@@ -251,7 +254,6 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         menu.addSeparator()
         menu.addAction(self.history_action)
         self.table_menu = menu
-        menu.aboutToHide.connect(menu.deleteLater)  # the chosen action runs before deletion
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     # -- selection --------------------------------------------------------------------------
