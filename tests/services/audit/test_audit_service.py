@@ -191,3 +191,19 @@ def test_check_says_the_trail_is_unbroken(office: Services) -> None:
     assert "unbroken: all 2 events" in result.words
     with office.db.read_session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 2
+
+
+def test_a_contact_removed_from_its_school_is_in_the_schools_history(office: Services) -> None:
+    """Taking a contact off the school's list deletes it (delete-orphan): the trail says so."""
+    actor = office.actor
+    school = office.schools.create_school(actor, a_school())
+    data = replace(school.as_input(), contacts=[])
+    office.schools.update_school(actor, school.id, school.version, data)
+
+    history = office.audit.history(actor, school.uuid)
+
+    deleted = [e for e in history if e.action == "delete"]
+    assert [(e.kind, e.record_label) for e in deleted] == [("Contact", "Tom Okafor")]
+    removed = {c.label: c for c in deleted[0].changes}
+    assert removed["Name"] == FieldChange("Name", "Tom Okafor", "")
+    assert removed["School"] == FieldChange("School", "Bethnal Green Primary School", "")
