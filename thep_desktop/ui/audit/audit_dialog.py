@@ -6,17 +6,13 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,22 +21,20 @@ from thep_desktop.domain.dates import parse_date
 from thep_desktop.services.audit.audit_service import (
     ACTION_WORDS,
     DEFAULT_LIMIT,
-    AuditEntry,
     AuditFilters,
     AuditPage,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.audit.audit_entries import (
+    EventsView,
     ExportAnswers,
-    details_html,
-    details_pane,
     entry_values,
     export_entries,
 )
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import date_field
-from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
+from thep_desktop.ui.shared.plain_table_model import PlainColumn
 from thep_desktop.ui.shared.questions import ask, tell
 
 SEARCH_DELAY_MS = 300  # typing pauses this long before the trail is searched
@@ -89,21 +83,14 @@ class AuditDialog(QDialog):
         for edit in (self.date_from, self.date_to):
             edit.setFixedWidth(110)
 
-        self.model = PlainTableModel(COLUMNS, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("audit_table")
-        self.table.setModel(self.model)
+        self.events = EventsView(COLUMNS, "audit_table", self)
+        self.model, self.table, self.details = (
+            self.events.model,
+            self.events.table,
+            self.events.details,
+        )
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.details = details_pane()
         self.count_label = QLabel()
         self.count_label.setObjectName("audit_count")
         self.message = QLabel()
@@ -129,7 +116,6 @@ class AuditDialog(QDialog):
         for edit in (self.date_from, self.date_to):
             edit.editingFinished.connect(self._typed)
             edit.returnPressed.connect(self.refresh)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
         self.export_button.clicked.connect(self.export)
         self.check_button.clicked.connect(self.check)
         self.more_button.clicked.connect(self.show_more)
@@ -150,11 +136,6 @@ class AuditDialog(QDialog):
             filters.addWidget(name)
             filters.addWidget(widget)
         filters.addStretch(1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.more_button)
@@ -166,7 +147,7 @@ class AuditDialog(QDialog):
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.events, 1)
         layout.addLayout(bottom)
         layout.addWidget(buttons)
 
@@ -247,20 +228,11 @@ class AuditDialog(QDialog):
             self.table.setColumnWidth(4, min(self.table.columnWidth(4), 340))
         if page.entries:
             self.table.selectRow(0)
-        self._show_details()
+        self.events.show_details()
 
     def show_more(self) -> None:
         self.limit += DEFAULT_LIMIT
         self.refresh()
-
-    def selected_entry(self) -> AuditEntry | None:
-        current = self.table.currentIndex()
-        if not current.isValid():
-            return None
-        return self.model.row_values(current.row())[-1]
-
-    def _show_details(self) -> None:
-        self.details.setHtml(details_html(self.selected_entry()))
 
     # -- the buttons -------------------------------------------------------------------------
     def export(self) -> None:

@@ -6,13 +6,22 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QTextBrowser, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QWidget,
+)
 
 from thep_desktop.reports.shared.spreadsheet import TableData
 from thep_desktop.services.audit.audit_service import AuditEntry
 from thep_desktop.ui.shared.background import BackgroundJob
+from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import Ask, Tell
 from thep_desktop.ui.shared.table_export import AskPath, export_built, safe_file_stem
 
@@ -53,12 +62,43 @@ def details_html(entry: AuditEntry | None) -> str:
     return "".join(parts)
 
 
-def details_pane() -> QTextBrowser:
-    pane = QTextBrowser()
-    pane.setObjectName("audit_details")
-    pane.setOpenLinks(False)
-    pane.setHtml(EMPTY_DETAILS)
-    return pane
+class EventsView(QSplitter):
+    """A table of events over the details of the one chosen (each row's last value is its
+    :class:`AuditEntry`, not shown)."""
+
+    def __init__(self, columns: Sequence[PlainColumn], name: str, parent: QWidget) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.model = PlainTableModel(columns, parent=self)
+        self.table = QTableView()
+        self.table.setObjectName(name)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.details = QTextBrowser()
+        self.details.setObjectName("audit_details")
+        self.details.setOpenLinks(False)
+        self.details.setHtml(EMPTY_DETAILS)
+        self.addWidget(self.table)
+        self.addWidget(self.details)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_details())
+
+    def selected_entry(self) -> AuditEntry | None:
+        current = self.table.currentIndex()
+        if not current.isValid():
+            return None
+        return self.model.row_values(current.row())[-1]
+
+    def show_details(self) -> None:
+        self.details.setHtml(details_html(self.selected_entry()))
 
 
 class ExportAnswers:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,14 +17,13 @@ from thep_desktop.services.audit.audit_service import AuditEntry
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.audit.audit_entries import (
+    EventsView,
     ExportAnswers,
-    details_html,
-    details_pane,
     export_entries,
     one_line,
 )
 from thep_desktop.ui.shared.background import BackgroundJob
-from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
+from thep_desktop.ui.shared.plain_table_model import PlainColumn
 from thep_desktop.ui.shared.questions import ask, tell
 
 COLUMNS = (
@@ -59,28 +53,15 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(f"History – {title}")
         self.resize(900, 560)
         self.entries: list[AuditEntry] = []
-        self.model = PlainTableModel(COLUMNS, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("history_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.details = details_pane()
+        self.events = EventsView(COLUMNS, "history_table", self)
+        self.model, self.table, self.details = (
+            self.events.model,
+            self.events.table,
+            self.events.details,
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("history_count")
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.export_button = QPushButton("&Export to Excel…")
         self.export_button.setToolTip("Save this history as an Excel workbook")
@@ -90,9 +71,8 @@ class HistoryDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.count_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.events, 1)
         layout.addWidget(buttons)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
         self.load()
 
     def load(self) -> None:
@@ -114,22 +94,13 @@ class HistoryDialog(QDialog):
         self.export_button.setEnabled(bool(self.entries))
         if self.entries:
             self.table.selectRow(0)
-        self._show_details()
+        self.events.show_details()
 
     def _what(self, entry: AuditEntry) -> str:
         # The record's own events say what was done; those of what belongs to it say to what.
         if entry.record_uuid == self.record_uuid:
             return entry.action_words
         return f"{entry.action_words} – {entry.what}"
-
-    def selected_entry(self) -> AuditEntry | None:
-        current = self.table.currentIndex()
-        if not current.isValid():
-            return None
-        return self.model.row_values(current.row())[-1]
-
-    def _show_details(self) -> None:
-        self.details.setHtml(details_html(self.selected_entry()))
 
     def export(self) -> None:
         entries = list(self.entries)
