@@ -314,3 +314,25 @@ def test_audit_trail_is_for_administrators_only(
     item.trigger()  # even if it were chosen: nothing opens, nothing is written
     assert not [d for d in w.findChildren(AuditDialog) if d.isVisible()]
     assert services.audit.search(services.actor).total == before
+
+
+def test_audit_screen_shows_the_newest_and_more_on_asking(
+    qtbot: QtBot, window: MainWindow, modals, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import thep_desktop.ui.audit.audit_dialog as audit_dialog
+
+    monkeypatch.setattr(audit_dialog, "DEFAULT_LIMIT", 4)  # 6 events: more than one page
+    lines: list[str] = []
+
+    def use(box: QWidget) -> None:
+        assert isinstance(box, AuditDialog)
+        lines.append(box.count_label.text())
+        lines.append(str(box.model.rowCount()))
+        push(qtbot, button(box, "Show 4 more"))
+        lines.append(box.count_label.text())
+        lines.append(str(box.model.rowCount()))
+        lines.append(str(box.more_button.isVisible()))
+        qtbot.mouseClick(button(box, "Close"), LEFT)
+
+    open_audit(window, modals, use)
+    assert lines == ["6 events; showing the newest 4", "4", "6 events", "6", "False"]
