@@ -134,6 +134,15 @@ def test_no_write_path_escapes_the_trail(worked, reliability) -> None:  # type: 
     assert missing == []
     assert {"create", "update", "close", "delete", "import", "letters"} <= actions
     assert audit_problems(db) == []
+    # A school written to has the letter in its history, as the History window shows it.
+    services = Services(db, Actor("jo.bloggs"))
+    lettered = services.schools.get_school(
+        services.actor, services.schools.list_schools(services.actor)[3].id
+    )
+    kinds = {
+        (e.action_words, e.kind) for e in services.audit.history(services.actor, lettered.uuid)
+    }
+    assert ("Created", "Letter") in kinds and ("Created", "School") in kinds
 
 
 def test_an_edited_removed_or_forged_row_is_found(worked, reliability) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ KIND_WORDS = {
     "contact": "Contact",
     "staff_member": "Staff member",
     "letter_template": "Letter template",
-    "correspondence": "Letter sent",
+    "correspondence": "Letter",
     "document": "Letter file",
     "letter_batch": "Letter run",
     "organisation_profile": "Organisation profile",
