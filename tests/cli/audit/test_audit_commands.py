@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from thep_desktop.computer_login import computer_login
 from thep_desktop.database import Database
 from thep_desktop.models import AppUser, AuditEvent, School
 from thep_desktop.services.registry import Services
+from thep_desktop.services.schools.schools_service import SchoolInput
 from thep_desktop.services.shared.actor import Actor, Role
 
 
@@ -177,3 +179,40 @@ def test_audit_search_is_for_admins_but_history_is_for_everyone(
     assert "User: boss" in out
     # The login and the refusal were recorded; nothing else changed.
     assert audit_count(address) == before + 3  # login, refusal, login
+
+
+def test_on_the_server_a_staff_login_reads_a_history_but_cannot_search(
+    capsys: pytest.CaptureFixture[str], pg_db: Database
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from thep_desktop.services.users.server_roles import apply_grants
+
+    with pg_db.engine.begin() as conn:
+        apply_grants(conn)
+    owner = Services(pg_db, Actor("owner", Role.ADMIN))
+    login, password = f"thep_t_clerk_{uuid.uuid4().hex[:8]}", "Staff-Login-1"
+    owner.users.add_user(owner.actor, login, Role.STAFF, password=password)
+    school = owner.schools.create_school(
+        owner.actor, SchoolInput(urn="100001", name="Bow Primary School", la_code="211")
+    )
+    address = (
+        make_url(pg_db.url.render_as_string(hide_password=False))
+        .set(username=login, password=password)
+        .render_as_string(hide_password=False)
+    )
+    try:
+        before = audit_count(address)
+        code, out, err = run(capsys, "--db", address, "audit", "--json")
+        assert code == 1
+        assert f"{login} (staff) is not allowed to search the whole audit trail" in err
+        assert out == ""
+        # The refusal was written to the trail, naming the server's login; nothing else.
+        assert audit_since(address, before) == {("login", "app_user"), ("refused", "")}
+
+        code, out, err = run(capsys, "--db", address, "audit", "--record", str(school.uuid))
+        assert code == 0, err
+        assert "Created" in out and "School: Bow Primary School" in out
+    finally:
+        with pg_db.engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
