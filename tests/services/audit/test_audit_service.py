@@ -207,3 +207,17 @@ def test_a_contact_removed_from_its_school_is_in_the_schools_history(office: Ser
     removed = {c.label: c for c in deleted[0].changes}
     assert removed["Name"] == FieldChange("Name", "Tom Okafor", "")
     assert removed["School"] == FieldChange("School", "Bethnal Green Primary School", "")
+
+
+def test_check_reports_progress_and_stops_on_cancel(office: Services) -> None:
+    from thep_desktop.domain.progress import Cancelled, Progress
+
+    office.schools.create_school(office.actor, a_school())
+    heard: list[tuple[int, int]] = []
+    result = office.audit.check(office.actor, Progress(lambda d, t, _m: heard.append((d, t))))
+    assert result.ok and heard == [(0, 2)]
+
+    stopped = Progress()
+    stopped.cancel()
+    with pytest.raises(Cancelled):
+        office.audit.check(office.actor, stopped)

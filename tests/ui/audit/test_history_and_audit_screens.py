@@ -271,7 +271,8 @@ def test_audit_screen_exports_and_checks_the_trail(
         push(qtbot, button(box, "Export to Excel…"))
         qtbot.waitUntil(lambda: target.exists() and box.export_job is not None, timeout=10_000)
         qtbot.waitUntil(lambda: not box.export_job.thread.isRunning(), timeout=10_000)  # type: ignore[union-attr]
-        push(qtbot, button(box, "Check the trail"))
+        push(qtbot, button(box, "Check the trail"))  # runs in the background, then says
+        qtbot.waitUntil(lambda: modals.pending == 0, timeout=10_000)
         qtbot.mouseClick(button(box, "Close"), LEFT)
 
     modals.then(use).click("Close").click("OK")
@@ -292,7 +293,13 @@ def test_audit_screen_finds_an_edited_row(
     with sqlite3.connect(str(path)) as conn:
         conn.execute("DROP TRIGGER audit_event_no_update")
         conn.execute("UPDATE audit_event SET actor = 'somebody' WHERE seq = 3")
-    modals.then(lambda box: (push(qtbot, button(box, "Check the trail")), box.reject())).click("OK")
+
+    def check(box: QWidget) -> None:
+        push(qtbot, button(box, "Check the trail"))
+        qtbot.waitUntil(lambda: modals.pending == 0, timeout=10_000)  # the answer was read
+        box.reject()
+
+    modals.then(check).click("OK")
     menu_action(window, "Settings", "Audit trail…").trigger()
     modals.wait_answered()
     assert modals.seen[1].text.startswith("The audit trail has problems:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -561,14 +561,25 @@ class AuditService:
             raise ValidationError({"path": SUFFIX_MESSAGE.replace(" or .csv", "")})
         return write_xlsx(path, self.table(actor, rows_or_filters, title=title), progress)
 
-    def check(self, actor: Actor) -> TrailCheck:
-        """Verify the whole chain (administrators): every event as written, none missing."""
+    def check(self, actor: Actor, progress: Progress | None = None) -> TrailCheck:
+        """Verify the whole chain (administrators): every event as written, none missing.
+
+        ``progress`` hears how far it is, every few thousand events, and may stop it.
+        """
         actor.require(VIEW_AUDIT)
         with self.db.read_session() as session:
+            total = session.execute(select(func.count()).select_from(_TABLE)).scalar_one()
             rows = session.execute(
                 select(_TABLE).order_by(_TABLE.c.seq).execution_options(yield_per=_PAGE)
             )
-            report: ChainReport = verify_chain(row._mapping for row in rows)
+
+            def reported() -> Iterator[Any]:
+                for number, row in enumerate(rows):
+                    if progress is not None and number % _PAGE == 0:
+                        progress.report(number, total, f"Checked {number:,} of {total:,} events")
+                    yield row._mapping
+
+            report: ChainReport = verify_chain(reported())
         return TrailCheck(report.rows, list(report.problems))
 
 

@@ -23,6 +23,7 @@ from thep_desktop.services.audit.audit_service import (
     DEFAULT_LIMIT,
     AuditFilters,
     AuditPage,
+    TrailCheck,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
@@ -57,6 +58,7 @@ class AuditDialog(QDialog):
         self.services = services
         self.answers = ExportAnswers(ask, tell)
         self.export_job: BackgroundJob | None = None
+        self.check_job: BackgroundJob | None = None
         self.page: AuditPage | None = None
         self.limit = DEFAULT_LIMIT
         self.sized = False
@@ -249,12 +251,32 @@ class AuditDialog(QDialog):
         )
 
     def check(self) -> None:
-        try:
-            result = self.services.audit.check(self.services.actor)
-        except ServiceError as exc:
-            self.answers.tell(self, "The trail was not checked", exc.message)
-            return
+        """Verify the chain in the background (a long trail takes a while), then say how."""
+        actor = self.services.actor
+        service = self.services.audit
+
+        def failed(exc: BaseException) -> None:
+            text = exc.message if isinstance(exc, ServiceError) else f"Something went wrong: {exc}"
+            self.answers.tell(self, "The trail was not checked", text)
+
+        self.check_job = BackgroundJob(
+            self,
+            "Checking the audit trail…",
+            lambda progress: service.check(actor, progress),
+            on_done=self._checked,
+            on_error=failed,
+        ).start()
+
+    def _checked(self, result: TrailCheck) -> None:
         if result.ok:
             self.answers.ask(self, "Audit trail checked", result.words, ["OK"])
         else:
             self.answers.tell(self, "Audit trail checked", result.words)
+
+    def done(self, code: int) -> None:
+        # A check or an export still running stops before the window goes.
+        for job in (self.check_job, self.export_job):
+            if job is not None and job.thread.isRunning():
+                job.cancel()
+                job.wait()
+        super().done(code)
