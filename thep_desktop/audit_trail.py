@@ -256,6 +256,23 @@ def _is_closing(after: Mapping[str, Any]) -> bool:
     return status == "closed" or after.get("active") is False
 
 
+def _orphans(session: Session) -> list[Any]:
+    """Records taken out of a delete-orphan collection (a contact removed from its school's
+    list): the flush deletes them, but they are not yet in ``session.deleted`` here."""
+    found = []
+    for parent in session.dirty:
+        state = inspect(parent)
+        for relationship in state.mapper.relationships:
+            if not relationship.cascade.delete_orphan:
+                continue
+            history = state.attrs[relationship.key].history
+            for child in history.deleted or ():
+                child_state = inspect(child)
+                if child_state.persistent and child not in session.deleted:
+                    found.append(child)
+    return found
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     pending: list[tuple[str, Any, dict[str, Any] | None, dict[str, Any] | None]] = []
     for obj in session.new:
@@ -281,7 +298,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if after:
             action = Action.CLOSE if _is_closing(after) else Action.UPDATE
             pending.append((action, obj, before, after))
-    for obj in session.deleted:
+    for obj in [*session.deleted, *_orphans(session)]:
         if _audited(getattr(obj, "__table__", None)):
             pending.append((Action.DELETE, obj, _column_values(obj), None))
     if pending:

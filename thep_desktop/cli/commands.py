@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
+from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
@@ -56,6 +57,7 @@ examples:
   thep-admin check                             is the database whole and consistent?
   thep-admin copy --from office.sqlite3 --to postgresql://admin@server/partnership
                                                move the office's database onto the server
+  thep-admin audit --who jo.bloggs --since 01/11/2026 --xlsx trail.xlsx
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
@@ -115,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
+    audit_commands.add_commands(commands, common)
     return parser
 
 

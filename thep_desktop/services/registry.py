@@ -18,6 +18,7 @@ from thep_desktop.services.shared.permissions import Permission
 from thep_desktop.services.users.users_service import UsersService
 
 if TYPE_CHECKING:
+    from thep_desktop.services.audit.audit_service import AuditService
     from thep_desktop.services.backups.backup_service import BackupService
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
@@ -70,6 +71,12 @@ class Services:
         from thep_desktop.services.backups.backup_service import BackupService
 
         return BackupService(self.db)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from thep_desktop.services.audit.audit_service import AuditService
+
+        return AuditService(self.db)
 
     @cached_property
     def gias_import(self) -> GiasImportService:

@@ -30,6 +30,7 @@ from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import VIEW
+from thep_desktop.services.users.users_permissions import VIEW_AUDIT
 from thep_desktop.ui.backups.backup_actions import BackupActions
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
@@ -296,6 +297,14 @@ class MainWindow(QMainWindow):
             "&Staff…", self.edit_staff, None, "The partnership's staff (link officers)"
         )
         settings_menu.addActions([self.profile_action, self.staff_action])
+        settings_menu.addSeparator()
+        self.audit_action = self._action(
+            "&Audit trail…",
+            self.show_audit_trail,
+            None,
+            "Who did what, and when: search, export and check the trail (administrators)",
+        )
+        settings_menu.addAction(self.audit_action)
 
         # Before Help: the letters' tests keep Letters and Settings next to Edit.
         self.view_menu = bar.addMenu("&View")
@@ -343,6 +352,7 @@ class MainWindow(QMainWindow):
         self.mail_merge_action.setEnabled(actor.can(SEND_LETTERS))
         self.templates_action.setEnabled(actor.can(VIEW))  # read only for viewers
         self.restore_action.setEnabled(actor.can(RESTORE_BACKUPS))
+        self.audit_action.setEnabled(actor.can(VIEW_AUDIT))
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -637,6 +647,13 @@ class MainWindow(QMainWindow):
 
         StaffDialog(self.services, self).exec()
         self.schools_tab.reload()  # link officers' names may have changed
+
+    def show_audit_trail(self) -> None:
+        if not self.services.actor.can(VIEW_AUDIT):
+            return  # the menu item is disabled too; the service would refuse anyway
+        from thep_desktop.ui.audit.audit_dialog import AuditDialog
+
+        self.run_dialog(AuditDialog(self.services, self))
 
     def about(self) -> None:
         QMessageBox.about(

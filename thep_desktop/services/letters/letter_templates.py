@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -90,6 +91,7 @@ class TemplateDetail:
     signature_image_filename: str
     updated_at: datetime
     updated_by: str
+    uuid: uuid.UUID | None = None  # for its History window
 
     def as_input(self) -> TemplateInput:
         return TemplateInput(**{name: getattr(self, name) for name in TEMPLATE_FIELDS})
@@ -355,4 +357,5 @@ def _template_detail(row: LetterTemplate) -> TemplateDetail:
         signature_image_filename=row.signature_image_filename,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
+        uuid=row.uuid,
     )

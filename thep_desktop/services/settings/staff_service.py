@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -39,6 +40,7 @@ class StaffDetail:
     email: str
     phone: str
     active: bool
+    uuid: uuid.UUID | None = None  # for its History window
 
 
 class StaffService:
@@ -125,4 +127,6 @@ def _check(data: StaffInput) -> dict[str, object]:
 
 
 def _detail(s: StaffMember) -> StaffDetail:
-    return StaffDetail(s.id, s.version, s.full_name, s.job_title, s.email, s.phone, s.active)
+    return StaffDetail(
+        s.id, s.version, s.full_name, s.job_title, s.email, s.phone, s.active, s.uuid
+    )

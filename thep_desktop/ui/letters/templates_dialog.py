@@ -132,6 +132,10 @@ class TemplatesDialog(TemplateActions, QDialog):
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
+        self.history_button = QPushButton("&History…")
+        self.history_button.setToolTip("Every change to this template, by whom and when")
+        self.history_button.clicked.connect(self.show_history)
+        self.buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.HelpRole)
         for button in self.buttons.buttons():
             if isinstance(button, QPushButton):
                 # Enter in a one-line field must not save or close the window.
@@ -324,8 +328,17 @@ class TemplatesDialog(TemplateActions, QDialog):
         self.preview_timer.stop()
         self.refresh_preview()
 
+    def show_history(self) -> None:
+        detail = self.current
+        if detail is None or detail.uuid is None:
+            return
+        from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+        HistoryDialog(self.services, detail.name, detail.uuid, self).exec()
+
     def _update_buttons(self, *_args: object) -> None:
         detail = self.current
+        self.history_button.setEnabled(detail is not None and detail.uuid is not None)
         self.duplicate_button.setEnabled(self.can_edit)
         self.delete_button.setEnabled(self.can_edit and detail is not None and not detail.builtin)
         self.reset_button.setEnabled(self.can_edit and detail is not None and detail.builtin)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QInputDialog, QTableView
+from PySide6.QtWidgets import QDialog, QInputDialog, QTableView
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
@@ -29,9 +28,6 @@ from thep_desktop.ui.schools.school_commands import (
 )
 from thep_desktop.ui.schools.schools_table_model import SchoolsFilterProxy, SchoolsTableModel
 
-if TYPE_CHECKING:
-    from thep_desktop.ui.schools.school_dialog import SchoolDialog
-
 
 class SchoolActions:
     """New, Edit (or View), Close and Delete, each undoable, and what follows a failed undo."""
@@ -45,7 +41,7 @@ class SchoolActions:
     status_message: Signal
     ask: Callable[..., str]
     tell: Callable[..., object]
-    run_dialog: Callable[[SchoolDialog], object]
+    run_dialog: Callable[[QDialog], object]
     selected_id: Callable[[], int | None]
     select_ids: Callable[[list[int]], None]
     update_counts: Callable[..., None]
@@ -122,6 +118,15 @@ class SchoolActions:
             self.tell(self, f"Cannot {doing} this school", exc.message)
             self.reload()
             return None
+
+    def show_history(self) -> None:
+        """The selected school's History window (what was changed, by whom and when)."""
+        detail = self._selected_detail("show the history of")
+        if detail is None:
+            return
+        from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+        self.run_dialog(HistoryDialog(self.services, detail.name, detail.uuid, self))
 
     def close_selected(self) -> None:
         if not self.services.actor.can(EDIT_SCHOOLS):

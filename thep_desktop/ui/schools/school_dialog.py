@@ -173,6 +173,11 @@ class SchoolDialog(QDialog):
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setToolTip("Save this school (Ctrl+S)")
+        self.history_button = QPushButton("&History…")
+        self.history_button.setToolTip("Everything changed in this school, by whom and when")
+        self.history_button.setVisible(self.school_id is not None)
+        self.history_button.clicked.connect(self.show_history)
+        self.buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.HelpRole)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         bottom.addWidget(self.buttons)
@@ -369,6 +374,13 @@ class SchoolDialog(QDialog):
                 values[name] = widget.currentText().strip()
         values["status"] = SchoolStatus(values["status"])
         return SchoolInput(**values, contacts=self.contacts_model.contacts())
+
+    def show_history(self) -> None:
+        if self.detail is None:
+            return
+        from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+        HistoryDialog(self.services, self.detail.name, self.detail.uuid, self).exec()
 
     def is_dirty(self) -> bool:
         return self.form_input() != self._loaded

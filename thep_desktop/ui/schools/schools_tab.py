@@ -6,13 +6,15 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -45,7 +47,6 @@ from thep_desktop.ui.shared.table_export import ExportRequest
 
 if TYPE_CHECKING:
     from thep_desktop.services.letters.letters_service import CorrespondenceRow
-    from thep_desktop.ui.schools.school_dialog import SchoolDialog
 
 LEGEND_HTML = (
     "<span style='color:#b00020'>&#9632;</span> <span style='color:#b00020'><b>Red name</b></span>"
@@ -73,8 +74,8 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.undo_stack = undo_stack
         self.ask = ask
         self.tell = tell
-        # Opens the school dialog; tests replace it to drive the dialog without exec().
-        self.run_dialog: Callable[[SchoolDialog], object] = lambda dialog: dialog.exec()
+        # Opens the school and history dialogs; tests replace it to drive the dialog without exec().
+        self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
         # Opens a letter from the history; tests replace it to see what would be shown.
         self.show_pdf = _show_pdf
         self.letters_shown: list[CorrespondenceRow] = []  # the selected school's letters
@@ -140,6 +141,15 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.setToolTip("Right-click to choose, move and size the columns")
         header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table_menu: QMenu | None = None
+        # Ctrl+H in the table (as the context menu says): no other key of the window uses it.
+        self.history_action = QAction("&History…", self.table)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.history_action.setToolTip("Everything changed in the selected school (Ctrl+H)")
+        self.history_action.triggered.connect(lambda _checked=False: self.show_history())
+        self.table.addAction(self.history_action)
         self.splitter.addWidget(self.table)
         self.detail = QTextBrowser()
         self.detail.setObjectName("school_detail")
@@ -166,6 +176,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail.anchorClicked.connect(self._link_clicked)
+        self.table.customContextMenuRequested.connect(self._table_menu_requested)
         # Each key acts only in its own widget: a window-wide Down would take the arrow key
         # from the filter boxes, and a window-wide Esc would clear the search from anywhere.
         only_here = Qt.ShortcutContext.WidgetShortcut
@@ -233,6 +244,31 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
             "for address labels. A workbook also lists the contacts one to a row on a sheet "
             "of their own, for email lists.",
         )
+
+    def _table_menu_requested(self, position: QPoint) -> None:
+        """Right-click on a school: what the buttons do, and its history."""
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+        if self.table_menu is not None:
+            # The last one goes now, not as it hides: its chosen action may still be running.
+            self.table_menu.deleteLater()
+        menu = QMenu(self)
+        menu.setObjectName("school_menu")
+        for text, slot, enabled in (
+            ("&Edit…", self.edit_selected, True),
+            ("C&lose school…", self.close_selected, self.close_button.isEnabled()),
+            ("&Delete…", self.delete_selected, self.delete_button.isEnabled()),
+        ):
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(lambda _checked=False, run=slot: run())
+        menu.addSeparator()
+        menu.addAction(self.history_action)
+        self.table_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(position))
 
     # -- selection --------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

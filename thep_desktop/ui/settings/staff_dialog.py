@@ -487,6 +487,9 @@ class StaffDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_selected)
         self.left_button = QPushButton("Mark as &left")
         self.left_button.clicked.connect(self.toggle_left)
+        self.history_button = QPushButton("&History…")
+        self.history_button.setToolTip("Everything changed in the selected member of staff")
+        self.history_button.clicked.connect(self.show_history)
         self.export_button = QPushButton("E&xport…")
         self.export_button.setToolTip(
             "Save the list as shown to an Excel workbook or CSV file (Ctrl+E)"
@@ -500,6 +503,7 @@ class StaffDialog(QDialog):
             self.add_button,
             self.edit_button,
             self.left_button,
+            self.history_button,
             self.export_button,
             close,
         ):
@@ -509,6 +513,7 @@ class StaffDialog(QDialog):
         bottom.addWidget(self.add_button)
         bottom.addWidget(self.edit_button)
         bottom.addWidget(self.left_button)
+        bottom.addWidget(self.history_button)
         bottom.addWidget(self.export_button)
         bottom.addSpacing(12)
         bottom.addWidget(self.count_label, 1)
@@ -534,6 +539,14 @@ class StaffDialog(QDialog):
             ask=self.ask,
             tell=self.tell,
         )
+
+    def show_history(self) -> None:
+        staff = self.selected()
+        if staff is None or staff.uuid is None:
+            return
+        from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+        HistoryDialog(self.services, staff.full_name, staff.uuid, self).exec()
 
     def _apply_permissions(self) -> None:
         if self.can_edit:
@@ -614,6 +627,7 @@ class StaffDialog(QDialog):
     def _update_buttons(self, *_args: object) -> None:
         staff = self.selected()
         self.edit_button.setEnabled(staff is not None)
+        self.history_button.setEnabled(staff is not None and staff.uuid is not None)
         if staff is not None and not staff.active:
             self.left_button.setText("Mark as &current")
             self.left_button.setToolTip(f"{staff.full_name} works for the partnership again")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,8 @@ def display_value(value: Any, kind: str) -> str:
     """How a typed value reads in a table cell."""
     if value is None or value == "":
         return ""
+    if kind == "date" and isinstance(value, datetime):
+        return f"{value:%d/%m/%Y %H:%M}"  # a moment (an audit event), in this computer's time
     if kind == "date" and isinstance(value, date):
         return format_date(value)
     if kind == "money" and isinstance(value, Decimal):
