@@ -194,3 +194,29 @@ def test_a_program_folder_that_cannot_be_written_to_is_said_in_words_and_nothing
         )
     assert counts(letters) == (0, 0, 0) and list(out.iterdir()) == []
     assert blocker.read_text() == "x"
+
+
+def test_every_audit_row_of_a_letter_run_and_its_putting_right_names_the_person(
+    letters: LettersService, actor: Actor, schools, out: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On a local file the trail names the person the services act for, at every step of a
+    merge (pending, recorded, confirmed) and of putting a killed one right; a server names
+    its own login."""
+    from thep_desktop.models import AuditEvent
+
+    killed_at("placed", letters, actor, schools, monkeypatch, combined_file=out / "run.pdf")
+    merge_batches.finish_unfinished_merges(letters.db, actor)
+    with letters.db.read_session() as session:
+        who = set(
+            session.scalars(
+                select(AuditEvent.actor).where(
+                    AuditEvent.table_name.in_(["letter_batch", "document", "correspondence"])
+                )
+            )
+        )
+        expected = (
+            actor.name
+            if letters.db.is_sqlite
+            else session.connection().exec_driver_sql("SELECT session_user").scalar_one()
+        )
+    assert who == {expected}

@@ -39,6 +39,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import delete, select
 
 from thep_desktop import config
+from thep_desktop.audit_trail import acting_as
 from thep_desktop.database import Database
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.models import Correspondence, Document, LetterBatch
@@ -135,7 +136,7 @@ class MergeBatch:
             ) from exc
         staging = {f: f / f"{STAGING_PREFIX}{token[:12]}" for f in dict.fromkeys(folders)}
         try:
-            with db.session() as session:
+            with acting_as(actor.name), db.session() as session:
                 row = LetterBatch(
                     state=PENDING,
                     computer=this_computer(),
@@ -200,7 +201,7 @@ class MergeBatch:
         kill_point("placed")
 
     def confirm(self) -> None:
-        with self.db.session() as session:
+        with acting_as(self.actor.name), self.db.session() as session:
             row = session.get(LetterBatch, self.id)
             assert row is not None
             row.state = CONFIRMED
@@ -210,7 +211,7 @@ class MergeBatch:
     def abandon(self) -> None:
         """Undo whatever was done (any error, or Cancel); what cannot be undone now is left
         pending for the next run to put right."""
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), acting_as(self.actor.name):
             _undo(self.db, self.id, [(final, sha) for _t, final, sha in self.staged])
 
     def close(self) -> None:
@@ -266,7 +267,8 @@ def finish_unfinished_merges(db: Database, actor: Actor) -> list[str]:
         ).all()
     notes: list[str] = []
     for batch_id in pending:
-        note = _finish(db, batch_id)
+        with acting_as(actor.name):  # the audit trail names who put it right
+            note = _finish(db, batch_id)
         if note:
             notes.append(note)
     _tidy_lock_folder()
