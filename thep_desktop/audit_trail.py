@@ -34,10 +34,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
+from thep_desktop.bulk_insert import BulkInsert
 from thep_desktop.models.audit import AUDIT_TABLE, AuditEvent
 from thep_desktop.models.base import utcnow
 
@@ -114,11 +115,27 @@ def plain_value(value: Any) -> Any:
     return str(value)
 
 
+def _json_default(value: Any) -> Any:
+    """What JSON cannot hold as it is (str, int, bool, None and enums of them it can)."""
+    return plain_value(value)
+
+
 def encode_values(values: Mapping[str, Any] | None) -> str | None:
+    """A record's values as JSON text, in one canonical form; this text is what is hashed.
+
+    The C encoder writes strings, numbers, booleans and string enums itself and asks
+    :func:`plain_value` only for dates, times, Decimals, UUIDs and bytes: an import writes
+    tens of thousands of these.
+    """
     if values is None:
         return None
-    plain = {k: plain_value(v) for k, v in values.items()}
-    return json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        values,
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_json_default,
+    )
 
 
 def decode_values(text: str | None) -> dict[str, Any]:
@@ -126,13 +143,16 @@ def decode_values(text: str | None) -> dict[str, Any]:
 
 
 def row_hash(previous_hash: str, values: Mapping[str, Any]) -> str:
-    """The SHA-256 that chains a row to the one before it; ``values`` as stored."""
-    at = values["occurred_at"]
+    """The SHA-256 that chains a row to the one before it; ``values`` as stored.
+
+    Each field is written with its length in front (``None`` as ``~``), so no two different
+    rows can run together into the same text, whatever the fields hold.
+    """
     record = values["record_uuid"]
-    payload = [
+    fields = (
         previous_hash,
-        int(values["seq"]),
-        plain_value(at),
+        str(int(values["seq"])),
+        plain_value(values["occurred_at"]),
         values["actor"],
         values["action"],
         values["table_name"] or "",
@@ -142,13 +162,26 @@ def row_hash(previous_hash: str, values: Mapping[str, Any]) -> str:
         values["after"],
         values["detail"] or "",
         values["copy_id"] or "",
-    ]
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
+    text = "".join("~" if f is None else f"{len(f)}:{f}" for f in fields)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # -- writing ----------------------------------------------------------------------------------
 _audit_table: Table = AuditEvent.__table__  # type: ignore[assignment]
+# Every column but the id, in the order rows are given to the driver; the values that
+# differ row by row are converted one by one, the rest (time, who, action) once.
+_COLUMNS = [c.name for c in _audit_table.columns if c.name != "id"]
+_UNIQUE = (
+    "seq",
+    "record_uuid",
+    "record_label",
+    "before",
+    "after",
+    "detail",
+    "previous_hash",
+    "row_hash",
+)
 
 
 class _Writer:
@@ -172,8 +205,9 @@ class _Writer:
         self.connection = connection
 
     def write(self, changes: Iterable[Change]) -> None:
-        rows = []
         copy_id = acting_copy.get()
+        insert_rows: BulkInsert | None = None
+        rows: list[tuple[Any, ...]] = []
         for change in changes:
             self.seq += 1
             values: dict[str, Any] = {
@@ -191,9 +225,18 @@ class _Writer:
             }
             values["previous_hash"] = self.previous
             values["row_hash"] = self.previous = row_hash(self.previous, values)
-            rows.append(values)
-        for start in range(0, len(rows), 1000):
-            self.connection.execute(insert(_audit_table), rows[start : start + 1000])
+            rows.append(tuple(values[name] for name in _COLUMNS))
+            if len(rows) == 1000:
+                insert_rows = insert_rows or BulkInsert(
+                    self.connection, _audit_table, _COLUMNS, _UNIQUE
+                )
+                insert_rows(rows)
+                rows = []
+        if rows:
+            insert_rows = insert_rows or BulkInsert(
+                self.connection, _audit_table, _COLUMNS, _UNIQUE
+            )
+            insert_rows(rows)
 
 
 _WRITER_KEY = "thep_audit_writer"
