@@ -219,7 +219,7 @@ class _Writer:
                 "record_uuid": change.record_uuid,
                 "record_label": (change.record_label or "")[:300],
                 "before": encode_values(change.before),
-                "after": encode_values(change.after),
+                "after": encode_values(_filled(change)),
                 "detail": change.detail,
                 "copy_id": copy_id,
             }
@@ -237,6 +237,14 @@ class _Writer:
                 self.connection, _audit_table, _COLUMNS, _UNIQUE
             )
             insert_rows(rows)
+
+
+def _filled(change: Change) -> Mapping[str, Any] | None:
+    """A new record's values without its empty fields (they say nothing); a change's all."""
+    after = change.after
+    if after is None or change.before is not None:
+        return after
+    return {k: v for k, v in after.items() if v is not None and v != ""}
 
 
 _WRITER_KEY = "thep_audit_writer"
