@@ -24,6 +24,7 @@ os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
 
 import pytest  # noqa: E402
 from pg_databases import PgDatabases, drop_database  # noqa: E402 - tests/pg_databases.py
+from server_logins import ServerLogins  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -125,6 +126,14 @@ def new_pg_database(pg_server_url: str) -> Iterator[PgDatabases]:
     databases = PgDatabases(pg_server_url)
     yield databases
     databases.drop_all()
+
+
+@pytest.fixture
+def server_logins(pg_server_url: str) -> Iterator[ServerLogins]:
+    """Login roles of this test's own on the PostgreSQL server; dropped after it."""
+    logins = ServerLogins(pg_server_url)
+    yield logins
+    logins.drop_all()
 
 
 @pytest.fixture

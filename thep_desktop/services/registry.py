@@ -114,7 +114,7 @@ def open_services(
     from thep_desktop.database import DatabaseError
 
     database = Database(url)
-    from thep_desktop.services.users.identity import identify
+    from thep_desktop.services.users.identity import identify, login_refusal
 
     try:
         found = database.recognise()
@@ -122,11 +122,13 @@ def open_services(
         grants = _server_grants(database)
         if actor is None:
             actor = identify(database)
-    except DatabaseError:
+    except Exception as exc:  # a driver failure, or the server refusing the login: in words
         database.dispose()
-        raise
-    except Exception as exc:  # a driver failure: say so in words
-        database.dispose()
+        refusal = login_refusal(exc, database)
+        if refusal is not None:
+            raise refusal from exc
+        if isinstance(exc, DatabaseError):
+            raise
         raise DatabaseError(f"Cannot open the database ({database.describe()}): {exc}") from exc
     note = ""
     if found.state != "ours":

@@ -43,6 +43,48 @@ def database_owner(connection: Connection) -> str | None:
     return str(owner) if owner is not None else None
 
 
+def _no_role(login: str, where: object) -> str:
+    return (
+        f"The login “{login}” reached the server, but has no role in this office database "
+        f"({where}). An administrator adds people under Settings > Users, or with "
+        f"thep-admin users add {login} --role staff."
+    )
+
+
+def login_refusal(exc: BaseException, database: Database) -> DatabaseError | None:
+    """The server's refusal of a login, in words; None when ``exc`` is something else.
+
+    A wrong password and a disabled login (``NOLOGIN``) are refused by the server before the
+    program reads anything; a login the server knows but that is in none of the program's
+    group roles gets "permission denied" on the first table read. PostgreSQL says the first
+    two only in its message (a failed connection carries no SQLSTATE), so they are told apart
+    by its words; anything else is left to the caller.
+    """
+    if database.is_sqlite:
+        return None
+    login = database.url.username or ""
+    where = database.describe()
+    text = str(exc)
+    if "password authentication failed" in text:
+        return DatabaseError(
+            f"The server did not accept the login “{login}” with that password ({where}). "
+            "Check the login name and the password (capital letters matter); an administrator "
+            "can give you a new password. Nothing was opened."
+        )
+    if "is not permitted to log in" in text:
+        return NoRoleError(
+            f"The login “{login}” is disabled on the server ({where}). An administrator can "
+            f"enable it again under Settings > Users, or with thep-admin users enable {login}."
+        )
+    # Reading is every group role's: a login refused a read is in none of them. (Refused a
+    # change of the schema, it is someone who may not upgrade it: left to the caller.)
+    statement = str(getattr(exc, "statement", "") or "").lstrip().upper()
+    denied = getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
+    if denied and statement.startswith("SELECT"):
+        return NoRoleError(_no_role(login, where))
+    return None
+
+
 def identify(database: Database) -> Actor:
     """The acting user of ``database``, mapped to their user record; a login is recorded.
 
@@ -66,11 +108,7 @@ def identify(database: Database) -> Actor:
             "An administrator can enable it again under Settings > Users."
         )
     if found is None and on_server and login != owner:
-        raise NoRoleError(
-            f"The login “{login}” reached the server, but has no role in this office database "
-            f"({where}). An administrator adds people under Settings > Users, or with "
-            f"thep-admin users add {login} --role staff."
-        )
+        raise NoRoleError(_no_role(login, where))
     role = Role(found.role) if found is not None else Role.ADMIN
     actor = Actor(login, role)
     if database.read_only:
