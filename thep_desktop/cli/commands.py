@@ -22,6 +22,7 @@ from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
+from thep_desktop.cli.users import users_commands
 from thep_desktop.database import (
     DatabaseError,
     NoDatabaseYet,
@@ -52,6 +53,8 @@ examples:
   thep-admin backup --to D:\\Backups            a verified, dated copy of the database
   thep-admin restore partnership-office-backup-2026-11-30-1415.sqlite3
   thep-admin check                             is the database whole and consistent?
+  thep-admin users add jo.bloggs --role staff --name "Jo Bloggs"
+  thep-admin users set-role jo.bloggs treasurer
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
@@ -111,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
+    users_commands.add_commands(commands, common)
     return parser
 
 
