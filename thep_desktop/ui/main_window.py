@@ -287,7 +287,13 @@ class MainWindow(QMainWindow):
         self.staff_action = self._action(
             "&Staff…", self.edit_staff, None, "The partnership's staff (link officers)"
         )
-        settings_menu.addActions([self.profile_action, self.staff_action])
+        self.users_action = self._action(
+            "&Users…",
+            self.edit_users,
+            None,
+            "Who may use this database, and their roles (an administrator changes them)",
+        )
+        settings_menu.addActions([self.profile_action, self.staff_action, self.users_action])
 
         # Before Help: the letters' tests keep Letters and Settings next to Edit.
         self.view_menu = bar.addMenu("&View")
@@ -313,6 +319,7 @@ class MainWindow(QMainWindow):
         self.database_label.setToolTip(str(description))
         actor = self.services.actor
         self.user_label.setText(f"{actor.name} ({actor.role.value})")
+        self.user_label.setToolTip(f"Signed in as {actor.name}. {actor.role.words}.")
         try:
             name = self.services.organisation.get_profile(actor).name
         except ServiceError:
@@ -328,6 +335,7 @@ class MainWindow(QMainWindow):
         can_settings = actor.can(EDIT_SETTINGS)
         self.profile_action.setEnabled(actor.can(VIEW))
         self.staff_action.setEnabled(actor.can(VIEW))
+        self.users_action.setEnabled(actor.can(VIEW))  # read only for all but admins
         self.demo_action.setEnabled(can_settings)
         can_edit = actor.can(EDIT_SCHOOLS)
         self.import_gias_action.setEnabled(can_edit)
@@ -615,6 +623,18 @@ class MainWindow(QMainWindow):
 
         StaffDialog(self.services, self).exec()
         self.schools_tab.reload()  # link officers' names may have changed
+
+    def edit_users(self) -> None:
+        from thep_desktop.ui.users.users_dialog import UsersDialog
+
+        me = self.services.actor
+        self.run_dialog(UsersDialog(self.services, self))
+        try:
+            now = self.services.users.get_user(me, me.name).role
+        except ServiceError:
+            return
+        if now != me.role:  # an administrator changed their own role: it applies now
+            self.switch_to(self.services.db.address)
 
     def about(self) -> None:
         QMessageBox.about(
