@@ -146,8 +146,7 @@ def _run(args: argparse.Namespace) -> int:
             return args.run(url, sys.stdout)
         if args.database == "address":  # restore and check read the database as it is
             return args.run(url, args)
-        services, note = open_services(url)
-        services.db.lock_wait.notify = WaitLine(sys.stderr)
+        services, note = open_services(url, lock_notify=WaitLine(sys.stderr))
         try:
             if note:
                 print(note, file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,11 @@ class Services:
 
 
 def open_services(
-    url: str, actor: Actor | None = None, *, create: bool = False
+    url: str,
+    actor: Actor | None = None,
+    *,
+    create: bool = False,
+    lock_notify: Callable[[float | None], None] | None = None,
 ) -> tuple[Services, str]:
     """Open the database at ``url``, bring its schema up to date, and return its services.
 
@@ -108,12 +113,16 @@ def open_services(
     the server's session user, or the computer's login) and their login is recorded; a login
     with no role is refused (:class:`~thep_desktop.services.users.identity.NoRoleError`). On a
     server opened by the owner of its tables, the group roles' grants are brought up to date.
-    Raises :class:`~thep_desktop.database.DatabaseError`
+    ``lock_notify`` hears how long opening waits for someone else's save (see
+    services/shared/retry.py). Raises :class:`~thep_desktop.database.DatabaseError`
     with a message for the user.
     """
     from thep_desktop.database import DatabaseError
+    from thep_desktop.services.shared.errors import DatabaseBusyError
 
     database = Database(url)
+    # Opening records the login, a save like any other: it may wait for someone else's.
+    database.lock_wait.notify = lock_notify
     from thep_desktop.services.users.identity import identify, login_refusal
 
     try:
@@ -129,6 +138,8 @@ def open_services(
             raise refusal from exc
         if isinstance(exc, DatabaseError):
             raise
+        if isinstance(exc, DatabaseBusyError):  # waited for someone else's save, in vain
+            raise DatabaseError(exc.message) from exc
         raise DatabaseError(f"Cannot open the database ({database.describe()}): {exc}") from exc
     note = ""
     if found.state != "ours":

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import pwd
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lock_holders import write_lock_held
 from server_logins import ServerLogins
 from sqlalchemy import func, select
 
@@ -183,3 +185,54 @@ def test_on_a_file_a_listed_viewer_is_a_viewer_and_a_disabled_one_is_refused(
         assert users_and_logins(admin.db) == before
     finally:
         admin.close()
+
+
+def test_two_programs_opening_a_file_at_once_both_open_and_the_login_is_added_once(
+    office_file: str,
+) -> None:
+    """Both read "not listed" while someone else saves; the second must not add it again."""
+    opened: list[Services] = []
+    errors: list[BaseException] = []
+
+    def open_one() -> None:
+        try:
+            opened.append(open_services(office_file)[0])
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+
+    database = Database(office_file)
+    try:
+        with write_lock_held(database, release_after=0.6):
+            threads = [threading.Thread(target=open_one) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(20)
+        assert errors == []
+        assert [s.actor for s in opened] == [Actor(computer_login(), Role.ADMIN)] * 2
+        assert users_and_logins(database) == ([(computer_login(), "admin", True)], 2)
+    finally:
+        for services in opened:
+            services.close()
+        database.dispose()
+
+
+def test_opening_waits_for_someone_elses_save_and_says_so_then_gives_up_in_words(
+    office_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(office_file)
+    waits: list[float | None] = []
+    try:
+        with write_lock_held(database, release_after=0.8):
+            services, _note = open_services(office_file, lock_notify=waits.append)
+        services.close()
+        assert waits and waits[0] == pytest.approx(0, abs=0.7) and waits[-1] is None
+        before = users_and_logins(database)
+
+        monkeypatch.setenv("THEP_SAVE_WAIT_SECONDS", "1")
+        with write_lock_held(database), pytest.raises(DatabaseError) as busy:
+            open_services(office_file)
+        assert str(busy.value).startswith("The database is busy: someone else is saving")
+        assert users_and_logins(database) == before
+    finally:
+        database.dispose()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from typing import Any
+
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from thep_desktop.audit_trail import Action, Change, acting_as, record
@@ -11,6 +13,7 @@ from thep_desktop.database import Database, DatabaseError
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser
 from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.retry import run_save
 
 LOCAL_FILE_NOTE = (
     "On a local database file, the roles keep people from changing by mistake what is not "
@@ -97,46 +100,67 @@ def identify(database: Database) -> Actor:
     on_server = not database.is_sqlite
     with database.read_session() as session:
         login = session_login(session)
-        found = session.execute(
-            select(AppUser.role, AppUser.active, AppUser.uuid).where(AppUser.login == login)
-        ).first()
+        found = _user_of(session, login)
         owner = database_owner(session.connection())
     where = database.describe()
+    _check_may_open(login, found, on_server and login != owner, where)
+    actor = Actor(login, Role(found.role) if found is not None else Role.ADMIN)
+    if database.read_only:
+        return actor
+
+    def record_login() -> Role:
+        with acting_as(login), database.session() as session:
+            # Read again under the write lock: another copy of the program opening at the
+            # same moment (two thep-admin commands) may have added this login meanwhile.
+            now = _user_of(session, login)
+            _check_may_open(login, now, on_server and login != owner, where)
+            role = Role(now.role) if now is not None else Role.ADMIN
+            user_uuid = now.uuid if now is not None else None
+            if now is None:
+                why = "set up this database" if on_server else "is the computer's login"
+                user = AppUser(
+                    login=login,
+                    full_name="",
+                    role=Role.ADMIN,
+                    active=True,
+                    note=f"Administrator by default: {why}.",
+                    created_by=login,
+                    updated_by=login,
+                )
+                session.add(user)
+                session.flush()
+                user_uuid = user.uuid
+            record(
+                session,
+                Change(
+                    Action.LOGIN,
+                    "app_user",
+                    user_uuid,
+                    login,
+                    detail=f"Opened the database as {role.value}.",
+                ),
+            )
+            return role
+
+    # Someone else saving holds the write lock: wait for it as every save does.
+    return Actor(login, run_save(database, record_login))
+
+
+def _user_of(session: Session, login: str) -> Any:
+    """The login's record (role, active, uuid), or None. Logins differ by more than case
+    (the users service refuses two that do not), and Windows logins ignore it."""
+    return session.execute(
+        select(AppUser.role, AppUser.active, AppUser.uuid).where(
+            func.lower(AppUser.login) == login.lower()
+        )
+    ).first()
+
+
+def _check_may_open(login: str, found: Any, needs_record: bool, where: object) -> None:
     if found is not None and not found.active:
         raise NoRoleError(
             f"The login “{login}” is disabled in this office database ({where}). "
             "An administrator can enable it again under Settings > Users."
         )
-    if found is None and on_server and login != owner:
+    if found is None and needs_record:
         raise NoRoleError(_no_role(login, where))
-    role = Role(found.role) if found is not None else Role.ADMIN
-    actor = Actor(login, role)
-    if database.read_only:
-        return actor
-    with acting_as(login), database.session() as session:
-        user_uuid = found.uuid if found is not None else None
-        if found is None:
-            why = "set up this database" if on_server else "is the computer's login"
-            user = AppUser(
-                login=login,
-                full_name="",
-                role=Role.ADMIN,
-                active=True,
-                note=f"Administrator by default: {why}.",
-                created_by=login,
-                updated_by=login,
-            )
-            session.add(user)
-            session.flush()
-            user_uuid = user.uuid
-        record(
-            session,
-            Change(
-                Action.LOGIN,
-                "app_user",
-                user_uuid,
-                login,
-                detail=f"Opened the database as {role.value}.",
-            ),
-        )
-    return actor
