@@ -72,11 +72,26 @@ def _fingerprint(statements: list[str]) -> str:
     return hashlib.sha256("\n".join(statements).encode()).hexdigest()[:16]
 
 
+# The fingerprint of the grants last applied is kept as the comment of Alembic's own table:
+# a comment on one of the program's tables would differ from the models (the drift check),
+# and the version table is the owner's, per database, and never compared.
+_MARKED_TABLE = "alembic_version"
+
+
 def _marker(connection: Connection) -> str:
     comment = connection.exec_driver_sql(
-        "SELECT obj_description(to_regclass('app_user'), 'pg_class')"
+        f"SELECT obj_description(to_regclass('{_MARKED_TABLE}'), 'pg_class')"
     ).scalar()
     return str(comment or "")
+
+
+def _tables(connection: Connection) -> list[str]:
+    """The schema's tables now: a table an upgrade adds needs its grants too."""
+    return sorted(
+        connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).scalars()
+    )
 
 
 def ensure_group_roles(connection: Connection) -> list[str]:
@@ -112,7 +127,7 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
     """
     database = str(connection.exec_driver_sql("SELECT current_database()").scalar_one())
     statements = grant_statements(database)
-    stamp = f"thep grants {_fingerprint(statements)}"
+    stamp = f"thep grants {_fingerprint([*statements, *_tables(connection)])}"
     if not force and _marker(connection) == stamp:
         return ""
     missing = missing_group_roles(connection)
@@ -126,5 +141,5 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
     ensure_group_roles(connection)
     for statement in statements:
         connection.exec_driver_sql(statement)
-    connection.exec_driver_sql(f"COMMENT ON TABLE app_user IS '{stamp}'")
+    connection.exec_driver_sql(f"COMMENT ON TABLE {_MARKED_TABLE} IS '{stamp}'")
     return "The server's group roles and their rights were brought up to date."
