@@ -337,3 +337,43 @@ def test_on_the_server_a_person_gets_a_login_with_the_password_typed_twice(  # t
     )
     assert (person.actor.name, person.actor.role) == (login, Role.STAFF)
     person.close()
+
+
+def test_an_admin_who_changes_their_own_role_works_in_it_at_once(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, modals: Modals
+) -> None:
+    services.users.add_user(services.actor, "head.admin", Role.ADMIN)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    assert window.user_label.text() == f"{ME} (admin)"
+
+    def to_staff(box: QWidget) -> None:
+        assert isinstance(box, UsersDialog)
+        activate(qtbot, box)
+        select_row(box, ME)
+        modals.then(choose_role(qtbot, "Office staff"))
+        press(qtbot, box.table, Qt.Key.Key_Return)
+        assert "is now staff (was admin)" in box.banner.text()
+        press(qtbot, box.table, Qt.Key.Key_Escape)
+
+    modals.then(to_staff)
+    menu_action(window, "Settings", "Users…").trigger()
+    modals.wait_answered()
+    # The database says who they are now: the window shows it, and the menus follow it.
+    assert window.user_label.text() == f"{ME} (staff)"
+    assert window.services.actor.role == Role.STAFF
+    assert not window.demo_action.isEnabled()
+    assert window.users_action.isEnabled()  # still there, read-only now
+
+
+def choose_role(qtbot, words: str):  # type: ignore[no-untyped-def]
+    def answer(box: QWidget) -> None:
+        assert isinstance(box, RoleForm)
+        activate(qtbot, box)
+        box.role.setFocus()
+        qtbot.keyClicks(box.role, words)
+        push(qtbot, box.ok_button)
+
+    return answer
