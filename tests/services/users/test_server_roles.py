@@ -1,5 +1,5 @@
-"""The group roles' grants on a PostgreSQL server: brought up to date when the schema or the
-declarations change, cheap when nothing did, and kept out of the program's own tables."""
+"""The group roles' grants on a PostgreSQL server: brought up to date whenever the server's
+rights differ from the declarations (a table added, a right changed by hand), else untouched."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from server_logins import ServerLogins
 from thep_desktop.database import Database
 from thep_desktop.domain.roles import Role
 from thep_desktop.services.registry import open_services
-from thep_desktop.services.users.server_roles import apply_grants
+from thep_desktop.services.users.server_roles import apply_grants, grants_in_place
 
 
 def test_grants_are_applied_once_and_again_for_a_table_an_upgrade_adds(
@@ -32,7 +32,19 @@ def test_grants_are_applied_once_and_again_for_a_table_an_upgrade_adds(
             ).scalar()
             assert comment is None  # the models' tables carry no marker (the drift check)
             conn.exec_driver_sql("CREATE TABLE added_later (id integer PRIMARY KEY)")
+            assert not grants_in_place(conn)
             assert "brought up to date" in apply_grants(conn)
+            assert grants_in_place(conn) and apply_grants(conn) == ""
+            # A right taken away, or one too many given, by hand: put back as declared.
+            conn.exec_driver_sql("REVOKE UPDATE ON school FROM thep_staff")
+            conn.exec_driver_sql("GRANT DELETE ON staff_member TO thep_viewer")
+            assert not grants_in_place(conn)
+            assert "brought up to date" in apply_grants(conn)
+            privileges = conn.exec_driver_sql(
+                "SELECT has_table_privilege('thep_staff', 'school', 'UPDATE'), "
+                "has_table_privilege('thep_viewer', 'staff_member', 'DELETE')"
+            ).one()
+            assert tuple(privileges) == (True, False)
     finally:
         database.dispose()
     viewer_url = server_logins.url(url, login, "Pw-view-1").replace("+psycopg", "")
