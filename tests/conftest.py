@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from thep_desktop.database import Database, normalise_url  # noqa: E402
 from thep_desktop.models import Base  # noqa: E402
 from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
+from thep_desktop.services.users.server_roles import apply_grants  # noqa: E402
 
 PG_ENV = "THEP_TEST_DATABASE_URL"
 
@@ -142,6 +143,9 @@ def pg_db(pg_database_url: str) -> Iterator[Database]:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # As the database's owner has them after opening it: a test that took the schema
+        # down and up again (a migration's test) left new tables without them.
+        apply_grants(conn)
     yield db
     db.dispose()
 

@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +18,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -365,6 +365,10 @@ class Database:
         # Every change made through these sessions is written to the audit trail.
         audit_trail.install(self._sessions, computer_login)
         self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
+        # Run at the end of a migration, in its transaction (the server's grants for the
+        # tables it made): a failure there undoes the migration too. Its result is kept.
+        self.after_migrations: Callable[[Connection], str] | None = None
+        self.after_migrations_said: str | None = None
 
     def _check_sqlite_file(self, path: Path) -> URL:
         """Say in words why a file cannot be used; the address to open it read-only if so."""
@@ -663,6 +667,8 @@ class Database:
                 cfg = alembic_config()
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
+                if self.after_migrations is not None:
+                    self.after_migrations_said = self.after_migrations(connection)
                 if self.is_sqlite:
                     broken = _broken_references(connection) - broken_before
                     if broken:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
+
 from thep_desktop.audit_trail import Action, Change, acting_as, record
 from thep_desktop.database import Database
 from thep_desktop.services.schools.schools_service import SchoolsService
@@ -125,10 +127,14 @@ def open_services(
     database.lock_wait.notify = lock_notify
     from thep_desktop.services.users.identity import identify, login_refusal
 
+    if not database.is_sqlite:
+        database.after_migrations = _owners_grants
     try:
         found = database.recognise()
         backup = database.upgrade(create=create, found=found)
-        grants = _server_grants(database)
+        grants = database.after_migrations_said
+        if grants is None:  # no migration ran: the grants are checked on their own
+            grants = _server_grants(database)
         if actor is None:
             actor = identify(database)
     except Exception as exc:  # a driver failure, or the server refusing the login: in words
@@ -155,12 +161,17 @@ def _server_grants(database: Database) -> str:
     """On a server opened by its owner: the group roles' grants, as the areas declare them."""
     if database.is_sqlite or database.read_only:
         return ""
+    with database.engine.begin() as connection:
+        return _owners_grants(connection)
+
+
+def _owners_grants(connection: Connection) -> str:
+    """The grants brought up to date, when ``connection`` is the tables' owner's."""
     from thep_desktop.services.users.identity import database_owner
     from thep_desktop.services.users.server_roles import apply_grants
 
-    with database.engine.begin() as connection:
-        owner = database_owner(connection)
-        login = connection.exec_driver_sql("SELECT session_user").scalar_one()
-        if owner != login:
-            return ""
-        return apply_grants(connection)
+    owner = database_owner(connection)
+    login = connection.exec_driver_sql("SELECT session_user").scalar_one()
+    if owner != login:
+        return ""
+    return apply_grants(connection)
