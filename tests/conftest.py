@@ -26,12 +26,14 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from memory_keyring import MemoryKeyring  # noqa: E402 - tests/memory_keyring.py
 from pg_databases import PgDatabases, drop_database  # noqa: E402 - tests/pg_databases.py
+from server_logins import ServerLogins  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from thep_desktop.database import Database, normalise_url  # noqa: E402
 from thep_desktop.models import Base  # noqa: E402
 from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
+from thep_desktop.services.users.server_roles import apply_grants  # noqa: E402
 
 PG_ENV = "THEP_TEST_DATABASE_URL"
 
@@ -140,11 +142,22 @@ def new_pg_database(pg_server_url: str) -> Iterator[PgDatabases]:
 
 
 @pytest.fixture
+def server_logins(pg_server_url: str) -> Iterator[ServerLogins]:
+    """Login roles of this test's own on the PostgreSQL server; dropped after it."""
+    logins = ServerLogins(pg_server_url)
+    yield logins
+    logins.drop_all()
+
+
+@pytest.fixture
 def pg_db(pg_database_url: str) -> Iterator[Database]:
     db = Database(pg_database_url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # As the database's owner has them after opening it: a test that took the schema
+        # down and up again (a migration's test) left new tables without them.
+        apply_grants(conn)
     yield db
     db.dispose()
 

@@ -498,9 +498,10 @@ class Database:
         # Every change made through these sessions is written to the audit trail.
         audit_trail.install(self._sessions, computer_login)
         self.lock_wait = LockWait()  # how saves wait for each other (database_locks.py)
-        # Run in the migrations' transaction, after them (the server's grants): if it fails,
-        # the upgrade is undone with it.
-        self.after_migrations: Callable[[Connection], object] | None = None
+        # Run at the end of a migration, in its transaction (the server's grants for the
+        # tables it made): a failure there undoes the migration too. Its result is kept.
+        self.after_migrations: Callable[[Connection], str] | None = None
+        self.after_migrations_said: str | None = None
         # Told (from whichever thread found it) when a read or save finds the server gone:
         # the window then says so and keeps trying until the server is back.
         self.on_unavailable: Callable[[], None] | None = None
@@ -857,7 +858,7 @@ class Database:
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
                 if self.after_migrations is not None:
-                    self.after_migrations(connection)
+                    self.after_migrations_said = self.after_migrations(connection)
                 if self.is_sqlite:
                     broken = _broken_references(connection) - broken_before
                     if broken:

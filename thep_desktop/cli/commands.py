@@ -23,6 +23,7 @@ from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
+from thep_desktop.cli.users import users_commands
 from thep_desktop.connections import with_stored_password
 from thep_desktop.database import (
     DatabaseError,
@@ -58,6 +59,8 @@ examples:
   thep-admin copy --from office.sqlite3 --to postgresql://admin@server/partnership
                                                move the office's database onto the server
   thep-admin audit --who jo.bloggs --since 01/11/2026 --xlsx trail.xlsx
+  thep-admin users add jo.bloggs --role staff --name "Jo Bloggs"
+  thep-admin users set-role jo.bloggs treasurer
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
@@ -118,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
     audit_commands.add_commands(commands, common)
+    users_commands.add_commands(commands, common)
     return parser
 
 
@@ -151,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
             return args.run(url, sys.stdout)
         if args.database == "address":  # restore and check read the database as it is
             return args.run(url, args)
-        services, note = open_services(url, on_wait=WaitLine(sys.stderr))
+        services, note = open_services(url, lock_notify=WaitLine(sys.stderr))
         try:
             if note:
                 print(note, file=sys.stderr)

@@ -108,7 +108,7 @@ def open_services(
     actor: Actor | None = None,
     *,
     create: bool = False,
-    on_wait: Callable[[float | None], None] | None = None,
+    lock_notify: Callable[[float | None], None] | None = None,
 ) -> tuple[Services, str]:
     """Open the database at ``url``, bring its schema up to date, and return its services.
 
@@ -122,31 +122,37 @@ def open_services(
     the server's session user, or the computer's login) and their login is recorded; a login
     with no role is refused (:class:`~thep_desktop.services.users.identity.NoRoleError`). On a
     server opened by the owner of its tables, the group roles' grants are brought up to date.
-    Raises :class:`~thep_desktop.database.DatabaseError`
+    ``lock_notify`` hears how long opening waits for someone else's save (see
+    services/shared/retry.py). Raises :class:`~thep_desktop.database.DatabaseError`
     with a message for the user.
     """
     from thep_desktop.database import DatabaseError
-    from thep_desktop.services.users.identity import identify
+    from thep_desktop.services.shared.errors import DatabaseBusyError
 
     database = Database(url)
-    # Told how long a save has waited for a colleague's (the login record waits likewise).
-    database.lock_wait.notify = on_wait
+    # Opening records the login, a save like any other: it may wait for someone else's.
+    database.lock_wait.notify = lock_notify
+    from thep_desktop.services.users.identity import identify, login_refusal
 
+    if not database.is_sqlite:
+        database.after_migrations = _owners_grants
     try:
         found = database.recognise()
-        granted: list[str] = []
-        # On a server, the grants go with the migrations, in their transaction.
-        database.after_migrations = lambda connection: granted.append(_server_grants(connection))
         backup = database.upgrade(create=create, found=found)
-        database.after_migrations = None
-        grants = granted[0] if granted else _grants_when_opened(database)
+        grants = database.after_migrations_said
+        if grants is None:  # no migration ran: the grants are checked on their own
+            grants = _server_grants(database)
         if actor is None:
             actor = identify(database)
-    except DatabaseError:
+    except Exception as exc:  # a driver failure, or the server refusing the login: in words
         database.dispose()
-        raise
-    except Exception as exc:  # a driver failure: say so in words
-        database.dispose()
+        refusal = login_refusal(exc, database)
+        if refusal is not None:
+            raise refusal from exc
+        if isinstance(exc, DatabaseError):
+            raise
+        if isinstance(exc, DatabaseBusyError):  # waited for someone else's save, in vain
+            raise DatabaseError(exc.message) from exc
         raise DatabaseError(f"Cannot open the database ({database.describe()}): {exc}") from exc
     note = ""
     if found.state != "ours":
@@ -158,22 +164,21 @@ def open_services(
     return Services(database, actor), note
 
 
-def _grants_when_opened(database: Database) -> str:
-    """The grants of a database already up to date (the program's areas may have changed)."""
+def _server_grants(database: Database) -> str:
+    """On a server opened by its owner: the group roles' grants, as the areas declare them."""
     if database.is_sqlite or database.read_only:
         return ""
     with database.engine.begin() as connection:
-        return _server_grants(connection)
+        return _owners_grants(connection)
 
 
-def _server_grants(connection: Connection) -> str:
-    """On a server opened by its owner: the group roles' grants, as the areas declare them."""
-    if connection.dialect.name != "postgresql":
-        return ""
+def _owners_grants(connection: Connection) -> str:
+    """The grants brought up to date, when ``connection`` is the tables' owner's."""
     from thep_desktop.services.users.identity import database_owner
     from thep_desktop.services.users.server_roles import apply_grants
 
+    owner = database_owner(connection)
     login = connection.exec_driver_sql("SELECT session_user").scalar_one()
-    if database_owner(connection) != login:
+    if owner != login:
         return ""
     return apply_grants(connection)

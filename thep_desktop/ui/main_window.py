@@ -296,7 +296,13 @@ class MainWindow(QMainWindow):
         self.staff_action = self._action(
             "&Staff…", self.edit_staff, None, "The partnership's staff (link officers)"
         )
-        settings_menu.addActions([self.profile_action, self.staff_action])
+        self.users_action = self._action(
+            "&Users…",
+            self.edit_users,
+            None,
+            "Who may use this database, and their roles (an administrator changes them)",
+        )
+        settings_menu.addActions([self.profile_action, self.staff_action, self.users_action])
         settings_menu.addSeparator()
         self.audit_action = self._action(
             "&Audit trail…",
@@ -330,6 +336,7 @@ class MainWindow(QMainWindow):
         self.database_label.setToolTip(str(description))
         actor = self.services.actor
         self.user_label.setText(f"{actor.name} ({actor.role.value})")
+        self.user_label.setToolTip(f"Signed in as {actor.name}. {actor.role.words}.")
         try:
             name = self.services.organisation.get_profile(actor).name
         except ServiceError:
@@ -345,6 +352,7 @@ class MainWindow(QMainWindow):
         can_settings = actor.can(EDIT_SETTINGS)
         self.profile_action.setEnabled(actor.can(VIEW))
         self.staff_action.setEnabled(actor.can(VIEW))
+        self.users_action.setEnabled(actor.can(VIEW))  # read only for all but admins
         self.demo_action.setEnabled(can_settings)
         can_edit = actor.can(EDIT_SCHOOLS)
         self.import_gias_action.setEnabled(can_edit)
@@ -654,6 +662,18 @@ class MainWindow(QMainWindow):
         from thep_desktop.ui.audit.audit_dialog import AuditDialog
 
         self.run_dialog(AuditDialog(self.services, self))
+
+    def edit_users(self) -> None:
+        from thep_desktop.ui.users.users_dialog import UsersDialog
+
+        me = self.services.actor
+        self.run_dialog(UsersDialog(self.services, self))
+        try:
+            now = self.services.users.get_user(me, me.name).role
+        except ServiceError:
+            return
+        if now != me.role:  # an administrator changed their own role: it applies now
+            self.switch_to(self.services.db.address)
 
     def about(self) -> None:
         QMessageBox.about(

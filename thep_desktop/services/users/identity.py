@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from thep_desktop.audit_trail import Action, Change, acting_as, record
 from thep_desktop.computer_login import computer_login
 from thep_desktop.database import Database, DatabaseError
-from thep_desktop.database_locks import is_busy
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser
 from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.retry import run_save
 
 LOCAL_FILE_NOTE = (
     "On a local database file, the roles keep people from changing by mistake what is not "
@@ -46,6 +46,48 @@ def database_owner(connection: Connection) -> str | None:
     return str(owner) if owner is not None else None
 
 
+def _no_role(login: str, where: object) -> str:
+    return (
+        f"The login “{login}” reached the server, but has no role in this office database "
+        f"({where}). An administrator adds people under Settings > Users, or with "
+        f"thep-admin users add {login} --role staff."
+    )
+
+
+def login_refusal(exc: BaseException, database: Database) -> DatabaseError | None:
+    """The server's refusal of a login, in words; None when ``exc`` is something else.
+
+    A wrong password and a disabled login (``NOLOGIN``) are refused by the server before the
+    program reads anything; a login the server knows but that is in none of the program's
+    group roles gets "permission denied" on the first table read. PostgreSQL says the first
+    two only in its message (a failed connection carries no SQLSTATE), so they are told apart
+    by its words; anything else is left to the caller.
+    """
+    if database.is_sqlite:
+        return None
+    login = database.url.username or ""
+    where = database.describe()
+    text = str(exc)
+    if "password authentication failed" in text:
+        return DatabaseError(
+            f"The server did not accept the login “{login}” with that password ({where}). "
+            "Check the login name and the password (capital letters matter); an administrator "
+            "can give you a new password. Nothing was opened."
+        )
+    if "is not permitted to log in" in text:
+        return NoRoleError(
+            f"The login “{login}” is disabled on the server ({where}). An administrator can "
+            f"enable it again under Settings > Users, or with thep-admin users enable {login}."
+        )
+    # Reading is every group role's: a login refused a read is in none of them. (Refused a
+    # change of the schema, it is someone who may not upgrade it: left to the caller.)
+    statement = str(getattr(exc, "statement", "") or "").lstrip().upper()
+    denied = getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
+    if denied and statement.startswith("SELECT"):
+        return NoRoleError(_no_role(login, where))
+    return None
+
+
 def identify(database: Database) -> Actor:
     """The acting user of ``database``, mapped to their user record; a login is recorded.
 
@@ -55,74 +97,70 @@ def identify(database: Database) -> Actor:
     the computer's login; on a file that lists no one yet, or does not list this login, it
     is an administrator by default and is added to the list (see :data:`LOCAL_FILE_NOTE`).
     """
+    on_server = not database.is_sqlite
     with database.read_session() as session:
         login = session_login(session)
         found = _user_of(session, login)
         owner = database_owner(session.connection())
-    _refuse_without_role(database, login, found, owner)
+    where = database.describe()
+    _check_may_open(login, found, on_server and login != owner, where)
+    actor = Actor(login, Role(found.role) if found is not None else Role.ADMIN)
     if database.read_only:
-        return Actor(login, Role(found.role) if found is not None else Role.ADMIN)
-    with acting_as(login):
-        try:
-            return _record_login(database, login, owner)
-        except Exception as exc:
-            if not is_busy(exc):
-                raise
-    # A colleague's long save (an import) holds the database: the login is written with
-    # this person's first save instead of making them wait to open it (an administrator by
-    # default gets their record the next time they open it).
-    role = Role(found.role) if found is not None else Role.ADMIN
-    database.defer_audit(_login_change(login, found.uuid if found else None, role))
-    return Actor(login, role)
+        return actor
 
-
-def _login_change(login: str, user_uuid: Any, role: Role) -> Change:
-    return Change(
-        Action.LOGIN, "app_user", user_uuid, login, detail=f"Opened the database as {role.value}."
-    )
-
-
-def _record_login(database: Database, login: str, owner: str | None) -> Actor:
-    with database.session() as session:
-        # Again under the write lock: a colleague's program may have added them meanwhile.
-        found = _user_of(session, login)
-        _refuse_without_role(database, login, found, owner)
-        if found is None:
-            why = "is the computer's login" if database.is_sqlite else "set up this database"
-            user = AppUser(
-                login=login,
-                full_name="",
-                role=Role.ADMIN,
-                active=True,
-                note=f"Administrator by default: {why}.",
-                created_by=login,
-                updated_by=login,
+    def record_login() -> Role:
+        with acting_as(login), database.session() as session:
+            # Read again under the write lock: another copy of the program opening at the
+            # same moment (two thep-admin commands) may have added this login meanwhile.
+            now = _user_of(session, login)
+            _check_may_open(login, now, on_server and login != owner, where)
+            role = Role(now.role) if now is not None else Role.ADMIN
+            user_uuid = now.uuid if now is not None else None
+            if now is None:
+                why = "set up this database" if on_server else "is the computer's login"
+                user = AppUser(
+                    login=login,
+                    full_name="",
+                    role=Role.ADMIN,
+                    active=True,
+                    note=f"Administrator by default: {why}.",
+                    created_by=login,
+                    updated_by=login,
+                )
+                session.add(user)
+                session.flush()
+                user_uuid = user.uuid
+            record(
+                session,
+                Change(
+                    Action.LOGIN,
+                    "app_user",
+                    user_uuid,
+                    login,
+                    detail=f"Opened the database as {role.value}.",
+                ),
             )
-            session.add(user)
-            session.flush()
-            role, user_uuid = Role.ADMIN, user.uuid
-        else:
-            role, user_uuid = Role(found.role), found.uuid
-        record(session, _login_change(login, user_uuid, role))
-    return Actor(login, role)
+            return role
+
+    # Someone else saving holds the write lock: wait for it as every save does.
+    return Actor(login, run_save(database, record_login))
 
 
 def _user_of(session: Session, login: str) -> Any:
+    """The login's record (role, active, uuid), or None. Logins differ by more than case
+    (the users service refuses two that do not), and Windows logins ignore it."""
     return session.execute(
-        select(AppUser.role, AppUser.active, AppUser.uuid).where(AppUser.login == login)
+        select(AppUser.role, AppUser.active, AppUser.uuid).where(
+            func.lower(AppUser.login) == login.lower()
+        )
     ).first()
 
 
-def _refuse_without_role(database: Database, login: str, found: Any, owner: str | None) -> None:
-    where = database.describe()
+def _check_may_open(login: str, found: Any, needs_record: bool, where: object) -> None:
     if found is not None and not found.active:
         raise NoRoleError(
             f"The login “{login}” is disabled in this office database ({where}). "
             "An administrator can enable it again under Settings > Users."
         )
-    if found is None and not database.is_sqlite and login != owner:
-        raise NoRoleError(
-            f"The login “{login}” reached the server, but has no role in this office database "
-            f"({where}). An administrator adds people under Settings > Users, or with "
-            f"thep-admin users add {login} --role staff."
-        )
+    if found is None and needs_record:
+        raise NoRoleError(_no_role(login, where))

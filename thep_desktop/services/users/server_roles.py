@@ -10,7 +10,6 @@ tables or grant anything: a viewer's login cannot UPDATE anything, even from psq
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 
 from sqlalchemy import Connection
@@ -23,8 +22,6 @@ from thep_desktop.services.users.areas import AREAS
 
 # Tables nobody writes through the program's roles: the schema's version is the owner's.
 READ_ONLY_TABLES = frozenset({"alembic_version"})
-# The advisory lock that makes the grants one owner's work at a time ("THEG").
-GRANTS_LOCK_KEY = 0x54484547
 
 
 def group_role(role: Role) -> str:
@@ -70,15 +67,58 @@ def grant_statements(database_name: str) -> list[str]:
     return statements
 
 
-def _fingerprint(statements: list[str]) -> str:
-    return hashlib.sha256("\n".join(statements).encode()).hexdigest()[:16]
+_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 
-def _marker(connection: Connection) -> str:
-    comment = connection.exec_driver_sql(
-        "SELECT obj_description(to_regprocedure('thep_audit_stamp()'), 'pg_proc')"
+def expected_privileges(table: str, role: Role) -> set[str]:
+    """What ``role``'s group may do to ``table``, as the areas declare it."""
+    if table == AUDIT_TABLE:  # everyone adds to the trail; only the owner may change it
+        return {"SELECT", "INSERT"}
+    if role in writers_by_table().get(table, set()):
+        return {"SELECT", "INSERT", "UPDATE", "DELETE"}
+    return {"SELECT"}
+
+
+def grants_in_place(connection: Connection) -> bool:
+    """Do the group roles hold exactly the declared rights on every table and sequence now?
+
+    Asked of the server itself (a few hundred privilege checks, milliseconds), rather than
+    trusting a mark left by the last run: a table an upgrade or a restore made anew has no
+    grants, whatever was done before.
+    """
+    if missing_group_roles(connection):
+        return False
+    held = connection.exec_driver_sql(
+        "SELECT g.rolname, t.tablename, p.privilege "
+        "FROM pg_tables t CROSS JOIN pg_roles g "
+        "CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(privilege) "
+        "WHERE t.schemaname = 'public' AND g.rolname = ANY(%(groups)s) "
+        "AND has_table_privilege(g.rolname, format('public.%%I', t.tablename), p.privilege)",
+        {"groups": [group_role(r) for r in Role]},
+    ).all()
+    tables = set(
+        connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).scalars()
+    )
+    actual = {(str(g), str(t), str(p)) for g, t, p in held}
+    wanted = {
+        (group_role(role), table, privilege)
+        for role in Role
+        for table in tables
+        for privilege in (
+            expected_privileges(table, role) if table not in READ_ONLY_TABLES else {"SELECT"}
+        )
+    }
+    if actual != wanted:
+        return False
+    unusable = connection.exec_driver_sql(
+        "SELECT count(*) FROM pg_class s CROSS JOIN pg_roles g "
+        "WHERE s.relkind = 'S' AND s.relnamespace = 'public'::regnamespace "
+        "AND g.rolname = ANY(%(groups)s) AND NOT has_sequence_privilege(g.rolname, s.oid, 'USAGE')",
+        {"groups": [group_role(r) for r in Role]},
     ).scalar()
-    return str(comment or "")
+    return not unusable
 
 
 def ensure_group_roles(connection: Connection) -> list[str]:
@@ -109,19 +149,13 @@ def can_create_roles(connection: Connection) -> bool:
 def apply_grants(connection: Connection, *, force: bool = False) -> str:
     """Bring the group roles and their grants up to the areas' declarations (owner only).
 
-    Cheap when nothing changed: the database carries a fingerprint of the grants last applied.
+    Cheap when nothing changed: the server is asked first (:func:`grants_in_place`).
     Returns what was done, or why it could not be, in words ("" when nothing was needed).
     """
+    if not force and grants_in_place(connection):
+        return ""
     database = str(connection.exec_driver_sql("SELECT current_database()").scalar_one())
     statements = grant_statements(database)
-    stamp = f"thep grants {_fingerprint(statements)}"
-    if not force and _marker(connection) == stamp:
-        return ""
-    # Two programs of the owner's opening at once would grant on the same rows ("tuple
-    # concurrently updated"): one at a time, and the second finds the work done.
-    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({GRANTS_LOCK_KEY})")
-    if not force and _marker(connection) == stamp:
-        return ""
     missing = missing_group_roles(connection)
     if missing and not can_create_roles(connection):
         return (
@@ -133,7 +167,4 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
     ensure_group_roles(connection)
     for statement in statements:
         connection.exec_driver_sql(statement)
-    # Kept on the audit trigger's function (migration 0005), which is the owner's: a comment on
-    # a table would be a difference between the models and the migrations.
-    connection.exec_driver_sql(f"COMMENT ON FUNCTION thep_audit_stamp() IS '{stamp}'")
     return "The server's group roles and their rights were brought up to date."

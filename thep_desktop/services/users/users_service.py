@@ -19,6 +19,7 @@ from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError, ValidationError
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
+from thep_desktop.services.users.identity import database_owner
 from thep_desktop.services.users.server_roles import group_role, quote
 from thep_desktop.services.users.users_permissions import MANAGE_USERS
 
@@ -116,6 +117,7 @@ class UsersService:
                 return _detail(user)
             if old == Role.ADMIN:
                 _keep_an_admin(session, user, "change the role of")
+                _keep_the_owner(session, user, "change the role of")
             if self.on_server:
                 _server_set_role(session.connection(), user.login, role)
             user.role = role
@@ -150,6 +152,7 @@ class UsersService:
                     )
                 if user.role == Role.ADMIN:
                     _keep_an_admin(session, user, "disable")
+                _keep_the_owner(session, user, "disable")
             if self.on_server:
                 _server_execute(
                     session.connection(),
@@ -188,6 +191,17 @@ def _keep_an_admin(session: Session, user: AppUser, doing: str) -> None:
         raise ServiceError(
             f"{user.login} is the only active administrator, so you cannot {doing} them: "
             "make someone else an administrator first. Nothing was changed."
+        )
+
+
+def _keep_the_owner(session: Session, user: AppUser, doing: str) -> None:
+    """The login that owns the tables on a server can do everything there whatever its
+    role says, and is the one that upgrades the schema: it stays an active administrator."""
+    if database_owner(session.connection()) == user.login:
+        raise ServiceError(
+            f"{user.login} owns this database's tables on the server (it set the database up "
+            f"and brings it up to date), so you cannot {doing} them: the server lets the "
+            "owner do everything whatever the program says. Nothing was changed."
         )
 
 

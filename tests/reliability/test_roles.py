@@ -1,0 +1,361 @@
+"""Roles, tried the hostile way: every role attempts every change it may not make.
+
+Through the services, each refusal is a PermissionDeniedError, is written to the audit trail
+as ``refused``, and leaves every other table exactly as it was (row counts and checksums).
+On PostgreSQL each role's own login (made by the users service, as an administrator does)
+runs raw INSERT, UPDATE and DELETE against every table: the server refuses every table its
+role does not write, and lets through those it does.
+
+What a role may do is expected twice over: from the areas' declarations (which the program
+and the server's grants are made from) and from the hand-written tables below, so a wrong
+declaration fails here instead of quietly changing who may do what.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from gias_files import gias_row, write_gias
+from server_logins import ServerLogins
+from sqlalchemy import select, text
+
+from thep_desktop.database import Database
+from thep_desktop.domain.roles import Role
+from thep_desktop.models import AuditEvent, Base
+from thep_desktop.models.audit import AUDIT_TABLE
+from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
+from thep_desktop.services.demo.demo_service import DemoService
+from thep_desktop.services.letters.letter_templates import TemplateInput
+from thep_desktop.services.letters.letters_permissions import EDIT_TEMPLATES, SEND_LETTERS
+from thep_desktop.services.registry import Services, open_services
+from thep_desktop.services.schools.school_data import ContactInput, SchoolInput
+from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
+from thep_desktop.services.settings.organisation_service import ProfileData
+from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
+from thep_desktop.services.settings.staff_service import StaffInput
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.errors import PermissionDeniedError
+from thep_desktop.services.shared.permissions import Permission
+from thep_desktop.services.users.server_roles import READ_ONLY_TABLES, writers_by_table
+from thep_desktop.services.users.users_permissions import MANAGE_USERS
+
+ADMIN, STAFF, TREASURER, CLERK, VIEWER = Role
+EVERY_ROLE = list(Role)
+
+# Who may do each change, written out by hand (not read from the declarations).
+MAY = {
+    "edit_schools": {ADMIN, STAFF},
+    "send_letters": {ADMIN, STAFF, TREASURER, CLERK},
+    "edit_templates": {ADMIN, STAFF},
+    "edit_settings": {ADMIN},
+    "manage_users": {ADMIN},
+    "restore_backups": {ADMIN},
+}
+# Who may write each of today's tables, written out by hand.
+TABLE_WRITERS = {
+    "school": {ADMIN, STAFF},
+    "contact": {ADMIN, STAFF},
+    "letter_template": {ADMIN, STAFF},
+    "letter_batch": {ADMIN, STAFF, TREASURER, CLERK},
+    "document": {ADMIN, STAFF, TREASURER, CLERK},
+    "correspondence": {ADMIN, STAFF, TREASURER, CLERK},
+    "organisation_profile": {ADMIN},
+    "staff_member": {ADMIN},
+    "app_user": {ADMIN},
+}
+
+
+# -- the register every attempt is made against -----------------------------------------------
+@dataclass
+class Register:
+    """What an administrator set up: the records the attempts aim at."""
+
+    school_id: int
+    school_version: int
+    staff_id: int
+    staff_version: int
+    template_id: int
+    template_version: int
+    own_template_id: int
+    own_template_version: int
+    gias_preview: Any
+    pupils_preview: Any
+    backup: Path
+    folder: Path
+
+
+def a_school(urn: str = "100229", **more: Any) -> SchoolInput:
+    values: dict[str, Any] = dict(
+        urn=urn,
+        name="Bethnal Green Primary School",
+        la_code="211",
+        establishment_number="2345",
+        phase="Primary",
+        postcode="E2 6AB",
+        contacts=[ContactInput("Amina Rahman", "Head teacher", "head@bgps.sch.uk")],
+    )
+    values.update(more)
+    return SchoolInput(**values)
+
+
+def set_up(admin: Services, folder: Path) -> Register:
+    actor = admin.actor
+    school = admin.schools.create_school(actor, a_school())
+    staff = admin.staff.create_staff(actor, StaffInput("Nadia Rahman", "Link officer"))
+    profile = admin.organisation.get_profile(actor)
+    admin.organisation.update_profile(
+        actor, ProfileData(**{**vars(profile), "signatory_name": "Helen Marsh"})
+    )
+    templates = admin.letters.list_templates(actor)
+    builtin = next(t for t in templates if t.builtin and not admin.letters.mailing_fields(t))
+    own = admin.letters.create_template(
+        actor, TemplateInput(**{**vars(builtin.as_input()), "name": "Our own letter"})
+    )
+    gias = write_gias(folder / "gias.csv", [gias_row("100229"), gias_row("100230")])
+    gias_preview = admin.gias_import.preview(actor, gias, la_code="211")
+    pupils = folder / "pupils.csv"
+    pupils.write_text("URN,Number of pupils\n100229,450\n", encoding="utf-8")
+    pupils_preview = admin.pupil_import.preview(actor, pupils, census_date="16/01/2026")
+    if admin.db.is_sqlite:
+        (folder / "backups").mkdir()
+        backup = admin.backups.back_up(actor, folder / "backups").path
+        admin.users.add_user(actor, "head.admin", ADMIN)  # whom "users: disable" aims at
+    else:  # server backups are another part's: the refusal comes before the file is read
+        backup = folder / "partnership-office-backup-2026-01-01-0900.sqlite3"
+    return Register(
+        school.id,
+        school.version,
+        staff.id,
+        staff.version,
+        builtin.id,
+        builtin.version,
+        own.id,
+        own.version,
+        gias_preview,
+        pupils_preview,
+        backup,
+        folder,
+    )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    name: str
+    permission: Permission
+    hand: str  # the key of MAY
+    run: Callable[[Services, Register], object]
+
+
+def _school(s: Services, r: Register) -> Any:
+    return s.schools.get_school(s.actor, r.school_id)
+
+
+ATTEMPTS = (
+    Attempt("schools: create", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.schools.create_school(s.actor, a_school("100999", name="New"))),
+    Attempt("schools: update", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.schools.update_school(
+                s.actor, r.school_id, r.school_version,
+                SchoolInput(**{**vars(_school(s, r).as_input()), "name": "Renamed"}))),
+    Attempt("schools: contacts", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.schools.update_school(
+                s.actor, r.school_id, r.school_version,
+                SchoolInput(**{**vars(_school(s, r).as_input()),
+                               "contacts": [ContactInput("Tom Okafor", "SBM", "t@x.sch.uk")]}))),
+    Attempt("schools: close", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.schools.close_school(
+                s.actor, r.school_id, r.school_version, date(2026, 8, 31))),
+    Attempt("schools: delete", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.schools.delete_school(s.actor, r.school_id, r.school_version)),
+    Attempt("imports: GIAS apply", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.gias_import.apply(s.actor, r.gias_preview)),
+    Attempt("imports: pupil numbers apply", EDIT_SCHOOLS, "edit_schools",
+            lambda s, r: s.pupil_import.apply(s.actor, r.pupils_preview)),
+    Attempt("letters: produce", SEND_LETTERS, "send_letters",
+            lambda s, r: s.letters.produce(
+                s.actor, r.template_id, [r.school_id], "Head teacher",
+                combined_file=r.folder / "letters.pdf")),
+    Attempt("letters: template create", EDIT_TEMPLATES, "edit_templates",
+            lambda s, r: s.letters.create_template(
+                s.actor, TemplateInput(**{**vars(s.letters.get_template(
+                    s.actor, r.own_template_id).as_input()), "name": "Another"}))),
+    Attempt("letters: template update", EDIT_TEMPLATES, "edit_templates",
+            lambda s, r: s.letters.update_template(
+                s.actor, r.own_template_id, TemplateInput(**{**vars(s.letters.get_template(
+                    s.actor, r.own_template_id).as_input()), "subject": "Changed"}),
+                r.own_template_version)),
+    Attempt("letters: template reset", EDIT_TEMPLATES, "edit_templates",
+            lambda s, r: s.letters.reset_template(s.actor, r.template_id, r.template_version)),
+    Attempt("letters: template delete", EDIT_TEMPLATES, "edit_templates",
+            lambda s, r: s.letters.delete_template(
+                s.actor, r.own_template_id, r.own_template_version)),
+    Attempt("settings: organisation", EDIT_SETTINGS, "edit_settings",
+            lambda s, r: s.organisation.update_profile(
+                s.actor, ProfileData(**{**vars(s.organisation.get_profile(s.actor)),
+                                        "phone": "020 7000 0000"}))),
+    Attempt("settings: staff create", EDIT_SETTINGS, "edit_settings",
+            lambda s, r: s.staff.create_staff(s.actor, StaffInput("Bola Adeyemi"))),
+    Attempt("settings: staff update", EDIT_SETTINGS, "edit_settings",
+            lambda s, r: s.staff.update_staff(
+                s.actor, r.staff_id, r.staff_version, StaffInput("Nadia R", active=False))),
+    Attempt("users: add", MANAGE_USERS, "manage_users",
+            lambda s, r: s.users.add_user(s.actor, "new.person", Role.ADMIN, password="Pw-1x")),
+    Attempt("users: set role", MANAGE_USERS, "manage_users",
+            lambda s, r: s.users.set_role(s.actor, s.actor.name, Role.ADMIN)),
+    Attempt("users: disable", MANAGE_USERS, "manage_users",
+            lambda s, r: s.users.set_active(s.actor, "head.admin", False)),
+    Attempt("backups: restore", RESTORE_BACKUPS, "restore_backups",
+            lambda s, r: s.backups.restore(s.actor, r.backup, r.folder / "before")),
+    Attempt("demo: load", EDIT_SETTINGS, "edit_settings",
+            lambda s, r: DemoService(s.db).load(s.actor)),
+)  # fmt: skip
+
+
+def table_checksums(database: Database) -> dict[str, tuple[int, str]]:
+    """Every table but the audit trail: its row count and a SHA-256 of its rows by key."""
+    sums: dict[str, tuple[int, str]] = {}
+    with database.read_session() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name == AUDIT_TABLE:
+                continue
+            rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()
+            digest = hashlib.sha256("\n".join(repr(tuple(r)) for r in rows).encode()).hexdigest()
+            sums[table.name] = (len(rows), digest)
+    return sums
+
+
+def refusals(database: Database) -> list[tuple[str, str]]:
+    with database.read_session() as session:
+        return [
+            (row.actor, row.detail)
+            for row in session.execute(
+                select(AuditEvent.actor, AuditEvent.detail)
+                .where(AuditEvent.action == "refused")
+                .order_by(AuditEvent.seq)
+            )
+        ]
+
+
+def test_the_declarations_match_the_hand_written_tables() -> None:
+    """A permission or a table's writers changed in a declaration is caught here."""
+    for attempt in ATTEMPTS:
+        assert set(attempt.permission.roles) == MAY[attempt.hand], attempt.name
+    assert {t: set(r) for t, r in writers_by_table().items()} == TABLE_WRITERS
+    known = set(TABLE_WRITERS) | {AUDIT_TABLE} | READ_ONLY_TABLES
+    assert set(Base.metadata.tables) <= known, "a new table: say here who may write it"
+
+
+@pytest.mark.parametrize("role", [r for r in EVERY_ROLE if r != ADMIN])
+def test_every_role_is_refused_every_change_it_may_not_make_through_the_services(
+    db: Database, tmp_path: Path, role: Role, reliability
+) -> None:  # type: ignore[no-untyped-def]
+    address = db.url.render_as_string(hide_password=False)
+    admin, _note = open_services(address, Actor("head.admin", ADMIN))
+    register = set_up(admin, tmp_path)
+    name = f"{role.value}.person"
+    person = Services(db, Actor(name, role))
+    forbidden = [a for a in ATTEMPTS if role not in MAY[a.hand]]
+    failures: list[str] = []
+    for attempt in forbidden:
+        before, before_refusals = table_checksums(db), refusals(db)
+        try:
+            attempt.run(person, register)
+        except PermissionDeniedError as exc:
+            if f"{name} ({role.value}) is not allowed to" not in str(exc):
+                failures.append(f"{attempt.name}: said {exc}")
+        except Exception as exc:  # noqa: BLE001 - anything but a refusal is a failure here
+            failures.append(f"{attempt.name}: {type(exc).__name__}: {exc}")
+        else:
+            failures.append(f"{attempt.name}: was let through")
+        if table_checksums(db) != before:
+            failures.append(f"{attempt.name}: changed the database")
+        added = refusals(db)[len(before_refusals) :]
+        detail = f"{name} ({role.value}) was refused: {attempt.permission.words}"
+        if len(added) != 1 or not added[0][1].startswith(detail):
+            failures.append(f"{attempt.name}: audited as {added}")
+        elif db.is_sqlite and added[0][0] != name:  # on a server, the session's login
+            failures.append(f"{attempt.name}: audited as done by {added[0][0]}")
+    admin.close()
+    kind = "sqlite" if db.is_sqlite else "postgresql"
+    reliability(
+        f"{role.value}: every change it may not make, through the services",
+        trials=len(forbidden),
+        failures=len(failures),
+        database=kind,
+        detail=f"{len(forbidden)} refused and audited, nothing else changed",
+    )
+    assert not failures, failures
+    assert len(forbidden) >= 4  # even the most trusted non-admin role is refused something
+
+
+# -- PostgreSQL: the server refuses raw SQL ------------------------------------------------------
+def statements(table: str) -> dict[str, str]:
+    """Statements that touch no row but need the right to change ``table``."""
+    quoted = f'"{table}"'
+    return {
+        "INSERT": f"INSERT INTO {quoted} SELECT * FROM {quoted} WHERE false",
+        "UPDATE": f"UPDATE {quoted} SET id = id WHERE false"
+        if table != "alembic_version"
+        else f"UPDATE {quoted} SET version_num = version_num WHERE false",
+        "DELETE": f"DELETE FROM {quoted} WHERE false",
+    }
+
+
+def expected_writers(table: str, verb: str) -> set[Role]:
+    if table == AUDIT_TABLE:  # everyone adds to the trail; nobody but the owner changes it
+        return set(EVERY_ROLE) if verb == "INSERT" else set()
+    return TABLE_WRITERS.get(table, set())
+
+
+@pytest.mark.parametrize("role", EVERY_ROLE)
+def test_on_the_server_each_roles_own_login_may_change_only_its_tables(
+    pg_db: Database, server_logins: ServerLogins, role: Role, reliability
+) -> None:  # type: ignore[no-untyped-def]
+    owner, _note = open_services(pg_db.address)  # the tables' owner: grants brought up to date
+    login = server_logins.name(role.value)
+    owner.users.add_user(owner.actor, login, role, password="Pw-roles-1")
+    before = table_checksums(pg_db)
+    url = server_logins.url(pg_db.address, login, "Pw-roles-1")
+    tables = sorted(Base.metadata.tables) + ["alembic_version"]
+    failures: list[str] = []
+    tried = refused = 0
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        assert conn.execute("SELECT session_user").fetchone()[0] == login
+        for table in tables:
+            for verb, statement in statements(table).items():
+                tried += 1
+                allowed = role in expected_writers(table, verb)
+                try:
+                    conn.execute(statement)
+                except psycopg.errors.InsufficientPrivilege:
+                    refused += 1
+                    if allowed:
+                        failures.append(f"{verb} {table}: refused, but {role.value} writes it")
+                else:
+                    if not allowed:
+                        failures.append(f"{verb} {table}: let through")
+                conn.rollback()
+    owner.close()
+    reliability(
+        f"{role.value}: raw SQL with its own login",
+        trials=tried,
+        failures=len(failures),
+        database="postgresql",
+        detail=f"{len(tables)} tables x INSERT/UPDATE/DELETE: {refused} refused by the "
+        f"server, {tried - refused} let through (tables its role writes, audit INSERT)",
+    )
+    assert not failures, failures
+    assert table_checksums(pg_db) == before
+    with pg_db.read_session() as session:  # the login's grants are its group's only
+        direct = session.execute(
+            text("SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = :g"),
+            {"g": login},
+        ).scalar_one()
+    assert direct == 0
