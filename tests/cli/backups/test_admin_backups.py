@@ -212,3 +212,26 @@ def test_check_of_what_is_not_our_database_says_so_and_makes_nothing(capsys, tmp
     assert out.startswith("Recognised as this program's database: PROBLEMS")
     assert "no database of this program" in out or "not a THE Partnership Office" in out
     assert folder_state(tmp_path) == before
+
+
+def test_restore_is_refused_to_a_login_whose_role_is_not_admin(capsys, office, folder, tmp_path):
+    """The person restoring is found as opening finds them (here, the computer's login,
+    listed as a viewer), not taken to be an administrator; nothing changes."""
+    from thep_desktop.computer_login import computer_login
+
+    path = _sqlite_only(office)
+    code, _out, err = run(capsys, "--db", office, "backup", "--to", str(folder / "b.sqlite3"))
+    assert code == 0, err
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM contact")
+        conn.execute("DELETE FROM app_user WHERE login = ?", (computer_login(),))
+        conn.execute(
+            "INSERT INTO app_user (uuid, login, full_name, role, active, note, created_at, "
+            "created_by, updated_at, updated_by, version) VALUES (?, ?, '', 'viewer', 1, '', "
+            "'2026-11-30 12:00:00.000000', 'boss', '2026-11-30 12:00:00.000000', 'boss', 1)",
+            ("0" * 31 + "1", computer_login()),
+        )
+    changed = table_checksums(path)
+    code, _out, err = run(capsys, "--db", office, "restore", str(folder / "b.sqlite3"), "--yes")
+    assert code == 1 and "(viewer) is not allowed to restore" in err
+    assert table_checksums(path) == changed

@@ -14,6 +14,7 @@ from thep_desktop.services.backups.database_checks import run_checks
 from thep_desktop.services.backups.database_copy import copy_database
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import local_actor
+from thep_desktop.services.users.identity import restorer
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -132,7 +133,7 @@ def run_restore(url: str, args: argparse.Namespace) -> int:
     database = Database(url)
     try:
         service = BackupService(database)
-        actor = local_actor()
+        actor = restorer(database)  # a server's login and its role: administrators only
         _info, words = service.restore_plan(actor, args.file)
         print(words, file=out)
         if not args.yes and not _confirm("Restore it?"):

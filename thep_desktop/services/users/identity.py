@@ -98,10 +98,7 @@ def identify(database: Database) -> Actor:
     is an administrator by default and is added to the list (see :data:`LOCAL_FILE_NOTE`).
     """
     on_server = not database.is_sqlite
-    with database.read_session() as session:
-        login = session_login(session)
-        found = _user_of(session, login)
-        owner = database_owner(session.connection())
+    login, found, owner = _lookup(database)
     where = database.describe()
     _check_may_open(login, found, on_server and login != owner, where)
     actor = Actor(login, Role(found.role) if found is not None else Role.ADMIN)
@@ -144,6 +141,32 @@ def identify(database: Database) -> Actor:
 
     # Someone else saving holds the write lock: wait for it as every save does.
     return Actor(login, run_save(database, record_login))
+
+
+def _lookup(database: Database) -> tuple[str, Any, str | None]:
+    """The login, its user record (or None) and the tables' owner, read without writing."""
+    with database.read_session() as session:
+        login = session_login(session)
+        return login, _user_of(session, login), database_owner(session.connection())
+
+
+def restorer(database: Database) -> Actor:
+    """Who is restoring ``database``, with their role, found as opening finds them but
+    without recording a login: a restore that is refused or not confirmed changes nothing.
+
+    A local file that cannot be read as it is (the damaged file a restore is most wanted
+    for) is restored by the computer's login, as an administrator (see
+    :data:`LOCAL_FILE_NOTE`); on a server the server's login and its role always apply.
+    """
+    try:
+        login, found, owner = _lookup(database)
+    except Exception:
+        if not database.is_sqlite:
+            raise
+        return Actor(computer_login(), Role.ADMIN)
+    needs_record = not database.is_sqlite and login != owner
+    _check_may_open(login, found, needs_record, database.describe())
+    return Actor(login, Role(found.role) if found is not None else Role.ADMIN)
 
 
 def _user_of(session: Session, login: str) -> Any:
