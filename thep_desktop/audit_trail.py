@@ -247,6 +247,10 @@ def _filled(change: Change) -> Mapping[str, Any] | None:
     return {k: v for k, v in after.items() if v is not None and v != ""}
 
 
+# Set on an object (``obj.__dict__[AUDIT_ACTION] = Action.ROLE_CHANGE``) before it is
+# flushed, to record its change as that kind instead of a plain "update".
+AUDIT_ACTION = "_thep_audit_action"
+
 _WRITER_KEY = "thep_audit_writer"
 _PENDING_KEY = "thep_audit_pending"
 
@@ -347,7 +351,10 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             if plain_value(old) != plain_value(new):
                 before[attr.key], after[attr.key] = old, new
         if after:
-            action = Action.CLOSE if _is_closing(after) else Action.UPDATE
+            # A service may name the kind of change (a role change) on the object itself.
+            action = obj.__dict__.pop(AUDIT_ACTION, None) or (
+                Action.CLOSE if _is_closing(after) else Action.UPDATE
+            )
             pending.append((action, obj, before, after))
     for obj in [*session.deleted, *_orphans(session)]:
         if _audited(getattr(obj, "__table__", None)):

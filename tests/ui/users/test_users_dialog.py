@@ -377,3 +377,28 @@ def choose_role(qtbot, words: str):  # type: ignore[no-untyped-def]
         push(qtbot, box.ok_button)
 
     return answer
+
+
+def test_history_shows_a_persons_record_and_role_changes(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, modals: Modals
+) -> None:
+    from qt_driving import push
+
+    from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+    services.users.add_user(services.actor, "sam", Role.CLERK, full_name="Sam Colleague")
+    services.users.set_role(services.actor, "sam", Role.TREASURER)
+    dialog = users_dialog(qtbot, services)
+    seen: list[list[str]] = []
+
+    def read(box) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(box, HistoryDialog)
+        seen.append([box.model.index(r, 2).data() for r in range(box.model.rowCount())])
+        box.reject()
+
+    select_row(dialog, "sam")
+    modals.then(read)
+    push(qtbot, dialog.history_button)
+    modals.wait_answered()
+    # Added, then the role changed: one row each (the role change is not a second "Changed").
+    assert seen == [["Role changed", "Created"]]

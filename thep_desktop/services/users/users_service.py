@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from thep_desktop.audit_trail import Action, Change, record
+from thep_desktop.audit_trail import AUDIT_ACTION, Action
 from thep_desktop.database import Database, driver_message
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser
@@ -38,6 +39,7 @@ class UserDetail:
     note: str
     created_at: datetime
     created_by: str
+    uuid: uuid.UUID | None = None  # for the History window
 
 
 class UsersService:
@@ -122,19 +124,8 @@ class UsersService:
                 _server_set_role(session.connection(), user.login, role)
             user.role = role
             user.updated_by = actor.name
+            user.__dict__[AUDIT_ACTION] = Action.ROLE_CHANGE  # one row: "role changed"
             session.flush()
-            record(
-                session,
-                Change(
-                    Action.ROLE_CHANGE,
-                    "app_user",
-                    user.uuid,
-                    user.login,
-                    {"role": old.value},
-                    {"role": role.value},
-                    f"{user.login}: {old.value} → {role.value}",
-                ),
-            )
             return _detail(user)
 
     @save
@@ -270,4 +261,5 @@ def _detail(u: AppUser) -> UserDetail:
         u.note,
         u.created_at,
         u.created_by,
+        u.uuid,
     )

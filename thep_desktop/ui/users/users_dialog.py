@@ -266,15 +266,21 @@ class UsersDialog(QDialog):
         self.role_button.clicked.connect(self.change_role)
         self.active_button = QPushButton("&Disable")
         self.active_button.clicked.connect(self.toggle_active)
+        self.history_button = QPushButton("&History…")
+        self.history_button.setToolTip(
+            "Everything recorded about the selected person: added, roles changed, logins"
+        )
+        self.history_button.clicked.connect(self.show_history)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
-        for button in (self.add_button, self.role_button, self.active_button, close):
+        buttons = (self.add_button, self.role_button, self.active_button, self.history_button)
+        for button in (*buttons, close):
             # Enter means "change the selected person's role" here, never "press a button".
             button.setAutoDefault(False)
             button.setDefault(False)
-        for button in (self.add_button, self.role_button, self.active_button):
+        for button in buttons:
             bottom.addWidget(button)
         bottom.addSpacing(12)
         bottom.addWidget(self.count_label, 1)
@@ -348,6 +354,7 @@ class UsersDialog(QDialog):
                 "Stop the selected person opening the database; their history stays (Delete)"
             )
         self.active_button.setEnabled(self.can_manage and user is not None)
+        self.history_button.setEnabled(user is not None and user.uuid is not None)
 
     def _show_banner(self, text: str) -> None:
         self.banner.setStyleSheet(INFO_STYLE)
@@ -355,6 +362,14 @@ class UsersDialog(QDialog):
         self.banner.setVisible(bool(text))
 
     # -- actions ----------------------------------------------------------------------------
+    def show_history(self) -> None:
+        user = self.selected()
+        if user is None or user.uuid is None:
+            return
+        from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+        HistoryDialog(self.services, person(user), user.uuid, self).exec()
+
     def add_person(self) -> None:
         if not self.can_manage:
             return
