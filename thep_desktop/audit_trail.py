@@ -279,6 +279,15 @@ def record(session: Session, change: Change) -> None:
     _writer(session).write([change])
 
 
+def record_alone(sessions: Callable[[], Any], who: str, change: Change) -> None:
+    """Write one event in a transaction of its own, as ``who`` (a refusal, a restore).
+
+    ``sessions`` is the database's ``session`` (a context manager holding the write lock).
+    """
+    with acting_as(who), sessions() as session:
+        record(session, change)
+
+
 def record_many(session: Session, changes: Iterable[Change]) -> None:
     """Add many events at once: the bulk paths that write below the ORM call this."""
     _writer(session).write(changes)

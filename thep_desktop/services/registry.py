@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from thep_desktop.audit_trail import Action, Change, acting_as, record
+from thep_desktop.audit_trail import Action, Change, record_alone
 from thep_desktop.database import Database
 from thep_desktop.services.schools.schools_service import SchoolsService
 from thep_desktop.services.settings.organisation_service import OrganisationService
@@ -45,16 +45,16 @@ class Services:
         """Write a refused permission to the trail; the refusal stands if that fails too."""
         if self.db.read_only:
             return
+        refused = f"{permission.words} ({permission.code})"
         try:
-            with acting_as(actor.name), self.db.session() as session:
-                record(
-                    session,
-                    Change(
-                        Action.REFUSED,
-                        detail=f"{actor.name} ({actor.role.value}) was refused: "
-                        f"{permission.words} ({permission.code}).",
-                    ),
-                )
+            record_alone(
+                self.db.session,
+                actor.name,
+                Change(
+                    Action.REFUSED,
+                    detail=f"{actor.name} ({actor.role.value}) was refused: {refused}.",
+                ),
+            )
         except Exception:  # noqa: BLE001 - the refusal is what the person must hear
             pass
 

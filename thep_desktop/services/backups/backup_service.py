@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from thep_desktop import config
-from thep_desktop.audit_trail import Action, Change, acting_as, record
+from thep_desktop.audit_trail import Action, Change, record_alone
 from thep_desktop.database import Database, all_revisions, head_revision
 from thep_desktop.database_recognition import recognise_sqlite_file
 from thep_desktop.domain.dates import format_date
@@ -499,15 +499,15 @@ class BackupService:
         info, _words = self.restore_plan(actor, backup)
         before, note = self._restore(actor, info, backup, folder, progress)
         # The restored trail is the backup's; that it was put back is the next thing in it.
-        with acting_as(actor.name), self.db.session() as session:
-            record(
-                session,
-                Change(
-                    Action.RESTORE,
-                    detail=f"Restored from {backup.name} (taken {info.taken_on_words}); the "
-                    f"database as it was before is kept at {before}.",
-                ),
-            )
+        record_alone(
+            self.db.session,
+            actor.name,
+            Change(
+                Action.RESTORE,
+                detail=f"Restored from {backup.name} (taken {info.taken_on_words}); the "
+                f"database as it was before is kept at {before}.",
+            ),
+        )
         return before, note
 
     def _restore(

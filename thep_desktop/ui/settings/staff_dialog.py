@@ -59,6 +59,7 @@ from thep_desktop.ui.shared.forms import (
     editor_buttons,
     error_banner,
     may_close_unsaved,
+    push_button,
 )
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
@@ -479,17 +480,14 @@ class StaffDialog(QDialog):
         outer.addWidget(self.table, 1)
 
         bottom = QHBoxLayout()
-        self.add_button = QPushButton("&Add…")
-        self.add_button.setToolTip("Add a member of staff (Ctrl+N)")
-        self.add_button.clicked.connect(self.add_staff)
-        self.edit_button = QPushButton("&Edit…")
-        self.edit_button.setToolTip("Change the selected member of staff (Enter)")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.left_button = QPushButton("Mark as &left")
-        self.left_button.clicked.connect(self.toggle_left)
-        self.history_button = QPushButton("&History…")
-        self.history_button.setToolTip("Everything changed in the selected member of staff")
-        self.history_button.clicked.connect(self.show_history)
+        self.add_button = push_button("&Add…", self.add_staff, "Add a member of staff (Ctrl+N)")
+        self.edit_button = push_button(
+            "&Edit…", self.edit_selected, "Change the selected member of staff (Enter)"
+        )
+        self.left_button = push_button("Mark as &left", self.toggle_left)
+        self.history_button = push_button(
+            "&History…", self.show_history, "Everything changed in the selected member of staff"
+        )
         self.export_button = QPushButton("E&xport…")
         self.export_button.setToolTip(
             "Save the list as shown to an Excel workbook or CSV file (Ctrl+E)"

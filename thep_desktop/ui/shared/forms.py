@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,15 @@ SAVE_FIRST = "Save"
 DISCARD_CHANGES = "Discard changes"
 
 Ask = Callable[[QWidget | None, str, str, Sequence[str]], str]
+
+
+def push_button(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+    """A button with its words, what it does when clicked, and its tip."""
+    button = QPushButton(text)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(lambda _checked=False: slot())
+    return button
 
 
 def editor_buttons(

@@ -34,7 +34,12 @@ from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.services.users.identity import LOCAL_FILE_NOTE
 from thep_desktop.services.users.users_permissions import MANAGE_USERS
 from thep_desktop.services.users.users_service import UserDetail
-from thep_desktop.ui.shared.forms import FieldMessages, correction_summary, error_banner
+from thep_desktop.ui.shared.forms import (
+    FieldMessages,
+    correction_summary,
+    error_banner,
+    push_button,
+)
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.roles import ROW_ROLE
@@ -258,19 +263,20 @@ class UsersDialog(QDialog):
         outer.addWidget(self.table, 1)
 
         bottom = QHBoxLayout()
-        self.add_button = QPushButton("&Add person…")
-        self.add_button.setToolTip("Add someone who may use the database (Insert or Ctrl+N)")
-        self.add_button.clicked.connect(self.add_person)
-        self.role_button = QPushButton("Change &role…")
-        self.role_button.setToolTip("Change what the selected person may do (Enter)")
-        self.role_button.clicked.connect(self.change_role)
-        self.active_button = QPushButton("&Disable")
-        self.active_button.clicked.connect(self.toggle_active)
-        self.history_button = QPushButton("&History…")
-        self.history_button.setToolTip(
-            "Everything recorded about the selected person: added, roles changed, logins"
+        self.add_button = push_button(
+            "&Add person…",
+            self.add_person,
+            "Add someone who may use the database (Insert or Ctrl+N)",
         )
-        self.history_button.clicked.connect(self.show_history)
+        self.role_button = push_button(
+            "Change &role…", self.change_role, "Change what the selected person may do (Enter)"
+        )
+        self.active_button = push_button("&Disable", self.toggle_active)
+        self.history_button = push_button(
+            "&History…",
+            self.show_history,
+            "Everything recorded about the selected person: added, roles changed, logins",
+        )
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")
         close = QPushButton("Close")
