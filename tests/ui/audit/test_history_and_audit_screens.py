@@ -271,6 +271,9 @@ def test_audit_screen_exports_and_checks_the_trail(
         push(qtbot, button(box, "Export to Excel…"))
         qtbot.waitUntil(lambda: target.exists() and box.export_job is not None, timeout=10_000)
         qtbot.waitUntil(lambda: not box.export_job.thread.isRunning(), timeout=10_000)  # type: ignore[union-attr]
+        # "Exported" is said once the finished export's signal arrives: answered before the
+        # check starts, so the two boxes come in the order a person sees them.
+        qtbot.waitUntil(lambda: modals.pending == 1, timeout=10_000)
         push(qtbot, button(box, "Check the trail"))  # runs in the background, then says
         qtbot.waitUntil(lambda: modals.pending == 0, timeout=10_000)
         qtbot.mouseClick(button(box, "Close"), LEFT)
