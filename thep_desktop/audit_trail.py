@@ -142,7 +142,7 @@ def decode_values(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
 
 
-def row_hash(previous_hash: str, values: Mapping[str, Any]) -> str:
+def row_hash(previous_hash: str, values: Mapping[Any, Any]) -> str:
     """The SHA-256 that chains a row to the one before it; ``values`` as stored.
 
     Each field is written with its length in front (``None`` as ``~``), so no two different
@@ -293,7 +293,7 @@ def record_many(session: Session, changes: Iterable[Change]) -> None:
     _writer(session).write(changes)
 
 
-def label_of(values: Mapping[str, Any]) -> str:
+def label_of(values: Mapping[Any, Any]) -> str:
     for name in _LABEL_FIELDS:
         value = values.get(name)
         if value:
@@ -400,7 +400,7 @@ def _on_orm_execute(state: ORMExecuteState) -> Any:
     if not (state.is_update or state.is_delete):
         return None
     statement: Any = state.statement
-    table = getattr(statement, "table", None)
+    table: Any = getattr(statement, "table", None)
     if not _audited(table) or isinstance(state.parameters, list):
         return None  # executemany below the ORM: the bulk path records itself (record_many)
     session = state.session
@@ -475,7 +475,7 @@ class ChainReport:
     problems: list[str]
 
 
-def verify_chain(rows: Iterable[Mapping[str, Any]], limit: int = 20) -> ChainReport:
+def verify_chain(rows: Iterable[Mapping[Any, Any]], limit: int = 20) -> ChainReport:
     """Walk the trail in ``seq`` order; say in words every place the chain is broken."""
     problems: list[str] = []
     previous = GENESIS
