@@ -636,3 +636,28 @@ def test_staff_list_exports_as_shown(qtbot, staff_window, tmp_path: Path) -> Non
     header = next(i for i, row in enumerate(rows) if row[0] == "Name")
     assert [row[0] for row in rows[header + 1 :]] == shown
     assert "Partnership staff" in str(rows[0][0]) and "Current staff" in str(rows[1][0])
+
+
+def test_the_profiles_history_shows_what_was_changed(qtbot, services: Services, modals) -> None:  # type: ignore[no-untyped-def]
+    from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+    dialog = profile_dialog(qtbot, services)
+    retype(qtbot, dialog.inputs["phone"], "020 7364 6000")
+    qtbot.keyClick(dialog.inputs["phone"], Qt.Key.Key_Tab)
+    assert dialog.save_button is not None
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    dialog = profile_dialog(qtbot, services)
+    seen: list[list[tuple[str, str]]] = []
+
+    def read(box) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(box, HistoryDialog)
+        model = box.model
+        seen.append([(model.index(r, 2).data(), model.index(r, 3).data()) for r in range(2)])
+        box.reject()
+
+    modals.then(read)
+    qtbot.mouseClick(dialog.history_button, Qt.MouseButton.LeftButton)
+    modals.wait_answered()
+    [(what, changes), (first, _made)] = seen[0]
+    assert what == "Changed" and "Phone:" in changes and "020 7364 6000" in changes
+    assert first == "Created"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
@@ -130,6 +131,14 @@ class OrganisationService:
             if row is not None:
                 return _data(row)
         return self._first_profile(actor)
+
+    def profile_uuid(self, actor: Actor) -> uuid.UUID | None:
+        """The profile record's identity (for its History), None before it is first made."""
+        actor.require(VIEW)
+        with self.db.read_session() as session:
+            return session.scalar(
+                select(OrganisationProfile.uuid).order_by(OrganisationProfile.id).limit(1)
+            )
 
     @save
     def _first_profile(self, actor: Actor) -> ProfileData:

@@ -144,6 +144,11 @@ class OrganisationDialog(QDialog):
         self.tabs.addTab(self._signatory_page(), "&Signatory")
 
         self.buttons = editor_buttons(self, self.can_edit, self.save, "the profile")
+        self.history_button = self.buttons.addButton(
+            "&History…", QDialogButtonBox.ButtonRole.HelpRole
+        )
+        self.history_button.setToolTip("Every change made to the organisation's profile")
+        self.history_button.clicked.connect(self.show_history)
         outer.addWidget(self.buttons)
 
     @property
@@ -328,6 +333,15 @@ class OrganisationDialog(QDialog):
         self.logo.show_problem("")
         self.logo.set_image(data.logo, data.logo_filename)
         self.signature.set_image(data.signature_image, data.signature_image_filename)
+
+    def show_history(self) -> None:
+        services = self.services
+        record = services.organisation.profile_uuid(services.actor)
+        if record is None:
+            return
+        from thep_desktop.ui.audit.history_dialog import HistoryDialog
+
+        HistoryDialog(services, "Organisation profile", record, self).exec()
 
     def form_data(self) -> ProfileData:
         """What the form holds now, as typed, at the version it was loaded."""
