@@ -235,3 +235,30 @@ def test_restore_is_refused_to_a_login_whose_role_is_not_admin(capsys, office, f
     code, _out, err = run(capsys, "--db", office, "restore", str(folder / "b.sqlite3"), "--yes")
     assert code == 1 and "(viewer) is not allowed to restore" in err
     assert table_checksums(path) == changed
+
+
+def test_a_trail_cut_short_at_its_end_is_found_with_the_head_noted_earlier(capsys, office):
+    """The chain cannot show its own last rows removed; the head an earlier check printed can."""
+    code, out, err = run(capsys, "--db", office, "check")
+    assert code == 0, err
+    [line] = [x for x in out.splitlines() if x.startswith("Audit trail head: ")]
+    head = line.split()[3]
+    code, out, err = run(capsys, "--db", office, "check", "--head", head, "--json")
+    assert code == 0, err
+    assert json.loads(out)["audit_head"] == head
+    seq = int(head.split(":")[0])
+    db = Database(office)
+    try:
+        with db.engine.begin() as conn:  # as the database's owner could
+            if db.is_sqlite:
+                conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
+            conn.exec_driver_sql(f"DELETE FROM audit_event WHERE seq >= {seq - 2}")
+    finally:
+        db.dispose()
+    code, out, err = run(capsys, "--db", office, "check")
+    assert code == 0, err  # the chain alone sees nothing wrong
+    code, out, err = run(capsys, "--db", office, "check", "--head", head)
+    assert code == 1 and "Audit trail unbroken: PROBLEMS" in out
+    assert f"audit record {seq}, noted earlier as the trail's last, is gone" in out
+    code, out, err = run(capsys, "--db", office, "check", "--head", "12:abc")
+    assert code == 2 and "is not an audit trail head" in err

@@ -10,7 +10,13 @@ from thep_desktop.cli.shared.jobs import ProgressLine
 from thep_desktop.cli.shared.output import CommandError, write_json
 from thep_desktop.database import Database
 from thep_desktop.services.backups.backup_service import BackupInfo, BackupService
-from thep_desktop.services.backups.database_checks import run_checks
+from thep_desktop.services.backups.database_checks import (
+    AUDIT_CHECK,
+    audit_chain_head,
+    head_problems,
+    parse_head,
+    run_checks,
+)
 from thep_desktop.services.backups.database_copy import copy_database
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import local_actor
@@ -58,6 +64,13 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "when all pass, 1 otherwise.",
     )
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
+    check.add_argument(
+        "--head",
+        metavar="NUMBER:HASH",
+        type=_head,
+        help="the audit trail's last row as an earlier check printed it: check that it is "
+        "still there, unchanged (a trail cut short at its end is found this way)",
+    )
     check.set_defaults(run=run_check, database="address")
 
     copy = commands.add_parser(  # its two addresses are its own: no --db
@@ -192,11 +205,24 @@ def run_copy(_url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def _head(text: str) -> tuple[int, str]:
+    try:
+        return parse_head(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run_check(url: str, args: argparse.Namespace) -> int:
     out = sys.stdout
     database = Database(url)
+    head: tuple[int, str] | None = None
     try:
         results = run_checks(database, local_actor())
+        trail = next((r for r in results if r.name == AUDIT_CHECK), None)
+        if trail is not None:
+            if args.head is not None:
+                trail.problems.extend(head_problems(database, args.head))
+            head = audit_chain_head(database)
     finally:
         database.dispose()
     passed = all(result.ok for result in results)
@@ -208,6 +234,7 @@ def run_check(url: str, args: argparse.Namespace) -> int:
                 "checks": [
                     {"name": r.name, "ok": r.ok, "problems": list(r.problems)} for r in results
                 ],
+                "audit_head": f"{head[0]}:{head[1]}" if head and head[0] else None,
             },
             out,
         )
@@ -216,5 +243,11 @@ def run_check(url: str, args: argparse.Namespace) -> int:
             print(f"{result.name}: {'OK' if result.ok else 'PROBLEMS'}", file=out)
             for problem in result.problems:
                 print(f"  - {problem}", file=out)
+        if head and head[0]:
+            print(
+                f"Audit trail head: {head[0]}:{head[1]} (note it: `check --head` with it "
+                "later finds the trail cut short at its end)",
+                file=out,
+            )
         print("All checks passed." if passed else "Some checks found problems.", file=out)
     return 0 if passed else 1

@@ -105,7 +105,10 @@ def _foreign_keys(db: Database) -> list[str]:
         return problems
 
 
-@register_check("Audit trail unbroken")
+AUDIT_CHECK = "Audit trail unbroken"
+
+
+@register_check(AUDIT_CHECK)
 def _audit_chain(db: Database) -> list[str]:
     """Every audit row as written, none missing, none slipped in (audit_trail.verify_chain)."""
     table = AuditEvent.__table__
@@ -128,6 +131,37 @@ def audit_chain_head(db: Database) -> tuple[int, str]:
             select(table.c.seq, table.c.row_hash).order_by(table.c.seq.desc()).limit(1)  # type: ignore[attr-defined]
         ).first()
     return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as ``check`` prints it; ValueError in words if it is not that."""
+    seq, _sep, digest = text.strip().partition(":")
+    if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(
+            f"“{text}” is not an audit trail head: it is written NUMBER:HASH, as "
+            "thep-admin check prints it (for example 1234:5f3a…, the hash in 64 characters)"
+        )
+    return int(seq), digest
+
+
+def head_problems(db: Database, noted: tuple[int, str]) -> list[str]:
+    """Whether the trail still holds, unchanged, the row noted earlier as its head.
+
+    The chain finds a row changed or removed anywhere but at its end; a head noted outside
+    the database (printed by an earlier check, kept with a backup) finds the end cut off.
+    """
+    seq, digest = noted
+    table = AuditEvent.__table__
+    with db.engine.connect() as conn:
+        found = conn.execute(
+            select(table.c.row_hash).where(table.c.seq == seq)  # type: ignore[attr-defined]
+        ).scalar()
+    if found is None:
+        return [f"audit record {seq}, noted earlier as the trail's last, is gone: "
+                "the trail was cut short at its end"]  # fmt: skip
+    if found != digest:
+        return [f"audit record {seq} is not the one noted earlier: the trail was rewritten"]
+    return []
 
 
 def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
