@@ -255,23 +255,11 @@ _WRITER_KEY = "thep_audit_writer"
 _PENDING_KEY = "thep_audit_pending"
 
 
-_DEFERRED_KEY = "thep_audit_deferred"
-
-
 def _writer(session: Session) -> _Writer:
     writer = session.info.get(_WRITER_KEY)
     if writer is None:
         writer = session.info[_WRITER_KEY] = _Writer(session, session.info["thep_fallback_actor"])
-        deferred: list[Change] = session.info.get(_DEFERRED_KEY, [])
-        if deferred:  # events that could not be written when they happened: first in line
-            writer.write(list(deferred))
-            deferred.clear()  # the list is the database's own: its sessions share it
     return writer
-
-
-def defer(sessions: sessionmaker[Session], change: Change) -> None:
-    """Write ``change`` with the next save through ``sessions`` (the database is busy now)."""
-    sessions.kw["info"][_DEFERRED_KEY].append(change)
 
 
 def record(session: Session, change: Change) -> None:
@@ -456,9 +444,7 @@ def _forget(session: Session, _transaction: Any) -> None:
 
 def install(sessions: sessionmaker[Session], fallback_actor: Callable[[], str]) -> None:
     """Audit every session ``sessions`` makes; ``fallback_actor`` names a local file's user."""
-    info = sessions.kw.setdefault("info", {})
-    info["thep_fallback_actor"] = fallback_actor
-    info[_DEFERRED_KEY] = []  # shared by reference with every session made: see defer()
+    sessions.kw.setdefault("info", {})["thep_fallback_actor"] = fallback_actor
     event.listen(sessions, "before_flush", _before_flush)
     event.listen(sessions, "after_flush", _after_flush)
     event.listen(sessions, "do_orm_execute", _on_orm_execute)

@@ -570,10 +570,6 @@ class Database:
             self.read_only = True
             raise ReadOnlyDatabaseError(self.read_only_message()) from None
 
-    def defer_audit(self, change: audit_trail.Change) -> None:
-        """An audit event to write with the next save (a login while someone else saves)."""
-        audit_trail.defer(self._sessions, change)
-
     def read_only_message(self) -> str:
         if self.is_sqlite:
             why = f"the file {self.sqlite_path} or its folder cannot be written to by this user"

@@ -67,7 +67,8 @@ def grant_statements(database_name: str) -> list[str]:
     return statements
 
 
-_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
+# The advisory lock that makes the grants one owner's work at a time ("THEG").
+GRANTS_LOCK_KEY = 0x54484547
 
 
 def expected_privileges(table: str, role: Role) -> set[str]:
@@ -154,6 +155,11 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
     """
     if not force and grants_in_place(connection):
         return ""
+    # Two programs of the owner's opening at once would grant on the same catalogue rows
+    # ("tuple concurrently updated"): one at a time, and the second finds the work done.
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({GRANTS_LOCK_KEY})")
+    if not force and grants_in_place(connection):
+        return ""
     database = str(connection.exec_driver_sql("SELECT current_database()").scalar_one())
     statements = grant_statements(database)
     missing = missing_group_roles(connection)
@@ -162,7 +168,7 @@ def apply_grants(connection: Connection, *, force: bool = False) -> str:
             f"The server has no group roles {', '.join(missing)} yet, and this login may not "
             "create roles, so the roles are enforced by the program only. Whoever looks after "
             "the server can give the program's owner login CREATEDB and CREATEROLE "
-            "(see the README, Setting up the office server)."
+            "(see the README, The office server)."
         )
     ensure_group_roles(connection)
     for statement in statements:

@@ -206,7 +206,7 @@ def _server_execute(connection: Connection, statement: str, params: Any = None) 
         if code == "42501":
             raise ServiceError(
                 "This login may not manage the server's logins (it needs CREATEROLE; see the "
-                "README, Setting up the office server). Nothing was changed."
+                "README, The office server). Nothing was changed."
             ) from None
         refused = driver_message(exc)
         raise ServiceError(f"The server refused: {refused}. Nothing was changed.") from None
