@@ -9,11 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHeaderView,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QWidget,
 )
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 from thep_desktop.reports.shared.spreadsheet import TableData
 from thep_desktop.services.audit.audit_service import AuditEntry
 from thep_desktop.ui.shared.background import BackgroundJob
+from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import Ask, Tell
 from thep_desktop.ui.shared.table_export import AskPath, export_built, safe_file_stem
@@ -69,14 +68,7 @@ class EventsView(QSplitter):
     def __init__(self, columns: Sequence[PlainColumn], name: str, parent: QWidget) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
         self.model = PlainTableModel(columns, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName(name)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = list_view(name, self.model, alternating=False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
