@@ -3,6 +3,14 @@
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
 from thep_desktop.models.letters import Correspondence, Document, LetterBatch, LetterTemplate
+from thep_desktop.models.memberships import (
+    FeePeriodRow,
+    FeeSchedule,
+    Member,
+    MembershipPeriod,
+    MembershipRules,
+    NoticeException,
+)
 from thep_desktop.models.organisation import OrganisationProfile
 from thep_desktop.models.school import Contact, School, SchoolStatus
 from thep_desktop.models.staff import StaffMember
@@ -15,9 +23,15 @@ __all__ = [
     "Contact",
     "Correspondence",
     "Document",
+    "FeePeriodRow",
+    "FeeSchedule",
     "LetterBatch",
     "LetterTemplate",
+    "Member",
+    "MembershipPeriod",
+    "MembershipRules",
     "Money",
+    "NoticeException",
     "OrganisationProfile",
     "School",
     "SchoolStatus",
