@@ -4,7 +4,7 @@ from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
 from thep_desktop.models.letters import Correspondence, Document, LetterBatch, LetterTemplate
 from thep_desktop.models.organisation import OrganisationProfile
-from thep_desktop.models.school import Contact, School, SchoolStatus
+from thep_desktop.models.school import Contact, School, SchoolCensus, SchoolStatus
 from thep_desktop.models.staff import StaffMember
 from thep_desktop.models.users import AppUser
 
@@ -20,6 +20,7 @@ __all__ = [
     "Money",
     "OrganisationProfile",
     "School",
+    "SchoolCensus",
     "SchoolStatus",
     "StaffMember",
     "UtcDateTime",
