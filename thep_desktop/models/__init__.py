@@ -12,7 +12,7 @@ from thep_desktop.models.memberships import (
     NoticeException,
 )
 from thep_desktop.models.organisation import OrganisationProfile
-from thep_desktop.models.school import Contact, School, SchoolStatus
+from thep_desktop.models.school import Contact, School, SchoolCensus, SchoolStatus
 from thep_desktop.models.staff import StaffMember
 from thep_desktop.models.users import AppUser
 
@@ -34,6 +34,7 @@ __all__ = [
     "NoticeException",
     "OrganisationProfile",
     "School",
+    "SchoolCensus",
     "SchoolStatus",
     "StaffMember",
     "UtcDateTime",
