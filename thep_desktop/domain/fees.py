@@ -11,6 +11,8 @@ product; the fee is the sum of the rounded parts.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -212,3 +214,29 @@ def working_text(parts: Sequence[FeePart]) -> str:
     if len(charged) > 1:
         text += f"; total {money(total)}"
     return text
+
+
+_MONEY = re.compile(r"^(-)?£?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$", re.ASCII)
+
+
+def parse_money(text: str | Decimal | int) -> Decimal:
+    """An amount of pounds as typed ("5", "5.00", "£1,250.50"), exact to the penny.
+
+    Refused in words: anything that is not an amount, fractions of a penny, and negative
+    amounts (a fee, a rate or a payment is never below nothing).
+    """
+    if isinstance(text, int | Decimal):
+        value = Decimal(text)
+    else:
+        cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+        found = _MONEY.match(cleaned)
+        if not found:
+            if re.fullmatch(r"-?£?[\d,]*\.\d{3,}", cleaned, re.ASCII):
+                raise ValueError(f"“{str(text).strip()}” has fractions of a penny")
+            raise ValueError(f"“{str(text).strip()}” is not an amount of money (e.g. 5.00)")
+        value = Decimal(cleaned.replace("£", "").replace(",", ""))
+    if value != value.quantize(PENNY):
+        raise ValueError(f"{value} has fractions of a penny")
+    if value < 0:
+        raise ValueError(f"{money(value)} is negative; an amount cannot be less than nothing")
+    return value.quantize(PENNY)

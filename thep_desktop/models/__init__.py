@@ -4,6 +4,7 @@ from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
 from thep_desktop.models.letters import Correspondence, Document, LetterBatch, LetterTemplate
 from thep_desktop.models.memberships import (
+    FeePayment,
     FeePeriodRow,
     FeeSchedule,
     Member,
@@ -23,6 +24,7 @@ __all__ = [
     "Contact",
     "Correspondence",
     "Document",
+    "FeePayment",
     "FeePeriodRow",
     "FeeSchedule",
     "LetterBatch",

@@ -108,10 +108,15 @@ class MembershipRules(RecordMixin, Base):
     __table_args__ = (
         CheckConstraint("notice_months >= 0 AND notice_months <= 120", name="notice_months_range"),
         CheckConstraint("default_guarantee >= 0", name="guarantee_not_negative"),
+        CheckConstraint(
+            "payment_terms_days >= 0 AND payment_terms_days <= 365", name="terms_range"
+        ),
     )
 
     notice_months: Mapped[int] = mapped_column(Integer, default=12)
     default_guarantee: Mapped[Decimal] = mapped_column(Money, default=Decimal("25.00"))
+    # Fees are payable in advance: a year's fee is overdue this many days after it starts.
+    payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
 
 
 class NoticeException(RecordMixin, Base):
@@ -167,3 +172,21 @@ class FeePeriodRow(RecordMixin, Base):
     description: Mapped[str] = mapped_column(String(300), default="")
 
     schedule: Mapped[FeeSchedule] = relationship(back_populates="periods", lazy="raise")
+
+
+class FeePayment(RecordMixin, Base):
+    """A membership fee payment received from a member for one academic year.
+
+    Kept until invoices arrive (the invoicing area records payments against invoices); the
+    payment reminder's amount overdue is the year's fee less what was received.
+    """
+
+    __tablename__ = "fee_payment"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    academic_year: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    received_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(30), default="BACS")
+    reference: Mapped[str] = mapped_column(String(100), default="")

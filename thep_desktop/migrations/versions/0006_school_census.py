@@ -47,9 +47,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_school_census")),
-        sa.UniqueConstraint(
-            "school_id", "census_date", name=op.f("uq_school_census_school_date")
-        ),
+        sa.UniqueConstraint("school_id", "census_date", name=op.f("uq_school_census_school_date")),
         sa.UniqueConstraint("uuid", name=op.f("uq_school_census_uuid")),
     )
     with op.batch_alter_table("school_census", schema=None) as batch_op:
