@@ -87,10 +87,8 @@ def apply_preview(
                     Change(Action.CREATE, "school", made, item.name, None, item.values)
                     for item, made in zip(chunk, uuids, strict=True)
                 )
-                # Each school's "create" row above holds its figure and census date: the
-                # figure kept for that date needs no audit row of its own (see there).
                 figures = _new_school_figures(session, table, chunk)
-                record_figures(session, figures, source, who, now, schools_are_new=True)
+                trail += record_figures(session, figures, source, who, now, schools_are_new=True)
                 done += len(chunk)
                 report()
 

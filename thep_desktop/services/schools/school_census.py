@@ -135,14 +135,9 @@ def record_figures(
 ) -> list[Change]:
     """Keep many figures below the ORM, for the imports; returns the audit trail's rows.
 
-    One read of the figures these schools already have, one executemany INSERT for the new
-    ones and one executemany UPDATE for those whose number changed. Call with at most a
-    thousand or so figures at a time.
-
-    ``schools_are_new``: the schools were added in this transaction, so they have no figures
-    to read, and each school's own "create" row in the trail already holds its number and
-    census date, which is all its new figure is: no second row per school is returned (it
-    would nearly double the trail of a 50,000-school import for nothing it does not say).
+    One read of the figures these schools already have (none to read for schools just
+    added), one executemany INSERT for the new ones and one executemany UPDATE for those
+    whose number changed. Call with at most a thousand or so figures at a time.
     """
     if not figures:
         return []
@@ -172,8 +167,7 @@ def record_figures(
                 "source": source,
             }
             inserts.append((*values.values(), now, who, now, who, 1))
-            if not schools_are_new:
-                trail.append(Change(Action.CREATE, _TABLE.name, made, figure.label, None, values))
+            trail.append(Change(Action.CREATE, _TABLE.name, made, figure.label, None, values))
             continue
         row_id, made, old_pupils, old_source = found
         if old_pupils == figure.pupils:
