@@ -20,6 +20,7 @@ from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
+from thep_desktop.cli.memberships import fees_commands, members_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
@@ -47,6 +48,12 @@ examples:
   thep-admin --db office.sqlite3 demo          load the demo borough into the new database
   thep-admin schools list --status open --phase primary
   thep-admin schools show 100981 --json
+  thep-admin members list --status member --category full
+  thep-admin members admit 100981 --on 15/01/2026 --decision "Board, 12/01/2026"
+  thep-admin members notice 100981 --received 2026-03-31
+  thep-admin members voters --on 09/07/2026
+  thep-admin fees schedule --year 2027/28 --rate-per-pupil 5.00 --associate-fee 250.00
+  thep-admin fees quote --year 2025/26 --json
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
   thep-admin letters templates                 the templates, and the fields each one needs
@@ -117,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=run_demo, database="existing")
     schools_commands.add_commands(commands, common)
+    members_commands.add_commands(commands, common)
+    fees_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)

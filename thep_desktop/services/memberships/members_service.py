@@ -107,14 +107,16 @@ class MembersService:
         """A member by its number in the list (ID) or, for a school, its six-digit URN."""
         actor.require(VIEW)
         text = str(reference).strip()
+        digits = text.removeprefix("urn:").removeprefix("URN:").strip()
         try:
-            number = parse_whole_number(text.removeprefix("urn:").removeprefix("URN:"))
+            number = parse_whole_number(digits, "A member")
         except ValueError:
             raise NotFoundError(
                 f"“{text}” is neither a member's number nor a school's URN."
             ) from None
         with self.db.read_session() as session:
-            if len(text.removeprefix("urn:").removeprefix("URN:")) == 6:
+            # Six digits (or urn:…) name a school; members are numbered from 1.
+            if len(digits) == 6 or digits != text:
                 member_id = session.scalar(
                     select(Member.id)
                     .join(School, Member.school_id == School.id)
