@@ -92,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="THE Partnership Office from the command line: set up a database, load "
-        "demo data,\nread the schools register, import from GIAS, export to Excel and produce "
-        "letters.\nIt calls the same services as the desktop program.",
+        "demo data,\nread the schools register, keep the members and their fees, import from "
+        "GIAS,\nexport to Excel and produce letters.\nIt calls the same services as the "
+        "desktop program.",
         epilog=EPILOG,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -119,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="fill an empty database with demo data",
         description="Fill an empty register with a fictional London borough of about 90 "
-        "schools, their contacts and link officers. Refuses a register that has schools, "
+        "schools, their contacts and link officers, its members (most schools, a few "
+        "associates) with their fee schedules and payments. Refuses a register that has schools, "
         "and a database that is not there yet (`init` creates it).",
     )
     demo.set_defaults(run=run_demo, database="existing")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any, TextIO
 
@@ -125,16 +126,16 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.set_defaults(run=list_members, database="existing")
 
-    show = actions.add_parser(
+    show = _member_command(
+        actions,
+        common,
         "show",
-        parents=[common],
+        show_member,
         help="everything about one member",
         description="One member: its details, every period of membership with its "
         "commitments, any eligibility override, and its fee payments.",
     )
-    show.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
-    show.set_defaults(run=show_member, database="existing")
 
     apply = actions.add_parser(
         "apply",
@@ -162,60 +163,60 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     _application_arguments(apply)
     apply.set_defaults(run=apply_member, database="existing")
 
-    admit = actions.add_parser(
+    admit = _member_command(
+        actions,
+        common,
         "admit",
-        parents=[common],
+        admit_member,
         help="admit an applicant",
         description="Admit an applicant on a date, optionally naming the board's decision.",
     )
-    admit.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
     admit.add_argument("--on", required=True, type=parse_date, metavar="DATE")
     admit.add_argument("--decision", default="", metavar="TEXT", help="e.g. Board, 12/03/2026")
-    admit.set_defaults(run=admit_member, database="existing")
 
-    notice = actions.add_parser(
+    notice = _member_command(
+        actions,
+        common,
         "notice",
-        parents=[common],
+        give_notice,
         help="record notice to leave",
         description="Record the member's notice to leave, received on a date; prints the "
         "date the membership ends under the rules (one year's notice unless received in a "
         "window when members could leave at once) and why.",
     )
-    notice.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
     notice.add_argument("--received", required=True, type=parse_date, metavar="DATE")
-    notice.set_defaults(run=give_notice, database="existing")
 
-    withdraw = actions.add_parser(
+    _member_command(
+        actions,
+        common,
         "withdraw-notice",
-        parents=[common],
+        withdraw_notice,
         help="the member withdrew its notice",
         description="The member withdrew its notice before it took effect: it stays a member.",
     )
-    withdraw.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
-    withdraw.set_defaults(run=withdraw_notice, database="existing")
 
-    cease = actions.add_parser(
+    cease = _member_command(
+        actions,
+        common,
         "cease",
-        parents=[common],
+        cease_member,
         help="end a membership (or decline an application)",
         description="End a membership at once (a school that closed, a board decision) or "
         "decline an application. --on is the first day it is no longer a member.",
     )
-    cease.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
     cease.add_argument("--on", required=True, type=parse_date, metavar="DATE")
     cease.add_argument("--reason", required=True, metavar="TEXT")
-    cease.set_defaults(run=cease_member, database="existing")
 
-    rejoin = actions.add_parser(
+    rejoin = _member_command(
+        actions,
+        common,
         "rejoin",
-        parents=[common],
+        rejoin_member,
         help="a former member applies again",
         description="A new application from a member whose membership has ended; its old "
         "periods of membership are kept.",
     )
-    rejoin.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
     _application_arguments(rejoin)
-    rejoin.set_defaults(run=rejoin_member, database="existing")
 
     voters = actions.add_parser(
         "voters",
@@ -228,13 +229,14 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     voters.add_argument("--json", action="store_true", help="print JSON instead of a table")
     voters.set_defaults(run=list_voters, database="existing")
 
-    pay = actions.add_parser(
+    pay = _member_command(
+        actions,
+        common,
         "pay",
-        parents=[common],
+        record_payment,
         help="record a membership fee payment",
         description="Record a payment of a member's fee for an academic year.",
     )
-    pay.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
     pay.add_argument(
         "--year", required=True, metavar="YEAR", help="the academic year, e.g. 2025/26"
     )
@@ -242,7 +244,24 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     pay.add_argument("--received", required=True, type=parse_date, metavar="DATE")
     pay.add_argument("--method", default="BACS", metavar="TEXT", help="BACS (default), cheque…")
     pay.add_argument("--reference", default="", metavar="TEXT")
-    pay.set_defaults(run=record_payment, database="existing")
+
+
+def _member_command(
+    actions: argparse._SubParsersAction,  # type: ignore[type-arg]
+    common: argparse.ArgumentParser,
+    name: str,
+    run: Callable[..., int],
+    *,
+    help: str,  # noqa: A002 - argparse's own name for it
+    description: str,
+) -> argparse.ArgumentParser:
+    """A command about one member, named by its number or its school's URN."""
+    parser: argparse.ArgumentParser = actions.add_parser(
+        name, parents=[common], help=help, description=description
+    )
+    parser.add_argument("member", metavar="ID|URN", help=REFERENCE_HELP)
+    parser.set_defaults(run=run, database="existing")
+    return parser
 
 
 def _application_arguments(parser: argparse.ArgumentParser) -> None:
