@@ -45,7 +45,7 @@ SETTINGS = ("rate_per_pupil", "associate_fee", "census_date", "free", "pro_ratin
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     fees = commands.add_parser(
         "fees",
-        help="membership fees: the schedules by academic year, and the fee quote",
+        help="fee schedules by academic year, and the fee quote",
         description="Membership fees: a schedule for each academic year (1 September to 31 "
         "August, written 2025/26) and every member's fee worked out from it.",
     )

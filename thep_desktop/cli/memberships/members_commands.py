@@ -100,7 +100,7 @@ REFERENCE_HELP = "the member's number (see members list) or a school's 6-digit U
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     members = commands.add_parser(
         "members",
-        help="the members: applications, admissions, notice, leaving, votes, fee payments",
+        help="members: applying, admission, notice, votes, fees paid",
         description="The members of the company (schools, other organisations and "
         "individuals) and their periods of membership. A member is named by its number in "
         "`members list` or, for a school, by its URN.",
