@@ -31,10 +31,12 @@ from thep_desktop.models import (
     MembershipRules,
     NoticeException,
     School,
+    SchoolCensus,
     SchoolStatus,
 )
 from thep_desktop.services.demo.demo_steps import StepProgress
 from thep_desktop.services.memberships.fees_service import year_quote
+from thep_desktop.services.schools.school_census import FROM_DEMO
 from thep_desktop.services.shared.actor import Actor
 
 RATE_PER_PUPIL = Decimal("5.00")
@@ -48,8 +50,10 @@ LEAVE_AT_ONCE = ExceptionWindow(
     date(2016, 12, 31),
     "Founding period: a member could withdraw at any time until 31 December 2016",
 )
-FREE_MONTHS = (date(2016, 9, 1), date(2017, 3, 31), "no fees until the company started trading")
+FREE_MONTHS = (date(2016, 9, 1), date(2017, 3, 31), "the founding months")
 FOUNDING_DECISION = "Founding members' meeting, 01/09/2016"
+# 2016/17's fees were charged on the January 2017 census.
+FOUNDING_CENSUS = spring_census(2017)
 
 # (kind, name, contact, address, postcode, email, phone, admitted, notes)
 ASSOCIATES = (
@@ -158,6 +162,7 @@ def members_step(
                     **audit,
                 )
             )
+    session.add_all(_founding_census(rng, plans, {s.id: s for s in schools}, audit))
     session.flush()
     progress.report(3, 4, "Membership periods")
     _payments(session, rng, audit, last_year, this_year, today)
@@ -173,7 +178,7 @@ def _schedules(
         academic_year=2016,
         rate_per_pupil=RATE_PER_PUPIL,
         associate_fee=ASSOCIATE_FEE,
-        census_date=spring_census(2016),
+        census_date=FOUNDING_CENSUS,
         notes="The prospectus: no fees for 01/09/2016 to 31/03/2017, 5/12 of the annual fee "
         "for 01/04/2017 to 31/08/2017.",
         **audit,
@@ -260,6 +265,31 @@ def _school_plans(
             applied = today - timedelta(days=rng.randint(10, 30))
             plans.append(_Plan(member, [(Category.FULL, applied, None, None, None, "", "")]))
     return plans
+
+
+def _founding_census(
+    rng: random.Random, plans: list[_Plan], schools: dict[int, School], audit: dict[str, str]
+) -> list[SchoolCensus]:
+    """January 2017's figures for the schools that were members in 2016/17 (for its quote)."""
+    figures = []
+    for plan in plans:
+        school = schools.get(plan.member.school_id or 0)
+        admitted = plan.periods[0][2]
+        if school is None or school.pupils_on_roll is None or admitted is None:
+            continue
+        if admitted > AcademicYear(2016).last_day:
+            continue
+        pupils = round(school.pupils_on_roll * rng.uniform(0.88, 1.06))
+        figures.append(
+            SchoolCensus(
+                school_id=school.id,
+                census_date=FOUNDING_CENSUS,
+                pupils=pupils,
+                source=FROM_DEMO,
+                **audit,
+            )
+        )
+    return figures
 
 
 def _joining(rng: random.Random, school: School, before: date) -> tuple[date, date, str]:
