@@ -92,6 +92,14 @@ def test_fee_schedules_and_payments(demo) -> None:  # type: ignore[no-untyped-de
     assert [(p.starts_on, p.ends_on, p.charged) for p in founding.periods] == [
         (date(2016, 9, 1), date(2017, 3, 31), False)
     ]
+    # The founding members' January 2017 figures: 2016/17 as the prospectus worked it.
+    founding_quote = services.fees.quote_year(actor, "2016/17")
+    assert founding_quote.without_figures == ()
+    assert sum(" x 5/12 = " in q.working for q in founding_quote.quotes) >= 20
+    assert all(
+        q.working.startswith("01/09/2016 to 31/03/2017: no fee (the founding months)")
+        for q in founding_quote.quotes
+    )
     rules = services.fees.rules(actor)
     assert rules.notice_rule.leaving_date(date(2016, 11, 1)) == date(2016, 11, 1)
     assert rules.notice_rule.leaving_date(date(2017, 1, 2)) == date(2018, 1, 2)
