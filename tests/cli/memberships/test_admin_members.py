@@ -279,3 +279,25 @@ def test_fee_schedules_and_the_quote(
     assert "Total £858.33 from 1 member." in out
     assert "Not billed: 1 member without a pupil figure" in out
     assert "Columbia Primary School" in out.split("Not billed")[1]
+
+
+def test_notice_in_the_leave_at_once_window_ends_the_membership_that_day(
+    capsys: pytest.CaptureFixture[str], office: tuple[str, Services]
+) -> None:
+    address, services = office
+    services.fees.save_rules(
+        services.actor, 0, 12, "25.00", 30, [(date(2016, 6, 1), date(2016, 12, 31), "")]
+    )
+    school = services.schools.get_school_by_urn(services.actor, 100229).id
+    join(services, school, date(2016, 6, 20), date(2016, 9, 1))
+    code, out, err = run(
+        capsys, "members", "notice", "100229", "--received", "15/11/2016", "--db", address
+    )
+    assert (code, err) == (0, "")
+    assert out == (
+        "Notice from Bethnal Green Primary School received on 15/11/2016: notice received in "
+        "the period when members could leave at once (01/06/2016 to 31/12/2016), so it takes "
+        "effect immediately. The membership ended on 15/11/2016.\n"
+    )
+    code, out, err = run(capsys, "members", "withdraw-notice", "100229", "--db", address)
+    assert code == 1 and "already taken effect" in err
