@@ -63,6 +63,14 @@ def test_a_school_applies_is_admitted_gives_notice_and_pays(
         0,
         "Bethnal Green Primary School admitted on 01/09/2016: Full member.\n",
     )
+    before = table_sums(services.db)
+    code, out, err = run(capsys, "members", "notice", "1", "--received", "2016-08-31", *db)
+    assert (code, out) == (1, "")
+    assert err == (
+        "thep-admin: The notice (31/08/2016) is dated before the member was admitted "
+        "(01/09/2016).\n"
+    )
+    assert table_sums(services.db) == before
     code, out, _err = run(capsys, "members", "notice", "1", "--received", "2025-03-31", *db)
     assert code == 0
     assert out == (
