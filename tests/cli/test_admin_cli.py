@@ -152,7 +152,10 @@ def test_demo_loads_once(capsys, new_db: str) -> None:
     code, out, err = run(capsys, "--db", path, "demo")
     assert code == 0
     match = re.fullmatch(
-        r"Demo data loaded: (\d+) schools, (\d+) contacts and 6 link officers\.\n", out
+        r"Demo data loaded: (\d+) schools, (\d+) contacts and 6 link officers\.\n"
+        r"Members: (\d+) full members and 3 associates \(1 under notice\), 1 application "
+        r"waiting; fee schedules for 2016/17, \d{4}/\d\d and \d{4}/\d\d\.\n",
+        out,
     )
     assert match and 85 <= int(match[1]) <= 95
     assert f"Loading demo data ({described(path)})" in err

@@ -243,4 +243,13 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
     finally:
         line.finish()
     print(f"Demo data loaded: {summary}.")
+    members = services.members.summary(services.actor)
+    labels = [s.year.label for s in reversed(services.fees.list_schedules(services.actor))]
+    years = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+    print(
+        f"Members: {plural(members.full_members, 'full member')} and "
+        f"{plural(members.associate_members, 'associate')} ({members.under_notice:,} under "
+        f"notice), {plural(members.applications, 'application')} waiting; fee schedules for "
+        f"{years}."
+    )
     return 0
