@@ -82,7 +82,6 @@ TABLE_WRITERS = {
     "organisation_profile": {ADMIN},
     "staff_member": {ADMIN},
     "app_user": {ADMIN},
-    "school_census": {ADMIN, STAFF},
     "member": {ADMIN, STAFF},
     "membership_period": {ADMIN, STAFF},
     "fee_schedule": {ADMIN, STAFF, TREASURER},
