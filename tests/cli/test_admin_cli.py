@@ -29,6 +29,7 @@ from thep_desktop.domain.census import spring_census
 from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.demo.demo_borough import CENSUS_DAY
+from thep_desktop.services.demo.demo_members import FOUNDING_CENSUS
 from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService
 from thep_desktop.services.demo.demo_steps import DemoStep
 from thep_desktop.services.registry import open_services
@@ -155,7 +156,10 @@ def test_demo_loads_once(capsys, new_db: str) -> None:
     code, out, err = run(capsys, "--db", path, "demo")
     assert code == 0
     match = re.fullmatch(
-        r"Demo data loaded: (\d+) schools, (\d+) contacts and 6 link officers\.\n", out
+        r"Demo data loaded: (\d+) schools, (\d+) contacts and 6 link officers\.\n"
+        r"Members: (\d+) full members and 3 associates \(1 under notice\), 1 application "
+        r"waiting; fee schedules for 2016/17, \d{4}/\d\d and \d{4}/\d\d\.\n",
+        out,
     )
     assert match and 85 <= int(match[1]) <= 95
     assert f"Loading demo data ({described(path)})" in err
@@ -321,7 +325,9 @@ def test_show_text(capsys, demo_file: str, demo_details) -> None:
     kept = [line.split() for line in lines[at + 4 : at + 6]]
     assert kept[0] == [format_date(CENSUS_DAY), f"{school.pupils_on_roll:,}"]
     assert kept[1][0] == format_date(last_year) and kept[1][1] != kept[0][1]
-    assert lines[at + 6] == ""
+    # A founding member also has January 2017's figure (its 2016/17 fees), and no other.
+    older = lines[at + 6 : lines.index("", at + 6)]
+    assert [line.split()[0] for line in older] in ([], [format_date(FOUNDING_CENSUS)])
     assert fields["Ofsted inspection date"] == school.ofsted_date.strftime("%d/%m/%Y")
     assert fields["Status"] == "Open"
     assert fields["Link officer"] == school.link_officer_name

@@ -20,6 +20,7 @@ from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
+from thep_desktop.cli.memberships import fees_commands, members_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
@@ -47,6 +48,12 @@ examples:
   thep-admin --db office.sqlite3 demo          load the demo borough into the new database
   thep-admin schools list --status open --phase primary
   thep-admin schools show 100981 --json
+  thep-admin members list --status member --category full
+  thep-admin members admit 100981 --on 15/01/2026 --decision "Board, 12/01/2026"
+  thep-admin members notice 100981 --received 2026-03-31
+  thep-admin members voters --on 09/07/2026
+  thep-admin fees schedule --year 2027/28 --rate-per-pupil 5.00 --associate-fee 250.00
+  thep-admin fees quote --year 2025/26 --json
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
   thep-admin letters templates                 the templates, and the fields each one needs
@@ -85,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="THE Partnership Office from the command line: set up a database, load "
-        "demo data,\nread the schools register, import from GIAS, export to Excel and produce "
-        "letters.\nIt calls the same services as the desktop program.",
+        "demo data,\nread the schools register, keep the members and their fees, import from "
+        "GIAS,\nexport to Excel and produce letters.\nIt calls the same services as the "
+        "desktop program.",
         epilog=EPILOG,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -112,11 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="fill an empty database with demo data",
         description="Fill an empty register with a fictional London borough of about 90 "
-        "schools, their contacts and link officers. Refuses a register that has schools, "
+        "schools, their contacts and link officers, its members (most schools, a few "
+        "associates) with their fee schedules and payments. Refuses a register that has schools, "
         "and a database that is not there yet (`init` creates it).",
     )
     demo.set_defaults(run=run_demo, database="existing")
     schools_commands.add_commands(commands, common)
+    members_commands.add_commands(commands, common)
+    fees_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
@@ -232,4 +243,13 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
     finally:
         line.finish()
     print(f"Demo data loaded: {summary}.")
+    members = services.members.summary(services.actor)
+    labels = [s.year.label for s in reversed(services.fees.list_schedules(services.actor))]
+    years = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+    print(
+        f"Members: {plural(members.full_members, 'full member')} and "
+        f"{plural(members.associate_members, 'associate')} ({members.under_notice:,} under "
+        f"notice), {plural(members.applications, 'application')} waiting; fee schedules for "
+        f"{years}."
+    )
     return 0

@@ -14,6 +14,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Contact, OrganisationProfile, School
 from thep_desktop.services.demo.demo_borough import schools_step, staff_step
+from thep_desktop.services.demo.demo_members import members_step
 from thep_desktop.services.demo.demo_people import people_step
 from thep_desktop.services.demo.demo_profile import profile_step
 from thep_desktop.services.demo.demo_steps import DemoStep, StepProgress
@@ -55,6 +56,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     DemoStep("link officers", 2, staff_step),
     DemoStep("schools", 90, schools_step),
     DemoStep("office people", 1, people_step),
+    DemoStep("members", 4, members_step),
 )
 
 

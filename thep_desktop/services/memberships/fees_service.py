@@ -30,7 +30,7 @@ from thep_desktop.domain.memberships import Category, ExceptionWindow
 from thep_desktop.models import FeePayment, FeePeriodRow, FeeSchedule, Member, MembershipRules
 from thep_desktop.models.base import utcnow
 from thep_desktop.services.memberships.member_data import FeePaymentDetail, MemberDetail
-from thep_desktop.services.memberships.members_service import MembersService
+from thep_desktop.services.memberships.members_service import MembersService, _load_members
 from thep_desktop.services.memberships.membership_rules import RulesDetail, load_rules, store_rules
 from thep_desktop.services.memberships.memberships_permissions import (
     EDIT_FEES,
@@ -376,16 +376,8 @@ class FeesService:
         """Every member's fee for the year (members in it at any time), in a few statements."""
         actor.require(VIEW)
         wanted = parse_year(year)
-        members = self.members.list_member_details(actor)
         with self.db.read_session() as session:
-            schedule = _require(session, wanted)
-            figures = pupils_at(session, None, schedule.census_date)
-        quotes = []
-        for member in members:
-            if not _member_in(member, wanted, within):
-                continue
-            quotes.append(_quote(member, schedule, figures, within))
-        return YearQuote(wanted, schedule, within, tuple(quotes))
+            return year_quote(session, wanted, within)
 
     # payments and what is overdue ---------------------------------------------------------
     def payments(self, actor: Actor, member_id: int) -> list[FeePaymentDetail]:
@@ -469,6 +461,19 @@ class FeesService:
             Decimal("0.00"),
         )
         return max(quote.amount - paid, Decimal("0.00"))
+
+
+def year_quote(session: Session, year: AcademicYear, within: FeePeriod | None = None) -> YearQuote:
+    """Every member's fee for ``year`` in one session: five statements for any number."""
+    schedule = _require(session, year)
+    members = _load_members(session)
+    figures = pupils_at(session, None, schedule.census_date)
+    quotes = tuple(
+        _quote(member, schedule, figures, within)
+        for member in members
+        if _member_in(member, year, within)
+    )
+    return YearQuote(year, schedule, within, quotes)
 
 
 def _replace_periods(row: FeeSchedule, periods: list[FeePeriod], who: str) -> None:

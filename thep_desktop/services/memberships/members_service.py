@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
@@ -108,14 +108,16 @@ class MembersService:
         """A member by its number in the list (ID) or, for a school, its six-digit URN."""
         actor.require(VIEW)
         text = str(reference).strip()
+        digits = text.removeprefix("urn:").removeprefix("URN:").strip()
         try:
-            number = parse_whole_number(text.removeprefix("urn:").removeprefix("URN:"))
+            number = parse_whole_number(digits, "A member")
         except ValueError:
             raise NotFoundError(
                 f"“{text}” is neither a member's number nor a school's URN."
             ) from None
         with self.db.read_session() as session:
-            if len(text.removeprefix("urn:").removeprefix("URN:")) == 6:
+            # Six digits (or urn:…) name a school; members are numbered from 1.
+            if len(digits) == 6 or digits != text:
                 member_id = session.scalar(
                     select(Member.id)
                     .join(School, Member.school_id == School.id)
@@ -757,25 +759,67 @@ def _eligibility(session: Session, kind: MemberKind, school_id: int | None) -> l
 def _load_members(
     session: Session, ids: Iterable[int] | None = None, *, schools_only: bool = False
 ) -> list[MemberDetail]:
-    """Members with their periods and schools, in three statements."""
-    stmt = select(Member).options(selectinload(Member.periods), selectinload(Member.school))
+    """Members with their periods and schools, in three statements.
+
+    Read as plain rows, not ORM objects: a fee quote or the list reads every member, and
+    building a thousand members' objects (and their schools' forty columns) was most of a
+    year's quote.
+    """
+    member_table: Table = Member.__table__  # type: ignore[assignment]
+    wanted = []
     if ids is not None:
-        stmt = stmt.where(Member.id.in_(list(ids)))
+        wanted.append(member_table.c.id.in_(list(ids)))
     if schools_only:
-        stmt = stmt.where(Member.school_id.is_not(None))
-    details = [_detail(member) for member in session.scalars(stmt)]
+        wanted.append(member_table.c.school_id.is_not(None))
+    members = session.execute(select(member_table).where(*wanted)).all()
+    periods: dict[int, list[Any]] = {}
+    period_table: Table = MembershipPeriod.__table__  # type: ignore[assignment]
+    for period in session.execute(
+        select(period_table)
+        .join(member_table, member_table.c.id == period_table.c.member_id)
+        .where(*wanted)
+    ):
+        periods.setdefault(period.member_id, []).append(period)
+    schools = {
+        school.id: school
+        for school in session.execute(
+            select(School.id, *_SCHOOL_COLUMNS)
+            .join(member_table, member_table.c.school_id == School.id)
+            .where(*wanted)
+        )
+    }
+    details = [
+        _detail(member, schools.get(member.school_id), periods.get(member.id, []))
+        for member in members
+    ]
     details.sort(key=lambda d: (d.name.casefold(), d.id))
     return details
 
 
-def _school_address(school: School) -> str:
+# What a member shows of its school: the register's other columns are not read.
+_SCHOOL_COLUMNS = (
+    School.urn,
+    School.name,
+    School.street,
+    School.locality,
+    School.address3,
+    School.town,
+    School.postcode,
+    School.email,
+    School.phone,
+    School.phase,
+    School.pupils_on_roll,
+)
+
+
+def _school_address(school: Any) -> str:
     parts = [school.street, school.locality, school.address3, school.town]
     return "\n".join(p for p in parts if p)
 
 
-def _detail(member: Member) -> MemberDetail:
-    school = member.school
-    periods = sorted(member.periods, key=lambda p: (p.applied_on, p.id))
+def _detail(member: Any, school: Any, periods: Iterable[Any]) -> MemberDetail:
+    """A member from its row (or object), its school's and its periods'."""
+    ordered = sorted(periods, key=lambda p: (p.applied_on, p.id))
     return MemberDetail(
         id=member.id,
         uuid=member.uuid,
@@ -792,11 +836,11 @@ def _detail(member: Member) -> MemberDetail:
         notes=member.notes,
         phase=school.phase if school else "",
         pupils=school.pupils_on_roll if school else None,
-        periods=tuple(_period(p) for p in periods),
+        periods=tuple(_period(p) for p in ordered),
     )
 
 
-def _period(period: MembershipPeriod) -> PeriodDetail:
+def _period(period: Any) -> PeriodDetail:
     return PeriodDetail(
         id=period.id,
         uuid=period.uuid,
