@@ -1,10 +1,20 @@
-"""Schools register: schools (identified by DfE URN) and their contacts."""
+"""Schools register: schools (identified by DfE URN), their contacts and census figures."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thep_desktop.domain.schools import SchoolStatus
@@ -86,3 +96,23 @@ class Contact(RecordMixin, Base):
     phone: Mapped[str] = mapped_column(String(30), default="")
 
     school: Mapped[School] = relationship(back_populates="contacts", lazy="raise")
+
+
+class SchoolCensus(RecordMixin, Base):
+    """A school's pupil number at one census date, kept after a newer census replaces it.
+
+    Fees are charged on a schedule's census date (the 2025/26 fees use the January 2025
+    census), so every figure is kept; ``School.pupils_on_roll`` stays the latest one.
+    ``source`` says where it came from: gias, pupil import, form, migration or demo.
+    """
+
+    __tablename__ = "school_census"
+    __table_args__ = (
+        UniqueConstraint("school_id", "census_date", name="uq_school_census_school_date"),
+        CheckConstraint("pupils >= 0", name="pupils_not_negative"),
+    )
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    census_date: Mapped[date] = mapped_column(Date)
+    pupils: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(30), default="")

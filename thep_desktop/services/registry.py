@@ -23,13 +23,15 @@ if TYPE_CHECKING:
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.letters.letters_service import LettersService
+    from thep_desktop.services.memberships.fees_service import FeesService
+    from thep_desktop.services.memberships.members_service import MembersService
 
 
 class Services:
     """The services over one database, and the user acting through them.
 
     Windows and commands receive this through their constructor; nothing reaches for a
-    global. Later areas (memberships, invoices, reviews, governance) add their service here.
+    global. Later areas (invoices, reviews, governance) add their service here.
     """
 
     def __init__(self, database: Database, actor: Actor) -> None:
@@ -65,6 +67,18 @@ class Services:
         from thep_desktop.services.letters.letters_service import LettersService
 
         return LettersService(self.db)
+
+    @cached_property
+    def members(self) -> MembersService:
+        from thep_desktop.services.memberships.members_service import MembersService
+
+        return MembersService(self.db)
+
+    @cached_property
+    def fees(self) -> FeesService:
+        from thep_desktop.services.memberships.fees_service import FeesService
+
+        return FeesService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:

@@ -43,9 +43,7 @@ def upgrade() -> None:
     # Letters recorded before batches were kept have none: they were all sent.
     with op.batch_alter_table("correspondence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("batch_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_correspondence_batch_id"), ["batch_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_correspondence_batch_id"), ["batch_id"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_correspondence_batch_id_letter_batch"),
             "letter_batch",

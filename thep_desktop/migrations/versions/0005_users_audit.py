@@ -88,9 +88,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_event",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column(
             "occurred_at", thep_desktop.models.base.UtcDateTime(timezone=True), nullable=False

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, Table
 
 from thep_desktop.domain.dates import parse_optional_date
+from thep_desktop.domain.fees import parse_money
 from thep_desktop.domain.numbers import parse_whole_number
 from thep_desktop.domain.text_characters import (
     check_characters,
@@ -147,6 +149,18 @@ class FieldChecker:
             return value
         try:
             return parse_optional_date(value)
+        except ValueError as exc:
+            self.fail(field, f"{self.label(field)}: {exc}")
+            return None
+
+    def money(self, field: str, value: Any, *, required: bool = True) -> Decimal | None:
+        """An amount of pounds (see :func:`~thep_desktop.domain.fees.parse_money`)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(field, f"{self.label(field)} is required")
+            return None
+        try:
+            return parse_money(value)
         except ValueError as exc:
             self.fail(field, f"{self.label(field)}: {exc}")
             return None

@@ -1,0 +1,1 @@
+"""Memberships: members, their periods of membership, fee schedules, fees and votes."""
