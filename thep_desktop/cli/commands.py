@@ -20,6 +20,7 @@ from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
+from thep_desktop.cli.memberships import register_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup_commands.add_commands(commands, common)
     audit_commands.add_commands(commands, common)
     users_commands.add_commands(commands, common)
+    # After the members commands: ``register`` joins their group.
+    register_commands.add_commands(commands, common)
     return parser
 
 
