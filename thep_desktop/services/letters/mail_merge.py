@@ -224,7 +224,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
             values.update(_letter_values(when, data, recipient.reference))
             lacking = [n for n in used if n not in values]
             if lacking:
-                skipped.append(Skipped(recipient.school_name, _lacking_reason(recipient, lacking)))
+                skipped.append(Skipped(recipient.school_name, lacking_reason(recipient, lacking)))
                 continue
             try:  # one school's address too long for the envelope must not stop the rest
                 address_block_lines(recipient.address)
@@ -587,7 +587,8 @@ def _blank(names: list[str]) -> dict[str, str]:
     return {n: "" for n in names}
 
 
-def _lacking_reason(recipient: Recipient, lacking: list[str]) -> str:
+def lacking_reason(recipient: Recipient, lacking: list[str]) -> str:
+    """Why a letter needing the fields ``lacking`` cannot go to ``recipient``, in words."""
     membership = [n for n in lacking if FIELDS_BY_NAME[n].source == "membership"]
     if membership:
         reasons = [recipient.missing.get(n, "no membership record is held") for n in membership]
