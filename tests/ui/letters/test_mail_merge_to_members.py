@@ -133,3 +133,52 @@ def test_a_member_without_notice_is_left_out_of_the_acknowledgement_saying_why(
         "date is recorded for the membership to end"
     }
     assert not dialog.produce_button.isEnabled()
+
+
+def test_a_letter_to_one_member_opens_with_that_member_and_letter_chosen(
+    qtbot: QtBot,
+    services: Services,
+    members: dict[str, int],
+    tmp_path: Path,
+) -> None:
+    """What the Memberships tab opens: the mail merge window for the member it has selected."""
+    from thep_desktop.ui.letters.mail_merge_recipients import CHOSEN_MEMBERS
+    from thep_desktop.ui.letters.member_letters import open_member_letter
+
+    dialog = open_member_letter(services, members["trust"], "welcome")
+    qtbot.addWidget(dialog)
+    told: list[str] = []
+    dialog.inform = lambda _parent, _title, text: told.append(text)
+    assert dialog.isVisible() and dialog.template_combo.currentText() == "Welcome to membership"
+    chosen = dialog.radios[CHOSEN_MEMBERS]
+    assert chosen.isChecked() and chosen.text() == "The member &chosen in the Memberships tab (1)"
+    qtbot.waitUntil(lambda: len(dialog.recipient_rows()) == 1)
+    assert dialog.recipient_rows() == [("Stepney Music Trust", "Mr Daniel Osei", "")]
+    # The other choices are still there, for a wider mailing from the same window.
+    everyone = dialog.radios[ALL_MEMBERS]
+    qtbot.mouseClick(everyone, Qt.MouseButton.LeftButton, pos=on_its_text(everyone))
+    qtbot.waitUntil(lambda: len(dialog.recipient_rows()) == 3)
+    qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton, pos=on_its_text(chosen))
+    qtbot.waitUntil(lambda: len(dialog.recipient_rows()) == 1)
+    target = tmp_path / "Welcome trust.pdf"
+    dialog.combined_path.setText(str(target))
+    qtbot.waitUntil(lambda: dialog.produce_button.isEnabled())
+    qtbot.mouseClick(dialog.produce_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, dialog)
+    assert dialog.merge_result is not None and dialog.merge_result.letters == 1
+    assert told and told[0].startswith("1 letter (1 page) produced")
+    text = " ".join(PdfReader(str(target)).pages[0].extract_text().split())
+    assert "Stepney Music Trust was admitted" in text
+    history = services.letters.member_correspondence(services.actor, members["trust"])
+    assert [h.template_name for h in history] == ["Welcome to membership"]
+    dialog.close()
+
+
+def test_a_letter_to_one_member_names_a_template_that_is_not_there(
+    services: Services, members: dict[str, int]
+) -> None:
+    from thep_desktop.services.shared.errors import NotFoundError
+    from thep_desktop.ui.letters.member_letters import member_letter_dialog
+
+    with pytest.raises(NotFoundError, match="no letter template called “nothing”"):
+        member_letter_dialog(services, members["trust"], "nothing")

@@ -81,9 +81,11 @@ class MailMergeDialog(MailMergeJob, QDialog):
         parent: QWidget | None = None,
         *,
         template_id: int | None = None,
+        chosen_member_ids: Sequence[int] = (),
     ) -> None:
         super().__init__(parent)
         self.services = services
+        self.chosen_member_ids = list(chosen_member_ids)
         # Injectable for tests: questions, messages, the document window and file choosers.
         self.ask = ask
         self.tell: Tell = tell
@@ -218,6 +220,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
             letters.contact_roles(actor),
             member_ids=letters.member_ids(actor),
             full_member_ids=letters.member_ids(actor, full_only=True),
+            chosen_member_ids=self.chosen_member_ids,
         )
         self.recipient_choice.changed.connect(self._schedule_check)
         self.radios = self.recipient_choice.radios

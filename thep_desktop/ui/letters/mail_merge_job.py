@@ -51,7 +51,7 @@ def summary_text(result: MergeResult) -> str:
     parts = [
         f"{plural(result.letters, 'letter', 'letters')} "
         f"({plural(result.pages, 'page', 'pages')}) produced and recorded in each "
-        "school's history."
+        "recipient's history."
     ]
     saved: list[str] = []
     if result.combined_file is not None:

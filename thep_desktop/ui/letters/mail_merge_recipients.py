@@ -32,7 +32,8 @@ SHOWN = "shown"
 ALL_OPEN = "open"
 ALL_MEMBERS = "members"
 ALL_FULL = "full_members"
-MEMBER_KEYS = (ALL_MEMBERS, ALL_FULL)  # their ids are members', not schools'
+CHOSEN_MEMBERS = "chosen_members"  # the member(s) chosen in the Memberships tab
+MEMBER_KEYS = (ALL_MEMBERS, ALL_FULL, CHOSEN_MEMBERS)  # their ids are members', not schools'
 
 RECIPIENT_COLUMNS = (
     PlainColumn("School or member"),
@@ -104,6 +105,7 @@ class RecipientChoice(QGroupBox):
         *,
         member_ids: Sequence[int] = (),
         full_member_ids: Sequence[int] = (),
+        chosen_member_ids: Sequence[int] = (),
     ) -> None:
         super().__init__("Write to", parent)
         self.open_ids = open_ids
@@ -115,17 +117,21 @@ class RecipientChoice(QGroupBox):
             ALL_OPEN: open_ids,
             ALL_MEMBERS: list(member_ids),
             ALL_FULL: list(full_member_ids),
+            CHOSEN_MEMBERS: list(chosen_member_ids),
         }
         box = QVBoxLayout(self)
         self.recipient_choice = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
-        for key, text in (
+        choices = [
             (SELECTED, "&Selected schools"),
             (SHOWN, "Schools s&hown in the Schools tab"),
             (ALL_OPEN, "&All open schools"),
             (ALL_MEMBERS, "All &members"),
             (ALL_FULL, "All f&ull members"),
-        ):
+        ]
+        if chosen_member_ids:  # opened from the Memberships tab for its chosen member(s)
+            choices.insert(0, (CHOSEN_MEMBERS, "The member &chosen in the Memberships tab"))
+        for key, text in choices:
             count = len(self.school_ids_for[key])
             radio = QRadioButton(f"{text} ({count:,})")
             radio.setObjectName(f"recipients_{key}")
@@ -136,7 +142,9 @@ class RecipientChoice(QGroupBox):
             radio.toggled.connect(self._recipients_toggled)
             if key == ALL_OPEN:
                 box.addWidget(self._proposed_check())
-            if key in MEMBER_KEYS:
+            if key == CHOSEN_MEMBERS:
+                radio.setToolTip("The member selected in the Memberships tab")
+            elif key in MEMBER_KEYS:
                 radio.setToolTip(
                     "Every member today (or every full member): a member school at the "
                     "school, an organisation or a person at its own address. A member under "
@@ -193,9 +201,9 @@ class RecipientChoice(QGroupBox):
             self.changed.emit()
 
     def choose_default(self) -> None:
-        """The first of selected, shown and all open schools that has any."""
-        for key in (SELECTED, SHOWN, ALL_OPEN):
-            if self.school_ids_for[key]:
+        """The member(s) chosen, else the first of selected, shown and all open schools with any."""
+        for key in (CHOSEN_MEMBERS, SELECTED, SHOWN, ALL_OPEN):
+            if self.school_ids_for[key] and key in self.radios:
                 self.radios[key].setChecked(True)
                 break
 
