@@ -60,6 +60,9 @@ examples:
   thep-admin letters render review_visit --to urn:100981 --out visit.pdf \\
       --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading" \\
       --set visit.team="Ms Begum (lead), Mr Okafor"
+  thep-admin letters render fee_letter --to members --out fees    one PDF per member
+  thep-admin members register --as-at 31/08/2026 --out register.pdf
+                                               the statutory register of members (or .xlsx)
   thep-admin backup --to D:\\Backups            a verified, dated copy of the database
   thep-admin restore partnership-office-backup-2026-11-30-1415.sqlite3
   thep-admin check                             is the database whole and consistent?

@@ -350,5 +350,6 @@ def test_check_finds_broken_foreign_keys_on_both_databases(own_db: Database, act
         )
     results = {r.name: r for r in run_checks(db, actor)}
     assert not results["Foreign keys hold"].ok
-    assert "contact" in results["Foreign keys hold"].problems[0]
+    # SQLite reports in its schema's own order, which a later table can change: any place.
+    assert any("contact" in p for p in results["Foreign keys hold"].problems)
     assert results["Recognised as this program's database"].ok

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TextIO
 
+from thep_desktop.cli.memberships import register_commands
 from thep_desktop.cli.shared.output import (
     Column,
     CommandError,
@@ -244,6 +245,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     pay.add_argument("--received", required=True, type=parse_date, metavar="DATE")
     pay.add_argument("--method", default="BACS", metavar="TEXT", help="BACS (default), cheque…")
     pay.add_argument("--reference", default="", metavar="TEXT")
+    register_commands.add_register_command(actions, common)
 
 
 def _member_command(
