@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +37,7 @@ from thep_desktop.services.memberships.memberships_permissions import (
     EDIT_FEES,
     RECORD_FEE_PAYMENTS,
 )
-from thep_desktop.services.schools.school_census import pupils_at
+from thep_desktop.services.schools.school_census import CensusFigure, pupils_at
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ConflictError, NotFoundError, ValidationError
 from thep_desktop.services.shared.forms import FieldChecker
@@ -560,7 +561,7 @@ def _member_in(member: MemberDetail, year: AcademicYear, within: FeePeriod | Non
 def _quote(
     member: MemberDetail,
     schedule: ScheduleDetail,
-    figures: dict[int, object],
+    figures: Mapping[int, CensusFigure],
     within: FeePeriod | None,
 ) -> FeeQuote:
     """The member's fee from its periods in the year (a member may leave and re-join in one)."""
@@ -577,18 +578,12 @@ def _quote(
         if periods
         else (member.latest.category if member.latest else Category.ASSOCIATE)
     )
-    base = {
-        "member_id": member.id,
-        "member_uuid": member.uuid,
-        "name": member.name,
-        "urn": member.urn,
-        "category": category,
-        "year": year,
-    }
-    pupils = census = None
+    quoted = partial(FeeQuote, member.id, member.uuid, member.name, member.urn, category, year)
+    pupils: int | None = None
+    census: date | None = None
     figure = figures.get(member.school_id) if member.school_id is not None else None
     if figure is not None:
-        pupils, census = figure.pupils, figure.census_date  # type: ignore[attr-defined]
+        pupils, census = figure.pupils, figure.census_date
     parts: list[FeePart] = []
     basis_text = ""
     for period in periods:
@@ -599,8 +594,7 @@ def _quote(
                     if member.school_id is not None
                     else "a full member that is not a school has no pupils to charge for"
                 )
-                return FeeQuote(
-                    **base,
+                return quoted(
                     pupils=None,
                     census_date=None,
                     basis="",
@@ -627,8 +621,7 @@ def _quote(
         )
     amount = sum((p.amount for p in parts), Decimal("0.00"))
     working = working_text(parts)
-    return FeeQuote(
-        **base,
+    return quoted(
         pupils=pupils if category is Category.FULL else None,
         census_date=census if category is Category.FULL else None,
         basis=basis_text,

@@ -626,7 +626,7 @@ def _latest_period(session: Session, member_id: int) -> MembershipPeriod | None:
 def _member_has_history(session: Session, member_id: int) -> bool:
     """Whether other tables refer to the member (payments, letters...), found from the schema."""
     member_table = Member.__table__
-    for table in member_table.metadata.sorted_tables:
+    for table in Member.metadata.sorted_tables:
         if table.name in ("member", "membership_period"):
             continue
         for fk in table.foreign_keys:
