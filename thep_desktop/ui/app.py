@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import traceback
-from importlib import resources
-from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -15,11 +12,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
 from thep_desktop.connections import ServerLogin
+from thep_desktop.crash_log import start_log
 from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.installation import ICON, DamagedInstallation, check_installation, resource
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.settings.server_login import open_database
+from thep_desktop.ui.shared.crash_dialog import CrashReporter
 from thep_desktop.ui.shared.database_messages import refusal_text
 
 READY_MARKER = "THEP-READY"
@@ -42,25 +41,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "used by the benchmarks)",
     )
     return parser.parse_args(argv)
-
-
-def _show_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None):  # type: ignore[no-untyped-def]
-    """Never vanish silently: show an unexpected error, and keep the program running."""
-    if isinstance(value, ServiceError):
-        # A refusal in words that no form was there to show (the server gone, say): no
-        # traceback for the person, and the program carries on.
-        QMessageBox.warning(None, config.APP_NAME, value.message)
-        return
-    text = "".join(traceback.format_exception(kind, value, tb))
-    sys.stderr.write(text)
-    box = QMessageBox(
-        QMessageBox.Icon.Critical,
-        "Something went wrong",
-        "The program met a problem it did not expect. What you were doing may not have been "
-        "saved. Please tell whoever supports this program, with the details below.",
-    )
-    box.setDetailedText(text)
-    box.exec()
 
 
 def creates_on_first_start(url: str) -> bool:
@@ -118,19 +98,41 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_AUTHOR)
-    app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
+    # From here on nothing unexpected ends the program without a word: it is logged and said.
+    reporter = CrashReporter(start_log())
+    reporter.install()
+    try:
+        return _run(app, args, reporter, started)
+    finally:
+        reporter.uninstall()
+
+
+def _run(
+    app: QApplication, args: argparse.Namespace, reporter: CrashReporter, started: float
+) -> int:
+    try:
+        # A damaged install (a font or a migration missing) is named before any database is
+        # touched, with what to do about it.
+        check_installation()
+    except DamagedInstallation as exc:
+        if sys.stderr is not None:
+            print(exc.message, file=sys.stderr)
+        QMessageBox.critical(None, config.APP_NAME, exc.message)
+        return 1
+    app.setWindowIcon(QIcon(str(resource(ICON))))
     # --db as typed: open_first_database reads it, and says what is wrong with it in a box.
     url = args.db or config.resolve_database_url(None)
     try:
         services = open_first_database(url)
     except Exception as exc:  # noqa: BLE001 - before the window too: never end without a word
-        _show_unexpected(type(exc), exc, exc.__traceback__)
+        reporter.report(type(exc), exc, exc.__traceback__)
         return 1
     if services is None:
         return 1
     from thep_desktop.ui.main_window import MainWindow
 
     window = MainWindow(services)
+    reporter.describe_database = lambda: str(window.services.db.describe())
     window.daily_backups = True  # a local database is backed up once a day as it opens
     window.show()
     window.load()
@@ -141,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{READY_MARKER} {time.perf_counter() - started:.3f} s, {loaded} rows", flush=True)
         QTimer.singleShot(0, window.close)
     else:
-        sys.excepthook = _show_unexpected
         QTimer.singleShot(0, window.offer_demo)
     return app.exec()
 

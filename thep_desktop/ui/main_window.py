@@ -13,12 +13,11 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QWidget,
 )
 
-from thep_desktop import __version__, config
+from thep_desktop import config
 from thep_desktop.connections import ServerLogin
 from thep_desktop.database import DatabaseError
 from thep_desktop.network_drives import network_warning
@@ -40,6 +39,7 @@ from thep_desktop.ui.settings.database_chooser import (
     ask_server_address,
 )
 from thep_desktop.ui.settings.server_login import ask_password, open_database
+from thep_desktop.ui.shared.about_dialog import AboutDialog, open_log_folder
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.database_wait import DatabaseWait
@@ -317,6 +317,13 @@ class MainWindow(QMainWindow):
         self._fill_view_menu()
 
         help_menu = bar.addMenu("&Help")
+        self.log_folder_action = self._action(
+            "Open &log folder",
+            lambda: open_log_folder(self.open_url),
+            tip="The folder of the program's log, where the details of any problem are kept",
+        )
+        help_menu.addAction(self.log_folder_action)
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.about))
 
     def _fill_view_menu(self) -> None:
@@ -676,12 +683,7 @@ class MainWindow(QMainWindow):
             self.switch_to(self.services.db.address)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_TITLE}",
-            f"<b>{APP_TITLE}</b> {__version__}<br>The office application of a schools "
-            f"partnership.<br><br>Database: {self.services.db.describe()}",
-        )
+        AboutDialog(str(self.services.db.describe()), self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         for job in (self.demo_job, self.export_job, self.backup_actions.job):
