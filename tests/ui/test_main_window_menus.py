@@ -335,5 +335,3 @@ def test_help_about_names_the_versions_and_the_database_and_copies_them(
         assert fact in copied
     assert __version__ in about.text and str(window.services.db.describe()) in about.text
     assert f"SQLAlchemy {sqlalchemy.__version__}" in about.text
-
-
