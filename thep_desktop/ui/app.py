@@ -13,13 +13,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from thep_desktop import config
 from thep_desktop.connections import ServerLogin
 from thep_desktop.crash_log import start_log
-from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.database import DatabaseError, sqlite_file_of, sqlite_url
 from thep_desktop.installation import ICON, DamagedInstallation, check_installation, resource
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.settings.server_login import open_database
 from thep_desktop.ui.shared.crash_dialog import CrashReporter
 from thep_desktop.ui.shared.database_messages import refusal_text
+from thep_desktop.ui.shared.single_window import hand_over
 
 READY_MARKER = "THEP-READY"
 
@@ -122,6 +123,11 @@ def _run(
     app.setWindowIcon(QIcon(str(resource(ICON))))
     # --db as typed: open_first_database reads it, and says what is wrong with it in a box.
     url = args.db or config.resolve_database_url(None)
+    path = sqlite_file_of(url)
+    if path is not None and not args.quit_when_ready and hand_over(path):
+        # Started again on a database already open here: its window comes forward instead.
+        print(f"{path} is already open in {config.APP_NAME}: its window was brought forward.")
+        return 0
     try:
         services = open_first_database(url)
     except Exception as exc:  # noqa: BLE001 - before the window too: never end without a word

@@ -1,0 +1,159 @@
+"""The program's own files: one resources/ folder, found at run time, and a damaged install named.
+
+A font or a migration missing from an install (an antivirus that quarantined a file, a copy
+cut short) is said in words naming the file and what to do, by both programs, before any
+database is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from qt_driving import Modals
+
+from thep_desktop import installation
+from thep_desktop.cli.commands import run_main
+from thep_desktop.installation import (
+    FONTS,
+    ICON,
+    DamagedInstallation,
+    check_installation,
+    font_path,
+    resources_dir,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_repository_keeps_one_resources_folder_at_its_top() -> None:
+    assert resources_dir() == ROOT / "resources"
+    assert not (ROOT / "thep_desktop" / "resources").exists()  # no second copy
+    for name in FONTS:
+        assert font_path(name).read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType
+    assert (ROOT / "resources" / ICON).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    check_installation()
+
+
+def test_the_windows_icon_holds_every_size_windows_asks_for() -> None:
+    import struct
+
+    data = (ROOT / "resources" / "app-icon.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", data[:6])
+    assert (reserved, kind) == (0, 1)
+    sizes = set()
+    for n in range(count):
+        width, height, *_rest, size, offset = struct.unpack(
+            "<BBBBHHII", data[6 + 16 * n : 22 + 16 * n]
+        )
+        assert width == height
+        assert data[offset : offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + size <= len(data)
+        sizes.add(width or 256)
+    assert {16, 24, 32, 48, 256} <= sizes
+
+
+def installed_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the installed package's files (resources and migrations), used as the package."""
+    package = tmp_path / "Program Files" / "thep_desktop"
+    shutil.copytree(ROOT / "resources", package / "resources")
+    shutil.copytree(
+        ROOT / "thep_desktop" / "migrations",
+        package / "migrations",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    monkeypatch.setattr(installation, "PACKAGE", package)
+    return package
+
+
+def test_an_installed_package_reads_its_own_resources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a wheel or the packaged program: thep_desktop/resources beside the code."""
+    package = installed_copy(tmp_path, monkeypatch)
+    assert resources_dir() == package / "resources"
+    assert font_path("Carlito-Bold.ttf") == package / "resources" / "fonts" / "Carlito-Bold.ttf"
+    check_installation()
+
+
+def test_a_missing_font_is_named_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = installed_copy(tmp_path, monkeypatch)
+    (package / "resources" / "fonts" / "Carlito-Italic.ttf").unlink()
+    with pytest.raises(DamagedInstallation) as raised:
+        check_installation()
+    assert "Carlito-Italic.ttf is missing" in raised.value.message
+    assert "install THE Partnership Office again" in raised.value.message
+    assert "database and backups" in raised.value.message
+
+
+def test_a_migration_missing_from_the_middle_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = installed_copy(tmp_path, monkeypatch)
+    (package / "migrations" / "versions" / "0003_signatories.py").unlink()
+    with pytest.raises(DamagedInstallation) as raised:
+        check_installation()
+    assert "migration 0003_signatories" in raised.value.message
+    assert "install THE Partnership Office again" in raised.value.message
+
+
+def test_no_migrations_at_all_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = installed_copy(tmp_path, monkeypatch)
+    shutil.rmtree(package / "migrations" / "versions")
+    (package / "migrations" / "versions").mkdir()
+    with pytest.raises(DamagedInstallation, match="migrations are missing"):
+        check_installation()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        ("resources/fonts/Carlito-Regular.ttf", "Carlito-Regular.ttf"),
+        ("migrations/versions/0002_letters.py", "migration 0002_letters"),
+    ],
+)
+def test_thep_admin_refuses_a_damaged_install_and_changes_nothing(
+    missing: str,
+    named: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db = tmp_path / "office.sqlite3"
+    assert run_main(["--db", str(db), "init"]) == 0
+    before = digest(db)
+    capsys.readouterr()
+    package = installed_copy(tmp_path, monkeypatch)
+    (package / missing).unlink()
+    for command in (["schools", "list"], ["migrate"], ["demo"]):
+        assert run_main(["--db", str(db), *command]) == 1
+        err = capsys.readouterr().err
+        assert named in err and "install THE Partnership Office again" in err
+        assert digest(db) == before
+    # And a database not yet made is not made.
+    assert run_main(["--db", str(tmp_path / "new.sqlite3"), "init"]) == 1
+    assert not (tmp_path / "new.sqlite3").exists()
+
+
+@pytest.mark.gui
+def test_the_window_names_a_damaged_install_and_opens_nothing(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    from thep_desktop import app
+
+    package = installed_copy(tmp_path, monkeypatch)
+    (package / "resources" / "fonts" / "Carlito-Bold.ttf").unlink()
+    modals.click("OK")
+    assert app.main(["--db", str(tmp_path / "office.sqlite3"), "--quit-when-ready"]) == 1
+    modals.wait_answered()
+    [box] = modals.seen
+    assert "Carlito-Bold.ttf is missing" in box.text
+    assert "install THE Partnership Office again" in box.text
+    assert not (tmp_path / "office.sqlite3").exists()
