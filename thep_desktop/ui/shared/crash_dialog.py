@@ -116,19 +116,20 @@ class CrashReporter(QObject):
         self.showing = False
         self.reported: list[str] = []  # every crash's details, newest last
         self._from_thread.connect(self.report)
-        self._previous: tuple[object, object] | None = None
+        self._previous: tuple[object, object, object] | None = None
 
     def install(self) -> None:
-        self._previous = (sys.excepthook, threading.excepthook)
+        previous_qt = qInstallMessageHandler(_qt_message)
+        self._previous = (sys.excepthook, threading.excepthook, previous_qt)
         sys.excepthook = self.report
         threading.excepthook = self._thread_hook
-        qInstallMessageHandler(_qt_message)
 
     def uninstall(self) -> None:
+        """Put back the hooks there were before (a test's own, say)."""
         if self._previous is not None:
-            sys.excepthook, threading.excepthook = self._previous  # type: ignore[assignment]
+            sys.excepthook, threading.excepthook, previous_qt = self._previous  # type: ignore[assignment]
+            qInstallMessageHandler(previous_qt)  # type: ignore[arg-type]
             self._previous = None
-        qInstallMessageHandler(None)
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
