@@ -4,15 +4,18 @@
 
 Runs the bundled thep-admin (init, demo, schools list --json, letters render, export schools)
 and the bundled thep-desktop (offscreen: up for 5 s with no traceback, and a start that fills
-its window), in a folder of its own with the source tree out of reach, then a damaged copy of
-the install (a font, a migration missing). Prints each step and the folder's size; exits 1
-on the first failure, naming it. qpdf and pdffonts (poppler-utils) check the letters' PDF.
+its window), in a folder of its own with the source tree out of reach; with
+``THEP_TEST_DATABASE_URL`` set, thep-admin also makes and reads a database on that PostgreSQL
+server (psycopg's binary driver). Then it damages the install for a moment (a font, then a
+migration, set aside and put back) and expects both named. Prints each step and the folder's
+size; exits 1 on the first failure, naming it. qpdf and pdffonts check the letters' PDF.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +61,7 @@ def environment(home: Path) -> dict[str, str]:
 
 def run(cmd: list[str], home: Path, *, expect: int = 0, timeout: int = 300) -> str:
     shown = " ".join(Path(cmd[0]).name if i == 0 else c for i, c in enumerate(cmd))
+    shown = re.sub(r"(://[^:/@\s]+):[^@\s]+@", r"\1:***@", shown)  # no password in the log
     started = time.perf_counter()
     done = subprocess.run(
         cmd, cwd=home, env=environment(home), capture_output=True, text=True, timeout=timeout
@@ -174,6 +178,31 @@ def check_desktop(folder: Path, home: Path, db: Path) -> None:
     print(f"ok   thep-desktop stayed up {UP_SECONDS} s offscreen, no traceback", flush=True)
 
 
+def check_server(folder: Path, home: Path) -> None:
+    """psycopg's binary driver in the bundle: a new database on the test server, made and read."""
+    server = os.environ.get("THEP_TEST_DATABASE_URL")
+    if not server:
+        print("skip the PostgreSQL server (THEP_TEST_DATABASE_URL is not set)", flush=True)
+        return
+    import psycopg  # the CI Python's own, only to make and drop the database
+
+    name = f"thep_bundle_smoke_{os.getpid()}"
+    base, _, _ = server.rpartition("/")
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        admin = str(program(folder, "thep-admin"))
+        url = f"{base}/{name}"
+        run([admin, "--db", url, "init"], home)
+        run([admin, "--db", url, "demo"], home)
+        listed = json.loads(run([admin, "--db", url, "schools", "list", "--json"], home))
+        if listed["count"] < 80:
+            raise SmokeFailure(f"the server's register holds {listed['count']} schools")
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def check_damaged_install(folder: Path, home: Path, db: Path) -> None:
     """A font or a migration missing: a message naming it and what to do, nothing changed."""
     admin = str(program(folder, "thep-admin"))
@@ -214,8 +243,9 @@ def main(argv: list[str]) -> int:
             raise SmokeFailure(f"the bundle is {size_mb:.1f} MB, over {LIMIT_MB} MB")
         db = check_admin(folder, home)
         check_desktop(folder, home, db)
+        check_server(folder, home)
         check_damaged_install(folder, home, db)
-    except (SmokeFailure, subprocess.SubprocessError, OSError) as exc:
+    except (SmokeFailure, subprocess.SubprocessError, OSError, ValueError) as exc:
         print(f"FAIL {exc}", file=sys.stderr)
         return 1
     finally:
