@@ -71,7 +71,9 @@ def bundle_folder() -> Path:
 
 
 def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+    # PyInstaller links some libraries from the top of the folder to where they are: count once.
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) / 1e6
 
 
 def run(quick: bool) -> list[Figure]:
