@@ -15,10 +15,19 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QObject, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -56,22 +65,30 @@ class CrashDialog(QDialog):
         self.details = details
         self.setWindowTitle(TITLE)
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
         icon = QLabel()
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(32)
-        )
-        layout.addWidget(icon)
+        critical = QStyle.StandardPixmap.SP_MessageBoxCritical
+        icon.setPixmap(self.style().standardIcon(critical).pixmap(32))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        top.addWidget(icon)
+        words = QVBoxLayout()
         self.sentence = QLabel(SENTENCE)
         self.sentence.setWordWrap(True)
-        layout.addWidget(self.sentence)
+        words.addWidget(self.sentence)
         self.where = QLabel(where_the_details_are(log_file) + "whoever supports this program.")
         self.where.setObjectName("crash_where")
         self.where.setWordWrap(True)
-        layout.addWidget(self.where)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        words.addWidget(self.where)
+        top.addLayout(words, 1)
+        layout.addLayout(top)
         self.details_box = QPlainTextEdit(details)
         self.details_box.setReadOnly(True)
+        # A traceback reads line by line, as support will paste it.
+        self.details_box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details_box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details_box.setVisible(log_file is None)
-        self.details_box.setMinimumHeight(180)
+        self.details_box.setMinimumHeight(200)
         layout.addWidget(self.details_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.copy_button = QPushButton("&Copy details")
@@ -86,7 +103,7 @@ class CrashDialog(QDialog):
         self.folder_button.clicked.connect(lambda: open_log_folder())
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        self.resize(620, self.sizeHint().height())
 
     def _copy(self) -> None:
         copy_text(self.details)
@@ -95,7 +112,7 @@ class CrashDialog(QDialog):
     def _show_details(self) -> None:
         self.details_box.setVisible(True)
         self.show_button.setVisible(False)
-        self.adjustSize()
+        self.resize(max(self.width(), 620), self.sizeHint().height())
 
 
 class CrashReporter(QObject):
