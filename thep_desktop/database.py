@@ -38,7 +38,7 @@ from thep_desktop.database_recognition import (
     recognise_server,
     recognise_sqlite_file,
 )
-from thep_desktop.installation import migrations_dir, read_revision_graph
+from thep_desktop.installation import migration_graph, migrations_dir
 from thep_desktop.network_drives import network_location
 
 # The errors live with the other errors services raise; Database.session() raises them.
@@ -943,7 +943,7 @@ def revision_graph() -> dict[str, str | None]:
     that this agrees with Alembic. A gap in the chain is a damaged installation, said so.
     """
     if not _graph_cache:
-        _graph_cache.update(read_revision_graph(migrations_path() / "versions"))
+        _graph_cache.update(migration_graph())
     return _graph_cache
 
 

@@ -96,6 +96,18 @@ def read_revision_graph(versions: Path) -> dict[str, str | None]:
     return graph
 
 
+_graphs: dict[Path, dict[str, str | None]] = {}
+
+
+def migration_graph() -> dict[str, str | None]:
+    """The installed migrations' graph, read once per process (the start-up check reads it,
+    and opening a database asks again)."""
+    versions = migrations_dir() / "versions"
+    if versions not in _graphs:
+        _graphs[versions] = read_revision_graph(versions)
+    return _graphs[versions]
+
+
 def check_installation() -> None:
     """Every file the program reads at run time is there, or DamagedInstallation says which.
 
@@ -105,4 +117,4 @@ def check_installation() -> None:
     for name in FONTS:
         font_path(name)
     resource(ICON)
-    read_revision_graph(migrations_dir() / "versions")
+    migration_graph()
