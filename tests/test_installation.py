@@ -157,3 +157,25 @@ def test_the_window_names_a_damaged_install_and_opens_nothing(
     assert "Carlito-Bold.ttf is missing" in box.text
     assert "install THE Partnership Office again" in box.text
     assert not (tmp_path / "office.sqlite3").exists()
+
+
+def test_a_database_from_a_newer_program_is_named_with_what_to_do_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older install opening what a newer one upgraded (a PC not yet updated)."""
+    import sqlite3
+
+    db = tmp_path / "office.sqlite3"
+    assert run_main(["--db", str(db), "init"]) == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_from_a_newer_release'")
+    conn.close()
+    before = digest(db)
+    capsys.readouterr()
+    for command in (["schools", "list"], ["migrate"], ["init"]):
+        assert run_main(["--db", str(db), *command]) == 1
+        err = capsys.readouterr().err
+        assert "made by a newer version of THE Partnership Office" in err
+        assert "update the program" in err
+        assert digest(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office.sqlite3"]  # no copy made
