@@ -179,3 +179,33 @@ def test_a_database_from_a_newer_program_is_named_with_what_to_do_and_left_alone
         assert "update the program" in err
         assert digest(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["office.sqlite3"]  # no copy made
+
+
+@pytest.mark.gui
+def test_check_install_imports_every_module_and_says_the_install_is_whole(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from thep_desktop import app
+
+    assert app.main(["--check-install"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("THEP-INSTALL-OK") and " modules are there" in out
+    assert "thep_desktop.ui.shared.pdf_window" in __import__("sys").modules  # imported too
+
+
+@pytest.mark.gui
+def test_check_install_names_a_module_whose_library_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a bundle would be with a library its builder forgot."""
+    import thep_desktop
+    from thep_desktop import app
+
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "fee_letters.py").write_text('"""Needs a library."""\nimport a_library_left_out\n')
+    monkeypatch.setattr(thep_desktop, "__path__", [*thep_desktop.__path__, str(extra)])
+    assert app.main(["--check-install"]) == 1
+    err = capsys.readouterr().err
+    assert "installation is incomplete" in err
+    assert "thep_desktop.fee_letters: ModuleNotFoundError" in err and "a_library_left_out" in err

@@ -118,3 +118,34 @@ def check_installation() -> None:
         font_path(name)
     resource(ICON)
     migration_graph()
+
+
+# __main__ starts the program when imported; the migrations are read by Alembic (its env.py
+# runs a migration when imported), and ship as files.
+_NOT_IMPORTED = "thep_desktop.__main__"
+_NOT_IMPORTED_PACKAGE = "thep_desktop.migrations"
+
+
+def missing_modules() -> tuple[int, list[str]]:
+    """Import every module of the program; how many, and each that failed with its reason.
+
+    A packaged program is only as whole as its builder's list of modules: this finds a
+    module (or a library one of them needs) left out, without waiting for the window or
+    command that would have needed it.
+    """
+    import importlib
+    import pkgutil
+
+    import thep_desktop
+
+    count = 0
+    failed: list[str] = []
+    for module in pkgutil.walk_packages(thep_desktop.__path__, "thep_desktop."):
+        if module.name == _NOT_IMPORTED or module.name.startswith(_NOT_IMPORTED_PACKAGE):
+            continue
+        count += 1
+        try:
+            importlib.import_module(module.name)
+        except Exception as exc:  # noqa: BLE001 - each reported, with its reason
+            failed.append(f"{module.name}: {type(exc).__name__}: {exc}")
+    return count, failed

@@ -14,7 +14,13 @@ from thep_desktop import config
 from thep_desktop.connections import ServerLogin
 from thep_desktop.crash_log import start_log
 from thep_desktop.database import DatabaseError, sqlite_file_of, sqlite_url
-from thep_desktop.installation import ICON, DamagedInstallation, check_installation, resource
+from thep_desktop.installation import (
+    ICON,
+    DamagedInstallation,
+    check_installation,
+    missing_modules,
+    resource,
+)
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.settings.server_login import open_database
@@ -41,7 +47,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="start, fill the window, print how long that took, and exit (a start-up check, "
         "used by the benchmarks)",
     )
+    parser.add_argument(
+        "--check-install",
+        action="store_true",
+        help="check that every part of the program is installed (its files, and every module "
+        "it loads), say what is missing, and exit",
+    )
     return parser.parse_args(argv)
+
+
+def check_install() -> int:
+    """``--check-install``: the install's files and modules, said in one line, 0 when whole."""
+    try:
+        check_installation()
+        count, failed = missing_modules()
+    except DamagedInstallation as exc:
+        failed, count = [exc.message], 0
+    if failed:
+        text = "The program's installation is incomplete:\n" + "\n".join(failed)
+    else:
+        text = f"THEP-INSTALL-OK: all the program's files and its {count} modules are there."
+    if sys.stdout is None:  # the windowed program on Windows: say it in a box instead
+        QApplication.instance() or QApplication(sys.argv[:1])
+        QMessageBox.information(None, config.APP_NAME, text)
+    else:
+        print(text, file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def creates_on_first_start(url: str) -> bool:
@@ -96,6 +127,8 @@ def _open(target: str | ServerLogin, create: bool) -> Services | None:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
+    if args.check_install:
+        return check_install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_AUTHOR)
