@@ -50,8 +50,12 @@ def environment(home: Path) -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith(("PYTHON", "VIRTUAL_ENV", "THEP_"))
     }
+    (home / "tmp").mkdir(exist_ok=True)
     env.update(
         QT_QPA_PLATFORM="offscreen",
+        # What the programs leave in the temporary folder (a window's local socket, when it
+        # is ended) goes with the test's own folder.
+        TMPDIR=str(home / "tmp"),
         THEP_DATA_DIR=str(home / "data"),
         THEP_CONFIG_DIR=str(home / "config"),
         THEP_LOG_DIR=str(home / "logs"),
