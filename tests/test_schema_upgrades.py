@@ -20,6 +20,7 @@ import pytest
 from fixtures.make_schema_fixtures import RELEASED, fixture_paths, rows_at
 from hostile_databases import statement_fails
 from pg_databases import PgDatabases
+from server_backups import load_sql_dump
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from thep_desktop.database import DatabaseError, head_revision, normalise_url, sqlite_url
@@ -183,27 +184,12 @@ def empty_pg_url(new_pg_database: PgDatabases) -> str:
     return new_pg_database.create()
 
 
-def load_dump(url: str, dump: Path) -> None:
-    engine = create_engine(normalise_url(url))
-    try:
-        # Straight to the driver, without parameters: a dump's functions (0005's audit
-        # trigger) hold '%' in their RAISE messages, which parameter parsing would refuse.
-        raw = engine.raw_connection()
-        try:
-            raw.cursor().execute(dump.read_text(encoding="utf-8"))
-            raw.commit()
-        finally:
-            raw.close()
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize("number", sorted(RELEASED))
 def test_a_released_postgresql_database_upgrades_with_its_data_intact(
     number: str, empty_pg_url: str, actor: Actor
 ) -> None:
     _, dump = fixture_paths(number)
-    load_dump(empty_pg_url, dump)
+    load_sql_dump(empty_pg_url, dump)
     revision, before = stored_rows(empty_pg_url)
     assert revision == RELEASED[number]
     assert sum(len(rows) for rows in before.values()) == sum(
@@ -258,7 +244,7 @@ def released_at(number: str, kind: str, request: pytest.FixtureRequest, tmp_path
         shutil.copyfile(sqlite_file, path)
         return sqlite_url(path)
     url = request.getfixturevalue("new_pg_database").create()
-    load_dump(url, dump)
+    load_sql_dump(url, dump)
     return url
 
 
