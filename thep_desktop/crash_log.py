@@ -41,6 +41,12 @@ def start_log() -> Path | None:
     except OSError as exc:
         print(f"The program's log cannot be written to {path}: {exc}", file=sys.stderr)
         return None
+    # A library that configures logging for itself (logging.config's default
+    # disable_existing_loggers; import-linter's does) would silence the program's own
+    # loggers made before it: the log of what went wrong must never be silenced.
+    for name, found in list(logging.root.manager.loggerDict.items()):
+        if isinstance(found, logging.Logger) and (name + ".").startswith("thep_desktop."):
+            found.disabled = False
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     logger.addHandler(handler)

@@ -207,3 +207,17 @@ def test_help_open_log_folder_opens_it_through_the_desktop(
         menu_action(window, "Help", "Open log folder").trigger()
     assert opened == [config.log_dir()]
     assert config.log_dir() == log_folder and log_folder.is_dir()
+
+
+def test_a_library_configuring_logging_does_not_silence_the_log(log_folder: Path) -> None:
+    """logging.config's default turns off every logger made before it (import-linter does it)."""
+    import logging.config
+
+    import thep_desktop.crash_log  # noqa: F401 - its logger exists before the configuration
+
+    logging.config.dictConfig({"version": 1})
+    assert logging.getLogger("thep_desktop").disabled
+    start_log()
+    logging.getLogger("thep_desktop.qt").warning("still heard")
+    stop_log()
+    assert "still heard" in log_path().read_text("utf-8")
