@@ -215,9 +215,15 @@ def test_a_library_configuring_logging_does_not_silence_the_log(log_folder: Path
 
     import thep_desktop.crash_log  # noqa: F401 - its logger exists before the configuration
 
-    logging.config.dictConfig({"version": 1})
-    assert logging.getLogger("thep_desktop").disabled
-    start_log()
-    logging.getLogger("thep_desktop.qt").warning("still heard")
-    stop_log()
+    loggers = [x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger)]
+    was = [(x, x.disabled) for x in loggers]
+    try:
+        logging.config.dictConfig({"version": 1, "incremental": False})
+        assert logging.getLogger("thep_desktop").disabled
+        start_log()
+        logging.getLogger("thep_desktop.qt").warning("still heard")
+        stop_log()
+    finally:
+        for found, disabled in was:  # the rest of the run as it was
+            found.disabled = disabled
     assert "still heard" in log_path().read_text("utf-8")
