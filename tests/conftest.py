@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _user_dirs = Path(tempfile.mkdtemp(prefix="thep-test-user-"))
 os.environ["THEP_CONFIG_DIR"] = str(_user_dirs / "config")
 os.environ["THEP_DATA_DIR"] = str(_user_dirs / "data")
+os.environ["THEP_LOG_DIR"] = str(_user_dirs / "logs")
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402

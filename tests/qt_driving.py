@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -249,7 +250,8 @@ def _text(box: QWidget) -> str:
         return box.labelText()
     if isinstance(box, QProgressDialog):
         return box.labelText()
-    return ""
+    # A dialog of our own: what its labels say, as the person reads it.
+    return "\n".join(label.text() for label in box.findChildren(QLabel) if label.isVisible())
 
 
 def push(qtbot: QtBot, widget: QPushButton) -> None:

@@ -14,6 +14,7 @@ import pytest
 from fixtures.make_schema_fixtures import RELEASED, fixture_paths
 from hostile_databases import DAMAGED, NOT_OURS, REFUSED, folder_state, ours, statement_fails
 from pg_databases import PgDatabases
+from server_backups import load_sql_dump
 from sqlalchemy import create_engine, inspect, text
 
 from thep_desktop.database import (
@@ -176,10 +177,7 @@ def test_an_older_server_database_of_ours_is_recognised(
     number: str, new_pg_database: PgDatabases
 ) -> None:
     url = new_pg_database.create()
-    engine = create_engine(normalise_url(url))
-    with engine.begin() as conn:
-        conn.exec_driver_sql(fixture_paths(number)[1].read_text(encoding="utf-8"))
-    engine.dispose()
+    load_sql_dump(url, fixture_paths(number)[1])
     db = Database(url)
     found = db.recognise()
     db.dispose()

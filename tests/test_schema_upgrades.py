@@ -20,6 +20,7 @@ import pytest
 from fixtures.make_schema_fixtures import RELEASED, fixture_paths, rows_at
 from hostile_databases import statement_fails
 from pg_databases import PgDatabases
+from server_backups import load_sql_dump
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from thep_desktop.database import DatabaseError, head_revision, normalise_url, sqlite_url
@@ -106,6 +107,21 @@ def assert_program_reads_the_data(services: Services, number: str) -> None:
         assert_fields(sent, letter)
         (document,) = data["document"]
         assert services.letters.correspondence_pdf(actor, letter["id"]) == document["pdf"]
+    if "app_user" in data:
+        # The people and their roles, and the audit trail with its chain unbroken: the
+        # upgraded program reads the released chain and carries it on.
+        users = {u.login: u for u in services.users.list_users(actor)}
+        for row in data["app_user"]:
+            assert_fields(users[row["login"]], row)
+        released = data["audit_event"]
+        check = services.audit.check(actor)
+        assert check.ok, check.problems
+        assert check.rows >= len(released)
+        (school,) = [row for row in data["school"] if row["uuid"] == released[-1]["record_uuid"]]
+        history = services.audit.history(actor, school["uuid"])
+        assert [(e.seq, e.who, e.action) for e in history][-1:] == [
+            (released[-1]["seq"], released[-1]["actor"], released[-1]["action"])
+        ]
     # And the upgraded register takes new work: ids carry on after the released ones.
     added = services.schools.create_school(
         actor,
@@ -168,21 +184,12 @@ def empty_pg_url(new_pg_database: PgDatabases) -> str:
     return new_pg_database.create()
 
 
-def load_dump(url: str, dump: Path) -> None:
-    engine = create_engine(normalise_url(url))
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(dump.read_text(encoding="utf-8"))
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize("number", sorted(RELEASED))
 def test_a_released_postgresql_database_upgrades_with_its_data_intact(
     number: str, empty_pg_url: str, actor: Actor
 ) -> None:
     _, dump = fixture_paths(number)
-    load_dump(empty_pg_url, dump)
+    load_sql_dump(empty_pg_url, dump)
     revision, before = stored_rows(empty_pg_url)
     assert revision == RELEASED[number]
     assert sum(len(rows) for rows in before.values()) == sum(
@@ -237,7 +244,7 @@ def released_at(number: str, kind: str, request: pytest.FixtureRequest, tmp_path
         shutil.copyfile(sqlite_file, path)
         return sqlite_url(path)
     url = request.getfixturevalue("new_pg_database").create()
-    load_dump(url, dump)
+    load_sql_dump(url, dump)
     return url
 
 

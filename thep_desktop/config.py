@@ -2,8 +2,9 @@
 
 The local database lives in the platform's user data folder (on Windows
 ``%LOCALAPPDATA%\\THE Partnership\\THE Partnership Office``); the name of the database used
-last is remembered in the user config folder. ``THEP_DATA_DIR`` and ``THEP_CONFIG_DIR``
-override both (tests and portable installs use them).
+last is remembered in the user config folder, and the log in the user log folder.
+``THEP_DATA_DIR``, ``THEP_CONFIG_DIR`` and ``THEP_LOG_DIR`` override them (tests and portable
+installs use them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir, user_documents_dir
+from platformdirs import user_config_dir, user_data_dir, user_documents_dir, user_log_dir
 
 from thep_desktop.domain.files import file_message, new_file_message
 
@@ -32,6 +33,12 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     override = os.environ.get("THEP_CONFIG_DIR")
     return Path(override) if override else Path(user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def log_dir() -> Path:
+    """Where the program's log is written (on Windows ``%LOCALAPPDATA%\\…\\Logs``)."""
+    override = os.environ.get("THEP_LOG_DIR")
+    return Path(override) if override else Path(user_log_dir(APP_NAME, APP_AUTHOR))
 
 
 def default_database_path() -> Path:

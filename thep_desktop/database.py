@@ -13,7 +13,6 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from importlib import resources
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -39,6 +38,7 @@ from thep_desktop.database_recognition import (
     recognise_server,
     recognise_sqlite_file,
 )
+from thep_desktop.installation import migration_graph, migrations_dir
 from thep_desktop.network_drives import network_location
 
 # The errors live with the other errors services raise; Database.session() raises them.
@@ -917,7 +917,7 @@ class Database:
 
 # -- alembic helpers ----------------------------------------------------------------------
 def migrations_path() -> Path:
-    return Path(str(resources.files("thep_desktop") / "migrations"))
+    return migrations_dir()
 
 
 def alembic_config(connectable: Engine | None = None) -> Any:
@@ -932,7 +932,6 @@ def alembic_config(connectable: Engine | None = None) -> Any:
     return cfg
 
 
-_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
 _graph_cache: dict[str, str | None] = {}
 
 
@@ -941,15 +940,10 @@ def revision_graph() -> dict[str, str | None]:
 
     The files are read as text instead of through Alembic's script directory so that the
     start-up check "is this database up to date?" costs a directory listing; a test checks
-    that this agrees with Alembic.
+    that this agrees with Alembic. A gap in the chain is a damaged installation, said so.
     """
     if not _graph_cache:
-        for path in sorted((migrations_path() / "versions").glob("*.py")):
-            found = dict(
-                (m.group(1), m.group(2)) for m in _REVISION_LINE.finditer(path.read_text("utf-8"))
-            )
-            if "revision" in found and found["revision"]:
-                _graph_cache[found["revision"]] = found.get("down_revision")
+        _graph_cache.update(migration_graph())
     return _graph_cache
 
 

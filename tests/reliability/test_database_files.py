@@ -23,11 +23,11 @@ import pytest
 from fixtures.make_schema_fixtures import fixture_paths
 from hostile_databases import DAMAGED, REFUSED, InjectedFault, folder_state, statement_fails
 from pg_databases import PgDatabases
+from server_backups import load_sql_dump
 from test_schema_upgrades import (
     add_stray_correspondence_table,
     assert_program_reads_the_data,
     assert_survived,
-    load_dump,
     stored_rows,
     table_names,
 )
@@ -134,7 +134,7 @@ class Released0001:
         if kind == "postgresql":
             self.server: PgDatabases = request.getfixturevalue("new_pg_database")
             self.template = self.server.create()
-            load_dump(self.template, dump)
+            load_sql_dump(self.template, dump)
 
     def new(self) -> str:
         self.count += 1

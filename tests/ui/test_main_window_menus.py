@@ -302,9 +302,36 @@ def test_staff_and_the_letter_windows_open_from_their_menus_and_esc_closes_them(
     assert [s.kind for s in modals.seen] == ["StaffDialog", "TemplatesDialog", "MailMergeDialog"]
 
 
-def test_help_about_names_the_version_and_the_database(window: MainWindow, modals: Modals) -> None:
-    modals.click("OK")
+def test_help_about_names_the_versions_and_the_database_and_copies_them(
+    qtbot: QtBot, window: MainWindow, modals: Modals
+) -> None:
+    """What support asks first (version, database, Python, Qt, SQLAlchemy), copied in one click."""
+    import platform
+
+    import PySide6
+    import sqlalchemy
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().clear()
+
+    def copy_then_close(box: QWidget) -> None:
+        qtbot.mouseClick(button(box, "Copy"), Qt.MouseButton.LeftButton)
+        assert button(box, "Copied").isVisible()
+        qtbot.mouseClick(button(box, "Close"), Qt.MouseButton.LeftButton)
+
+    modals.then(copy_then_close)
     menu_action(window, "Help", "About").trigger()
     modals.wait_answered()
     (about,) = modals.seen
+    assert about.title == "About THE Partnership Office"
+    copied = QGuiApplication.clipboard().text()
+    for fact in (
+        f"THE Partnership Office {__version__}",
+        f"Database: {window.services.db.describe()}",
+        f"Python {platform.python_version()}",
+        f"PySide6 {PySide6.__version__}",
+        f"SQLAlchemy {sqlalchemy.__version__}",
+    ):
+        assert fact in copied
     assert __version__ in about.text and str(window.services.db.describe()) in about.text
+    assert f"SQLAlchemy {sqlalchemy.__version__}" in about.text

@@ -36,6 +36,7 @@ from thep_desktop.database import (
 from thep_desktop.domain.dates import TWO_DIGIT_YEARS
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.installation import check_installation
 from thep_desktop.network_drives import network_warning
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.registry import Services, open_services
@@ -162,6 +163,9 @@ def _run(args: argparse.Namespace) -> int:
     # commands, and a --db given before the command would be lost.
     given = getattr(args, "db", None)
     try:
+        # A damaged install (a font or a migration missing) is named before the database is
+        # touched, with what to do about it.
+        check_installation()
         # A server's address without a password takes the one kept on this computer for
         # user@host:port/database (the desktop program's Remember the password).
         url = with_stored_password(config.resolve_database_url(given))

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import traceback
-from importlib import resources
-from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -15,12 +12,21 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from thep_desktop import config
 from thep_desktop.connections import ServerLogin
-from thep_desktop.database import DatabaseError, sqlite_url
+from thep_desktop.crash_log import start_log
+from thep_desktop.database import DatabaseError, sqlite_file_of, sqlite_url
+from thep_desktop.installation import (
+    ICON,
+    DamagedInstallation,
+    check_installation,
+    missing_modules,
+    resource,
+)
 from thep_desktop.services.registry import Services, open_services
-from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.settings.database_chooser import choose_database
 from thep_desktop.ui.settings.server_login import open_database
+from thep_desktop.ui.shared.crash_dialog import CrashReporter
 from thep_desktop.ui.shared.database_messages import refusal_text
+from thep_desktop.ui.shared.single_window import hand_over
 
 READY_MARKER = "THEP-READY"
 
@@ -41,26 +47,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="start, fill the window, print how long that took, and exit (a start-up check, "
         "used by the benchmarks)",
     )
+    parser.add_argument(
+        "--check-install",
+        action="store_true",
+        help="check that every part of the program is installed (its files, and every module "
+        "it loads), say what is missing, and exit",
+    )
     return parser.parse_args(argv)
 
 
-def _show_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None):  # type: ignore[no-untyped-def]
-    """Never vanish silently: show an unexpected error, and keep the program running."""
-    if isinstance(value, ServiceError):
-        # A refusal in words that no form was there to show (the server gone, say): no
-        # traceback for the person, and the program carries on.
-        QMessageBox.warning(None, config.APP_NAME, value.message)
-        return
-    text = "".join(traceback.format_exception(kind, value, tb))
-    sys.stderr.write(text)
-    box = QMessageBox(
-        QMessageBox.Icon.Critical,
-        "Something went wrong",
-        "The program met a problem it did not expect. What you were doing may not have been "
-        "saved. Please tell whoever supports this program, with the details below.",
-    )
-    box.setDetailedText(text)
-    box.exec()
+def check_install() -> int:
+    """``--check-install``: the install's files and modules, said in one line, 0 when whole."""
+    try:
+        check_installation()
+        count, failed = missing_modules()
+    except DamagedInstallation as exc:
+        failed, count = [exc.message], 0
+    if failed:
+        text = "The program's installation is incomplete:\n" + "\n".join(failed)
+    else:
+        text = f"THEP-INSTALL-OK: all the program's files and its {count} modules are there."
+    if sys.stdout is None:  # the windowed program on Windows: say it in a box instead
+        QApplication.instance() or QApplication(sys.argv[:1])
+        QMessageBox.information(None, config.APP_NAME, text)
+    else:
+        print(text, file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def creates_on_first_start(url: str) -> bool:
@@ -115,22 +127,51 @@ def _open(target: str | ServerLogin, create: bool) -> Services | None:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
+    if args.check_install:
+        return check_install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_AUTHOR)
-    app.setWindowIcon(QIcon(str(resources.files("thep_desktop") / "resources" / "app-icon.svg")))
+    # From here on nothing unexpected ends the program without a word: it is logged and said.
+    reporter = CrashReporter(start_log())
+    reporter.install()
+    try:
+        return _run(app, args, reporter, started)
+    finally:
+        reporter.uninstall()
+
+
+def _run(
+    app: QApplication, args: argparse.Namespace, reporter: CrashReporter, started: float
+) -> int:
+    try:
+        # A damaged install (a font or a migration missing) is named before any database is
+        # touched, with what to do about it.
+        check_installation()
+    except DamagedInstallation as exc:
+        if sys.stderr is not None:
+            print(exc.message, file=sys.stderr)
+        QMessageBox.critical(None, config.APP_NAME, exc.message)
+        return 1
+    app.setWindowIcon(QIcon(str(resource(ICON))))
     # --db as typed: open_first_database reads it, and says what is wrong with it in a box.
     url = args.db or config.resolve_database_url(None)
+    path = sqlite_file_of(url)
+    if path is not None and not args.quit_when_ready and hand_over(path):
+        # Started again on a database already open here: its window comes forward instead.
+        print(f"{path} is already open in {config.APP_NAME}: its window was brought forward.")
+        return 0
     try:
         services = open_first_database(url)
     except Exception as exc:  # noqa: BLE001 - before the window too: never end without a word
-        _show_unexpected(type(exc), exc, exc.__traceback__)
+        reporter.report(type(exc), exc, exc.__traceback__)
         return 1
     if services is None:
         return 1
     from thep_desktop.ui.main_window import MainWindow
 
     window = MainWindow(services)
+    reporter.describe_database = lambda: str(window.services.db.describe())
     window.daily_backups = True  # a local database is backed up once a day as it opens
     window.show()
     window.load()
@@ -141,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{READY_MARKER} {time.perf_counter() - started:.3f} s, {loaded} rows", flush=True)
         QTimer.singleShot(0, window.close)
     else:
-        sys.excepthook = _show_unexpected
         QTimer.singleShot(0, window.offer_demo)
     return app.exec()
 

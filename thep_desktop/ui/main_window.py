@@ -8,19 +8,19 @@ from typing import Any, Protocol
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QFrame,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QWidget,
 )
 
-from thep_desktop import __version__, config
+from thep_desktop import config
 from thep_desktop.connections import ServerLogin
-from thep_desktop.database import DatabaseError
+from thep_desktop.database import DatabaseError, sqlite_file_of
 from thep_desktop.network_drives import network_warning
 from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
@@ -40,11 +40,13 @@ from thep_desktop.ui.settings.database_chooser import (
     ask_server_address,
 )
 from thep_desktop.ui.settings.server_login import ask_password, open_database
+from thep_desktop.ui.shared.about_dialog import AboutDialog, open_log_folder
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.database_wait import DatabaseWait
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.server_watch import ServerWatch
+from thep_desktop.ui.shared.single_window import DatabaseOwner, hand_over, open_elsewhere
 from thep_desktop.ui.shared.table_export import (
     Exportable,
     default_file_name,
@@ -53,6 +55,7 @@ from thep_desktop.ui.shared.table_export import (
 )
 
 APP_TITLE = "THE Partnership Office"
+SHOW_OTHER_WINDOW = "Show that window"
 READ_ONLY_NOTICE = "Read-only: changes cannot be saved"
 
 
@@ -102,6 +105,10 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self._build_menus()
         self._show_database()
+        # A later start of the program on the same local file brings this window forward.
+        self.database_owner = DatabaseOwner(self)
+        self.database_owner.show_requested.connect(self.bring_to_front)
+        self.database_owner.claim(services.db.sqlite_path)
 
     # -- building ---------------------------------------------------------------------------
     def _build_tabs(self) -> None:
@@ -317,6 +324,13 @@ class MainWindow(QMainWindow):
         self._fill_view_menu()
 
         help_menu = bar.addMenu("&Help")
+        self.log_folder_action = self._action(
+            "Open &log folder",
+            lambda: open_log_folder(self.open_url),
+            tip="The folder of the program's log, where the details of any problem are kept",
+        )
+        help_menu.addAction(self.log_folder_action)
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.about))
 
     def _fill_view_menu(self) -> None:
@@ -407,6 +421,8 @@ class MainWindow(QMainWindow):
             # Another database knows this person by its own records: who they are is found anew.
             return self.opener(url, create=create)
 
+        if not self._open_here(target):
+            return False
         try:
             opened = open_database(self, target, open_url, self.ask_password)
         except DatabaseError as exc:
@@ -430,6 +446,7 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self._fill_view_menu()
         self._show_database()
+        self.database_owner.claim(services.db.sqlite_path)
         self.load()
         old.close()
         config.remember_database_url(services.db.address)  # without its password
@@ -438,6 +455,39 @@ class MainWindow(QMainWindow):
         if services.schools.count(services.actor) == 0:
             QTimer.singleShot(0, self.offer_demo)
         return True
+
+    def _open_here(self, target: str | ServerLogin) -> bool:
+        """A local file another window on this PC has open: show that one, or open it here too."""
+        path = sqlite_file_of(target) if isinstance(target, str) else None
+        if path is None or path == self.services.db.sqlite_path or not open_elsewhere(path):
+            return True
+        choice = self.ask(
+            self,
+            APP_TITLE,
+            f"{path} is already open in another window of {APP_TITLE} on this computer. "
+            "Two windows on one file work, but what is saved in one shows in the other only "
+            "after Edit > Reload.",
+            [SHOW_OTHER_WINDOW, "Open it here as well", "Cancel"],
+        )
+        if choice == SHOW_OTHER_WINDOW:
+            if not hand_over(path):  # closed meanwhile: then it may open here
+                return True
+            self.statusBar().showMessage(f"{path.name} is open in the other window.", 8000)
+            return False
+        return choice != "Cancel"
+
+    def bring_to_front(self) -> None:
+        """Another start of the program on this database: show this window instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        # Windows may refuse focus to a window that is not in front: flash it in the taskbar.
+        QApplication.alert(self)
+        self.statusBar().showMessage(
+            "The program was started again on this database: this is its window.", 8000
+        )
 
     def new_database(self) -> None:
         url = ask_new_database_file(self, self.tell)
@@ -676,12 +726,7 @@ class MainWindow(QMainWindow):
             self.switch_to(self.services.db.address)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_TITLE}",
-            f"<b>{APP_TITLE}</b> {__version__}<br>The office application of a schools "
-            f"partnership.<br><br>Database: {self.services.db.describe()}",
-        )
+        AboutDialog(str(self.services.db.describe()), self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         for job in (self.demo_job, self.export_job, self.backup_actions.job):
@@ -689,6 +734,7 @@ class MainWindow(QMainWindow):
                 job.cancel()
                 job.wait()
         self.server_watch.stop()
+        self.database_owner.release()
         self.schools_tab.save_layout_now()
         self.services.close()
         super().closeEvent(event)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -11,6 +10,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Paragraph
+
+from thep_desktop.installation import font_path
 
 FONT = "Carlito"
 FONT_BOLD = "Carlito-Bold"
@@ -31,15 +32,14 @@ def register_fonts() -> None:
     global _fonts_ready
     if _fonts_ready:
         return
-    folder = resources.files("thep_desktop") / "resources" / "fonts"
     for name, file in (
         (FONT, "Carlito-Regular.ttf"),
         (FONT_BOLD, "Carlito-Bold.ttf"),
         (FONT_ITALIC, "Carlito-Italic.ttf"),
         (FONT_BOLD_ITALIC, "Carlito-BoldItalic.ttf"),
     ):
-        with resources.as_file(folder / file) as path:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+        # A missing font is a damaged installation, named with what to do.
+        pdfmetrics.registerFont(TTFont(name, str(font_path(file))))
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
     )

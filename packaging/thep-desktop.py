@@ -1,0 +1,7 @@
+"""The packaged desktop program's entry point (PyInstaller runs this script)."""
+
+import sys
+
+from thep_desktop.app import main
+
+sys.exit(main())
