@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
             lambda text: self.statusBar().showMessage(text, 8000)
         )
         self.tabs.addTab(self.memberships_tab, "&Memberships")
+        # The Schools tab's Membership column follows each change made here.
+        self.memberships_tab.changed.connect(self.schools_tab.show_memberships)
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""

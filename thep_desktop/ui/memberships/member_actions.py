@@ -33,6 +33,7 @@ class MemberActions:
     # What the tab provides (see MembershipsTab).
     services: Services
     status_message: Signal
+    changed: Signal
     ask: Callable[..., str]
     tell: Callable[..., object]
     run_dialog: Callable[[QDialog], object]
@@ -70,6 +71,7 @@ class MemberActions:
         self.reload()
         self.select_id(member_id)
         self.status_message.emit(message)
+        self.changed.emit()
 
     def _form(
         self,

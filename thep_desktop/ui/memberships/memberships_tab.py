@@ -62,6 +62,7 @@ class MembershipsTab(MemberActions, QWidget):
     """Members, applicants and former members; emits ``status_message`` for the status bar."""
 
     status_message = Signal(str)
+    changed = Signal()  # a membership was changed here
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -30,6 +30,7 @@ from thep_desktop.reports.schools.schools_table import (  # noqa: F401 - the col
     COL_DFE,
     COL_HEAD,
     COL_LINK,
+    COL_MEMBERSHIP,
     COL_NAME,
     COL_OFSTED,
     COL_PHASE,
