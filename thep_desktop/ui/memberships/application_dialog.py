@@ -192,6 +192,9 @@ class ApplicationDialog(MembershipForm):
 
     def _kind_changed(self) -> None:
         school = self.kind.currentData() == MemberKind.SCHOOL.value
+        if self.mode == NEW and not school:
+            # Only schools can be full members: an organisation or person is an associate.
+            self.category.setCurrentIndex(self.category.findData(Category.ASSOCIATE.value))
         editing = self.mode == EDIT
         rejoining = self.mode == REJOIN
         for name in _MEMBER_FIELDS:

@@ -34,6 +34,7 @@ class MembershipForm(QDialog):
         parent: QWidget | None = None,
         *,
         what: str = "the change",
+        can_edit: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -61,7 +62,8 @@ class MembershipForm(QDialog):
         self.preview.hide()
         layout.addWidget(self.preview)
         layout.addStretch(1)
-        layout.addWidget(editor_buttons(self, True, self.save, what))
+        self.buttons = editor_buttons(self, can_edit, self.save, what)
+        layout.addWidget(self.buttons)
 
     def show_field(self, name: str, visible: bool) -> None:
         """Show or hide a field with its caption (the ones that do not apply are hidden)."""
