@@ -415,7 +415,15 @@ class AuditService:
                 select(c.table_name).where(c.record_uuid == record_uuid).limit(1)
             ).scalar()
             matches: list[Any] = [c.record_uuid == record_uuid]
-            matches += self._belonging(session, own or "", record_uuid)
+            belonging = self._belonging(session, own or "", record_uuid)
+            if belonging:
+                # A change to a row that belongs to the record (a membership period admitted,
+                # a contact's new email) carries only what changed, not the record's id: the
+                # rows are found by the events that did name it, then all of their events.
+                uuids = session.execute(
+                    select(c.record_uuid).where(or_(*belonging)).distinct()
+                ).scalars()
+                matches += [*belonging, c.record_uuid.in_(list(uuids))]
             events = session.execute(
                 select(_TABLE).where(or_(*matches)).order_by(c.seq.desc())
             ).all()

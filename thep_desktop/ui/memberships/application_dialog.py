@@ -145,8 +145,8 @@ class ApplicationDialog(MembershipForm):
         self.setObjectName("application_dialog")
         self._fill()
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.school.currentIndexChanged.connect(self._check_eligibility)
-        self.school.lineEdit().editingFinished.connect(self._check_eligibility)
+        # As each letter is typed: a school is chosen once its name reads as in the list.
+        self.school.currentTextChanged.connect(self._check_eligibility)
         self.category.currentIndexChanged.connect(self._check_eligibility)
         self._kind_changed()
 

@@ -113,6 +113,7 @@ class DatedRowsEditor(QWidget):
         for number, widgets in enumerate(self.rows, start=1):
             for column, widget in enumerate(self._widgets_of(widgets)):
                 self.grid.addWidget(widget, number, column)
+                widget.setVisible(self.isVisible())  # at once, not at the next event
         self.empty.setVisible(not self.rows)
         window = self.window()
         if window is not self and window.isVisible():

@@ -40,6 +40,7 @@ class MemberActions:
     selected_id: Callable[[], int | None]
     reload: Callable[[], bool]
     select_id: Callable[[int | None], None]
+    show_member: Callable[[int], None]
     offer_letter: Callable[[MemberDetail, str], None]
 
     # -- helpers ----------------------------------------------------------------------------
@@ -69,7 +70,7 @@ class MemberActions:
     def show_changed(self, member_id: int, message: str) -> None:
         """After a change: read the list again, keep the member selected, say what was done."""
         self.reload()
-        self.select_id(member_id)
+        self.show_member(member_id)
         self.status_message.emit(message)
         self.changed.emit()
 

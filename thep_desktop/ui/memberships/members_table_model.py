@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from thep_desktop.domain.memberships import Category, MembershipStatus
 from thep_desktop.services.memberships.member_data import MemberDetail, MemberRow
 from thep_desktop.services.memberships.members_service import status_words
+from thep_desktop.ui.shared.list_views import begin_filter_change, end_filter_change
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.roles import ROW_ROLE, SORT_ROLE
 
@@ -148,9 +149,10 @@ class MembersFilterProxy(QSortFilterProxyModel):
         self.words: tuple[str, ...] = ()
 
     def set_filter(self, status: str, category: str, text: str) -> None:
+        begin_filter_change(self)
         self.status, self.category = status, category
         self.words = tuple(text.casefold().split())
-        self.invalidateFilter()
+        end_filter_change(self)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

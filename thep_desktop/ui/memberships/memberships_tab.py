@@ -27,6 +27,7 @@ from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
 from thep_desktop.ui.memberships.member_actions import MemberActions
 from thep_desktop.ui.memberships.members_table_model import (
+    ANY,
     CATEGORY_CHOICES,
     COL_NAME,
     STATUS_CHOICES,
@@ -310,6 +311,20 @@ class MembershipsTab(MemberActions, QWidget):
             )
             self.table.scrollTo(index)
         self._update_actions()
+
+    def show_member(self, member_id: int) -> None:
+        """Select a member; if the filters hide it now (it left, say), show every member."""
+        self.select_id(member_id)
+        if self.selected_id() != member_id and self.model.row_of_id(member_id) >= 0:
+            for combo in (self.status_filter, self.category_filter):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(combo.findData(ANY))
+                combo.blockSignals(False)
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self._filter_changed()
+            self.select_id(member_id)
 
     def _update_actions(self) -> None:
         can = self.services.actor.can(MANAGE_MEMBERS)
