@@ -443,3 +443,60 @@ def test_membership_rules_refuse_a_negative_guarantee(  # type: ignore[no-untype
     assert not rules.isVisible()
     saved = services.fees.rules(services.actor)
     assert saved.notice_months == 6 and str(saved.default_guarantee) == "30.00"
+
+
+def test_changing_category_and_editing_a_members_details(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened: list[QDialog], services: Services
+) -> None:
+    tab = window.memberships_tab
+    select(qtbot, tab, "Bow Arts Trust")
+    menu_action(window, "Memberships", "Change category…").trigger()
+    form = opened[-1]
+    choose(qtbot, form.inputs["category"], "Full", "Full member")
+    # An organisation is not eligible: the check says so before saving, and saving is refused.
+    assert "Full membership is for schools" in form.preview.text()
+    push(qtbot, button(form, "Save"))
+    assert form.isVisible() and "Not eligible" in form.messages.message("category")
+    assert member_named(services, "Bow Arts Trust").latest.category.value == "associate"
+    form.reject()
+
+    press(qtbot, tab.table, Qt.Key.Key_Return)  # Enter opens the member's details
+    details = opened[-1]
+    assert isinstance(details, ApplicationDialog)
+    assert details.name_edit.text() == "Bow Arts Trust"
+    retype(qtbot, details.email, "not-an-email")
+    push(qtbot, button(details, "Save"))
+    assert details.isVisible() and details.messages.message("email")
+    assert member_named(services, "Bow Arts Trust").email == ""
+    retype(qtbot, details.email, "office@bowarts.org.uk")
+    retype(qtbot, details.contact, "Sam Lee")
+    push(qtbot, button(details, "Save"))
+    assert not details.isVisible()
+    saved = member_named(services, "Bow Arts Trust")
+    assert (saved.email, saved.contact_name) == ("office@bowarts.org.uk", "Sam Lee")
+    assert tab.selected_id() == saved.id
+
+
+def test_export_to_excel_writes_the_members_as_shown(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened: list[QDialog], modals: Modals, tmp_path
+) -> None:
+    import openpyxl
+
+    target = tmp_path / "Members.xlsx"
+    window.ask_save_path = lambda *_args: (str(target), "")  # type: ignore[method-assign]
+    modals.click("Close")  # the file is written: not opening it
+    menu_action(window, "Memberships", "Export to Excel…").trigger()
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    job = window.export_job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
+    modals.wait_answered()
+    sheet = openpyxl.load_workbook(target).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header_row = next(n for n, r in enumerate(rows) if r[:3] == ["Name", "Kind", "URN"])
+    body = rows[header_row + 1 :]
+    assert [r[0] for r in body] == names_shown(window.memberships_tab)
+    alder = body[0]
+    assert alder[2] == 100001 and alder[5] == "Full member"
+    assert alder[7].date() == date(2020, 10, 1)  # a date cell, not text
+    assert alder[10] == 420
