@@ -150,6 +150,8 @@ class FeePart:
     """One part of the year, and what the member pays for it."""
 
     period: FeePeriod
+    first_day: date  # the member's first and last days in the part (the supply period)
+    last_day: date
     units: int  # months or days of membership in the part
     of_units: int  # 12, or the days in the year
     amount: Decimal
@@ -193,12 +195,20 @@ def fee_parts(
         if not part.charged:
             why = f" ({part.description})" if part.description else ""
             result.append(
-                FeePart(part, units, of_units, Decimal("0.00"), f"{part.dates_text}: no fee{why}")
+                FeePart(
+                    part,
+                    first,
+                    last,
+                    units,
+                    of_units,
+                    Decimal("0.00"),
+                    f"{part.dates_text}: no fee{why}",
+                )
             )
             continue
         amount = round_penny(Fraction(basis.annual) * units / of_units)
         working = f"{basis.text}{share_text(units, of_units)} = {money(amount)}"
-        result.append(FeePart(part, units, of_units, amount, working))
+        result.append(FeePart(part, first, last, units, of_units, amount, working))
     return result
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
+from thep_desktop.domain.census import spring_census, spring_census_on_or_before
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.domain.validation import normalise_postcode
 from thep_desktop.models import Contact, OrganisationProfile, School, SchoolStatus, StaffMember
 from thep_desktop.services.demo.demo_borough import CENSUS_DAY, STAFF
 from thep_desktop.services.demo.demo_service import DemoService, DemoSummary
+from thep_desktop.services.schools.school_census import CensusFigure, pupils_at
 from thep_desktop.services.schools.school_checks import check_school
 from thep_desktop.services.schools.school_choices import (
     CONTACT_ROLES,
@@ -315,3 +318,30 @@ def test_the_demo_signs_as_its_executive_director_and_company_secretary(
         .split()
     )
     assert f"By order of the Board {secretary} Company Secretary" in notice_text
+
+
+def test_demo_schools_have_this_and_last_years_census(db: Database, actor: Actor, loaded) -> None:
+    """Two January censuses per counted school, last year's a little different (fees differ)."""
+    _, schools = loaded
+    this_year = spring_census_on_or_before(date.today())
+    last_year = spring_census(this_year.year - 1)
+    assert CENSUS_DAY == this_year and this_year.weekday() == 3
+    service = SchoolsService(db)
+    with db.read_session() as session:
+        now = pupils_at(session, None, this_year)
+        before = pupils_at(session, None, last_year)
+    differ = 0
+    for s in schools:
+        history = service.census_history(actor, s.id)
+        if s.pupils_on_roll is None:
+            assert history == [] and s.id not in now, s.name
+            continue
+        assert history[0] == CensusFigure(s.pupils_on_roll, s.pupils_census_date), s.name
+        if s.status is SchoolStatus.OPEN and (s.open_date is None or s.open_date <= last_year):
+            assert [f.census_date for f in history] == [this_year, last_year], s.name
+            assert now[s.id].pupils == s.pupils_on_roll
+            assert before[s.id].census_date == last_year
+            assert 0.6 * s.pupils_on_roll <= before[s.id].pupils <= 1.1 * s.pupils_on_roll
+            differ += before[s.id].pupils != now[s.id].pupils
+        assert len(history) in (1, 2)
+    assert differ >= 0.8 * len(now)

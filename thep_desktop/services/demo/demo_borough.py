@@ -16,14 +16,17 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thep_desktop.models import Contact, School, SchoolStatus, StaffMember
+from thep_desktop.domain.census import spring_census, spring_census_on_or_before
+from thep_desktop.models import Contact, School, SchoolCensus, SchoolStatus, StaffMember
 from thep_desktop.services.demo.demo_steps import StepProgress
+from thep_desktop.services.schools.school_census import FROM_DEMO
 from thep_desktop.services.shared.actor import Actor
 
 LA_CODE = "211"
 TOWN = "London"
-# The spring school census of 2026 (the third Thursday of January).
-CENSUS_DAY = date(2026, 1, 15)
+# The latest spring school census (the third Thursday of January): the demo's pupil numbers
+# are this year's, and last year's census is kept beside them (fees use both).
+CENSUS_DAY = spring_census_on_or_before(date.today())
 # The latest Ofsted inspection in the demo.
 LAST_INSPECTION = date(2025, 7, 15)
 
@@ -466,10 +469,40 @@ class _Borough:
 
 def _census_before(day: date) -> date:
     """The spring census (third Thursday of January) before ``day``."""
-    year = day.year if day.month > 1 else day.year - 1
-    first = date(year, 1, 1)
-    first_thursday = first + timedelta(days=(3 - first.weekday()) % 7)
-    return first_thursday + timedelta(days=14)
+    return spring_census(day.year if day.month > 1 else day.year - 1)
+
+
+def census_figures(school: School, actor: Actor) -> list[SchoolCensus]:
+    """A school's figures at its latest census and the one a year before.
+
+    Last year's number differs a little (a growing new school had fewer); a school that
+    opened after last year's census has only this year's. Drawn from the school's own URN,
+    so the rest of the borough comes out the same.
+    """
+    pupils, census = school.pupils_on_roll, school.pupils_census_date
+    if pupils is None or census is None:
+        return []
+    figures = [(census, pupils)]
+    last_census = spring_census(census.year - 1)
+    if school.open_date is None or school.open_date <= last_census:
+        rng = random.Random(f"census/{school.urn}")
+        growing = school.open_date is not None and school.open_date.year >= census.year - 6
+        change = (
+            rng.uniform(0.7, 0.85) if growing else rng.choice((-1, 1)) * rng.uniform(0.02, 0.06)
+        )
+        last = round(pupils * change) if growing else round(pupils * (1 + change))
+        figures.append((last_census, last if last != pupils else pupils - 1))
+    return [
+        SchoolCensus(
+            school_id=school.id,
+            census_date=day,
+            pupils=number,
+            source=FROM_DEMO,
+            created_by=actor.name,
+            updated_by=actor.name,
+        )
+        for day, number in figures
+    ]
 
 
 def _pupils(
@@ -761,5 +794,7 @@ def schools_step(
     for index, school in enumerate(schools):
         progress.report(index, len(schools), school.name)
         session.add(school)
+        session.flush()
+        session.add_all(census_figures(school, actor))
         session.flush()
     progress.report(len(schools), len(schools), "Schools")

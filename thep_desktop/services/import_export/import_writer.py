@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from operator import itemgetter
 from typing import Any
 
@@ -19,8 +20,15 @@ from thep_desktop.services.import_export.import_preview import (
     ClosedSchool,
     ImportPreview,
     ImportResult,
+    NewSchool,
 )
 from thep_desktop.services.import_export.register_rows import REG_ID, REG_POS, read_register
+from thep_desktop.services.schools.school_census import (
+    FROM_GIAS,
+    FROM_PUPIL_IMPORT,
+    NewFigure,
+    record_figures,
+)
 from thep_desktop.services.schools.schools_service import SCHOOL_FIELDS
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import RegisterChangedError
@@ -60,6 +68,8 @@ def apply_preview(
             raise RegisterChangedError(changed_since)
         # This path writes below the ORM (for speed), so it gives the audit trail its rows.
         trail: list[Change] = []
+        # Every figure written to a school is also kept for its census date (fees use it).
+        source = FROM_GIAS if preview.kind == "gias" else FROM_PUPIL_IMPORT
         if preview.new:
             names = [*SCHOOL_FIELDS, *_RECORD_FIELDS]
             insert_rows = BulkInsert(session, table, names, unique=("uuid", "urn"))
@@ -77,6 +87,8 @@ def apply_preview(
                     Change(Action.CREATE, "school", made, item.name, None, item.values)
                     for item, made in zip(chunk, uuids, strict=True)
                 )
+                figures = _new_school_figures(session, table, chunk)
+                trail += record_figures(session, figures, source, who, now, schools_are_new=True)
                 done += len(chunk)
                 report()
 
@@ -131,6 +143,12 @@ def apply_preview(
                 result: Any = session.execute(stmt, params)
                 if sane and result.rowcount != len(batch):
                     raise RegisterChangedError("someone changed some of these schools meanwhile")
+                figures = [
+                    NewFigure(item.school_id, item.name, *figure)
+                    for item in batch
+                    if (figure := _figure_of(item.values)) is not None
+                ]
+                trail += record_figures(session, figures, source, who, now)
                 done += len(batch)
                 report()
         what = "GIAS extract" if preview.kind == "gias" else "pupil numbers"
@@ -158,6 +176,25 @@ def _current_values(
             values = dict(row._mapping)
             found[values["id"]] = (values["uuid"], values)
     return found
+
+
+def _figure_of(values: dict[str, Any]) -> tuple[int, date] | None:
+    """The pupil figure and census date a school's written values give, if they give both."""
+    pupils, census = values.get("pupils_on_roll"), values.get("pupils_census_date")
+    if pupils is None or census is None:
+        return None
+    return pupils, census
+
+
+def _new_school_figures(session: Any, table: Table, chunk: list[NewSchool]) -> list[NewFigure]:
+    """The pupil figures of schools just inserted, with the ids the database gave them."""
+    counted = [(item, figure) for item in chunk if (figure := _figure_of(item.values))]
+    if not counted:
+        return []
+    urns = [item.urn for item, _ in counted]
+    found = session.execute(select(table.c.urn, table.c.id).where(table.c.urn.in_(urns)))
+    ids = {urn: school_id for urn, school_id in found}
+    return [NewFigure(ids[item.urn], item.name, *figure) for item, figure in counted]
 
 
 _RECORD_FIELDS = ("uuid", "created_at", "created_by", "updated_at", "updated_by", "version")

@@ -462,10 +462,9 @@ class FeesService:
         quote = self.quote(actor, member_id, wanted)
         if quote.amount is None or not quote.amount:
             return Decimal("0.00")
-        charged = [p for p in quote.parts if p.amount]
+        first_charged = next(p.first_day for p in quote.parts if p.amount)
         with self.db.read_session() as session:
             terms = load_rules(session).payment_terms_days
-        first_charged = max(charged[0].period.starts_on, _first_day_of(quote))
         if on < first_charged + timedelta(days=terms):
             return Decimal("0.00")
         paid = sum(
@@ -473,10 +472,6 @@ class FeesService:
             Decimal("0.00"),
         )
         return max(quote.amount - paid, Decimal("0.00"))
-
-
-def _first_day_of(quote: FeeQuote) -> date:
-    return quote.parts[0].period.starts_on if quote.parts else quote.year.first_day
 
 
 def _replace_periods(row: FeeSchedule, periods: list[FeePeriod], who: str) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -332,7 +333,7 @@ class MembersService:
         if checker.errors:
             raise ValidationError(checker.errors)
         assert when is not None
-        with _PeriodChange(self.db, period_id, expected_version) as session_period:
+        with _changing_period(self.db, period_id, expected_version) as session_period:
             period = session_period.period
             if period.admitted_on is not None:
                 raise ValidationError(
@@ -378,7 +379,7 @@ class MembersService:
         if checker.errors:
             raise ValidationError(checker.errors)
         assert when is not None
-        with _PeriodChange(self.db, period_id, expected_version) as change:
+        with _changing_period(self.db, period_id, expected_version) as change:
             period = change.period
             if period.admitted_on is None:
                 raise ValidationError(
@@ -420,7 +421,7 @@ class MembersService:
     def withdraw_notice(self, actor: Actor, period_id: int, expected_version: int) -> MemberDetail:
         """The member withdrew its notice before it took effect: it stays a member."""
         actor.require(MANAGE_MEMBERS)
-        with _PeriodChange(self.db, period_id, expected_version) as change:
+        with _changing_period(self.db, period_id, expected_version) as change:
             period = change.period
             if period.notice_received_on is None:
                 raise ValidationError({"notice_received_on": "No notice was recorded."})
@@ -462,7 +463,7 @@ class MembersService:
         if checker.errors:
             raise ValidationError(checker.errors)
         assert when is not None
-        with _PeriodChange(self.db, period_id, expected_version) as change:
+        with _changing_period(self.db, period_id, expected_version) as change:
             period = change.period
             start = period.admitted_on or period.applied_on
             if when < start:
@@ -493,7 +494,7 @@ class MembersService:
     ) -> MemberDetail:
         """Make a membership full or associate; full for an ineligible body needs the override."""
         actor.require(MANAGE_MEMBERS)
-        with _PeriodChange(self.db, period_id, expected_version) as change:
+        with _changing_period(self.db, period_id, expected_version) as change:
             member = change.session.get(Member, change.member_id)
             assert member is not None
             chosen = _category(category)
@@ -507,7 +508,7 @@ class MembersService:
     def delete_application(self, actor: Actor, period_id: int, expected_version: int) -> None:
         """Remove an application entered by mistake (never an admitted membership)."""
         actor.require(MANAGE_MEMBERS)
-        with _PeriodChange(self.db, period_id, expected_version) as change:
+        with _changing_period(self.db, period_id, expected_version) as change:
             period = change.period
             if period.admitted_on is not None:
                 raise ValidationError(
@@ -532,44 +533,39 @@ class MembersService:
 
 
 class _PeriodChange:
-    """One membership period loaded for a change, checked against the version the user saw."""
+    """A membership period loaded for a change, in the session that will save it."""
 
-    def __init__(self, db: Database, period_id: int, expected_version: int) -> None:
-        self.db = db
-        self.period_id = period_id
-        self.expected_version = expected_version
-
-    def __enter__(self) -> _PeriodChange:
-        self._context = self.db.session()
-        self.session: Session = self._context.__enter__()
-        period = self.session.get(MembershipPeriod, self.period_id)
-        if period is None:
-            self._context.__exit__(None, None, None)
-            raise NotFoundError("This membership is no longer in the records (someone removed it).")
+    def __init__(self, session: Session, period: MembershipPeriod) -> None:
+        self.session = session
         self.period = period
         self.member_id = period.member_id
-        try:
-            _check_version(period.version, self.expected_version, "membership")
-        except ConflictError:
-            self._context.__exit__(None, None, None)
-            raise
-        return self
 
     def touch(self, actor: Actor) -> None:
         self.period.updated_at = utcnow()
         self.period.updated_by = actor.name
 
-    def __exit__(self, kind: Any, value: Any, trace: Any) -> bool | None:
-        try:
-            if kind is None:
-                self.session.flush()
-        except StaleDataError:
-            self._context.__exit__(None, None, None)
-            raise _conflict("membership") from None
-        except BaseException as exc:  # noqa: BLE001 - rolled back and raised again
-            self._context.__exit__(type(exc), exc, exc.__traceback__)
-            raise
-        return self._context.__exit__(kind, value, trace)
+
+@contextmanager
+def _changing_period(
+    db: Database, period_id: int, expected_version: int
+) -> Iterator[_PeriodChange]:
+    """The period at the version the user saw, saved in one transaction (or not at all).
+
+    A change saved meanwhile by someone else is a :class:`ConflictError`; any refusal raised
+    inside rolls everything back.
+    """
+    try:
+        with db.session() as session:
+            period = session.get(MembershipPeriod, period_id)
+            if period is None:
+                raise NotFoundError(
+                    "This membership is no longer in the records (someone removed it)."
+                )
+            _check_version(period.version, expected_version, "membership")
+            yield _PeriodChange(session, period)
+            session.flush()
+    except StaleDataError:
+        raise _conflict("membership") from None
 
 
 def status_words(period: PeriodDetail, day: date) -> str:

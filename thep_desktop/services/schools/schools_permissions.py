@@ -10,5 +10,5 @@ EDIT_SCHOOLS = permission(
 SCHOOLS_AREA = Area(
     "schools",
     (EDIT_SCHOOLS,),
-    writes={"school": EDIT_SCHOOLS, "contact": EDIT_SCHOOLS},
+    writes={"school": EDIT_SCHOOLS, "contact": EDIT_SCHOOLS, "school_census": EDIT_SCHOOLS},
 )

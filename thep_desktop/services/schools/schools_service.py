@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,8 +16,14 @@ from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, parse_optional_date
 from thep_desktop.domain.schools import SchoolRow, closes_later, effective_status
 from thep_desktop.domain.validation import check_urn
-from thep_desktop.models import Base, Contact, School, SchoolStatus, StaffMember
+from thep_desktop.models import Base, Contact, School, SchoolCensus, SchoolStatus, StaffMember
 from thep_desktop.models.base import utcnow
+from thep_desktop.services.schools.school_census import (
+    FROM_FORM,
+    CensusFigure,
+    history_of,
+    record_figure,
+)
 from thep_desktop.services.schools.school_checks import SCHOOL_LABELS, check_school
 from thep_desktop.services.schools.school_contacts import apply_contacts
 from thep_desktop.services.schools.school_data import (
@@ -106,6 +112,16 @@ class SchoolsService:
         details.sort(key=lambda d: (d.name.casefold(), d.urn))
         return details
 
+    def census_history(self, actor: Actor, school_id: int) -> list[CensusFigure]:
+        """Every pupil figure kept for a school, one per census date, the newest first."""
+        actor.require(VIEW)
+        with self.db.read_session() as session:
+            if session.get(School, school_id) is None:
+                raise NotFoundError(
+                    "This school is no longer in the register (someone removed it)."
+                )
+            return history_of(session, school_id)
+
     def count(self, actor: Actor) -> int:
         actor.require(VIEW)
         with self.db.read_session() as session:
@@ -127,6 +143,14 @@ class SchoolsService:
                 session.add(school)
                 session.flush()
                 school_id = school.id
+                record_figure(
+                    session,
+                    school_id,
+                    school.pupils_on_roll,
+                    school.pupils_census_date,
+                    FROM_FORM,
+                    actor.name,
+                )
         except IntegrityError as exc:
             raise self._integrity_message(exc, values) from None
         return self.get_school(actor, school_id)
@@ -155,6 +179,14 @@ class SchoolsService:
                 school.updated_at = utcnow()
                 school.updated_by = actor.name
                 session.flush()
+                record_figure(
+                    session,
+                    school_id,
+                    school.pupils_on_roll,
+                    school.pupils_census_date,
+                    FROM_FORM,
+                    actor.name,
+                )
         except StaleDataError:
             raise self._conflict(school_id) from None
         except IntegrityError as exc:
@@ -199,6 +231,9 @@ class SchoolsService:
                         "deleted. Close it instead (set its status to Closed)."
                     },
                 )
+            # Its census figures are part of the school itself (like its contacts): they go
+            # with it, through the session so the audit trail records each one.
+            session.execute(delete(SchoolCensus).where(SchoolCensus.school_id == school_id))
             session.delete(school)
 
     # helpers -----------------------------------------------------------------------------
@@ -260,7 +295,8 @@ class SchoolsService:
 
 
 def _history_count(session: Session, school_id: int) -> int:
-    """Rows in other tables that refer to this school (contacts are part of the school itself).
+    """Rows in other tables that refer to this school (contacts and census figures are part of
+    the school itself).
 
     Found from the schema, so every later area (memberships, invoices, reviews,
     correspondence) counts as history as soon as its table refers to a school.
@@ -268,7 +304,7 @@ def _history_count(session: Session, school_id: int) -> int:
     total = 0
     school_table = School.__table__
     for table in Base.metadata.sorted_tables:
-        if table.name in ("school", "contact"):
+        if table.name in ("school", "contact", "school_census"):
             continue
         for fk in table.foreign_keys:
             if fk.column.table is school_table:
