@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog
 from thep_desktop.database import Database
 from thep_desktop.services.memberships.member_data import ApplicationInput, MemberInput
 from thep_desktop.services.registry import Services
-from thep_desktop.services.schools.school_census import FROM_FORM, record_figure
 from thep_desktop.services.schools.schools_service import SchoolInput
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.ui.main_window import MainWindow
@@ -55,11 +54,6 @@ def make_register(s: Services, actor: Actor) -> dict[str, int]:
         100007, "Oak Independent School", 60, establishment_type="Other independent school"
     )
     ids["Oak Independent School"] = s.schools.create_school(actor, independent).id
-    # The schools' figures at the January 2026 census, which the fees use.
-    with s.db.session() as session:
-        for school_id in ids.values():
-            pupils = s.schools.get_school(actor, school_id).pupils_on_roll
-            record_figure(session, school_id, pupils, date(2026, 1, 15), FROM_FORM, actor.name)
 
     def member(name: str, category: str, applied: date, admitted: date | None) -> int:
         m = s.members.apply(
