@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.memberships_tab, "&Memberships")
         # The Schools tab's Membership column follows each change made here.
         self.memberships_tab.changed.connect(self.schools_tab.show_memberships)
+        self.memberships_tab.counts_changed.connect(self._show_tab_counts)
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -372,6 +373,7 @@ class MainWindow(QMainWindow):
         new = QKeySequence(QKeySequence.StandardKey.New)
         self.new_school_action.setShortcut(QKeySequence() if on_members else new)
         self.memberships_tab.new_action.setShortcut(new if on_members else QKeySequence())
+        self._show_tab_counts()
 
     def export_members(self) -> None:
         """Memberships > Export to Excel: the members as shown (File > Export on that tab)."""
@@ -442,9 +444,19 @@ class MainWindow(QMainWindow):
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
         if shown == total:
-            self.count_label.setText(f"{total:,} {noun} in the register")
+            self._school_counts = f"{total:,} {noun} in the register"
         else:
-            self.count_label.setText(f"{shown:,} of {total:,} {noun} shown")
+            self._school_counts = f"{shown:,} of {total:,} {noun} shown"
+        self._show_tab_counts()
+
+    def _show_tab_counts(self) -> None:
+        """The status bar counts what the tab in view lists: schools, or members."""
+        if self.tabs.currentWidget() is self.memberships_tab:
+            self.count_label.setText(self.memberships_tab.count_label.text())
+            self.count_label.setToolTip("Members shown in the table, and in all")
+        else:
+            self.count_label.setText(getattr(self, "_school_counts", ""))
+            self.count_label.setToolTip("Schools shown in the table, and in the register")
 
     def load(self) -> None:
         """Fill every tab from the database; then put right a mail merge killed part-way."""

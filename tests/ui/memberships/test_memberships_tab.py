@@ -100,6 +100,10 @@ def test_the_list_shows_members_and_applications_with_the_counts(window: MainWin
     ):
         assert words in summary
     assert tab.count_label.text() == "4 of 5 members shown"
+    window.tabs.setCurrentWidget(tab)  # the status bar counts what the tab in view lists
+    assert window.count_label.text() == "4 of 5 members shown"
+    window.tabs.setCurrentWidget(window.schools_tab)
+    assert window.count_label.text() == "7 schools in the register"
 
 
 def test_status_category_and_search_filters(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

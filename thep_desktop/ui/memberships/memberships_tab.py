@@ -64,6 +64,7 @@ class MembershipsTab(MemberActions, QWidget):
 
     status_message = Signal(str)
     changed = Signal()  # a membership was changed here
+    counts_changed = Signal()  # the members shown, or in all, changed
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -272,6 +273,7 @@ class MembershipsTab(MemberActions, QWidget):
         self.count_label.setText(
             f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
         )
+        self.counts_changed.emit()
 
     def filter_in_words(self) -> str:
         parts = [
