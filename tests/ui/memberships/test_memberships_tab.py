@@ -355,6 +355,13 @@ def test_the_schools_tab_shows_each_schools_membership(  # type: ignore[no-untyp
     leaving = format_date(add_months(TODAY, 12))
     assert membership("Alder Primary School") == "Full member"
     assert membership("Beech Primary School") == f"Full member, leaving {leaving}"
+    beech = next(
+        r
+        for r in range(schools.model.rowCount())
+        if schools.model.row_at(r).name == "Beech Primary School"
+    )
+    tip = schools.model.index(beech, COL_MEMBERSHIP).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Full member, leaving {leaving}"  # in full, wider than the column
     assert membership("Cedar Primary School") == "Left 31/08/2024"
     assert membership("Damson Primary School") == "Application received"
     assert membership("Fig Tree Primary School") == ""

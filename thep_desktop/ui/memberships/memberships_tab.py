@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -209,6 +210,8 @@ class MembershipsTab(MemberActions, QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.addAction(self.history_action)
         self.table.horizontalHeader().setStretchLastSection(False)
+        # The names take what room is left, so the other columns show whole.
+        self.table.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(24)
         layout.addWidget(self.table, 1)
         self.table_menu: QMenu | None = None
