@@ -511,3 +511,19 @@ def test_export_to_excel_writes_the_members_as_shown(  # type: ignore[no-untyped
     assert alder[2] == 100001 and alder[5] == "Full member"
     assert alder[7].date() == date(2020, 10, 1)  # a date cell, not text
     assert alder[10] == 420
+
+
+def test_ctrl_n_makes_a_new_record_of_the_tab_in_view(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened: list[QDialog]
+) -> None:
+    from thep_desktop.ui.schools.school_dialog import SchoolDialog
+
+    window.schools_tab.run_dialog = lambda d: (opened.append(d), d.show())  # type: ignore[method-assign]
+    press(qtbot, window.memberships_tab.table, Qt.Key.Key_N, CTRL)
+    assert isinstance(opened[-1], ApplicationDialog)
+    opened[-1].reject()
+    window.tabs.setCurrentWidget(window.schools_tab)
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_N, CTRL)
+    assert isinstance(opened[-1], SchoolDialog)
+    assert len(opened) == 2
+    opened[-1].reject()
