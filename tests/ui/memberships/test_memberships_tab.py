@@ -527,3 +527,9 @@ def test_ctrl_n_makes_a_new_record_of_the_tab_in_view(  # type: ignore[no-untype
     assert isinstance(opened[-1], SchoolDialog)
     assert len(opened) == 2
     opened[-1].reject()
+
+
+def test_the_members_model_passes_qts_model_checks(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    tab = window.memberships_tab
+    qtmodeltester.check(tab.model)
+    qtmodeltester.check(tab.proxy)
