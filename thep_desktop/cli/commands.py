@@ -20,6 +20,7 @@ from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.letters import letters_commands
+from thep_desktop.cli.memberships import register_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
@@ -53,6 +54,9 @@ examples:
   thep-admin letters render review_visit --to urn:100981 --out visit.pdf \\
       --set visit.date="Tuesday 9 March 2027" --set visit.focus="Reading" \\
       --set visit.team="Ms Begum (lead), Mr Okafor"
+  thep-admin letters render fee_letter --to members --out fees    one PDF per member
+  thep-admin members register --as-at 31/08/2026 --out register.pdf
+                                               the statutory register of members (or .xlsx)
   thep-admin backup --to D:\\Backups            a verified, dated copy of the database
   thep-admin restore partnership-office-backup-2026-11-30-1415.sqlite3
   thep-admin check                             is the database whole and consistent?
@@ -122,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup_commands.add_commands(commands, common)
     audit_commands.add_commands(commands, common)
     users_commands.add_commands(commands, common)
+    # After the members commands: ``register`` joins their group.
+    register_commands.add_commands(commands, common)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thep_desktop.models.base import Base, RecordMixin
@@ -68,15 +68,23 @@ class Document(RecordMixin, Base):
 
 
 class Correspondence(RecordMixin, Base):
-    """One document sent to one school: what, to whom, when, by whom, from which template.
+    """One document sent to one school or member: what, to whom, when, by whom, from which template.
 
-    A combined print run is one :class:`Document`; each school's letter is the page range
-    ``first_page`` to ``first_page + pages - 1`` of it. Never changed once written.
+    A letter to a member school names both (it shows in the school's history and the
+    member's); one to an organisation or individual member names the member only. A combined
+    print run is one :class:`Document`; each letter is the page range ``first_page`` to
+    ``first_page + pages - 1`` of it. Never changed once written.
     """
 
     __tablename__ = "correspondence"
+    __table_args__ = (
+        CheckConstraint(
+            "school_id IS NOT NULL OR member_id IS NOT NULL", name="sent_to_a_school_or_member"
+        ),
+    )
 
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     first_page: Mapped[int] = mapped_column(Integer, default=1)
     pages: Mapped[int] = mapped_column(Integer, default=1)

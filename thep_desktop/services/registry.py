@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.letters.letters_service import LettersService
     from thep_desktop.services.memberships.fees_service import FeesService
+    from thep_desktop.services.memberships.members_register_service import (
+        MembersRegisterService,
+    )
     from thep_desktop.services.memberships.members_service import MembersService
 
 
@@ -73,6 +76,14 @@ class Services:
         from thep_desktop.services.memberships.members_service import MembersService
 
         return MembersService(self.db)
+
+    @cached_property
+    def members_register(self) -> MembersRegisterService:
+        from thep_desktop.services.memberships.members_register_service import (
+            MembersRegisterService,
+        )
+
+        return MembersRegisterService(self.db)
 
     @cached_property
     def fees(self) -> FeesService:

@@ -93,7 +93,10 @@ def test_render_one_pdf_per_school_into_a_folder(capsys, demo: str, tmp_path: Pa
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--to", "all-members"], "membership records"),
+        (
+            ["--to", "full-members", "--date", "01/01/2000"],
+            "There are no full members on 01/01/2000 to write to",
+        ),
         (["--to", "urn:12ab"], "not a URN"),
         (["--to", "urn:999999"], "No school in the register has URN 999999"),
         (["--to", "everyone"], "--to must be"),

@@ -339,8 +339,17 @@ def test_check_finds_broken_foreign_keys_on_both_databases(own_db: Database, act
             for key in sa.inspect(conn).get_foreign_keys("contact"):
                 if key["referred_table"] == "school":
                     conn.exec_driver_sql(f'ALTER TABLE contact DROP CONSTRAINT "{key["name"]}"')
-        conn.execute(sa.text("DELETE FROM school WHERE id IN (SELECT school_id FROM contact)"))
+        # Schools that are not members (a member's school is kept by the server even so), and
+        # without their census figures, so that only their contacts are left pointing nowhere.
+        conn.execute(sa.text("DELETE FROM school_census"))
+        conn.execute(
+            sa.text(
+                "DELETE FROM school WHERE id IN (SELECT school_id FROM contact) AND id NOT IN "
+                "(SELECT school_id FROM member WHERE school_id IS NOT NULL)"
+            )
+        )
     results = {r.name: r for r in run_checks(db, actor)}
     assert not results["Foreign keys hold"].ok
-    assert "contact" in results["Foreign keys hold"].problems[0]
+    # SQLite reports in its schema's own order, which a later table can change: any place.
+    assert any("contact" in p for p in results["Foreign keys hold"].problems)
     assert results["Recognised as this program's database"].ok

@@ -256,12 +256,13 @@ def test_a_template_needing_membership_records_says_why_each_school_is_left_out(
     choose_template(dialog, "Welcome to membership")  # still offered
     assert dialog.membership_note.isVisibleTo(dialog)
     note = dialog.membership_note.text()
-    assert "needs each school's membership record" in note and "fee due" in note
+    assert "needs each recipient's membership record" in note and "fee due" in note
     assert "{" not in note  # words, not merge codes
     notes = [note for _school, _to, note in dialog.recipient_rows()]
     assert len(notes) == 2
     assert all(
-        n.startswith("Left out: the letter needs the school's membership record") for n in notes
+        n == "Left out: the letter needs a membership record, and the school is not a member"
+        for n in notes
     )
     assert all("{" not in n for n in notes)
     assert "No letters can be produced" in dialog.check_summary.text()
@@ -330,7 +331,7 @@ def test_who_gets_a_letter_can_be_exported(
     dialog.export_button.click()
     qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "School,Addressed to,Note"
+    assert lines[0] == "School or member,Addressed to,Note"
     assert len(lines) == 1 + len(dialog.recipient_rows())
     assert any(line.startswith("Nowhere School,") and "no postal address" in line for line in lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,13 +17,16 @@ from thep_desktop.cli.shared.output import (
     write_json,
     write_table,
 )
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.domain.text_characters import check_characters
 from thep_desktop.domain.validation import check_urn
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.registry import Services
 
-AUDIENCES = "all-open-schools, all-members, all-full-members or urn:URN[,URN...]"
+AUDIENCES = "all-open-schools, members, full-members or urn:URN[,URN...]"
+MEMBERS = ("members", "all-members")
+FULL_MEMBERS = ("full-members", "all-full-members")
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -47,8 +51,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         parents=[common],
         help="mail-merge a template to PDF",
         description="Fill a template for each recipient and lay the letters out on the "
-        "letterhead: into one PDF for printing (--out FILE.pdf) or one PDF per school "
-        "(--out FOLDER). Each letter is recorded in its school's correspondence history.",
+        "letterhead: into one PDF for printing (--out FILE.pdf) or one PDF per recipient "
+        "(--out FOLDER). Each letter is recorded in its school's or member's correspondence "
+        "history. --to members writes to every member on the letters' date (organisations "
+        "and individuals at their own addresses), --to full-members to the full members.",
     )
     render.add_argument("template", metavar="TEMPLATE", help="the template's name or key")
     render.add_argument("--to", required=True, metavar="WHO", help=f"recipients: {AUDIENCES}")
@@ -138,7 +144,14 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
     finish_unfinished_merges(services)
     actor = services.actor
     template = services.letters.find_template(actor, args.template)
-    school_ids = _audience(services, args.to, include_proposed=args.include_proposed)
+    member_ids = _members_audience(services, args.to, args.date)
+    if member_ids is not None and args.include_proposed:
+        raise CommandError("--include-proposed goes with --to all-open-schools only.")
+    school_ids = (
+        []
+        if member_ids is not None
+        else _audience(services, args.to, include_proposed=args.include_proposed)
+    )
     mailing = _mailing_values(args.set)
     missing = [n for n in services.letters.mailing_fields(template) if not mailing.get(n)]
     if missing:
@@ -168,6 +181,7 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
                 template.id,
                 school_ids,
                 role,
+                member_ids=member_ids or (),
                 combined_file=combined,
                 recipient_folder=folder,
                 mailing=mailing,
@@ -209,6 +223,21 @@ def render_letters(services: Services, args: argparse.Namespace, out: TextIO | N
     return 0
 
 
+def _members_audience(services: Services, to: str, on: date | None) -> list[int] | None:
+    """The member ids for ``--to members`` or ``full-members`` on the letters' date; else None."""
+    text = to.strip()
+    if text not in MEMBERS + FULL_MEMBERS:
+        return None
+    ids = services.letters.member_ids(services.actor, full_only=text in FULL_MEMBERS, on=on)
+    if not ids:
+        who = "full members" if text in FULL_MEMBERS else "members"
+        raise CommandError(
+            f"There are no {who} on {format_date(on or date.today())} to write to; record "
+            "the members first (thep-admin members …)."
+        )
+    return ids
+
+
 def _audience(services: Services, to: str, *, include_proposed: bool = False) -> list[int]:
     text = to.strip()
     actor = services.actor
@@ -216,11 +245,6 @@ def _audience(services: Services, to: str, *, include_proposed: bool = False) ->
         return services.letters.open_school_ids(actor, include_proposed=include_proposed)
     if include_proposed:
         raise CommandError("--include-proposed goes with --to all-open-schools only.")
-    if text in ("all-members", "all-full-members"):
-        raise CommandError(
-            f"--to {text} needs the membership records, which this database does not hold "
-            "yet; use all-open-schools or urn:URN,URN…"
-        )
     if text.startswith("urn:"):
         urns: list[int] = []
         for part in text[4:].split(","):

@@ -183,7 +183,7 @@ def cannot_write_message(path: Path) -> str:
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path) -> Iterator[Path]:
     """Yield a new temporary file beside ``path``; on success it replaces ``path``.
 
     On any failure (including Cancel) the temporary file is removed and ``path`` is untouched.
@@ -238,7 +238,7 @@ def write_csv(path: str | Path, table: TableData, progress: Progress | None = No
     total = table.row_count or 0
     report = _reporter(progress, total)
     written = 0
-    with _replacing(target) as temporary:
+    with replacing(target) as temporary:
         with open(temporary, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow([csv_text(c.title, "text") for c in table.columns])
@@ -277,7 +277,7 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
     sheets: list[Any] = []
     written = 0
     try:
-        with _replacing(target) as temporary:
+        with replacing(target) as temporary:
             report(0)
             done = 0
             for number, (sheet_table, rows) in enumerate(zip(tables, all_rows, strict=True)):

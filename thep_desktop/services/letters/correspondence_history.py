@@ -1,4 +1,4 @@
-"""Each school's correspondence: the letters it was sent, shown again exactly as sent."""
+"""Each school's and member's correspondence: the letters sent, shown again exactly as sent."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select
 
 from thep_desktop.database import Database
-from thep_desktop.models import Correspondence, Document, LetterBatch
+from thep_desktop.models import Correspondence, Document, LetterBatch, Member
 from thep_desktop.services.letters.merge_batches import CONFIRMED
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError
@@ -20,7 +20,7 @@ from thep_desktop.services.shared.permissions import VIEW
 @dataclass(frozen=True)
 class CorrespondenceRow:
     id: int
-    school_id: int
+    school_id: int | None  # None for a letter to an organisation or individual member
     sent_at: datetime
     sent_by: str
     template_name: str
@@ -31,6 +31,7 @@ class CorrespondenceRow:
     pages: int
     sha256: str
     filename: str
+    member_id: int | None = None
 
 
 class CorrespondenceHistory:
@@ -39,13 +40,27 @@ class CorrespondenceHistory:
     db: Database
 
     def correspondence(self, actor: Actor, school_id: int) -> list[CorrespondenceRow]:
+        """The letters sent to a school (as a member or not), newest first."""
         actor.require(VIEW)
+        return self._history(Correspondence.school_id == school_id)
+
+    def member_correspondence(self, actor: Actor, member_id: int) -> list[CorrespondenceRow]:
+        """The letters sent to a member, newest first; for a member school, all its letters."""
+        actor.require(VIEW)
+        with self.db.read_session() as session:
+            school_id = session.scalar(select(Member.school_id).where(Member.id == member_id))
+        kept = Correspondence.member_id == member_id
+        return self._history(
+            kept if school_id is None else or_(kept, Correspondence.school_id == school_id)
+        )
+
+    def _history(self, whose: ColumnElement[bool]) -> list[CorrespondenceRow]:
         with self.db.read_session() as session:
             rows = session.execute(
                 select(Correspondence, Document.sha256, Document.filename)
                 .join(Document, Document.id == Correspondence.document_id)
                 .outerjoin(LetterBatch, LetterBatch.id == Correspondence.batch_id)
-                .where(Correspondence.school_id == school_id, _sent())
+                .where(whose, _sent())
                 .order_by(Correspondence.created_at.desc(), Correspondence.id.desc())
             ).all()
             return [
@@ -62,6 +77,7 @@ class CorrespondenceHistory:
                     pages=c.pages,
                     sha256=sha,
                     filename=filename,
+                    member_id=c.member_id,
                 )
                 for c, sha, filename in rows
             ]

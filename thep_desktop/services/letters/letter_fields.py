@@ -8,8 +8,10 @@ Each field belongs to a group and has a source:
 - ``mailing``: typed once for a whole mailing in the mail-merge window (a meeting's date
   and place, a review visit's date), because the area that will hold them is not yet
   recorded for every mailing;
-- ``membership``: from the school's membership record, filled once memberships are
-  recorded; a letter that needs one for a school without it is refused for that school.
+- ``membership``: from the member's record (the membership on the letter's date, the fee
+  calculator's quote for that academic year, what is overdue); a letter that needs one for
+  a school that is not a member, or a value the record does not hold (no notice given,
+  nothing overdue), is left out for that recipient with the reason.
 """
 
 from __future__ import annotations
@@ -146,8 +148,19 @@ FIELDS: tuple[FieldInfo, ...] = (
     FieldInfo("visit.focus", "Review focus", "Peer review", "mailing", "Reading in Key Stage 2"),
     FieldInfo("visit.team", "Review team", "Peer review", "mailing", "Ms A Khan (lead), Mr B Osei"),
     # from the membership record
-    FieldInfo("member.category", "Membership category", "Membership", "membership", "Full member"),
+    FieldInfo(
+        "member.name", "Member's name", "Membership", "membership", "Bow Common Primary School"
+    ),
+    FieldInfo(
+        "member.reference",
+        "Member's payment reference (a school's URN)",
+        "Membership",
+        "membership",
+        "100234",
+    ),
+    FieldInfo("member.category", "Membership category", "Membership", "membership", "full member"),
     FieldInfo("member.admitted_on", "Date admitted", "Membership", "membership", "01/04/2017"),
+    FieldInfo("member.guarantee", "Guarantee", "Membership", "membership", "£25.00"),
     FieldInfo("member.fee_due", "Fee due", "Membership", "membership", "£2,100.00"),
     FieldInfo("member.fee_year", "Year the fee is for", "Membership", "membership", "2026/27"),
     FieldInfo(
@@ -155,7 +168,7 @@ FIELDS: tuple[FieldInfo, ...] = (
         "How the fee is worked out",
         "Membership",
         "membership",
-        "420 pupils at £5.00",
+        "420 pupils x £5.00 = £2,100.00; pupils on roll at the census of 15/01/2026",
     ),
     FieldInfo(
         "member.notice_received_on",
@@ -163,6 +176,13 @@ FIELDS: tuple[FieldInfo, ...] = (
         "Membership",
         "membership",
         "12/11/2026",
+    ),
+    FieldInfo(
+        "member.notice_terms",
+        "Why membership ends when it does",
+        "Membership",
+        "membership",
+        "one year's notice from the day it was received",
     ),
     FieldInfo(
         "member.leaving_on", "Date membership ends", "Membership", "membership", "12/11/2027"
@@ -198,19 +218,20 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
     BuiltinTemplate(
         key="welcome",
         name="Welcome to membership",
-        description="To a school newly admitted as a member.",
+        description="To a member newly admitted: a school, an organisation or a person.",
         contact_role="Head teacher",
         subject="Welcome to {org.name}",
         body=(
-            "I am delighted to confirm that {school.name} was admitted as a {member.category} "
-            "of {org.name} on {member.admitted_on}. Welcome to the partnership.\n\n"
-            "As a member your school has access to the partnership's programmes for leaders, "
-            "teachers and governors, takes part in peer review with other member schools, and "
-            "has a named link officer, {school.link_officer}, who will be in touch shortly.\n\n"
+            "I am delighted to confirm that {member.name} was admitted as a member of "
+            "{org.name} on {member.admitted_on} ({member.category}). Welcome to the "
+            "partnership.\n\n"
+            "Members have access to the partnership's programmes for leaders, teachers and "
+            "governors, and member schools take part in peer review with one another. We will "
+            "be in touch shortly about what is planned for this year.\n\n"
             "Membership carries three commitments: to support the aims and values of the "
-            "partnership; to pay the annual membership fee; and to contribute up to £25 if the "
-            "company is ever wound up owing debts. Withdrawal needs one year's notice in "
-            "writing.\n\n"
+            "partnership; to pay the annual membership fee; and to contribute up to "
+            "{member.guarantee} if the company is ever wound up owing debts. Withdrawal needs "
+            "one year's notice in writing.\n\n"
             "Your membership fee for {member.fee_year} is {member.fee_due} "
             "({member.fee_basis}); an invoice follows separately.\n\n"
             "If you have any questions, please contact us at {org.email} or on {org.phone}."
@@ -219,19 +240,18 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
     BuiltinTemplate(
         key="notice_ack",
         name="Acknowledgement of withdrawal notice",
-        description="Confirms receipt of a school's notice to leave, and when it takes effect.",
+        description="Confirms receipt of a member's notice to leave, and when it takes effect.",
         contact_role="Head teacher",
         subject="Your notice to withdraw from membership",
         body=(
-            "Thank you for your letter giving notice that {school.name} wishes to withdraw "
+            "Thank you for your letter giving notice that {member.name} wishes to withdraw "
             "from membership of {org.name}. We received it on {member.notice_received_on}.\n\n"
-            "Under the terms of membership, withdrawal requires one year's notice, so your "
-            "school's membership will end on {member.leaving_on}. Until then your school "
-            "remains a member, with all the benefits and commitments of membership, "
-            "including the membership fee for the period.\n\n"
+            "Under the terms of membership ({member.notice_terms}), the membership ends on "
+            "{member.leaving_on}. Until then it continues, with all the benefits and "
+            "commitments of membership, including the membership fee for the period.\n\n"
             "We are sorry to see you go. If your circumstances change, you can withdraw this "
             "notice at any time before it takes effect by writing to us. I would also welcome "
-            "the chance to hear how the partnership could serve your school better."
+            "the chance to hear how the partnership could serve you better."
         ),
     ),
     BuiltinTemplate(
@@ -241,18 +261,17 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         contact_role="School business manager",
         subject="Membership fee {member.fee_year}",
         body=(
-            "Please find enclosed the invoice for the membership fee of {school.name} for the "
+            "Please find enclosed the invoice for the membership fee of {member.name} for the "
             "academic year {member.fee_year}.\n\n"
-            "The fee is {member.fee_due}, worked out as {member.fee_basis}, using the number "
-            "of pupils on roll at the census of {school.census_date}. Fees are payable in "
-            "advance.\n\n"
+            "The fee is {member.fee_due}, worked out as {member.fee_basis}. Fees are payable "
+            "in advance.\n\n"
             "Please pay by BACS to:\n"
             "- Account name: {org.bank_account_name}\n"
             "- Bank: {org.bank_name}\n"
             "- Sort code: {org.bank_sort_code}\n"
             "- Account number: {org.bank_account_number}\n\n"
-            "quoting your school's URN, {school.urn}, as the reference. If anything on the "
-            "invoice looks wrong, please tell us at {org.email} before paying."
+            "quoting {member.reference} as the reference. If anything on the invoice looks "
+            "wrong, please tell us at {org.email} before paying."
         ),
     ),
     BuiltinTemplate(
@@ -263,11 +282,11 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         subject="Reminder: membership fee {member.fee_year}",
         body=(
             "Our records show that {member.amount_overdue} of the membership fee of "
-            "{school.name} for {member.fee_year} is still outstanding.\n\n"
+            "{member.name} for {member.fee_year} is still outstanding.\n\n"
             "If you have paid in the last few days, thank you, and please ignore this "
             "letter. If not, please arrange payment by BACS to {org.bank_account_name}, sort "
             "code {org.bank_sort_code}, account number {org.bank_account_number}, quoting "
-            "URN {school.urn}.\n\n"
+            "{member.reference}.\n\n"
             "If there is a problem with the invoice, or you would like to talk about paying "
             "in instalments, please contact us at {org.email} or on {org.phone}."
         ),

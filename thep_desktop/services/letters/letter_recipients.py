@@ -1,9 +1,15 @@
-"""Who each letter of a mailing goes to: the schools chosen, the contact, the address block."""
+"""Who each letter of a mailing goes to: the schools or members chosen, the contact, the address.
+
+A letter to a school goes to the contact with the chosen role at the school's address; one
+to a member that is not a school (an organisation, a person) to the member's own contact at
+its own address. Either way the ``{member.*}`` fields come from the membership record on the
+letter's date (see :mod:`member_fields`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, select
@@ -11,7 +17,17 @@ from sqlalchemy.orm import selectinload
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.memberships import Category
 from thep_desktop.models import Contact, School, SchoolStatus
+from thep_desktop.services.letters.member_fields import (
+    MemberFieldValues,
+    MemberValues,
+    member_contact,
+)
+from thep_desktop.services.memberships.fees_service import FeesService
+from thep_desktop.services.memberships.member_data import MemberDetail
+from thep_desktop.services.memberships.members_service import MembersService
+from thep_desktop.services.memberships.membership_rules import load_rules
 from thep_desktop.services.schools.school_choices import CONTACT_ROLES
 from thep_desktop.services.schools.school_closures import not_closed_on
 from thep_desktop.services.shared.actor import Actor
@@ -21,16 +37,29 @@ from thep_desktop.services.shared.permissions import VIEW
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who one letter goes to, and any warning about how it is addressed."""
+    """Who one letter goes to, and any warning about how it is addressed.
 
-    school_id: int
-    urn: int
+    ``school_name`` is the school's name, or for an organisation or individual member its
+    own. ``missing`` says, for each field without a value, why (not a member, no notice…).
+    """
+
+    school_id: int | None
+    urn: int | None
     school_name: str
     contact_name: str  # "" when the letter goes to the role at the school's address
     contact_role: str
     address: tuple[str, ...]
     warning: str = ""
     values: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    member_id: int | None = None
+    missing: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def reference(self) -> str:
+        """The letter's reference number: the school's URN, or the member's number."""
+        if self.urn is not None:
+            return str(self.urn)
+        return self.values.get("member.reference", "")
 
 
 @dataclass(frozen=True)
@@ -46,9 +75,30 @@ _CHAIR = "chair of governors"
 
 
 class LetterRecipients:
-    """Choosing the schools and the person at each (part of the letters service)."""
+    """Choosing the schools or members and the person at each (part of the letters service)."""
 
     db: Database
+    _members: MembersService
+    _fees: FeesService
+
+    def member_ids(
+        self, actor: Actor, *, full_only: bool = False, on: date | None = None
+    ) -> list[int]:
+        """The members on ``on`` (today), or only the full members, in name order.
+
+        A member under notice is still a member until its notice runs out.
+        """
+        actor.require(VIEW)
+        day = on or date.today()
+        chosen = []
+        for member in self._members.list_member_details(actor):
+            period = member.period_on(day)
+            if period is None or not period.status_on(day).is_member:
+                continue
+            if full_only and period.category is not Category.FULL:
+                continue
+            chosen.append(member.id)
+        return chosen
 
     def open_school_ids(self, actor: Actor, *, include_proposed: bool = False) -> list[int]:
         """Every open school, in name order (until memberships say who is a member).
@@ -128,31 +178,115 @@ class LetterRecipients:
         return [found[u] for u in urns]
 
     def recipients(
-        self, actor: Actor, school_ids: Sequence[int], contact_role: str
+        self,
+        actor: Actor,
+        school_ids: Sequence[int],
+        contact_role: str,
+        *,
+        member_ids: Sequence[int] = (),
+        on: date | None = None,
+        fields: Collection[str] | None = None,
     ) -> tuple[list[Recipient], list[Skipped]]:
-        """Who each letter goes to; schools that cannot be written to are listed as skipped."""
+        """Who each letter goes to; those that cannot be written to are listed as skipped.
+
+        To schools (``school_ids``) or to members (``member_ids``), not both in one mailing
+        (a member school would be written to twice). ``on`` is the letters' date (today),
+        for the ``{member.*}`` fields; ``fields`` the ones the letter uses (None: all).
+        """
         actor.require(VIEW)
-        if not school_ids:
-            raise ServiceError("Choose at least one school to write to.")
+        if school_ids and member_ids:
+            raise ServiceError("Write to schools or to members, not both in one mailing.")
+        if not school_ids and not member_ids:
+            raise ServiceError("Choose at least one school or member to write to.")
+        day = on or date.today()
+        with self.db.read_session() as session:
+            rules = load_rules(session)
+        fill = MemberFieldValues(self._fees, actor, day, rules.notice_rule, fields)
+        details = self._members.list_member_details(actor)
+        by_school = {m.school_id: m for m in details if m.school_id is not None}
+        if member_ids:
+            by_id = {m.id: m for m in details}
+            members = [by_id[i] for i in member_ids if i in by_id]
+            wanted_schools = [m.school_id for m in members if m.school_id is not None]
+        else:
+            members = []
+            wanted_schools = list(school_ids)
+        schools = self._schools(wanted_schools)
         recipients: list[Recipient] = []
         skipped: list[Skipped] = []
+
+        def add(recipient: Recipient | Skipped, member: MemberDetail | None) -> None:
+            if isinstance(recipient, Skipped):
+                skipped.append(recipient)
+                return
+            values = fill.of(member)
+            recipients.append(_with_member(recipient, member, values))
+
+        if member_ids:
+            for member in members:
+                if member.school_id is None:
+                    add(_member_recipient(member), member)
+                elif member.school_id in schools:
+                    add(_recipient(schools[member.school_id], contact_role), member)
+        else:
+            for school_id in school_ids:
+                school = schools.get(school_id)
+                if school is not None:
+                    add(_recipient(school, contact_role), by_school.get(school_id))
+        return recipients, skipped
+
+    def _schools(self, school_ids: Sequence[int]) -> dict[int, School]:
+        if not school_ids:
+            return {}
         with self.db.read_session() as session:
-            schools = session.scalars(
+            found = session.scalars(
                 select(School)
-                .where(School.id.in_(school_ids))
+                .where(School.id.in_(list(school_ids)))
                 .options(selectinload(School.contacts), selectinload(School.link_officer))
             ).all()
-            by_id = {s.id: s for s in schools}
-            for school_id in school_ids:
-                school = by_id.get(school_id)
-                if school is None:
-                    continue
-                recipient = _recipient(school, contact_role)
-                if isinstance(recipient, Skipped):
-                    skipped.append(recipient)
-                else:
-                    recipients.append(recipient)
-        return recipients, skipped
+            session.expunge_all()  # contacts and link officer loaded: read after it closes
+        return {s.id: s for s in found}
+
+
+def _with_member(
+    recipient: Recipient, member: MemberDetail | None, fields: MemberValues
+) -> Recipient:
+    values = dict(recipient.values)
+    values.update(fields.values)
+    return replace(
+        recipient,
+        member_id=member.id if member is not None else None,
+        values=values,
+        missing=dict(fields.missing),
+    )
+
+
+def _member_recipient(member: MemberDetail) -> Recipient | Skipped:
+    """A letter to an organisation or a person, at its own address, to its own contact."""
+    lines = [line.strip() for line in member.address.splitlines() if line.strip()]
+    if not lines:
+        return Skipped(member.name, "no postal address is recorded for this member")
+    name = member_contact(member)
+    block = [name] if name and name != member.name else []
+    block += [member.name, *lines]
+    if member.postcode and member.postcode not in lines:
+        block.append(member.postcode)
+    values = {
+        "contact.full_name": name or member.name,
+        "contact.salutation": _salutation_name(name),
+        "contact.role": "",
+        "contact.email": member.email,
+    }
+    return Recipient(
+        school_id=None,
+        urn=None,
+        school_name=member.name,
+        contact_name=name,
+        contact_role="",
+        address=tuple(block),
+        values=values,
+        member_id=member.id,
+    )
 
 
 def _recipient(school: School, contact_role: str) -> Recipient | Skipped:

@@ -104,12 +104,17 @@ class TemplateDetail:
 
     @property
     def fields_used(self) -> list[str]:
-        names: list[str] = []
-        for part in MERGED_PARTS:
-            for name in fields_in(getattr(self, part)):
-                if name not in names:
-                    names.append(name)
-        return names
+        return fields_used(self)
+
+
+def fields_used(data: TemplateInput | TemplateDetail) -> list[str]:
+    """Every field the template's merged parts use, in order, each once."""
+    names: list[str] = []
+    for part in MERGED_PARTS:
+        for name in fields_in(getattr(data, part)):
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def fields_from(data: TemplateInput | TemplateDetail, source: str) -> list[str]:

@@ -27,6 +27,8 @@ from thep_desktop.services.letters.mail_merge import (
     academic_year_of,
     letterhead_from,
 )
+from thep_desktop.services.memberships.fees_service import FeesService
+from thep_desktop.services.memberships.members_service import MembersService
 from thep_desktop.services.settings.organisation_service import OrganisationService
 
 
@@ -34,6 +36,8 @@ class LettersService(MailMerge, CorrespondenceHistory):
     def __init__(self, database: Database) -> None:
         self.db = database
         self._organisation = OrganisationService(database)
+        self._members = MembersService(database)
+        self._fees = FeesService(database)
 
 
 __all__ = [

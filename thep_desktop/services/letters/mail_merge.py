@@ -28,7 +28,7 @@ from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.domain.merge import fields_in, merge
 from thep_desktop.domain.progress import Progress
 from thep_desktop.domain.text_characters import check_characters
-from thep_desktop.models import Correspondence, Document, LetterBatch, School
+from thep_desktop.models import Correspondence, Document, LetterBatch, Member, School
 from thep_desktop.reports.letters.envelope_address import address_block_lines
 from thep_desktop.reports.letters.letter_data import LetterError
 from thep_desktop.reports.letters.letter_pdf import Letter, Letterhead, render_letters
@@ -41,6 +41,7 @@ from thep_desktop.services.letters.letter_templates import (
     TemplateInput,
     _check_template,
     fields_from,
+    fields_used,
 )
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.letters.merge_batches import (
@@ -98,10 +99,12 @@ class MailMerge(LetterTemplates, LetterRecipients):
         school_id: int | None = None,
         mailing: dict[str, str] | None = None,
         letter_date: date | None = None,
+        member_id: int | None = None,
     ) -> bytes:
         """One letter from a template as it is being edited (not saved), as PDF bytes.
 
-        With a school, its real values; without, the example value of every field.
+        With a school (or a member), its real values, the example value of any field its
+        record lacks; without, the example value of every field.
         Raises :class:`ValidationError` naming an unknown field before anything is drawn.
         """
         actor.require(VIEW)
@@ -117,15 +120,25 @@ class MailMerge(LetterTemplates, LetterRecipients):
             "London",
             "E1 4SD",
         )
-        if school_id is not None:
-            recipients, skipped = self.recipients(actor, [school_id], data.contact_role)
+        when = letter_date or date.today()
+        if school_id is not None or member_id is not None:
+            recipients, skipped = self.recipients(
+                actor,
+                [school_id] if school_id is not None else [],
+                data.contact_role,
+                member_ids=[member_id] if member_id is not None else [],
+                on=when,
+                fields=fields_used(data),
+            )
             if skipped:
                 raise ServiceError(skipped[0].reason)
             values.update(recipients[0].values)
             recipient_address = recipients[0].address
+            reference = recipients[0].reference
+        else:
+            reference = values.get("school.urn", "")
         values.update(_organisation_values(profile))
-        when = letter_date or date.today()
-        values.update(_letter_values(when, data, values.get("school.urn", "")))
+        values.update(_letter_values(when, data, reference))
         values.update({k: v for k, v in _checked_mailing(mailing).items() if v})
         letter = _letter(data, values, recipient_address, when)
         buffer = io.BytesIO()
@@ -149,6 +162,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         school_ids: Sequence[int],
         contact_role: str,
         *,
+        member_ids: Sequence[int] = (),
         combined_file: str | Path | None = None,
         recipient_folder: str | Path | None = None,
         mailing: dict[str, str] | None = None,
@@ -157,6 +171,9 @@ class MailMerge(LetterTemplates, LetterRecipients):
         now: Callable[[], date] = date.today,
     ) -> MergeResult:
         """Merge and lay out the letters, write the files asked for, record the history.
+
+        To ``school_ids`` or, with ``school_ids`` empty, to ``member_ids`` (organisations and
+        individuals at their own addresses; member schools at the school's).
 
         Files appear whole or not at all: written in a hidden folder beside their place,
         recorded as pending, moved into place, then confirmed (see
@@ -187,9 +204,16 @@ class MailMerge(LetterTemplates, LetterRecipients):
                 {"mailing": "Fill in " + ", ".join(missing_mailing) + " for this mailing."}
             )
         contact_role = self.check_contact_role(actor, contact_role)
-        recipients, skipped = self.recipients(actor, school_ids, contact_role)
-        head = letterhead_from(profile)
         when = letter_date or now()
+        recipients, skipped = self.recipients(
+            actor,
+            school_ids,
+            contact_role,
+            member_ids=member_ids,
+            on=when,
+            fields=template.fields_used,
+        )
+        head = letterhead_from(profile)
         common = _organisation_values(profile)
         common.update(mailing)
         used = template.fields_used
@@ -197,10 +221,10 @@ class MailMerge(LetterTemplates, LetterRecipients):
         for recipient in recipients:
             values = dict(recipient.values)
             values.update(common)
-            values.update(_letter_values(when, data, str(recipient.urn)))
+            values.update(_letter_values(when, data, recipient.reference))
             lacking = [n for n in used if n not in values]
             if lacking:
-                skipped.append(Skipped(recipient.school_name, _lacking_reason(recipient, lacking)))
+                skipped.append(Skipped(recipient.school_name, lacking_reason(recipient, lacking)))
                 continue
             try:  # one school's address too long for the envelope must not stop the rest
                 address_block_lines(recipient.address)
@@ -371,18 +395,29 @@ class MailMerge(LetterTemplates, LetterRecipients):
 
 
 def _check_schools_still_there(session: Session, recipients: list[Recipient]) -> None:
-    """Refuse to record letters to a school someone removed while they were being made.
+    """Refuse to record letters to a school or member someone removed while they were made.
 
     Checked in the history's own transaction, which holds the write lock: a school cannot
     go between this check and the commit.
     """
-    wanted = {r.school_id for r in recipients}
-    there = set(session.scalars(select(School.id).where(School.id.in_(wanted))))
-    gone = [r.school_name for r in recipients if r.school_id not in there]
+    schools = {r.school_id for r in recipients if r.school_id is not None}
+    members = {r.member_id for r in recipients if r.member_id is not None}
+    there = set(session.scalars(select(School.id).where(School.id.in_(schools))))
+    members_there = set(session.scalars(select(Member.id).where(Member.id.in_(members))))
+    gone_schools = [
+        r.school_name for r in recipients if r.school_id is not None and r.school_id not in there
+    ]
+    gone_members = [
+        r.school_name
+        for r in recipients
+        if r.member_id is not None and r.member_id not in members_there
+    ]
+    gone = list(dict.fromkeys(gone_schools + gone_members))
     if gone:
         names = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        where = "the register" if gone_schools else "the membership records"
         raise NotFoundError(
-            f"Someone removed {names} from the register while the letters were being made. "
+            f"Someone removed {names} from {where} while the letters were being made. "
             "No letters were saved or recorded; run the mail merge again."
         )
 
@@ -552,15 +587,18 @@ def _blank(names: list[str]) -> dict[str, str]:
     return {n: "" for n in names}
 
 
-def _lacking_reason(recipient: Recipient, lacking: list[str]) -> str:
+def lacking_reason(recipient: Recipient, lacking: list[str]) -> str:
+    """Why a letter needing the fields ``lacking`` cannot go to ``recipient``, in words."""
     membership = [n for n in lacking if FIELDS_BY_NAME[n].source == "membership"]
     if membership:
+        reasons = [recipient.missing.get(n, "no membership record is held") for n in membership]
+        if "member.name" in recipient.missing:  # no membership at all on the letter's date
+            return f"the letter needs a membership record, and {reasons[0]}"
         shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in membership)
-        return (
-            f"the letter needs the school's membership record ({shown}), and none is recorded yet"
-        )
+        return f"the letter needs the {shown}, and " + "; ".join(dict.fromkeys(reasons))
     shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in lacking)
-    return f"the letter needs the {shown}, and it is not recorded for this school"
+    what = "school" if recipient.school_id is not None else "member"
+    return f"the letter needs the {shown}, and it is not recorded for this {what}"
 
 
 def _document(actor: Actor, title: str, filename: str, data: bytes, pages: int) -> Document:
@@ -589,6 +627,7 @@ def _correspondence(
     return Correspondence(
         batch_id=batch_id,
         school_id=recipient.school_id,
+        member_id=recipient.member_id,
         document_id=document.id,
         first_page=first_page,
         pages=pages,

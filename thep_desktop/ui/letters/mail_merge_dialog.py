@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.dates import format_date, parse_date
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.letters.letters_service import MergeResult, TemplateDetail
@@ -81,9 +81,11 @@ class MailMergeDialog(MailMergeJob, QDialog):
         parent: QWidget | None = None,
         *,
         template_id: int | None = None,
+        chosen_member_ids: Sequence[int] = (),
     ) -> None:
         super().__init__(parent)
         self.services = services
+        self.chosen_member_ids = list(chosen_member_ids)
         # Injectable for tests: questions, messages, the document window and file choosers.
         self.ask = ask
         self.tell: Tell = tell
@@ -119,8 +121,9 @@ class MailMergeDialog(MailMergeJob, QDialog):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         intro = QLabel(
-            "Letters from one template to many schools, on the letterhead: one PDF to print, "
-            "one PDF per school to email, or both. Each letter is kept in its school's history."
+            "Letters from one template to many schools or members, on the letterhead: one PDF "
+            "to print, one PDF each to email, or both. Each letter is kept in the history of "
+            "its school or member."
         )
         intro.setWordWrap(True)
         intro.setStyleSheet(NOTE_STYLE)
@@ -201,6 +204,8 @@ class MailMergeDialog(MailMergeJob, QDialog):
         self.letter_date.setMaximumWidth(140)
         self.letter_date.setToolTip("The date printed on the letters")
         field_row(self.messages, grid, 3, "letter_date", "Letter &date", self.letter_date)
+        # The membership on the letters' date (and the fee year it falls in) fills them.
+        self.letter_date.textChanged.connect(lambda _text: self._schedule_check())
         self.template_combo.currentIndexChanged.connect(self._template_changed)
         return group
 
@@ -213,6 +218,9 @@ class MailMergeDialog(MailMergeJob, QDialog):
             letters.open_school_ids(actor),
             letters.proposed_school_ids(actor),
             letters.contact_roles(actor),
+            member_ids=letters.member_ids(actor),
+            full_member_ids=letters.member_ids(actor, full_only=True),
+            chosen_member_ids=self.chosen_member_ids,
         )
         self.recipient_choice.changed.connect(self._schedule_check)
         self.radios = self.recipient_choice.radios
@@ -290,6 +298,16 @@ class MailMergeDialog(MailMergeJob, QDialog):
     def school_ids(self) -> list[int]:
         return self.recipient_choice.school_ids()
 
+    def member_ids(self) -> list[int]:
+        return self.recipient_choice.member_ids()
+
+    def letters_date(self) -> date:
+        """The date typed for the letters, or today while it is not a date."""
+        try:
+            return parse_date(self.letter_date.text())
+        except ValueError:
+            return date.today()
+
     def mailing_values(self) -> dict[str, str]:
         return {name: edit.text().strip() for name, edit in self.mailing_inputs.items()}
 
@@ -309,8 +327,9 @@ class MailMergeDialog(MailMergeJob, QDialog):
         if names:
             shown = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in names)
             self.membership_note.setText(
-                f"This letter needs each school's membership record ({shown}). A school "
-                "without one is left out, as listed on the right."
+                f"This letter needs each recipient's membership record ({shown}). A school "
+                "that is not a member, or a member whose record lacks one of these, is left "
+                "out, as listed on the right."
             )
         self.membership_note.setVisible(bool(names))
         self.output.suggest_file_name(pdf_file_name(f"{template.name} {date.today().isoformat()}"))
@@ -349,6 +368,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
         """List who each letter goes to, the fallbacks and the schools left out (one query)."""
         self.check_timer.stop()
         ids = self.school_ids()
+        member_ids = self.member_ids()
         template = self.template()
         role = self.contact_role.currentText().strip()
         letters = self.services.letters
@@ -358,7 +378,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
             self.recipients_model.set_rows([])
             self._no_letters("There are no letter templates to write from.")
             return False
-        if not ids:
+        if not ids and not member_ids:
             self.recipients_model.set_rows([])
             self._no_letters("No schools to write to: select schools in the Schools tab first.")
             return False
@@ -370,7 +390,14 @@ class MailMergeDialog(MailMergeJob, QDialog):
             self._no_letters(exc.message + ".")
             return False
         try:
-            recipients, skipped = letters.recipients(actor, ids, role)
+            recipients, skipped = letters.recipients(
+                actor,
+                ids,
+                role,
+                member_ids=member_ids,
+                on=self.letters_date(),
+                fields=template.fields_used,
+            )
         except ServiceError as exc:
             self.recipients_model.set_rows([])
             self._no_letters(exc.message)

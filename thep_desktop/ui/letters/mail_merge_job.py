@@ -51,7 +51,7 @@ def summary_text(result: MergeResult) -> str:
     parts = [
         f"{plural(result.letters, 'letter', 'letters')} "
         f"({plural(result.pages, 'page', 'pages')}) produced and recorded in each "
-        "school's history."
+        "recipient's history."
     ]
     saved: list[str] = []
     if result.combined_file is not None:
@@ -100,6 +100,7 @@ class MailMergeJob:
     template: Callable[[], TemplateDetail | None]
     mailing_values: Callable[[], dict[str, str]]
     school_ids: Callable[[], list[int]]
+    member_ids: Callable[[], list[int]]
     _show_banner: Callable[..., None]
     _update_produce_button: Callable[[], None]
 
@@ -131,12 +132,13 @@ class MailMergeJob:
                 errors[f"mailing.{name}"] = "Needed for this letter."
         combined, folder = self.output.chosen(errors)
         ids = self.school_ids()
+        member_ids = self.member_ids()
         if errors:
             self.messages.show(errors)
             what = "the entry" if len(errors) == 1 else f"the {len(errors)} entries"
             self._show_banner(f"Nothing was produced: put right {what} marked in red.")
             return None
-        if not ids:
+        if not ids and not member_ids:
             self._show_banner("Nothing was produced: there are no schools to write to.")
             return None
         if (
@@ -164,6 +166,7 @@ class MailMergeJob:
                 template_id,
                 ids,
                 role,
+                member_ids=member_ids,
                 combined_file=combined,
                 recipient_folder=folder,
                 mailing={k: v for k, v in mailing.items() if v} or None,

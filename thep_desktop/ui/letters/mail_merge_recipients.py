@@ -1,4 +1,4 @@
-"""Who a mail merge writes to: the schools and contact chosen, and the check list of letters."""
+"""Who a mail merge writes to: the schools or members and contact chosen, and the check list."""
 
 from __future__ import annotations
 
@@ -23,15 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.services.letters.letter_recipients import Recipient, Skipped
+from thep_desktop.services.letters.mail_merge import lacking_reason
 from thep_desktop.ui.shared.forms import ERROR_STYLE, FieldMessages
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 
 SELECTED = "selected"
 SHOWN = "shown"
 ALL_OPEN = "open"
+ALL_MEMBERS = "members"
+ALL_FULL = "full_members"
+CHOSEN_MEMBERS = "chosen_members"  # the member(s) chosen in the Memberships tab
+MEMBER_KEYS = (ALL_MEMBERS, ALL_FULL, CHOSEN_MEMBERS)  # their ids are members', not schools'
 
 RECIPIENT_COLUMNS = (
-    PlainColumn("School"),
+    PlainColumn("School or member"),
     PlainColumn("Addressed to"),
     PlainColumn("Note", tooltip="Why a letter is addressed to the school, or left out"),
 )
@@ -63,12 +68,9 @@ def check_rows(
     fallbacks = 0
     for recipient in recipients:
         addressed = recipient.contact_name or recipient.address[0]
-        if any(n not in recipient.values for n in needs):
-            # Which parts of the record, the note above the list says once.
-            note = (
-                f"{LEFT_OUT}the letter needs the school's membership record, and none is "
-                "recorded yet"
-            )
+        lacking = [n for n in needs if n not in recipient.values]
+        if lacking:
+            note = LEFT_OUT + lacking_reason(recipient, lacking)
             rows.append((0, recipient.school_name, addressed, note))
         elif recipient.warning:
             fallbacks += 1
@@ -83,9 +85,10 @@ def check_rows(
 
 
 class RecipientChoice(QGroupBox):
-    """ "Write to": the schools selected, shown or all open ones, and the contact's role.
+    """ "Write to": the schools selected, shown or all open ones, or all (full) members, and
+    the contact's role at a school.
 
-    Emits ``changed`` when the schools or the role change, so the check list follows.
+    Emits ``changed`` when the recipients or the role change, so the check list follows.
     """
 
     changed = Signal()
@@ -99,23 +102,36 @@ class RecipientChoice(QGroupBox):
         proposed_ids: list[int],
         contact_roles: Sequence[str],
         parent: QWidget | None = None,
+        *,
+        member_ids: Sequence[int] = (),
+        full_member_ids: Sequence[int] = (),
+        chosen_member_ids: Sequence[int] = (),
     ) -> None:
         super().__init__("Write to", parent)
         self.open_ids = open_ids
         self.proposed_ids = proposed_ids
+        # School ids, or for MEMBER_KEYS member ids.
         self.school_ids_for = {
             SELECTED: list(selected_ids),
             SHOWN: list(shown_ids),
             ALL_OPEN: open_ids,
+            ALL_MEMBERS: list(member_ids),
+            ALL_FULL: list(full_member_ids),
+            CHOSEN_MEMBERS: list(chosen_member_ids),
         }
         box = QVBoxLayout(self)
         self.recipient_choice = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
-        for key, text in (
+        choices = [
             (SELECTED, "&Selected schools"),
             (SHOWN, "Schools s&hown in the Schools tab"),
             (ALL_OPEN, "&All open schools"),
-        ):
+            (ALL_MEMBERS, "All &members"),
+            (ALL_FULL, "All f&ull members"),
+        ]
+        if chosen_member_ids:  # opened from the Memberships tab for its chosen member(s)
+            choices.insert(0, (CHOSEN_MEMBERS, "The member &chosen in the Memberships tab"))
+        for key, text in choices:
             count = len(self.school_ids_for[key])
             radio = QRadioButton(f"{text} ({count:,})")
             radio.setObjectName(f"recipients_{key}")
@@ -126,6 +142,16 @@ class RecipientChoice(QGroupBox):
             radio.toggled.connect(self._recipients_toggled)
             if key == ALL_OPEN:
                 box.addWidget(self._proposed_check())
+            if key == CHOSEN_MEMBERS:
+                radio.setToolTip("The member selected in the Memberships tab")
+            elif key in MEMBER_KEYS:
+                radio.setToolTip(
+                    "Every member today (or every full member): a member school at the "
+                    "school, an organisation or a person at its own address. A member under "
+                    "notice is a member until its notice runs out."
+                    if count
+                    else "No members are recorded yet (the Memberships tab)"
+                )
         if not self.school_ids_for[SELECTED]:
             self.radios[SELECTED].setToolTip("Select schools in the Schools tab first")
         grid = QGridLayout()
@@ -175,9 +201,9 @@ class RecipientChoice(QGroupBox):
             self.changed.emit()
 
     def choose_default(self) -> None:
-        """The first of selected, shown and all open schools that has any."""
-        for key in (SELECTED, SHOWN, ALL_OPEN):
-            if self.school_ids_for[key]:
+        """The member(s) chosen, else the first of selected, shown and all open schools with any."""
+        for key in (CHOSEN_MEMBERS, SELECTED, SHOWN, ALL_OPEN):
+            if self.school_ids_for[key] and key in self.radios:
                 self.radios[key].setChecked(True)
                 break
 
@@ -188,7 +214,14 @@ class RecipientChoice(QGroupBox):
         return ""
 
     def school_ids(self) -> list[int]:
-        return list(self.school_ids_for.get(self.recipients_key(), []))
+        """The schools chosen; none when the choice is members."""
+        key = self.recipients_key()
+        return [] if key in MEMBER_KEYS else list(self.school_ids_for.get(key, []))
+
+    def member_ids(self) -> list[int]:
+        """The members chosen; none when the choice is schools."""
+        key = self.recipients_key()
+        return list(self.school_ids_for[key]) if key in MEMBER_KEYS else []
 
 
 class RecipientCheck(QWidget):

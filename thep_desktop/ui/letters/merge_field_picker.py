@@ -24,8 +24,8 @@ SOURCE_NOTES = {
     "letter": "Filled for each letter.",
     "mailing": "Typed once for the whole mailing, in the Mail merge window.",
     "membership": (
-        "From the school's membership record. A school with no membership recorded is "
-        "left out of a mail merge, with the reason listed."
+        "From the member's record on the letter's date. A school that is not a member, or a "
+        "member whose record lacks the value, is left out of a mail merge, with the reason."
     ),
 }
 

@@ -43,7 +43,7 @@ PLACEHOLDERS = {
 
 
 def membership_fields(data: TemplateInput) -> list[str]:
-    """The fields of ``data`` that come from a school's membership record."""
+    """The fields of ``data`` that come from the recipient's membership record."""
     return fields_from(data, "membership")
 
 
@@ -296,8 +296,8 @@ class TemplateForm(QWidget):
             return
         shown = ", ".join(f"{FIELDS_BY_NAME[n].label.lower()} {{{n}}}" for n in names)
         self.membership_note.setText(
-            f"This letter needs the school's membership record ({shown}). Until a school's "
-            "membership is recorded, a mail merge leaves that school out and says why; the "
-            "preview shows example values."
+            f"This letter needs the recipient's membership record ({shown}). A mail merge "
+            "leaves out a school that is not a member, or a member whose record lacks one of "
+            "these, and says why; the preview shows example values."
         )
         self.membership_note.show()

@@ -1,0 +1,118 @@
+"""Members, notice, a re-joiner and fee schedules on top of the demo borough, for tests.
+
+What ``thep-admin demo`` will hold once it gains members: most open schools full members,
+one under notice, one that left and re-joined, an associate organisation and an individual,
+and fee schedules for this academic year and the last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.memberships import MemberKind
+from thep_desktop.models import School, SchoolStatus
+from thep_desktop.services.memberships.fees_service import ScheduleInput
+from thep_desktop.services.memberships.member_data import ApplicationInput, MemberInput
+from thep_desktop.services.registry import Services
+
+
+@dataclass
+class Records:
+    full: list[int] = field(default_factory=list)  # member ids of the full member schools
+    school_ids: list[int] = field(default_factory=list)
+    under_notice: int = 0
+    rejoined: int = 0
+    organisation: int = 0
+    individual: int = 0
+    not_member_school: int = 0  # an open school with no membership
+
+
+def add_members(services: Services, schools: int = 8, today: date | None = None) -> Records:
+    """Membership records as of ``today``; ``schools`` open schools become full members."""
+    actor = services.actor
+    day = today or date.today()
+    year = AcademicYear.of(day)
+    with services.db.read_session() as session:
+        ids = list(
+            session.scalars(
+                select(School.id)
+                .where(School.status == SchoolStatus.OPEN, School.pupils_on_roll.is_not(None))
+                .order_by(School.urn)
+            )
+        )
+    records = Records()
+    for number, school_id in enumerate(ids[:schools]):
+        member = services.members.apply(
+            actor,
+            MemberInput(kind=MemberKind.SCHOOL, school_id=school_id),
+            ApplicationInput(category="full", applied_on=date(2017, 3, 1)),
+        )
+        period = member.periods[-1]
+        member = services.members.admit(actor, period.id, period.version, date(2017, 4, 1))
+        records.full.append(member.id)
+        records.school_ids.append(school_id)
+        if number == 1:  # gave notice two months ago
+            period = member.periods[-1]
+            services.members.record_notice(actor, period.id, period.version, _months_before(day, 2))
+            records.under_notice = member.id
+        if number == 2:  # left in 2020, re-joined in 2023
+            period = member.periods[-1]
+            services.members.cease(actor, period.id, period.version, date(2020, 9, 1), "Left")
+            member = services.members.apply_again(
+                actor, member.id, ApplicationInput(category="full", applied_on=date(2023, 8, 1))
+            )
+            period = member.periods[-1]
+            services.members.admit(actor, period.id, period.version, date(2023, 9, 1))
+            records.rejoined = member.id
+    records.not_member_school = ids[schools]
+    organisation = services.members.apply(
+        actor,
+        MemberInput(
+            kind=MemberKind.ORGANISATION,
+            name="Stepney Music Trust",
+            contact_name="Mr Daniel Osei",
+            address="Unit 4, Whitehorse Yard\n12 Whitehorse Road\nLondon",
+            postcode="E1 0ND",
+        ),
+        ApplicationInput(category="associate", applied_on=date(2021, 1, 4)),
+    )
+    period = organisation.periods[-1]
+    services.members.admit(actor, period.id, period.version, date(2021, 1, 11))
+    records.organisation = organisation.id
+    person = services.members.apply(
+        actor,
+        MemberInput(
+            kind=MemberKind.INDIVIDUAL,
+            name="Dr Amara Nwosu",
+            address="Flat 2, 31 Mile End Road\nLondon",
+            postcode="E1 4TP",
+        ),
+        ApplicationInput(category="associate", applied_on=date(2024, 1, 8)),
+    )
+    period = person.periods[-1]
+    services.members.admit(actor, period.id, period.version, date(2024, 1, 15))
+    records.individual = person.id
+    for wanted in (year.previous(), year):
+        services.fees.save_schedule(
+            actor,
+            ScheduleInput(
+                academic_year=wanted,
+                rate_per_pupil=Decimal("5.00"),
+                associate_fee=Decimal("250.00"),
+            ),
+        )
+    return records
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year
+    while month < 1:
+        month += 12
+        year -= 1
+    return date(year, month, min(day.day, 28))
