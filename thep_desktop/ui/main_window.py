@@ -339,6 +339,8 @@ class MainWindow(QMainWindow):
         menu.addAction(tab.new_action)
         menu.addSeparator()
         menu.addActions(tab.member_actions)
+        menu.addSeparator()
+        menu.addActions(tab.letter_actions)
         menu.addAction(tab.history_action)
         menu.addSeparator()
         menu.addAction(

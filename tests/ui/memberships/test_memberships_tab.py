@@ -150,7 +150,7 @@ def test_the_list_and_counts_as_at_an_earlier_date(qtbot, window: MainWindow) ->
 
 # -- the lifecycle ----------------------------------------------------------------------------
 def test_new_application_then_admit_then_notice_shows_the_leaving_date(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, opened: list[QDialog], services: Services
+    qtbot, window: MainWindow, opened: list[QDialog], services: Services, modals: Modals
 ) -> None:
     tab = window.memberships_tab
     press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
@@ -169,8 +169,12 @@ def test_new_application_then_admit_then_notice_shows_the_leaving_date(  # type:
     assert isinstance(admit, MembershipForm)
     retype(qtbot, admit.inputs["admitted_on"], format_date(TODAY))
     qtbot.keyClicks(admit.inputs["admission_decision"], "Board minute 7")
+    modals.click("Not now")  # the welcome letter, offered once admitted
     press(qtbot, admit.inputs["admission_decision"], Qt.Key.Key_S, CTRL)
+    modals.wait_answered()
     assert not admit.isVisible()
+    assert modals.seen[-1].title == "Welcome letter"
+    assert window.memberships_tab.letter_window is None
     assert cell(tab, "Elm Primary School", COL_STATUS) == "Full member"
     assert cell(tab, "Elm Primary School", COL_ADMITTED) == format_date(TODAY)
     assert tab.selected_id() == member_named(services, "Elm Primary School").id
@@ -341,7 +345,7 @@ def test_ctrl_h_shows_the_members_history(  # type: ignore[no-untyped-def]
 
 # -- the Schools tab --------------------------------------------------------------------------
 def test_the_schools_tab_shows_each_schools_membership(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, opened: list[QDialog]
+    qtbot, window: MainWindow, opened: list[QDialog], modals: Modals
 ) -> None:
     schools = window.schools_tab
 
@@ -369,7 +373,9 @@ def test_the_schools_tab_shows_each_schools_membership(  # type: ignore[no-untyp
     tab = window.memberships_tab
     select(qtbot, tab, "Damson Primary School")
     menu_action(window, "Memberships", "Admit…").trigger()
+    modals.click("Not now")
     push(qtbot, button(opened[-1], "Save"))
+    modals.wait_answered()
     assert membership("Damson Primary School") == "Full member"
 
 
@@ -533,3 +539,47 @@ def test_the_members_model_passes_qts_model_checks(qtmodeltester, window: MainWi
     tab = window.memberships_tab
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.proxy)
+
+
+# -- letters ----------------------------------------------------------------------------------
+def letter_recipients(qtbot, tab: MembershipsTab) -> list[str]:  # type: ignore[no-untyped-def]
+    from thep_desktop.ui.letters.mail_merge_recipients import CHOSEN_MEMBERS
+
+    dialog = tab.letter_window
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    assert dialog.radios[CHOSEN_MEMBERS].isChecked()
+    qtbot.waitUntil(lambda: len(dialog.recipient_rows()) == 1)
+    return [row[0] for row in dialog.recipient_rows()]
+
+
+def test_admitting_offers_the_welcome_letter_to_that_member(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened: list[QDialog], modals: Modals
+) -> None:
+    tab = window.memberships_tab
+    select(qtbot, tab, "Damson Primary School")
+    assert not tab.welcome_action.isEnabled()  # not a member yet
+    menu_action(window, "Memberships", "Admit…").trigger()
+    modals.click("Welcome letter…")
+    push(qtbot, button(opened[-1], "Save"))
+    modals.wait_answered()
+    assert tab.letter_window.template_combo.currentText() == "Welcome to membership"
+    assert letter_recipients(qtbot, tab) == ["Damson Primary School"]
+    tab.letter_window.close()
+
+
+def test_welcome_and_acknowledgement_letters_from_the_menu(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = window.memberships_tab
+    select(qtbot, tab, "Alder Primary School")
+    assert not tab.acknowledge_action.isEnabled()  # no notice given
+    menu_action(window, "Memberships", "Welcome letter…").trigger()
+    assert letter_recipients(qtbot, tab) == ["Alder Primary School"]
+    tab.letter_window.close()
+    select(qtbot, tab, "Beech Primary School")
+    menu_action(window, "Memberships", "Acknowledge notice…").trigger()
+    assert tab.letter_window.template_combo.currentData() is not None
+    assert "notice" in tab.letter_window.template_combo.currentText().lower()
+    assert letter_recipients(qtbot, tab) == ["Beech Primary School"]
+    tab.letter_window.close()

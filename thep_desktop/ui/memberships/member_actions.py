@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
 
 from thep_desktop.domain.dates import format_date, parse_date
 from thep_desktop.domain.memberships import Category
+from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.memberships.member_data import MemberDetail, MemberInput, PeriodDetail
 from thep_desktop.services.memberships.memberships_permissions import (
     MANAGE_MEMBERS,
@@ -41,7 +42,8 @@ class MemberActions:
     reload: Callable[[], bool]
     select_id: Callable[[int | None], None]
     show_member: Callable[[int], None]
-    offer_letter: Callable[[MemberDetail, str], None]
+    open_letter: Callable[..., QDialog]
+    letter_window: QDialog | None
 
     # -- helpers ----------------------------------------------------------------------------
     def _may_change(self) -> bool:
@@ -325,6 +327,38 @@ class MemberActions:
         category.currentIndexChanged.connect(lambda _i: show_eligibility())
         show_eligibility()
         self.run_dialog(form)
+
+    # -- letters ----------------------------------------------------------------------------
+    def welcome_letter_selected(self) -> None:
+        self._letter("welcome", "write the welcome letter")
+
+    def acknowledge_notice_selected(self) -> None:
+        self._letter("notice_ack", "acknowledge the notice")
+
+    def _letter(self, template_key: str, doing: str, member_id: int | None = None) -> None:
+        """The mail merge window with this member and the letter chosen (history kept)."""
+        if not self.services.actor.can(SEND_LETTERS):
+            return
+        chosen = member_id if member_id is not None else self.selected_id()
+        if chosen is None:
+            return
+        try:
+            self.letter_window = self.open_letter(self.services, chosen, template_key, self)
+        except ServiceError as exc:
+            self.tell(self, f"Cannot {doing}", exc.message)
+
+    def offer_letter(self, member: MemberDetail, template_key: str) -> None:
+        """Just admitted: offer the welcome letter while the member is in mind."""
+        if not self.services.actor.can(SEND_LETTERS):
+            return
+        answer = self.ask(
+            self,
+            "Welcome letter",
+            f"{member.name} is now a member. Write the welcome letter now?",
+            ["Welcome letter…", "Not now"],
+        )
+        if answer == "Welcome letter…":
+            self._letter(template_key, "write the welcome letter", member.id)
 
     def show_history(self) -> None:
         """The selected member's History window: its details and every period's changes."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.memberships import MembershipStatus
+from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.memberships.member_data import MemberDetail, MembershipSummary
 from thep_desktop.services.memberships.memberships_permissions import MANAGE_MEMBERS
 from thep_desktop.services.registry import Services
@@ -74,6 +75,9 @@ class MembershipsTab(MemberActions, QWidget):
         self.tell = tell
         # Opens the forms; tests replace it to drive a form without exec().
         self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
+        # Opens a letter to one member in the mail merge window, beside the tab.
+        self.open_letter = _open_member_letter
+        self.letter_window: QDialog | None = None
         self.details: dict[int, MemberDetail] = {}
         self.summary: MembershipSummary | None = None
         self.model = MembersTableModel(self)
@@ -140,6 +144,17 @@ class MembershipsTab(MemberActions, QWidget):
         )
         # Ctrl+H in the table, as in the Schools tab: no other key of the window uses it.
         self.history_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.welcome_action = self._action(
+            "&Welcome letter…",
+            self.welcome_letter_selected,
+            "The welcome letter to the selected member, in the mail merge window",
+        )
+        self.acknowledge_action = self._action(
+            "Ac&knowledge notice…",
+            self.acknowledge_notice_selected,
+            "The letter acknowledging the selected member's notice to leave",
+        )
+        self.letter_actions = [self.welcome_action, self.acknowledge_action]
         self.member_actions = [
             self.admit_action,
             self.notice_action,
@@ -202,6 +217,8 @@ class MembershipsTab(MemberActions, QWidget):
         self.toolbar.addAction(self.new_action)
         self.toolbar.addSeparator()
         self.toolbar.addActions(self.member_actions)
+        self.toolbar.addSeparator()
+        self.toolbar.addActions(self.letter_actions)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.history_action)
         layout.addWidget(self.toolbar)
@@ -362,6 +379,13 @@ class MembershipsTab(MemberActions, QWidget):
         self.rejoin_action.setEnabled(can and latest is not None and not still_open)
         self.category_action.setEnabled(can and still_open)
         self.edit_action.setEnabled(can and detail is not None)
+        can_write = self.services.actor.can(SEND_LETTERS)
+        self.welcome_action.setEnabled(
+            can_write and status in (MembershipStatus.MEMBER, MembershipStatus.UNDER_NOTICE)
+        )
+        self.acknowledge_action.setEnabled(
+            can_write and latest is not None and latest.notice_received_on is not None
+        )
         self.history_action.setEnabled(detail is not None)
 
     def _table_menu_requested(self, position: QPoint) -> None:
@@ -376,10 +400,17 @@ class MembershipsTab(MemberActions, QWidget):
         menu.setObjectName("member_menu")
         menu.addActions(self.member_actions)
         menu.addSeparator()
+        menu.addActions(self.letter_actions)
+        menu.addSeparator()
         menu.addAction(self.history_action)
         self.table_menu = menu
         menu.popup(self.table.viewport().mapToGlobal(position))
 
-    # -- letters ----------------------------------------------------------------------------
-    def offer_letter(self, member: MemberDetail, template_key: str) -> None:
-        """After admitting: nothing yet (the letters from this tab come with the letters)."""
+
+def _open_member_letter(
+    services: Services, member_id: int, template_key: str, parent: QWidget
+) -> QDialog:
+    # The mail merge window (and the letters' modules) load when a letter is first written.
+    from thep_desktop.ui.letters.member_letters import open_member_letter
+
+    return open_member_letter(services, member_id, template_key, parent)
