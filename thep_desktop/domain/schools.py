@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
 
@@ -63,3 +64,14 @@ class SchoolRow(NamedTuple):
     ofsted_grade: str
     version: int
     close_date: date | None = None  # set for a closed school, or one that will close
+    membership: str = ""  # its membership of the partnership in words ("Full member"...)
+
+
+def with_membership(rows: Iterable[SchoolRow], statuses: Mapping[int, str]) -> list[SchoolRow]:
+    """The rows with each school's membership in words (``statuses`` by school id)."""
+    return [
+        row._replace(membership=statuses.get(row.id, ""))
+        if statuses.get(row.id, "") != row.membership
+        else row
+        for row in rows
+    ]

@@ -32,6 +32,7 @@ from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.users.users_permissions import VIEW_AUDIT
 from thep_desktop.ui.backups.backup_actions import BackupActions
+from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
     CANNOT_OPEN,
@@ -118,6 +119,14 @@ class MainWindow(QMainWindow):
         )
         self.schools_tab.counts_changed.connect(self._show_counts)
         self.tabs.addTab(self.schools_tab, "&Schools")
+        self.memberships_tab = MembershipsTab(self.services, self)
+        self.memberships_tab.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
+        self.tabs.addTab(self.memberships_tab, "&Memberships")
+        # The Schools tab's Membership column follows each change made here.
+        self.memberships_tab.changed.connect(self.schools_tab.show_memberships)
+        self.memberships_tab.counts_changed.connect(self._show_tab_counts)
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -272,9 +281,7 @@ class MainWindow(QMainWindow):
             ]
         )
         edit_menu.addSeparator()
-        self.find_action = self._action(
-            "&Find…", lambda: self.schools_tab.focus_search(), QKeySequence.StandardKey.Find
-        )
+        self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find)
         self.reload_action = self._action(
             "Re&load", self.reload, QKeySequence.StandardKey.Refresh, "Read the register again"
         )
@@ -319,6 +326,11 @@ class MainWindow(QMainWindow):
         )
         settings_menu.addAction(self.audit_action)
 
+        self.memberships_menu = bar.addMenu("Mem&berships")
+        self._fill_memberships_menu()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed()
+
         # Before Help: the letters' tests keep Letters and Settings next to Edit.
         self.view_menu = bar.addMenu("&View")
         self._fill_view_menu()
@@ -332,6 +344,75 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.log_folder_action)
         help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.about))
+
+    def _fill_memberships_menu(self) -> None:
+        """The Memberships tab's actions (the tab is rebuilt when another database opens)."""
+        tab = self.memberships_tab
+        menu = self.memberships_menu
+        menu.clear()
+        menu.addAction(tab.new_action)
+        menu.addSeparator()
+        menu.addActions(tab.member_actions)
+        menu.addSeparator()
+        menu.addActions(tab.letter_actions)
+        menu.addAction(tab.history_action)
+        menu.addSeparator()
+        menu.addAction(
+            self._action(
+                "E&xport to Excel…",
+                self.export_members,
+                None,
+                "Save the members as shown to an Excel workbook or CSV file",
+            )
+        )
+        menu.addSeparator()
+        menu.addAction(
+            self._action(
+                "&Fee schedules…",
+                self.edit_fee_schedules,
+                None,
+                "The fees of each academic year: rate per pupil, associate fee, fee periods",
+            )
+        )
+        menu.addAction(
+            self._action(
+                "Membership &rules…",
+                self.edit_membership_rules,
+                None,
+                "Notice to leave, leave-at-once windows, the guarantee and payment terms",
+            )
+        )
+
+    def _tab_changed(self, *_args: object) -> None:
+        """Ctrl+N makes a new record of the tab in view: a school, or an application."""
+        on_members = self.tabs.currentWidget() is self.memberships_tab
+        new = QKeySequence(QKeySequence.StandardKey.New)
+        self.new_school_action.setShortcut(QKeySequence() if on_members else new)
+        self.memberships_tab.new_action.setShortcut(new if on_members else QKeySequence())
+        self._show_tab_counts()
+
+    def export_members(self) -> None:
+        """Memberships > Export to Excel: the members as shown (File > Export on that tab)."""
+        self.tabs.setCurrentWidget(self.memberships_tab)
+        self.export_current()
+
+    def edit_fee_schedules(self) -> None:
+        from thep_desktop.ui.memberships.fee_schedules_dialog import FeeSchedulesDialog
+
+        self.run_dialog(FeeSchedulesDialog(self.services, self))
+
+    def edit_membership_rules(self) -> None:
+        from thep_desktop.ui.memberships.membership_rules_dialog import MembershipRulesDialog
+
+        self.run_dialog(MembershipRulesDialog(self.services, self))
+        self.memberships_tab.reload()
+
+    def focus_search(self) -> None:
+        """Edit > Find: the search box of the tab in view."""
+        if self.tabs.currentWidget() is self.memberships_tab:
+            self.memberships_tab.focus_search()
+        else:
+            self.schools_tab.focus_search()
 
     def _fill_view_menu(self) -> None:
         """The Schools tab's own view actions (the tab is rebuilt when another database opens)."""
@@ -379,13 +460,24 @@ class MainWindow(QMainWindow):
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
         if shown == total:
-            self.count_label.setText(f"{total:,} {noun} in the register")
+            self._school_counts = f"{total:,} {noun} in the register"
         else:
-            self.count_label.setText(f"{shown:,} of {total:,} {noun} shown")
+            self._school_counts = f"{shown:,} of {total:,} {noun} shown"
+        self._show_tab_counts()
+
+    def _show_tab_counts(self) -> None:
+        """The status bar counts what the tab in view lists: schools, or members."""
+        if self.tabs.currentWidget() is self.memberships_tab:
+            self.count_label.setText(self.memberships_tab.count_label.text())
+            self.count_label.setToolTip("Members shown in the table, and in all")
+        else:
+            self.count_label.setText(getattr(self, "_school_counts", ""))
+            self.count_label.setToolTip("Schools shown in the table, and in the register")
 
     def load(self) -> None:
         """Fill every tab from the database; then put right a mail merge killed part-way."""
         self.schools_tab.reload()
+        self.memberships_tab.reload()
         network = self.services.db.network_location
         if network:  # said as the database opens, and kept in view in the status bar
             self.statusBar().showMessage(network_warning(network), 60_000)
@@ -404,13 +496,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(notes), 30_000)
 
     def reload(self) -> None:
-        if self.schools_tab.reload():
+        if self.schools_tab.reload() and self.memberships_tab.reload():
             self.statusBar().showMessage("Reloaded from the database.", 4000)
 
     def _server_back(self) -> None:
         """The server answers again: the lists show what it holds now."""
         self.schools_tab.reload()
         self.schools_tab.show_detail()
+        self.memberships_tab.reload()
 
     def switch_to(self, target: str | ServerLogin, *, create: bool = False) -> bool:
         """Open another database (``create``: a new one) and show it; if that fails, say why
@@ -441,10 +534,15 @@ class MainWindow(QMainWindow):
         self.server_watch.install(services)
         self.undo_stack.clear()
         self.schools_tab.save_layout_now()
-        self.tabs.removeTab(self.tabs.indexOf(self.schools_tab))
-        self.schools_tab.deleteLater()
+        self.tabs.currentChanged.disconnect(self._tab_changed)
+        for tab in (self.schools_tab, self.memberships_tab):
+            self.tabs.removeTab(self.tabs.indexOf(tab))
+            tab.deleteLater()
         self._build_tabs()
         self._fill_view_menu()
+        self._fill_memberships_menu()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed()
         self._show_database()
         self.database_owner.claim(services.db.sqlite_path)
         self.load()

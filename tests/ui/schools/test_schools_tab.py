@@ -780,11 +780,11 @@ def test_the_standard_columns_are_what_the_office_looks_at_most(window: MainWind
         "School",
         "Phase",
         "Status",
+        "Membership",
         "Pupils",
         "Head teacher",
         "Link officer",
         "Ofsted",
-        "Concern",
     ]
 
 

@@ -166,6 +166,10 @@ def test_export_writes_the_rows_shown_filtered_and_sorted(  # type: ignore[no-un
 ) -> None:
     answers = Answers(out / "Primaries.xlsx")
     answer_with(window, answers)
+    # The Concern column, which the standard set leaves to the red names, shown by the user.
+    menu = open_header_menu(window.schools_tab.table, COL_NAME)
+    menu_item(menu, "Concern").trigger()
+    menu.close()  # as a click on the item closes it
     filter_primary_st_by_pupils(qtbot, window)
     assert [r[1] for r in shown(window)] == ["St Paul's Way Primary", "St Agnes Primary"]
 
@@ -183,8 +187,15 @@ def test_export_writes_the_rows_shown_filtered_and_sorted(  # type: ignore[no-un
     # The columns on screen, in their order: the standard set unless the user chose others.
     visible = tab.visible_columns()
     assert [c.value for c in ws[3]] == [COLUMNS[n].title for n in visible]
-    assert [c.value for c in ws[3]][:5] == ["URN", "School", "Phase", "Status", "Pupils"]
-    assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:I5"
+    assert [c.value for c in ws[3]][:6] == [
+        "URN",
+        "School",
+        "Phase",
+        "Status",
+        "Membership",
+        "Pupils",
+    ]
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:J5"
     body = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     # Each cell reads as the table shows it (the table puts commas in pupil numbers).
     as_shown = [
@@ -342,8 +353,8 @@ def test_ctrl_e_is_file_export(qtbot, window: MainWindow, out: Path) -> None:  #
 def test_export_is_offered_only_on_a_tab_with_a_table(window: MainWindow) -> None:
     assert isinstance(window.schools_tab, Exportable)
     assert window.export_action.isEnabled()
-    window.tabs.addTab(QWidget(), "Other")
-    window.tabs.setCurrentIndex(1)
+    other = window.tabs.addTab(QWidget(), "Other")
+    window.tabs.setCurrentIndex(other)
     assert not window.export_action.isEnabled()
     window.tabs.setCurrentIndex(0)
     assert window.export_action.isEnabled()
@@ -369,7 +380,7 @@ def test_hidden_and_moved_columns_export_as_the_view_shows_them(
 ) -> None:
     tab = window.schools_tab
     header = tab.table.horizontalHeader()
-    for column in range(13):
+    for column in range(len(COLUMNS)):
         header.setSectionHidden(column, column not in (0, 1, 2))
     # School first, then URN, DfE number.
     header.moveSection(header.visualIndex(2), 0)

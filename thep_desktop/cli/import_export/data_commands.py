@@ -21,6 +21,7 @@ from thep_desktop.cli.shared.output import (
 )
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.domain.schools import with_membership
 from thep_desktop.reports.schools.schools_table import (
     LAYOUT_STATE,
     schools_table_data,
@@ -290,7 +291,10 @@ def export_schools(services: Services, args: argparse.Namespace, out: TextIO | N
     status = STATUS_CHOICES[args.status]
     rows = [
         r
-        for r in services.schools.list_schools(services.actor)
+        for r in with_membership(
+            services.schools.list_schools(services.actor),
+            services.members.statuses_of_schools(services.actor),
+        )
         if status is None or r.status == status
     ]
     subtitle = "" if status is None else f"Filter: status {status.label} ({len(rows):,} schools)"

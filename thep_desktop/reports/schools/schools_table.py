@@ -102,9 +102,16 @@ COLUMNS: tuple[Column, ...] = (
         key="concern",
         blanks_last=False,  # Yes or no: sorting either way puts one group first
     ),
+    Column(
+        "Membership",
+        lambda r: r.membership,
+        lambda r: _text_key(r.membership),
+        tooltip="Its membership of the partnership today",
+        key="membership",
+    ),
 )
 COL_URN, COL_DFE, COL_NAME, COL_PHASE, COL_TYPE, COL_STATUS, COL_POSTCODE, COL_PUPILS = range(8)
-COL_TRUST, COL_HEAD, COL_LINK, COL_OFSTED, COL_CONCERN = range(8, 13)
+COL_TRUST, COL_HEAD, COL_LINK, COL_OFSTED, COL_CONCERN, COL_MEMBERSHIP = range(8, 14)
 
 
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
@@ -114,15 +121,16 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "name",
     "phase",
     "status",
+    "membership",
     "pupils",
     "head_teacher",
     "link_officer",
     "ofsted",
-    "concern",
 )
 """The columns shown until a user chooses others, in order: what the office looks at most,
 fitting a 1366x768 laptop screen beside the school's details. The rest (DfE number, type,
-postcode, trust) are a right-click on the header away."""
+postcode, trust, and concern, which the red name shows already) are a right-click on the
+header away."""
 
 
 def default_columns() -> list[int]:

@@ -416,15 +416,28 @@ class AuditService:
             ).scalar()
             matches: list[Any] = [c.record_uuid == record_uuid]
             matches += self._belonging(session, own or "", record_uuid)
+            owned = self._belonging(session, own or "", record_uuid, owned_only=True)
+            if owned:
+                # A change to a row the record owns (a membership period admitted, a
+                # contact's new email) carries only what changed, not the owner's id: the
+                # rows are found by the events that did name it, then all of their events.
+                uuids = session.execute(
+                    select(c.record_uuid).where(or_(*owned)).distinct()
+                ).scalars()
+                matches.append(c.record_uuid.in_(list(uuids)))
             events = session.execute(
                 select(_TABLE).where(or_(*matches)).order_by(c.seq.desc())
             ).all()
             return _entries(session, events)
 
     @staticmethod
-    def _belonging(session: Session, table_name: str, record_uuid: uuid.UUID) -> list[Any]:
+    def _belonging(
+        session: Session, table_name: str, record_uuid: uuid.UUID, *, owned_only: bool = False
+    ) -> list[Any]:
         """Conditions matching the events of rows that point at this record (by its id,
-        which their values carry: ``"school_id":12``)."""
+        which their values carry: ``"school_id":12``). ``owned_only``: only rows that cannot
+        be without it (a period of its member), not those that merely name it (a school's
+        link officer)."""
         table = Base.metadata.tables.get(table_name)
         if table is None or "id" not in table.c:
             return []
@@ -437,7 +450,7 @@ class AuditService:
             if other.name == table_name or "uuid" not in other.c:
                 continue
             for fk in other.foreign_keys:
-                if fk.column.table.name != table_name:
+                if fk.column.table.name != table_name or (owned_only and fk.parent.nullable):
                     continue
                 # The trail's JSON is written compact with sorted keys (audit_trail.py).
                 key = f'"{fk.parent.name}":{int(record_id)}'

@@ -46,6 +46,7 @@ class SchoolActions:
     select_ids: Callable[[list[int]], None]
     update_counts: Callable[..., None]
     reload: Callable[[], None]
+    memberships: dict[int, str]
 
     def new_school(self) -> None:
         if not self.services.actor.can(EDIT_SCHOOLS):
@@ -92,6 +93,7 @@ class SchoolActions:
         """
         try:
             row = self.services.schools.school_row(self.services.actor, detail.id)
+            row = row._replace(membership=self.memberships.get(row.id, ""))
         except NotFoundError:
             # Saved, then removed by a colleague in that very instant: show the register as
             # it now is rather than a row that is no longer there.

@@ -22,7 +22,7 @@ from thep_desktop.ui.schools.schools_table_model import COL_NAME, COLUMNS
 DEFAULT_WIDTHS = {
     "urn": 62,
     "dfe_number": 84,
-    "name": 236,
+    "name": 200,  # the School column takes any spare width: this is its least
     "phase": 92,
     "type": 170,
     "status": 112,
@@ -33,6 +33,7 @@ DEFAULT_WIDTHS = {
     "link_officer": 120,
     "ofsted": 118,
     "concern": 64,
+    "membership": 120,
 }
 DETAIL_WIDTH = 300  # the details pane's width until the user drags it
 _SAVE_DELAY_MS = 400  # a column dragged wider saves once, when the dragging stops

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.schools import with_membership
 from thep_desktop.reports.shared.spreadsheet import TableData
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.schools_export import all_fields_table
@@ -80,6 +81,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.show_pdf = _show_pdf
         self.letters_shown: list[CorrespondenceRow] = []  # the selected school's letters
         self._letters_school = ""
+        self.memberships: dict[int, str] = {}  # each member school's membership in words
         self.model = SchoolsTableModel(self)
         self._hidden_selection: list[int] = []  # selected schools a search has hidden
         self.proxy = SchoolsFilterProxy(self)
@@ -205,11 +207,12 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         selected = self.selected_ids()
         try:
             rows = self.services.schools.list_schools(self.services.actor)
+            self.memberships = self.services.members.statuses_of_schools(self.services.actor)
         except ServerUnavailableError:
             # Short: the status bar's notice beside it already says the server is gone.
             self.status_message.emit("Not reloaded: the schools shown are as they were last read.")
             return False
-        self.model.set_rows(rows)
+        self.model.set_rows(with_membership(rows, self.memberships))
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() != COL_NAME or (
             header.sortIndicatorOrder() != Qt.SortOrder.AscendingOrder
@@ -221,6 +224,20 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.update_counts()
         self._update_actions()
         return True
+
+    def show_memberships(self) -> None:
+        """Read each school's membership again (after a change in the Memberships tab)."""
+        try:
+            self.memberships = self.services.members.statuses_of_schools(self.services.actor)
+        except ServiceError:
+            return  # the column keeps what it showed; the next reload reads it again
+        changed = [
+            row._replace(membership=self.memberships.get(row.id, ""))
+            for row in self.model.rows()
+            if row.membership != self.memberships.get(row.id, "")
+        ]
+        for row in changed:
+            self.model.replace_row(row)
 
     def export_request(self) -> ExportRequest:
         """What File > Export writes: the table as shown, or the same schools with every field."""

@@ -30,6 +30,7 @@ from thep_desktop.reports.schools.schools_table import (  # noqa: F401 - the col
     COL_DFE,
     COL_HEAD,
     COL_LINK,
+    COL_MEMBERSHIP,
     COL_NAME,
     COL_OFSTED,
     COL_PHASE,
@@ -247,6 +248,8 @@ class SchoolsTableModel(QAbstractTableModel):
         if role == VALUE_ROLE:
             return column.typed(row)
         if role == _TOOLTIP:
+            if column_number == COL_MEMBERSHIP and row.membership:
+                return row.membership  # "Full member, leaving 02/03/2027" is wider than the column
             if row.status == SchoolStatus.CLOSED:
                 return f"{row.name} is closed"
             if row.close_date is not None:  # a closure still to come

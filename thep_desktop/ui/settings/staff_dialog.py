@@ -59,7 +59,7 @@ from thep_desktop.ui.shared.forms import (
     may_close_unsaved,
     push_button,
 )
-from thep_desktop.ui.shared.list_views import list_view
+from thep_desktop.ui.shared.list_views import begin_filter_change, end_filter_change, list_view
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.roles import KIND_ROLE, ROW_ROLE, SORT_ROLE, VALUE_ROLE
 from thep_desktop.ui.shared.table_export import export_view
@@ -184,24 +184,14 @@ class StaffFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def set_search(self, text: str) -> None:
-        self._begin_filter_change()
+        begin_filter_change(self)
         self._words = tuple(text.casefold().split())
-        self._end_filter_change()
+        end_filter_change(self)
 
     def set_show_former(self, show: bool) -> None:
-        self._begin_filter_change()
+        begin_filter_change(self)
         self._show_former = show
-        self._end_filter_change()
-
-    def _begin_filter_change(self) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
-            self.beginFilterChange()
-
-    def _end_filter_change(self) -> None:
-        if hasattr(self, "endFilterChange"):
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            self.invalidateFilter()
+        end_filter_change(self)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

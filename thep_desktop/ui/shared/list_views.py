@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 
@@ -30,3 +30,17 @@ def list_view(
     table.setWordWrap(False)
     table.verticalHeader().hide()
     return table
+
+
+def begin_filter_change(proxy: QSortFilterProxyModel) -> None:
+    """Before a proxy's own filter changes (Qt 6.10 asks to be told; earlier Qt does not)."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+
+
+def end_filter_change(proxy: QSortFilterProxyModel) -> None:
+    """After a proxy's own filter changed: its rows are filtered again."""
+    if hasattr(proxy, "endFilterChange"):
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:  # pragma: no cover - older Qt
+        proxy.invalidateFilter()

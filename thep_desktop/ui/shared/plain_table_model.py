@@ -40,6 +40,8 @@ def display_value(value: Any, kind: str) -> str:
     if kind == "money" and isinstance(value, Decimal):
         sign = "-" if value < 0 else ""
         return f"{sign}£{abs(value):,.2f}"
+    if kind == "count" and isinstance(value, int):
+        return f"{value:,}"
     if kind == "bool":
         return "Yes" if value else ""
     return str(value)
@@ -96,7 +98,11 @@ class PlainTableModel(QAbstractTableModel):
             return _sort_key(value)
         if role == ROW_ROLE:
             return self._rows[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("integer", "money"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in (
+            "integer",
+            "count",
+            "money",
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
