@@ -91,9 +91,9 @@ def test_the_list_shows_members_and_applications_with_the_counts(window: MainWin
     summary = tab.summary_label.text()
     for words in (
         "<b>2</b> full members",
-        "<b>1</b> associate members",
+        "<b>1</b> associate member",
         "<b>1</b> under notice",
-        "<b>1</b> applications",
+        "<b>1</b> application",
         "<b>720</b> pupils covered",
         "<b>2</b> of 7 open schools (29%)",
         "no change on a year ago",

@@ -43,12 +43,16 @@ from thep_desktop.ui.shared.table_export import ExportRequest
 
 def summary_text(summary: MembershipSummary) -> str:
     """The counts above the list, in words."""
+
+    def counted(n: int, one: str, many: str) -> str:
+        return f"<b>{n:,}</b> {one if n == 1 else many}"
+
     parts = [
-        f"<b>{summary.full_members:,}</b> full members",
-        f"<b>{summary.associate_members:,}</b> associate members",
+        counted(summary.full_members, "full member", "full members"),
+        counted(summary.associate_members, "associate member", "associate members"),
         f"<b>{summary.under_notice:,}</b> under notice",
-        f"<b>{summary.applications:,}</b> applications",
-        f"<b>{summary.pupils_covered:,}</b> pupils covered",
+        counted(summary.applications, "application", "applications"),
+        counted(summary.pupils_covered, "pupil covered", "pupils covered"),
     ]
     share = summary.share_of_schools
     if share is not None:
