@@ -353,10 +353,19 @@ class MainWindow(QMainWindow):
         menu.addAction(tab.new_action)
         menu.addSeparator()
         menu.addActions(tab.member_actions)
+        menu.addAction(tab.payment_action)
         menu.addSeparator()
         menu.addActions(tab.letter_actions)
         menu.addAction(tab.history_action)
         menu.addSeparator()
+        menu.addAction(
+            self._action(
+                "Register of &members…",
+                self.show_members_register,
+                None,
+                "The statutory register of members as at a date, to print or save",
+            )
+        )
         menu.addAction(
             self._action(
                 "E&xport to Excel…",
@@ -390,6 +399,12 @@ class MainWindow(QMainWindow):
         self.new_school_action.setShortcut(QKeySequence() if on_members else new)
         self.memberships_tab.new_action.setShortcut(new if on_members else QKeySequence())
         self._show_tab_counts()
+
+    def show_members_register(self) -> None:
+        """Memberships > Register of members: as at a date, as a PDF to print or a workbook."""
+        from thep_desktop.ui.memberships.register_dialog import RegisterDialog
+
+        self.run_dialog(RegisterDialog(self.services, self))
 
     def export_members(self) -> None:
         """Memberships > Export to Excel: the members as shown (File > Export on that tab)."""

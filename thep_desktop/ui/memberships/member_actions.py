@@ -9,23 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
+from typing import TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
 
+from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.dates import format_date, parse_date
+from thep_desktop.domain.fees import money
 from thep_desktop.domain.memberships import Category
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
-from thep_desktop.services.memberships.member_data import MemberDetail, MemberInput, PeriodDetail
+from thep_desktop.services.memberships.member_data import (
+    FeePaymentDetail,
+    MemberDetail,
+    MemberInput,
+    PeriodDetail,
+)
 from thep_desktop.services.memberships.memberships_permissions import (
     MANAGE_MEMBERS,
     OVERRIDE_ELIGIBILITY,
+    RECORD_FEE_PAYMENTS,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.memberships.application_dialog import EDIT, NEW, REJOIN, ApplicationDialog
 from thep_desktop.ui.memberships.membership_form import MembershipForm
 from thep_desktop.ui.shared.forms import date_field
+
+Saved = TypeVar("Saved")
 
 
 class MemberActions:
@@ -81,8 +93,8 @@ class MemberActions:
         title: str,
         intro: str,
         fields: dict[str, tuple[str, QWidget]],
-        save: Callable[[], MemberDetail],
-        done: Callable[[MemberDetail], None],
+        save: Callable[[], Saved],
+        done: Callable[[Saved], None],
         what: str,
     ) -> MembershipForm:
         form = MembershipForm(title, intro, fields, save, self, what=what)  # type: ignore[arg-type]
@@ -161,6 +173,72 @@ class MemberActions:
             "the admission",
         )
         self.run_dialog(form)
+
+    def payment_selected(self) -> None:
+        """A membership fee payment received from the selected member."""
+        if not self.services.actor.can(RECORD_FEE_PAYMENTS):
+            return
+        member = self._selected_member("record a payment")
+        if member is None:
+            return
+        actor = self.services.actor
+        year = AcademicYear.of(date.today())
+        outstanding = self._outstanding(member.id, year)
+        year_box = QLineEdit(year.label)
+        year_box.setToolTip("The academic year the fee is for, e.g. 2026/27")
+        amount = QLineEdit(f"{outstanding:.2f}" if outstanding else "")
+        amount.setPlaceholderText("e.g. 2,100.00")
+        received_on = date_field(format_date(date.today()), "The day the money was received")
+        method = QComboBox()
+        method.setEditable(True)
+        method.addItems(["BACS", "Cheque", "Card"])
+        reference = QLineEdit()
+        reference.setPlaceholderText("e.g. the bank statement's reference")
+        owed = (
+            f"{money(outstanding)} of the {year.label} fee is outstanding."
+            if outstanding
+            else f"Nothing of the {year.label} fee is overdue."
+        )
+
+        def done(saved: FeePaymentDetail) -> None:
+            self.show_changed(
+                member.id,
+                f"Payment of {money(saved.amount)} from {member.name} for "
+                f"{saved.academic_year} recorded.",
+            )
+
+        form = self._form(
+            f"Record fee payment – {member.name}",
+            owed,
+            {
+                "academic_year": ("Academic &year", year_box),
+                "amount": ("&Amount (£)", amount),
+                "received_on": ("Date &received", received_on),
+                "method": ("&How paid", method),
+                "reference": ("Re&ference", reference),
+            },
+            lambda: self.services.fees.record_payment(
+                actor,
+                member.id,
+                year_box.text(),
+                amount.text(),
+                received_on.text(),
+                method.currentText(),
+                reference.text(),
+            ),
+            done,
+            "the payment",
+        )
+        self.run_dialog(form)
+
+    def _outstanding(self, member_id: int, year: AcademicYear) -> Decimal:
+        """What the member owes for ``year`` today (nothing when it cannot be worked out)."""
+        try:
+            return self.services.fees.amount_overdue(
+                self.services.actor, member_id, year, date.today()
+            )
+        except ServiceError:
+            return Decimal("0.00")
 
     def notice_selected(self) -> None:
         found = self._latest("record a notice")

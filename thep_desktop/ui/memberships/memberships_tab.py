@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.memberships import MembershipStatus
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.memberships.member_data import MemberDetail, MembershipSummary
-from thep_desktop.services.memberships.memberships_permissions import MANAGE_MEMBERS
+from thep_desktop.services.memberships.memberships_permissions import (
+    MANAGE_MEMBERS,
+    RECORD_FEE_PAYMENTS,
+)
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
 from thep_desktop.ui.memberships.member_actions import MemberActions
@@ -134,6 +137,11 @@ class MembershipsTab(MemberActions, QWidget):
         )
         self.category_action = self._action(
             "Change &category…", self.category_selected, "Make the membership full or associate"
+        )
+        self.payment_action = self._action(
+            "Record fee &payment…",
+            self.payment_selected,
+            "A membership fee payment received from the selected member",
         )
         self.edit_action = self._action(
             "Edit member &details…",
@@ -383,6 +391,11 @@ class MembershipsTab(MemberActions, QWidget):
         self.rejoin_action.setEnabled(can and latest is not None and not still_open)
         self.category_action.setEnabled(can and still_open)
         self.edit_action.setEnabled(can and detail is not None)
+        self.payment_action.setEnabled(
+            self.services.actor.can(RECORD_FEE_PAYMENTS)
+            and detail is not None
+            and any(p.admitted_on is not None for p in detail.periods)
+        )
         can_write = self.services.actor.can(SEND_LETTERS)
         self.welcome_action.setEnabled(
             can_write and status in (MembershipStatus.MEMBER, MembershipStatus.UNDER_NOTICE)
@@ -403,6 +416,7 @@ class MembershipsTab(MemberActions, QWidget):
         menu = QMenu(self)
         menu.setObjectName("member_menu")
         menu.addActions(self.member_actions)
+        menu.addAction(self.payment_action)
         menu.addSeparator()
         menu.addActions(self.letter_actions)
         menu.addSeparator()
