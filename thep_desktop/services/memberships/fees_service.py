@@ -413,9 +413,9 @@ class FeesService:
         value = checker.money("amount", amount)
         if value is not None and value == 0:
             checker.fail("amount", "A payment of £0.00 is not a payment")
-        when = checker.date("received_on", received_on)
-        if when is None and "received_on" not in checker.errors:
-            checker.fail("received_on", "Give the date the payment was received")
+        when = checker.required_date(
+            "received_on", received_on, "Give the date the payment was received"
+        )
         if when is not None and when > date.today():
             checker.fail("received_on", f"{format_date(when)} is in the future")
         how = checker.text("method", method, required=True)

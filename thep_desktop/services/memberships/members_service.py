@@ -328,10 +328,10 @@ class MembersService:
         """Admit an applicant on ``admitted_on`` (optionally naming the board's decision)."""
         actor.require(MANAGE_MEMBERS)
         checker = FieldChecker(MembershipPeriod.__table__, PERIOD_LABELS)  # type: ignore[arg-type]
-        when = checker.date("admitted_on", admitted_on)
+        when = checker.required_date(
+            "admitted_on", admitted_on, "Give the date the member was admitted"
+        )
         text = checker.text("admission_decision", decision)
-        if when is None and "admitted_on" not in checker.errors:
-            checker.fail("admitted_on", "Give the date the member was admitted")
         if checker.errors:
             raise ValidationError(checker.errors)
         assert when is not None
@@ -375,9 +375,9 @@ class MembersService:
         """
         actor.require(MANAGE_MEMBERS)
         checker = FieldChecker(MembershipPeriod.__table__, PERIOD_LABELS)  # type: ignore[arg-type]
-        when = checker.date("notice_received_on", received_on)
-        if when is None and "notice_received_on" not in checker.errors:
-            checker.fail("notice_received_on", "Give the date the notice was received")
+        when = checker.required_date(
+            "notice_received_on", received_on, "Give the date the notice was received"
+        )
         if checker.errors:
             raise ValidationError(checker.errors)
         assert when is not None
@@ -458,10 +458,8 @@ class MembersService:
         """
         actor.require(MANAGE_MEMBERS)
         checker = FieldChecker(MembershipPeriod.__table__, PERIOD_LABELS)  # type: ignore[arg-type]
-        when = checker.date("ends_on", ends_on)
+        when = checker.required_date("ends_on", ends_on, "Give the date the membership ends")
         why = checker.text("end_reason", reason, required=True)
-        if when is None and "ends_on" not in checker.errors:
-            checker.fail("ends_on", "Give the date the membership ends")
         if checker.errors:
             raise ValidationError(checker.errors)
         assert when is not None
@@ -696,9 +694,9 @@ def _check_application(
 ) -> dict[str, Any]:
     checker = FieldChecker(MembershipPeriod.__table__, PERIOD_LABELS)  # type: ignore[arg-type]
     category = _category(application.category)
-    applied_on = checker.date("applied_on", application.applied_on)
-    if applied_on is None and "applied_on" not in checker.errors:
-        checker.fail("applied_on", "Give the date of the application")
+    applied_on = checker.required_date(
+        "applied_on", application.applied_on, "Give the date of the application"
+    )
     guarantee: Decimal | None
     if application.guarantee is None or str(application.guarantee).strip() == "":
         guarantee = load_rules(session).default_guarantee
