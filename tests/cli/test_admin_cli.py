@@ -25,7 +25,10 @@ from thep_desktop.cli.admin import main
 from thep_desktop.cli.schools.schools_commands import CONTACT_KEYS, SCHOOL_KEYS
 from thep_desktop.cli.shared.output import json_value, parse_date
 from thep_desktop.database import Database, head_revision
+from thep_desktop.domain.census import spring_census
+from thep_desktop.domain.dates import format_date
 from thep_desktop.models import SchoolStatus
+from thep_desktop.services.demo.demo_borough import CENSUS_DAY
 from thep_desktop.services.demo.demo_service import DEMO_STEPS, DemoService
 from thep_desktop.services.demo.demo_steps import DemoStep
 from thep_desktop.services.registry import open_services
@@ -309,7 +312,16 @@ def test_show_text(capsys, demo_file: str, demo_details) -> None:
     assert len(fields) == len(SCHOOL_LABELS) + 1
     assert fields["URN"] == str(school.urn)
     assert fields["DfE number"] == school.laestab
-    assert fields["Census date"] == "15/01/2026"
+    assert fields["Census date"] == format_date(CENSUS_DAY)
+    # Every census figure kept, newest first, under its own heading.
+    at = lines.index("Census figures")
+    assert lines[at + 1] == "-" * len("Census figures")
+    assert lines[at + 2].split() == ["Census", "date", "Pupils"]
+    last_year = spring_census(CENSUS_DAY.year - 1)
+    kept = [line.split() for line in lines[at + 4 : at + 6]]
+    assert kept[0] == [format_date(CENSUS_DAY), f"{school.pupils_on_roll:,}"]
+    assert kept[1][0] == format_date(last_year) and kept[1][1] != kept[0][1]
+    assert lines[at + 6] == ""
     assert fields["Ofsted inspection date"] == school.ofsted_date.strftime("%d/%m/%Y")
     assert fields["Status"] == "Open"
     assert fields["Link officer"] == school.link_officer_name
@@ -327,7 +339,14 @@ def test_show_json(capsys, demo_file: str, demo_details) -> None:
     code, out, err = run(capsys, "--db", demo_file, "schools", "show", str(school.urn), "--json")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert tuple(data) == (*SCHOOL_KEYS, "contacts")
+    assert tuple(data) == (*SCHOOL_KEYS, "contacts", "census_figures")
+    assert [tuple(f) for f in data["census_figures"]] == [("census_date", "pupils")] * 2
+    closed_census = spring_census(school.close_date.year)  # the last before it closed
+    assert [f["census_date"] for f in data["census_figures"]] == [
+        closed_census.isoformat(),
+        spring_census(closed_census.year - 1).isoformat(),
+    ]
+    assert data["census_figures"][0]["pupils"] == school.pupils_on_roll
     assert data["urn"] == school.urn and data["name"] == school.name
     assert data["status"] == "closed"
     assert data["close_date"] == school.close_date.isoformat()

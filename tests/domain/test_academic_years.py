@@ -11,7 +11,6 @@ from thep_desktop.domain.academic_years import (
     AcademicYearError,
     add_months,
     months_touched,
-    spring_census_day,
 )
 
 
@@ -77,10 +76,3 @@ def test_months_touched_counts_part_months_whole() -> None:
     assert months_touched(date(2026, 1, 20), date(2026, 8, 31)) == 8
     assert months_touched(date(2026, 1, 20), date(2026, 1, 20)) == 1
     assert months_touched(date(2026, 2, 1), date(2026, 1, 31)) == 0
-
-
-def test_the_spring_census_is_the_third_thursday_of_january() -> None:
-    assert spring_census_day(2025) == date(2025, 1, 16)
-    assert spring_census_day(2026) == date(2026, 1, 15)
-    assert spring_census_day(2024) == date(2024, 1, 18)
-    assert all(spring_census_day(y).weekday() == 3 for y in range(2000, 2040))

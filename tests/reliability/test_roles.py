@@ -62,6 +62,7 @@ MAY = {
 TABLE_WRITERS = {
     "school": {ADMIN, STAFF},
     "contact": {ADMIN, STAFF},
+    "school_census": {ADMIN, STAFF},
     "letter_template": {ADMIN, STAFF},
     "letter_batch": {ADMIN, STAFF, TREASURER, CLERK},
     "document": {ADMIN, STAFF, TREASURER, CLERK},

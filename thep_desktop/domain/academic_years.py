@@ -103,10 +103,3 @@ def days_between(first: date, last: date) -> int:
 
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
-
-
-def spring_census_day(calendar_year: int) -> date:
-    """The school census in January: the third Thursday of the month (16/01/2025)."""
-    first = date(calendar_year, 1, 1)
-    first_thursday = first + timedelta(days=(3 - first.weekday()) % 7)
-    return first_thursday + timedelta(days=14)

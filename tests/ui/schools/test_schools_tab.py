@@ -266,6 +266,30 @@ def test_bad_postcode_is_shown_beside_the_field_and_nothing_is_lost(
     assert services.schools.get_school_by_urn(services.actor, 100001).postcode == "E3 4PY"
 
 
+def test_a_new_census_typed_in_the_form_is_listed_beside_the_old_one(
+    qtbot, window: MainWindow, dialogs, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    select(window, "Bow Primary School")
+    assert "420 (census 16/01/2026)" in window.schools_tab.detail.toPlainText()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
+    dialog = dialogs[0]
+    assert dialog.census_label.text() == "Census figures kept: 420 (16/01/2026)"
+    assert dialog.census_label.isVisible()
+    retype(qtbot, field(dialog, "pupils_on_roll"), "436")
+    retype(qtbot, field(dialog, "pupils_census_date"), "21/01/2027")
+    press(qtbot, dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    text = window.schools_tab.detail.toPlainText()
+    assert "436 (census 21/01/2027),\n420 (census 16/01/2026)" in text  # newest first
+    bow = services.schools.get_school_by_urn(services.actor, 100001)
+    assert (bow.pupils_on_roll, bow.pupils_census_date) == (436, date(2027, 1, 21))
+    window.schools_tab.detail.grab().save("/tmp/census-detail.png")
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_Return)
+    again = dialogs[1]
+    assert again.census_label.text() == ("Census figures kept: 436 (21/01/2027), 420 (16/01/2026)")
+    again.grab().save("/tmp/census-dialog.png")
+
+
 @pytest.mark.parametrize(
     ("name", "typed", "expected"),
     [

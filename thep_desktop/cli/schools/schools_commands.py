@@ -184,8 +184,13 @@ def _matches(
 def show_school(services: Services, args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out if out is not None else sys.stdout
     detail = services.schools.get_school_by_urn(services.actor, args.urn)
+    census = services.schools.census_history(services.actor, detail.id)
     if args.json:
-        write_json(school_json(detail, contacts=True), out)
+        data = school_json(detail, contacts=True)
+        data["census_figures"] = [
+            {"census_date": f.census_date, "pupils": f.pupils} for f in census
+        ]
+        write_json(data, out)
         return 0
     title = visible(detail.name)
     out.write(f"{title}\n{'=' * len(title)}\n")
@@ -198,6 +203,16 @@ def show_school(services: Services, args: argparse.Namespace, out: TextIO | None
         if name == "establishment_number":
             fields.append(("DfE number", detail.laestab))
     write_fields(fields, out)
+    # Every figure kept, newest first: a fee uses the one at its schedule's census date.
+    out.write("\nCensus figures\n--------------\n")
+    if census:
+        write_table(
+            [Column("Census date"), Column("Pupils", right=True)],
+            ([text_value(f.census_date), f"{f.pupils:,}"] for f in census),
+            out,
+        )
+    else:
+        out.write("No pupil figures kept.\n")
     out.write("\nContacts\n--------\n")
     if detail.contacts:
         write_table(

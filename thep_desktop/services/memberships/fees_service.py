@@ -13,11 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
-from thep_desktop.domain.academic_years import (
-    AcademicYear,
-    AcademicYearError,
-    spring_census_day,
-)
+from thep_desktop.domain.academic_years import AcademicYear, AcademicYearError
+from thep_desktop.domain.census import spring_census
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.fees import (
     FeeBasis,
@@ -269,7 +266,7 @@ class FeesService:
         rate = checker.money("rate_per_pupil", data.rate_per_pupil)
         fee = checker.money("associate_fee", data.associate_fee)
         if data.census_date is None or str(data.census_date).strip() == "":
-            census = spring_census_day(year.start_year) if year else None
+            census = spring_census(year.start_year) if year else None
         else:
             census = checker.date("census_date", data.census_date)
         try:

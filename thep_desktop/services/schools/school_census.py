@@ -159,14 +159,19 @@ def record_figures(
         found = kept.get((figure.school_id, figure.census_date))
         if found is None:
             made = uuid.uuid4()
+            inserts.append(
+                (made, figure.school_id, figure.census_date, figure.pupils, source)
+                + (now, who, now, who, 1)
+            )
+            # The trail's values as its JSON holds them (ISO date, uuid as text), written
+            # ready: an import of every school in England records tens of thousands.
             values = {
-                "uuid": made,
+                "uuid": str(made),
                 "school_id": figure.school_id,
-                "census_date": figure.census_date,
+                "census_date": figure.census_date.isoformat(),
                 "pupils": figure.pupils,
                 "source": source,
             }
-            inserts.append((*values.values(), now, who, now, who, 1))
             trail.append(Change(Action.CREATE, _TABLE.name, made, figure.label, None, values))
             continue
         row_id, made, old_pupils, old_source = found

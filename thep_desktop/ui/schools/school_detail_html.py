@@ -12,14 +12,20 @@ from thep_desktop.services.schools.schools_service import SchoolDetail
 
 if TYPE_CHECKING:
     from thep_desktop.services.letters.letters_service import CorrespondenceRow
+    from thep_desktop.services.schools.school_census import CensusFigure
 
 LETTER_LINK = "letter"  # letter:ID opens that letter as it was sent
 
 
-def detail_html(d: SchoolDetail, letters: Sequence[CorrespondenceRow] = ()) -> str:
+def detail_html(
+    d: SchoolDetail,
+    letters: Sequence[CorrespondenceRow] = (),
+    census: Sequence[CensusFigure] = (),
+) -> str:
     """The selected school as a short, readable page (every value escaped).
 
     ``letters``: the school's correspondence, newest first, each a link that opens it.
+    ``census``: the pupil figures kept for the school, the newest census first.
     """
 
     def e(value: object) -> str:
@@ -38,7 +44,10 @@ def detail_html(d: SchoolDetail, letters: Sequence[CorrespondenceRow] = ()) -> s
     if d.closes_later and d.close_date:
         status += f"<br><b>Closes on {format_date(d.close_date)}</b>"
     pupils = ""
-    if d.pupils_on_roll is not None:
+    if census:
+        # Every census kept, newest first: fees use the figure at a schedule's census date.
+        pupils = ",<br>".join(f"{f.pupils:,} (census {format_date(f.census_date)})" for f in census)
+    elif d.pupils_on_roll is not None:
         pupils = f"{d.pupils_on_roll:,}"
         if d.pupils_census_date:
             pupils += f" (census {format_date(d.pupils_census_date)})"

@@ -243,6 +243,17 @@ class SchoolDialog(QDialog):
         self._add(right, "statutory_high_age", self._line(2))
         self._add(right, "pupils_on_roll", self._line(6))
         self._add(right, "pupils_census_date", date_field())
+        # The figures kept from earlier censuses (fees use the one at a schedule's date).
+        self.census_label = QLabel()
+        self.census_label.setObjectName("census_figures")
+        self.census_label.setWordWrap(True)
+        self.census_label.setStyleSheet("color: #555;")
+        self.census_label.setToolTip(
+            "A new census date keeps the figure beside the earlier ones; "
+            "the same census date corrects its figure."
+        )
+        self.census_label.hide()
+        right.addRow("", self.census_label)
         self._add(right, "trust", self._line(200, "the academy trust or MAT, if any"))
         self._add(right, "diocese", self._line(200))
         self._add(right, "religious_character", self._line(100))
@@ -396,6 +407,12 @@ class SchoolDialog(QDialog):
         self.audit_label.setText(
             f"Last changed by {detail.updated_by} on {format_date(when.date())} at {when:%H:%M}"
         )
+        kept = self.services.schools.census_history(self.services.actor, detail.id)
+        self.census_label.setText(
+            "Census figures kept: "
+            + ", ".join(f"{f.pupils:,} ({format_date(f.census_date)})" for f in kept)
+        )
+        self.census_label.setVisible(bool(kept))
 
     def _apply_permissions(self) -> None:
         from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS

@@ -330,7 +330,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.show_detail()
 
     def show_detail(self) -> None:
-        """Show the selected school, its contacts and the letters sent to it (read afresh)."""
+        """Show the selected school, its contacts, census figures and letters (read afresh)."""
         school_id = self.selected_id()
         self.letters_shown = []
         if not self.details_action.isChecked():
@@ -345,11 +345,12 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
             self.letters_shown = self.services.letters.correspondence(
                 self.services.actor, school_id
             )
+            census = self.services.schools.census_history(self.services.actor, school_id)
         except (NotFoundError, ServerUnavailableError) as exc:
             self.detail.setHtml(f"<p>{html.escape(exc.message)}</p>")
             return
         self._letters_school = detail.name
-        self.detail.setHtml(detail_html(detail, self.letters_shown))
+        self.detail.setHtml(detail_html(detail, self.letters_shown, census))
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == LETTER_LINK and url.path().isdigit():
