@@ -323,10 +323,17 @@ def test_a_viewer_sees_no_enabled_actions(qtbot, sqlite_db: Database, services: 
         select(qtbot, tab, name)
         assert not tab.new_action.isEnabled()
         assert [a for a in tab.member_actions if a.isEnabled()] == []
+        assert not tab.payment_action.isEnabled()
         assert tab.history_action.isEnabled()  # looking is allowed
     menu = next(a.menu() for a in w.menuBar().actions() if a.menu() and a.text() == "Mem&berships")
     enabled = {a.text().replace("&", "") for a in menu.actions() if a.isEnabled() and a.text()}
-    assert enabled == {"History…", "Export to Excel…", "Fee schedules…", "Membership rules…"}
+    assert enabled == {
+        "History…",
+        "Export to Excel…",
+        "Register of members…",
+        "Fee schedules…",
+        "Membership rules…",
+    }
 
 
 def test_ctrl_h_shows_the_members_history(  # type: ignore[no-untyped-def]

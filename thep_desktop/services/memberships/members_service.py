@@ -829,8 +829,8 @@ def _detail(member: Any, school: Any, periods: Iterable[Any]) -> MemberDetail:
         contact_name=member.contact_name,
         address=_school_address(school) if school else member.address,
         postcode=school.postcode if school else member.postcode,
-        email=member.email or (school.email if school else ""),
-        phone=member.phone or (school.phone if school else ""),
+        email=member.email,  # the member's own (a school's are in the register)
+        phone=member.phone,
         notes=member.notes,
         phase=school.phase if school else "",
         pupils=school.pupils_on_roll if school else None,
