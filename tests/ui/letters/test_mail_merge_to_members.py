@@ -149,6 +149,8 @@ def test_a_letter_to_one_member_opens_with_that_member_and_letter_chosen(
     qtbot.addWidget(dialog)
     told: list[str] = []
     dialog.inform = lambda _parent, _title, text: told.append(text)
+    shown: list[str] = []  # the letters' document window, as the main window's tests do
+    dialog.show_pdf = lambda _parent, _data, title, _name: shown.append(title)
     assert dialog.isVisible() and dialog.template_combo.currentText() == "Welcome to membership"
     chosen = dialog.radios[CHOSEN_MEMBERS]
     assert chosen.isChecked() and chosen.text() == "The member &chosen in the Memberships tab (1)"
@@ -167,6 +169,7 @@ def test_a_letter_to_one_member_opens_with_that_member_and_letter_chosen(
     wait_done(qtbot, dialog)
     assert dialog.merge_result is not None and dialog.merge_result.letters == 1
     assert told and told[0].startswith("1 letter (1 page) produced")
+    assert len(shown) == 1  # the letter opened to print
     text = " ".join(PdfReader(str(target)).pages[0].extract_text().split())
     assert "Stepney Music Trust was admitted" in text
     history = services.letters.member_correspondence(services.actor, members["trust"])
