@@ -144,6 +144,13 @@ class FieldChecker:
             return None
         return number
 
+    def required_date(self, field: str, value: Any, missing: str) -> date | None:
+        """A date that must be given: ``missing`` is the message when it is blank."""
+        found = self.date(field, value)
+        if found is None and field not in self.errors:
+            self.fail(field, missing)
+        return found
+
     def date(self, field: str, value: Any) -> date | None:
         if isinstance(value, date):
             return value
@@ -152,13 +159,6 @@ class FieldChecker:
         except ValueError as exc:
             self.fail(field, f"{self.label(field)}: {exc}")
             return None
-
-    def required_date(self, field: str, value: Any, missing: str) -> date | None:
-        """A date that must be given: ``missing`` is the message when it is blank."""
-        found = self.date(field, value)
-        if found is None and field not in self.errors:
-            self.fail(field, missing)
-        return found
 
     def money(self, field: str, value: Any, *, required: bool = True) -> Decimal | None:
         """An amount of pounds (see :func:`~thep_desktop.domain.fees.parse_money`)."""
