@@ -1,14 +1,17 @@
-"""The Windows installer script and version information, checked where they cannot be compiled.
+"""The Windows installer (NSIS) compiled with makensis, its script and the version information.
 
-Inno Setup runs on Windows only, so CI cannot build the installer; these tests read the
-script and the version template and hold them to what the office needs: a per-user install
-without administrator rights, shortcuts to the program and to the log folder where the
+makensis runs on Linux too, so the installer is compiled here against a small stand-in for the
+one-folder build; these tests also hold the script to what the office needs: a per-user
+install without administrator rights, shortcuts to the program and to the log folder where the
 program really writes it, an uninstaller that leaves the data, the version in the name.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path, PureWindowsPath
 
@@ -17,59 +20,123 @@ import pytest
 from thep_desktop import __version__, config
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-ISS = ROOT / "resources" / "windows" / "thep-office.iss"
+NSI = ROOT / "resources" / "windows" / "thep-office.nsi"
 SPEC = ROOT / "packaging" / "thep.spec"
 sys.path.insert(0, str(ROOT / "packaging"))
 
 from windows_version import version_info_text, version_numbers  # noqa: E402
 
 
-def iss_sections() -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current = ""
-    for raw in ISS.read_text("utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith(";"):
-            continue
-        if re.fullmatch(r"\[\w+\]", line):
-            current = line[1:-1]
-            sections.setdefault(current, [])
-        else:
-            sections.setdefault(current, []).append(line)
-    return sections
-
-
-def setup_value(key: str) -> str:
-    for line in iss_sections()["Setup"]:
-        name, _, value = line.partition("=")
-        if name.strip() == key:
-            return value.strip()
-    raise AssertionError(f"{key} is not set in [Setup]")
+def script() -> str:
+    """The script without its comments, a line ending in a backslash joined to the next."""
+    text = re.sub(r"\\\n\s*", "", NSI.read_text("utf-8"))
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith(";"))
 
 
 def defined(name: str) -> str:
-    match = re.search(rf"^#define {name} (.+)$", ISS.read_text("utf-8"), re.M)
+    match = re.search(rf'^!define {name} "(.+)"$', script(), re.M)
     assert match, name
-    return match.group(1).strip()
+    return match.group(1)
+
+
+def section(name: str) -> str:
+    match = re.search(rf'^Section "{name}"$(.*?)^SectionEnd$', script(), re.M | re.S)
+    assert match, name
+    return match.group(1)
+
+
+def makensis() -> str:
+    found = shutil.which("makensis")
+    if found is None:
+        reason = "makensis (NSIS 3) is not installed, so the installer cannot be compiled"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " and CI=true, so this fails instead of skipping")
+        pytest.skip(reason)
+    return found
+
+
+def compile_installer(bundle: Path, out: Path, version: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            makensis(),
+            "-V2",
+            f"-DVERSION={version}",
+            f"-DBUNDLE={bundle}",
+            f"-DOUTDIR={out}",
+            str(NSI),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def fake_bundle(tmp_path: Path) -> Path:
+    """The shape of the one-folder build: the two programs and their libraries folder."""
+    bundle = tmp_path / "thep-office"
+    (bundle / "_internal" / "thep_desktop" / "resources").mkdir(parents=True)
+    (bundle / "thep-desktop.exe").write_bytes(b"MZ desktop" * 100)
+    (bundle / "thep-admin.exe").write_bytes(b"MZ admin" * 100)
+    (bundle / "_internal" / "thep_desktop" / "resources" / "app-icon.png").write_bytes(
+        (ROOT / "resources" / "app-icon.png").read_bytes()
+    )
+    return bundle
+
+
+def test_makensis_compiles_the_installer_named_with_the_version(
+    fake_bundle: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out folder"  # a space, as in a Windows user's folders
+    out.mkdir()
+    result = compile_installer(fake_bundle, out, __version__)
+    assert result.returncode == 0, result.stdout + result.stderr
+    installer = out / f"THE-Partnership-Office-{__version__}-setup.exe"
+    assert [p.name for p in out.iterdir()] == [installer.name]
+    data = installer.read_bytes()
+    assert data[:2] == b"MZ"  # a Windows program
+    assert len(data) > 30_000  # the NSIS stub, the icon and the compressed bundle
+
+
+def test_makensis_refuses_without_the_version_or_the_bundle(tmp_path: Path) -> None:
+    """A build that names no version, or points at no bundle, makes no installer at all."""
+    out = tmp_path / "out"
+    out.mkdir()
+    missing = compile_installer(tmp_path / "no such folder", out, __version__)
+    assert missing.returncode != 0
+    result = subprocess.run(
+        [makensis(), "-V2", f"-DOUTDIR={out}", str(NSI)], capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "Give the version" in result.stdout + result.stderr
+    assert list(out.iterdir()) == []
 
 
 def test_the_installer_needs_no_administrator_and_installs_for_the_user() -> None:
-    assert setup_value("PrivilegesRequired") == "lowest"
-    assert setup_value("DefaultDirName").startswith("{autopf}")  # %LOCALAPPDATA%\Programs
-    assert "{#AppVersion}" in setup_value("OutputBaseFilename")
-    assert setup_value("AppId").startswith("{{")  # one id in every version: upgrades in place
+    text = script()
+    assert re.search(r"^RequestExecutionLevel user$", text, re.M)
+    assert re.search(r'^InstallDir "\$LOCALAPPDATA\\Programs\\\$\{APPNAME\}"$', text, re.M)
+    assert defined("APPNAME") == "THE Partnership Office"
+    assert re.search(r"THE-Partnership-Office-\$\{VERSION\}-setup\.exe", text)
+    # Registered for this user only (HKCU), never for the machine (HKLM needs an administrator).
+    assert "HKLM" not in text
+    assert 'WriteRegStr HKCU "${UNINSTKEY}" "UninstallString"' in text
+    assert re.search(r"^VIProductVersion ", text, re.M)
+    assert 'VIAddVersionKey /LANG=2057 "ProductVersion" "${VERSION}"' in text
+    assert (NSI.parent / re.search(r'^Icon "(.+)"$', text, re.M).group(1)).is_file()
 
 
 def test_the_installer_wraps_the_folder_the_spec_builds() -> None:
     spec = SPEC.read_text("utf-8")
     folder = re.search(r'^NAME = "([^"]+)"', spec, re.M).group(1)
-    files = " ".join(iss_sections()["Files"])
-    assert f"dist\\{folder}\\*" in files and "recursesubdirs" in files
+    assert defined("BUNDLE").endswith(f"/dist/{folder}")
+    install = section("Install")
+    assert 'File /r "${BUNDLE}/*"' in install
     for program in re.findall(r'name="(thep-[a-z]+)"', spec):
-        assert f"{program}.exe" in ISS.read_text("utf-8") or program == "thep-admin"
-    assert (ROOT / setup_value("SetupIconFile").replace("\\", "/")).is_file()
+        assert f"$INSTDIR\\{program}.exe" in install
     # An upgrade removes the older version's modules before copying the new ones.
-    assert any("{app}\\_internal" in line for line in iss_sections()["InstallDelete"])
+    assert install.index('RMDir /r "$INSTDIR\\_internal"') < install.index("File /r")
 
 
 def test_the_log_folder_shortcut_opens_where_the_program_writes_its_log(
@@ -82,21 +149,30 @@ def test_the_log_folder_shortcut_opens_where_the_program_writes_its_log(
     monkeypatch.setenv("WIN_PD_OVERRIDE_LOCAL_APPDATA", local)
     logs = PureWindowsPath(Windows(config.APP_NAME, config.APP_AUTHOR).user_log_dir)
     data = PureWindowsPath(Windows(config.APP_NAME, config.APP_AUTHOR).user_data_dir)
-    log_folder = defined("LogFolder").replace('DataFolder + "', defined("DataFolder")[:-1])
-    assert log_folder.replace('"', "") == "{localappdata}\\" + str(logs.relative_to(local))
-    assert defined("DataFolder").strip('"') == "{localappdata}\\" + str(data.relative_to(local))
-    icons = iss_sections()["Icons"]
-    assert any('Filename: "{#LogFolder}"' in line and "log folder" in line for line in icons)
-    assert any('Filename: "{app}\\thep-desktop.exe"' in line for line in icons)
+    data_folder = defined("DATAFOLDER")
+    log_folder = defined("LOGFOLDER").replace("${DATAFOLDER}", data_folder)
+    assert log_folder == "$LOCALAPPDATA\\" + str(logs.relative_to(local))
+    assert data_folder == "$LOCALAPPDATA\\" + str(data.relative_to(local))
+    install = section("Install")
+    assert 'CreateDirectory "${LOGFOLDER}"' in install
+    assert re.search(r'CreateShortCut "[^"]+ log folder\.lnk" "\$\{LOGFOLDER\}"', install)
+    assert re.search(r'CreateShortCut "[^"]+\.lnk" "\$INSTDIR\\thep-desktop\.exe"', install)
+    assert re.search(r'CreateShortCut "[^"]+\.lnk" "\$SYSDIR\\cmd\.exe"[^\n]*thep-admin', install)
 
 
 def test_uninstalling_leaves_the_database_backups_and_log() -> None:
-    sections = iss_sections()
-    assert "UninstallDelete" not in sections
-    # The log folder the installer makes is never removed either.
-    assert any("uninsneveruninstall" in line for line in sections["Dirs"])
+    uninstall = section("Uninstall")
+    # Nothing in the data folder (the database, backups, settings, log) is named for removal.
+    assert "DATAFOLDER" not in uninstall and "LOGFOLDER" not in uninstall
+    assert "$LOCALAPPDATA" not in uninstall
+    # The program folder is emptied of what the installer put there, not removed whole.
+    assert 'RMDir /r "$INSTDIR"' not in uninstall
+    assert 'RMDir "$INSTDIR"' in uninstall
+    for shortcut in re.findall(r'CreateShortCut "([^"]+\.lnk)"', section("Install")):
+        assert f'Delete "{shortcut}"' in uninstall
+    assert 'DeleteRegKey HKCU "${UNINSTKEY}"' in uninstall
     # The program folder and the data folder are apart: removing one leaves the other.
-    assert not defined("DataFolder").strip('"').startswith("{autopf}")
+    assert not defined("DATAFOLDER").startswith("$LOCALAPPDATA\\Programs")
 
 
 def test_the_version_information_carries_the_program_version() -> None:
