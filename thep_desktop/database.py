@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import __version__ as _SQLALCHEMY_VERSION
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -43,6 +44,11 @@ from thep_desktop.network_drives import network_location
 
 # The errors live with the other errors services raise; Database.session() raises them.
 from thep_desktop.services.shared.errors import ReadOnlyDatabaseError, ServerUnavailableError
+
+
+def sqlalchemy_version() -> str:
+    """The SQLAlchemy the program runs on, for Help > About (the windows do not import it)."""
+    return _SQLALCHEMY_VERSION
 
 
 class DatabaseError(Exception):

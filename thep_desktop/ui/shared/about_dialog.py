@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop import __version__, config
+from thep_desktop.database import sqlalchemy_version
 
 APP_TITLE = "THE Partnership Office"
 
@@ -25,7 +26,6 @@ APP_TITLE = "THE Partnership Office"
 def program_facts(database: str | None) -> list[str]:
     """One line each: what whoever supports the program asks for first."""
     import PySide6
-    import sqlalchemy
 
     bundled = " (installed program)" if getattr(sys, "frozen", False) else ""
     return [
@@ -33,7 +33,7 @@ def program_facts(database: str | None) -> list[str]:
         f"Database: {database or 'none open'}",
         f"Python {platform.python_version()}",
         f"Qt {qVersion()} (PySide6 {PySide6.__version__})",
-        f"SQLAlchemy {sqlalchemy.__version__}",
+        f"SQLAlchemy {sqlalchemy_version()}",
         f"Windows {platform.version()}"
         if sys.platform == "win32"
         else f"{platform.system()} {platform.release()}",
