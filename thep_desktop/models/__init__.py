@@ -2,6 +2,18 @@
 
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
+from thep_desktop.models.invoices import (
+    Allocation,
+    Customer,
+    FeeRun,
+    Invoice,
+    InvoiceLine,
+    InvoiceReminder,
+    InvoiceSettings,
+    NumberSeries,
+    Payment,
+    ServiceItem,
+)
 from thep_desktop.models.letters import Correspondence, Document, LetterBatch, LetterTemplate
 from thep_desktop.models.memberships import (
     FeePayment,
@@ -18,15 +30,22 @@ from thep_desktop.models.staff import StaffMember
 from thep_desktop.models.users import AppUser
 
 __all__ = [
+    "Allocation",
     "AppUser",
     "AuditEvent",
     "Base",
     "Contact",
     "Correspondence",
+    "Customer",
     "Document",
     "FeePayment",
     "FeePeriodRow",
+    "FeeRun",
     "FeeSchedule",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceReminder",
+    "InvoiceSettings",
     "LetterBatch",
     "LetterTemplate",
     "Member",
@@ -34,10 +53,13 @@ __all__ = [
     "MembershipRules",
     "Money",
     "NoticeException",
+    "NumberSeries",
     "OrganisationProfile",
+    "Payment",
     "School",
     "SchoolCensus",
     "SchoolStatus",
+    "ServiceItem",
     "StaffMember",
     "UtcDateTime",
     "round_money",
