@@ -14,7 +14,8 @@ date) and why. A draft says "DRAFT — not a valid invoice" and carries a DRAFT 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -182,14 +183,11 @@ def render_invoices(
     )
     style = styles()
     try:
-        doc.build_story(LazyStory(_chain(first, iterator), lambda d: invoice_story(d, logo, style)))
+        doc.build_story(
+            LazyStory(chain((first,), iterator), lambda d: invoice_story(d, logo, style))
+        )
     except LetterError as exc:  # an address too long for the window, or a bad logo
         raise InvoiceError(str(exc)) from exc
     return RenderResult(
         pages=sum(doc.pages_per_section), pages_per_document=tuple(doc.pages_per_section)
     )
-
-
-def _chain(first: InvoiceDocument, rest: Iterator[InvoiceDocument]) -> Iterator[InvoiceDocument]:
-    yield first
-    yield from rest

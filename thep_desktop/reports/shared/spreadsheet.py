@@ -327,7 +327,7 @@ def _write_sheet(
 ) -> int:
     """Stream one table into a write-only sheet: heading, header row, typed rows, filter."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -408,7 +408,7 @@ def _write_sheet(
         totals = []
         for number, value in enumerate(table.totals):
             cell = typed(value, kinds[number])
-            if cell is None or not isinstance(cell, WriteOnlyCell):
+            if not isinstance(cell, Cell):
                 cell = WriteOnlyCell(sheet, cell)
             cell.font = bold
             cell.border = Border(top=Side(style="thin", color="7F7F7F"))
