@@ -167,7 +167,9 @@ def write_xero_files(
 
     Returns the files written, in order. All are written to temporary files first and
     put in place together at the end: when one cannot be written, :class:`ExportError`
-    says why and no file of the export appears (an earlier export's are left as they were).
+    says why and no file of the export appears (an earlier export's are left as they
+    were). Only when putting them in place fails part way (a file open in another
+    program) may the later files already be there; the message names the one that failed.
     """
     if per_file < 1:
         raise ValueError("per_file must be at least 1")
