@@ -1,0 +1,1 @@
+"""Invoices, credit notes, payments, fee runs, reminders and aged debt."""
