@@ -94,7 +94,7 @@ def test_each_line_is_a_row_that_parses_back_to_the_same_values(tmp_path: Path) 
         "InventoryItemCode": "",
         "*Description": "Membership fee 2026/27, part 1: 412 pupils at £3.50",
         "*Quantity": "412",
-        "*UnitAmount": "3.5",
+        "*UnitAmount": "3.50",
         "Discount": "",
         "*AccountCode": "200",
         "*TaxType": "Exempt Income",

@@ -97,9 +97,16 @@ class XeroInvoice:
 
 
 def _number_text(value: Decimal) -> str:
-    """A quantity or unit amount as Xero reads it: plain digits, no trailing zeros."""
+    """A quantity as Xero reads it: plain digits, no trailing zeros (``412``, ``2.5``)."""
     if value == value.to_integral_value():
         return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _unit_text(value: Decimal) -> str:
+    """A unit amount: pounds and pence (``3.50``), more places only when it has them."""
+    if value == value.quantize(Decimal("0.01")):
+        return money_text(value)
     return format(value.normalize(), "f")
 
 
@@ -136,7 +143,7 @@ def invoice_rows(invoice: XeroInvoice) -> Iterator[list[str]]:
             line.item_code.strip(),
             line.description.strip(),
             _number_text(line.quantity),
-            _number_text(line.unit_amount),
+            _unit_text(line.unit_amount),
             "",  # Discount
             line.account_code.strip(),
             line.vat_code.xero_tax_type,
