@@ -247,7 +247,7 @@ def test_the_xero_export_header_is_exact_and_rows_read_back(
     assert (first["*Description"], first["*Quantity"], first["*UnitAmount"]) == (
         "School improvement SLA day",
         "3",
-        "450",
+        "450.00",
     )
     assert (first["*AccountCode"], first["*TaxType"], first["TaxAmount"]) == (
         "210",
