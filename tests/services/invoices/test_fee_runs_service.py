@@ -13,6 +13,7 @@ from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind
+from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.services.invoices.fee_runs_service import FeeRunState
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, SettingsInput
@@ -292,3 +293,14 @@ def test_the_runs_records_are_in_the_audit_trail_and_the_chain_holds(
     )
     check = services.audit.check(services.actor)
     assert check.ok, check.words
+
+
+def test_cancelling_a_run_leaves_nothing_behind(services: Services, db: Database) -> None:
+    members(services)
+    fees(services)
+    before = table_sums(db)
+    progress = Progress(lambda done, total, words: progress.cancel())
+    with pytest.raises(Cancelled):
+        services.fee_runs.create_drafts(services.actor, YEAR, None, ON, progress)
+    assert table_sums(db) == before
+    assert services.fee_runs.runs(services.actor) == []

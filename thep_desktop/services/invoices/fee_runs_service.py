@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -426,27 +426,28 @@ def _row(quote: FeeQuote, billed: Sequence[_Billed], window: tuple[date, date]) 
         start, end = min(p.first_day for p in charged), max(p.last_day for p in charged)
     else:
         start, end = window
-    common = {
-        "member_id": quote.member_id,
-        "name": quote.name,
-        "urn": quote.urn,
-        "category": quote.category,
-        "amount": quote.amount,
-        "working": quote.working,
-        "parts": quote.parts,
-    }
+    row = FeeRunRow(
+        member_id=quote.member_id,
+        name=quote.name,
+        urn=quote.urn,
+        category=quote.category,
+        amount=quote.amount,
+        working=quote.working,
+        state=FeeRunState.TO_BILL,
+        parts=quote.parts,
+    )
     overlapping = [b for b in billed if b.supply_from <= end and b.supply_to >= start]
     if overlapping:
         numbers = [b.number for b in overlapping if b.number]
         shown = ", ".join(numbers) if numbers else "draft"
         if numbers and len(numbers) < len(overlapping):
             shown += " and a draft"
-        return FeeRunRow(**common, state=FeeRunState.ALREADY_BILLED, billed_as=shown)
+        return replace(row, state=FeeRunState.ALREADY_BILLED, billed_as=shown)
     if quote.amount is None:
-        return FeeRunRow(**common, state=FeeRunState.NO_PUPIL_FIGURE, problem=quote.problem)
+        return replace(row, state=FeeRunState.NO_PUPIL_FIGURE, problem=quote.problem)
     if not charged:
-        return FeeRunRow(**common, state=FeeRunState.NOTHING_TO_PAY)
-    return FeeRunRow(**common, state=FeeRunState.TO_BILL, supply_from=start, supply_to=end)
+        return replace(row, state=FeeRunState.NOTHING_TO_PAY)
+    return replace(row, supply_from=start, supply_to=end)
 
 
 def _billed(session: Session, year: AcademicYear) -> dict[int, list[_Billed]]:
@@ -500,7 +501,7 @@ def insert_records(
     if not rows:
         return []
     defaults = {
-        c.name: c.default.arg
+        c.name: c.default.arg  # type: ignore[attr-defined]
         for c in table.c
         if c.default is not None and c.default.is_scalar and c.name not in RECORD_FIELDS
     }
