@@ -31,6 +31,7 @@ from thep_desktop.domain.invoices import (
     ZERO,
     InvoiceKind,
     InvoiceState,
+    VatCode,
     line_amounts,
     totals_of,
 )
@@ -115,6 +116,8 @@ class FeeRunPreview:
     due_date: date
     reference: str  # "Membership fee 2025/26"
     rows: tuple[FeeRunRow, ...]
+    vat_code: VatCode = VatCode.OUTSIDE_SCOPE  # the invoice settings' code for fees
+    account_code: str = ""
 
     def of_state(self, state: FeeRunState) -> tuple[FeeRunRow, ...]:
         return tuple(r for r in self.rows if r.state is state)
@@ -144,6 +147,18 @@ class FeeRunPreview:
     def total(self) -> Decimal:
         """The fees of those to bill (before any VAT)."""
         return sum((r.amount or ZERO for r in self.to_bill), ZERO)
+
+    @property
+    def total_payable(self) -> Decimal:
+        """What the drafts will ask for in all: the fees and any VAT on them."""
+        return sum(
+            (
+                line_amounts(ONE, part.amount, self.vat_code).gross
+                for row in self.to_bill
+                for part in row.charged_parts
+            ),
+            ZERO,
+        )
 
     @property
     def what(self) -> str:
@@ -412,6 +427,8 @@ def _preview_with_members(
         due_date=_due(on, settings),
         reference=_reference(year, within),
         rows=rows,
+        vat_code=settings.fee_vat_code,
+        account_code=settings.fee_account_code,
     )
     return preview, {m.id: m for m in members}
 
