@@ -320,3 +320,25 @@ def test_with_vat_on_fees_the_preview_and_drafts_add_it(services: Services) -> N
     made = services.invoices.get_invoices(services.actor, result.draft_ids)
     assert sum(d.total for d in made) == result.total == Decimal("3972.00")
     assert sum(d.total_vat for d in made) == Decimal("662.00")
+
+
+def test_a_year_with_a_free_period_has_a_line_per_charged_part(services: Services) -> None:
+    ids = members(services)
+    fees(services, FeePeriodInput(date(2026, 1, 1), date(2026, 3, 31), False, "Spring waiver"))
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    made = {
+        d.member_id: d for d in services.invoices.get_invoices(services.actor, result.draft_ids)
+    }
+    bow = made[ids["bow"]]
+    assert [line.description for line in bow.lines] == [
+        "Membership fee 2025/26, 01/09/2025 to 31/12/2025: 412 pupils x £5.00 x 4/12 = £686.67",
+        "Membership fee 2025/26, 01/04/2026 to 31/08/2026: 412 pupils x £5.00 x 5/12 = £858.33",
+    ]
+    assert (bow.supply_from, bow.supply_to, bow.total) == (
+        date(2025, 9, 1),
+        date(2026, 8, 31),
+        Decimal("1545.00"),
+    )
+    # Admitted on 15 January, Mile End pays only from April: one line.
+    assert [line.unit_price for line in made[ids["mile"]].lines] == [Decimal("625.00")]
+    assert made[ids["mile"]].supply_from == date(2026, 4, 1)
