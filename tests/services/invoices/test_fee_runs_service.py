@@ -132,6 +132,7 @@ def test_the_run_makes_a_draft_per_member_with_its_working(services: Services) -
         0,
         Decimal("3310.00"),
     )
+    assert run.made_on == date.today() and run.made_by == services.actor.name
     issued = services.fee_runs.issue_run(services.actor, run.id)
     assert issued.numbers == ("INV-000001", "INV-000002", "INV-000003")
     [run] = services.fee_runs.runs(services.actor)
