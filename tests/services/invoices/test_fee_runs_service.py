@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -15,10 +16,11 @@ from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.models.audit import AuditEvent
-from thep_desktop.services.invoices.fee_runs_service import FeeRunState
+from thep_desktop.services.invoices.fee_runs_service import FeeRunResult, FeeRunState
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, SettingsInput
 from thep_desktop.services.memberships.fees_service import FeePeriodInput, ScheduleInput
 from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 
 YEAR = "2025/26"
@@ -343,3 +345,37 @@ def test_a_year_with_a_free_period_has_a_line_per_charged_part(services: Service
     # Admitted on 15 January, Mile End pays only from April: one line.
     assert [line.unit_price for line in made[ids["mile"]].lines] == [Decimal("625.00")]
     assert made[ids["mile"]].supply_from == date(2026, 4, 1)
+
+
+def test_two_people_running_the_same_fee_run_at_once_bill_each_member_once(
+    services: Services, db: Database
+) -> None:
+    members(services)
+    fees(services)
+    other_db = Database(db.url)
+    colleague = Services(other_db, Actor("sam.colleague", Role.ADMIN))
+    start = threading.Barrier(2)
+    results: list[FeeRunResult] = []
+    failures: list[BaseException] = []
+
+    def run(who: Services) -> None:
+        try:
+            start.wait()
+            results.append(who.fee_runs.create_drafts(who.actor, YEAR, invoice_date=ON))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in (services, colleague)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        other_db.dispose()
+    assert failures == []
+    made = sorted(len(r.draft_ids) for r in results)
+    assert made == [0, 3]
+    assert sorted(len(r.already_billed) for r in results) == [0, 3]
+    rows = services.invoices.list_invoices(services.actor, InvoiceFilter(fee_year=2025))
+    assert len(rows) == 3 and len({r.member_id for r in rows}) == 3
