@@ -124,7 +124,7 @@ class PaymentsService:
                 }
             )
         with self.db.session() as session:
-            customer = _payer(session, data)
+            customer = _payer(session, data, actor.name)
             _check_allocations(session, customer, wanted)
             payment = Payment(
                 customer_id=customer.id,
@@ -484,7 +484,7 @@ def _method(checker: FieldChecker, value: PaymentMethod | str) -> PaymentMethod 
         return None
 
 
-def _payer(session: Session, data: PaymentInput) -> Customer:
+def _payer(session: Session, data: PaymentInput, who: str) -> Customer:
     if data.customer_id is not None:
         found = session.get(Customer, data.customer_id)
         if found is None:
@@ -492,7 +492,7 @@ def _payer(session: Session, data: PaymentInput) -> Customer:
         return found
     assert data.member_id is not None
     try:
-        return member_customer(session, data.member_id, "")
+        return member_customer(session, data.member_id, who)
     except NotFoundError as exc:
         raise ValidationError({"customer": str(exc)}) from None
 
@@ -558,7 +558,7 @@ def _details(session: Session, rows: Sequence[Payment]) -> list[PaymentDetail]:
         return []
     ids = [r.id for r in rows]
     target = aliased(Invoice)
-    allocations: dict[int, list[tuple[int, str, Decimal]]] = defaultdict(list)
+    allocations: dict[int | None, list[tuple[int, str, Decimal]]] = defaultdict(list)
     for payment_id, invoice_id, number, amount in session.execute(
         select(Allocation.payment_id, Allocation.invoice_id, target.number, Allocation.amount)
         .join(target, target.id == Allocation.invoice_id)
