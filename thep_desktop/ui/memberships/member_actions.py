@@ -197,9 +197,12 @@ class MemberActions:
         reference = QLineEdit()
         reference.setPlaceholderText("e.g. the bank statement's reference")
         owed = (
-            f"{money(outstanding)} of the {year.label} fee is outstanding."
+            f"{money(outstanding)} of the {year.label} fee is overdue."
             if outstanding
             else f"Nothing of the {year.label} fee is overdue."
+        ) + (
+            "\nThe payment is set against the member's fee invoices for the year, oldest "
+            "first; anything more is kept as its credit."
         )
 
         def done(saved: PaymentDetail) -> None:
