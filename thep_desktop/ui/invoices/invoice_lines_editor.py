@@ -35,8 +35,10 @@ def money(value: Decimal) -> str:
 
 
 def plain_number(value: Decimal) -> str:
-    """A quantity or price as a person types it: 2 not 2.00, 450.00 kept as money."""
-    return f"{value:f}"
+    """A quantity as a person types it: 2 not 2.00, 1.5 not 1.50."""
+    if value == value.to_integral_value():
+        return str(value.to_integral_value())
+    return f"{value.normalize():f}"
 
 
 class LineRow:
@@ -152,6 +154,8 @@ class InvoiceLinesEditor(QWidget):
         self.grid.setHorizontalSpacing(6)
         for column, heading in enumerate(HEADINGS):
             label = QLabel(f"<i>{heading}</i>")
+            if column in (5, 6):
+                label.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.grid.addWidget(label, 0, column)
             if column == 6:
                 label.setVisible(show_vat)
@@ -166,6 +170,7 @@ class InvoiceLinesEditor(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
+        outer.addStretch(1)  # the lines at the top, however few
 
     # -- rows -------------------------------------------------------------------------------
     def add_line(self, line: LineInput | LineDetail | None = None) -> LineRow:
@@ -179,6 +184,8 @@ class InvoiceLinesEditor(QWidget):
             row.service_item_id = line.service_item_id
         for edit in (row.description, row.quantity, row.unit_price, row.account_code):
             edit.setReadOnly(self.read_only)
+            if self.read_only:
+                edit.setPlaceholderText("")
             edit.textChanged.connect(lambda _t, r=row: self._row_changed(r))
         row.vat_code.setEnabled(not self.read_only)
         row.vat_code.currentIndexChanged.connect(lambda _i, r=row: self._row_changed(r))
