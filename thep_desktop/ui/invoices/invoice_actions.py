@@ -229,6 +229,8 @@ class InvoiceActions:
             self.tell(self, "Cannot open the invoice", exc.message)
             return
         editor.ask = self.ask
+        editor.tell = self.tell
+        editor.run_dialog = self.run_dialog
         editor.saved.connect(self._editor_saved)
         self.run_dialog(editor)
 

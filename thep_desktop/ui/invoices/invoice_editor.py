@@ -131,6 +131,8 @@ class InvoiceEditor(QDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.customer.setCompleter(completer)
         self.customer.lineEdit().setPlaceholderText("Type a few letters of the name")
+        completer.activated.connect(lambda _text: self.chosen_customer())
+        self.customer.lineEdit().editingFinished.connect(self.chosen_customer)
         self.new_customer_button = push_button(
             NEW_CUSTOMER, self.new_customer, "A customer who is not a member: name and address"
         )
@@ -226,8 +228,10 @@ class InvoiceEditor(QDialog):
             self.save_button.clicked.connect(lambda _c=False: self.save_draft())
             self.issue_button.clicked.connect(lambda _c=False: self.save_and_issue())
             QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_draft)
-            self.save_button.setDefault(False)
-            self.save_button.setAutoDefault(False)
+            for push in self.buttons.buttons():
+                # Enter in a box moves on; it never saves, still less issues, by accident.
+                push.setAutoDefault(False)
+                push.setDefault(False)
         else:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
             for widget in (self.customer, self.new_customer_button, self.add_line_button):

@@ -457,7 +457,7 @@ class InvoicesTab(InvoiceActions, QWidget):
         if not index.isValid():
             return
         if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
-            self.table.selectRow(index.row())
+            self.select_ids([self.proxy.invoice_at(index.row()).id])
         if self.table_menu is not None:
             self.table_menu.deleteLater()
         menu = QMenu(self)
