@@ -561,3 +561,42 @@ def test_the_invoices_model_passes_qts_model_checks(  # type: ignore[no-untyped-
     tab = window.invoices_tab
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.proxy)
+
+
+def test_vat_shows_only_when_the_organisation_has_a_vat_number(  # type: ignore[no-untyped-def]
+    qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog], services, modals
+) -> None:
+    from dataclasses import replace
+
+    tab = window.invoices_tab
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    editor = editor_of(opened)
+    type_line(qtbot, editor, 1, "Ofsted preparation day", "1", "450.00")
+    # Not VAT-registered: no VAT column or VAT total, and a new line has no VAT.
+    assert not editor.lines.vat_heading.isVisibleTo(editor)
+    assert editor.lines.rows[0].vat_code.currentText() == "No VAT"
+    assert editor.totals.text() == "Total <b>£450.00</b>"
+    modals.click("Discard changes")
+    push(qtbot, button(editor, "Cancel"))
+    modals.wait_answered()
+    assert not editor.isVisible()
+
+    profile = services.organisation.get_profile(services.actor)
+    services.organisation.update_profile(services.actor, replace(profile, vat_number="GB980780684"))
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    editor = editor_of(opened)
+    type_line(qtbot, editor, 1, "Ofsted preparation day", "1", "450.00")
+    push(qtbot, editor.add_line_button)
+    type_line(qtbot, editor, 2, "Training place", "2", "95.00")
+    choose(qtbot, editor.lines.rows[1].vat_code, "Ex", "Exempt")
+    assert editor.lines.vat_heading.isVisibleTo(editor)
+    assert editor.lines.rows[0].vat_code.currentText() == "20%"
+    assert editor.lines.rows[0].vat.text() == "£90.00"
+    assert editor.lines.rows[1].vat.text() == "£0.00"
+    assert editor.totals.text() == (
+        "Net <b>£640.00</b> &nbsp; VAT <b>£90.00</b> &nbsp; Total <b>£730.00</b>"
+    )
+    modals.click("Discard changes")
+    push(qtbot, button(editor, "Cancel"))
+    modals.wait_answered()
+    assert len(services.invoices.list_invoices(services.actor)) == 5  # nothing saved

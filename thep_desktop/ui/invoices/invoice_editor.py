@@ -274,6 +274,9 @@ class InvoiceEditor(QDialog):
         for choice in self.choices:
             self.customer.addItem(choice.label, choice)
         if detail is None:
+            self.heading.setText(
+                "A new invoice: it is saved as a draft, without a number, until it is issued."
+            )
             self.customer.setCurrentIndex(-1)
             self.customer.setEditText("")
             self._follow_terms()
