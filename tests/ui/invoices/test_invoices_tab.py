@@ -600,3 +600,49 @@ def test_vat_shows_only_when_the_organisation_has_a_vat_number(  # type: ignore[
     push(qtbot, button(editor, "Cancel"))
     modals.wait_answered()
     assert len(services.invoices.list_invoices(services.actor)) == 5  # nothing saved
+
+
+def test_a_colleague_saved_the_draft_meanwhile(  # type: ignore[no-untyped-def]
+    qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog], services, modals
+) -> None:
+    from dataclasses import replace
+
+    from thep_desktop.ui.shared.forms import MERGE, RELOAD
+
+    tab = window.invoices_tab
+    select(qtbot, tab, invoices["draft"])
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    editor = editor_of(opened)
+    # A colleague on another PC changes the same draft.
+    theirs = services.invoices.get_invoice(services.actor, invoices["draft"])
+    services.invoices.update_draft(
+        services.actor, theirs.id, theirs.version, replace(theirs.as_input(), reference="Theirs")
+    )
+    qtbot.keyClicks(editor.purchase_order, "PO-77")
+    modals.click(MERGE)
+    push(qtbot, button(editor, "Save draft"))
+    modals.wait_answered()
+    assert "Someone else changed this draft" in modals.seen[-1].text
+    assert editor.isVisible() and editor.purchase_order.text() == "PO-77"
+    assert services.invoices.get_invoice(services.actor, theirs.id).purchase_order == ""
+    assert (editor.purchase_order.text(), editor.reference.text()) == ("PO-77", "Theirs")
+    push(qtbot, button(editor, "Save draft"))  # theirs, with mine on top
+    assert not editor.isVisible()
+    saved = services.invoices.get_invoice(services.actor, theirs.id)
+    assert (saved.purchase_order, saved.reference) == ("PO-77", "Theirs")
+
+    # Again, and this time their version is taken.
+    settle(qtbot, tab)
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    editor = editor_of(opened)
+    services.invoices.update_draft(
+        services.actor, saved.id, saved.version, replace(saved.as_input(), reference="Again")
+    )
+    retype(qtbot, editor.purchase_order, "PO-78")
+    modals.click(RELOAD)
+    push(qtbot, button(editor, "Save draft"))
+    modals.wait_answered()
+    assert editor.isVisible()
+    assert (editor.purchase_order.text(), editor.reference.text()) == ("PO-77", "Again")
+    push(qtbot, button(editor, "Cancel"))  # nothing changed since reloading: nothing asked
+    assert not editor.isVisible()
