@@ -646,3 +646,27 @@ def test_a_colleague_saved_the_draft_meanwhile(  # type: ignore[no-untyped-def]
     assert (editor.purchase_order.text(), editor.reference.text()) == ("PO-77", "Again")
     push(qtbot, button(editor, "Cancel"))  # nothing changed since reloading: nothing asked
     assert not editor.isVisible()
+
+
+def test_the_tabs_keys_work_only_while_it_is_in_view(  # type: ignore[no-untyped-def]
+    qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog]
+) -> None:
+    from thep_desktop.ui.memberships.application_dialog import ApplicationDialog
+
+    tab = window.invoices_tab
+    asked: list[str] = []
+    tab.ask_save_path = lambda *args: (asked.append(args[1]), ("", ""))[1]  # type: ignore[method-assign]
+    window.memberships_tab.run_dialog = lambda d: (opened.append(d), d.show())  # type: ignore[method-assign]
+    select(qtbot, tab, invoices["current"])
+    window.tabs.setCurrentWidget(window.memberships_tab)
+    press(qtbot, window.memberships_tab.table, Qt.Key.Key_P, CTRL)
+    press(qtbot, window.memberships_tab.table, Qt.Key.Key_N, CTRL)
+    assert asked == []  # no invoice out of sight is printed
+    assert isinstance(opened[-1], ApplicationDialog)  # Ctrl+N is the Memberships tab's
+    opened[-1].reject()
+    window.tabs.setCurrentWidget(tab)
+    press(qtbot, tab.table, Qt.Key.Key_P, CTRL)
+    assert asked == ["Save invoices as PDF"]
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    assert isinstance(opened[-1], InvoiceEditor)
+    opened[-1].reject()
