@@ -272,6 +272,7 @@ class InvoicesTab(InvoiceActions, QWidget):
         for key, widget, slot in (
             (QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected),
             (QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected),
+            (QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected),
             (QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear),
         ):
             QShortcut(key, widget, activated=slot, context=only_here)
