@@ -13,8 +13,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -53,6 +51,7 @@ from thep_desktop.ui.shared.forms import (
     field_text,
     may_close_unsaved,
     push_button,
+    searchable_combo,
     show_field_text,
 )
 from thep_desktop.ui.shared.questions import Ask, ask, tell
@@ -124,18 +123,9 @@ class InvoiceEditor(QDialog):
         outer.addLayout(top)
 
         # The customer: a searchable list of members and other customers.
-        self.customer = QComboBox()
+        self.customer = searchable_combo("Type a few letters of the name")
         self.customer.setObjectName("customer")
-        self.customer.setEditable(True)
-        self.customer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.customer.setMinimumWidth(320)
-        completer = QCompleter(self.customer.model(), self.customer)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.customer.setCompleter(completer)
-        self.customer.lineEdit().setPlaceholderText("Type a few letters of the name")
-        completer.activated.connect(lambda _text: self.chosen_customer())
+        self.customer.completer().activated.connect(lambda _text: self.chosen_customer())
         self.customer.lineEdit().editingFinished.connect(self.chosen_customer)
         self.new_customer_button = push_button(
             NEW_CUSTOMER, self.new_customer, "A customer who is not a member: name and address"
