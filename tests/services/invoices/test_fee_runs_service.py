@@ -6,12 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.invoice_records import table_sums
 from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind
+from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.models.audit import AuditEvent
 from thep_desktop.services.invoices.fee_runs_service import FeeRunState
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, SettingsInput
 from thep_desktop.services.memberships.fees_service import FeePeriodInput, ScheduleInput
@@ -261,3 +264,59 @@ def test_issued_invoices_of_a_run_cannot_change(services: Services) -> None:
     services.fee_runs.issue_run(services.actor, result.run_id)
     states = {d.state for d in services.invoices.get_invoices(services.actor, result.draft_ids)}
     assert states == {InvoiceState.ISSUED}
+
+
+def test_the_runs_records_are_in_the_audit_trail_and_the_chain_holds(
+    services: Services, db: Database
+) -> None:
+    members(services)
+    fees(services)
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    [made] = services.invoices.get_invoices(services.actor, result.draft_ids[:1])
+    events = services.audit.history(services.actor, made.uuid)
+    created = [e for e in events if e.action == "create" and e.table_name == "invoice"]
+    assert len(created) == 1
+    fields = {c.label: c.after for c in created[0].changes}
+    assert any("Membership fee 2025/26" in value for value in fields.values())
+    with db.read_session() as session:
+        made_here = session.execute(
+            select(AuditEvent.table_name, func.count())
+            .where(AuditEvent.action == "create")
+            .group_by(AuditEvent.table_name)
+        ).all()
+    counts = dict(made_here)
+    assert (counts["invoice"], counts["invoice_line"], counts["customer"], counts["fee_run"]) == (
+        3,
+        3,
+        3,
+        1,
+    )
+    check = services.audit.check(services.actor)
+    assert check.ok, check.words
+
+
+def test_cancelling_a_run_leaves_nothing_behind(services: Services, db: Database) -> None:
+    members(services)
+    fees(services)
+    before = table_sums(db)
+    progress = Progress(lambda done, total, words: progress.cancel())
+    with pytest.raises(Cancelled):
+        services.fee_runs.create_drafts(services.actor, YEAR, None, ON, progress)
+    assert table_sums(db) == before
+    assert services.fee_runs.runs(services.actor) == []
+
+
+def test_with_vat_on_fees_the_preview_and_drafts_add_it(services: Services) -> None:
+    members(services)
+    fees(services)
+    settings = services.invoices.settings(services.actor)
+    services.invoices.save_settings(
+        services.actor, settings.version, SettingsInput(fee_vat_code=VatCode.STANDARD)
+    )
+    preview = services.fee_runs.preview(services.actor, YEAR, invoice_date=ON)
+    assert preview.vat_code is VatCode.STANDARD and preview.account_code == "200"
+    assert (preview.total, preview.total_payable) == (Decimal("3310.00"), Decimal("3972.00"))
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    made = services.invoices.get_invoices(services.actor, result.draft_ids)
+    assert sum(d.total for d in made) == result.total == Decimal("3972.00")
+    assert sum(d.total_vat for d in made) == Decimal("662.00")
