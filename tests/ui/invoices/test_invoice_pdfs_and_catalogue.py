@@ -158,6 +158,28 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     (item,) = [i for i in services.catalogue.list_items(services.actor) if i.code == "MOCK-OFSTED"]
     assert line.service_item_id == item.id and line.unit_price == Decimal("495.00")
 
+    # On an invoice now: it cannot be deleted, only retired.
+    menu_action(window, "Invoices", "Service catalogue…").trigger()
+    catalogue = opened[-1]
+    codes = [catalogue.model.row_values(r)[0] for r in range(catalogue.model.rowCount())]
+    rect = catalogue.table.visualRect(catalogue.model.index(codes.index("MOCK-OFSTED"), 1))
+    qtbot.mouseClick(catalogue.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    modals.click("Delete").click("OK")
+    push(qtbot, button(catalogue, "Delete…"))
+    modals.wait_answered()
+    assert "Retire it instead" in modals.seen[-1].text
+    assert len(services.catalogue.list_items(services.actor)) == len(default_catalogue()) + 1
+    press(qtbot, catalogue.table, Qt.Key.Key_Return)
+    form = opened[-1]
+    assert form.inputs["active"].isChecked()
+    form.inputs["active"].setFocus()
+    qtbot.keyClick(form.inputs["active"], Qt.Key.Key_Space)  # untick Active
+    assert not form.inputs["active"].isChecked()
+    push(qtbot, button(form, "Save"))
+    assert not form.isVisible()
+    assert catalogue.model.row_values(codes.index("MOCK-OFSTED"))[6] is False
+    assert "MOCK-OFSTED" not in [i.code for i in services.catalogue.list_items(services.actor)]
+
 
 def test_a_viewer_may_read_the_catalogue_but_not_change_it(  # type: ignore[no-untyped-def]
     qtbot, sqlite_db: Database, services: Services

@@ -136,6 +136,7 @@ class CatalogueDialog(QDialog):
         self.model = PlainTableModel(COLUMNS, parent=self)
         self.table = list_view("catalogue_table", self.model)
         self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
