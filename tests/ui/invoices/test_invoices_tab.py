@@ -195,14 +195,14 @@ def test_save_and_issue_with_a_new_customer_made_in_the_editor(  # type: ignore[
     assert isinstance(form, MembershipForm) and form.windowTitle() == "New customer"
     push(qtbot, button(form, "Save"))  # no name: refused, nothing made
     assert form.isVisible() and form.messages.message("name")
-    qtbot.keyClicks(form.inputs["name"], "Tower Hamlets Music Hub")
+    qtbot.keyClicks(form.inputs["name"], "Tower Hamlets Music & Arts Hub")
     qtbot.keyClicks(form.inputs["address"], "1 Bow Road")
     qtbot.keyClick(form.inputs["address"], Qt.Key.Key_Return)
     qtbot.keyClicks(form.inputs["address"], "London")
     qtbot.keyClicks(form.inputs["postcode"], "E3 4AA")
     push(qtbot, button(form, "Save"))
     assert not form.isVisible()
-    assert editor.customer.currentText() == "Tower Hamlets Music Hub (not a member)"
+    assert editor.customer.currentText() == "Tower Hamlets Music & Arts Hub (not a member)"
     type_line(qtbot, editor, 1, "Instrument tuition", "10", "35.00")
     modals.click("Issue")
     push(qtbot, button(editor, "Save and issue…"))
@@ -213,8 +213,16 @@ def test_save_and_issue_with_a_new_customer_made_in_the_editor(  # type: ignore[
     (new_id,) = tab.selected_ids()
     assert cell(tab, new_id, COL_NUMBER) == "INV-000004"
     detail = services.invoices.get_invoice(services.actor, new_id)
-    assert detail.customer_name == "Tower Hamlets Music Hub"
+    assert detail.customer_name == "Tower Hamlets Music & Arts Hub"
     assert detail.customer_postcode == "E3 4AA" and detail.total == Decimal("350.00")
+    # Opened again, issued: to read, the name and address as typed (an "&" is not markup).
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    shown = editor_of(opened)
+    assert not shown.editable
+    assert shown.customer_shown.text() == (
+        "<b>Tower Hamlets Music &amp; Arts Hub</b><br>1 Bow Road, London, E3 4AA"
+    )
+    push(qtbot, button(shown, "Close"))
 
 
 def test_a_refused_draft_keeps_the_editor_and_what_was_typed_and_changes_nothing(  # type: ignore[no-untyped-def]
