@@ -678,3 +678,31 @@ def test_the_tabs_keys_work_only_while_it_is_in_view(  # type: ignore[no-untyped
     press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
     assert isinstance(opened[-1], InvoiceEditor)
     opened[-1].reject()
+
+
+def test_a_draft_dated_before_the_last_issued_invoice_is_not_issued(  # type: ignore[no-untyped-def]
+    qtbot,
+    invoices: dict[str, int],
+    window: MainWindow,
+    opened: list[QDialog],
+    services,
+    modals,
+    sqlite_db,
+) -> None:
+    from invoice_records import draft
+
+    old = draft(services, invoices["bow"], invoice_date=TODAY - timedelta(days=80))
+    tab = window.invoices_tab
+    tab.reload()
+    settle(qtbot, tab)
+    select(qtbot, tab, old.id)
+    before = table_sums(sqlite_db)
+    modals.click("Issue").click("OK")
+    menu_action(window, "Invoices", "Issue…").trigger()
+    modals.wait_answered()
+    refusal = modals.seen[-1]
+    assert refusal.title == "Not issued"
+    assert "before the last invoice issued" in refusal.text and "Change its date" in refusal.text
+    assert table_sums(sqlite_db) == before
+    settle(qtbot, tab)
+    assert cell(tab, old.id, COL_NUMBER) == "Draft"
