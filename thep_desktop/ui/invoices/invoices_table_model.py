@@ -27,8 +27,9 @@ class InvoiceColumn:
 
 
 def _of_invoice(row: InvoiceRow, value: Decimal) -> Decimal | None:
-    """An invoice's figure; blank for a credit note (where it went shows when it is opened)."""
-    return value if row.kind is InvoiceKind.INVOICE else None
+    """An issued invoice's figure; blank for a draft (nothing is owed on it yet) and for a
+    credit note (where it went shows when it is opened)."""
+    return value if row.kind is InvoiceKind.INVOICE and not row.is_draft else None
 
 
 COLUMNS: tuple[InvoiceColumn, ...] = (
@@ -46,7 +47,7 @@ COLUMNS: tuple[InvoiceColumn, ...] = (
     InvoiceColumn(PlainColumn("Credited", "money"), lambda r, _d: _of_invoice(r, r.credited)),
     InvoiceColumn(
         PlainColumn("Outstanding", "money", "What is still owed on an issued invoice"),
-        lambda r, _d: None if r.is_draft else _of_invoice(r, r.outstanding),
+        lambda r, _d: _of_invoice(r, r.outstanding),
     ),
     InvoiceColumn(PlainColumn("Status"), lambda r, _d: r.status.label),
     InvoiceColumn(
