@@ -201,6 +201,7 @@ def test_a_viewer_may_read_the_catalogue_but_not_change_it(  # type: ignore[no-u
     assert isinstance(catalogue, CatalogueDialog)
     assert catalogue.model.rowCount() == 1
     assert not catalogue.new_button.isEnabled() and not catalogue.delete_button.isEnabled()
+    assert not catalogue.defaults_button.isEnabled()
     push(qtbot, button(catalogue, "Open…"))
     form = shown[-1]
     assert [b.text() for b in form.buttons.buttons()] == ["Close"]
