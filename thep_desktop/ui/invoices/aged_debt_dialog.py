@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -18,15 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.fees import money
 from thep_desktop.domain.invoices import AGE_BUCKETS
-from thep_desktop.domain.errors import OfficeError
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.invoices.money_dialog_parts import (
     PDF_FILTER,
     XLSX_FILTER,
     AskPath,
     ask_save,
+    close_buttons,
     default_ask_path,
     message_line,
     plural,
@@ -89,21 +89,18 @@ class AgedDebtDialog(QDialog):
         layout.addWidget(self.summary)
         self.message = message_line("aged_debt_message")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.addButton(
-            push_button("&Show", self.reload, "The report as at the date typed"),
-            QDialogButtonBox.ButtonRole.ActionRole,
+        layout.addWidget(
+            close_buttons(
+                self,
+                push_button("&Show", self.reload, "The report as at the date typed"),
+                push_button(
+                    "Save as &PDF…", lambda: self.save(".pdf"), "The report on the letterhead"
+                ),
+                push_button(
+                    "Save as &Excel…", lambda: self.save(".xlsx"), "The report as a workbook"
+                ),
+            )
         )
-        buttons.addButton(
-            push_button("Save as &PDF…", lambda: self.save(".pdf"), "The report on the letterhead"),
-            QDialogButtonBox.ButtonRole.ActionRole,
-        )
-        buttons.addButton(
-            push_button("Save as &Excel…", lambda: self.save(".xlsx"), "The report as a workbook"),
-            QDialogButtonBox.ButtonRole.ActionRole,
-        )
-        layout.addWidget(buttons)
         self.as_at.editingFinished.connect(self.reload)
         self.table.doubleClicked.connect(lambda index: self.show_customer(index.row()))
         self.resize(980, 560)
@@ -160,9 +157,7 @@ class AgedDebtDialog(QDialog):
         table.resizeColumnsToContents()
         box.addWidget(table)
         box.addWidget(QLabel(f"Total owed: {money(customer.total)}"))
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(dialog.reject)
-        box.addWidget(close)
+        box.addWidget(close_buttons(dialog))
         dialog.resize(620, 320)
         self.opened.append(dialog)
         dialog.show()

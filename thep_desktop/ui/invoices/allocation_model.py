@@ -40,9 +40,7 @@ class AllocationModel(QAbstractTableModel):
 
     def set_applied(self, amounts: dict[int, Decimal]) -> None:
         """Fill the Apply column (an invoice not named gets nothing)."""
-        self._apply = [
-            f"{amounts[i.id]:.2f}" if amounts.get(i.id) else "" for i in self.invoices
-        ]
+        self._apply = [f"{amounts[i.id]:.2f}" if amounts.get(i.id) else "" for i in self.invoices]
         if self.invoices:
             self.dataChanged.emit(self.index(0, APPLY), self.index(len(self.invoices) - 1, APPLY))
         self.applied_changed.emit()

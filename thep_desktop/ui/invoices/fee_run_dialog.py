@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,14 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.fees import money
 from thep_desktop.domain.errors import OfficeError
+from thep_desktop.domain.fees import money
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.invoices.money_dialog_parts import (
     PDF_FILTER,
     AskPath,
     ask_save,
+    close_buttons,
     default_ask_path,
     message_line,
     numbers_text,
@@ -127,12 +127,11 @@ class FeeRunDialog(QDialog):
             "&Save all as one PDF…", self.save_pdf, "Every invoice of this run in one PDF"
         )
         for button in (self.preview_button, self.drafts_button, self.issue_button, self.pdf_button):
+            button.setAutoDefault(False)
             steps.addWidget(button)
         steps.addStretch(1)
         layout.addLayout(steps)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout.addWidget(close)
+        layout.addWidget(close_buttons(self))
         self.resize(980, 620)
         if not self.schedules:
             say(
@@ -234,7 +233,9 @@ class FeeRunDialog(QDialog):
 
     def _summary_text(self) -> str:
         result = self.preview_result
-        parts = [f"<b>{plural(self._count('to bill'), 'member')} to bill, {money(result.total)}</b>"]
+        parts = [
+            f"<b>{plural(self._count('to bill'), 'member')} to bill, {money(result.total)}</b>"
+        ]
         billed = self._count("already billed")
         missing = self._count("no pupil figure")
         free = self._count("nothing to pay")

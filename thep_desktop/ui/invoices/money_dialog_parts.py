@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from thep_desktop import config
 from thep_desktop.domain.dates import parse_date
@@ -31,6 +41,22 @@ CSV_FILTER = "CSV, comma-separated (*.csv)"
 DONE_STYLE = "color: #1f4e79;"
 
 AskPath = Callable[[QWidget, str, str, str], tuple[str, str]]
+
+
+def close_buttons(dialog: QDialog, *extra: QAbstractButton) -> QDialogButtonBox:
+    """Close, with the dialog's own buttons beside it; none of them the Enter key's.
+
+    Enter in a date or filter box then only finishes the typing (it shows the list again),
+    instead of closing the dialog or running its first button.
+    """
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    for button in extra:
+        buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+    for button in buttons.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
+    return buttons
 
 
 def message_line(name: str) -> QLabel:

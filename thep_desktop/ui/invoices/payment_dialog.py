@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.fees import money
-from thep_desktop.domain.invoices import InvoiceKind, PaymentMethod
-from thep_desktop.services.invoices.invoice_data import InvoiceFilter, InvoiceRow
+from thep_desktop.domain.invoices import PaymentMethod
 from thep_desktop.services.invoices.invoices_permissions import RECORD_PAYMENTS
-from thep_desktop.services.invoices.payments_service import PaymentInput
+from thep_desktop.services.invoices.payment_data import CustomerAccount, PaymentInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.invoices.allocation_model import AllocationModel
@@ -35,6 +34,7 @@ from thep_desktop.ui.invoices.money_dialog_parts import (
     chosen_customer,
     customer_combo,
     parse_money,
+    plural,
 )
 from thep_desktop.ui.memberships.membership_form import MembershipForm
 from thep_desktop.ui.shared.forms import (
@@ -48,16 +48,6 @@ from thep_desktop.ui.shared.forms import (
 )
 
 ZERO = Decimal("0.00")
-
-
-def open_invoices(services: Services, customer_id: int) -> list[InvoiceRow]:
-    """The customer's issued invoices still owing, oldest due first."""
-    rows = services.invoices.list_invoices(
-        services.actor,
-        InvoiceFilter(kinds=frozenset({InvoiceKind.INVOICE}), customer_id=customer_id),
-    )
-    owing = [r for r in rows if not r.is_draft and r.outstanding > ZERO]
-    return sorted(owing, key=lambda r: (r.due_date, r.invoice_date, r.id))
 
 
 def method_combo() -> QComboBox:
@@ -85,6 +75,7 @@ class RecordPaymentDialog(QDialog):
         self.run_dialog: Callable[[QDialog], object] = lambda d: d.exec()
         self._invoice_id = invoice_id
         self._customer_id: int | None = None
+        self.account_now: CustomerAccount | None = None
         self.setWindowTitle("Record payment")
         self.setObjectName("record_payment_dialog")
         layout = QVBoxLayout(self)
@@ -171,28 +162,32 @@ class RecordPaymentDialog(QDialog):
     def _customer_chosen(self) -> None:
         customer_id = self.customer.currentData() if self.customer.currentIndex() >= 0 else None
         self._customer_id = customer_id
-        self.model.set_invoices(open_invoices(self.services, customer_id) if customer_id else [])
+        self.account_now = (
+            self.services.payments.customer_account(self.services.actor, customer_id)
+            if customer_id is not None
+            else None
+        )
+        self.model.set_invoices(list(self.account_now.open_invoices) if self.account_now else [])
         self.table.resizeColumnsToContents()
         self._show_account()
         self._suggest()
 
     def _credit_held(self) -> Decimal:
-        if self._customer_id is None:
-            return ZERO
-        return self.services.payments.credit_held(self.services.actor, self._customer_id)
+        return self.account_now.credit_held if self.account_now is not None else ZERO
 
     def _show_account(self) -> None:
-        if self._customer_id is None:
+        if self.account_now is None:
             self.account.setText("Choose the customer who paid.")
             self.credit_button.hide()
             self.refund_button.hide()
             return
-        owed = sum((i.outstanding for i in self.model.invoices), ZERO)
+        owed = self.account_now.owed
         held = self._credit_held()
-        text = (
-            f"Owes {money(owed)} on {len(self.model.invoices)} open invoice"
-            f"{'' if len(self.model.invoices) == 1 else 's'}."
-        )
+        text = f"Owes {money(owed)} on {plural(len(self.model.invoices), 'open invoice')}"
+        if self.account_now.overdue > ZERO:
+            text += f", {money(self.account_now.overdue)} of it overdue"
+        text += "."
+
         if held > ZERO:
             text += f" Holds {money(held)} in credit."
         self.account.setText(text)
@@ -363,4 +358,3 @@ class RecordPaymentDialog(QDialog):
     def _credit_changed(self) -> None:
         self._customer_chosen()
         self.on_changed()
-

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -23,6 +22,7 @@ from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.invoices.money_dialog_parts import (
     chosen_customer,
+    close_buttons,
     customer_combo,
     message_line,
     plural,
@@ -97,13 +97,12 @@ class PaymentsDialog(QDialog):
         layout.addWidget(self.totals)
         self.message = message_line("payments_message")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
         self.reverse_button = push_button(
-            "&Reverse…", self.reverse_selected, "Remove a payment recorded in error (kept in history)"
+            "&Reverse…",
+            self.reverse_selected,
+            "Remove a payment recorded in error (kept in history)",
         )
-        buttons.addButton(self.reverse_button, QDialogButtonBox.ButtonRole.ActionRole)
-        layout.addWidget(buttons)
+        layout.addWidget(close_buttons(self, self.reverse_button))
         self.resize(1000, 520)
         self.customer.currentIndexChanged.connect(lambda _i: self.reload())
         self.date_from.editingFinished.connect(self.reload)
@@ -198,4 +197,3 @@ class PaymentsDialog(QDialog):
         self.reload()
         say(self.message, f"Reversed the {what}.")
         self.on_changed()
-

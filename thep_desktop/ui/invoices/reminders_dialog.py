@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from thep_desktop.ui.invoices.money_dialog_parts import (
     PDF_FILTER,
     AskPath,
     ask_save,
+    close_buttons,
     default_ask_path,
     message_line,
     plural,
@@ -119,13 +119,10 @@ class RemindersDialog(QDialog):
         layout.addWidget(self.summary)
         self.message = message_line("reminders_message")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
         self.send_button = push_button(
             "&Send…", self.send, "Save the ticked reminders as one PDF of letters, and record them"
         )
-        buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
-        layout.addWidget(buttons)
+        layout.addWidget(close_buttons(self, self.send_button))
         self.on.editingFinished.connect(self.reload)
         self.model.dataChanged.connect(lambda *_a: self._show_summary())
         self.resize(940, 520)

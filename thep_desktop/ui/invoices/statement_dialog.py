@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from thep_desktop.ui.invoices.money_dialog_parts import (
     AskPath,
     ask_save,
     chosen_customer,
+    close_buttons,
     customer_combo,
     default_ask_path,
     message_line,
@@ -67,13 +67,12 @@ class StatementDialog(QDialog):
         layout.addWidget(self.account)
         self.message = message_line("statement_message")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.addButton(
-            push_button("&Save PDF…", self.save, "The statement on the letterhead, as a PDF"),
-            QDialogButtonBox.ButtonRole.ActionRole,
+        layout.addWidget(
+            close_buttons(
+                self,
+                push_button("&Save PDF…", self.save, "The statement on the letterhead, as a PDF"),
+            )
         )
-        layout.addWidget(buttons)
         self.customer.currentIndexChanged.connect(lambda _i: self._show_account())
         self._show_account()
         self.resize(560, 280)
@@ -134,7 +133,7 @@ class StatementDialog(QDialog):
 
 def account_text(account: Any) -> str:
     """Owes £x (£y overdue); holds £z in credit."""
-    text = f"Owes {money(account.total_owed)}"
+    text = f"Owes {money(account.owed)}"
     if account.overdue:
         text += f", of which {money(account.overdue)} is overdue"
     text += "."
