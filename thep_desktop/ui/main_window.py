@@ -32,6 +32,7 @@ from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.users.users_permissions import VIEW_AUDIT
 from thep_desktop.ui.backups.backup_actions import BackupActions
+from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
 from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
@@ -127,6 +128,13 @@ class MainWindow(QMainWindow):
         # The Schools tab's Membership column follows each change made here.
         self.memberships_tab.changed.connect(self.schools_tab.show_memberships)
         self.memberships_tab.counts_changed.connect(self._show_tab_counts)
+        self.invoices_tab = InvoicesTab(self.services, self)
+        self.invoices_tab.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
+        self.invoices_tab.counts_changed.connect(self._show_tab_counts)
+        self.invoices_tab.export_requested.connect(self.export_invoices)
+        self.tabs.addTab(self.invoices_tab, "&Invoices")
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -328,6 +336,8 @@ class MainWindow(QMainWindow):
 
         self.memberships_menu = bar.addMenu("Mem&berships")
         self._fill_memberships_menu()
+        self.invoices_menu = bar.addMenu("In&voices")
+        self._fill_invoices_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
 
@@ -392,12 +402,27 @@ class MainWindow(QMainWindow):
             )
         )
 
+    def _fill_invoices_menu(self) -> None:
+        """The Invoices tab's actions, section by section (the tab is rebuilt when another
+        database opens)."""
+        menu = self.invoices_menu
+        menu.clear()
+        sections = self.invoices_tab.menu_sections()
+        for number, actions in enumerate(sections):
+            if number:
+                menu.addSeparator()
+            menu.addActions(actions)
+
     def _tab_changed(self, *_args: object) -> None:
-        """Ctrl+N makes a new record of the tab in view: a school, or an application."""
-        on_members = self.tabs.currentWidget() is self.memberships_tab
+        """Ctrl+N makes a new record of the tab in view: a school, an application, an invoice."""
+        current = self.tabs.currentWidget()
         new = QKeySequence(QKeySequence.StandardKey.New)
-        self.new_school_action.setShortcut(QKeySequence() if on_members else new)
-        self.memberships_tab.new_action.setShortcut(new if on_members else QKeySequence())
+        none = QKeySequence()
+        self.new_school_action.setShortcut(new if current is self.schools_tab else none)
+        self.memberships_tab.new_action.setShortcut(
+            new if current is self.memberships_tab else none
+        )
+        self.invoices_tab.new_action.setShortcut(new if current is self.invoices_tab else none)
         self._show_tab_counts()
 
     def show_members_register(self) -> None:
@@ -405,6 +430,11 @@ class MainWindow(QMainWindow):
         from thep_desktop.ui.memberships.register_dialog import RegisterDialog
 
         self.run_dialog(RegisterDialog(self.services, self))
+
+    def export_invoices(self) -> None:
+        """Invoices > Export list to Excel: the invoices as shown (File > Export on that tab)."""
+        self.tabs.setCurrentWidget(self.invoices_tab)
+        self.export_current()
 
     def export_members(self) -> None:
         """Memberships > Export to Excel: the members as shown (File > Export on that tab)."""
@@ -426,6 +456,8 @@ class MainWindow(QMainWindow):
         """Edit > Find: the search box of the tab in view."""
         if self.tabs.currentWidget() is self.memberships_tab:
             self.memberships_tab.focus_search()
+        elif self.tabs.currentWidget() is self.invoices_tab:
+            self.invoices_tab.focus_search()
         else:
             self.schools_tab.focus_search()
 
@@ -485,6 +517,9 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.memberships_tab:
             self.count_label.setText(self.memberships_tab.count_label.text())
             self.count_label.setToolTip("Members shown in the table, and in all")
+        elif self.tabs.currentWidget() is self.invoices_tab:
+            self.count_label.setText(self.invoices_tab.count_label.text())
+            self.count_label.setToolTip("Invoices and credit notes shown in the table, and in all")
         else:
             self.count_label.setText(getattr(self, "_school_counts", ""))
             self.count_label.setToolTip("Schools shown in the table, and in the register")
@@ -493,6 +528,7 @@ class MainWindow(QMainWindow):
         """Fill every tab from the database; then put right a mail merge killed part-way."""
         self.schools_tab.reload()
         self.memberships_tab.reload()
+        self.invoices_tab.reload()
         network = self.services.db.network_location
         if network:  # said as the database opens, and kept in view in the status bar
             self.statusBar().showMessage(network_warning(network), 60_000)
@@ -511,7 +547,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(notes), 30_000)
 
     def reload(self) -> None:
-        if self.schools_tab.reload() and self.memberships_tab.reload():
+        if (
+            self.schools_tab.reload()
+            and self.memberships_tab.reload()
+            and self.invoices_tab.reload()
+        ):
             self.statusBar().showMessage("Reloaded from the database.", 4000)
 
     def _server_back(self) -> None:
@@ -519,6 +559,7 @@ class MainWindow(QMainWindow):
         self.schools_tab.reload()
         self.schools_tab.show_detail()
         self.memberships_tab.reload()
+        self.invoices_tab.reload()
 
     def switch_to(self, target: str | ServerLogin, *, create: bool = False) -> bool:
         """Open another database (``create``: a new one) and show it; if that fails, say why
@@ -550,12 +591,14 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.schools_tab.save_layout_now()
         self.tabs.currentChanged.disconnect(self._tab_changed)
-        for tab in (self.schools_tab, self.memberships_tab):
+        self.invoices_tab.wait_loaded()
+        for tab in (self.schools_tab, self.memberships_tab, self.invoices_tab):
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.deleteLater()
         self._build_tabs()
         self._fill_view_menu()
         self._fill_memberships_menu()
+        self._fill_invoices_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
         self._show_database()
@@ -846,6 +889,7 @@ class MainWindow(QMainWindow):
             if job is not None and job.thread.isRunning():
                 job.cancel()
                 job.wait()
+        self.invoices_tab.wait_loaded()
         self.server_watch.stop()
         self.database_owner.release()
         self.schools_tab.save_layout_now()
