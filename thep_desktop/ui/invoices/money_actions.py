@@ -1,0 +1,218 @@
+"""The Invoices tab's money actions: fee run, record payment, payments, statements, reminders,
+aged debt and the exports, placed in its menu, toolbar and right-click menu."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog
+
+from thep_desktop.domain.errors import OfficeError
+from thep_desktop.domain.invoices import InvoiceKind
+from thep_desktop.services.invoices.invoice_data import InvoiceFilter, InvoiceRow
+from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES, RECORD_PAYMENTS
+from thep_desktop.ui.invoices.aged_debt_dialog import AgedDebtDialog
+from thep_desktop.ui.invoices.fee_run_dialog import FeeRunDialog
+from thep_desktop.ui.invoices.money_dialog_parts import (
+    CSV_FILTER,
+    XLSX_FILTER,
+    ask_save,
+    plural,
+    typed_date,
+)
+from thep_desktop.ui.invoices.payment_dialog import RecordPaymentDialog
+from thep_desktop.ui.invoices.payments_dialog import PaymentsDialog
+from thep_desktop.ui.invoices.reminders_dialog import RemindersDialog
+from thep_desktop.ui.invoices.statement_dialog import StatementDialog
+
+if TYPE_CHECKING:
+    from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
+
+
+def one_open_invoice(rows: Sequence[InvoiceRow]) -> bool:
+    """Nothing selected (the customer is chosen in the form), or one issued invoice owing."""
+    if not rows:
+        return True
+    if len(rows) != 1:
+        return False
+    row = rows[0]
+    return row.kind is InvoiceKind.INVOICE and not row.is_draft and row.outstanding > 0
+
+
+class MoneyActions:
+    """The actions, and what each does, for one Invoices tab."""
+
+    def __init__(self, tab: InvoicesTab) -> None:
+        self.tab = tab
+        add, action = tab.add_action, tab.action
+        self.fee_run_action = add(
+            action("&Fee run…", self.fee_run, "Bill every member its membership fee for a year"),
+            "new",
+            permission=MANAGE_INVOICES,
+            toolbar=True,
+        )
+        self.payment_action = add(
+            action(
+                "Record &payment…",
+                self.record_payment,
+                "Money received from the selected invoice's customer, or from any customer",
+                "Ctrl+Shift+P",
+            ),
+            "payments",
+            permission=RECORD_PAYMENTS,
+            applies=one_open_invoice,
+            toolbar=True,
+            context=True,
+        )
+        self.payments_action = add(
+            action("Pa&yments…", self.payments, "Every payment and refund recorded"),
+            "payments",
+        )
+        self.statement_action = add(
+            action(
+                "S&tatement of account…",
+                self.statement,
+                "A customer's invoices, payments and balance, as a PDF",
+            ),
+            "payments",
+            context=True,
+        )
+        self.reminders_action = add(
+            action("&Reminders…", self.reminders, "Letters for overdue invoices (1st, 2nd, final)"),
+            "payments",
+            permission=MANAGE_INVOICES,
+        )
+        self.aged_debt_action = add(
+            action("A&ged debt…", self.aged_debt, "What each customer owes, by how overdue"),
+            "output",
+            toolbar=True,
+        )
+        self.xero_action = add(
+            action(
+                "Export for &Xero…",
+                self.export_xero,
+                "The issued invoices as Xero's sales invoice import file",
+            ),
+            "output",
+        )
+        self.register_action = add(
+            action(
+                "Invoice re&gister (Excel)…",
+                self.invoice_register,
+                "Every invoice and credit note dated within the From/To filter, as a workbook",
+            ),
+            "output",
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _selected_customer(self) -> tuple[int | None, int | None]:
+        """(customer id, invoice id) of the one invoice selected; (None, None) otherwise."""
+        rows = self.tab.selected_rows()
+        if len(rows) != 1:
+            return None, None
+        return rows[0].customer_id, rows[0].id
+
+    def _changed(self) -> None:
+        self.tab.reload()
+        self.tab.changed.emit()
+
+    def _run(self, dialog: QDialog) -> None:
+        if hasattr(dialog, "on_changed"):
+            dialog.on_changed = self._changed
+        self.tab.run_dialog(dialog)
+
+    # -- the actions -------------------------------------------------------------------------
+    def fee_run(self) -> None:
+        self._run(FeeRunDialog(self.tab.services, self.tab))
+
+    def record_payment(self) -> None:
+        customer_id, invoice_id = self._selected_customer()
+        dialog = RecordPaymentDialog(self.tab.services, customer_id, invoice_id, self.tab)
+        dialog.run_dialog = self.tab.run_dialog
+        dialog.accepted.connect(lambda: self._paid(dialog))
+        self._run(dialog)
+
+    def _paid(self, dialog: RecordPaymentDialog) -> None:
+        saved = dialog.saved
+        if saved is None:
+            return
+        self.tab.status_message.emit(
+            f"Payment of £{saved.amount:,.2f} from {saved.customer_name} recorded."
+        )
+
+    def payments(self) -> None:
+        customer_id, _invoice = self._selected_customer()
+        self._run(PaymentsDialog(self.tab.services, customer_id, self.tab))
+
+    def statement(self) -> None:
+        customer_id, _invoice = self._selected_customer()
+        self._run(StatementDialog(self.tab.services, customer_id, self.tab))
+
+    def reminders(self) -> None:
+        self._run(RemindersDialog(self.tab.services, self.tab))
+
+    def aged_debt(self) -> None:
+        self._run(AgedDebtDialog(self.tab.services, self.tab))
+
+    def export_xero(self) -> None:
+        """Xero's sales invoice CSV of the issued invoices (more than 500: several files)."""
+        tab = self.tab
+        path = ask_save(
+            tab,
+            tab.ask_save_path,
+            "Export the invoices for Xero",
+            f"Xero invoices {date.today().isoformat()}.csv",
+            CSV_FILTER,
+            ".csv",
+        )
+        if path is None:
+            return
+        try:
+            result = tab.services.invoice_documents.export_xero(tab.services.actor, path, None)
+        except OfficeError as exc:
+            tab.tell(tab, "Not exported", str(exc))
+            return
+        files = list(getattr(result, "files", result))
+        text = f"Exported for Xero: {plural(len(files), 'file')} in {path.parent}"
+        invoices = getattr(result, "invoices", None)
+        if invoices is not None:
+            text = f"Exported {plural(invoices, 'invoice')} for Xero: "
+            text += f"{plural(len(files), 'file')} in {path.parent}"
+        left_out = getattr(result, "credit_notes_left_out", None)
+        if left_out:
+            text += (
+                f". {plural(left_out, 'credit note')} left out: Xero's sales invoice import "
+                "takes invoices only; enter credit notes in Xero by hand"
+            )
+        tab.tell(tab, "Exported for Xero", text + ".")
+        tab.status_message.emit(text + ".")
+
+    def invoice_register(self) -> None:
+        tab = self.tab
+        wanted = InvoiceFilter(
+            date_from=typed_date(tab.date_from.text()), date_to=typed_date(tab.date_to.text())
+        )
+        path = ask_save(
+            tab,
+            tab.ask_save_path,
+            "Save the invoice register",
+            f"Invoice register {date.today().isoformat()}.xlsx",
+            XLSX_FILTER,
+            ".xlsx",
+        )
+        if path is None:
+            return
+        try:
+            tab.services.invoice_documents.write_register(tab.services.actor, wanted, path)
+        except OfficeError as exc:
+            tab.tell(tab, "The register was not saved", str(exc))
+            return
+        tab.status_message.emit(f"Saved the invoice register to {path}.")
+
+
+def add_money_actions(tab: InvoicesTab) -> MoneyActions:
+    """Give ``tab`` the money actions (kept on the tab as ``tab.money``)."""
+    tab.money = MoneyActions(tab)  # type: ignore[attr-defined]
+    return tab.money  # type: ignore[attr-defined]
