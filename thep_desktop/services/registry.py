@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from thep_desktop.services.backups.backup_service import BackupService
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
+    from thep_desktop.services.invoices.catalogue_service import CatalogueService
+    from thep_desktop.services.invoices.fee_runs_service import FeeRunsService
+    from thep_desktop.services.invoices.invoice_documents_service import (
+        InvoiceDocumentsService,
+    )
     from thep_desktop.services.invoices.invoices_service import InvoicesService
     from thep_desktop.services.invoices.payments_service import PaymentsService
     from thep_desktop.services.letters.letters_service import LettersService
@@ -104,6 +109,26 @@ class Services:
         from thep_desktop.services.invoices.payments_service import PaymentsService
 
         return PaymentsService(self.db)
+
+    @cached_property
+    def fee_runs(self) -> FeeRunsService:
+        from thep_desktop.services.invoices.fee_runs_service import FeeRunsService
+
+        return FeeRunsService(self.db)
+
+    @cached_property
+    def catalogue(self) -> CatalogueService:
+        from thep_desktop.services.invoices.catalogue_service import CatalogueService
+
+        return CatalogueService(self.db)
+
+    @cached_property
+    def invoice_documents(self) -> InvoiceDocumentsService:
+        from thep_desktop.services.invoices.invoice_documents_service import (
+            InvoiceDocumentsService,
+        )
+
+        return InvoiceDocumentsService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:
