@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from thep_desktop.services.invoices.invoice_documents_service import (
         InvoiceDocumentsService,
     )
+    from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
     from thep_desktop.services.invoices.invoices_service import InvoicesService
     from thep_desktop.services.invoices.payments_service import PaymentsService
+    from thep_desktop.services.invoices.statements_service import StatementsService
     from thep_desktop.services.letters.letters_service import LettersService
     from thep_desktop.services.memberships.fees_service import FeesService
     from thep_desktop.services.memberships.members_register_service import (
@@ -129,6 +131,18 @@ class Services:
         )
 
         return InvoiceDocumentsService(self.db)
+
+    @cached_property
+    def statements(self) -> StatementsService:
+        from thep_desktop.services.invoices.statements_service import StatementsService
+
+        return StatementsService(self.db)
+
+    @cached_property
+    def aged_debt(self) -> AgedDebtService:
+        from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
+
+        return AgedDebtService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:
