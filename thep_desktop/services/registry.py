@@ -22,12 +22,12 @@ if TYPE_CHECKING:
     from thep_desktop.services.backups.backup_service import BackupService
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
+    from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
     from thep_desktop.services.invoices.catalogue_service import CatalogueService
     from thep_desktop.services.invoices.fee_runs_service import FeeRunsService
     from thep_desktop.services.invoices.invoice_documents_service import (
         InvoiceDocumentsService,
     )
-    from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
     from thep_desktop.services.invoices.invoices_service import InvoicesService
     from thep_desktop.services.invoices.payments_service import PaymentsService
     from thep_desktop.services.invoices.statements_service import StatementsService
