@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QLabel,
@@ -79,6 +80,9 @@ class AgedDebtDialog(QDialog):
         self.as_at = date_field(format_date(date.today()), "The debt as it stood at this day's end")
         self.as_at.setObjectName("as_at")
         form.addRow("&As at", self.as_at)
+        self.detail = QCheckBox("&List each invoice under its customer in the PDF")
+        self.detail.setObjectName("detail")
+        form.addRow("", self.detail)
         layout.addLayout(form)
         self.model = AgedDebtModel(COLUMNS, parent=self)
         self.table = list_view("aged_debt_table", self.model, sort_column=None)
@@ -118,7 +122,7 @@ class AgedDebtDialog(QDialog):
         if day is None:
             return
         try:
-            report = self.services.payments.aged_debt(self.services.actor, day)
+            report = self.services.aged_debt.aged_debt(self.services.actor, day)
         except OfficeError as exc:
             say(self.message, str(exc), problem=True)
             return
@@ -177,7 +181,9 @@ class AgedDebtDialog(QDialog):
         if path is None:
             return
         try:
-            self.services.payments.write_aged_debt(self.services.actor, day, path)
+            self.services.aged_debt.write_aged_debt(
+                self.services.actor, day, path, detail=self.detail.isChecked()
+            )
         except OfficeError as exc:
             say(self.message, str(exc), problem=True)
             return

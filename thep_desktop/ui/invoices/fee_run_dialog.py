@@ -19,7 +19,14 @@ from PySide6.QtWidgets import (
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.errors import OfficeError
-from thep_desktop.domain.fees import money
+from thep_desktop.domain.fees import FeePeriod, money
+from thep_desktop.services.invoices.fee_runs_service import (
+    FeeRunPreview,
+    FeeRunResult,
+    FeeRunState,
+    charged_periods,
+    period_label,
+)
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.invoices.money_dialog_parts import (
@@ -53,12 +60,12 @@ COLUMNS = (
     PlainColumn("Invoice", tooltip="The invoice that already bills it"),
 )
 # The ones not billed come first: they are what the treasurer must look at.
-_STATE_ORDER = {"already billed": 0, "no pupil figure": 1, "nothing to pay": 2, "to bill": 3}
-
-
-def state_text(row: Any) -> str:
-    state = row.state
-    return str(getattr(state, "label", state))
+_STATE_ORDER = {
+    FeeRunState.ALREADY_BILLED: 0,
+    FeeRunState.NO_PUPIL_FIGURE: 1,
+    FeeRunState.NOTHING_TO_PAY: 2,
+    FeeRunState.TO_BILL: 3,
+}
 
 
 class FeeRunDialog(QDialog):
@@ -70,8 +77,8 @@ class FeeRunDialog(QDialog):
         self.ask: Ask = ask
         self.ask_save_path: AskPath = default_ask_path
         self.on_changed: Callable[[], object] = lambda: None  # the tab reloads its list
-        self.preview_result: Any = None
-        self.run_result: Any = None
+        self.preview_result: FeeRunPreview | None = None
+        self.run_result: FeeRunResult | None = None
         self.issued: Any = None
         self.job: Any = None
         self.setWindowTitle("Fee run")
@@ -149,15 +156,8 @@ class FeeRunDialog(QDialog):
         self.period.addItem(WHOLE_YEAR, None)
         schedule = self.schedules.get(self.year.currentText())
         if schedule is not None:
-            for period in schedule.periods:
-                if period.charged:
-                    name = period.description or period.dates_text
-                    label = (
-                        f"{period.description} ({period.dates_text})"
-                        if period.description
-                        else period.dates_text
-                    )
-                    self.period.addItem(label, name)
+            for period in charged_periods(schedule):
+                self.period.addItem(period_label(period), period)
         self.period.blockSignals(False)
         self._choice_changed()
 
@@ -173,14 +173,14 @@ class FeeRunDialog(QDialog):
     def _enable(self) -> None:
         may = self.services.actor.can(MANAGE_INVOICES)
         has_year = bool(self.year.currentText())
-        to_bill = self.preview_result is not None and self._count("to bill") > 0
+        to_bill = self.preview_result is not None and self._count(FeeRunState.TO_BILL) > 0
         self.preview_button.setEnabled(has_year)
         self.drafts_button.setEnabled(may and to_bill and self.run_result is None)
         made = self.run_result is not None and bool(self._draft_ids())
         self.issue_button.setEnabled(may and made and self.issued is None)
         self.pdf_button.setEnabled(made)
 
-    def _args(self) -> tuple[str, str | None, date | None] | None:
+    def _args(self) -> tuple[str, FeePeriod | None, date | None] | None:
         day = typed_date(self.invoice_date.text())
         if day is None:
             say(
@@ -206,17 +206,17 @@ class FeeRunDialog(QDialog):
         self.run_result = None
         self.issued = None
         self.preview_result = result
-        rows = sorted(result.rows, key=lambda r: (_STATE_ORDER.get(state_text(r), 9), r.name))
+        rows = sorted(result.rows, key=lambda r: (_STATE_ORDER[r.state], r.name.casefold()))
         self.model.set_rows(
             [
                 (
-                    state_text(r).capitalize(),
+                    r.state.label,
                     r.name,
                     r.urn,
-                    r.category,
+                    r.category.label,
                     r.amount,
-                    r.working,
-                    getattr(r, "invoice_number", "") or "",
+                    r.problem or r.working,
+                    r.billed_as,
                 )
                 for r in rows
             ]
@@ -226,19 +226,19 @@ class FeeRunDialog(QDialog):
         say(self.message, "Preview only: nothing has been saved yet.")
         self._enable()
 
-    def _count(self, state: str) -> int:
+    def _count(self, state: FeeRunState) -> int:
         if self.preview_result is None:
             return 0
-        return sum(1 for r in self.preview_result.rows if state_text(r) == state)
+        return self.preview_result.counts[state]
 
     def _summary_text(self) -> str:
         result = self.preview_result
-        parts = [
-            f"<b>{plural(self._count('to bill'), 'member')} to bill, {money(result.total)}</b>"
-        ]
-        billed = self._count("already billed")
-        missing = self._count("no pupil figure")
-        free = self._count("nothing to pay")
+        assert result is not None
+        to_bill_count = plural(self._count(FeeRunState.TO_BILL), "member")
+        parts = [f"<b>{to_bill_count} to bill, {money(result.total)}</b>"]
+        billed = self._count(FeeRunState.ALREADY_BILLED)
+        missing = self._count(FeeRunState.NO_PUPIL_FIGURE)
+        free = self._count(FeeRunState.NOTHING_TO_PAY)
         if billed:
             parts.append(f"{plural(billed, 'member')} already billed (not billed again)")
         if missing:
@@ -268,33 +268,18 @@ class FeeRunDialog(QDialog):
         )
 
     def _draft_ids(self) -> tuple[int, ...]:
-        result = self.run_result
-        if result is None:
-            return ()
-        return tuple(getattr(result, "invoice_ids", None) or getattr(result, "draft_ids", ()))
+        return self.run_result.draft_ids if self.run_result is not None else ()
 
-    def _drafts_made(self, result: Any) -> None:
+    def _drafts_made(self, result: FeeRunResult) -> None:
         self.run_result = result
-        made = len(self._draft_ids())
-        text = f"Made {plural(made, 'draft invoice')}."
-        billed = tuple(getattr(result, "already_billed", ()))
-        if billed:
-            text += f" Already billed, so not billed again: {', '.join(billed)}."
-        missing = tuple(getattr(result, "without_figures", ()))
-        if missing:
-            text += f" No pupil figure, not billed: {', '.join(missing)}."
-        if made:
-            text += " Check them in the list, then Issue all."
+        text = result.message.replace("\n", " ")
+        if result.already_billed:
+            text += f" Already billed: {', '.join(result.already_billed)}."
         say(self.message, text)
         self._enable()
         self.on_changed()
 
     # -- step 3: issue and print ---------------------------------------------------------------
-    def _run_total(self) -> Any:
-        result = self.run_result
-        total = getattr(result, "total", None)
-        return total if total is not None else self.preview_result.total
-
     def issue_all(self) -> None:
         if self.run_result is None:
             return
@@ -302,7 +287,7 @@ class FeeRunDialog(QDialog):
         answer = self.ask(
             self,
             "Issue the fee run",
-            f"Issue {plural(count, 'invoice')} totalling {money(self._run_total())}?\n\n"
+            f"Issue {plural(count, 'invoice')} totalling {money(self.run_result.total)}?\n\n"
             "Each gets its number now. Once issued they cannot be changed, only credited.",
             [ISSUE, CANCEL],
         )

@@ -19,7 +19,6 @@ from thep_desktop.ui.invoices.money_dialog_parts import (
     CSV_FILTER,
     XLSX_FILTER,
     ask_save,
-    plural,
     typed_date,
 )
 from thep_desktop.ui.invoices.payment_dialog import RecordPaymentDialog
@@ -174,20 +173,10 @@ class MoneyActions:
         except OfficeError as exc:
             tab.tell(tab, "Not exported", str(exc))
             return
-        files = list(getattr(result, "files", result))
-        text = f"Exported for Xero: {plural(len(files), 'file')} in {path.parent}"
-        invoices = getattr(result, "invoices", None)
-        if invoices is not None:
-            text = f"Exported {plural(invoices, 'invoice')} for Xero: "
-            text += f"{plural(len(files), 'file')} in {path.parent}"
-        left_out = getattr(result, "credit_notes_left_out", None)
-        if left_out:
-            text += (
-                f". {plural(left_out, 'credit note')} left out: Xero's sales invoice import "
-                "takes invoices only; enter credit notes in Xero by hand"
-            )
-        tab.tell(tab, "Exported for Xero", text + ".")
-        tab.status_message.emit(text + ".")
+        where = ", ".join(p.name for p in result.paths)
+        text = f"{result.message}\n\nSaved in {path.parent}: {where}."
+        tab.tell(tab, "Exported for Xero", text)
+        tab.status_message.emit(result.message.splitlines()[0])
 
     def invoice_register(self) -> None:
         tab = self.tab

@@ -122,7 +122,7 @@ class StatementDialog(QDialog):
         if path is None:
             return
         try:
-            self.services.payments.write_statements(
+            self.services.statements.write_statements(
                 self.services.actor, [customer_id], path, date_from=dates[0], date_to=dates[1]
             )
         except OfficeError as exc:
