@@ -314,7 +314,7 @@ class CatalogueService:
         try:
             amount = parse_quantity(quantity)
         except ValueError as exc:
-            raise ValidationError({"quantity": str(exc)}) from None
+            raise ValidationError({"quantity": f"Quantity: {exc}"}) from None
         item = self.get_item(actor, item_id)
         if not item.active:
             raise ServiceError(f"{item.name} is retired from the catalogue; choose another.")

@@ -134,7 +134,7 @@ def document_of(
     Issued: its own snapshots of the customer and the organisation. A draft: the customer
     as the draft holds it and the organisation as it is now (``supplier_now``).
     """
-    snapshot = detail.supplier if detail.supplier and not detail.is_draft else supplier_now
+    snapshot = supplier_now if _needs_current(detail) else detail.supplier
     # The terms printed are those the invoice was given: its due date less its date.
     days = (detail.due_date - detail.invoice_date).days
     return InvoiceDocument(
@@ -322,6 +322,12 @@ class InvoiceDocumentsService:
         return XeroExport(tuple(paths), len(invoices), left_notes, left_drafts)
 
 
+def _needs_current(detail: InvoiceDetail) -> bool:
+    """A draft prints the organisation as it is now; so does an invoice issued before the
+    organisation's profile was ever filled in (it kept nothing to print)."""
+    return detail.is_draft or not (detail.supplier or {}).get("name")
+
+
 def _pdf_path(path: str | Path) -> Path:
     target = Path(path)
     if target.suffix.casefold() != ".pdf":
@@ -333,7 +339,7 @@ def _documents(session: Session, ids: list[int]) -> tuple[list[InvoiceDocument],
     """The documents (in the order asked) and the logo to print them with: eight statements."""
     details = load_invoices(session, ids)
     settings = load_settings(session)
-    now = supplier_snapshot(session) if any(d.is_draft or not d.supplier for d in details) else {}
+    now = supplier_snapshot(session) if any(_needs_current(d) for d in details) else {}
     logo = session.scalar(
         select(OrganisationProfile.logo).order_by(OrganisationProfile.id).limit(1)
     )
