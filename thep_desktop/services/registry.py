@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.invoices.invoices_service import InvoicesService
+    from thep_desktop.services.invoices.reminders_service import RemindersService
     from thep_desktop.services.letters.letters_service import LettersService
     from thep_desktop.services.memberships.fees_service import FeesService
     from thep_desktop.services.memberships.members_register_service import (
@@ -97,6 +98,12 @@ class Services:
         from thep_desktop.services.invoices.invoices_service import InvoicesService
 
         return InvoicesService(self.db)
+
+    @cached_property
+    def reminders(self) -> RemindersService:
+        from thep_desktop.services.invoices.reminders_service import RemindersService
+
+        return RemindersService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:
