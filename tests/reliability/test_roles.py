@@ -32,6 +32,16 @@ from thep_desktop.models import AuditEvent, Base
 from thep_desktop.models.audit import AUDIT_TABLE
 from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.services.demo.demo_service import DemoService
+from thep_desktop.services.invoices.invoice_data import (
+    CustomerInput,
+    DraftInput,
+    LineInput,
+    SettingsInput,
+)
+from thep_desktop.services.invoices.invoices_permissions import (
+    INVOICE_SETTINGS,
+    MANAGE_INVOICES,
+)
 from thep_desktop.services.letters.letter_templates import TemplateInput
 from thep_desktop.services.letters.letters_permissions import EDIT_TEMPLATES, SEND_LETTERS
 from thep_desktop.services.memberships.fees_service import ScheduleInput
@@ -69,6 +79,10 @@ MAY = {
     "override_eligibility": {ADMIN},
     "edit_fees": {ADMIN, STAFF, TREASURER},
     "record_fee_payments": {ADMIN, TREASURER},
+    "manage_invoices": {ADMIN, TREASURER},
+    "record_payments": {ADMIN, TREASURER},
+    "edit_catalogue": {ADMIN, STAFF, TREASURER},
+    "invoice_settings": {ADMIN, TREASURER},
 }
 # Who may write each of today's tables, written out by hand.
 TABLE_WRITERS = {
@@ -89,6 +103,16 @@ TABLE_WRITERS = {
     "membership_rules": {ADMIN, STAFF, TREASURER},
     "notice_exception": {ADMIN, STAFF, TREASURER},
     "fee_payment": {ADMIN, TREASURER},
+    "customer": {ADMIN, TREASURER},
+    "invoice": {ADMIN, TREASURER},
+    "invoice_line": {ADMIN, TREASURER},
+    "number_series": {ADMIN, TREASURER},
+    "fee_run": {ADMIN, TREASURER},
+    "invoice_reminder": {ADMIN, TREASURER},
+    "payment": {ADMIN, TREASURER},
+    "allocation": {ADMIN, TREASURER},
+    "service_item": {ADMIN, STAFF, TREASURER},
+    "invoice_settings": {ADMIN, TREASURER},
 }
 
 
@@ -114,6 +138,10 @@ class Register:
     period_version: int
     applicant_period_id: int
     applicant_period_version: int
+    customer_id: int = 0
+    draft_id: int = 0
+    draft_version: int = 0
+    invoice_id: int = 0
 
 
 def a_school(urn: str = "100229", **more: Any) -> SchoolInput:
@@ -169,7 +197,17 @@ def set_up(admin: Services, folder: Path) -> Register:
     )
     assert member.latest is not None and applicant.latest is not None
     admin.fees.save_schedule(actor, ScheduleInput("2025/26", "5.00", "250.00"))
-    return Register(
+    # A customer, a draft and an issued invoice, for the invoices' changes.
+    customer = admin.invoices.save_customer(actor, CustomerInput("Bow Arts Trust"))
+    line = (LineInput("Training place", "1", "95.00", "standard", "200"),)
+    made = admin.invoices.create_draft(
+        actor, DraftInput(customer.id, invoice_date=date(2026, 9, 1), lines=line)
+    )
+    sent = admin.invoices.create_draft(
+        actor, DraftInput(customer.id, invoice_date=date(2026, 9, 1), lines=line)
+    )
+    admin.invoices.issue(actor, [sent.id])
+    register = Register(
         school.id,
         school.version,
         staff.id,
@@ -188,6 +226,10 @@ def set_up(admin: Services, folder: Path) -> Register:
         applicant.latest.id,
         applicant.latest.version,
     )
+    register.customer_id = customer.id
+    register.draft_id, register.draft_version = made.id, made.version
+    register.invoice_id = sent.id
+    return register
 
 
 @dataclass(frozen=True)
@@ -281,6 +323,19 @@ ATTEMPTS = (
     Attempt("fees: payment", RECORD_FEE_PAYMENTS, "record_fee_payments",
             lambda s, r: s.fees.record_payment(
                 s.actor, r.member_id, "2025/26", "250.00", date(2025, 10, 1))),
+    Attempt("invoices: customer", MANAGE_INVOICES, "manage_invoices",
+            lambda s, r: s.invoices.save_customer(s.actor, CustomerInput("Limehouse Choir"))),
+    Attempt("invoices: draft", MANAGE_INVOICES, "manage_invoices",
+            lambda s, r: s.invoices.create_draft(
+                s.actor, DraftInput(r.customer_id, lines=(LineInput("Room hire", "1", "50"),)))),
+    Attempt("invoices: issue", MANAGE_INVOICES, "manage_invoices",
+            lambda s, r: s.invoices.issue(s.actor, [r.draft_id])),
+    Attempt("invoices: delete draft", MANAGE_INVOICES, "manage_invoices",
+            lambda s, r: s.invoices.delete_draft(s.actor, r.draft_id, r.draft_version)),
+    Attempt("invoices: credit", MANAGE_INVOICES, "manage_invoices",
+            lambda s, r: s.invoices.credit(s.actor, r.invoice_id, "Cancelled")),
+    Attempt("invoices: settings", INVOICE_SETTINGS, "invoice_settings",
+            lambda s, r: s.invoices.save_settings(s.actor, 0, SettingsInput(45))),
 )  # fmt: skip
 
 
