@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.invoices.invoices_service import InvoicesService
+    from thep_desktop.services.invoices.payments_service import PaymentsService
     from thep_desktop.services.invoices.reminders_service import RemindersService
     from thep_desktop.services.letters.letters_service import LettersService
     from thep_desktop.services.memberships.fees_service import FeesService
@@ -98,6 +99,12 @@ class Services:
         from thep_desktop.services.invoices.invoices_service import InvoicesService
 
         return InvoicesService(self.db)
+
+    @cached_property
+    def payments(self) -> PaymentsService:
+        from thep_desktop.services.invoices.payments_service import PaymentsService
+
+        return PaymentsService(self.db)
 
     @cached_property
     def reminders(self) -> RemindersService:

@@ -32,8 +32,6 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
-    NextPageTemplate,
-    PageBreak,
     Paragraph,
     Spacer,
 )
@@ -60,6 +58,7 @@ from thep_desktop.reports.letters.letter_text import (
 )
 from thep_desktop.reports.letters.letterhead_document import (
     MARGIN_RIGHT,
+    LazyStory,
     LetterheadDocument,
     SectionStart,
     fit,
@@ -89,32 +88,6 @@ def letter_story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flow
         closing.append(Paragraph(_para_text("cc: " + "; ".join(letter.cc)), styles["role"]))
     story.append(KeepTogether(closing))
     return story
-
-
-class _LazyStory(list):  # type: ignore[type-arg]
-    """The platypus story, filled one letter at a time as the layout consumes it."""
-
-    def __init__(self, letters: Iterator[Letter], styles: dict[str, ParagraphStyle]) -> None:
-        super().__init__()
-        self._letters = letters
-        self._styles = styles
-        self._first = True
-        self.letters_started = 0
-
-    def __len__(self) -> int:
-        if super().__len__() < 2:
-            self._refill()
-        return super().__len__()
-
-    def _refill(self) -> None:
-        letter = next(self._letters, None)
-        if letter is None:
-            return
-        if not self._first:
-            self.extend([NextPageTemplate("first"), PageBreak()])
-        self._first = False
-        self.letters_started += 1
-        self.extend(letter_story(letter, self._styles))
 
 
 # -- the document ------------------------------------------------------------------------------
@@ -235,7 +208,8 @@ def render_letters(
         author=author,
         on_letter=on_letter,
     )
-    doc.build_story(_LazyStory(for_check, _styles()))
+    styles = _styles()
+    doc.build_story(LazyStory(for_check, lambda letter: letter_story(letter, styles)))
     return RenderResult(
         letters=doc.section_number,
         pages=sum(doc.pages_per_section),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from reportlab import rl_config
@@ -30,7 +30,14 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+)
 
 from thep_desktop.reports.letters.letter_data import LetterError, Letterhead
 from thep_desktop.reports.letters.letter_text import ACCENT, FONT, FONT_BOLD, GREY, register_fonts
@@ -55,6 +62,35 @@ class SectionStart(Flowable):
 
     def draw(self) -> None:
         self.canv._doctemplate.start_section(self.payload)  # type: ignore[attr-defined]
+
+
+class LazyStory(list):  # type: ignore[type-arg]
+    """A platypus story filled one section at a time as the layout consumes it.
+
+    ``story_of(item)`` gives an item's flowables, starting with its :class:`SectionStart`;
+    each item after the first begins on a new first page. A run of a thousand letters or
+    invoices thus never holds a thousand sections' flowables in memory.
+    """
+
+    def __init__(self, items: Iterator[Any], story_of: Callable[[Any], list[Flowable]]) -> None:
+        super().__init__()
+        self._items = items
+        self._story_of = story_of
+        self._first = True
+
+    def __len__(self) -> int:
+        if super().__len__() < 2:
+            self._refill()
+        return super().__len__()
+
+    def _refill(self) -> None:
+        item = next(self._items, None)
+        if item is None:
+            return
+        if not self._first:
+            self.extend([NextPageTemplate("first"), PageBreak()])
+        self._first = False
+        self.extend(self._story_of(item))
 
 
 class LetterheadDocument(BaseDocTemplate):
@@ -96,7 +132,9 @@ class LetterheadDocument(BaseDocTemplate):
         self.section_number = 0
         self.section_first_page = 1
         self.pages_per_section: list[int] = []
-        self._forms_defined = False
+        # Forms already drawn, by letterhead: a run of invoices may span a change of address.
+        self._forms: dict[Letterhead, str] = {}
+        self._form_suffix = ""
         page_width, page_height = pagesize
         self.page_width = page_width
         self.page_height = page_height
@@ -132,9 +170,21 @@ class LetterheadDocument(BaseDocTemplate):
     def decorate_first_page(self, canvas: Canvas) -> None:
         """Draw what a section's first page carries besides the letterhead and footer."""
 
+    def decorate_page(self, canvas: Canvas) -> None:
+        """Draw what every page of the section carries on top of its text (a DRAFT mark)."""
+
     def continuation_detail(self) -> str:
         """The text at the right of a later page's header (whom the letter is to, when)."""
         return ""
+
+    def use_letterhead(self, letterhead: Letterhead) -> None:
+        """Print the pages from here on this letterhead (a document kept as it was issued).
+
+        Call it from :meth:`section_started`: the section's pages are then decorated with it.
+        """
+        if letterhead != self.letterhead:
+            self.letterhead = letterhead
+            self._logo = logo_reader(letterhead.logo)
 
     # -- sections -------------------------------------------------------------------------
     def start_section(self, payload: object) -> None:
@@ -168,10 +218,11 @@ class LetterheadDocument(BaseDocTemplate):
             return
         self._define_forms(canvas)
         canvas.saveState()
-        canvas.doForm("letterhead")
-        canvas.doForm("footer")
+        canvas.doForm("letterhead" + self._form_suffix)
+        canvas.doForm("footer" + self._form_suffix)
         self._draw_page_number(canvas)
         self.decorate_first_page(canvas)
+        self.decorate_page(canvas)
         canvas.restoreState()
 
     def _decorate_later(self, canvas: Canvas, doc: Any) -> None:
@@ -179,8 +230,8 @@ class LetterheadDocument(BaseDocTemplate):
             return
         self._define_forms(canvas)
         canvas.saveState()
-        canvas.doForm("continuation")
-        canvas.doForm("footer")
+        canvas.doForm("continuation" + self._form_suffix)
+        canvas.doForm("footer" + self._form_suffix)
         self._draw_page_number(canvas)
         canvas.setFont(FONT, 9)
         canvas.setFillColor(GREY)
@@ -189,6 +240,7 @@ class LetterheadDocument(BaseDocTemplate):
             self.page_height - 14 * mm,
             fit(self.continuation_detail(), FONT, 9, self.text_width - 65 * mm),
         )
+        self.decorate_page(canvas)
         canvas.restoreState()
 
     def _define_forms(self, canvas: Canvas) -> None:
@@ -196,18 +248,21 @@ class LetterheadDocument(BaseDocTemplate):
 
         The letterhead, the footer's legal lines and the continuation header are the same
         on every page of a run: drawn once, they cost nothing per page and the PDF of a
-        thousand letters stays small.
+        thousand letters stays small. Each letterhead in the run has forms of its own.
         """
-        if self._forms_defined:
+        known = self._forms.get(self.letterhead)
+        if known is not None:
+            self._form_suffix = known
             return
-        self._forms_defined = True
-        canvas.beginForm("letterhead")
+        suffix = f"-{len(self._forms)}" if self._forms else ""
+        self._forms[self.letterhead] = self._form_suffix = suffix
+        canvas.beginForm("letterhead" + suffix)
         self._draw_letterhead(canvas)
         canvas.endForm()
-        canvas.beginForm("footer")
+        canvas.beginForm("footer" + suffix)
         self._draw_footer(canvas)
         canvas.endForm()
-        canvas.beginForm("continuation")
+        canvas.beginForm("continuation" + suffix)
         y = self.page_height - 14 * mm
         canvas.setFont(FONT_BOLD, 9)
         canvas.setFillColor(ACCENT)

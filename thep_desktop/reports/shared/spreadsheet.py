@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.files import file_message, folder_message, in_use_message, new_file_message
@@ -88,6 +88,8 @@ class TableData:
     exported_at: datetime = field(default_factory=datetime.now)
     # Further tables, each a sheet of its own in a workbook (a CSV file holds only this one).
     more_sheets: list[TableData] = field(default_factory=list)
+    # A totals row, in bold below the rows and outside the filter (a workbook only).
+    totals: Sequence[object] | None = None
 
     @property
     def heading(self) -> str:
@@ -253,15 +255,17 @@ def write_csv(path: str | Path, table: TableData, progress: Progress | None = No
 
 
 # -- Excel ----------------------------------------------------------------------------------------
-def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = None) -> int:
+def write_xlsx(
+    path: str | Path | BinaryIO, table: TableData, progress: Progress | None = None
+) -> int:
     """Write an Excel workbook of the table; returns the number of rows written.
 
     The table's ``more_sheets`` follow as sheets of their own; the count is the first
-    sheet's rows (what the user exported: schools, not their contacts).
+    sheet's rows (what the user exported: schools, not their contacts). ``path`` may also
+    be an open binary stream (a workbook kept in memory, or attached to a message).
     """
     from openpyxl import Workbook
 
-    target = Path(path)
     if progress is not None:
         progress.report(0, 0, "Preparing the workbook…")
     tables = [table, *table.more_sheets]
@@ -277,7 +281,7 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
     sheets: list[Any] = []
     written = 0
     try:
-        with replacing(target) as temporary:
+        with _written_whole(path) as temporary:
             report(0)
             done = 0
             for number, (sheet_table, rows) in enumerate(zip(tables, all_rows, strict=True)):
@@ -300,6 +304,16 @@ def write_xlsx(path: str | Path, table: TableData, progress: Progress | None = N
     return written
 
 
+@contextmanager
+def _written_whole(path: str | Path | BinaryIO) -> Iterator[Path | BinaryIO]:
+    """Where to save: a temporary file replacing ``path`` when complete, or the stream."""
+    if isinstance(path, str | Path):
+        with replacing(Path(path)) as temporary:
+            yield temporary
+    else:
+        yield path
+
+
 def _offset(report: Callable[[int], None], before: int) -> Callable[[int], None]:
     """``report`` for a later sheet: its rows count on from the sheets before it."""
     return lambda done: report(before + done)
@@ -313,7 +327,7 @@ def _write_sheet(
 ) -> int:
     """Stream one table into a write-only sheet: heading, header row, typed rows, filter."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -390,6 +404,16 @@ def _write_sheet(
         written += 1
         if written % _REPORT_EVERY == 0:
             report(written)
+    if table.totals is not None:
+        totals = []
+        for number, value in enumerate(table.totals):
+            cell = typed(value, kinds[number])
+            if not isinstance(cell, Cell):
+                cell = WriteOnlyCell(sheet, cell)
+            cell.font = bold
+            cell.border = Border(top=Side(style="thin", color="7F7F7F"))
+            totals.append(cell)
+        sheet.append(totals)
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + written}"
     return written
 

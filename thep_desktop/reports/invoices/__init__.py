@@ -1,0 +1,1 @@
+"""Invoices, credit notes, statements, aged debt, the register and the export for Xero."""
