@@ -81,7 +81,8 @@ class NumberSeries(RecordMixin, Base):
 
     A number is taken only in the transaction that issues the document, with this row
     locked (``SELECT … FOR UPDATE`` on the server), so two office PCs issuing at the same
-    moment get consecutive numbers, and a failed issue gives its number back.
+    moment get consecutive numbers, and a failed issue gives its number back. The rows are
+    made by the first issue (or the settings' first save), so the audit trail has them.
     """
 
     __tablename__ = "number_series"

@@ -10,9 +10,6 @@ Create Date: 2026-11-30 19:40:00
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -530,11 +527,9 @@ def upgrade() -> None:
             batch_op.f("ix_invoice_reminder_invoice_id"), ["invoice_id"], unique=False
         )
 
-    _seed()
     _make_triggers()
 
 
-SERIES = (("invoice", "INV-"), ("credit_note", "CN-"))
 REFUSAL = "An issued invoice or credit note cannot be changed or deleted; issue a credit note"
 
 SQLITE_TRIGGERS = (
@@ -578,42 +573,6 @@ POSTGRESQL_TRIGGERS = (
     """CREATE TRIGGER invoice_line_issued_unchanged BEFORE UPDATE OR DELETE ON invoice_line
     FOR EACH ROW EXECUTE FUNCTION thep_refuse_issued_line_change()""",
 )
-
-
-def _seed() -> None:
-    """The two number series, starting at 1, and the settings with the membership terms."""
-    now = datetime.now(UTC)
-    series = sa.table(
-        "number_series",
-        sa.column("uuid", sa.Uuid()),
-        sa.column("kind", sa.String()),
-        sa.column("prefix", sa.String()),
-        sa.column("next_number", sa.Integer()),
-        sa.column("digits", sa.Integer()),
-        sa.column("created_at", thep_desktop.models.base.UtcDateTime(timezone=True)),
-        sa.column("created_by", sa.String()),
-        sa.column("updated_at", thep_desktop.models.base.UtcDateTime(timezone=True)),
-        sa.column("updated_by", sa.String()),
-        sa.column("version", sa.Integer()),
-    )
-    op.bulk_insert(
-        series,
-        [
-            {
-                "uuid": uuid.uuid4(),
-                "kind": kind,
-                "prefix": prefix,
-                "next_number": 1,
-                "digits": 6,
-                "created_at": now,
-                "created_by": "setup",
-                "updated_at": now,
-                "updated_by": "setup",
-                "version": 1,
-            }
-            for kind, prefix in SERIES
-        ],
-    )
 
 
 def _make_triggers() -> None:
