@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from thep_desktop.services.backups.backup_service import BackupService
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
+    from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
     from thep_desktop.services.invoices.invoices_service import InvoicesService
     from thep_desktop.services.invoices.payments_service import PaymentsService
     from thep_desktop.services.invoices.reminders_service import RemindersService
+    from thep_desktop.services.invoices.statements_service import StatementsService
     from thep_desktop.services.letters.letters_service import LettersService
     from thep_desktop.services.memberships.fees_service import FeesService
     from thep_desktop.services.memberships.members_register_service import (
@@ -111,6 +113,18 @@ class Services:
         from thep_desktop.services.invoices.reminders_service import RemindersService
 
         return RemindersService(self.db)
+
+    @cached_property
+    def statements(self) -> StatementsService:
+        from thep_desktop.services.invoices.statements_service import StatementsService
+
+        return StatementsService(self.db)
+
+    @cached_property
+    def aged_debt(self) -> AgedDebtService:
+        from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
+
+        return AgedDebtService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:

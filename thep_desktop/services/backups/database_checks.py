@@ -168,6 +168,9 @@ def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
     """Every check that applies to this database, in order; a check that fails to run is a
     problem of its own, not a crash."""
     actor.require(VIEW)
+    # The areas' own checks register themselves when their module is first imported.
+    import thep_desktop.services.invoices.invoice_integrity_checks  # noqa: F401
+
     # Nothing more is read from what is not ours (and a missing SQLite file must not be
     # made by opening it): the first check says what was found.
     try:
