@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
+    from thep_desktop.services.invoices.catalogue_service import CatalogueService
+    from thep_desktop.services.invoices.fee_runs_service import FeeRunsService
+    from thep_desktop.services.invoices.invoice_documents_service import (
+        InvoiceDocumentsService,
+    )
     from thep_desktop.services.invoices.invoices_service import InvoicesService
     from thep_desktop.services.invoices.payments_service import PaymentsService
     from thep_desktop.services.invoices.reminders_service import RemindersService
@@ -125,6 +130,26 @@ class Services:
         from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
 
         return AgedDebtService(self.db)
+
+    @cached_property
+    def fee_runs(self) -> FeeRunsService:
+        from thep_desktop.services.invoices.fee_runs_service import FeeRunsService
+
+        return FeeRunsService(self.db)
+
+    @cached_property
+    def catalogue(self) -> CatalogueService:
+        from thep_desktop.services.invoices.catalogue_service import CatalogueService
+
+        return CatalogueService(self.db)
+
+    @cached_property
+    def invoice_documents(self) -> InvoiceDocumentsService:
+        from thep_desktop.services.invoices.invoice_documents_service import (
+            InvoiceDocumentsService,
+        )
+
+        return InvoiceDocumentsService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -235,6 +236,10 @@ class InvoiceDetail:
     issued_at: datetime | None = None
     issued_by: str = ""
     reminders: tuple[ReminderDetail, ...] = ()
+    # A credit note: the date of the invoice it credits (printed beside its number).
+    credits_date: date | None = None
+    # The organisation as at issue (invoice_records.SUPPLIER_FIELDS); None for a draft.
+    supplier: Mapping[str, str] | None = field(default=None, compare=False)
 
     @property
     def is_draft(self) -> bool:

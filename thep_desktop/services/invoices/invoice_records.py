@@ -229,10 +229,10 @@ def load_invoices(session: Session, ids: Sequence[int]) -> list[InvoiceDetail]:
         .order_by(Invoice.id)
     ):
         credit_notes[cn.credits_invoice_id].append((cn.number or "", cn.total))
-    credited_numbers = {
-        k: v
-        for k, v in session.execute(
-            select(Invoice.id, Invoice.number).where(
+    credited = {
+        k: (number, on)
+        for k, number, on in session.execute(
+            select(Invoice.id, Invoice.number, Invoice.invoice_date).where(
                 Invoice.id.in_([r.credits_invoice_id for r in rows if r.credits_invoice_id])
             )
         )
@@ -280,7 +280,8 @@ def load_invoices(session: Session, ids: Sequence[int]) -> list[InvoiceDetail]:
             lines=tuple(lines[r.id]),
             allocations=tuple(allocations[r.id]),
             credits_invoice_id=r.credits_invoice_id,
-            credits_number=credited_numbers.get(r.credits_invoice_id, "") or "",
+            credits_number=credited.get(r.credits_invoice_id, ("", None))[0] or "",
+            credits_date=credited.get(r.credits_invoice_id, ("", None))[1],
             credit_reason=r.credit_reason,
             credit_notes=tuple(credit_notes[r.id]),
             fee_year=r.fee_year,
@@ -288,6 +289,7 @@ def load_invoices(session: Session, ids: Sequence[int]) -> list[InvoiceDetail]:
             issued_at=r.issued_at,
             issued_by=r.issued_by,
             reminders=tuple(reminders[r.id]),
+            supplier=r.supplier,
         )
         for r in rows
     ]
