@@ -23,7 +23,7 @@ from thep_desktop.models import (
     InvoiceReminder,
     Payment,
 )
-from thep_desktop.services.invoices import reminders_service
+from thep_desktop.reports.shared import spreadsheet
 from thep_desktop.services.invoices.invoice_data import SettingsDetail
 from thep_desktop.services.invoices.reminders_service import stage_due
 from thep_desktop.services.registry import Services
@@ -303,8 +303,8 @@ def test_a_file_that_cannot_take_its_place_records_nothing(
     def refuse(_src: object, _dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reminders_service.os, "replace", refuse)
-    with pytest.raises(ServiceError, match="open in another program"):
+    monkeypatch.setattr(spreadsheet.os, "replace", refuse)
+    with pytest.raises(ServiceError, match="No reminders were recorded"):
         services.reminders.send(actor, day(14), tmp_path / "r.pdf")
     assert table_sums(services.db, (InvoiceReminder, Document, Correspondence)) == before
     assert list(tmp_path.iterdir()) == []

@@ -11,10 +11,7 @@ reminder is recorded against its invoice, and a member's in its correspondence t
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import uuid
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +26,7 @@ from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.fees import money
-from thep_desktop.domain.files import file_message, folder_message
+from thep_desktop.domain.files import folder_message
 from thep_desktop.domain.invoices import (
     REMINDER_STAGES,
     ZERO,
@@ -43,6 +40,7 @@ from thep_desktop.models import Correspondence, Document, Invoice, InvoiceRemind
 from thep_desktop.reports.letters.envelope_address import address_block_lines
 from thep_desktop.reports.letters.letter_data import LetterError
 from thep_desktop.reports.letters.letter_pdf import Letter, render_letters
+from thep_desktop.reports.shared.spreadsheet import ExportError, replacing
 from thep_desktop.services.invoices.invoice_data import InvoiceDetail, SettingsDetail
 from thep_desktop.services.invoices.invoice_records import (
     applied_amounts,
@@ -59,7 +57,6 @@ from thep_desktop.services.letters.mail_merge import (
     _letter,
     _letter_values,
     _organisation_values,
-    _writing,
     lacking_reason,
     letterhead_from,
     signatory_problem,
@@ -198,7 +195,8 @@ class RemindersService:
         Nothing due: nothing written, and the result says so. The file is written whole
         beside its place first; the records (with the PDF itself) are written in one
         transaction; then the file takes its place. Should that last step fail, the records
-        are taken back out and the reason given in words.
+        are taken back out and the reason given in words. (Killed between the two, the
+        reminders stay recorded with their PDF in the database, to print from there.)
         """
         actor.require(MANAGE_INVOICES)
         if self.db.read_only:
@@ -258,30 +256,22 @@ class RemindersService:
             on_letter=report,
         )
         pdf = buffer.getvalue()
-        temp = final.with_name(f".{final.stem}.{uuid.uuid4().hex[:8]}.part")
+        document_id: int | None = None
         try:
-            with _writing(temp) as out:
-                out.write(pdf)
-            if progress is not None:
-                progress.report(total, total, "Recording the reminders…")
-            document_id = self._record(
-                actor, day, final.name, pdf, rendered.pages_per_letter, letters
-            )
-            try:
-                os.replace(temp, final)
-            except OSError as exc:
+            # The file is written whole beside its place, the records made, then it is put
+            # in its place; a file that cannot take its place takes its records back out.
+            with replacing(final) as temporary:
+                temporary.write_bytes(pdf)
+                if progress is not None:
+                    progress.report(total, total, "Recording the reminders…")
+                document_id = self._record(
+                    actor, day, final.name, pdf, rendered.pages_per_letter, letters
+                )
+        except ExportError as exc:
+            if document_id is not None:
                 self._take_back(actor, document_id)
-                if isinstance(exc, PermissionError):
-                    raise ServiceError(
-                        f"{final.name} is open in another program, or its folder cannot be "
-                        "written to. Close it and try again; no reminders were recorded."
-                    ) from None
-                raise ServiceError(
-                    f"{file_message(final, exc)} No reminders were recorded."
-                ) from None
-        finally:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+            raise ServiceError(f"{exc} No reminders were recorded.") from None
+        assert document_id is not None
         warnings = tuple(f"{r.school_name}: {r.warning}" for _d, r, _l, _t in letters if r.warning)
         return ReminderResult(
             on=day,
