@@ -19,6 +19,7 @@ from thep_desktop import config
 from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
+from thep_desktop.cli.invoices import invoices_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.memberships import fees_commands, members_commands
 from thep_desktop.cli.schools import schools_commands
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     schools_commands.add_commands(commands, common)
     members_commands.add_commands(commands, common)
     fees_commands.add_commands(commands, common)
+    invoices_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
