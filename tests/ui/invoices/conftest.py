@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -94,3 +95,25 @@ def bow(services: Services) -> tuple[int, list[int]]:
         training(services, bow_id, date(2026, 9, 1)),
         training(services, bow_id, date(2026, 10, 1)),
     ]
+
+
+def set_up_office(services: Services) -> None:
+    """The organisation's address, bank and signatory, as a real office has them."""
+    organisation = services.organisation
+    organisation.update_profile(
+        services.actor,
+        replace(
+            organisation.get_profile(services.actor),
+            name="Tower Hamlets Education Partnership",
+            address="229 Bethnal Green Road\nLondon",
+            postcode="E2 6AB",
+            email="office@thep.example",
+            phone="020 7364 0000",
+            bank_name="Lloyds Bank",
+            bank_account_name="THEP Ltd",
+            bank_sort_code="309457",
+            bank_account_number="12345678",
+            signatory_name="Grace Adeyemi",
+            signatory_position="Executive Director",
+        ),
+    )

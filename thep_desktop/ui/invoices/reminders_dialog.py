@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,6 +21,7 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.fees import money
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
+from thep_desktop.services.invoices.reminders_service import ReminderResult
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.invoices.money_dialog_parts import (
     PDF_FILTER,
@@ -202,8 +204,13 @@ class RemindersDialog(QDialog):
             self.message,
         )
 
-    def _sent(self, result: Any, path: Any) -> None:
-        count = len(getattr(result, "invoice_ids", ()) or getattr(result, "sent", ()))
+    def _sent(self, result: ReminderResult, path: Path) -> None:
         self.reload()
-        say(self.message, f"Saved {plural(count, 'reminder letter')} to {path}; recorded as sent.")
+        if not result.letters:
+            say(self.message, str(result), problem=True)
+        else:
+            text = f"Saved {result} to {path}; each recorded as sent."
+            for skipped in result.skipped:
+                text += f" Left out: {skipped.school_name}: {skipped.reason}"
+            say(self.message, text)
         self.on_changed()
