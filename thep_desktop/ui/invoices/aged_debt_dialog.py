@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -57,6 +58,10 @@ class AgedDebtModel(PlainTableModel):
     """The customers' rows, and the totals row in bold under them."""
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() > 0:
+            # Nothing in an age column reads as blank, as on the printed report.
+            if self.row_values(index.row())[index.column()] == 0:
+                return ""
         if role == Qt.ItemDataRole.FontRole and self.row_values(index.row())[0] == TOTAL_ROW:
             font = QFont()
             font.setBold(True)
@@ -79,6 +84,7 @@ class AgedDebtDialog(QDialog):
         form = QFormLayout()
         self.as_at = date_field(format_date(date.today()), "The debt as it stood at this day's end")
         self.as_at.setObjectName("as_at")
+        self.as_at.setMaximumWidth(130)
         form.addRow("&As at", self.as_at)
         self.detail = QCheckBox("&List each invoice under its customer in the PDF")
         self.detail.setObjectName("detail")
@@ -87,6 +93,7 @@ class AgedDebtDialog(QDialog):
         self.model = AgedDebtModel(COLUMNS, parent=self)
         self.table = list_view("aged_debt_table", self.model, sort_column=None)
         self.table.setToolTip("Double-click a customer to see the invoices it owes on")
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setObjectName("aged_debt_summary")

@@ -102,6 +102,7 @@ class FeeRunDialog(QDialog):
         self.period.setObjectName("period")
         self.invoice_date = date_field(format_date(date.today()), "The date on the invoices")
         self.invoice_date.setObjectName("invoice_date")
+        self.invoice_date.setMaximumWidth(130)
         form.addRow("Academic &year", self.year)
         form.addRow("Fee &period", self.period)
         form.addRow("Invoice &date", self.invoice_date)
@@ -116,6 +117,7 @@ class FeeRunDialog(QDialog):
         layout.addWidget(self.summary)
         self.model = PlainTableModel(COLUMNS, parent=self)
         self.table = list_view("fee_run_rows", self.model, sort_column=None)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.message = message_line("fee_run_message")
         layout.addWidget(self.message)
@@ -234,8 +236,12 @@ class FeeRunDialog(QDialog):
     def _summary_text(self) -> str:
         result = self.preview_result
         assert result is not None
-        to_bill_count = plural(self._count(FeeRunState.TO_BILL), "member")
-        parts = [f"<b>{to_bill_count} to bill, {money(result.total)}</b>"]
+        to_bill = self._count(FeeRunState.TO_BILL)
+        parts = [
+            f"<b>{plural(to_bill, 'member')} to bill, {money(result.total)}</b>"
+            if to_bill
+            else "<b>Nobody is left to bill</b>"
+        ]
         billed = self._count(FeeRunState.ALREADY_BILLED)
         missing = self._count(FeeRunState.NO_PUPIL_FIGURE)
         free = self._count(FeeRunState.NOTHING_TO_PAY)

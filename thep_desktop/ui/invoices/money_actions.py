@@ -71,7 +71,7 @@ class MoneyActions:
         )
         self.statement_action = add(
             action(
-                "S&tatement of account…",
+                "Statement of &account…",
                 self.statement,
                 "A customer's invoices, payments and balance, as a PDF",
             ),
@@ -90,7 +90,7 @@ class MoneyActions:
         )
         self.xero_action = add(
             action(
-                "Export for &Xero…",
+                "Expor&t for Xero…",
                 self.export_xero,
                 "The issued invoices as Xero's sales invoice import file",
             ),
@@ -98,7 +98,7 @@ class MoneyActions:
         )
         self.register_action = add(
             action(
-                "Invoice re&gister (Excel)…",
+                "Invoice register (Exce&l)…",
                 self.invoice_register,
                 "Every invoice and credit note dated within the From/To filter, as a workbook",
             ),

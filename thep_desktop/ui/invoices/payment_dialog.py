@@ -115,6 +115,8 @@ class RecordPaymentDialog(QDialog):
         self.table.setObjectName("allocations")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setMinimumSectionSize(90)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -183,10 +185,13 @@ class RecordPaymentDialog(QDialog):
             return
         owed = self.account_now.owed
         held = self._credit_held()
-        text = f"Owes {money(owed)} on {plural(len(self.model.invoices), 'open invoice')}"
-        if self.account_now.overdue > ZERO:
-            text += f", {money(self.account_now.overdue)} of it overdue"
-        text += "."
+        if self.model.invoices:
+            text = f"Owes {money(owed)} on {plural(len(self.model.invoices), 'open invoice')}"
+            if self.account_now.overdue > ZERO:
+                text += f", {money(self.account_now.overdue)} of it overdue"
+            text += "."
+        else:
+            text = "Owes nothing: no invoice is waiting to be paid."
 
         if held > ZERO:
             text += f" Holds {money(held)} in credit."
@@ -279,6 +284,8 @@ class RecordPaymentDialog(QDialog):
         except ValidationError as exc:
             unplaced = self.messages.show(exc.field_errors)
             self._refused(len(exc.field_errors) - len(unplaced), unplaced)
+            if "allocations" in exc.field_errors:
+                self.left_over.clear()  # the refusal beside the table says it already
             return False
         except ServiceError as exc:
             self._refused(0, [exc.message])

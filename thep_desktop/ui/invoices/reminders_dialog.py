@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -111,10 +112,12 @@ class RemindersDialog(QDialog):
         form = QFormLayout()
         self.on = date_field(format_date(date.today()), "The date the letters carry")
         self.on.setObjectName("on")
+        self.on.setMaximumWidth(130)
         form.addRow("&Date of the letters", self.on)
         layout.addLayout(form)
         self.model = TickedModel(COLUMNS, parent=self)
         self.table = list_view("reminders_table", self.model, sort_column=None)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setObjectName("reminders_summary")

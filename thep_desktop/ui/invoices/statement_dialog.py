@@ -57,6 +57,8 @@ class StatementDialog(QDialog):
         self.date_from.setObjectName("date_from")
         self.date_to = date_field("", "End the statement on this day (blank: today)")
         self.date_to.setObjectName("date_to")
+        for edit in (self.date_from, self.date_to):
+            edit.setMaximumWidth(130)
         form.addRow("&Customer", self.customer)
         form.addRow("&From", self.date_from)
         form.addRow("&To", self.date_to)
