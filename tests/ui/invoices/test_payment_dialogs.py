@@ -103,9 +103,9 @@ def test_more_than_the_invoices_without_keeping_credit_is_refused_and_kept(  # t
 
 def test_the_apply_amounts_are_typed_over(qtbot, services, bow) -> None:  # type: ignore[no-untyped-def]
     bow_id, (september, october) = bow
-    dialog = payment_dialog(qtbot, services, bow_id, invoice_id=october)
-    assert dialog.amount.text() == "540.00"  # opened on an invoice: what it owes
-    assert dialog.model.applied() == ((september, Decimal("540.00")),)
+    dialog = payment_dialog(qtbot, services, bow_id)
+    type_into(qtbot, dialog.amount, "540.00")
+    assert dialog.model.applied() == ((september, Decimal("540.00")),)  # the oldest first
     # The treasurer knows the money was for October's invoice: retype the Apply column.
     type_in_cell(qtbot, dialog, 0, "0")
     type_in_cell(qtbot, dialog, 1, "540")
@@ -176,3 +176,51 @@ def test_the_payments_list_filters_and_reverses(qtbot, services, bow, modals) ->
     assert dialog.model.rowCount() == 0
     assert "Reversed the receipt of £540.00" in dialog.message.text()
     assert services.invoices.get_invoice(services.actor, september).outstanding == Decimal("540")
+
+
+def test_a_viewer_may_look_but_not_bill_pay_or_remind(qtbot, sqlite_db, bow) -> None:  # type: ignore[no-untyped-def]
+    from thep_desktop.services.shared.actor import Actor, Role
+    from thep_desktop.ui.main_window import MainWindow
+
+    viewer = Services(sqlite_db, Actor("visitor", Role.VIEWER))
+    window = MainWindow(viewer)
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    money = window.invoices_tab.money
+    assert not money.fee_run_action.isEnabled()
+    assert not money.payment_action.isEnabled()
+    assert not money.reminders_action.isEnabled()
+    for looking in (money.payments_action, money.aged_debt_action, money.statement_action):
+        assert looking.isEnabled()
+    # Even opened another way, the payment form offers no Save.
+    dialog = RecordPaymentDialog(viewer, bow[0])
+    qtbot.addWidget(dialog)
+    assert [b.text() for b in dialog.buttons.buttons()] == ["Close"]
+
+
+def test_record_payment_on_the_selected_invoice_from_the_menu(  # type: ignore[no-untyped-def]
+    qtbot, bow, window, opened, services
+) -> None:
+    from qt_driving import menu_action
+
+    bow_id, (_september, october) = bow
+    tab = window.invoices_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
+    row = next(
+        r for r in range(tab.proxy.rowCount()) if tab.proxy.index(r, 0).data() == "INV-000002"
+    )
+    rect = tab.table.visualRect(tab.proxy.index(row, 0))
+    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    menu_action(window, "Invoices", "Record payment…").trigger()
+    dialog = opened[-1]
+    assert isinstance(dialog, RecordPaymentDialog)
+    assert dialog.customer.currentData() == bow_id and dialog.amount.text() == "540.00"
+    # The invoice it was opened on is the one paid, not the oldest.
+    assert dialog.model.applied() == ((october, Decimal("540.00")),)
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert services.invoices.get_invoice(services.actor, october).outstanding == 0
+    qtbot.waitUntil(
+        lambda: "Payment of £540.00 from Bow Arts Trust" in window.statusBar().currentMessage()
+    )

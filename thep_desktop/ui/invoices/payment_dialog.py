@@ -201,10 +201,13 @@ class RecordPaymentDialog(QDialog):
         self.refund_button.setVisible(may and held > ZERO)
 
     def _prefill_invoice(self, invoice_id: int) -> None:
-        """Opened on an invoice: its customer, and what it still owes as the amount."""
+        """Opened on an invoice: its customer, what it still owes as the amount, set against it."""
         for invoice in self.model.invoices:
             if invoice.id == invoice_id:
                 self.amount.setText(f"{invoice.outstanding:,.2f}")
+                # Set against the invoice chosen, not the oldest (changing the amount
+                # shares it out oldest first again).
+                self.model.set_applied({invoice.id: invoice.outstanding})
                 return
 
     def _suggest(self) -> None:
