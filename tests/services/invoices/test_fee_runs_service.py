@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.invoice_records import table_sums
 from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind
+from thep_desktop.models.audit import AuditEvent
 from thep_desktop.services.invoices.fee_runs_service import FeeRunState
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, SettingsInput
 from thep_desktop.services.memberships.fees_service import FeePeriodInput, ScheduleInput
@@ -261,3 +263,32 @@ def test_issued_invoices_of_a_run_cannot_change(services: Services) -> None:
     services.fee_runs.issue_run(services.actor, result.run_id)
     states = {d.state for d in services.invoices.get_invoices(services.actor, result.draft_ids)}
     assert states == {InvoiceState.ISSUED}
+
+
+def test_the_runs_records_are_in_the_audit_trail_and_the_chain_holds(
+    services: Services, db: Database
+) -> None:
+    members(services)
+    fees(services)
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    [made] = services.invoices.get_invoices(services.actor, result.draft_ids[:1])
+    events = services.audit.history(services.actor, made.uuid)
+    created = [e for e in events if e.action == "create" and e.table_name == "invoice"]
+    assert len(created) == 1
+    fields = {c.label: c.after for c in created[0].changes}
+    assert any("Membership fee 2025/26" in value for value in fields.values())
+    with db.read_session() as session:
+        made_here = session.execute(
+            select(AuditEvent.table_name, func.count())
+            .where(AuditEvent.action == "create")
+            .group_by(AuditEvent.table_name)
+        ).all()
+    counts = dict(made_here)
+    assert (counts["invoice"], counts["invoice_line"], counts["customer"], counts["fee_run"]) == (
+        3,
+        3,
+        3,
+        1,
+    )
+    check = services.audit.check(services.actor)
+    assert check.ok, check.words

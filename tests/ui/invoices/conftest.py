@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from invoice_records import customer, draft, issued
+from membership_records import join, make_school
 from PySide6.QtWidgets import QDialog
 
 from thep_desktop.database import Database
@@ -26,6 +27,8 @@ def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_invoices(s: Services) -> dict[str, int]:
     """Two customers; an overdue invoice, a paid-by-credit one, a current one and a draft."""
+    school = make_school(s, "100001", "Alder Primary School")
+    join(s, school, date(2020, 9, 1), date(2020, 10, 1))
     bow = customer(s, "Bow Arts Trust")
     mile = customer(s, "Mile End Learning Hub")
     old = TODAY - timedelta(days=75)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TextIO
 
-from thep_desktop.cli.shared.output import Column, text_value, write_fields, write_table
+from thep_desktop.cli.shared.output import (
+    Column,
+    CommandError,
+    text_value,
+    write_fields,
+    write_table,
+)
 from thep_desktop.domain.dates import format_date
 from thep_desktop.services.invoices.invoice_data import (
     InvoiceDetail,
@@ -14,6 +20,21 @@ from thep_desktop.services.invoices.invoice_data import (
 )
 from thep_desktop.services.invoices.payment_data import PaymentDetail
 from thep_desktop.services.invoices.reminders_service import ReminderDue
+from thep_desktop.services.registry import Services
+
+
+def find(services: Services, number: str) -> InvoiceDetail:
+    """An invoice by its number, or a draft by ``id:N``."""
+    text = number.strip()
+    if text.lower().startswith("id:"):
+        try:
+            wanted = int(text[3:])
+        except ValueError:
+            raise CommandError(
+                f"“{text}” is not an invoice: give id: and a number, e.g. id:12"
+            ) from None
+        return services.invoices.get_invoice(services.actor, wanted)
+    return services.invoices.find_invoice(services.actor, text)
 
 
 def status_text(row: InvoiceRow | InvoiceDetail, today: date) -> str:

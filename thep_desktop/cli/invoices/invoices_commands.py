@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
 
-from thep_desktop.cli.invoices import invoice_output
+from thep_desktop.cli.invoices import invoice_output, invoice_runs_commands
+from thep_desktop.cli.invoices.invoice_output import find
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import (
     Column,
@@ -24,7 +25,6 @@ from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.invoices import ZERO, InvoiceKind, PaymentStatus, ReminderStage
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.invoices.invoice_data import (
-    InvoiceDetail,
     InvoiceFilter,
     running_totals,
 )
@@ -143,21 +143,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     remind.add_argument("--dry-run", action="store_true", help="list what is due; send nothing")
     remind.add_argument("--json", action="store_true", help="print JSON instead of text")
     remind.set_defaults(run=send_reminders, database="existing")
-
-
-# -- finding one --------------------------------------------------------------------------------
-def find(services: Services, number: str) -> InvoiceDetail:
-    """An invoice by its number, or a draft by ``id:N``."""
-    text = number.strip()
-    if text.lower().startswith("id:"):
-        try:
-            wanted = int(text[3:])
-        except ValueError:
-            raise CommandError(
-                f"“{text}” is not an invoice: give id: and a number, e.g. id:12"
-            ) from None
-        return services.invoices.get_invoice(services.actor, wanted)
-    return services.invoices.find_invoice(services.actor, text)
+    invoice_runs_commands.add_commands(actions, common)
 
 
 # -- list ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -38,7 +38,7 @@ from thep_desktop.domain.invoices import (
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Correspondence, Document, Invoice, InvoiceReminder
 from thep_desktop.reports.letters.envelope_address import address_block_lines
-from thep_desktop.reports.letters.letter_data import LetterError
+from thep_desktop.reports.letters.letter_data import LetterError, RenderResult
 from thep_desktop.reports.letters.letter_pdf import Letter, render_letters
 from thep_desktop.reports.shared.spreadsheet import ExportError, replacing
 from thep_desktop.services.invoices.invoice_data import InvoiceDetail, SettingsDetail
@@ -62,7 +62,7 @@ from thep_desktop.services.letters.mail_merge import (
     signatory_problem,
     signed_by,
 )
-from thep_desktop.services.settings.organisation_service import OrganisationService
+from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     ConflictError,
@@ -86,6 +86,10 @@ class ReminderDue:
     outstanding: Decimal
     stage: ReminderStage
     member_id: int | None = None
+
+
+# One reminder laid out: what is due, to whom, the letter, and the template it came from.
+ReminderLetter = tuple[ReminderDue, Recipient, Letter, TemplateDetail]
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ class RemindersService:
         actor.require(VIEW)
         day = on or date.today()
         with self.db.read_session() as session:
-            found = _due(session, day)
+            found = due_on(session, day)
         return [
             r
             for r in found
@@ -214,30 +218,7 @@ class RemindersService:
         profile = self._organisation.get_profile(actor)
         details = {d.id: d for d in self._invoices(actor, [r.invoice_id for r in wanted])}
         addressed = self._member_recipients(actor, wanted, templates, day)
-        common = _organisation_values(profile)
-        letters: list[tuple[ReminderDue, Recipient, Letter, TemplateDetail]] = []
-        skipped: list[Skipped] = []
-        for due in wanted:
-            detail = details[due.invoice_id]
-            template = templates[due.stage]
-            data = signed_by(template.as_input(), profile)
-            recipient = addressed.get((due.stage, detail.member_id)) or _snapshot_recipient(detail)
-            values = dict(recipient.values)
-            values.update(common)
-            values.update(_letter_values(day, data, due.number))
-            values.update(invoice_values(detail, due))
-            lacking = [n for n in template.fields_used if n not in values]
-            if lacking:
-                skipped.append(Skipped(due.customer, lacking_reason(recipient, lacking)))
-                continue
-            try:  # one address too long for the envelope must not stop the rest
-                address_block_lines(recipient.address)
-            except LetterError as exc:
-                skipped.append(Skipped(due.customer, str(exc)))
-                continue
-            letters.append(
-                (due, recipient, _letter(data, values, recipient.address, day), template)
-            )
+        letters, skipped = reminder_letters(wanted, details, templates, profile, addressed, day)
         if not letters:
             reasons = "\n".join(f"• {s.school_name}: {s.reason}" for s in skipped[:10])
             raise ServiceError("No reminders could be produced.\n" + reasons)
@@ -247,15 +228,7 @@ class RemindersService:
             if progress is not None:
                 progress.report(n - 1, total, f"Reminder {n:,} of {total:,}")
 
-        buffer = io.BytesIO()
-        rendered = render_letters(
-            buffer,
-            letterhead_from(profile),
-            (letter for _d, _r, letter, _t in letters),
-            title=f"Invoice reminders {format_date(day)}",
-            on_letter=report,
-        )
-        pdf = buffer.getvalue()
+        pdf, rendered = lay_out(letters, profile, day, report)
         document_id: int | None = None
         try:
             # The file is written whole beside its place, the records made, then it is put
@@ -334,47 +307,12 @@ class RemindersService:
         filename: str,
         pdf: bytes,
         pages: Sequence[int],
-        letters: list[tuple[ReminderDue, Recipient, Letter, TemplateDetail]],
+        letters: list[ReminderLetter],
     ) -> int:
         """The PDF, each reminder and each member's correspondence: one transaction."""
         with self.db.session() as session:
             _check_still_due(session, day, [d for d, _r, _l, _t in letters])
-            title = f"Invoice reminders {format_date(day)}"
-            document = _document(actor, title, filename, pdf, sum(pages))
-            session.add(document)
-            session.flush()
-            first = 1
-            for (due, recipient, letter, template), count in zip(letters, pages, strict=True):
-                session.add(
-                    InvoiceReminder(
-                        invoice_id=due.invoice_id,
-                        stage=due.stage,
-                        sent_on=day,
-                        outstanding=due.outstanding,
-                        document_id=document.id,
-                        created_by=actor.name,
-                        updated_by=actor.name,
-                    )
-                )
-                if recipient.member_id is not None or recipient.school_id is not None:
-                    session.add(
-                        _correspondence(
-                            actor, template, recipient, letter, document, first, count, None
-                        )
-                    )
-                first += count
-            record(
-                session,
-                Change(
-                    Action.LETTERS,
-                    "document",
-                    document.uuid,
-                    title,
-                    detail=f"Invoice reminders of {format_date(day)}: "
-                    + ", ".join(f"{d.number} ({d.stage.label})" for d, _r, _l, _t in letters),
-                ),
-            )
-            return document.id
+            return add_reminder_records(session, actor, day, filename, pdf, pages, letters)
 
     @save
     def _take_back(self, actor: Actor, document_id: int) -> None:
@@ -385,6 +323,109 @@ class RemindersService:
             )
             session.execute(delete(Correspondence).where(Correspondence.document_id == document_id))
             session.execute(delete(Document).where(Document.id == document_id))
+
+
+def reminder_letters(
+    wanted: Sequence[ReminderDue],
+    details: dict[int, InvoiceDetail],
+    templates: dict[ReminderStage, TemplateDetail],
+    profile: ProfileData,
+    addressed: dict[tuple[ReminderStage, int | None], Recipient],
+    day: date,
+) -> tuple[list[ReminderLetter], list[Skipped]]:
+    """Each reminder filled in, as a mail merge fills a letter; those that cannot be, why.
+
+    A member is addressed as ``addressed`` says (its school's contact); anyone else at the
+    name and address the invoice was issued to.
+    """
+    common = _organisation_values(profile)
+    letters: list[ReminderLetter] = []
+    skipped: list[Skipped] = []
+    for due in wanted:
+        detail = details[due.invoice_id]
+        template = templates[due.stage]
+        data = signed_by(template.as_input(), profile)
+        recipient = addressed.get((due.stage, detail.member_id)) or _snapshot_recipient(detail)
+        values = dict(recipient.values)
+        values.update(common)
+        values.update(_letter_values(day, data, due.number))
+        values.update(invoice_values(detail, due))
+        lacking = [n for n in template.fields_used if n not in values]
+        if lacking:
+            skipped.append(Skipped(due.customer, lacking_reason(recipient, lacking)))
+            continue
+        try:  # one address too long for the envelope must not stop the rest
+            address_block_lines(recipient.address)
+        except LetterError as exc:
+            skipped.append(Skipped(due.customer, str(exc)))
+            continue
+        letters.append((due, recipient, _letter(data, values, recipient.address, day), template))
+    return letters, skipped
+
+
+def lay_out(
+    letters: Sequence[ReminderLetter],
+    profile: ProfileData,
+    day: date,
+    on_letter: Callable[[int], None] | None = None,
+) -> tuple[bytes, RenderResult]:
+    """The letters on the letterhead, as one PDF's bytes."""
+    buffer = io.BytesIO()
+    rendered = render_letters(
+        buffer,
+        letterhead_from(profile),
+        (letter for _d, _r, letter, _t in letters),
+        title=f"Invoice reminders {format_date(day)}",
+        on_letter=on_letter,
+    )
+    return buffer.getvalue(), rendered
+
+
+def add_reminder_records(
+    session: Session,
+    actor: Actor,
+    day: date,
+    filename: str,
+    pdf: bytes,
+    pages: Sequence[int],
+    letters: Sequence[ReminderLetter],
+) -> int:
+    """The PDF kept, each reminder recorded against its invoice and each member's letter in
+    its correspondence, in the caller's transaction; the document's id."""
+    title = f"Invoice reminders {format_date(day)}"
+    document = _document(actor, title, filename, pdf, sum(pages))
+    session.add(document)
+    session.flush()
+    first = 1
+    for (due, recipient, letter, template), count in zip(letters, pages, strict=True):
+        session.add(
+            InvoiceReminder(
+                invoice_id=due.invoice_id,
+                stage=due.stage,
+                sent_on=day,
+                outstanding=due.outstanding,
+                document_id=document.id,
+                created_by=actor.name,
+                updated_by=actor.name,
+            )
+        )
+        if recipient.member_id is not None or recipient.school_id is not None:
+            session.add(
+                _correspondence(actor, template, recipient, letter, document, first, count, None)
+            )
+        first += count
+    record(
+        session,
+        Change(
+            Action.LETTERS,
+            "document",
+            document.uuid,
+            title,
+            detail=f"Invoice reminders of {format_date(day)}: "
+            + ", ".join(f"{d.number} ({d.stage.label})" for d, _r, _l, _t in letters),
+        ),
+    )
+    return document.id
 
 
 def invoice_values(detail: InvoiceDetail, due: ReminderDue) -> dict[str, str]:
@@ -426,7 +467,8 @@ def _snapshot_recipient(detail: InvoiceDetail) -> Recipient:
     )
 
 
-def _due(session: Session, day: date, only: Collection[int] | None = None) -> list[ReminderDue]:
+def due_on(session: Session, day: date, only: Collection[int] | None = None) -> list[ReminderDue]:
+    """The reminders due on ``day``, in the caller's session (see :meth:`RemindersService.due`)."""
     settings = load_settings(session)
     earliest = min(settings.reminder_days(s) for s in REMINDER_STAGES)
     query = select(
@@ -483,7 +525,7 @@ def _check_still_due(session: Session, day: date, letters: list[ReminderDue]) ->
 
     Checked in the records' own transaction, which holds the write lock.
     """
-    now = {d.invoice_id: d for d in _due(session, day, [d.invoice_id for d in letters])}
+    now = {d.invoice_id: d for d in due_on(session, day, [d.invoice_id for d in letters])}
     changed = [
         d.number
         for d in letters
@@ -505,6 +547,10 @@ __all__ = [
     "ReminderDue",
     "ReminderResult",
     "RemindersService",
+    "add_reminder_records",
+    "due_on",
     "invoice_values",
+    "lay_out",
+    "reminder_letters",
     "stage_due",
 ]

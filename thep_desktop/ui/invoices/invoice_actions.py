@@ -8,25 +8,32 @@ Other parts of the program add their own actions with ``InvoicesTab.add_action``
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
+from thep_desktop import config
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.errors import OfficeError
+from thep_desktop.domain.files import safe_file_stem
 from thep_desktop.domain.invoices import InvoiceKind
 from thep_desktop.services.invoices.invoice_data import InvoiceDetail, InvoiceRow
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import Permission
+from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import date_field
 from thep_desktop.ui.shared.plain_table_model import display_value
 
 ISSUE = "Issue"
+PDF_FOLDER = "invoice_pdf_folder"
 
 
 def money(value: Decimal) -> str:
@@ -58,6 +65,20 @@ def creditable(rows: Sequence[InvoiceRow]) -> bool:
     return row.kind is InvoiceKind.INVOICE and not row.is_draft and row.credited < row.total
 
 
+def pdf_name(rows: Sequence[InvoiceRow]) -> str:
+    """``INV-000123.pdf`` for one; ``Invoices INV-000120 to INV-000123.pdf`` for several."""
+    names = [r.number or f"Draft {r.customer_name}" for r in rows]
+    stem = names[0] if len(names) == 1 else f"Invoices {names[0]} to {names[-1]}"
+    return f"{safe_file_stem(stem, 'Invoices')}.pdf"
+
+
+def pdf_what(rows: Sequence[InvoiceRow]) -> str:
+    if len(rows) == 1:
+        row = rows[0]
+        return f"{row.kind.label} {row.number}" if row.number else "The draft"
+    return f"{len(rows):,} invoices"
+
+
 def issue_question(count: int, total: Decimal) -> str:
     """The confirmation before issuing: how many, how much, and that it cannot be undone."""
     what = "this invoice" if count == 1 else f"{count:,} invoices"
@@ -81,6 +102,10 @@ class InvoiceActions:
     reload: Callable[..., bool]
     action: Callable[..., QAction]
     add_action: Callable[..., QAction]
+    ask_save_path: Callable[..., tuple[str, str]]
+    open_url: Callable[[QUrl], object]
+    pdf_job: BackgroundJob | None
+    preview_path: Path | None
 
     def build_invoice_actions(self) -> None:
         """The tab's own actions, placed in the menu, toolbar and context menu."""
@@ -151,6 +176,30 @@ class InvoiceActions:
             toolbar=True,
             context=True,
         )
+        self.preview_action = add(
+            self.action(
+                "Pre&view",
+                self.preview_selected,
+                "The selected invoices as they print, opened in your PDF viewer",
+                "Ctrl+Shift+P",
+            ),
+            "output",
+            applies=bool,
+            toolbar=True,
+            context=True,
+        )
+        self.print_action = add(
+            self.action(
+                "&Print / Save PDF…",
+                self.save_selected_pdf,
+                "Save the selected invoices as one PDF, to print or send",
+                "Ctrl+P",
+            ),
+            "output",
+            applies=bool,
+            toolbar=True,
+            context=True,
+        )
         self.history_action = add(
             self.action(
                 "&History…",
@@ -181,6 +230,15 @@ class InvoiceActions:
             ),
             "settings",
             permission=None,  # anyone may look; only the treasurer may change them
+        )
+        self.catalogue_action = add(
+            self.action(
+                "Service &catalogue…",
+                self.edit_catalogue,
+                "The services sold to schools and others, and their prices",
+            ),
+            "settings",
+            permission=None,  # anyone may look; the treasurer and staff may change it
         )
 
     table: QWidget
@@ -229,6 +287,8 @@ class InvoiceActions:
             self.tell(self, "Cannot open the invoice", exc.message)
             return
         editor.ask = self.ask
+        editor.tell = self.tell
+        editor.run_dialog = self.run_dialog
         editor.saved.connect(self._editor_saved)
         self.run_dialog(editor)
 
@@ -350,6 +410,70 @@ class InvoiceActions:
         form.accepted.connect(lambda: done(form.result_value))  # type: ignore[arg-type]
         self.run_dialog(form)
 
+    # -- preview and print ------------------------------------------------------------------
+    def preview_selected(self) -> BackgroundJob | None:
+        """The selected invoices rendered to a PDF in a temporary folder and opened with the
+        computer's PDF viewer (which prints it too)."""
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="thep-invoices-"))
+        path = folder / pdf_name(rows)
+
+        def done(_result: object) -> None:
+            self.preview_path = path
+            self.status_message.emit(f"{pdf_what(rows)} opened in the PDF viewer.")
+            self.open_url(QUrl.fromLocalFile(str(path)))
+
+        return self._render(rows, path, done)
+
+    def save_selected_pdf(self) -> BackgroundJob | None:
+        """Print / Save PDF: the selected invoices as one PDF where the person chooses."""
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        chosen, _filter = self.ask_save_path(
+            self,  # type: ignore[arg-type]
+            "Save invoices as PDF",
+            str(config.remembered_folder(PDF_FOLDER) / pdf_name(rows)),
+            "PDF document (*.pdf)",
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+
+        def done(_result: object) -> None:
+            config.remember_folder(PDF_FOLDER, path.parent)
+            message = f"{pdf_what(rows)} saved to {path}."
+            self.status_message.emit(message)
+            answer = self.ask(self, "Saved", f"{message}\n\nOpen it now?", ["Open", "Close"])
+            if answer == "Open":
+                self.open_url(QUrl.fromLocalFile(str(path)))
+
+        return self._render(rows, path, done)
+
+    def _render(
+        self, rows: Sequence[InvoiceRow], path: Path, done: Callable[[object], None]
+    ) -> BackgroundJob:
+        actor = self.services.actor
+        documents = self.services.invoice_documents
+        ids = [r.id for r in rows]
+
+        def failed(exc: BaseException) -> None:
+            text = exc.message if isinstance(exc, OfficeError) else f"Something went wrong: {exc}"
+            self.tell(self, "The PDF was not made", text)
+
+        self.pdf_job = BackgroundJob(
+            self,  # type: ignore[arg-type]
+            f"Making the PDF of {pdf_what(rows).lower()}…",
+            lambda progress: documents.render(actor, ids, path, progress),
+            on_done=done,
+            on_error=failed,
+        ).start()
+        return self.pdf_job
+
     # -- history and settings ---------------------------------------------------------------
     def show_history(self) -> None:
         from thep_desktop.ui.audit.history_dialog import HistoryDialog
@@ -364,6 +488,15 @@ class InvoiceActions:
             else f"Draft invoice – {row.customer_name}"
         )
         self.run_dialog(HistoryDialog(self.services, title, row.uuid, self))  # type: ignore[arg-type]
+
+    def edit_catalogue(self) -> None:
+        from thep_desktop.ui.invoices.catalogue_dialog import CatalogueDialog
+
+        dialog = CatalogueDialog(self.services, self)  # type: ignore[arg-type]
+        dialog.ask = self.ask
+        dialog.tell = self.tell
+        dialog.run_dialog = self.run_dialog
+        self.run_dialog(dialog)
 
     def edit_settings(self) -> None:
         from thep_desktop.ui.invoices.invoice_settings_dialog import settings_form

@@ -131,6 +131,8 @@ class InvoiceEditor(QDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.customer.setCompleter(completer)
         self.customer.lineEdit().setPlaceholderText("Type a few letters of the name")
+        completer.activated.connect(lambda _text: self.chosen_customer())
+        self.customer.lineEdit().editingFinished.connect(self.chosen_customer)
         self.new_customer_button = push_button(
             NEW_CUSTOMER, self.new_customer, "A customer who is not a member: name and address"
         )
@@ -193,7 +195,12 @@ class InvoiceEditor(QDialog):
         line_buttons = QHBoxLayout()
         self.add_line_button = push_button("&Add line", self.add_line, "A new line at the end")
         line_buttons.addWidget(self.add_line_button)
-        self.extra_line_buttons = line_buttons  # Add from catalogue… goes here
+        self.catalogue_button = push_button(
+            "Add from &catalogue…",
+            self.add_from_catalogue,
+            "A line for a service in the catalogue, at its price",
+        )
+        line_buttons.addWidget(self.catalogue_button)
         line_buttons.addStretch(1)
         self.totals = QLabel()
         self.totals.setObjectName("invoice_totals")
@@ -226,11 +233,18 @@ class InvoiceEditor(QDialog):
             self.save_button.clicked.connect(lambda _c=False: self.save_draft())
             self.issue_button.clicked.connect(lambda _c=False: self.save_and_issue())
             QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_draft)
-            self.save_button.setDefault(False)
-            self.save_button.setAutoDefault(False)
+            for push in self.buttons.buttons():
+                # Enter in a box moves on; it never saves, still less issues, by accident.
+                push.setAutoDefault(False)
+                push.setDefault(False)
         else:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-            for widget in (self.customer, self.new_customer_button, self.add_line_button):
+            for widget in (
+                self.customer,
+                self.new_customer_button,
+                self.add_line_button,
+                self.catalogue_button,
+            ):
                 widget.setVisible(False)
             self.customer_shown = QLabel()
             row.insertWidget(0, self.customer_shown, 1)
@@ -371,6 +385,35 @@ class InvoiceEditor(QDialog):
 
     def add_line(self) -> None:
         self.lines.add_line()
+
+    def add_from_catalogue(self) -> None:
+        """A service from the catalogue and how many: a new line at the service's price."""
+        from thep_desktop.ui.invoices.catalogue_dialog import catalogue_line_form
+
+        try:
+            made = catalogue_line_form(self.services, self)
+        except ServiceError as exc:
+            self.tell(self, "Add from catalogue", exc.message)
+            return
+        if made is None:
+            return
+        form, line = made
+
+        def add() -> None:
+            chosen = line()
+            if chosen is None:
+                return
+            rows = self.lines.rows
+            # The first, empty line of a new invoice is filled rather than left blank.
+            blank = len(rows) == 1 and not (
+                rows[0].description.text().strip() or rows[0].unit_price.text().strip()
+            )
+            if blank:
+                self.lines.remove_line(rows[0])
+            self.lines.add_line(chosen)
+
+        form.accepted.connect(add)
+        self.run_dialog(form)
 
     def _show_totals(self) -> None:
         totals = self.lines.totals()

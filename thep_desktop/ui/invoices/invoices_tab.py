@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
@@ -117,6 +118,8 @@ class InvoicesTab(InvoiceActions, QWidget):
         self.today = date.today()
         self.customers: list[CustomerChoice] = []
         self.load_job: BackgroundJob | None = None
+        self.pdf_job: BackgroundJob | None = None
+        self.preview_path: Path | None = None  # the last preview's PDF
         self._load_again = False
         self._select_after_load: list[int] | None = None
         self.tab_actions: list[TabAction] = []
@@ -291,10 +294,10 @@ class InvoicesTab(InvoiceActions, QWidget):
         return True
 
     def wait_loaded(self) -> None:
-        """Finish a read in progress now (before the tab or its database goes away)."""
-        job = self.load_job
-        if job is not None:
-            job.wait()
+        """Finish a read or a PDF in progress now (before the tab or its database goes away)."""
+        for job in (self.load_job, self.pdf_job):
+            if job is not None and job.thread.isRunning():
+                job.wait()
 
     def _job_done(self) -> bool:
         self.load_job = None
@@ -457,7 +460,7 @@ class InvoicesTab(InvoiceActions, QWidget):
         if not index.isValid():
             return
         if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
-            self.table.selectRow(index.row())
+            self.select_ids([self.proxy.invoice_at(index.row()).id])
         if self.table_menu is not None:
             self.table_menu.deleteLater()
         menu = QMenu(self)

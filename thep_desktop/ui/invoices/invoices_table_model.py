@@ -71,14 +71,14 @@ OVERDUE_TEXT = QColor("#b00020")
 OVERDUE_BACKGROUND = QColor("#fdecef")
 
 
-def number_key(row: InvoiceRow) -> tuple[int, str, int, str]:
+def number_key(row: InvoiceRow) -> tuple[int, int, int, str]:
     """Numbers sort as numbers (INV-000099 before INV-000100, whatever the prefix's length);
     credit notes after invoices; drafts, which have none, last."""
     if row.number is None:
-        return (1, "", 0, "")
+        return (1, 0, 0, "")
     digits = len(row.number) - len(row.number.rstrip("0123456789"))
     value = int(row.number[-digits:]) if digits else 0
-    return (0, row.kind.value, value, row.number)
+    return (0, 0 if row.kind is InvoiceKind.INVOICE else 1, value, row.number)
 
 
 class InvoicesTableModel(PlainTableModel):
