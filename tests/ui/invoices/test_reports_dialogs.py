@@ -122,9 +122,18 @@ def test_statement_of_the_selected_invoices_customer(  # type: ignore[no-untyped
     assert "To:" in dialog.message.text() and not (tmp_path / "statement.pdf").exists()
     retype(qtbot, dialog.date_to, AS_AT)
     push(qtbot, button(dialog, "Save PDF…"))
+    qtbot.waitUntil(lambda: "Saved the statement of Bow Arts Trust" in dialog.message.text())
     text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "statement.pdf").pages)
     assert "Bow Arts Trust" in text and "INV-000001" in text and "1,080.00" in text
     assert "Mile End" not in text
+    # Every customer with a balance, in one PDF.
+    qtbot.keyClick(dialog.everyone, Qt.Key.Key_Space)
+    assert not dialog.customer.isEnabled()
+    dialog.ask_save_path = lambda *_a: (str(tmp_path / "all.pdf"), "")
+    push(qtbot, button(dialog, "Save PDF…"))
+    qtbot.waitUntil(lambda: "Saved 2 statements" in dialog.message.text())
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "all.pdf").pages)
+    assert "Bow Arts Trust" in text and "Mile End Learning Hub" in text
 
 
 def test_export_for_xero_and_the_register(  # type: ignore[no-untyped-def]
@@ -144,6 +153,16 @@ def test_export_for_xero_and_the_register(  # type: ignore[no-untyped-def]
     with (tmp_path / "xero.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert {r["*InvoiceNumber"] for r in rows} == {"INV-000001", "INV-000002", "INV-000003"}
+    # Only October onwards: the From date typed above the list.
+    qtbot.keyClicks(tab.date_from, "01/10/2026")
+    tab.ask_save_path = lambda *_a: (str(tmp_path / "october.csv"), "")
+    modals.click("OK")
+    menu_action(window, "Invoices", "Export for Xero…").trigger()
+    modals.wait_answered()
+    assert modals.seen[-1].text.startswith("Invoices dated on or after 01/10/2026")
+    with (tmp_path / "october.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert {r["*InvoiceNumber"] for r in csv.DictReader(f)} == {"INV-000002", "INV-000003"}
+    tab.date_from.clear()
     tab.ask_save_path = lambda *_a: (str(tmp_path / "register"), "")
     menu_action(window, "Invoices", "Invoice register (Excel)…").trigger()
     values = [

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog
 
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.invoices import InvoiceKind
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, InvoiceRow
@@ -92,7 +93,8 @@ class MoneyActions:
             action(
                 "Expor&t for Xero…",
                 self.export_xero,
-                "The issued invoices as Xero's sales invoice import file",
+                "The issued invoices (within the From/To dates, when typed) as Xero's sales "
+                "invoice import file",
             ),
             "output",
         )
@@ -112,6 +114,19 @@ class MoneyActions:
         if len(rows) != 1:
             return None, None
         return rows[0].customer_id, rows[0].id
+
+    def _dates(self) -> tuple[InvoiceFilter, str]:
+        """The tab's From/To dates as a filter, and in words ("" when none are typed)."""
+        date_from = typed_date(self.tab.date_from.text())
+        date_to = typed_date(self.tab.date_to.text())
+        words = ""
+        if date_from and date_to:
+            words = f"dated {format_date(date_from)} to {format_date(date_to)}"
+        elif date_from:
+            words = f"dated on or after {format_date(date_from)}"
+        elif date_to:
+            words = f"dated on or before {format_date(date_to)}"
+        return InvoiceFilter(date_from=date_from, date_to=date_to), words
 
     def _changed(self) -> None:
         self.tab.reload()
@@ -156,8 +171,10 @@ class MoneyActions:
         self._run(AgedDebtDialog(self.tab.services, self.tab))
 
     def export_xero(self) -> None:
-        """Xero's sales invoice CSV of the issued invoices (more than 500: several files)."""
+        """Xero's sales invoice CSV of the issued invoices (more than 500: several files),
+        those dated within the tab's From/To dates when they are typed."""
         tab = self.tab
+        wanted, dates = self._dates()
         path = ask_save(
             tab,
             tab.ask_save_path,
@@ -169,20 +186,20 @@ class MoneyActions:
         if path is None:
             return
         try:
-            result = tab.services.invoice_documents.export_xero(tab.services.actor, path, None)
+            result = tab.services.invoice_documents.export_xero(tab.services.actor, path, wanted)
         except OfficeError as exc:
             tab.tell(tab, "Not exported", str(exc))
             return
         where = ", ".join(p.name for p in result.paths)
         text = f"{result.message}\n\nSaved in {path.parent}: {where}."
+        if dates:
+            text = f"Invoices {dates} (the From/To dates above the list).\n\n{text}"
         tab.tell(tab, "Exported for Xero", text)
         tab.status_message.emit(result.message.splitlines()[0])
 
     def invoice_register(self) -> None:
         tab = self.tab
-        wanted = InvoiceFilter(
-            date_from=typed_date(tab.date_from.text()), date_to=typed_date(tab.date_to.text())
-        )
+        wanted, _dates = self._dates()
         path = ask_save(
             tab,
             tab.ask_save_path,

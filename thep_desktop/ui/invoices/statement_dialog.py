@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QLabel,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.fees import money
+from thep_desktop.reports.invoices.invoice_document import RenderResult
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.invoices.money_dialog_parts import (
     PDF_FILTER,
@@ -26,6 +28,8 @@ from thep_desktop.ui.invoices.money_dialog_parts import (
     customer_combo,
     default_ask_path,
     message_line,
+    plural,
+    run_job,
     say,
     typed_date,
 )
@@ -41,6 +45,7 @@ class StatementDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.ask_save_path: AskPath = default_ask_path
+        self.job: Any = None
         self.setWindowTitle("Statement of account")
         self.setObjectName("statement_dialog")
         layout = QVBoxLayout(self)
@@ -60,6 +65,10 @@ class StatementDialog(QDialog):
         for edit in (self.date_from, self.date_to):
             edit.setMaximumWidth(130)
         form.addRow("&Customer", self.customer)
+        self.everyone = QCheckBox("&Every customer who owes or holds credit, in one PDF")
+        self.everyone.setObjectName("everyone")
+        form.addRow("", self.everyone)
+        self.everyone.toggled.connect(lambda on: self.customer.setEnabled(not on))
         form.addRow("&From", self.date_from)
         form.addRow("&To", self.date_to)
         layout.addLayout(form)
@@ -104,33 +113,46 @@ class StatementDialog(QDialog):
         return found[0], found[1]
 
     def save(self) -> None:
+        everyone = self.everyone.isChecked()
         customer_id = chosen_customer(self.customer)
-        if customer_id is None:
+        if customer_id is None and not everyone:
             say(self.message, "Customer: choose whose statement to write.", problem=True)
             self.customer.setFocus()
             return
         dates = self._dates()
         if dates is None:
             return
-        name = self.customer.currentText().split(" (")[0]
+        name = "every customer" if everyone else self.customer.currentText().split(" (")[0]
+        day = (dates[1] or date.today()).isoformat()
         path = ask_save(
             self,
             self.ask_save_path,
-            "Save the statement of account",
-            f"Statement {name} {(dates[1] or date.today()).isoformat()}.pdf",
+            "Save the statements of account" if everyone else "Save the statement of account",
+            f"Statements {day}.pdf" if everyone else f"Statement {name} {day}.pdf",
             PDF_FILTER,
             ".pdf",
         )
         if path is None:
             return
-        try:
-            self.services.statements.write_statements(
-                self.services.actor, [customer_id], path, date_from=dates[0], date_to=dates[1]
-            )
-        except OfficeError as exc:
-            say(self.message, str(exc), problem=True)
-            return
-        say(self.message, f"Saved the statement of {name} to {path}.")
+        actor = self.services.actor
+        wanted = None if everyone else [customer_id]
+
+        def done(result: RenderResult) -> None:
+            if everyone:
+                what = plural(result.documents, "statement")
+                say(self.message, f"Saved {what} ({plural(result.pages, 'page')}) to {path}.")
+            else:
+                say(self.message, f"Saved the statement of {name} to {path}.")
+
+        self.job = run_job(
+            self,
+            "Writing the statements",
+            lambda progress: self.services.statements.write_statements(
+                actor, wanted, path, dates[0], dates[1], progress=progress
+            ),
+            done,
+            self.message,
+        )
 
 
 def account_text(account: Any) -> str:
