@@ -102,6 +102,9 @@ def test_preview_then_drafts_then_issue_then_one_pdf(  # type: ignore[no-untyped
     assert "3 members already billed (not billed again)" in again.summary.text()
     assert "Nobody is left to bill" in again.summary.text()
     assert not again.drafts_button.isEnabled()
+    # The run made before can still be printed; it has nothing left to issue.
+    assert "3 invoices issued." in again.message.text()
+    assert again.pdf_button.isEnabled() and not again.issue_button.isEnabled()
     assert {again.model.row_values(r)[6] for r in range(3)} == {
         "INV-000001",
         "INV-000002",
@@ -119,3 +122,23 @@ def test_an_invoice_date_that_cannot_be_read_is_said_and_nothing_made(  # type: 
     assert "Invoice date" in dialog.message.text()
     assert dialog.model.rowCount() == 0
     assert services.invoices.list_invoices(services.actor) == []
+
+
+def test_drafts_made_earlier_are_issued_from_a_later_preview(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened, members, services: Services, modals
+) -> None:
+    first = fee_run(window, opened)
+    push(qtbot, button(first, "Preview"))
+    push(qtbot, button(first, "Create drafts"))
+    qtbot.waitUntil(lambda: first.run_result is not None)
+    first.reject()  # closed before issuing; another day, the treasurer comes back
+    later = fee_run(window, opened)
+    push(qtbot, button(later, "Preview"))
+    assert "3 drafts not yet issued" in later.message.text()
+    assert not later.drafts_button.isEnabled()  # they are billed (as drafts) already
+    modals.click(ISSUE)
+    push(qtbot, button(later, "Issue all…"))
+    modals.wait_answered()
+    assert "Issue 3 invoices totalling £4,850.00?" in modals.seen[-1].text
+    qtbot.waitUntil(lambda: later.issued is not None)
+    assert all(not i.is_draft for i in services.invoices.list_invoices(services.actor))

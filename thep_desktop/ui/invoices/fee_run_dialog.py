@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -79,6 +80,11 @@ class FeeRunDialog(QDialog):
         self.on_changed: Callable[[], object] = lambda: None  # the tab reloads its list
         self.preview_result: FeeRunPreview | None = None
         self.run_result: FeeRunResult | None = None
+        # The run Issue all and Save as PDF act on: the one just made, or the last one made
+        # earlier for the same year and period (its drafts may still wait to be issued).
+        self.run_id: int | None = None
+        self.run_drafts = 0
+        self.run_total = Decimal("0.00")
         self.issued: Any = None
         self.job: Any = None
         self.setWindowTitle("Fee run")
@@ -166,11 +172,37 @@ class FeeRunDialog(QDialog):
     def _choice_changed(self) -> None:
         """A new choice: the preview shown (and any run made) is for the old one."""
         self.preview_result = None
-        self.run_result = None
-        self.issued = None
+        self._forget_run()
         self.model.set_rows([])
         self.summary.clear()
         self._enable()
+
+    def _forget_run(self) -> None:
+        self.run_result = None
+        self.run_id = None
+        self.run_drafts = 0
+        self.run_total = Decimal("0.00")
+        self.issued = None
+
+    def _find_earlier_run(self, preview: FeeRunPreview) -> None:
+        """The last run made for this year and period, to issue its drafts or print it."""
+        period = preview.period
+        wanted = (period.starts_on, period.ends_on) if period is not None else (None, None)
+        for run in self.services.fee_runs.runs(self.services.actor):  # newest first
+            if run.year == preview.year and (run.period_starts_on, run.period_ends_on) == wanted:
+                self.run_id, self.run_drafts, self.run_total = run.id, run.drafts, run.total
+                made = f"{format_date(run.made_at.astimezone().date())} by {run.made_by}"
+                waiting = (
+                    f"; {plural(run.drafts, 'draft')} not yet issued: Issue all issues them"
+                    if run.drafts
+                    else ""
+                )
+                say(
+                    self.message,
+                    f"Preview only. The fee run for {run.what} was made on {made}: "
+                    f"{plural(run.issued, 'invoice')} issued{waiting}.",
+                )
+                return
 
     def _enable(self) -> None:
         may = self.services.actor.can(MANAGE_INVOICES)
@@ -178,9 +210,8 @@ class FeeRunDialog(QDialog):
         to_bill = self.preview_result is not None and self._count(FeeRunState.TO_BILL) > 0
         self.preview_button.setEnabled(has_year)
         self.drafts_button.setEnabled(may and to_bill and self.run_result is None)
-        made = self.run_result is not None and bool(self._draft_ids())
-        self.issue_button.setEnabled(may and made and self.issued is None)
-        self.pdf_button.setEnabled(made)
+        self.issue_button.setEnabled(may and self.run_drafts > 0 and self.issued is None)
+        self.pdf_button.setEnabled(self.run_id is not None)
 
     def _args(self) -> tuple[str, FeePeriod | None, date | None] | None:
         day = typed_date(self.invoice_date.text())
@@ -205,8 +236,7 @@ class FeeRunDialog(QDialog):
         except OfficeError as exc:
             say(self.message, str(exc), problem=True)
             return
-        self.run_result = None
-        self.issued = None
+        self._forget_run()
         self.preview_result = result
         rows = sorted(result.rows, key=lambda r: (_STATE_ORDER[r.state], r.name.casefold()))
         self.model.set_rows(
@@ -226,6 +256,7 @@ class FeeRunDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.summary.setText(self._summary_text())
         say(self.message, "Preview only: nothing has been saved yet.")
+        self._find_earlier_run(result)
         self._enable()
 
     def _count(self, state: FeeRunState) -> int:
@@ -273,11 +304,12 @@ class FeeRunDialog(QDialog):
             self.message,
         )
 
-    def _draft_ids(self) -> tuple[int, ...]:
-        return self.run_result.draft_ids if self.run_result is not None else ()
-
     def _drafts_made(self, result: FeeRunResult) -> None:
         self.run_result = result
+        if result.run_id is not None:
+            self.run_id = result.run_id
+            self.run_drafts = len(result.draft_ids)
+            self.run_total = result.total
         text = result.message.replace("\n", " ")
         if result.already_billed:
             text += f" Already billed: {', '.join(result.already_billed)}."
@@ -287,20 +319,20 @@ class FeeRunDialog(QDialog):
 
     # -- step 3: issue and print ---------------------------------------------------------------
     def issue_all(self) -> None:
-        if self.run_result is None:
+        if self.run_id is None:
             return
-        count = len(self._draft_ids())
+        count = self.run_drafts
         answer = self.ask(
             self,
             "Issue the fee run",
-            f"Issue {plural(count, 'invoice')} totalling {money(self.run_result.total)}?\n\n"
+            f"Issue {plural(count, 'invoice')} totalling {money(self.run_total)}?\n\n"
             "Each gets its number now. Once issued they cannot be changed, only credited.",
             [ISSUE, CANCEL],
         )
         if answer != ISSUE:
             return
         actor = self.services.actor
-        run_id = self.run_result.run_id
+        run_id = self.run_id
         self.job = run_job(
             self,
             "Issuing the invoices",
@@ -311,6 +343,7 @@ class FeeRunDialog(QDialog):
 
     def _issued(self, result: Any) -> None:
         self.issued = result
+        self.run_drafts = 0
         say(
             self.message,
             f"Issued {plural(len(result.numbers), 'invoice')}, "
@@ -321,7 +354,7 @@ class FeeRunDialog(QDialog):
         self.on_changed()
 
     def save_pdf(self) -> None:
-        if self.run_result is None:
+        if self.run_id is None:
             return
         year = self.year.currentText().replace("/", "-")
         path = ask_save(
@@ -335,13 +368,17 @@ class FeeRunDialog(QDialog):
         if path is None:
             return
         actor = self.services.actor
-        run_id = self.run_result.run_id
+        run_id = self.run_id
         self.job = run_job(
             self,
             "Writing the invoices",
-            lambda _progress: self.services.invoice_documents.render_run(actor, run_id, path),
-            lambda _result: say(
-                self.message, f"Saved {plural(len(self._draft_ids()), 'invoice')} to {path}."
+            lambda progress: self.services.invoice_documents.render_run(
+                actor, run_id, path, progress
+            ),
+            lambda result: say(
+                self.message,
+                f"Saved {plural(result.documents, 'invoice')} ({plural(result.pages, 'page')}) "
+                f"to {path}.",
             ),
             self.message,
         )
