@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
 
 
-def one_open_invoice(rows: Sequence[InvoiceRow]) -> bool:
-    """Nothing selected (the customer is chosen in the form), or one issued invoice owing."""
+def one_issued_invoice(rows: Sequence[InvoiceRow]) -> bool:
+    """Nothing selected (the customer is chosen in the form), or one issued invoice (its
+    customer's payment; what it owes, if anything, set against it)."""
     if not rows:
         return True
     if len(rows) != 1:
         return False
-    row = rows[0]
-    return row.kind is InvoiceKind.INVOICE and not row.is_draft and row.outstanding > 0
+    return rows[0].kind is InvoiceKind.INVOICE and not rows[0].is_draft
 
 
 class MoneyActions:
@@ -62,7 +62,7 @@ class MoneyActions:
             ),
             "payments",
             permission=RECORD_PAYMENTS,
-            applies=one_open_invoice,
+            applies=one_issued_invoice,
             toolbar=True,
             context=True,
         )
