@@ -424,7 +424,7 @@ class MainWindow(QMainWindow):
         self.memberships_tab.new_action.setShortcut(
             new if current is self.memberships_tab else none
         )
-        self.invoices_tab.new_action.setShortcut(new if current is self.invoices_tab else none)
+        self.invoices_tab.shortcuts_on(current is self.invoices_tab)
         self._show_tab_counts()
 
     def show_members_register(self) -> None:

@@ -13,6 +13,7 @@ from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind
+from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.services.invoices.fee_runs_service import FeeRunState
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, SettingsInput
@@ -292,3 +293,30 @@ def test_the_runs_records_are_in_the_audit_trail_and_the_chain_holds(
     )
     check = services.audit.check(services.actor)
     assert check.ok, check.words
+
+
+def test_cancelling_a_run_leaves_nothing_behind(services: Services, db: Database) -> None:
+    members(services)
+    fees(services)
+    before = table_sums(db)
+    progress = Progress(lambda done, total, words: progress.cancel())
+    with pytest.raises(Cancelled):
+        services.fee_runs.create_drafts(services.actor, YEAR, None, ON, progress)
+    assert table_sums(db) == before
+    assert services.fee_runs.runs(services.actor) == []
+
+
+def test_with_vat_on_fees_the_preview_and_drafts_add_it(services: Services) -> None:
+    members(services)
+    fees(services)
+    settings = services.invoices.settings(services.actor)
+    services.invoices.save_settings(
+        services.actor, settings.version, SettingsInput(fee_vat_code=VatCode.STANDARD)
+    )
+    preview = services.fee_runs.preview(services.actor, YEAR, invoice_date=ON)
+    assert preview.vat_code is VatCode.STANDARD and preview.account_code == "200"
+    assert (preview.total, preview.total_payable) == (Decimal("3310.00"), Decimal("3972.00"))
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    made = services.invoices.get_invoices(services.actor, result.draft_ids)
+    assert sum(d.total for d in made) == result.total == Decimal("3972.00")
+    assert sum(d.total_vat for d in made) == Decimal("662.00")

@@ -567,3 +567,112 @@ def test_the_invoices_model_passes_qts_model_checks(  # type: ignore[no-untyped-
     tab = window.invoices_tab
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.proxy)
+
+
+def test_vat_shows_only_when_the_organisation_has_a_vat_number(  # type: ignore[no-untyped-def]
+    qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog], services, modals
+) -> None:
+    from dataclasses import replace
+
+    tab = window.invoices_tab
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    editor = editor_of(opened)
+    type_line(qtbot, editor, 1, "Ofsted preparation day", "1", "450.00")
+    # Not VAT-registered: no VAT column or VAT total, and a new line has no VAT.
+    assert not editor.lines.vat_heading.isVisibleTo(editor)
+    assert editor.lines.rows[0].vat_code.currentText() == "No VAT"
+    assert editor.totals.text() == "Total <b>£450.00</b>"
+    modals.click("Discard changes")
+    push(qtbot, button(editor, "Cancel"))
+    modals.wait_answered()
+    assert not editor.isVisible()
+
+    profile = services.organisation.get_profile(services.actor)
+    services.organisation.update_profile(services.actor, replace(profile, vat_number="GB980780684"))
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    editor = editor_of(opened)
+    type_line(qtbot, editor, 1, "Ofsted preparation day", "1", "450.00")
+    push(qtbot, editor.add_line_button)
+    type_line(qtbot, editor, 2, "Training place", "2", "95.00")
+    choose(qtbot, editor.lines.rows[1].vat_code, "Ex", "Exempt")
+    assert editor.lines.vat_heading.isVisibleTo(editor)
+    assert editor.lines.rows[0].vat_code.currentText() == "20%"
+    assert editor.lines.rows[0].vat.text() == "£90.00"
+    assert editor.lines.rows[1].vat.text() == "£0.00"
+    assert editor.totals.text() == (
+        "Net <b>£640.00</b> &nbsp; VAT <b>£90.00</b> &nbsp; Total <b>£730.00</b>"
+    )
+    modals.click("Discard changes")
+    push(qtbot, button(editor, "Cancel"))
+    modals.wait_answered()
+    assert len(services.invoices.list_invoices(services.actor)) == 5  # nothing saved
+
+
+def test_a_colleague_saved_the_draft_meanwhile(  # type: ignore[no-untyped-def]
+    qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog], services, modals
+) -> None:
+    from dataclasses import replace
+
+    from thep_desktop.ui.shared.forms import MERGE, RELOAD
+
+    tab = window.invoices_tab
+    select(qtbot, tab, invoices["draft"])
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    editor = editor_of(opened)
+    # A colleague on another PC changes the same draft.
+    theirs = services.invoices.get_invoice(services.actor, invoices["draft"])
+    services.invoices.update_draft(
+        services.actor, theirs.id, theirs.version, replace(theirs.as_input(), reference="Theirs")
+    )
+    qtbot.keyClicks(editor.purchase_order, "PO-77")
+    modals.click(MERGE)
+    push(qtbot, button(editor, "Save draft"))
+    modals.wait_answered()
+    assert "Someone else changed this draft" in modals.seen[-1].text
+    assert editor.isVisible() and editor.purchase_order.text() == "PO-77"
+    assert services.invoices.get_invoice(services.actor, theirs.id).purchase_order == ""
+    assert (editor.purchase_order.text(), editor.reference.text()) == ("PO-77", "Theirs")
+    push(qtbot, button(editor, "Save draft"))  # theirs, with mine on top
+    assert not editor.isVisible()
+    saved = services.invoices.get_invoice(services.actor, theirs.id)
+    assert (saved.purchase_order, saved.reference) == ("PO-77", "Theirs")
+
+    # Again, and this time their version is taken.
+    settle(qtbot, tab)
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    editor = editor_of(opened)
+    services.invoices.update_draft(
+        services.actor, saved.id, saved.version, replace(saved.as_input(), reference="Again")
+    )
+    retype(qtbot, editor.purchase_order, "PO-78")
+    modals.click(RELOAD)
+    push(qtbot, button(editor, "Save draft"))
+    modals.wait_answered()
+    assert editor.isVisible()
+    assert (editor.purchase_order.text(), editor.reference.text()) == ("PO-77", "Again")
+    push(qtbot, button(editor, "Cancel"))  # nothing changed since reloading: nothing asked
+    assert not editor.isVisible()
+
+
+def test_the_tabs_keys_work_only_while_it_is_in_view(  # type: ignore[no-untyped-def]
+    qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog]
+) -> None:
+    from thep_desktop.ui.memberships.application_dialog import ApplicationDialog
+
+    tab = window.invoices_tab
+    asked: list[str] = []
+    tab.ask_save_path = lambda *args: (asked.append(args[1]), ("", ""))[1]  # type: ignore[method-assign]
+    window.memberships_tab.run_dialog = lambda d: (opened.append(d), d.show())  # type: ignore[method-assign]
+    select(qtbot, tab, invoices["current"])
+    window.tabs.setCurrentWidget(window.memberships_tab)
+    press(qtbot, window.memberships_tab.table, Qt.Key.Key_P, CTRL)
+    press(qtbot, window.memberships_tab.table, Qt.Key.Key_N, CTRL)
+    assert asked == []  # no invoice out of sight is printed
+    assert isinstance(opened[-1], ApplicationDialog)  # Ctrl+N is the Memberships tab's
+    opened[-1].reject()
+    window.tabs.setCurrentWidget(tab)
+    press(qtbot, tab.table, Qt.Key.Key_P, CTRL)
+    assert asked == ["Save invoices as PDF"]
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    assert isinstance(opened[-1], InvoiceEditor)
+    opened[-1].reject()

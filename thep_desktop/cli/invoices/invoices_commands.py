@@ -22,6 +22,7 @@ from thep_desktop.cli.shared.output import (
     write_table,
 )
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.fees import money
 from thep_desktop.domain.invoices import ZERO, InvoiceKind, PaymentStatus, ReminderStage
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.invoices.invoice_data import (
@@ -198,7 +199,7 @@ def list_invoices(services: Services, args: argparse.Namespace, out: TextIO | No
                 format_date(r.invoice_date),
                 r.customer_name,
                 r.reference,
-                text_value(-r.total if r.kind is InvoiceKind.CREDIT_NOTE else r.total),
+                money(-r.total) if r.kind is InvoiceKind.CREDIT_NOTE else money(r.total),
                 text_value(r.outstanding) if r.kind is InvoiceKind.INVOICE else "",
                 format_date(r.due_date) if r.kind is InvoiceKind.INVOICE else "",
                 invoice_output.status_text(r, today),

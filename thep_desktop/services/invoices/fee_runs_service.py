@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -31,6 +31,7 @@ from thep_desktop.domain.invoices import (
     ZERO,
     InvoiceKind,
     InvoiceState,
+    VatCode,
     line_amounts,
     totals_of,
 )
@@ -115,6 +116,8 @@ class FeeRunPreview:
     due_date: date
     reference: str  # "Membership fee 2025/26"
     rows: tuple[FeeRunRow, ...]
+    vat_code: VatCode = VatCode.OUTSIDE_SCOPE  # the invoice settings' code for fees
+    account_code: str = ""
 
     def of_state(self, state: FeeRunState) -> tuple[FeeRunRow, ...]:
         return tuple(r for r in self.rows if r.state is state)
@@ -144,6 +147,18 @@ class FeeRunPreview:
     def total(self) -> Decimal:
         """The fees of those to bill (before any VAT)."""
         return sum((r.amount or ZERO for r in self.to_bill), ZERO)
+
+    @property
+    def total_payable(self) -> Decimal:
+        """What the drafts will ask for in all: the fees and any VAT on them."""
+        return sum(
+            (
+                line_amounts(ONE, part.amount, self.vat_code).gross
+                for row in self.to_bill
+                for part in row.charged_parts
+            ),
+            ZERO,
+        )
 
     @property
     def what(self) -> str:
@@ -412,6 +427,8 @@ def _preview_with_members(
         due_date=_due(on, settings),
         reference=_reference(year, within),
         rows=rows,
+        vat_code=settings.fee_vat_code,
+        account_code=settings.fee_account_code,
     )
     return preview, {m.id: m for m in members}
 
@@ -426,27 +443,28 @@ def _row(quote: FeeQuote, billed: Sequence[_Billed], window: tuple[date, date]) 
         start, end = min(p.first_day for p in charged), max(p.last_day for p in charged)
     else:
         start, end = window
-    common = {
-        "member_id": quote.member_id,
-        "name": quote.name,
-        "urn": quote.urn,
-        "category": quote.category,
-        "amount": quote.amount,
-        "working": quote.working,
-        "parts": quote.parts,
-    }
+    row = FeeRunRow(
+        member_id=quote.member_id,
+        name=quote.name,
+        urn=quote.urn,
+        category=quote.category,
+        amount=quote.amount,
+        working=quote.working,
+        state=FeeRunState.TO_BILL,
+        parts=quote.parts,
+    )
     overlapping = [b for b in billed if b.supply_from <= end and b.supply_to >= start]
     if overlapping:
         numbers = [b.number for b in overlapping if b.number]
         shown = ", ".join(numbers) if numbers else "draft"
         if numbers and len(numbers) < len(overlapping):
             shown += " and a draft"
-        return FeeRunRow(**common, state=FeeRunState.ALREADY_BILLED, billed_as=shown)
+        return replace(row, state=FeeRunState.ALREADY_BILLED, billed_as=shown)
     if quote.amount is None:
-        return FeeRunRow(**common, state=FeeRunState.NO_PUPIL_FIGURE, problem=quote.problem)
+        return replace(row, state=FeeRunState.NO_PUPIL_FIGURE, problem=quote.problem)
     if not charged:
-        return FeeRunRow(**common, state=FeeRunState.NOTHING_TO_PAY)
-    return FeeRunRow(**common, state=FeeRunState.TO_BILL, supply_from=start, supply_to=end)
+        return replace(row, state=FeeRunState.NOTHING_TO_PAY)
+    return replace(row, supply_from=start, supply_to=end)
 
 
 def _billed(session: Session, year: AcademicYear) -> dict[int, list[_Billed]]:
@@ -500,7 +518,7 @@ def insert_records(
     if not rows:
         return []
     defaults = {
-        c.name: c.default.arg
+        c.name: c.default.arg  # type: ignore[attr-defined]
         for c in table.c
         if c.default is not None and c.default.is_scalar and c.name not in RECORD_FIELDS
     }

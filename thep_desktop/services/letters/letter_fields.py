@@ -399,7 +399,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
             "Please pay {invoice.outstanding} within 14 days of the date of this letter, by "
             "BACS to {org.bank_account_name}, sort code {org.bank_sort_code}, account number "
             "{org.bank_account_number}, quoting {invoice.number}.\n\n"
-            "If it is not paid, or we have not agreed with you how it will be paid, by then, "
+            "If it is not paid by then, and we have not agreed with you how it will be paid, "
             "the matter will be reported to the Board of Directors, which may suspend the "
             "benefits of membership and further bookings of our services until the account "
             "is settled.\n\n"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -134,6 +135,8 @@ class CatalogueDialog(QDialog):
         layout.addWidget(intro)
         self.model = PlainTableModel(COLUMNS, parent=self)
         self.table = list_view("catalogue_table", self.model)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.new_button = push_button("&New service…", self.new_item, "Add a service (Ctrl+N)")

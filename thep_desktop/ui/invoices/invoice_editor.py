@@ -39,17 +39,21 @@ from thep_desktop.services.invoices.invoice_data import (
 )
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ServiceError, ValidationError
+from thep_desktop.services.shared.errors import ConflictError, ServiceError, ValidationError
 from thep_desktop.ui.invoices.invoice_actions import ISSUE, issue_question, money
 from thep_desktop.ui.invoices.invoice_lines_editor import InvoiceLinesEditor
 from thep_desktop.ui.shared.forms import (
+    KEEP_EDITING,
+    RELOAD,
     FieldMessages,
+    ask_about_conflict,
     correction_summary,
     date_field,
     error_banner,
     field_text,
     may_close_unsaved,
     push_button,
+    show_field_text,
 )
 from thep_desktop.ui.shared.questions import Ask, ask, tell
 
@@ -274,6 +278,9 @@ class InvoiceEditor(QDialog):
         for choice in self.choices:
             self.customer.addItem(choice.label, choice)
         if detail is None:
+            self.heading.setText(
+                "A new invoice: it is saved as a draft, without a number, until it is issued."
+            )
             self.customer.setCurrentIndex(-1)
             self.customer.setEditText("")
             self._follow_terms()
@@ -432,18 +439,7 @@ class InvoiceEditor(QDialog):
         """What is typed, to tell whether anything changed since it was opened."""
         return (
             self.customer.currentText(),
-            *(
-                field_text(w)
-                for w in (
-                    self.invoice_date,
-                    self.due_date,
-                    self.supply_from,
-                    self.supply_to,
-                    self.purchase_order,
-                    self.reference,
-                    self.notes,
-                )
-            ),
+            *(field_text(w) for w in self._text_boxes()),
             self.lines.state(),
         )
 
@@ -563,6 +559,9 @@ class InvoiceEditor(QDialog):
             self.banner.setText("\n".join([*summary, *unplaced]))
             self.banner.show()
             return None
+        except ConflictError as exc:
+            self._conflict(exc.message)
+            return None
         except ServiceError as exc:
             self.banner.setText(f"{exc.message}\nNothing has been saved.")
             self.banner.show()
@@ -570,6 +569,66 @@ class InvoiceEditor(QDialog):
         self.detail = saved
         self._initial = self.state()
         return saved
+
+    def _conflict(self, message: str) -> None:
+        """Someone saved the draft meanwhile: theirs with my changes on top, theirs, or keep
+        editing (and nothing is saved until the person saves again)."""
+        self.banner.setText(message)
+        self.banner.show()
+        assert self.detail is not None
+        answer = ask_about_conflict(self, self.ask, message)
+        if answer == KEEP_EDITING:
+            return
+        try:
+            theirs = self.services.invoices.get_invoice(self.services.actor, self.detail.id)
+        except ServiceError as exc:
+            self.banner.setText(f"{exc.message}\nNothing has been saved.")
+            return
+        if not theirs.is_draft:
+            self.banner.setText(
+                f"Someone else issued it meanwhile as {theirs.number}; it can no longer be "
+                "changed. Nothing has been saved."
+            )
+            return
+        if answer == RELOAD:
+            self.detail = theirs
+            self._show(theirs)
+            self._initial = self.state()
+            self.banner.hide()
+        else:  # MERGE: their version, with what I changed put back on top
+            self._bring_in(theirs)
+            self.banner.setText(
+                "Their version is in, with your changes on top. Check them and save again."
+            )
+
+    def _bring_in(self, theirs: InvoiceDetail) -> None:
+        """Show ``theirs``, then put back each field (and the lines) this person changed."""
+        mine, original = self.state(), self._initial
+        my_lines = self.lines.values()
+        self.detail = theirs
+        self._show(theirs)
+        self._initial = self.state()  # their version is what my changes now apply to
+        boxes = self._text_boxes()
+        if mine[0] != original[0]:
+            self.customer.setEditText(str(mine[0]))
+            self.chosen_customer()
+        for number, box in enumerate(boxes, start=1):
+            if mine[number] != original[number]:
+                show_field_text(box, str(mine[number]))
+        if mine[-1] != original[-1]:
+            self.lines.set_lines(my_lines)
+        self._show_totals()
+
+    def _text_boxes(self) -> tuple[QLineEdit | QPlainTextEdit, ...]:
+        return (
+            self.invoice_date,
+            self.due_date,
+            self.supply_from,
+            self.supply_to,
+            self.purchase_order,
+            self.reference,
+            self.notes,
+        )
 
     def save_draft(self) -> bool:
         """Save draft (Ctrl+S): saved and closed, or the reasons shown and kept open."""

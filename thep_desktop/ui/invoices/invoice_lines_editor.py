@@ -177,8 +177,10 @@ class InvoiceLinesEditor(QWidget):
         row = LineRow(self.default_vat, self.default_account)
         if line is not None:
             row.description.setText(line.description)
-            row.quantity.setText(plain_number(Decimal(line.quantity)))
-            row.unit_price.setText(f"{Decimal(line.unit_price):.2f}")
+            # Typed text stays as typed (it may not be a number yet); figures are written out.
+            quantity, price = line.quantity, line.unit_price
+            row.quantity.setText(quantity if isinstance(quantity, str) else plain_number(quantity))
+            row.unit_price.setText(price if isinstance(price, str) else f"{price:.2f}")
             row.vat_code.setCurrentIndex(row.vat_code.findData(VatCode(line.vat_code).value))
             row.account_code.setText(line.account_code)
             row.service_item_id = line.service_item_id

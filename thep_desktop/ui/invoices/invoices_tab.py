@@ -73,6 +73,7 @@ class TabAction:
     permission: Permission | None  # None: anyone who may look
     applies: Applies | None  # None: whatever is selected, or nothing
     context: bool  # in the list's right-click menu
+    shortcut: QKeySequence  # its key, which works only while the tab is in view
 
 
 def totals_text(totals: RunningTotals, drafts_shown: int) -> str:
@@ -233,7 +234,9 @@ class InvoicesTab(InvoiceActions, QWidget):
         list's right-click menu). It is enabled only when the person holds ``permission`` and
         ``applies(selected rows)`` is true; the tab checks both as the selection changes."""
         assert section in SECTIONS, section
-        self.tab_actions.append(TabAction(action, section, permission, applies, context))
+        self.tab_actions.append(
+            TabAction(action, section, permission, applies, context, action.shortcut())
+        )
         if toolbar:
             if self._toolbar_section and self._toolbar_section != section:
                 self.toolbar.addSeparator()
@@ -241,6 +244,12 @@ class InvoicesTab(InvoiceActions, QWidget):
             self.toolbar.addAction(action)
         self.update_actions()
         return action
+
+    def shortcuts_on(self, on: bool) -> None:
+        """The tab's keys work while it is in view; in another tab, Ctrl+P or Ctrl+N mean
+        that tab's own thing (or nothing), never an invoice out of sight."""
+        for entry in self.tab_actions:
+            entry.action.setShortcut(entry.shortcut if on else QKeySequence())
 
     def menu_sections(self) -> list[list[QAction]]:
         """The Invoices menu: its actions, section by section."""
