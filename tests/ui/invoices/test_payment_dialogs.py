@@ -199,10 +199,10 @@ def test_a_viewer_may_look_but_not_bill_pay_or_remind(qtbot, sqlite_db, bow) -> 
     assert [b.text() for b in dialog.buttons.buttons()] == ["Close"]
 
 
-def test_record_payment_on_the_selected_invoice_from_the_menu(  # type: ignore[no-untyped-def]
+def test_record_payment_on_the_selected_invoice_with_its_key(  # type: ignore[no-untyped-def]
     qtbot, bow, window, opened, services
 ) -> None:
-    from qt_driving import menu_action
+    from qt_driving import menu_action, press
 
     bow_id, (_september, october) = bow
     tab = window.invoices_tab
@@ -212,7 +212,13 @@ def test_record_payment_on_the_selected_invoice_from_the_menu(  # type: ignore[n
     )
     rect = tab.table.visualRect(tab.proxy.index(row, 0))
     qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    menu_action(window, "Invoices", "Record payment…").trigger()
+    assert menu_action(window, "Invoices", "Record payment…").isEnabled()
+    press(
+        qtbot,
+        tab.table,
+        Qt.Key.Key_R,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     dialog = opened[-1]
     assert isinstance(dialog, RecordPaymentDialog)
     assert dialog.customer.currentData() == bow_id and dialog.amount.text() == "540.00"

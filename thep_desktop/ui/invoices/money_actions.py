@@ -58,7 +58,7 @@ class MoneyActions:
                 "Record &payment…",
                 self.record_payment,
                 "Money received from the selected invoice's customer, or from any customer",
-                "Ctrl+Shift+P",
+                "Ctrl+Shift+R",
             ),
             "payments",
             permission=RECORD_PAYMENTS,
