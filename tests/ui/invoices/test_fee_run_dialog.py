@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from invoice_records import table_sums
 from membership_records import join, make_school, schedule
 from pypdf import PdfReader
 from PySide6.QtWidgets import QDialog
@@ -113,15 +114,17 @@ def test_preview_then_drafts_then_issue_then_one_pdf(  # type: ignore[no-untyped
 
 
 def test_an_invoice_date_that_cannot_be_read_is_said_and_nothing_made(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, opened, members, services: Services
+    qtbot, window: MainWindow, opened, members, services: Services, sqlite_db
 ) -> None:
     dialog = fee_run(window, opened)
+    before = table_sums(sqlite_db)
     dialog.invoice_date.selectAll()
     qtbot.keyClicks(dialog.invoice_date, "31/02/2026")
     push(qtbot, button(dialog, "Preview"))
     assert "Invoice date" in dialog.message.text()
     assert dialog.model.rowCount() == 0
     assert services.invoices.list_invoices(services.actor) == []
+    assert table_sums(sqlite_db) == before
 
 
 def test_drafts_made_earlier_are_issued_from_a_later_preview(  # type: ignore[no-untyped-def]
@@ -142,3 +145,21 @@ def test_drafts_made_earlier_are_issued_from_a_later_preview(  # type: ignore[no
     assert "Issue 3 invoices totalling £4,850.00?" in modals.seen[-1].text
     qtbot.waitUntil(lambda: later.issued is not None)
     assert all(not i.is_draft for i in services.invoices.list_invoices(services.actor))
+
+
+def test_drafts_dated_before_the_last_issued_invoice_are_refused_in_words(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, opened, members, services: Services, sqlite_db
+) -> None:
+    from invoice_records import customer, issued
+
+    issued(services, customer(services, "Bow Arts Trust"), invoice_date=date(2026, 10, 1))
+    dialog = fee_run(window, opened)
+    dialog.invoice_date.selectAll()
+    qtbot.keyClicks(dialog.invoice_date, "01/09/2026")
+    push(qtbot, button(dialog, "Preview"))
+    before = table_sums(sqlite_db)
+    push(qtbot, button(dialog, "Create drafts"))
+    qtbot.waitUntil(lambda: "01/10/2026" in dialog.message.text())
+    assert "date these on or after it" in dialog.message.text()
+    assert dialog.run_result is None and table_sums(sqlite_db) == before
+    assert dialog.invoice_date.text() == "01/09/2026"  # kept as typed, to correct

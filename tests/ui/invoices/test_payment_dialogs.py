@@ -117,7 +117,7 @@ def test_the_apply_amounts_are_typed_over(qtbot, services, bow) -> None:  # type
     assert services.invoices.get_invoice(services.actor, september).outstanding == Decimal("540")
 
 
-def test_credit_held_is_applied_then_refunded(qtbot, services, bow) -> None:  # type: ignore[no-untyped-def]
+def test_credit_held_is_applied_then_refunded(qtbot, services, bow, sqlite_db) -> None:  # type: ignore[no-untyped-def]
     bow_id, (september, october) = bow
     first = payment_dialog(qtbot, services, bow_id)
     type_into(qtbot, first.amount, "1000")
@@ -138,8 +138,10 @@ def test_credit_held_is_applied_then_refunded(qtbot, services, bow) -> None:  # 
     push(qtbot, button(dialog, "Refund…"))
     refund = dialog.shown[-1]
     type_into(qtbot, refund.inputs["amount"], "500")
+    before = table_sums(sqlite_db)
     push(qtbot, button(refund, "Save"))
     assert refund.isVisible() and "£460.00" in refund.messages.message("amount")
+    assert refund.inputs["amount"].text() == "500" and table_sums(sqlite_db) == before
     type_into(qtbot, refund.inputs["amount"], "60")
     push(qtbot, button(refund, "Save"))
     assert not refund.isVisible()
@@ -230,3 +232,33 @@ def test_record_payment_on_the_selected_invoice_with_its_key(  # type: ignore[no
     qtbot.waitUntil(
         lambda: "Payment of £540.00 from Bow Arts Trust" in window.statusBar().currentMessage()
     )
+
+
+def test_a_reversal_that_would_leave_negative_credit_is_refused_and_nothing_changes(  # type: ignore[no-untyped-def]
+    qtbot, services, bow, sqlite_db, modals
+) -> None:
+    bow_id, _invoices = bow
+    first = payment_dialog(qtbot, services, bow_id)
+    type_into(qtbot, first.amount, "300")
+    first.model.set_applied({})
+    qtbot.keyClick(first.keep_credit, Qt.Key.Key_Space)
+    push(qtbot, button(first, "Save"))
+    services.payments.refund(services.actor, bow_id, "300", None, "BACS", "REFUND 1")
+    dialog = PaymentsDialog(services, bow_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert sorted(dialog.model.row_values(r)[2] for r in range(2)) == ["Receipt", "Refund"]
+    receipt = next(r for r in range(2) if dialog.model.row_values(r)[2] == "Receipt")
+    rect = dialog.table.visualRect(dialog.model.index(receipt, 0))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    before = table_sums(sqlite_db)
+    modals.type("Entered twice")
+    push(qtbot, button(dialog, "Reverse…"))
+    modals.wait_answered()
+    assert dialog.message.text().startswith("Not reversed:")
+    assert table_sums(sqlite_db) == before and dialog.model.rowCount() == 2
+    # Cancelling the question changes nothing either.
+    modals.press_escape()
+    push(qtbot, button(dialog, "Reverse…"))
+    modals.wait_answered()
+    assert table_sums(sqlite_db) == before
