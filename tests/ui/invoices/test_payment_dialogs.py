@@ -83,7 +83,7 @@ def test_a_payment_over_two_invoices_with_the_rest_kept_as_credit(qtbot, service
 
 
 def test_more_than_the_invoices_without_keeping_credit_is_refused_and_kept(  # type: ignore[no-untyped-def]
-    qtbot, services, bow, sqlite_db
+    qtbot, services, bow, sqlite_db, modals
 ) -> None:
     bow_id, _invoices = bow
     before = table_sums(sqlite_db)
@@ -99,6 +99,11 @@ def test_more_than_the_invoices_without_keeping_credit_is_refused_and_kept(  # t
     )
     assert "£150.00" in shown and "credit" in shown
     assert table_sums(sqlite_db) == before
+    # Given up: Cancel asks, and Discard changes closes it with nothing saved.
+    modals.click("Discard changes")
+    push(qtbot, button(dialog, "Cancel"))
+    modals.wait_answered()
+    assert not dialog.isVisible() and table_sums(sqlite_db) == before
 
 
 def test_the_apply_amounts_are_typed_over(qtbot, services, bow) -> None:  # type: ignore[no-untyped-def]
@@ -262,3 +267,44 @@ def test_a_reversal_that_would_leave_negative_credit_is_refused_and_nothing_chan
     push(qtbot, button(dialog, "Reverse…"))
     modals.wait_answered()
     assert table_sums(sqlite_db) == before
+
+
+def test_the_customer_is_found_by_typing_its_name(qtbot, services, bow) -> None:  # type: ignore[no-untyped-def]
+    from invoice_records import customer
+
+    customer(services, "Mile End Learning Hub")
+    bow_id, (september, _october) = bow
+    dialog = RecordPaymentDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.model.rowCount() == 0 and "Choose the customer" in dialog.account.text()
+    edit = dialog.customer.lineEdit()
+    qtbot.keyClicks(edit, "Bow Arts Trust (not a member)")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert dialog.customer.currentData() == bow_id
+    assert dialog.model.rowCount() == 2
+    type_into(qtbot, dialog.amount, "540")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert services.invoices.get_invoice(services.actor, september).outstanding == 0
+
+
+def test_esc_with_a_payment_typed_asks_before_losing_it(
+    qtbot, services, bow, modals, sqlite_db
+) -> None:  # type: ignore[no-untyped-def]
+    from qt_driving import press
+
+    bow_id, (september, _october) = bow
+    dialog = payment_dialog(qtbot, services, bow_id)
+    type_into(qtbot, dialog.amount, "540")
+    before = table_sums(sqlite_db)
+    modals.click("Keep editing")
+    press(qtbot, dialog.amount, Qt.Key.Key_Escape)
+    modals.wait_answered()
+    assert dialog.isVisible() and dialog.amount.text() == "540"
+    assert table_sums(sqlite_db) == before
+    modals.click("Save")
+    press(qtbot, dialog.amount, Qt.Key.Key_Escape)
+    modals.wait_answered()
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+    assert services.invoices.get_invoice(services.actor, september).outstanding == 0

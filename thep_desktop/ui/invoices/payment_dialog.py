@@ -44,8 +44,10 @@ from thep_desktop.ui.shared.forms import (
     date_field,
     editor_buttons,
     error_banner,
+    may_close_unsaved,
     push_button,
 )
+from thep_desktop.ui.shared.questions import Ask, ask
 
 ZERO = Decimal("0.00")
 
@@ -71,6 +73,7 @@ class RecordPaymentDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.saved: Any = None
+        self.ask: Ask = ask
         self.on_changed: Callable[[], object] = lambda: None
         self.run_dialog: Callable[[QDialog], object] = lambda d: d.exec()
         self._invoice_id = invoice_id
@@ -296,6 +299,21 @@ class RecordPaymentDialog(QDialog):
         self.on_changed()
         self.accept()
         return True
+
+    def has_typing(self) -> bool:
+        """Something typed that would be lost by closing (the amount, reference or notes)."""
+        return self.saved is None and any(
+            edit.text().strip() for edit in (self.amount, self.reference, self.notes)
+        )
+
+    def reject(self) -> None:
+        """Cancel or Esc: ask first when what was typed would be lost."""
+        if self.has_typing() and self.services.actor.can(RECORD_PAYMENTS):
+            if not may_close_unsaved(self, self.ask, "the payment", self.save):
+                return
+            if self.saved is not None:
+                return  # saved on the way out: the form has closed as saved
+        super().reject()
 
     def _refused(self, placed: int, unplaced: list[str]) -> None:
         lines = [correction_summary(placed)] if placed else ["Nothing has been saved."]
