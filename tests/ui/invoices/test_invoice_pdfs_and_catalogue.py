@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from invoice_records import table_sums
-from invoices_ui_helpers import editor_of, select, settle, type_choice
+from invoices_ui_helpers import choose, editor_of, select, settle, type_choice
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QDialog
@@ -15,7 +15,7 @@ from qt_driving import Modals, button, menu_action, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import VatCode
-from thep_desktop.services.invoices.catalogue_service import ServiceItemInput
+from thep_desktop.services.invoices.catalogue_service import ServiceItemInput, default_catalogue
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.invoices.catalogue_dialog import CatalogueDialog
@@ -87,6 +87,7 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     opened: list[QDialog],
     services: Services,
     sqlite_db: Database,
+    modals: Modals,
 ) -> None:
     tab = window.invoices_tab
     menu_action(window, "Invoices", "Service catalogue…").trigger()
@@ -96,8 +97,8 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     press(qtbot, catalogue.table, Qt.Key.Key_N, CTRL)
     form = opened[-1]
     assert isinstance(form, MembershipForm) and form.windowTitle() == "New service"
-    qtbot.keyClicks(form.inputs["code"], "ofsted-prep")
-    qtbot.keyClicks(form.inputs["name"], "Ofsted preparation day")
+    qtbot.keyClicks(form.inputs["code"], "mock-ofsted")
+    qtbot.keyClicks(form.inputs["name"], "Mock Ofsted inspection day")
     qtbot.keyClicks(form.inputs["unit"], "day")
     qtbot.keyClicks(form.inputs["unit_price"], "1.234")
     before = table_sums(sqlite_db)
@@ -111,11 +112,20 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     push(qtbot, button(form, "Save"))
     assert not form.isVisible()
     assert catalogue.model.row_values(0)[:4] == (
-        "OFSTED-PREP",
-        "Ofsted preparation day",
+        "MOCK-OFSTED",
+        "Mock Ofsted inspection day",
         "day",
         Decimal("495.00"),
     )
+    # The usual services, beside the office's own; asked again, nothing more is added.
+    push(qtbot, button(catalogue, "Add the usual services"))
+    usual = len(default_catalogue())
+    assert catalogue.model.rowCount() == usual + 1
+    modals.click("OK")
+    push(qtbot, button(catalogue, "Add the usual services"))
+    modals.wait_answered()
+    assert "nothing was added" in modals.seen[-1].text
+    assert catalogue.model.rowCount() == usual + 1
     push(qtbot, button(catalogue, "Close"))
 
     # A new invoice's line from the catalogue: the item's price, VAT and code.
@@ -125,13 +135,19 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     push(qtbot, editor.catalogue_button)
     pick = opened[-1]
     assert isinstance(pick, MembershipForm) and pick.windowTitle() == "Add from catalogue"
+    choose(
+        qtbot,
+        pick.inputs["item"],
+        "MOCK-",
+        "MOCK-OFSTED  Mock Ofsted inspection day: £495.00 a day",
+    )
     pick.inputs["quantity"].selectAll()
     qtbot.keyClicks(pick.inputs["quantity"], "2.5")
     push(qtbot, button(pick, "Add line"))
     assert not pick.isVisible()
     assert len(editor.lines.rows) == 1  # the empty first line was filled, not left blank
     row = editor.lines.rows[0]
-    assert row.description.text() == "Ofsted preparation day"
+    assert row.description.text() == "Mock Ofsted inspection day"
     assert (row.quantity.text(), row.unit_price.text()) == ("2.5", "495.00")
     assert row.net.text() == "£1,237.50"
     push(qtbot, button(editor, "Save draft"))
@@ -139,8 +155,30 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     settle(qtbot, tab)
     (new_id,) = tab.selected_ids()
     line = services.invoices.get_invoice(services.actor, new_id).lines[0]
-    item = services.catalogue.list_items(services.actor)[0]
+    (item,) = [i for i in services.catalogue.list_items(services.actor) if i.code == "MOCK-OFSTED"]
     assert line.service_item_id == item.id and line.unit_price == Decimal("495.00")
+
+    # On an invoice now: it cannot be deleted, only retired.
+    menu_action(window, "Invoices", "Service catalogue…").trigger()
+    catalogue = opened[-1]
+    codes = [catalogue.model.row_values(r)[0] for r in range(catalogue.model.rowCount())]
+    rect = catalogue.table.visualRect(catalogue.model.index(codes.index("MOCK-OFSTED"), 1))
+    qtbot.mouseClick(catalogue.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    modals.click("Delete").click("OK")
+    push(qtbot, button(catalogue, "Delete…"))
+    modals.wait_answered()
+    assert "Retire it instead" in modals.seen[-1].text
+    assert len(services.catalogue.list_items(services.actor)) == len(default_catalogue()) + 1
+    press(qtbot, catalogue.table, Qt.Key.Key_Return)
+    form = opened[-1]
+    assert form.inputs["active"].isChecked()
+    form.inputs["active"].setFocus()
+    qtbot.keyClick(form.inputs["active"], Qt.Key.Key_Space)  # untick Active
+    assert not form.inputs["active"].isChecked()
+    push(qtbot, button(form, "Save"))
+    assert not form.isVisible()
+    assert catalogue.model.row_values(codes.index("MOCK-OFSTED"))[6] is False
+    assert "MOCK-OFSTED" not in [i.code for i in services.catalogue.list_items(services.actor)]
 
 
 def test_a_viewer_may_read_the_catalogue_but_not_change_it(  # type: ignore[no-untyped-def]

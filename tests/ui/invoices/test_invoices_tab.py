@@ -95,6 +95,10 @@ def test_status_customer_date_and_search_filters_with_their_running_totals(  # t
     qtbot, invoices: dict[str, int], window: MainWindow, opened: list[QDialog]
 ) -> None:
     tab = window.invoices_tab
+    # F5 reads the list again in the background: the rows stay in view meanwhile.
+    press(qtbot, tab.table, Qt.Key.Key_F5)
+    assert tab.loading and tab.proxy.rowCount() == 5
+    settle(qtbot, tab)
     choose(qtbot, tab.status_filter, "Over", "Overdue")
     assert numbers_shown(tab) == ["INV-000001"]
     assert "<b>£1,080.00</b> outstanding" in tab.totals_label.text()
@@ -195,14 +199,14 @@ def test_save_and_issue_with_a_new_customer_made_in_the_editor(  # type: ignore[
     assert isinstance(form, MembershipForm) and form.windowTitle() == "New customer"
     push(qtbot, button(form, "Save"))  # no name: refused, nothing made
     assert form.isVisible() and form.messages.message("name")
-    qtbot.keyClicks(form.inputs["name"], "Tower Hamlets Music Hub")
+    qtbot.keyClicks(form.inputs["name"], "Tower Hamlets Music & Arts Hub")
     qtbot.keyClicks(form.inputs["address"], "1 Bow Road")
     qtbot.keyClick(form.inputs["address"], Qt.Key.Key_Return)
     qtbot.keyClicks(form.inputs["address"], "London")
     qtbot.keyClicks(form.inputs["postcode"], "E3 4AA")
     push(qtbot, button(form, "Save"))
     assert not form.isVisible()
-    assert editor.customer.currentText() == "Tower Hamlets Music Hub (not a member)"
+    assert editor.customer.currentText() == "Tower Hamlets Music & Arts Hub (not a member)"
     type_line(qtbot, editor, 1, "Instrument tuition", "10", "35.00")
     modals.click("Issue")
     push(qtbot, button(editor, "Save and issue…"))
@@ -213,8 +217,16 @@ def test_save_and_issue_with_a_new_customer_made_in_the_editor(  # type: ignore[
     (new_id,) = tab.selected_ids()
     assert cell(tab, new_id, COL_NUMBER) == "INV-000004"
     detail = services.invoices.get_invoice(services.actor, new_id)
-    assert detail.customer_name == "Tower Hamlets Music Hub"
+    assert detail.customer_name == "Tower Hamlets Music & Arts Hub"
     assert detail.customer_postcode == "E3 4AA" and detail.total == Decimal("350.00")
+    # Opened again, issued: to read, the name and address as typed (an "&" is not markup).
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    shown = editor_of(opened)
+    assert not shown.editable
+    assert shown.customer_shown.text() == (
+        "<b>Tower Hamlets Music &amp; Arts Hub</b><br>1 Bow Road, London, E3 4AA"
+    )
+    push(qtbot, button(shown, "Close"))
 
 
 def test_a_refused_draft_keeps_the_editor_and_what_was_typed_and_changes_nothing(  # type: ignore[no-untyped-def]
@@ -332,7 +344,7 @@ def test_delete_draft_asks_first(  # type: ignore[no-untyped-def]
     modals.wait_answered()
     assert len(services.invoices.list_invoices(services.actor)) == 5
     modals.click("Delete")
-    menu_action(window, "Invoices", "Delete draft…").trigger()
+    press(qtbot, tab.table, Qt.Key.Key_Delete)  # the Delete key asks the same
     modals.wait_answered()
     assert "£720.00" in modals.seen[-1].text
     settle(qtbot, tab)
@@ -676,3 +688,31 @@ def test_the_tabs_keys_work_only_while_it_is_in_view(  # type: ignore[no-untyped
     press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
     assert isinstance(opened[-1], InvoiceEditor)
     opened[-1].reject()
+
+
+def test_a_draft_dated_before_the_last_issued_invoice_is_not_issued(  # type: ignore[no-untyped-def]
+    qtbot,
+    invoices: dict[str, int],
+    window: MainWindow,
+    opened: list[QDialog],
+    services,
+    modals,
+    sqlite_db,
+) -> None:
+    from invoice_records import draft
+
+    old = draft(services, invoices["bow"], invoice_date=TODAY - timedelta(days=80))
+    tab = window.invoices_tab
+    tab.reload()
+    settle(qtbot, tab)
+    select(qtbot, tab, old.id)
+    before = table_sums(sqlite_db)
+    modals.click("Issue").click("OK")
+    menu_action(window, "Invoices", "Issue…").trigger()
+    modals.wait_answered()
+    refusal = modals.seen[-1]
+    assert refusal.title == "Not issued"
+    assert "before the last invoice issued" in refusal.text and "Change its date" in refusal.text
+    assert table_sums(sqlite_db) == before
+    settle(qtbot, tab)
+    assert cell(tab, old.id, COL_NUMBER) == "Draft"

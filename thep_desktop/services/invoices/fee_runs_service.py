@@ -230,6 +230,11 @@ class FeeRunDetail:
     def what(self) -> str:
         return self.year.label + (f", {self.period_label}" if self.period_label else "")
 
+    @property
+    def made_on(self) -> date:
+        """The day the run was made, on this computer's clock."""
+        return self.made_at.astimezone().date()
+
 
 @dataclass(frozen=True)
 class _Billed:

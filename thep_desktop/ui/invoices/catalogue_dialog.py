@@ -136,6 +136,7 @@ class CatalogueDialog(QDialog):
         self.model = PlainTableModel(COLUMNS, parent=self)
         self.table = list_view("catalogue_table", self.model)
         self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -146,7 +147,18 @@ class CatalogueDialog(QDialog):
         self.delete_button = push_button(
             "&Delete…", self.delete_selected, "Remove a service never put on an invoice"
         )
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        self.defaults_button = push_button(
+            "Add the &usual services",
+            self.add_defaults,
+            "SLA days, training places, Ofsted preparation, pupil premium reviews… at typical "
+            "prices, to change as needed; services with the same code are left alone",
+        )
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.defaults_button,
+        ):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -156,6 +168,7 @@ class CatalogueDialog(QDialog):
         layout.addLayout(buttons)
         self.new_button.setEnabled(self.can_edit)
         self.delete_button.setEnabled(self.can_edit)
+        self.defaults_button.setEnabled(self.can_edit)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         only_here = Qt.ShortcutContext.WidgetShortcut
@@ -219,6 +232,23 @@ class CatalogueDialog(QDialog):
         form = item_form(self.services, item, self, can_edit=self.can_edit)
         form.accepted.connect(lambda: self.load(getattr(form.result_value, "id", None)))
         self.run_dialog(form)
+
+    def add_defaults(self) -> None:
+        """The usual services of a schools partnership, beside the office's own."""
+        if not self.can_edit:
+            return
+        try:
+            added = self.services.catalogue.add_defaults(self.services.actor)
+        except ServiceError as exc:
+            self.tell(self, "Nothing was added", exc.message)
+            return
+        self.load(added[0].id if added else None)
+        if not added:
+            self.tell(
+                self,
+                "Add the usual services",
+                "The catalogue already has every one of the usual services; nothing was added.",
+            )
 
     def delete_selected(self) -> None:
         item = self.selected()

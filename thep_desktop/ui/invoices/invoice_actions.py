@@ -340,7 +340,7 @@ class InvoiceActions:
         try:
             result = self.services.invoices.issue(self.services.actor, list(invoice_ids))
         except ServiceError as exc:
-            self.tell(self, "Nothing was issued", exc.message)
+            self.tell(self, "Not issued", exc.message)
             self.reload()
             return False
         numbers = result.numbers

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -53,6 +52,7 @@ from thep_desktop.ui.shared.forms import (
     field_text,
     may_close_unsaved,
     push_button,
+    searchable_combo,
     show_field_text,
 )
 from thep_desktop.ui.shared.questions import Ask, ask, tell
@@ -124,18 +124,9 @@ class InvoiceEditor(QDialog):
         outer.addLayout(top)
 
         # The customer: a searchable list of members and other customers.
-        self.customer = QComboBox()
+        self.customer = searchable_combo("Type a few letters of the name")
         self.customer.setObjectName("customer")
-        self.customer.setEditable(True)
-        self.customer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.customer.setMinimumWidth(320)
-        completer = QCompleter(self.customer.model(), self.customer)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.customer.setCompleter(completer)
-        self.customer.lineEdit().setPlaceholderText("Type a few letters of the name")
-        completer.activated.connect(lambda _text: self.chosen_customer())
+        self.customer.completer().activated.connect(lambda _text: self.chosen_customer())
         self.customer.lineEdit().editingFinished.connect(self.chosen_customer)
         self.new_customer_button = push_button(
             NEW_CUSTOMER, self.new_customer, "A customer who is not a member: name and address"
@@ -251,6 +242,8 @@ class InvoiceEditor(QDialog):
             ):
                 widget.setVisible(False)
             self.customer_shown = QLabel()
+            self.customer_shown.setObjectName("customer_shown")
+            self.customer_shown.setTextFormat(Qt.TextFormat.RichText)
             row.insertWidget(0, self.customer_shown, 1)
             for edit in (
                 self.invoice_date,
@@ -305,10 +298,10 @@ class InvoiceEditor(QDialog):
                 found = self.customer.count() - 1
             self.customer.setCurrentIndex(found)
         else:
-            address = ", ".join((*detail.address_lines, detail.customer_postcode))
-            self.customer_shown.setText(
-                f"<b>{detail.customer_name}</b><br>{address}" if address else detail.customer_name
-            )
+            # Names and addresses are shown as typed: "St Mary & St John" is not markup.
+            name = escape(detail.customer_name)
+            address = escape(", ".join((*detail.address_lines, detail.customer_postcode)))
+            self.customer_shown.setText(f"<b>{name}</b><br>{address}" if address else name)
         self.invoice_date.setText(format_date(detail.invoice_date))
         self.due_date.setText(format_date(detail.due_date))
         terms = timedelta(days=self.settings.payment_terms_days)
@@ -328,11 +321,11 @@ class InvoiceEditor(QDialog):
         if detail.is_draft:
             return "A draft: it has no number until it is issued, and may be changed until then."
         issued = f"Issued {format_date(detail.issued_at.date())}" if detail.issued_at else ""
-        by = f" by {detail.issued_by}" if detail.issued_by else ""
+        by = f" by {escape(detail.issued_by)}" if detail.issued_by else ""
         status = detail.status.label
         words = f"<b>{detail.kind.label} {detail.number}</b> · {status} · {issued}{by}"
         if detail.is_credit_note:
-            words += f" · credits <b>{detail.credits_number}</b>: {detail.credit_reason}"
+            words += f" · credits <b>{detail.credits_number}</b>: {escape(detail.credit_reason)}"
         return (
             f"{words}<br>Issued {detail.kind.label.lower()}s cannot be changed; "
             "an invoice is corrected with a credit note."
@@ -343,7 +336,7 @@ class InvoiceEditor(QDialog):
         """Payments, credit notes and reminders (an invoice), or where a credit note went."""
         rows = []
         for allocation in detail.allocations:
-            what = (
+            what = escape(
                 f"Payment {allocation.source}"
                 if allocation.payment_id is not None
                 else f"Credit note {allocation.source}"

@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -40,7 +39,7 @@ from thep_desktop.ui.invoices.invoices_table_model import (
     InvoicesTableModel,
 )
 from thep_desktop.ui.shared.background import BackgroundJob
-from thep_desktop.ui.shared.forms import INVALID_STYLE, date_field
+from thep_desktop.ui.shared.forms import INVALID_STYLE, date_field, searchable_combo
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import display_value
 from thep_desktop.ui.shared.questions import ask, tell
@@ -146,16 +145,8 @@ class InvoicesTab(InvoiceActions, QWidget):
         self.status_filter.setObjectName("invoice_status_filter")
         for label, value in STATUS_CHOICES:
             self.status_filter.addItem(label, value)
-        self.customer_filter = QComboBox()
+        self.customer_filter = searchable_combo("Type part of a customer's name", 220)
         self.customer_filter.setObjectName("invoice_customer_filter")
-        self.customer_filter.setEditable(True)
-        self.customer_filter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.customer_filter.setMinimumWidth(220)
-        completer = QCompleter(self.customer_filter.model(), self.customer_filter)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.customer_filter.setCompleter(completer)
         self.customer_filter.addItem(ALL_CUSTOMERS, None)
         self.date_from = date_field(hint="Only invoices dated on or after this day")
         self.date_from.setObjectName("invoice_date_from")
@@ -272,6 +263,7 @@ class InvoicesTab(InvoiceActions, QWidget):
         for key, widget, slot in (
             (QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected),
             (QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected),
+            (QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected),
             (QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear),
         ):
             QShortcut(key, widget, activated=slot, context=only_here)

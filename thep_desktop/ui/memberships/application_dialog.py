@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,7 +27,7 @@ from thep_desktop.services.memberships.memberships_permissions import OVERRIDE_E
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.memberships.membership_form import MembershipForm
-from thep_desktop.ui.shared.forms import ERROR_STYLE, date_field
+from thep_desktop.ui.shared.forms import ERROR_STYLE, date_field, searchable_combo
 
 NEW, REJOIN, EDIT = "new", "rejoin", "edit"
 _OWN_FIELDS = ("name", "address", "postcode")  # an organisation's or person's own
@@ -46,17 +45,7 @@ _MEMBER_FIELDS = ("kind", "school_id", *_OWN_FIELDS, "contact_name", "email", "p
 
 def school_chooser() -> QComboBox:
     """A box to choose a school by typing any part of its name or URN."""
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.lineEdit().setPlaceholderText("Type part of the school's name or URN")
-    completer = QCompleter(combo.model(), combo)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    combo.setCompleter(completer)
-    combo.setMinimumWidth(320)
-    return combo
+    return searchable_combo("Type part of the school's name or URN")
 
 
 class ApplicationDialog(MembershipForm):

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -211,6 +213,22 @@ def show_field_text(widget: QLineEdit | QPlainTextEdit, value: str) -> None:
     else:
         widget.setText(value)
         widget.setCursorPosition(0)
+
+
+def searchable_combo(placeholder: str, min_width: int = 320) -> QComboBox:
+    """A drop-down to choose from by typing any part of an entry: the entries that contain
+    what is typed are offered in a list under it."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    completer = QCompleter(combo.model(), combo)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setCompleter(completer)
+    combo.setMinimumWidth(min_width)
+    return combo
 
 
 def date_field(value: str = "", hint: str = "") -> QLineEdit:
