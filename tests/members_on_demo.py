@@ -40,7 +40,6 @@ def add_members(services: Services, schools: int = 8, today: date | None = None)
     year = AcademicYear.of(day)
     with services.db.engine.begin() as connection:
         for table in (
-            "fee_payment",
             "membership_period",
             "member",
             "fee_period",

@@ -57,6 +57,8 @@ def invoice_rows_as_at(
     as_at: date | None = None,
     customer_ids: Sequence[int] | None = None,
     owed_only: bool = True,
+    member_ids: Sequence[int] | None = None,
+    fee_year: int | None = None,
 ) -> list[InvoiceRow]:
     """Issued invoices (not credit notes) with what was paid and credited on them as at
     ``as_at`` (None: now), oldest due first; ``owed_only``: those with money still owed.
@@ -91,6 +93,10 @@ def invoice_rows_as_at(
         query = query.where(Invoice.invoice_date <= as_at)
     if customer_ids is not None:
         query = query.where(Invoice.customer_id.in_(list(customer_ids)))
+    if member_ids is not None:
+        query = query.where(Invoice.member_id.in_(list(member_ids)))
+    if fee_year is not None:
+        query = query.where(Invoice.fee_year == fee_year)
     rows = []
     for r in session.execute(query):
         row = InvoiceRow(
@@ -214,3 +220,15 @@ def credit_held_by_customer(
     for customer_id, refunded in refunds_by_customer(session, customer_ids, as_at).items():
         held[customer_id] -= refunded
     return dict(held)
+
+
+def fees_overdue(
+    session: Session, member_ids: Sequence[int], fee_year: int, on: date
+) -> dict[int, Decimal]:
+    """What each member owed on ``on`` on its membership fee invoices for the academic year
+    starting in ``fee_year`` that were past their due date then: one statement."""
+    overdue: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for row in invoice_rows_as_at(session, as_at=on, member_ids=member_ids, fee_year=fee_year):
+        if row.member_id is not None and row.is_overdue(on):
+            overdue[row.member_id] += row.outstanding
+    return dict(overdue)
