@@ -501,8 +501,8 @@ def due_on(session: Session, day: date, only: Collection[int] | None = None) -> 
         outstanding = r.total - paid - credited
         if outstanding <= ZERO:
             continue
-        stage = stage_due(settings, r.due_date, day, sent[r.id])
-        if stage is None:
+        next_stage = stage_due(settings, r.due_date, day, sent[r.id])
+        if next_stage is None:
             continue
         found.append(
             ReminderDue(
@@ -512,7 +512,7 @@ def due_on(session: Session, day: date, only: Collection[int] | None = None) -> 
                 due_date=r.due_date,
                 days_overdue=days_overdue(r.due_date, day),
                 outstanding=outstanding,
-                stage=stage,
+                stage=next_stage,
                 member_id=r.member_id,
             )
         )
