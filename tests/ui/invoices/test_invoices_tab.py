@@ -71,6 +71,10 @@ def test_the_list_shows_each_invoice_with_its_status_totals_and_days_overdue(  #
     assert cell(tab, invoices["credited"], COL_OUTSTANDING) == "£0.00"
     assert cell(tab, invoices["current"], COL_OVERDUE) == ""
     assert cell(tab, invoices["draft"], COL_OUTSTANDING) == ""
+    # A credit note owes nothing: its figures are an invoice's, so they are left blank.
+    note = next(r.id for r in tab.proxy.shown() if r.number == "CN-000001")
+    assert cell(tab, note, COL_TOTAL) == "£285.00"
+    assert cell(tab, note, COL_OUTSTANDING) == "" and cell(tab, note, COL_STATUS) == "Issued"
     totals = tab.totals_label.text()
     for words in (
         "<b>£2,085.00</b> issued (3 invoices)",

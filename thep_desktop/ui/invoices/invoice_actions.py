@@ -105,6 +105,7 @@ class InvoiceActions:
     ask_save_path: Callable[..., tuple[str, str]]
     open_url: Callable[[QUrl], object]
     pdf_job: BackgroundJob | None
+    table: QWidget
     preview_path: Path | None
 
     def build_invoice_actions(self) -> None:
@@ -240,8 +241,6 @@ class InvoiceActions:
             "settings",
             permission=None,  # anyone may look; the treasurer and staff may change it
         )
-
-    table: QWidget
 
     # -- helpers ----------------------------------------------------------------------------
     def _can(self, permission: Permission) -> bool:

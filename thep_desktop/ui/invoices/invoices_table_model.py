@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -25,6 +26,11 @@ class InvoiceColumn:
     value: Callable[[InvoiceRow, date], Any]  # (row, today) -> typed value
 
 
+def _of_invoice(row: InvoiceRow, value: Decimal) -> Decimal | None:
+    """An invoice's figure; blank for a credit note (where it went shows when it is opened)."""
+    return value if row.kind is InvoiceKind.INVOICE else None
+
+
 COLUMNS: tuple[InvoiceColumn, ...] = (
     InvoiceColumn(
         PlainColumn("Number", tooltip="Drafts have no number until they are issued"),
@@ -36,15 +42,11 @@ COLUMNS: tuple[InvoiceColumn, ...] = (
     InvoiceColumn(PlainColumn("Due", "date"), lambda r, _d: r.due_date),
     InvoiceColumn(PlainColumn("Reference"), lambda r, _d: r.reference),
     InvoiceColumn(PlainColumn("Total", "money"), lambda r, _d: r.total),
-    InvoiceColumn(PlainColumn("Paid", "money"), lambda r, _d: r.paid),
-    InvoiceColumn(PlainColumn("Credited", "money"), lambda r, _d: r.credited),
+    InvoiceColumn(PlainColumn("Paid", "money"), lambda r, _d: _of_invoice(r, r.paid)),
+    InvoiceColumn(PlainColumn("Credited", "money"), lambda r, _d: _of_invoice(r, r.credited)),
     InvoiceColumn(
-        PlainColumn(
-            "Outstanding",
-            "money",
-            "Invoices: what is still owed. Credit notes: what is not yet set against an invoice",
-        ),
-        lambda r, _d: None if r.is_draft else r.outstanding,
+        PlainColumn("Outstanding", "money", "What is still owed on an issued invoice"),
+        lambda r, _d: None if r.is_draft else _of_invoice(r, r.outstanding),
     ),
     InvoiceColumn(PlainColumn("Status"), lambda r, _d: r.status.label),
     InvoiceColumn(
