@@ -308,3 +308,26 @@ def test_esc_with_a_payment_typed_asks_before_losing_it(
     modals.wait_answered()
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
     assert services.invoices.get_invoice(services.actor, september).outstanding == 0
+
+
+def test_a_member_not_yet_invoiced_pays_ahead_as_credit(qtbot, services) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from membership_records import join, make_school
+
+    school = make_school(services, "100201", "Chisenhale Primary School", 420)
+    member = join(services, school, date(2020, 9, 1), date(2020, 10, 1))
+    dialog = RecordPaymentDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    edit = dialog.customer.lineEdit()
+    qtbot.keyClicks(edit, "Chisenhale Primary School (member)")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "not invoiced yet" in dialog.account.text()
+    type_into(qtbot, dialog.amount, "500")
+    assert "£500.00 left over" in dialog.left_over.text()
+    qtbot.keyClick(dialog.keep_credit, Qt.Key.Key_Space)
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    customer = services.invoices.customer_for_member(services.actor, member.id)
+    assert services.payments.credit_held(services.actor, customer.id) == Decimal("500.00")

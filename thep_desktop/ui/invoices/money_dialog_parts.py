@@ -94,18 +94,28 @@ def typed_date(text: str) -> date | None:
         return None
 
 
-def customer_combo(services: Services, selected_id: int | None = None) -> QComboBox:
-    """The customers on record (members and others), typed into to find one."""
+MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # a member not yet a customer: its member id
+
+
+def customer_combo(
+    services: Services, selected_id: int | None = None, *, members_too: bool = False
+) -> QComboBox:
+    """The customers on record (members and others), typed into to find one; with
+    ``members_too`` also the members never invoiced yet (a payment may come first)."""
     combo = QComboBox()
     combo.setObjectName("customer")
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     combo.lineEdit().setPlaceholderText("Type part of the customer's name")
     choices = [
-        c for c in services.invoices.customer_choices(services.actor) if c.customer_id is not None
+        c
+        for c in services.invoices.customer_choices(services.actor)
+        if c.customer_id is not None or (members_too and c.member_id is not None)
     ]
     for choice in sorted(choices, key=lambda c: c.name.casefold()):
         combo.addItem(choice.label, choice.customer_id)
+        if choice.customer_id is None:
+            combo.setItemData(combo.count() - 1, choice.member_id, MEMBER_ROLE)
     completer = combo.completer()
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -113,15 +123,25 @@ def customer_combo(services: Services, selected_id: int | None = None) -> QCombo
     return combo
 
 
-def chosen_customer(combo: QComboBox) -> int | None:
-    """The customer chosen, also when its name was typed in full rather than picked."""
+def chosen_payer(combo: QComboBox) -> tuple[int | None, int | None]:
+    """(customer id, None), or (None, member id) for a member not yet a customer; (None,
+    None) when nothing is chosen. A name typed in full counts as chosen."""
     index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchFixedString)
     if index < 0:
-        return None
+        return None, None
     if index != combo.currentIndex():
         combo.setCurrentIndex(index)
-    data = combo.itemData(index)
-    return int(data) if data is not None else None
+    customer_id = combo.itemData(index)
+    member_id = combo.itemData(index, MEMBER_ROLE)
+    return (
+        int(customer_id) if customer_id is not None else None,
+        int(member_id) if member_id is not None else None,
+    )
+
+
+def chosen_customer(combo: QComboBox) -> int | None:
+    """The customer chosen, also when its name was typed in full rather than picked."""
+    return chosen_payer(combo)[0]
 
 
 def ask_save(

@@ -31,7 +31,7 @@ from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.invoices.allocation_model import AllocationModel
 from thep_desktop.ui.invoices.money_dialog_parts import (
-    chosen_customer,
+    chosen_payer,
     customer_combo,
     parse_money,
     plural,
@@ -78,6 +78,7 @@ class RecordPaymentDialog(QDialog):
         self.run_dialog: Callable[[QDialog], object] = lambda d: d.exec()
         self._invoice_id = invoice_id
         self._customer_id: int | None = None
+        self._member_id: int | None = None
         self.account_now: CustomerAccount | None = None
         self.setWindowTitle("Record payment")
         self.setObjectName("record_payment_dialog")
@@ -86,7 +87,7 @@ class RecordPaymentDialog(QDialog):
         layout.addWidget(self.banner)
         self.messages = FieldMessages()
         form = QFormLayout()
-        self.customer = customer_combo(services, customer_id)
+        self.customer = customer_combo(services, customer_id, members_too=True)
         self.received_on = date_field(format_date(date.today()), "The day the money was received")
         self.received_on.setObjectName("received_on")
         self.amount = QLineEdit()
@@ -165,7 +166,9 @@ class RecordPaymentDialog(QDialog):
 
     # -- the customer and its invoices -------------------------------------------------------
     def _customer_chosen(self) -> None:
-        customer_id = self.customer.currentData() if self.customer.currentIndex() >= 0 else None
+        customer_id, self._member_id = (
+            chosen_payer(self.customer) if self.customer.currentIndex() >= 0 else (None, None)
+        )
         self._customer_id = customer_id
         self.account_now = (
             self.services.payments.customer_account(self.services.actor, customer_id)
@@ -182,7 +185,12 @@ class RecordPaymentDialog(QDialog):
 
     def _show_account(self) -> None:
         if self.account_now is None:
-            self.account.setText("Choose the customer who paid.")
+            self.account.setText(
+                "A member not invoiced yet: keep its payment as credit, to set against its "
+                "invoices when they are issued."
+                if self._member_id is not None
+                else "Choose the customer who paid."
+            )
             self.credit_button.hide()
             self.refund_button.hide()
             return
@@ -263,8 +271,10 @@ class RecordPaymentDialog(QDialog):
     def payment_input(self) -> PaymentInput:
         applied = self.model.applied()
         allocations = tuple((i, str(v)) for i, v in applied) if applied is not None else ()
+        customer_id, member_id = chosen_payer(self.customer)
         return PaymentInput(
-            customer_id=chosen_customer(self.customer),
+            customer_id=customer_id,
+            member_id=member_id,
             received_on=self.received_on.text(),
             amount=self.amount.text().replace(",", "").replace("£", "").strip(),
             method=self.method.currentData(),
