@@ -389,9 +389,12 @@ def add_reminder_records(
     pdf: bytes,
     pages: Sequence[int],
     letters: Sequence[ReminderLetter],
+    *,
+    correspondence: bool = True,
 ) -> int:
-    """The PDF kept, each reminder recorded against its invoice and each member's letter in
-    its correspondence, in the caller's transaction; the document's id."""
+    """The PDF kept, each reminder recorded against its invoice and (``correspondence``)
+    each member's letter in its correspondence, in the caller's transaction; the
+    document's id."""
     title = f"Invoice reminders {format_date(day)}"
     document = _document(actor, title, filename, pdf, sum(pages))
     session.add(document)
@@ -409,7 +412,7 @@ def add_reminder_records(
                 updated_by=actor.name,
             )
         )
-        if recipient.member_id is not None or recipient.school_id is not None:
+        if correspondence and (recipient.member_id is not None or recipient.school_id is not None):
             session.add(
                 _correspondence(actor, template, recipient, letter, document, first, count, None)
             )
