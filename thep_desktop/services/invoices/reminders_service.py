@@ -66,6 +66,7 @@ from thep_desktop.services.settings.organisation_service import OrganisationServ
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     ConflictError,
+    NotFoundError,
     ReadOnlyDatabaseError,
     ServiceError,
     ValidationError,
@@ -259,7 +260,14 @@ class RemindersService:
 
     # -- the pieces ----------------------------------------------------------------------------
     def _template(self, actor: Actor, stage: ReminderStage) -> TemplateDetail:
-        template = self._letters.find_template(actor, stage.template_key)
+        try:
+            template = self._letters.find_template(actor, stage.template_key)
+        except NotFoundError:
+            raise ServiceError(
+                f"The {stage.label.lower()} letter is not in this database yet: someone who "
+                "may change letter templates (staff or an administrator) needs to open "
+                "Letters > Templates once, then the reminders can be sent."
+            ) from None
         _check_template(template.as_input())
         problem = signatory_problem(template.as_input(), self._organisation.get_profile(actor))
         if problem:
