@@ -349,3 +349,20 @@ def test_the_mail_merge_refuses_a_reminder_template_in_words(
     # Its preview still shows the example invoice, for the office editing its wording.
     preview = services.letters.preview(actor, template.as_input())
     assert b"%PDF" in preview[:8]
+
+
+def test_without_the_reminder_letters_nothing_is_sent_and_it_says_why(
+    office: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login that may not add the built-in templates (a treasurer on the office server
+    before anyone opened Letters > Templates) is told who can set them up."""
+    from thep_desktop.services.letters.letter_templates import LetterTemplates
+
+    services, actor = office, office.actor
+    issued(services, customer(services), ("SLA day", "1", "400.00", VatCode.STANDARD))
+    monkeypatch.setattr(LetterTemplates, "_ensure_builtins", lambda self, actor: None)
+    before = table_sums(services.db, (InvoiceReminder, Document, Correspondence))
+    with pytest.raises(ServiceError, match="open Letters > Templates once"):
+        services.reminders.send(actor, day(14), tmp_path / "r.pdf")
+    assert table_sums(services.db, (InvoiceReminder, Document, Correspondence)) == before
+    assert not (tmp_path / "r.pdf").exists()

@@ -3,13 +3,14 @@
 # What the demo shows: the catalogue of services; last year's membership fees run, issued
 # and nearly all paid (a few in part, a few not at all, each reminded at every stage); this
 # year's run issued, paid by some, in part by others, with the reminders each unpaid one was
-# sent (1st, 2nd, final) as letters kept in its history; a credit note for a fee worked out
-# on a wrong pupil figure, and the school then paying the old amount (the difference held as
-# its credit); services sold to members and to schools outside the partnership, one reminded,
-# one due a reminder today and one not yet due; and two drafts. The money received is what
-# the demo's members paid towards their fees. Events are played in date order (invoices,
-# payments, reminder runs) through the same pieces the services use, so numbers, the audit
-# trail and the reminders' letters are real. Dates are drawn relative to today.
+# sent (1st, 2nd, final), their letters kept with the invoices (not in the members' letter
+# histories, which the demo leaves to the mail merge); a credit note for a fee worked out on
+# a wrong pupil figure, and the school then paying the old amount (the difference held as
+# its credit); services sold to members and to schools outside the partnership, one
+# reminded, one due a reminder today and one not yet due; and two drafts. The money received
+# is what the demo's members paid towards their fees. Events are played in date order
+# (invoices, payments, reminder runs) through the same pieces the services use, so numbers,
+# the audit trail and the reminders' letters are real. Dates are drawn relative to today.
 
 from __future__ import annotations
 
@@ -209,6 +210,8 @@ class _Demo:
             pdf,
             rendered.pages_per_letter,
             letters,
+            # Kept with the invoices only: the demo's letter histories stay the mail merge's.
+            correspondence=False,
         )
         self.session.flush()
         return len(letters)

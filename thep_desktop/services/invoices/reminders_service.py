@@ -66,6 +66,7 @@ from thep_desktop.services.settings.organisation_service import OrganisationServ
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     ConflictError,
+    NotFoundError,
     ReadOnlyDatabaseError,
     ServiceError,
     ValidationError,
@@ -259,7 +260,14 @@ class RemindersService:
 
     # -- the pieces ----------------------------------------------------------------------------
     def _template(self, actor: Actor, stage: ReminderStage) -> TemplateDetail:
-        template = self._letters.find_template(actor, stage.template_key)
+        try:
+            template = self._letters.find_template(actor, stage.template_key)
+        except NotFoundError:
+            raise ServiceError(
+                f"The {stage.label.lower()} letter is not in this database yet: someone who "
+                "may change letter templates (staff or an administrator) needs to open "
+                "Letters > Templates once, then the reminders can be sent."
+            ) from None
         _check_template(template.as_input())
         problem = signatory_problem(template.as_input(), self._organisation.get_profile(actor))
         if problem:
@@ -389,9 +397,12 @@ def add_reminder_records(
     pdf: bytes,
     pages: Sequence[int],
     letters: Sequence[ReminderLetter],
+    *,
+    correspondence: bool = True,
 ) -> int:
-    """The PDF kept, each reminder recorded against its invoice and each member's letter in
-    its correspondence, in the caller's transaction; the document's id."""
+    """The PDF kept, each reminder recorded against its invoice and (``correspondence``)
+    each member's letter in its correspondence, in the caller's transaction; the
+    document's id."""
     title = f"Invoice reminders {format_date(day)}"
     document = _document(actor, title, filename, pdf, sum(pages))
     session.add(document)
@@ -409,7 +420,7 @@ def add_reminder_records(
                 updated_by=actor.name,
             )
         )
-        if recipient.member_id is not None or recipient.school_id is not None:
+        if correspondence and (recipient.member_id is not None or recipient.school_id is not None):
             session.add(
                 _correspondence(actor, template, recipient, letter, document, first, count, None)
             )
