@@ -19,6 +19,7 @@ from thep_desktop import config
 from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
 from thep_desktop.cli.import_export import data_commands
+from thep_desktop.cli.invoices import invoices_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.memberships import fees_commands, members_commands
 from thep_desktop.cli.schools import schools_commands
@@ -55,6 +56,13 @@ examples:
   thep-admin members voters --on 09/07/2026
   thep-admin fees schedule --year 2027/28 --rate-per-pupil 5.00 --associate-fee 250.00
   thep-admin fees quote --year 2025/26 --json
+  thep-admin invoices fee-run --year 2026/27 --issue
+                                               the year's fees as invoices, issued at once
+  thep-admin invoices list --status "part paid" --overdue
+  thep-admin invoices pay INV-000123 --amount 858.33 --date 15/10/2026 --method BACS
+  thep-admin invoices remind --out reminders.pdf
+                                               the 1st, 2nd and final reminders due today
+  thep-admin invoices aged-debt --as-at 31/03/2027 --out aged-debt.xlsx
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
   thep-admin letters templates                 the templates, and the fields each one needs
@@ -96,9 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="THE Partnership Office from the command line: set up a database, load "
-        "demo data,\nread the schools register, keep the members and their fees, import from "
-        "GIAS,\nexport to Excel and produce letters.\nIt calls the same services as the "
-        "desktop program.",
+        "demo data,\nread the schools register, keep the members and their fees, invoice them, "
+        "import from GIAS,\nexport to Excel and produce letters.\nIt calls the same services "
+        "as the desktop program.",
         epilog=EPILOG,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -125,13 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="fill an empty database with demo data",
         description="Fill an empty register with a fictional London borough of about 90 "
         "schools, their contacts and link officers, its members (most schools, a few "
-        "associates) with their fee schedules and payments. Refuses a register that has schools, "
+        "associates) with their fee schedules and payments, and a year of invoicing (fee runs, "
+        "payments, reminders, a credit note, services sold). Refuses a register that has schools, "
         "and a database that is not there yet (`init` creates it).",
     )
     demo.set_defaults(run=run_demo, database="existing")
     schools_commands.add_commands(commands, common)
     members_commands.add_commands(commands, common)
     fees_commands.add_commands(commands, common)
+    invoices_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)

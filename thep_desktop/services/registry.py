@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     )
     from thep_desktop.services.invoices.invoices_service import InvoicesService
     from thep_desktop.services.invoices.payments_service import PaymentsService
+    from thep_desktop.services.invoices.reminders_service import RemindersService
     from thep_desktop.services.invoices.statements_service import StatementsService
     from thep_desktop.services.letters.letters_service import LettersService
     from thep_desktop.services.memberships.fees_service import FeesService
@@ -107,6 +108,18 @@ class Services:
         return InvoicesService(self.db)
 
     @cached_property
+    def payments(self) -> PaymentsService:
+        from thep_desktop.services.invoices.payments_service import PaymentsService
+
+        return PaymentsService(self.db)
+
+    @cached_property
+    def reminders(self) -> RemindersService:
+        from thep_desktop.services.invoices.reminders_service import RemindersService
+
+        return RemindersService(self.db)
+
+    @cached_property
     def fee_runs(self) -> FeeRunsService:
         from thep_desktop.services.invoices.fee_runs_service import FeeRunsService
 
@@ -125,12 +138,6 @@ class Services:
         )
 
         return InvoiceDocumentsService(self.db)
-
-    @cached_property
-    def payments(self) -> PaymentsService:
-        from thep_desktop.services.invoices.payments_service import PaymentsService
-
-        return PaymentsService(self.db)
 
     @cached_property
     def statements(self) -> StatementsService:

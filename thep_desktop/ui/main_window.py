@@ -33,6 +33,7 @@ from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.users.users_permissions import VIEW_AUDIT
 from thep_desktop.ui.backups.backup_actions import BackupActions
 from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
+from thep_desktop.ui.invoices.money_actions import add_money_actions
 from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         self.memberships_tab.changed.connect(self.schools_tab.show_memberships)
         self.memberships_tab.counts_changed.connect(self._show_tab_counts)
         self.invoices_tab = InvoicesTab(self.services, self)
+        add_money_actions(self.invoices_tab)
         self.invoices_tab.status_message.connect(
             lambda text: self.statusBar().showMessage(text, 8000)
         )

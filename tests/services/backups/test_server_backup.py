@@ -68,6 +68,16 @@ def test_the_canonical_form_tells_null_from_empty_and_ignores_time_zones():
     assert canonical(True) is True and row_line([True]) != row_line([1]) != row_line(["1"])
 
 
+def test_a_json_column_has_one_canonical_form_whatever_the_order_of_its_keys():
+    """An invoice's supplier as issued is a JSON object: the same whichever database (or
+    order) gives its keys back, and different when a value differs."""
+    one = {"name": "THEP", "address": "229 Bethnal Green Road", "vat_number": ""}
+    other = {"vat_number": "", "address": "229 Bethnal Green Road", "name": "THEP"}
+    assert row_line([one]) == row_line([other])
+    assert row_line([one]) != row_line([{**one, "vat_number": "GB123456789"}])
+    assert canonical({"lines": [Decimal("1.50"), None]}) == {"lines": ["1.50", None]}
+
+
 def test_checksums_change_with_any_value_on_both_databases(db: Database, actor):
     DemoService(db).load(actor)
     found = []

@@ -31,6 +31,9 @@ def test_built_in_templates_are_there_once(letters: LettersService, actor: Actor
             "payment_reminder",
             "review_visit",
             "general_meeting",
+            "invoice_reminder_first",
+            "invoice_reminder_second",
+            "invoice_reminder_final",
         ]
     )
     assert len(again) == len(first) and all(t.builtin for t in first)

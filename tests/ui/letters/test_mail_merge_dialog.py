@@ -520,3 +520,19 @@ def test_a_merge_killed_part_way_is_put_right_as_the_window_opens(
     assert sorted(p.suffix for p in out.iterdir()) == [".pdf"] * left  # nothing hidden
     sent = [len(services.letters.correspondence(services.actor, i)) for i in ids]
     assert sent == [1 if left else 0] * 2
+
+
+def test_the_mail_merge_does_not_offer_the_invoice_reminders(
+    qtbot: QtBot, window: MainWindow, merges: list[MailMergeDialog]
+) -> None:
+    """A reminder is about one invoice: it is sent from the invoices, so Letters > Mail merge
+    lists every other template and none of the three reminders."""
+    dialog = open_merge(window, merges)
+    offered = [dialog.template_combo.itemText(i) for i in range(dialog.template_combo.count())]
+    assert "Notice of general meeting" in offered and "Annual fee covering letter" in offered
+    assert not [name for name in offered if name.startswith("Invoice reminder")]
+    # They are still there to edit, in Letters > Templates.
+    listed = [t.name for t in window.services.letters.list_templates(window.services.actor)]
+    assert {"Invoice reminder: 1st", "Invoice reminder: 2nd", "Invoice reminder: final"} <= set(
+        listed
+    )

@@ -64,9 +64,11 @@ def canonical(value: Any) -> Any:
         return bytes(value).hex()
     if isinstance(value, float):
         return repr(value)
-    if isinstance(value, dict):  # a JSON column (an invoice's supplier): keys in one order
-        return {str(k): canonical(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
+    # A JSON column (an invoice keeps the organisation as it was at issue): keys in order,
+    # since the two databases need not give them back in the order they were written.
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
         return [canonical(v) for v in value]
     raise TypeError(f"no canonical form for a {type(value).__name__}")
 

@@ -14,6 +14,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Contact, OrganisationProfile, School
 from thep_desktop.services.demo.demo_borough import schools_step, staff_step
+from thep_desktop.services.demo.demo_invoices import invoices_step
 from thep_desktop.services.demo.demo_members import members_step
 from thep_desktop.services.demo.demo_people import people_step
 from thep_desktop.services.demo.demo_profile import profile_step
@@ -57,6 +58,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     DemoStep("schools", 90, schools_step),
     DemoStep("office people", 1, people_step),
     DemoStep("members", 4, members_step),
+    DemoStep("invoices", 6, invoices_step),
 )
 
 

@@ -11,7 +11,10 @@ Each field belongs to a group and has a source:
 - ``membership``: from the member's record (the membership on the letter's date, the fee
   calculator's quote for that academic year, what is overdue); a letter that needs one for
   a school that is not a member, or a value the record does not hold (no notice given,
-  nothing overdue), is left out for that recipient with the reason.
+  nothing overdue), is left out for that recipient with the reason;
+- ``invoice``: from one overdue invoice (its number, dates and what is still owed); only the
+  invoice reminders fill them, one letter per invoice, so a template that uses one is
+  produced from the invoices' reminders and refused by the mail merge.
 """
 
 from __future__ import annotations
@@ -188,6 +191,19 @@ FIELDS: tuple[FieldInfo, ...] = (
         "member.leaving_on", "Date membership ends", "Membership", "membership", "12/11/2027"
     ),
     FieldInfo("member.amount_overdue", "Amount overdue", "Membership", "membership", "£1,050.00"),
+    # from the overdue invoice a reminder is about
+    FieldInfo("invoice.number", "Invoice number", "Invoice", "invoice", "INV-000123"),
+    FieldInfo("invoice.date", "Invoice date", "Invoice", "invoice", "01/09/2026"),
+    FieldInfo("invoice.due_date", "Date payment was due", "Invoice", "invoice", "01/10/2026"),
+    FieldInfo("invoice.total", "Invoice total", "Invoice", "invoice", "£2,100.00"),
+    FieldInfo(
+        "invoice.outstanding", "Amount still owed on the invoice", "Invoice", "invoice", "£1,050.00"
+    ),
+    FieldInfo("invoice.days_overdue", "Days overdue", "Invoice", "invoice", "21"),
+    FieldInfo(
+        "invoice.reference", "Invoice reference", "Invoice", "invoice", "Membership fee 2026/27"
+    ),
+    FieldInfo("invoice.customer", "Invoiced to", "Invoice", "invoice", "Bow Common Primary School"),
 )
 FIELD_NAMES = frozenset(f.name for f in FIELDS)
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
@@ -327,6 +343,69 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         sign_off="By order of the Board",
         signatory="{org.company_secretary}",
         signatory_role="Company Secretary",
+    ),
+    # The invoice reminders (Invoices > Reminders): polite, then firm, then final.
+    BuiltinTemplate(
+        key="invoice_reminder_first",
+        name="Invoice reminder: 1st",
+        description="The first, polite reminder of an overdue invoice (sent by the reminders).",
+        contact_role="School business manager",
+        subject="Reminder: invoice {invoice.number}",
+        body=(
+            "Our records show that invoice {invoice.number} of {invoice.date} to "
+            "{invoice.customer}, for {invoice.total}, was due for payment on "
+            "{invoice.due_date}, and that {invoice.outstanding} of it is still "
+            "outstanding.\n\n"
+            "If you have paid in the last few days, thank you, and please ignore this "
+            "letter. If not, please pay by BACS to:\n"
+            "- Account name: {org.bank_account_name}\n"
+            "- Bank: {org.bank_name}\n"
+            "- Sort code: {org.bank_sort_code}\n"
+            "- Account number: {org.bank_account_number}\n\n"
+            "quoting {invoice.number} as the reference.\n\n"
+            "If there is a problem with the invoice, please contact us at {org.email} or on "
+            "{org.phone}, and we will put it right."
+        ),
+    ),
+    BuiltinTemplate(
+        key="invoice_reminder_second",
+        name="Invoice reminder: 2nd",
+        description="The second, firmer reminder of an invoice still unpaid.",
+        contact_role="School business manager",
+        subject="Second reminder: invoice {invoice.number} is overdue",
+        body=(
+            "We wrote to you recently about invoice {invoice.number} of {invoice.date}, "
+            "which was due for payment on {invoice.due_date}. It is now "
+            "{invoice.days_overdue} days overdue, and {invoice.outstanding} of "
+            "{invoice.total} is still outstanding.\n\n"
+            "Please pay the amount outstanding within 14 days, by BACS to "
+            "{org.bank_account_name}, sort code {org.bank_sort_code}, account number "
+            "{org.bank_account_number}, quoting {invoice.number}.\n\n"
+            "If payment is held up (an order number still to be raised, a query about the "
+            "invoice), please tell us now at {org.email} or on {org.phone}, so that we can "
+            "help."
+        ),
+    ),
+    BuiltinTemplate(
+        key="invoice_reminder_final",
+        name="Invoice reminder: final",
+        description="The final reminder: says what happens if the invoice stays unpaid.",
+        contact_role="Head teacher",
+        subject="Final reminder: invoice {invoice.number}",
+        body=(
+            "Despite our earlier reminders, invoice {invoice.number} of {invoice.date} to "
+            "{invoice.customer} remains unpaid. It was due on {invoice.due_date} and is now "
+            "{invoice.days_overdue} days overdue; {invoice.outstanding} is outstanding.\n\n"
+            "Please pay {invoice.outstanding} within 14 days of the date of this letter, by "
+            "BACS to {org.bank_account_name}, sort code {org.bank_sort_code}, account number "
+            "{org.bank_account_number}, quoting {invoice.number}.\n\n"
+            "If it is not paid by then, and we have not agreed with you how it will be paid, "
+            "the matter will be reported to the Board of Directors, which may suspend the "
+            "benefits of membership and further bookings of our services until the account "
+            "is settled.\n\n"
+            "If you believe this letter has reached you in error, please contact us at once "
+            "at {org.email} or on {org.phone}."
+        ),
     ),
 )
 BUILTINS_BY_KEY = {t.key: t for t in BUILTIN_TEMPLATES}

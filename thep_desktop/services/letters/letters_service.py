@@ -25,6 +25,7 @@ from thep_desktop.services.letters.mail_merge import (
     MailMerge,
     MergeResult,
     academic_year_of,
+    invoice_only,
     letterhead_from,
 )
 from thep_desktop.services.memberships.fees_service import FeesService
@@ -53,5 +54,6 @@ __all__ = [
     "TemplateDetail",
     "TemplateInput",
     "academic_year_of",
+    "invoice_only",
     "letterhead_from",
 ]

@@ -188,6 +188,9 @@ class MailMerge(LetterTemplates, LetterRecipients):
         template = self.get_template(actor, template_id)
         data = template.as_input()
         _check_template(data)
+        refusal = invoice_only(template)
+        if refusal:
+            raise ServiceError(refusal)
         profile = self._organisation.get_profile(actor)
         problem = signatory_problem(data, profile)
         if problem:
@@ -583,6 +586,23 @@ def signatory_problem(data: TemplateInput, profile: ProfileData) -> str:
     return ""
 
 
+def invoice_only(data: TemplateInput | TemplateDetail) -> str:
+    """Why ``data`` cannot go out by mail merge, in words; "" when it can.
+
+    A letter with ``{invoice.*}`` fields is about one overdue invoice: only the invoice
+    reminders know which invoice each letter is about (and record the reminder).
+    """
+    used = fields_from(data, "invoice")
+    if not used:
+        return ""
+    labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used[:3])
+    return (
+        f"“{data.name}” is about one overdue invoice (it uses the {labels}): it is sent "
+        "from Invoices > Reminders, which fills in each invoice's figures and records the "
+        "reminder, not by mail merge."
+    )
+
+
 def _blank(names: list[str]) -> dict[str, str]:
     return {n: "" for n in names}
 
@@ -622,7 +642,7 @@ def _correspondence(
     document: Document,
     first_page: int,
     pages: int,
-    batch_id: int,
+    batch_id: int | None,
 ) -> Correspondence:
     return Correspondence(
         batch_id=batch_id,

@@ -39,7 +39,11 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.dates import format_date, parse_date
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
-from thep_desktop.services.letters.letters_service import MergeResult, TemplateDetail
+from thep_desktop.services.letters.letters_service import (
+    MergeResult,
+    TemplateDetail,
+    invoice_only,
+)
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.letters.mail_merge_job import MailMergeJob, inform, plural
@@ -104,7 +108,10 @@ class MailMergeDialog(MailMergeJob, QDialog):
         self.shown_ids = list(shown_ids)
         self.mailing_inputs: dict[str, QLineEdit] = {}
         self.produce_reason = ""  # why no letter can be made now ("" when some can)
-        self.templates: list[TemplateDetail] = services.letters.list_templates(services.actor)
+        # A letter about one overdue invoice is sent from the invoices' reminders instead.
+        self.templates: list[TemplateDetail] = [
+            t for t in services.letters.list_templates(services.actor) if not invoice_only(t)
+        ]
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(CHECK_DELAY_MS)
