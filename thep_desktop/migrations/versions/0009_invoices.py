@@ -551,7 +551,7 @@ SQLITE_TRIGGERS = (
 # invoice's lines after the invoice itself. `thep-admin check` finds any line whose
 # invoice's totals no longer equal its lines.
 POSTGRESQL_TRIGGERS = (
-    f"""CREATE FUNCTION thep_refuse_issued_invoice_change() RETURNS trigger
+    f"""CREATE OR REPLACE FUNCTION thep_refuse_issued_invoice_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         RAISE EXCEPTION '{REFUSAL}' USING ERRCODE = 'integrity_constraint_violation';
@@ -559,7 +559,7 @@ POSTGRESQL_TRIGGERS = (
     """CREATE TRIGGER invoice_issued_unchanged BEFORE UPDATE OR DELETE ON invoice
     FOR EACH ROW WHEN (OLD.state = 'issued')
     EXECUTE FUNCTION thep_refuse_issued_invoice_change()""",
-    f"""CREATE FUNCTION thep_refuse_issued_line_change() RETURNS trigger
+    f"""CREATE OR REPLACE FUNCTION thep_refuse_issued_line_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         IF EXISTS (SELECT 1 FROM invoice WHERE state = 'issued' AND id = OLD.invoice_id)
