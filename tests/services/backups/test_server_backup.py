@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hostile_databases import folder_state
+from invoice_records import customer, issued
 from server_backups import hide_pg_dump, load_sql_dump, sums
 from sqlalchemy import text
 
@@ -21,6 +22,7 @@ from thep_desktop.services.backups.backup_service import BackupError, BackupServ
 from thep_desktop.services.backups.database_checks import run_checks
 from thep_desktop.services.backups.table_checksums import canonical, row_line
 from thep_desktop.services.demo.demo_service import DemoService
+from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import PermissionDeniedError
 
@@ -41,6 +43,9 @@ def folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def demo_pg(pg_db: Database, actor: Actor) -> Database:
     DemoService(pg_db).load(actor)
+    # An issued invoice too: its rows are refused any DELETE, and a restore replaces them.
+    services = Services(pg_db, actor)
+    issued(services, customer(services), invoice_date=date.today())
     return pg_db
 
 

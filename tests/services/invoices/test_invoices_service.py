@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from invoice_records import customer, draft, issued, table_sums
+from membership_records import join, make_school
 from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from tests.invoice_records import customer, draft, issued, table_sums
-from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceKind, PaymentStatus, VatCode
 from thep_desktop.models import Invoice, InvoiceLine

@@ -11,17 +11,15 @@ from thep_desktop.services.backups.table_checksums import BATCH, TableProgress
 
 
 def clear_tables(conn: Connection, tables: Sequence[Table]) -> None:
-    """Empty the tables, so that a restore can put back every row as it was.
+    """Empty every table, children before parents, so no foreign key is broken on the way.
 
-    On PostgreSQL one TRUNCATE of them all (in the restore's transaction): it fires no row
-    triggers, so the ones that refuse a person deleting an issued invoice do not refuse
-    putting back the register whole. Elsewhere every row is deleted, children first, so no
-    foreign key is broken on the way.
+    On PostgreSQL one TRUNCATE of them all: row triggers do not fire on it, and that is what
+    lets a restore replace issued invoices, whose rows no DELETE may touch. Only the tables'
+    owner may truncate them, and only the owner restores (the tables may be made afresh).
     """
-    if conn.dialect.name == "postgresql":
-        if tables:
-            quote = conn.dialect.identifier_preparer.quote
-            conn.execute(text("TRUNCATE " + ", ".join(quote(t.name) for t in tables)))
+    if conn.dialect.name == "postgresql" and tables:
+        quote = conn.dialect.identifier_preparer.quote
+        conn.execute(text("TRUNCATE " + ", ".join(quote(t.name) for t in tables)))
         return
     for table in reversed(tables):
         conn.execute(table.delete())

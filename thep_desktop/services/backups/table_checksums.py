@@ -43,7 +43,8 @@ def canonical(value: Any) -> Any:
     """A value as both databases give it back, as JSON: the one form checksums are taken of.
 
     Timestamps in UTC ISO form, dates ISO, money (Decimal) as its decimal string, UUIDs as
-    text, bytes as hex, booleans as JSON booleans, NULL as JSON null (never the same as "").
+    text, bytes as hex, booleans as JSON booleans, NULL as JSON null (never the same as "");
+    a JSON column's object with its keys sorted.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -63,11 +64,9 @@ def canonical(value: Any) -> Any:
         return bytes(value).hex()
     if isinstance(value, float):
         return repr(value)
-    # A JSON column (an invoice keeps the organisation as it was at issue): keys in order,
-    # since the two databases need not give them back in the order they were written.
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dict):  # a JSON column (an invoice's supplier): keys in one order
+        return {str(k): canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
         return [canonical(v) for v in value]
     raise TypeError(f"no canonical form for a {type(value).__name__}")
 
