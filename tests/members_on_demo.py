@@ -69,7 +69,6 @@ def add_members(services: Services, schools: int = 8, today: date | None = None)
     with services.db.engine.begin() as connection:
         _clear_invoicing(connection)
         for table in (
-            "fee_payment",
             "membership_period",
             "member",
             "fee_period",

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from thep_desktop.database import Database
 from thep_desktop.domain.memberships import Category, MemberKind
 from thep_desktop.models import (
-    FeePayment,
     FeePeriodRow,
     FeeSchedule,
     Member,
@@ -35,7 +34,6 @@ MEMBER_TABLES = (
     MembershipPeriod,
     FeeSchedule,
     FeePeriodRow,
-    FeePayment,
     MembershipRules,
     NoticeException,
 )

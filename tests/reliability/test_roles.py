@@ -41,6 +41,7 @@ from thep_desktop.services.invoices.invoice_data import (
 from thep_desktop.services.invoices.invoices_permissions import (
     INVOICE_SETTINGS,
     MANAGE_INVOICES,
+    RECORD_PAYMENTS,
 )
 from thep_desktop.services.letters.letter_templates import TemplateInput
 from thep_desktop.services.letters.letters_permissions import EDIT_TEMPLATES, SEND_LETTERS
@@ -50,7 +51,6 @@ from thep_desktop.services.memberships.memberships_permissions import (
     EDIT_FEES,
     MANAGE_MEMBERS,
     OVERRIDE_ELIGIBILITY,
-    RECORD_FEE_PAYMENTS,
 )
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools.school_data import ContactInput, SchoolInput
@@ -78,7 +78,6 @@ MAY = {
     "manage_members": {ADMIN, STAFF},
     "override_eligibility": {ADMIN},
     "edit_fees": {ADMIN, STAFF, TREASURER},
-    "record_fee_payments": {ADMIN, TREASURER},
     "manage_invoices": {ADMIN, TREASURER},
     "record_payments": {ADMIN, TREASURER},
     "edit_catalogue": {ADMIN, STAFF, TREASURER},
@@ -102,7 +101,6 @@ TABLE_WRITERS = {
     "fee_period": {ADMIN, STAFF, TREASURER},
     "membership_rules": {ADMIN, STAFF, TREASURER},
     "notice_exception": {ADMIN, STAFF, TREASURER},
-    "fee_payment": {ADMIN, TREASURER},
     "customer": {ADMIN, TREASURER},
     "invoice": {ADMIN, TREASURER},
     "invoice_line": {ADMIN, TREASURER},
@@ -320,8 +318,8 @@ ATTEMPTS = (
                 s.actor, ScheduleInput("2026/27", "5.50", "250.00"))),
     Attempt("fees: rules", EDIT_FEES, "edit_fees",
             lambda s, r: s.fees.save_rules(s.actor, 0, 6, "25.00", 30, [])),
-    Attempt("fees: payment", RECORD_FEE_PAYMENTS, "record_fee_payments",
-            lambda s, r: s.fees.record_payment(
+    Attempt("payments: a member's fee", RECORD_PAYMENTS, "record_payments",
+            lambda s, r: s.payments.record_fee_payment(
                 s.actor, r.member_id, "2025/26", "250.00", date(2025, 10, 1))),
     Attempt("invoices: customer", MANAGE_INVOICES, "manage_invoices",
             lambda s, r: s.invoices.save_customer(s.actor, CustomerInput("Limehouse Choir"))),

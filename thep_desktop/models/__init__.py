@@ -16,7 +16,6 @@ from thep_desktop.models.invoices import (
 )
 from thep_desktop.models.letters import Correspondence, Document, LetterBatch, LetterTemplate
 from thep_desktop.models.memberships import (
-    FeePayment,
     FeePeriodRow,
     FeeSchedule,
     Member,
@@ -38,7 +37,6 @@ __all__ = [
     "Correspondence",
     "Customer",
     "Document",
-    "FeePayment",
     "FeePeriodRow",
     "FeeRun",
     "FeeSchedule",

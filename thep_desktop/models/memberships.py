@@ -172,21 +172,3 @@ class FeePeriodRow(RecordMixin, Base):
     description: Mapped[str] = mapped_column(String(300), default="")
 
     schedule: Mapped[FeeSchedule] = relationship(back_populates="periods", lazy="raise")
-
-
-class FeePayment(RecordMixin, Base):
-    """A membership fee payment received from a member for one academic year.
-
-    Kept until invoices arrive (the invoicing area records payments against invoices); the
-    payment reminder's amount overdue is the year's fee less what was received.
-    """
-
-    __tablename__ = "fee_payment"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
-
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
-    academic_year: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[Decimal] = mapped_column(Money)
-    received_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[str] = mapped_column(String(30), default="BACS")
-    reference: Mapped[str] = mapped_column(String(100), default="")

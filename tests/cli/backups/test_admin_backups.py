@@ -186,6 +186,12 @@ def test_check_passes_and_finds_problems(capsys, office):
     assert code == 0, err
     assert "SQLite integrity check: OK" in out or office.startswith("postgresql")
     assert "Foreign keys hold: OK" in out and "All checks passed." in out
+    for invoices in (
+        "Invoice totals equal their lines",
+        "Invoice and credit note numbers have no gaps",
+        "Nothing is paid or credited beyond its total",
+    ):
+        assert f"{invoices}: OK" in out
     code, out, err = run(capsys, "--db", office, "check", "--json")
     data = json.loads(out)
     assert data["passed"] is True and all(c["ok"] for c in data["checks"])

@@ -15,12 +15,18 @@ from pathlib import Path
 
 import pytest
 from members_on_demo import Records, add_members
+from sqlalchemy import update
 
 from thep_desktop.cli.admin import main
+from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.invoices import VatCode
+from thep_desktop.models import Invoice
+from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.actor import Actor
 
 DAY = date(2026, 11, 30)
+OUTSIDE = VatCode.OUTSIDE_SCOPE
 
 
 @pytest.fixture
@@ -53,6 +59,31 @@ def render(
 def pdf_text(path: Path) -> str:
     done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
     return " ".join(done.stdout.split())
+
+
+def bill_fees(services: Services, year: str, on: date) -> None:
+    """An issued fee invoice for every member with a fee for ``year``, as the fee run makes
+    them (a draft per member marked with the year, then all issued)."""
+    actor = services.actor
+    drafts = [
+        services.invoices.create_draft(
+            actor,
+            DraftInput(
+                member_id=fee.member_id,
+                invoice_date=on,
+                lines=(LineInput(f"Membership fee {year}", "1", fee.amount, OUTSIDE),),
+            ),
+        ).id
+        for fee in services.fees.quote_year(actor, year).quotes
+        if fee.amount
+    ]
+    with services.db.engine.begin() as connection:
+        connection.execute(
+            update(Invoice)
+            .where(Invoice.id.in_(drafts))
+            .values(fee_year=AcademicYear.parse(year).start_year)
+        )
+    services.invoices.issue(actor, drafts)
 
 
 def opened(address: str) -> Services:
@@ -145,10 +176,12 @@ def test_the_fee_letter_and_the_reminder_carry_the_fee_and_what_is_overdue(
         school = services.members.get_member(actor, records.full[3])
         quote = services.fees.quote(actor, school.id, "2026/27")
         assert quote.amount is not None and quote.census_date is not None
+        # Every member billed for the year on 01/09/2026, due 01/10/2026 (as a fee run bills).
+        bill_fees(services, "2026/27", date(2026, 9, 1))
         # The organisation has paid £100 of its £250.
-        services.fees.record_payment(actor, records.organisation, "2026/27", "100.00", DAY)
+        services.payments.record_fee_payment(actor, records.organisation, "2026/27", "100", DAY)
         # The individual has paid in full: no reminder for her.
-        services.fees.record_payment(actor, records.individual, "2026/27", "250.00", DAY)
+        services.payments.record_fee_payment(actor, records.individual, "2026/27", "250", DAY)
     finally:
         services.close()
     folder = tmp_path / "fees"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from invoice_records import table_sums as invoice_sums
 from membership_records import join, make_school, table_sums
 
 from thep_desktop.cli.admin import main
@@ -85,15 +86,15 @@ def test_a_school_applies_is_admitted_gives_notice_and_pays(
     assert (code, out) == (
         0,
         "Payment recorded: £2,060.00 from Bethnal Green Primary School for 2024/25, received "
-        "15/09/2024 (BACS).\n",
+        "15/09/2024 (BACS). Kept as credit: £2,060.00.\n",
     )
-    before = table_sums(services.db)
+    before = (table_sums(services.db), invoice_sums(services.db))
     code, out, err = run(
         capsys, "members", "pay", "1", "--year", "2024/25", "--amount", "-5",
         "--received", "15/09/2024", *db,
     )  # fmt: skip
-    assert code == 1 and "negative" in err and out == ""
-    assert table_sums(services.db) == before
+    assert code == 1 and "must be for more than £0.00" in err and out == ""
+    assert (table_sums(services.db), invoice_sums(services.db)) == before
 
     code, out, _err = run(capsys, "members", "show", "100229", "--json", *db)
     shown = json.loads(out)
@@ -105,20 +106,24 @@ def test_a_school_applies_is_admitted_gives_notice_and_pays(
     assert period["admission_decision"] == "Founding members' meeting"
     assert (period["notice_received_on"], period["ends_on"]) == ("2025-03-31", "2026-03-31")
     assert period["guarantee"] == "25.00" and period["supports_aims"] is True
-    assert shown["fee_payments"] == [
+    # Recorded as the invoices' payment: no fee invoice is owed, so it is the member's credit.
+    assert shown["payments"] == [
         {
             "id": 1,
-            "academic_year": "2024/25",
-            "amount": "2060.00",
+            "kind": "receipt",
             "received_on": "2024-09-15",
+            "amount": "2060.00",
             "method": "BACS",
             "reference": "INV-0001",
+            "notes": "Membership fee payment for 2024/25",
+            "set_against": [],
+            "credit": "2060.00",
         }
     ]
     code, out, _err = run(capsys, "members", "show", "1", *db)
     assert "Admitted         01/09/2016 (Founding members' meeting)" in out
     assert "Member until     30/03/2026 (no longer a member from 31/03/2026)" in out
-    assert "2024/25  15/09/2024  £2,060.00  BACS    INV-0001" in out
+    assert "15/09/2024  Receipt  £2,060.00  BACS    INV-0001" in out
 
 
 def test_members_list_voters_and_the_others(

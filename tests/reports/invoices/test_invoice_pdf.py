@@ -255,3 +255,28 @@ def test_amounts_are_as_given_never_recalculated() -> None:
     # The service rounds and totals; the document prints what it is given.
     document = invoice(total_net=Decimal("2792.00"), total_vat=Decimal("270.00"))
     assert "Total due £3,062.00" in page_texts(render(document)[0])[0]
+
+
+def test_a_fee_line_shows_its_working_on_the_lines_given() -> None:
+    working = (
+        "Membership fee 2026/27\n412 pupils on roll at the October 2026 census at £3.50 a "
+        "pupil\nPro rata: 12 of 12 months"
+    )
+    data, _ = render(invoice((line(working, "412", "3.50", VatCode.EXEMPT),)))
+    text = page_texts(data)[0]
+    assert "Membership fee 2026/27 412 pupils on roll at the October 2026 census at" in text
+    assert "Pro rata: 12 of 12 months 412 £3.50 Exempt £1,442.00" in text
+
+
+def test_the_logo_is_drawn_once_for_a_whole_run(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 120), "#1f4e79").save(logo, format="PNG")
+    data, result = render(*(invoice(number=f"INV-{n:06d}") for n in range(3)), logo=logo.getvalue())
+    reader = PdfReader(io.BytesIO(data))
+    assert result.pages == 3  # type: ignore[attr-defined]
+    # Every first page shows it, through the one letterhead form the pages share.
+    assert all(len(page.images) == 1 for page in reader.pages)
+    # reportlab writes object dictionaries uncompressed: the image is stored once.
+    assert data.count(b"/Subtype /Image") == 1

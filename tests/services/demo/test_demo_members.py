@@ -1,4 +1,4 @@
-"""The demo's members, fee schedules and payments, read back through the services."""
+"""The demo's members and fee schedules, read back through the services."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_the_demo_has_every_kind_of_story(demo) -> None:  # type: ignore[no-unty
     assert not {v.member_id for v in voters} & {m.id for m in members if m.school_id is None}
 
 
-def test_fee_schedules_and_payments(demo) -> None:  # type: ignore[no-untyped-def]
+def test_fee_schedules(demo) -> None:  # type: ignore[no-untyped-def]
     services, members = demo
     actor = services.actor
     today = date.today()
@@ -114,20 +114,3 @@ def test_fee_schedules_and_payments(demo) -> None:  # type: ignore[no-untyped-de
         assert quote.total > 0
     last = services.fees.require_schedule(actor, this_year.previous())
     assert last.census_date.month == 1 and last.census_date in last.year
-
-    # This year: some paid in full, some in part, some not at all.
-    quote = services.fees.quote_year(actor, this_year)
-    paid = Counter()
-    for fee in quote.quotes:
-        assert fee.amount is not None
-        received = sum(
-            (
-                p.amount
-                for p in services.fees.payments(actor, fee.member_id)
-                if p.academic_year == this_year.label
-            ),
-            Decimal("0.00"),
-        )
-        paid["full" if received == fee.amount else "part" if received else "none"] += 1
-        assert received <= fee.amount
-    assert paid["full"] >= 10 and paid["part"] >= 3 and paid["none"] >= 3, paid

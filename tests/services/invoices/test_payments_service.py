@@ -6,11 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from tests.invoice_records import customer, draft, issued, table_sums
 from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import PaymentKind, PaymentMethod, PaymentStatus, VatCode
+from thep_desktop.models import Invoice
+from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput
 from thep_desktop.services.invoices.payment_data import PaymentAllocation, PaymentInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
@@ -281,3 +284,64 @@ def test_the_customer_account_as_at_a_date(services: Services) -> None:
         Decimal("400.00"),
         0,
     )
+
+
+def fee_invoice(services: Services, member_id: int, year: int, amount: str, on: date) -> int:
+    """A member's issued fee invoice for the year starting in ``year``, as a fee run makes it."""
+    made = services.invoices.create_draft(
+        services.actor,
+        DraftInput(
+            member_id=member_id,
+            invoice_date=on,
+            lines=(LineInput("Membership fee", "1", amount, OUTSIDE),),
+        ),
+    )
+    with services.db.engine.begin() as connection:
+        connection.execute(update(Invoice).where(Invoice.id == made.id).values(fee_year=year))
+    services.invoices.issue(services.actor, [made.id])
+    return made.id
+
+
+def test_a_members_fee_payment_settles_its_fee_invoices_for_the_year_and_keeps_the_rest(
+    services: Services, db: Database
+) -> None:
+    school = make_school(services, "100001", "Bow Common Primary School")
+    member = join(services, school, date(2025, 1, 10), date(2025, 2, 1)).id
+    last_year = fee_invoice(services, member, 2025, "300.00", date(2025, 9, 1))
+    first = fee_invoice(services, member, 2026, "400.00", date(2026, 9, 1))  # due 01/10
+    second = fee_invoice(services, member, 2026, "100.00", date(2026, 9, 20))  # due 20/10
+    # Nothing overdue before the first is due; then each as it falls due, to the penny.
+    assert services.fees.amount_overdue(services.actor, member, "2026/27", date(2026, 10, 1)) == 0
+    assert services.fees.amount_overdue(
+        services.actor, member, "2026/27", date(2026, 10, 2)
+    ) == Decimal("400.00")
+    assert services.fees.amount_overdue(
+        services.actor, member, "2026/27", date(2026, 10, 21)
+    ) == Decimal("500.00")
+    paid = services.payments.record_fee_payment(
+        services.actor, member, "2026/27", "450.00", date(2026, 10, 22), "cheque", "CHQ 7"
+    )
+    assert paid.invoice_ids == (first, second)
+    assert [a.amount for a in paid.allocations] == [Decimal("400.00"), Decimal("50.00")]
+    assert paid.notes == "Membership fee payment for 2026/27"
+    assert services.fees.amount_overdue(
+        services.actor, member, "2026/27", date(2026, 10, 22)
+    ) == Decimal("50.00")
+    # As it stood the day before the payment.
+    assert services.fees.amount_overdue(
+        services.actor, member, "2026/27", date(2026, 10, 21)
+    ) == Decimal("500.00")
+    # Last year's invoice is not touched by this year's fee; more than owed is kept as credit.
+    more = services.payments.record_fee_payment(
+        services.actor, member, "2026/27", "80.00", date(2026, 10, 23)
+    )
+    assert more.invoice_ids == (second,) and more.unallocated == Decimal("30.00")
+    assert status(services, last_year) is PaymentStatus.ISSUED
+    assert services.fees.amount_overdue(services.actor, member, "2026/27", date(2026, 11, 1)) == 0
+    before = table_sums(db)
+    with pytest.raises(ValidationError) as refused:
+        services.payments.record_fee_payment(
+            services.actor, member, "2026-27x", "10.00", date(2026, 10, 23)
+        )
+    assert "academic_year" in refused.value.field_errors
+    assert table_sums(db) == before

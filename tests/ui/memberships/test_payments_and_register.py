@@ -1,20 +1,26 @@
-"""Memberships > Record fee payment… and Register of members…, driven as a person does."""
+"""Memberships > Record fee payment… (the invoices' payment) and Register of members…, driven
+as a person does."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from invoice_records import table_sums
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from qt_driving import button, menu_action, push
+from sqlalchemy import update
 
 from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.invoices import PaymentMethod, VatCode
+from thep_desktop.models import Invoice
+from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput
 from thep_desktop.services.memberships.fees_service import ScheduleInput
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.main_window import MainWindow
@@ -23,6 +29,7 @@ from thep_desktop.ui.memberships.register_dialog import RegisterDialog
 pytestmark = pytest.mark.gui
 
 THIS_YEAR = AcademicYear.of(date.today())
+OUTSIDE = VatCode.OUTSIDE_SCOPE
 
 
 def select(qtbot, window: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -44,32 +51,61 @@ def member_id(services: Services, name: str) -> int:
     )
 
 
+def bill_fee(services: Services, member: int, amount: str, on: date) -> str:
+    """The member's fee invoice for this year, issued (as the fee run makes it)."""
+    made = services.invoices.create_draft(
+        services.actor,
+        DraftInput(
+            member_id=member,
+            invoice_date=on,
+            lines=(LineInput(f"Membership fee {THIS_YEAR.label}", "1", amount, OUTSIDE),),
+        ),
+    )
+    with services.db.engine.begin() as connection:
+        connection.execute(
+            update(Invoice).where(Invoice.id == made.id).values(fee_year=THIS_YEAR.start_year)
+        )
+    return services.invoices.issue(services.actor, [made.id]).numbers[0]
+
+
 def test_a_payment_is_refused_in_words_then_recorded(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, opened: list[QDialog], services: Services
 ) -> None:
     services.fees.save_schedule(services.actor, ScheduleInput(THIS_YEAR, "5.00", "250.00"))
     alder = member_id(services, "Alder Primary School")
+    # Billed 40 days ago on 30 days' terms: overdue by ten days.
+    number = bill_fee(services, alder, "1050.00", date.today() - timedelta(days=40))
     select(qtbot, window, "Alder Primary School")
     menu_action(window, "Memberships", "Record fee payment…").trigger()
     form = opened[-1]
     assert form.inputs["academic_year"].text() == THIS_YEAR.label
+    assert form.inputs["amount"].text() == "1050.00"  # what is overdue, offered
+    before = table_sums(services.db)
     retype(qtbot, form.inputs["amount"], "-5")
     push(qtbot, button(form, "Save"))
-    assert form.isVisible() and "negative" in form.messages.message("amount")
+    assert form.isVisible() and "more than £0.00" in form.messages.message("amount")
     assert form.inputs["amount"].text() == "-5"
-    assert services.fees.payments(services.actor, alder) == []
-    retype(qtbot, form.inputs["amount"], "1,050.00")
+    assert table_sums(services.db) == before
+    retype(qtbot, form.inputs["amount"], "1,100.00")
     qtbot.keyClicks(form.inputs["reference"], "ALDER FEES")
     push(qtbot, button(form, "Save"))
     assert not form.isVisible()
-    [paid] = services.fees.payments(services.actor, alder)
-    assert (paid.amount, paid.academic_year, paid.method, paid.reference) == (
-        Decimal("1050.00"),
-        THIS_YEAR.label,
-        "BACS",
+    # Recorded as the invoices' payment: set against the fee invoice, the rest kept as credit.
+    [paid] = services.payments.payments(services.actor, member_id=alder)
+    assert (paid.amount, paid.method, paid.reference, paid.notes) == (
+        Decimal("1100.00"),
+        PaymentMethod.BACS,
         "ALDER FEES",
+        f"Membership fee payment for {THIS_YEAR.label}",
     )
-    assert window.statusBar().currentMessage().startswith("Payment of £1,050.00 from Alder")
+    assert [(a.invoice_number, a.amount) for a in paid.allocations] == [
+        (number, Decimal("1050.00"))
+    ]
+    assert paid.unallocated == Decimal("50.00")
+    assert window.statusBar().currentMessage() == (
+        f"Payment of £1,100.00 from Alder Primary School recorded, set against {number}; "
+        "£50.00 kept as credit."
+    )
 
 
 def test_only_a_role_that_records_payments_is_offered_it(  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""``thep-admin members …``: the members, their periods of membership, votes and fee payments."""
+"""``thep-admin members …``: the members, their periods of membership, votes and payments."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ from thep_desktop.cli.shared.output import (
     write_json,
     write_table,
 )
+from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.memberships import Category, MemberKind, MembershipStatus
 from thep_desktop.domain.text_characters import visible
+from thep_desktop.services.invoices.payment_data import PaymentDetail
 from thep_desktop.services.memberships.member_data import (
     ApplicationInput,
-    FeePaymentDetail,
     MemberDetail,
     MemberInput,
     MemberRow,
@@ -94,7 +95,7 @@ PERIOD_KEYS = (
     "notes",
     "version",
 )
-PAYMENT_KEYS = ("id", "academic_year", "amount", "received_on", "method", "reference")
+PAYMENT_KEYS = ("id", "kind", "received_on", "amount", "method", "reference", "notes")
 REFERENCE_HELP = "the member's number (see members list) or a school's 6-digit URN"
 
 
@@ -134,7 +135,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         show_member,
         help="everything about one member",
         description="One member: its details, every period of membership with its "
-        "commitments, any eligibility override, and its fee payments.",
+        "commitments, any eligibility override, and its payments.",
     )
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -236,14 +237,18 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "pay",
         record_payment,
         help="record a membership fee payment",
-        description="Record a payment of a member's fee for an academic year.",
+        description="Record a payment of a member's fee for an academic year: set against "
+        "the member's fee invoices for that year, oldest first, and what they do not owe "
+        "kept as the member's credit (thep-admin invoices pay records any other payment).",
     )
     pay.add_argument(
         "--year", required=True, metavar="YEAR", help="the academic year, e.g. 2025/26"
     )
     pay.add_argument("--amount", required=True, metavar="POUNDS", help="e.g. 858.33")
     pay.add_argument("--received", required=True, type=parse_date, metavar="DATE")
-    pay.add_argument("--method", default="BACS", metavar="TEXT", help="BACS (default), cheque…")
+    pay.add_argument(
+        "--method", default="BACS", metavar="TEXT", help="BACS (default), cheque or card"
+    )
     pay.add_argument("--reference", default="", metavar="TEXT")
     register_commands.add_register_command(actions, common)
 
@@ -387,7 +392,7 @@ def show_member(services: Services, args: argparse.Namespace, out: TextIO | None
     out = out if out is not None else sys.stdout
     actor = services.actor
     member = services.members.find_member(actor, args.member)
-    payments = services.fees.payments(actor, member.id)
+    payments = services.payments.payments(actor, member_id=member.id)
     today = date.today()
     if args.json:
         write_json(member_json(member, payments, today), out)
@@ -416,23 +421,27 @@ def show_member(services: Services, args: argparse.Namespace, out: TextIO | None
         heading = f"Period of membership {number} of {len(member.periods)}"
         out.write(f"\n{heading}\n{'-' * len(heading)}\n")
         write_fields(_period_fields(period), out)
-    out.write("\nFee payments\n------------\n")
+    out.write("\nPayments\n--------\n")
     if payments:
         write_table(
             [
-                Column("Year"),
-                Column("Received"),
+                Column("Date"),
+                Column("Kind"),
                 Column("Amount", right=True),
                 Column("Method"),
                 Column("Reference"),
+                Column("Set against"),
+                Column("Credit", right=True),
             ],
             (
                 [
-                    p.academic_year,
                     text_value(p.received_on),
+                    p.kind_label,
                     text_value(p.amount),
-                    p.method,
+                    p.method.label,
                     p.reference,
+                    ", ".join(a.invoice_number for a in p.allocations),
+                    text_value(p.unallocated) if p.unallocated else "",
                 ]
                 for p in payments
             ),
@@ -486,9 +495,7 @@ def _period_fields(period: PeriodDetail) -> list[tuple[str, str]]:
     return fields
 
 
-def member_json(
-    member: MemberDetail, payments: list[FeePaymentDetail], today: date
-) -> dict[str, Any]:
+def member_json(member: MemberDetail, payments: list[PaymentDetail], today: date) -> dict[str, Any]:
     data: dict[str, Any] = {key: getattr(member, key, None) for key in MEMBER_KEYS}
     # The address's own lines; the postcode has its key.
     data["address_lines"] = [line.strip() for line in member.address.splitlines() if line.strip()]
@@ -497,7 +504,16 @@ def member_json(
     data["status_text"] = status_words(current, today) if current else None
     data["votes"] = _votes(current, today)
     data["periods"] = [{key: getattr(p, key) for key in PERIOD_KEYS} for p in member.periods]
-    data["fee_payments"] = [{key: getattr(p, key) for key in PAYMENT_KEYS} for p in payments]
+    data["payments"] = [
+        {
+            **{key: getattr(p, key) for key in PAYMENT_KEYS},
+            "set_against": [
+                {"invoice_number": a.invoice_number, "amount": a.amount} for a in p.allocations
+            ],
+            "credit": p.unallocated,
+        }
+        for p in payments
+    ]
     return data
 
 
@@ -684,7 +700,7 @@ def list_voters(services: Services, args: argparse.Namespace, out: TextIO | None
 
 def record_payment(services: Services, args: argparse.Namespace) -> int:
     member = services.members.find_member(services.actor, args.member)
-    payment = services.fees.record_payment(
+    payment = services.payments.record_fee_payment(
         services.actor,
         member.id,
         args.year,
@@ -693,9 +709,18 @@ def record_payment(services: Services, args: argparse.Namespace) -> int:
         method=args.method,
         reference=args.reference,
     )
-    print(
+    year = AcademicYear.parse(args.year).label
+    words = (
         f"Payment recorded: {text_value(payment.amount)} from {visible(member.name)} for "
-        f"{payment.academic_year}, received {format_date(payment.received_on)} "
-        f"({visible(payment.method)})."
+        f"{year}, received {format_date(payment.received_on)} ({payment.method.label})."
     )
+    if payment.allocations:
+        words += (
+            " Set against "
+            + ", ".join(f"{a.invoice_number} ({text_value(a.amount)})" for a in payment.allocations)
+            + "."
+        )
+    if payment.unallocated:
+        words += f" Kept as credit: {text_value(payment.unallocated)}."
+    print(words)
     return 0

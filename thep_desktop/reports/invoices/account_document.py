@@ -10,6 +10,7 @@ of a thousand invoices is laid out several times faster that way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import BinaryIO
@@ -73,7 +74,12 @@ class AccountDocument(LetterheadDocument):
     """Invoices, credit notes or statements, each a section with its own head and page count."""
 
     def __init__(
-        self, target: str | BinaryIO, letterhead: Letterhead, *, title: str, on_section=None
+        self,
+        target: str | BinaryIO,
+        letterhead: Letterhead,
+        *,
+        title: str,
+        on_section: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(target, letterhead, first_top=BODY_TOP_FIRST, title=title)
         self.head: SectionHead | None = None

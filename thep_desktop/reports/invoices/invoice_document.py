@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -34,10 +35,42 @@ class Supplier:
     bank_sort_code: str
     bank_account_number: str
 
+    @classmethod
+    def from_snapshot(cls, values: Mapping[str, str | None]) -> Supplier:
+        """From the organisation profile's fields as kept on an invoice (address: one text).
+
+        A field the snapshot lacks (kept before the field existed) is empty.
+        """
+
+        def value(name: str) -> str:
+            return (values.get(name) or "").strip()
+
+        address = values.get("address") or ""
+        return cls(
+            name=value("name"),
+            address_lines=tuple(line.strip() for line in address.splitlines() if line.strip()),
+            postcode=value("postcode"),
+            phone=value("phone"),
+            email=value("email"),
+            website=value("website"),
+            company_number=value("company_number"),
+            charity_number=value("charity_number"),
+            vat_number=value("vat_number"),
+            registered_office=values.get("registered_office") or "",
+            bank_name=value("bank_name"),
+            bank_account_name=value("bank_account_name"),
+            bank_sort_code=value("bank_sort_code"),
+            bank_account_number=value("bank_account_number"),
+        )
+
     def letterhead(self, logo: bytes | None) -> Letterhead:
-        lines = [line for line in self.address_lines if line.strip()]
-        if self.postcode.strip():
-            lines.append(self.postcode.strip())
+        """The letterhead as letters print it: the postcode beside the last address line."""
+        lines = [line.strip() for line in self.address_lines if line.strip()]
+        postcode = self.postcode.strip()
+        if postcode and not lines:
+            lines = [postcode]
+        elif postcode and postcode not in lines[-1]:
+            lines[-1] = f"{lines[-1]} {postcode}"
         return Letterhead(
             name=self.name,
             address_lines=tuple(lines),

@@ -78,13 +78,19 @@ def register_table(rows: Iterable[RegisterRow], title: str, *, source: str = "")
     ]
     sums = {name: ZERO for name in _SUMMED}
     for row in kept:
-        sign = -1 if row.kind.casefold().startswith("credit") else 1
+        if not row.number:
+            continue
+        credit_note = row.kind.casefold().startswith("credit")
         for name in _SUMMED:
             amount: Decimal = getattr(row, name)
-            sums[name] += sign * amount if name in ("net", "vat", "total") else amount
+            if name in ("net", "vat", "total"):
+                sums[name] += -amount if credit_note else amount
+            elif not credit_note:
+                sums[name] += amount
     count = len(kept)
     subtitle = (
-        f"{count:,} document{'s' if count != 1 else ''}; credit notes count against the totals"
+        f"{count:,} document{'s' if count != 1 else ''}. The totals leave out drafts and "
+        "take credit notes off what was invoiced."
     )
     return TableData(
         title=title,

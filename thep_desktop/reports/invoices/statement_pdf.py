@@ -84,7 +84,7 @@ class StatementDocument:
     def period_text(self) -> str:
         end = format_date(self.statement_date)
         if self.period_from is None:
-            return f"All transactions to {end}"
+            return f"Up to {end}"
         return f"{format_date(self.period_from)} to {end}"
 
 

@@ -97,9 +97,16 @@ class XeroInvoice:
 
 
 def _number_text(value: Decimal) -> str:
-    """A quantity or unit amount as Xero reads it: plain digits, no trailing zeros."""
+    """A quantity as Xero reads it: plain digits, no trailing zeros (``412``, ``2.5``)."""
     if value == value.to_integral_value():
         return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _unit_text(value: Decimal) -> str:
+    """A unit amount: pounds and pence (``3.50``), more places only when it has them."""
+    if value == value.quantize(Decimal("0.01")):
+        return money_text(value)
     return format(value.normalize(), "f")
 
 
@@ -136,7 +143,7 @@ def invoice_rows(invoice: XeroInvoice) -> Iterator[list[str]]:
             line.item_code.strip(),
             line.description.strip(),
             _number_text(line.quantity),
-            _number_text(line.unit_amount),
+            _unit_text(line.unit_amount),
             "",  # Discount
             line.account_code.strip(),
             line.vat_code.xero_tax_type,
@@ -167,7 +174,9 @@ def write_xero_files(
 
     Returns the files written, in order. All are written to temporary files first and
     put in place together at the end: when one cannot be written, :class:`ExportError`
-    says why and no file of the export appears (an earlier export's are left as they were).
+    says why and no file of the export appears (an earlier export's are left as they
+    were). Only when putting them in place fails part way (a file open in another
+    program) may the later files already be there; the message names the one that failed.
     """
     if per_file < 1:
         raise ValueError("per_file must be at least 1")

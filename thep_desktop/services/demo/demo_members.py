@@ -1,13 +1,13 @@
-"""The demo's members: most schools full members since 2016, a few associates, fees and payments."""
+"""The demo's members: most schools full members since 2016, a few associates, and their fees."""
 
 # What the demo shows: founding members admitted on 01/09/2016 and others admitted at board
 # meetings since (some inside the 2016 window when members could leave at once), schools
 # that never joined, three associates (an organisation, a governors' network and a retired
 # head teacher), one member under notice, members that left (two closed schools, one on
 # notice), one that left in the 2016 window and re-joined, an application waiting, the fee
-# schedules of 2016/17 (the prospectus's free months), last year and this year, and fee
-# payments: some paid in full, some in part, some not at all, so reminders have someone to
-# write to. Dates are drawn relative to today, so the demo stays current.
+# schedules of 2016/17 (the prospectus's free months), last year and this year. Fees are
+# billed and paid through invoices (the demo's invoicing step). Dates are drawn relative to
+# today, so the demo stays current.
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.census import spring_census
 from thep_desktop.domain.memberships import Category, ExceptionWindow, MemberKind, NoticeRule
 from thep_desktop.models import (
-    FeePayment,
     FeePeriodRow,
     FeeSchedule,
     Member,
@@ -35,7 +34,6 @@ from thep_desktop.models import (
     SchoolStatus,
 )
 from thep_desktop.services.demo.demo_steps import StepProgress
-from thep_desktop.services.memberships.fees_service import year_quote
 from thep_desktop.services.schools.school_census import FROM_DEMO
 from thep_desktop.services.shared.actor import Actor
 
@@ -104,7 +102,7 @@ class _Plan:
 def members_step(
     session: Session, rng: random.Random, actor: Actor, progress: StepProgress
 ) -> None:
-    """The rules, the fee schedules, the members and their fee payments."""
+    """The rules, the fee schedules and the members."""
     today = date.today()
     rule = NoticeRule(12, (LEAVE_AT_ONCE,))
     audit = {"created_by": actor.name, "updated_by": actor.name}
@@ -120,7 +118,7 @@ def members_step(
     this_year = AcademicYear.of(today)
     last_year = this_year.previous()
     _schedules(session, audit, this_year, last_year)
-    progress.report(1, 4, "Fee schedules")
+    progress.report(1, 3, "Fee schedules")
 
     schools = list(session.scalars(select(School).order_by(School.id)))
     plans = _school_plans(rng, schools, rule, today, audit)
@@ -143,7 +141,7 @@ def members_step(
     ]
     session.add_all(plan.member for plan in plans)
     session.flush()
-    progress.report(2, 4, "Members")
+    progress.report(2, 3, "Members")
     for plan in plans:
         for category, applied, admitted, notice, ends, reason, decision in plan.periods:
             session.add(
@@ -164,10 +162,7 @@ def members_step(
             )
     session.add_all(_founding_census(rng, plans, {s.id: s for s in schools}, audit))
     session.flush()
-    progress.report(3, 4, "Membership periods")
-    _payments(session, rng, audit, last_year, this_year, today)
-    session.flush()
-    progress.report(4, 4, "Fee payments")
+    progress.report(3, 3, "Membership periods")
 
 
 def _schedules(
@@ -312,41 +307,3 @@ def _joining(rng: random.Random, school: School, before: date) -> tuple[date, da
 
 def _why(rule: NoticeRule, notice: date) -> str:
     return f"Notice to leave: {rule.describe(notice)}."
-
-
-def _payments(
-    session: Session,
-    rng: random.Random,
-    audit: dict[str, str],
-    last_year: AcademicYear,
-    this_year: AcademicYear,
-    today: date,
-) -> None:
-    """Last year's fees nearly all paid; this year's paid by some, in part by others."""
-    for year, paid_share, part_share in ((last_year, 0.9, 0.05), (this_year, 0.5, 0.2)):
-        if year.start_year == 2016:
-            continue
-        quote = year_quote(session, year)
-        latest = min(today, year.last_day)
-        for fee in quote.quotes:
-            if not fee.amount:
-                continue
-            chance = rng.random()
-            if chance < paid_share:
-                amount = fee.amount
-            elif chance < paid_share + part_share:
-                amount = (fee.amount / 2).quantize(Decimal("0.01"))
-            else:
-                continue
-            room = max((latest - year.first_day).days, 0)
-            session.add(
-                FeePayment(
-                    member_id=fee.member_id,
-                    academic_year=year.start_year,
-                    amount=amount,
-                    received_on=year.first_day + timedelta(days=rng.randint(0, min(room, 75))),
-                    method=rng.choice(["BACS", "BACS", "BACS", "Cheque"]),
-                    reference=f"{fee.urn or fee.member_id}/{year.label}",
-                    **audit,
-                )
-            )

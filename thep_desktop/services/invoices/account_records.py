@@ -41,14 +41,16 @@ class CreditSource:
         return self.amount - self.applied
 
 
-def _applied_by(column, as_at: date | None):  # type: ignore[no-untyped-def]
-    """A subquery: the sum of allocations per ``column`` (invoice, payment, credit note)."""
-    query = select(column.label("key"), func.sum(Allocation.amount).label("applied")).where(
-        column.is_not(None)
+def _allocated(key, as_at: date | None, source=None):  # type: ignore[no-untyped-def]
+    """A subquery: the sum of allocations per ``key`` (their invoice, payment or credit
+    note), made on or before ``as_at``; with ``source``, only those from payments (or from
+    credit notes)."""
+    query = select(key.label("key"), func.sum(Allocation.amount).label("applied")).where(
+        (source if source is not None else key).is_not(None)
     )
     if as_at is not None:
         query = query.where(Allocation.allocated_on <= as_at)
-    return query.group_by(column).subquery()
+    return query.group_by(key).subquery()
 
 
 def invoice_rows_as_at(
@@ -57,14 +59,16 @@ def invoice_rows_as_at(
     as_at: date | None = None,
     customer_ids: Sequence[int] | None = None,
     owed_only: bool = True,
+    member_ids: Sequence[int] | None = None,
+    fee_year: int | None = None,
 ) -> list[InvoiceRow]:
     """Issued invoices (not credit notes) with what was paid and credited on them as at
     ``as_at`` (None: now), oldest due first; ``owed_only``: those with money still owed.
 
     One statement: the invoices joined to their allocations' sums.
     """
-    paid = _applied_by_source(as_at, payments=True)
-    credited = _applied_by_source(as_at, payments=False)
+    paid = _allocated(Allocation.invoice_id, as_at, Allocation.payment_id)
+    credited = _allocated(Allocation.invoice_id, as_at, Allocation.credit_note_id)
     query = (
         select(
             Invoice.id,
@@ -91,6 +95,10 @@ def invoice_rows_as_at(
         query = query.where(Invoice.invoice_date <= as_at)
     if customer_ids is not None:
         query = query.where(Invoice.customer_id.in_(list(customer_ids)))
+    if member_ids is not None:
+        query = query.where(Invoice.member_id.in_(list(member_ids)))
+    if fee_year is not None:
+        query = query.where(Invoice.fee_year == fee_year)
     rows = []
     for r in session.execute(query):
         row = InvoiceRow(
@@ -117,23 +125,12 @@ def invoice_rows_as_at(
     return rows
 
 
-def _applied_by_source(as_at: date | None, *, payments: bool):  # type: ignore[no-untyped-def]
-    """A subquery: per invoice, the sum of allocations from payments (or from credit notes)."""
-    source = Allocation.payment_id if payments else Allocation.credit_note_id
-    query = select(
-        Allocation.invoice_id.label("key"), func.sum(Allocation.amount).label("applied")
-    ).where(source.is_not(None))
-    if as_at is not None:
-        query = query.where(Allocation.allocated_on <= as_at)
-    return query.group_by(Allocation.invoice_id).subquery()
-
-
 def credit_sources(
     session: Session, customer_ids: Sequence[int] | None = None, as_at: date | None = None
 ) -> list[CreditSource]:
     """Receipts and issued credit notes with something not set against invoices, oldest first
     (receipts before credit notes on the same footing): two statements."""
-    by_payment = _applied_by(Allocation.payment_id, as_at)
+    by_payment = _allocated(Allocation.payment_id, as_at)
     receipts = (
         select(
             Payment.id,
@@ -148,7 +145,7 @@ def credit_sources(
         .where(Payment.kind == PaymentKind.RECEIPT)
         .order_by(Payment.received_on, Payment.id)
     )
-    by_note = _applied_by(Allocation.credit_note_id, as_at)
+    by_note = _allocated(Allocation.credit_note_id, as_at)
     notes = (
         select(
             Invoice.id,
@@ -214,3 +211,15 @@ def credit_held_by_customer(
     for customer_id, refunded in refunds_by_customer(session, customer_ids, as_at).items():
         held[customer_id] -= refunded
     return dict(held)
+
+
+def fees_overdue(
+    session: Session, member_ids: Sequence[int], fee_year: int, on: date
+) -> dict[int, Decimal]:
+    """What each member owed on ``on`` on its membership fee invoices for the academic year
+    starting in ``fee_year`` that were past their due date then: one statement."""
+    overdue: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for row in invoice_rows_as_at(session, as_at=on, member_ids=member_ids, fee_year=fee_year):
+        if row.member_id is not None and row.is_overdue(on):
+            overdue[row.member_id] += row.outstanding
+    return dict(overdue)

@@ -21,10 +21,11 @@ from thep_desktop.reports.invoices.aged_debt import (
     write_aged_debt_pdf,
     write_aged_debt_xlsx,
 )
+from thep_desktop.reports.invoices.invoice_document import Supplier
 from thep_desktop.services.invoices.account_records import invoice_rows_as_at
 from thep_desktop.services.invoices.invoice_data import InvoiceRow
 from thep_desktop.services.invoices.invoice_records import supplier_snapshot
-from thep_desktop.services.invoices.statements_service import organisation_logo, supplier_from
+from thep_desktop.services.invoices.statements_service import organisation_logo
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.services.shared.permissions import VIEW
@@ -60,7 +61,7 @@ class AgedDebtService:
             write_aged_debt_xlsx(target, report)
         else:
             with self.db.read_session() as session:
-                letterhead = supplier_from(supplier_snapshot(session)).letterhead(
+                letterhead = Supplier.from_snapshot(supplier_snapshot(session)).letterhead(
                     organisation_logo(session)
                 )
             write_aged_debt_pdf(target, report, letterhead, detail=detail)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from thep_desktop.database import Database
+from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.fees import money
 from thep_desktop.domain.invoices import (
@@ -43,6 +44,7 @@ from thep_desktop.services.invoices.payment_data import (
     PaymentDetail,
     PaymentInput,
 )
+from thep_desktop.services.memberships.fees_service import parse_year
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     ConflictError,
@@ -122,7 +124,7 @@ class PaymentsService:
                 }
             )
         with self.db.session() as session:
-            customer = _payer(session, data)
+            customer = _payer(session, data, actor.name)
             _check_allocations(session, customer, wanted)
             payment = Payment(
                 customer_id=customer.id,
@@ -151,6 +153,52 @@ class PaymentsService:
             session.flush()
             new_id = payment.id
         return self.get_payment(actor, new_id)
+
+    def record_fee_payment(
+        self,
+        actor: Actor,
+        member_id: int,
+        year: AcademicYear | str,
+        amount: Decimal | str,
+        received_on: date | str | None,
+        method: PaymentMethod | str = PaymentMethod.BACS,
+        reference: str = "",
+    ) -> PaymentDetail:
+        """A membership fee payment from a member (the Memberships tab, ``members pay``): a
+        receipt set against the member's issued fee invoices for ``year``, oldest due first,
+        and what they do not owe kept as the member's credit."""
+        actor.require(RECORD_PAYMENTS)
+        try:
+            wanted = parse_year(year)
+        except ValidationError as exc:
+            raise ValidationError({"academic_year": str(exc)}) from None
+        shares: list[tuple[int, Decimal | str]] = []
+        try:
+            left = parse_price(amount)
+        except ValueError:
+            left = ZERO  # refused in words by record_payment
+        with self.db.read_session() as session:
+            for row in invoice_rows_as_at(
+                session, member_ids=[member_id], fee_year=wanted.start_year
+            ):
+                if left <= ZERO:
+                    break
+                share = min(left, row.outstanding)
+                shares.append((row.id, share))
+                left -= share
+        return self.record_payment(
+            actor,
+            PaymentInput(
+                member_id=member_id,
+                received_on=received_on,
+                amount=amount,
+                method=method,
+                reference=reference,
+                notes=f"Membership fee payment for {wanted.label}",
+                allocations=tuple(shares),
+                hold_rest_as_credit=True,
+            ),
+        )
 
     def suggest_allocation(
         self, actor: Actor, customer_id: int, amount: Decimal | str
@@ -289,14 +337,19 @@ class PaymentsService:
         customer_id: int | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
+        member_id: int | None = None,
     ) -> list[PaymentDetail]:
-        """Receipts and refunds, newest first, with what each was set against: four
-        statements however many."""
+        """Receipts and refunds (of a customer, or of a member's customer record), newest
+        first, with what each was set against: four statements however many."""
         actor.require(VIEW)
         with self.db.read_session() as session:
             query = select(Payment)
             if customer_id is not None:
                 query = query.where(Payment.customer_id == customer_id)
+            if member_id is not None:
+                query = query.join(Customer, Customer.id == Payment.customer_id).where(
+                    Customer.member_id == member_id
+                )
             if date_from is not None:
                 query = query.where(Payment.received_on >= date_from)
             if date_to is not None:
@@ -431,7 +484,7 @@ def _method(checker: FieldChecker, value: PaymentMethod | str) -> PaymentMethod 
         return None
 
 
-def _payer(session: Session, data: PaymentInput) -> Customer:
+def _payer(session: Session, data: PaymentInput, who: str) -> Customer:
     if data.customer_id is not None:
         found = session.get(Customer, data.customer_id)
         if found is None:
@@ -439,7 +492,7 @@ def _payer(session: Session, data: PaymentInput) -> Customer:
         return found
     assert data.member_id is not None
     try:
-        return member_customer(session, data.member_id, "")
+        return member_customer(session, data.member_id, who)
     except NotFoundError as exc:
         raise ValidationError({"customer": str(exc)}) from None
 
@@ -505,7 +558,7 @@ def _details(session: Session, rows: Sequence[Payment]) -> list[PaymentDetail]:
         return []
     ids = [r.id for r in rows]
     target = aliased(Invoice)
-    allocations: dict[int, list[tuple[int, str, Decimal]]] = defaultdict(list)
+    allocations: dict[int | None, list[tuple[int, str, Decimal]]] = defaultdict(list)
     for payment_id, invoice_id, number, amount in session.execute(
         select(Allocation.payment_id, Allocation.invoice_id, target.number, Allocation.amount)
         .join(target, target.id == Allocation.invoice_id)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,32 +70,6 @@ class _Movement:
     @property
     def change(self) -> Decimal:
         return self.debit - self.credit
-
-
-def supplier_from(snapshot: dict[str, Any]) -> Supplier:
-    """The organisation as an invoice keeps it (``invoice.supplier``), as the PDFs take it."""
-    lines = tuple(x.strip() for x in str(snapshot.get("address") or "").splitlines() if x.strip())
-    return Supplier(
-        name=snapshot.get("name") or "",
-        address_lines=lines,
-        **{
-            name: snapshot.get(name) or ""
-            for name in (
-                "postcode",
-                "phone",
-                "email",
-                "website",
-                "company_number",
-                "charity_number",
-                "vat_number",
-                "registered_office",
-                "bank_name",
-                "bank_account_name",
-                "bank_sort_code",
-                "bank_account_number",
-            )
-        },
-    )
 
 
 def organisation_logo(session: Session) -> bytes | None:
@@ -156,7 +129,7 @@ class StatementsService:
                 owed[row.customer_id].append(row)
             held = credit_held_by_customer(session, ids, end)
             settings = load_settings(session)
-            supplier = supplier_from(supplier_snapshot(session))
+            supplier = Supplier.from_snapshot(supplier_snapshot(session))
         result = []
         for customer_id in ids:
             mine = movements.get(customer_id, [])

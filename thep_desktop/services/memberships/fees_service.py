@@ -1,10 +1,10 @@
-"""Fee schedules by academic year, the fee calculator, fee payments and the membership rules."""
+"""Fee schedules by academic year, the fee calculator, what is overdue and the membership rules."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import partial
 
@@ -28,14 +28,13 @@ from thep_desktop.domain.fees import (
     working_text,
 )
 from thep_desktop.domain.memberships import Category, ExceptionWindow
-from thep_desktop.models import FeePayment, FeePeriodRow, FeeSchedule, Member, MembershipRules
+from thep_desktop.models import FeePeriodRow, FeeSchedule, MembershipRules
 from thep_desktop.models.base import utcnow
-from thep_desktop.services.memberships.member_data import FeePaymentDetail, MemberDetail
+from thep_desktop.services.memberships.member_data import MemberDetail
 from thep_desktop.services.memberships.members_service import MembersService, _load_members
 from thep_desktop.services.memberships.membership_rules import RulesDetail, load_rules, store_rules
 from thep_desktop.services.memberships.memberships_permissions import (
     EDIT_FEES,
-    RECORD_FEE_PAYMENTS,
 )
 from thep_desktop.services.schools.school_census import CensusFigure, pupils_at
 from thep_desktop.services.shared.actor import Actor
@@ -52,13 +51,6 @@ SCHEDULE_LABELS = {
     "pro_rating": "Pro-rating",
     "periods": "Fee periods",
     "notes": "Notes",
-}
-PAYMENT_LABELS = {
-    "academic_year": "Academic year",
-    "amount": "Amount",
-    "received_on": "Date received",
-    "method": "How paid",
-    "reference": "Reference",
 }
 RULES_LABELS = {
     "notice_months": "Notice period (months)",
@@ -380,88 +372,22 @@ class FeesService:
         with self.db.read_session() as session:
             return year_quote(session, wanted, within)
 
-    # payments and what is overdue ---------------------------------------------------------
-    def payments(self, actor: Actor, member_id: int) -> list[FeePaymentDetail]:
-        actor.require(VIEW)
-        with self.db.read_session() as session:
-            rows = session.scalars(
-                select(FeePayment)
-                .where(FeePayment.member_id == member_id)
-                .order_by(FeePayment.received_on, FeePayment.id)
-            )
-            return [_payment(row) for row in rows]
-
-    @save
-    def record_payment(
-        self,
-        actor: Actor,
-        member_id: int,
-        year: AcademicYear | str,
-        amount: Decimal | str,
-        received_on: date | str,
-        method: str = "BACS",
-        reference: str = "",
-    ) -> FeePaymentDetail:
-        """A membership fee payment received from a member for a year."""
-        actor.require(RECORD_FEE_PAYMENTS)
-        checker = FieldChecker(FeePayment.__table__, PAYMENT_LABELS)  # type: ignore[arg-type]
-        try:
-            wanted = parse_year(year)
-        except ValidationError as exc:
-            checker.fail("academic_year", str(exc))
-            wanted = None
-        value = checker.money("amount", amount)
-        if value is not None and value == 0:
-            checker.fail("amount", "A payment of £0.00 is not a payment")
-        when = checker.required_date(
-            "received_on", received_on, "Give the date the payment was received"
-        )
-        if when is not None and when > date.today():
-            checker.fail("received_on", f"{format_date(when)} is in the future")
-        how = checker.text("method", method, required=True)
-        ref = checker.text("reference", reference)
-        if checker.errors:
-            raise ValidationError(checker.errors)
-        assert wanted is not None and value is not None and when is not None
-        with self.db.session() as session:
-            if session.get(Member, member_id) is None:
-                raise NotFoundError("This member is no longer in the records.")
-            row = FeePayment(
-                member_id=member_id,
-                academic_year=wanted.start_year,
-                amount=value,
-                received_on=when,
-                method=how,
-                reference=ref,
-                created_by=actor.name,
-                updated_by=actor.name,
-            )
-            session.add(row)
-            session.flush()
-            return _payment(row)
-
+    # what is overdue -----------------------------------------------------------------------
     def amount_overdue(
         self, actor: Actor, member_id: int, year: AcademicYear | str, on: date
     ) -> Decimal:
-        """What the member still owes for the year's fee on ``on``, once the fee is due.
+        """What the member owes on ``on`` on its membership fee invoices for the year that
+        are past their due date (payments are recorded against invoices: nothing is overdue
+        on a fee not yet invoiced)."""
+        # Imported here: the invoices area reads members, so it is loaded only when needed.
+        from thep_desktop.services.invoices.account_records import fees_overdue
 
-        Fees are payable in advance: a year's fee falls due the payment terms' days after the
-        member's first charged day in it. Nothing is overdue before then.
-        """
+        actor.require(VIEW)
         wanted = parse_year(year)
-        quote = self.quote(actor, member_id, wanted)
-        if quote.amount is None or not quote.amount:
-            return Decimal("0.00")
-        first_charged = next(p.first_day for p in quote.parts if p.amount)
         with self.db.read_session() as session:
-            terms = load_rules(session).payment_terms_days
-        if on < first_charged + timedelta(days=terms):
-            return Decimal("0.00")
-        paid = sum(
-            (p.amount for p in self.payments(actor, member_id) if p.academic_year == wanted.label),
-            Decimal("0.00"),
-        )
-        return max(quote.amount - paid, Decimal("0.00"))
+            return fees_overdue(session, [member_id], wanted.start_year, on).get(
+                member_id, Decimal("0.00")
+            )
 
 
 def year_quote(session: Session, year: AcademicYear, within: FeePeriod | None = None) -> YearQuote:
@@ -529,19 +455,6 @@ def _schedule(row: FeeSchedule) -> ScheduleDetail:
             for p in sorted(row.periods, key=lambda p: p.starts_on)
         ),
         notes=row.notes,
-    )
-
-
-def _payment(row: FeePayment) -> FeePaymentDetail:
-    return FeePaymentDetail(
-        id=row.id,
-        uuid=row.uuid,
-        member_id=row.member_id,
-        academic_year=AcademicYear(row.academic_year).label,
-        amount=row.amount,
-        received_on=row.received_on,
-        method=row.method,
-        reference=row.reference,
     )
 
 

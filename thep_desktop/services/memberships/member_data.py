@@ -191,15 +191,3 @@ class Voter:
     name: str
     urn: int | None
     admitted_on: date
-
-
-@dataclass(frozen=True)
-class FeePaymentDetail:
-    id: int
-    uuid: uuid.UUID
-    member_id: int
-    academic_year: str
-    amount: Decimal
-    received_on: date
-    method: str
-    reference: str

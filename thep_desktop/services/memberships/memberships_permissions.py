@@ -19,13 +19,10 @@ EDIT_FEES = permission(
     "change the fee schedules and the membership rules",
     [Role.STAFF, Role.TREASURER],
 )
-RECORD_FEE_PAYMENTS = permission(
-    "record_fee_payments", "record membership fee payments", [Role.TREASURER]
-)
 
 MEMBERSHIPS_AREA = Area(
     "memberships",
-    (MANAGE_MEMBERS, OVERRIDE_ELIGIBILITY, EDIT_FEES, RECORD_FEE_PAYMENTS),
+    (MANAGE_MEMBERS, OVERRIDE_ELIGIBILITY, EDIT_FEES),
     writes={
         "member": MANAGE_MEMBERS,
         "membership_period": MANAGE_MEMBERS,
@@ -33,6 +30,5 @@ MEMBERSHIPS_AREA = Area(
         "fee_period": EDIT_FEES,
         "membership_rules": EDIT_FEES,
         "notice_exception": EDIT_FEES,
-        "fee_payment": RECORD_FEE_PAYMENTS,
     },
 )

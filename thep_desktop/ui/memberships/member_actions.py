@@ -19,9 +19,10 @@ from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.dates import format_date, parse_date
 from thep_desktop.domain.fees import money
 from thep_desktop.domain.memberships import Category
+from thep_desktop.services.invoices.invoices_permissions import RECORD_PAYMENTS
+from thep_desktop.services.invoices.payment_data import PaymentDetail
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.memberships.member_data import (
-    FeePaymentDetail,
     MemberDetail,
     MemberInput,
     PeriodDetail,
@@ -29,7 +30,6 @@ from thep_desktop.services.memberships.member_data import (
 from thep_desktop.services.memberships.memberships_permissions import (
     MANAGE_MEMBERS,
     OVERRIDE_ELIGIBILITY,
-    RECORD_FEE_PAYMENTS,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
@@ -175,8 +175,10 @@ class MemberActions:
         self.run_dialog(form)
 
     def payment_selected(self) -> None:
-        """A membership fee payment received from the selected member."""
-        if not self.services.actor.can(RECORD_FEE_PAYMENTS):
+        """A membership fee payment received from the selected member: recorded as the
+        invoices' payment, set against the member's fee invoices for the year (the rest kept
+        as credit)."""
+        if not self.services.actor.can(RECORD_PAYMENTS):
             return
         member = self._selected_member("record a payment")
         if member is None:
@@ -195,17 +197,22 @@ class MemberActions:
         reference = QLineEdit()
         reference.setPlaceholderText("e.g. the bank statement's reference")
         owed = (
-            f"{money(outstanding)} of the {year.label} fee is outstanding."
+            f"{money(outstanding)} of the {year.label} fee is overdue."
             if outstanding
             else f"Nothing of the {year.label} fee is overdue."
+        ) + (
+            "\nThe payment is set against the member's fee invoices for the year, oldest "
+            "first; anything more is kept as its credit."
         )
 
-        def done(saved: FeePaymentDetail) -> None:
-            self.show_changed(
-                member.id,
-                f"Payment of {money(saved.amount)} from {member.name} for "
-                f"{saved.academic_year} recorded.",
-            )
+        def done(saved: PaymentDetail) -> None:
+            against = ", ".join(a.invoice_number for a in saved.allocations)
+            words = f"Payment of {money(saved.amount)} from {member.name} recorded"
+            if against:
+                words += f", set against {against}"
+            if saved.unallocated:
+                words += f"; {money(saved.unallocated)} kept as credit"
+            self.show_changed(member.id, words + ".")
 
         form = self._form(
             f"Record fee payment – {member.name}",
@@ -217,7 +224,7 @@ class MemberActions:
                 "method": ("&How paid", method),
                 "reference": ("Re&ference", reference),
             },
-            lambda: self.services.fees.record_payment(
+            lambda: self.services.payments.record_fee_payment(
                 actor,
                 member.id,
                 year_box.text(),

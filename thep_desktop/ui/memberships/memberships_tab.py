@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.memberships import MembershipStatus
+from thep_desktop.services.invoices.invoices_permissions import RECORD_PAYMENTS
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.memberships.member_data import MemberDetail, MembershipSummary
 from thep_desktop.services.memberships.memberships_permissions import (
     MANAGE_MEMBERS,
-    RECORD_FEE_PAYMENTS,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
@@ -141,7 +141,7 @@ class MembershipsTab(MemberActions, QWidget):
         self.payment_action = self._action(
             "Record fee &payment…",
             self.payment_selected,
-            "A membership fee payment received from the selected member",
+            "A fee payment from the selected member, set against its fee invoices",
         )
         self.edit_action = self._action(
             "Edit member &details…",
@@ -392,7 +392,7 @@ class MembershipsTab(MemberActions, QWidget):
         self.category_action.setEnabled(can and still_open)
         self.edit_action.setEnabled(can and detail is not None)
         self.payment_action.setEnabled(
-            self.services.actor.can(RECORD_FEE_PAYMENTS)
+            self.services.actor.can(RECORD_PAYMENTS)
             and detail is not None
             and any(p.admitted_on is not None for p in detail.periods)
         )
