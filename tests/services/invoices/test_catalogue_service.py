@@ -117,3 +117,19 @@ def test_a_used_item_is_retired_never_deleted_and_an_unused_one_may_go(
     assert [i.id for i in services.catalogue.list_items(services.actor, True)] == [used.id]
     with pytest.raises(ServiceError, match="retired"):
         services.catalogue.line_for(services.actor, used.id, "1")
+
+
+def test_the_defaults_are_added_once_beside_the_offices_own(
+    services: Services, db: Database
+) -> None:
+    services.catalogue.save_item(
+        services.actor, ServiceItemInput("SLA-DAY", "Our own SLA day", unit_price="600.00")
+    )
+    added = services.catalogue.add_defaults(services.actor)
+    assert len(added) == len(default_catalogue()) - 1
+    assert "SLA-DAY" not in {i.code for i in added}
+    own = [i for i in services.catalogue.list_items(services.actor) if i.code == "SLA-DAY"]
+    assert [(i.name, i.unit_price) for i in own] == [("Our own SLA day", Decimal("600.00"))]
+    before = table_sums(db)
+    assert services.catalogue.add_defaults(services.actor) == []
+    assert table_sums(db) == before

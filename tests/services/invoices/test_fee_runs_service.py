@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.invoice_records import table_sums
 from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind
-from thep_desktop.services.invoices.fee_runs_service import FeeRunState
+from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.models.audit import AuditEvent
+from thep_desktop.services.invoices.fee_runs_service import FeeRunResult, FeeRunState
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter, SettingsInput
 from thep_desktop.services.memberships.fees_service import FeePeriodInput, ScheduleInput
 from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 
 YEAR = "2025/26"
@@ -129,6 +134,7 @@ def test_the_run_makes_a_draft_per_member_with_its_working(services: Services) -
         0,
         Decimal("3310.00"),
     )
+    assert run.made_on == date.today() and run.made_by == services.actor.name
     issued = services.fee_runs.issue_run(services.actor, run.id)
     assert issued.numbers == ("INV-000001", "INV-000002", "INV-000003")
     [run] = services.fee_runs.runs(services.actor)
@@ -261,3 +267,115 @@ def test_issued_invoices_of_a_run_cannot_change(services: Services) -> None:
     services.fee_runs.issue_run(services.actor, result.run_id)
     states = {d.state for d in services.invoices.get_invoices(services.actor, result.draft_ids)}
     assert states == {InvoiceState.ISSUED}
+
+
+def test_the_runs_records_are_in_the_audit_trail_and_the_chain_holds(
+    services: Services, db: Database
+) -> None:
+    members(services)
+    fees(services)
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    [made] = services.invoices.get_invoices(services.actor, result.draft_ids[:1])
+    events = services.audit.history(services.actor, made.uuid)
+    created = [e for e in events if e.action == "create" and e.table_name == "invoice"]
+    assert len(created) == 1
+    fields = {c.label: c.after for c in created[0].changes}
+    assert any("Membership fee 2025/26" in value for value in fields.values())
+    with db.read_session() as session:
+        made_here = session.execute(
+            select(AuditEvent.table_name, func.count())
+            .where(AuditEvent.action == "create")
+            .group_by(AuditEvent.table_name)
+        ).all()
+    counts = dict(made_here)
+    assert (counts["invoice"], counts["invoice_line"], counts["customer"], counts["fee_run"]) == (
+        3,
+        3,
+        3,
+        1,
+    )
+    check = services.audit.check(services.actor)
+    assert check.ok, check.words
+
+
+def test_cancelling_a_run_leaves_nothing_behind(services: Services, db: Database) -> None:
+    members(services)
+    fees(services)
+    before = table_sums(db)
+    progress = Progress(lambda done, total, words: progress.cancel())
+    with pytest.raises(Cancelled):
+        services.fee_runs.create_drafts(services.actor, YEAR, None, ON, progress)
+    assert table_sums(db) == before
+    assert services.fee_runs.runs(services.actor) == []
+
+
+def test_with_vat_on_fees_the_preview_and_drafts_add_it(services: Services) -> None:
+    members(services)
+    fees(services)
+    settings = services.invoices.settings(services.actor)
+    services.invoices.save_settings(
+        services.actor, settings.version, SettingsInput(fee_vat_code=VatCode.STANDARD)
+    )
+    preview = services.fee_runs.preview(services.actor, YEAR, invoice_date=ON)
+    assert preview.vat_code is VatCode.STANDARD and preview.account_code == "200"
+    assert (preview.total, preview.total_payable) == (Decimal("3310.00"), Decimal("3972.00"))
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    made = services.invoices.get_invoices(services.actor, result.draft_ids)
+    assert sum(d.total for d in made) == result.total == Decimal("3972.00")
+    assert sum(d.total_vat for d in made) == Decimal("662.00")
+
+
+def test_a_year_with_a_free_period_has_a_line_per_charged_part(services: Services) -> None:
+    ids = members(services)
+    fees(services, FeePeriodInput(date(2026, 1, 1), date(2026, 3, 31), False, "Spring waiver"))
+    result = services.fee_runs.create_drafts(services.actor, YEAR, invoice_date=ON)
+    made = {
+        d.member_id: d for d in services.invoices.get_invoices(services.actor, result.draft_ids)
+    }
+    bow = made[ids["bow"]]
+    assert [line.description for line in bow.lines] == [
+        "Membership fee 2025/26, 01/09/2025 to 31/12/2025: 412 pupils x £5.00 x 4/12 = £686.67",
+        "Membership fee 2025/26, 01/04/2026 to 31/08/2026: 412 pupils x £5.00 x 5/12 = £858.33",
+    ]
+    assert (bow.supply_from, bow.supply_to, bow.total) == (
+        date(2025, 9, 1),
+        date(2026, 8, 31),
+        Decimal("1545.00"),
+    )
+    # Admitted on 15 January, Mile End pays only from April: one line.
+    assert [line.unit_price for line in made[ids["mile"]].lines] == [Decimal("625.00")]
+    assert made[ids["mile"]].supply_from == date(2026, 4, 1)
+
+
+def test_two_people_running_the_same_fee_run_at_once_bill_each_member_once(
+    services: Services, db: Database
+) -> None:
+    members(services)
+    fees(services)
+    other_db = Database(db.url)
+    colleague = Services(other_db, Actor("sam.colleague", Role.ADMIN))
+    start = threading.Barrier(2)
+    results: list[FeeRunResult] = []
+    failures: list[BaseException] = []
+
+    def run(who: Services) -> None:
+        try:
+            start.wait()
+            results.append(who.fee_runs.create_drafts(who.actor, YEAR, invoice_date=ON))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in (services, colleague)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        other_db.dispose()
+    assert failures == []
+    made = sorted(len(r.draft_ids) for r in results)
+    assert made == [0, 3]
+    assert sorted(len(r.already_billed) for r in results) == [0, 3]
+    rows = services.invoices.list_invoices(services.actor, InvoiceFilter(fee_year=2025))
+    assert len(rows) == 3 and len({r.member_id for r in rows}) == 3

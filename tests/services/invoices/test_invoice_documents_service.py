@@ -18,6 +18,7 @@ from tests.invoice_records import customer, draft
 from thep_desktop.database import Database
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.invoices import InvoiceKind, InvoiceState, VatCode
+from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.models import Customer, Invoice, InvoiceLine
 from thep_desktop.services.invoices.invoice_data import DraftInput, InvoiceFilter, LineInput
 from thep_desktop.services.registry import Services
@@ -247,7 +248,7 @@ def test_the_xero_export_header_is_exact_and_rows_read_back(
     assert (first["*Description"], first["*Quantity"], first["*UnitAmount"]) == (
         "School improvement SLA day",
         "3",
-        "450",
+        "450.00",
     )
     assert (first["*AccountCode"], first["*TaxType"], first["TaxAmount"]) == (
         "210",
@@ -321,4 +322,21 @@ def test_nothing_to_export_is_said_and_no_file_appears(services: Services, tmp_p
     only_invoices = InvoiceFilter(kinds=frozenset({InvoiceKind.INVOICE}))
     with pytest.raises(OfficeError, match="among those shown"):
         services.invoice_documents.export_xero(services.actor, folder, only_invoices)
+    assert list(folder.iterdir()) == []
+
+
+def test_cancelling_a_print_leaves_no_file(services: Services, tmp_path: Path) -> None:
+    invoice_id = sla_invoice(services)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    seen: list[str] = []
+
+    def heard(done: int, total: int, words: str) -> None:
+        seen.append(words)
+        progress.cancel()
+
+    progress = Progress(heard)
+    with pytest.raises(Cancelled):
+        services.invoice_documents.render(services.actor, [invoice_id], folder / "x.pdf", progress)
+    assert seen == ["Printing 1 of 1"]
     assert list(folder.iterdir()) == []

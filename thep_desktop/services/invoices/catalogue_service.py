@@ -286,6 +286,33 @@ class CatalogueService:
         return self.get_item(actor, new_id)
 
     @save
+    def add_defaults(self, actor: Actor) -> list[ServiceItemDetail]:
+        """The :func:`default_catalogue` items whose codes are not yet in use, added together
+        (a new office's starting list; the demo's). Returns those added."""
+        actor.require(EDIT_CATALOGUE)
+        with self.db.session() as session:
+            taken = set(session.scalars(select(ServiceItem.code)))
+            added = [
+                ServiceItem(
+                    code=item.code,
+                    name=item.name,
+                    description=item.description,
+                    unit=item.unit,
+                    unit_price=item.unit_price,
+                    vat_code=item.vat_code,
+                    account_code=item.account_code,
+                    active=item.active,
+                    created_by=actor.name,
+                    updated_by=actor.name,
+                )
+                for item in default_catalogue()
+                if item.code not in taken
+            ]
+            session.add_all(added)
+            session.flush()
+            return [_detail(row, False) for row in added]
+
+    @save
     def delete_item(self, actor: Actor, item_id: int, expected_version: int) -> None:
         """Remove a service never used on an invoice; a used one is retired instead."""
         actor.require(EDIT_CATALOGUE)

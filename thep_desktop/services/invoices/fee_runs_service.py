@@ -9,16 +9,20 @@ members whose fee cannot be worked out (no pupil figure): none is billed at noth
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from thep_desktop.audit_trail import Action, Change, label_of, record_many
+from thep_desktop.bulk_insert import BulkInsert
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.dates import format_date, parse_date
@@ -27,19 +31,20 @@ from thep_desktop.domain.invoices import (
     ZERO,
     InvoiceKind,
     InvoiceState,
+    VatCode,
     line_amounts,
+    totals_of,
 )
 from thep_desktop.domain.memberships import Category
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Customer, FeeRun, Invoice
-from thep_desktop.services.invoices.invoice_checks import CheckedLine
+from thep_desktop.models import Customer, FeeRun, Invoice, InvoiceLine
+from thep_desktop.models.base import utcnow
 from thep_desktop.services.invoices.invoice_data import IssueResult, SettingsDetail
 from thep_desktop.services.invoices.invoice_records import customer_snapshots, load_settings
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
 from thep_desktop.services.invoices.invoices_service import (
     issue_drafts,
     last_issued_date,
-    set_lines,
 )
 from thep_desktop.services.memberships.fees_service import (
     FeeQuote,
@@ -48,6 +53,8 @@ from thep_desktop.services.memberships.fees_service import (
     parse_year,
     year_quote,
 )
+from thep_desktop.services.memberships.member_data import MemberDetail
+from thep_desktop.services.memberships.members_service import _load_members
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import NotFoundError, ServiceError, ValidationError
 from thep_desktop.services.shared.permissions import VIEW
@@ -109,6 +116,8 @@ class FeeRunPreview:
     due_date: date
     reference: str  # "Membership fee 2025/26"
     rows: tuple[FeeRunRow, ...]
+    vat_code: VatCode = VatCode.OUTSIDE_SCOPE  # the invoice settings' code for fees
+    account_code: str = ""
 
     def of_state(self, state: FeeRunState) -> tuple[FeeRunRow, ...]:
         return tuple(r for r in self.rows if r.state is state)
@@ -138,6 +147,18 @@ class FeeRunPreview:
     def total(self) -> Decimal:
         """The fees of those to bill (before any VAT)."""
         return sum((r.amount or ZERO for r in self.to_bill), ZERO)
+
+    @property
+    def total_payable(self) -> Decimal:
+        """What the drafts will ask for in all: the fees and any VAT on them."""
+        return sum(
+            (
+                line_amounts(ONE, part.amount, self.vat_code).gross
+                for row in self.to_bill
+                for part in row.charged_parts
+            ),
+            ZERO,
+        )
 
     @property
     def what(self) -> str:
@@ -209,6 +230,11 @@ class FeeRunDetail:
     def what(self) -> str:
         return self.year.label + (f", {self.period_label}" if self.period_label else "")
 
+    @property
+    def made_on(self) -> date:
+        """The day the run was made, on this computer's clock."""
+        return self.made_at.astimezone().date()
+
 
 @dataclass(frozen=True)
 class _Billed:
@@ -269,8 +295,8 @@ class FeeRunsService:
                         "invoices are numbered in date order, so date these on or after it."
                     }
                 )
-            preview = _preview(session, wanted, period, on)
-            return _make_drafts(session, preview, actor.name, progress)
+            preview, members = _preview_with_members(session, wanted, period, on)
+            return _make_drafts(session, preview, members, actor.name, progress)
 
     @save
     def issue_run(self, actor: Actor, run_id: int, progress: Progress | None = None) -> IssueResult:
@@ -379,17 +405,26 @@ def _reference(year: AcademicYear, period: FeePeriod | None) -> str:
 def _preview(
     session: Session, year: AcademicYear, period: FeePeriod | str | None, on: date
 ) -> FeeRunPreview:
+    preview, _members = _preview_with_members(session, year, period, on)
+    return preview
+
+
+def _preview_with_members(
+    session: Session, year: AcademicYear, period: FeePeriod | str | None, on: date
+) -> tuple[FeeRunPreview, dict[int, MemberDetail]]:
+    """The preview, and the members it read (the run's drafts show their addresses)."""
     schedule = _require(session, year)
     within = find_period(schedule, period)
     settings = load_settings(session)
-    quote = year_quote(session, year, within)
+    members = _load_members(session)
+    quote = year_quote(session, year, within, members)
     billed = _billed(session, year)
     window = (within.starts_on, within.ends_on) if within else (year.first_day, year.last_day)
     rows = tuple(
         _row(q, billed.get(q.member_id, ()), window)
         for q in sorted(quote.quotes, key=lambda q: (q.name.casefold(), q.member_id))
     )
-    return FeeRunPreview(
+    preview = FeeRunPreview(
         year=year,
         period=within,
         period_label=period_label(within) if within else "",
@@ -397,7 +432,10 @@ def _preview(
         due_date=_due(on, settings),
         reference=_reference(year, within),
         rows=rows,
+        vat_code=settings.fee_vat_code,
+        account_code=settings.fee_account_code,
     )
+    return preview, {m.id: m for m in members}
 
 
 def _due(on: date, settings: SettingsDetail) -> date:
@@ -410,27 +448,28 @@ def _row(quote: FeeQuote, billed: Sequence[_Billed], window: tuple[date, date]) 
         start, end = min(p.first_day for p in charged), max(p.last_day for p in charged)
     else:
         start, end = window
-    common = {
-        "member_id": quote.member_id,
-        "name": quote.name,
-        "urn": quote.urn,
-        "category": quote.category,
-        "amount": quote.amount,
-        "working": quote.working,
-        "parts": quote.parts,
-    }
+    row = FeeRunRow(
+        member_id=quote.member_id,
+        name=quote.name,
+        urn=quote.urn,
+        category=quote.category,
+        amount=quote.amount,
+        working=quote.working,
+        state=FeeRunState.TO_BILL,
+        parts=quote.parts,
+    )
     overlapping = [b for b in billed if b.supply_from <= end and b.supply_to >= start]
     if overlapping:
         numbers = [b.number for b in overlapping if b.number]
         shown = ", ".join(numbers) if numbers else "draft"
         if numbers and len(numbers) < len(overlapping):
             shown += " and a draft"
-        return FeeRunRow(**common, state=FeeRunState.ALREADY_BILLED, billed_as=shown)
+        return replace(row, state=FeeRunState.ALREADY_BILLED, billed_as=shown)
     if quote.amount is None:
-        return FeeRunRow(**common, state=FeeRunState.NO_PUPIL_FIGURE, problem=quote.problem)
+        return replace(row, state=FeeRunState.NO_PUPIL_FIGURE, problem=quote.problem)
     if not charged:
-        return FeeRunRow(**common, state=FeeRunState.NOTHING_TO_PAY)
-    return FeeRunRow(**common, state=FeeRunState.TO_BILL, supply_from=start, supply_to=end)
+        return replace(row, state=FeeRunState.NOTHING_TO_PAY)
+    return replace(row, supply_from=start, supply_to=end)
 
 
 def _billed(session: Session, year: AcademicYear) -> dict[int, list[_Billed]]:
@@ -468,25 +507,67 @@ def _billed(session: Session, year: AcademicYear) -> dict[int, list[_Billed]]:
     return found
 
 
-def _member_customers(session: Session, member_ids: Sequence[int], who: str) -> dict[int, Customer]:
-    """Each member's customer record, those missing made together: two statements."""
-    found = {
-        c.member_id: c
-        for c in session.scalars(select(Customer).where(Customer.member_id.in_(list(member_ids))))
+# The columns every record has, given by the bulk path (the ORM's defaults do not apply there).
+RECORD_FIELDS = ("uuid", "created_at", "created_by", "updated_at", "updated_by", "version")
+BULK_CHUNK = 1000
+
+
+def insert_records(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], who: str, now: datetime
+) -> list[Change]:
+    """INSERT new records below the ORM (a fee run makes thousands), and their trail entries.
+
+    Every row names the same columns; columns not named take their scalar default. The
+    audit trail gets the same "create" entry the ORM path would give each record.
+    """
+    if not rows:
+        return []
+    defaults = {
+        c.name: c.default.arg  # type: ignore[attr-defined]
+        for c in table.c
+        if c.default is not None and c.default.is_scalar and c.name not in RECORD_FIELDS
     }
-    missing = [
-        Customer(member_id=m, created_by=who, updated_by=who) for m in member_ids if m not in found
-    ]
-    if missing:
-        session.add_all(missing)
-        session.flush()
-        found.update({c.member_id: c for c in missing})
-    return found  # type: ignore[return-value]
+    names = [*dict.fromkeys([*defaults, *rows[0], *RECORD_FIELDS])]
+    insert_rows = BulkInsert(session, table, names, unique=("uuid",))
+    changes = []
+    values = []
+    for row in rows:
+        made = uuid.uuid4()
+        full = {**defaults, **row, "uuid": made, "created_at": now, "created_by": who}
+        full |= {"updated_at": now, "updated_by": who, "version": 1}
+        values.append(tuple(full[n] for n in names))
+        after = {
+            k: v for k, v in full.items() if k not in RECORD_FIELDS and v is not None and v != ""
+        }
+        after["uuid"] = made
+        changes.append(Change(Action.CREATE, table.name, made, label_of(after), None, after))
+    for start in range(0, len(values), BULK_CHUNK):
+        insert_rows(values[start : start + BULK_CHUNK])
+    return changes
+
+
+def _member_customers(
+    session: Session, member_ids: Sequence[int], who: str, now: datetime, trail: list[Change]
+) -> dict[int, Customer]:
+    """Each member's customer record, those missing made together: three statements."""
+    ids = list(member_ids)
+    have = set(session.scalars(select(Customer.member_id).where(Customer.member_id.in_(ids))))
+    missing = [{"member_id": m} for m in ids if m not in have]
+    trail += insert_records(session, Customer.__table__, missing, who, now)  # type: ignore[arg-type]
+    return {
+        c.member_id: c  # type: ignore[misc]
+        for c in session.scalars(select(Customer).where(Customer.member_id.in_(ids)))
+    }
 
 
 def _make_drafts(
-    session: Session, preview: FeeRunPreview, who: str, progress: Progress | None
+    session: Session,
+    preview: FeeRunPreview,
+    members: dict[int, MemberDetail],
+    who: str,
+    progress: Progress | None,
 ) -> FeeRunResult:
+    """The run and its drafts, written in bulk: a dozen statements for any number."""
     settings = load_settings(session)
     to_bill = preview.to_bill
     already = tuple(f"{r.name} ({r.billed_as})" for r in preview.already_billed)
@@ -505,55 +586,79 @@ def _make_drafts(
         updated_by=who,
     )
     session.add(run)
-    customers = _member_customers(session, [r.member_id for r in to_bill], who)
-    snapshots = customer_snapshots(session, customers.values())
-    session.flush()  # the run's id
+    session.flush()  # the run's id, and its own trail entry
+    now = utcnow()
+    trail: list[Change] = []
+    customers = _member_customers(session, [r.member_id for r in to_bill], who, now, trail)
+    snapshots = customer_snapshots(session, customers.values(), members)
+    vat_code, account = settings.fee_vat_code, settings.fee_account_code
     invoices = []
+    lines: dict[int, list[dict[str, Any]]] = {}
     total = ZERO
     for done, row in enumerate(to_bill, start=1):
         customer = customers[row.member_id]
-        invoice = Invoice(
-            kind=InvoiceKind.INVOICE,
-            state=InvoiceState.DRAFT,
-            customer_id=customer.id,
-            member_id=row.member_id,
-            invoice_date=preview.invoice_date,
-            due_date=preview.due_date,
-            supply_from=row.supply_from,
-            supply_to=row.supply_to,
-            reference=preview.reference,
-            fee_year=preview.year.start_year,
-            fee_period_starts_on=within.starts_on if within else preview.year.first_day,
-            fee_run_id=run.id,
-            created_by=who,
-            updated_by=who,
-            **snapshots[customer.id],
+        lines[row.member_id] = []
+        amounts = []
+        for position, part in enumerate(row.charged_parts, start=1):
+            figures = line_amounts(ONE, part.amount, vat_code)
+            amounts.append(figures)
+            lines[row.member_id].append(
+                {
+                    "position": position,
+                    "description": _line_text(preview.year, part),
+                    "quantity": ONE,
+                    "unit_price": part.amount,
+                    "vat_code": vat_code,
+                    "account_code": account,
+                    "net": figures.net,
+                    "vat": figures.vat,
+                    "service_item_id": None,
+                }
+            )
+        totals = totals_of(amounts)
+        total += totals.total
+        invoices.append(
+            {
+                "kind": InvoiceKind.INVOICE,
+                "state": InvoiceState.DRAFT,
+                "customer_id": customer.id,
+                "member_id": row.member_id,
+                "invoice_date": preview.invoice_date,
+                "due_date": preview.due_date,
+                "supply_from": row.supply_from,
+                "supply_to": row.supply_to,
+                "reference": preview.reference,
+                "fee_year": preview.year.start_year,
+                "fee_period_starts_on": within.starts_on if within else preview.year.first_day,
+                "fee_run_id": run.id,
+                "total_net": totals.net,
+                "total_vat": totals.vat,
+                "total": totals.total,
+                **snapshots[customer.id],
+            }
         )
-        set_lines(
-            invoice,
-            [
-                CheckedLine(
-                    description=_line_text(preview.year, part),
-                    quantity=ONE,
-                    unit_price=part.amount,
-                    vat_code=settings.fee_vat_code,
-                    account_code=settings.fee_account_code,
-                    service_item_id=None,
-                    amounts=line_amounts(ONE, part.amount, settings.fee_vat_code),
-                )
-                for part in row.charged_parts
-            ],
-            who,
-        )
-        total += invoice.total
-        invoices.append(invoice)
         if progress is not None and done % 100 == 0:
             progress.report(done, len(to_bill), f"Drafted {done:,} of {len(to_bill):,}")
-    session.add_all(invoices)
-    session.flush()
+    invoice_table: Table = Invoice.__table__  # type: ignore[assignment]
+    trail += insert_records(session, invoice_table, invoices, who, now)
+    made = dict(
+        session.execute(
+            select(Invoice.member_id, Invoice.id).where(Invoice.fee_run_id == run.id)
+        ).all()
+    )
+    line_table: Table = InvoiceLine.__table__  # type: ignore[assignment]
+    trail += insert_records(
+        session,
+        line_table,
+        [line | {"invoice_id": made[m]} for m in lines for line in lines[m]],
+        who,
+        now,
+    )
+    record_many(session, trail)
     if progress is not None:
         progress.report(len(to_bill), len(to_bill), f"Drafted {len(to_bill):,}")
-    return FeeRunResult(run.id, tuple(i.id for i in invoices), total, already, without, nothing)
+    draft_ids = tuple(made[r.member_id] for r in to_bill)
+    return FeeRunResult(run.id, draft_ids, total, already, without, nothing)
 
 
 def _line_text(year: AcademicYear, part: FeePart) -> str:

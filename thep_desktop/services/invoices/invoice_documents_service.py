@@ -99,31 +99,6 @@ class XeroExport:
         return "\n".join(lines)
 
 
-def supplier_of(snapshot: Mapping[str, str] | None) -> Supplier:
-    """The organisation as kept on an invoice (or as it is now, for a draft)."""
-    values = dict(snapshot or {})
-
-    def get(name: str) -> str:
-        return str(values.get(name) or "").strip()
-
-    return Supplier(
-        name=get("name"),
-        address_lines=tuple(x.strip() for x in get("address").splitlines() if x.strip()),
-        postcode=get("postcode"),
-        phone=get("phone"),
-        email=get("email"),
-        website=get("website"),
-        company_number=get("company_number"),
-        charity_number=get("charity_number"),
-        vat_number=get("vat_number"),
-        registered_office=get("registered_office"),
-        bank_name=get("bank_name"),
-        bank_account_name=get("bank_account_name"),
-        bank_sort_code=get("bank_sort_code"),
-        bank_account_number=get("bank_account_number"),
-    )
-
-
 def document_of(
     detail: InvoiceDetail,
     settings: SettingsDetail,
@@ -144,7 +119,7 @@ def document_of(
         due_date=detail.due_date,
         supply_from=detail.supply_from,
         supply_to=detail.supply_to,
-        supplier=supplier_of(snapshot),
+        supplier=Supplier.from_snapshot(snapshot or {}),
         customer_name=detail.customer_name,
         customer_contact=detail.customer_contact,
         customer_address_lines=detail.address_lines,

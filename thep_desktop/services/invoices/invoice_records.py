@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -40,6 +40,7 @@ from thep_desktop.services.invoices.invoice_data import (
     ReminderDetail,
     SettingsDetail,
 )
+from thep_desktop.services.memberships.member_data import MemberDetail
 from thep_desktop.services.memberships.members_service import _load_members
 
 DEFAULT_PREFIXES = {InvoiceKind.INVOICE: "INV-", InvoiceKind.CREDIT_NOTE: "CN-"}
@@ -112,7 +113,9 @@ def customer_detail(row: Customer) -> CustomerDetail:
 
 
 def customer_snapshots(
-    session: Session, customers: Iterable[Customer]
+    session: Session,
+    customers: Iterable[Customer],
+    members: Mapping[int, MemberDetail] | None = None,
 ) -> dict[int, dict[str, str]]:
     """Each customer's name, contact and address as an invoice to them shows it now.
 
@@ -120,10 +123,13 @@ def customer_snapshots(
     customer record's own contact name and email, when given, are used before the member's.
     """
     customers = list(customers)
-    members = {
-        m.id: m
-        for m in _load_members(session, [c.member_id for c in customers if c.member_id is not None])
-    }
+    if members is None:  # else: the members, read already by the caller
+        members = {
+            m.id: m
+            for m in _load_members(
+                session, [c.member_id for c in customers if c.member_id is not None]
+            )
+        }
     found: dict[int, dict[str, str]] = {}
     for customer in customers:
         member = members.get(customer.member_id) if customer.member_id is not None else None

@@ -390,10 +390,19 @@ class FeesService:
             )
 
 
-def year_quote(session: Session, year: AcademicYear, within: FeePeriod | None = None) -> YearQuote:
-    """Every member's fee for ``year`` in one session: five statements for any number."""
+def year_quote(
+    session: Session,
+    year: AcademicYear,
+    within: FeePeriod | None = None,
+    members: Sequence[MemberDetail] | None = None,
+) -> YearQuote:
+    """Every member's fee for ``year`` in one session: five statements for any number.
+
+    ``members``: every member, when the caller has read them already (the fee run does).
+    """
     schedule = _require(session, year)
-    members = _load_members(session)
+    if members is None:
+        members = _load_members(session)
     figures = pupils_at(session, None, schedule.census_date)
     quotes = tuple(
         _quote(member, schedule, figures, within)
