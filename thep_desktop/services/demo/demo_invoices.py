@@ -64,14 +64,14 @@ from thep_desktop.services.shared.actor import Actor
 OUTSIDERS = (
     (
         "St Anselm's Catholic Primary School",
-        "Mrs Teresa Doyle (School Business Manager)",
+        "Mrs Teresa Doyle",
         "Mare Street\nHackney\nLondon",
         "E8 3RH",
         "finance@st-anselms.example",
     ),
     (
         "Riverside Learning Trust",
-        "Mr Daniel Adeyemi (Finance Director)",
+        "Mr Daniel Adeyemi",
         "4 Wharf Lane\nLondon",
         "E14 9QT",
         "accounts@riverside-trust.example",
