@@ -1,9 +1,9 @@
 """Members, notice, a re-joiner and fee schedules of the tests' own, on the demo borough.
 
-The demo's own memberships are cleared first, so that the letters' and the register's tests
-know exactly who is a member: a few open schools full members, one under notice, one that
-left and re-joined, an associate organisation and an individual, and fee schedules for this
-academic year and the last.
+The demo's own memberships (and the invoicing that bills them) are cleared first, so that
+the letters' and the register's tests know exactly who is a member: a few open schools full
+members, one under notice, one that left and re-joined, an associate organisation and an
+individual, and fee schedules for this academic year and the last.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.memberships import MemberKind
@@ -33,12 +33,41 @@ class Records:
     not_member_school: int = 0  # an open school with no membership
 
 
+# The demo's invoicing, children first: it refers to the members cleared below.
+INVOICING = ("invoice_reminder", "allocation", "payment", "invoice_line", "invoice", "fee_run")
+
+
+def _clear_invoicing(connection: Connection) -> None:
+    """Remove the demo's invoices, issued ones too: only a test may, setting aside the
+    database's triggers that refuse it (PostgreSQL's TRUNCATE fires none; SQLite's are
+    dropped and made again from their own text, in the same transaction)."""
+    tables = (*INVOICING, "customer")
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("TRUNCATE " + ", ".join(tables)))
+        return
+    triggers = connection.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('invoice', 'invoice_line')"
+        )
+    ).all()
+    for name, _sql in triggers:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    for table in tables:
+        if table == "invoice":  # credit notes before the invoices they credit
+            connection.execute(text("DELETE FROM invoice WHERE credits_invoice_id IS NOT NULL"))
+        connection.execute(text(f"DELETE FROM {table}"))
+    for _name, sql in triggers:
+        connection.execute(text(sql))
+
+
 def add_members(services: Services, schools: int = 8, today: date | None = None) -> Records:
     """Membership records as of ``today``; ``schools`` open schools become full members."""
     actor = services.actor
     day = today or date.today()
     year = AcademicYear.of(day)
     with services.db.engine.begin() as connection:
+        _clear_invoicing(connection)
         for table in (
             "membership_period",
             "member",

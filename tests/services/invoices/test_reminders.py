@@ -17,14 +17,13 @@ from tests.membership_records import join
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import PaymentMethod, ReminderStage, VatCode
 from thep_desktop.models import (
-    Allocation,
     Correspondence,
     Document,
     InvoiceReminder,
-    Payment,
 )
 from thep_desktop.reports.shared import spreadsheet
 from thep_desktop.services.invoices.invoice_data import SettingsDetail
+from thep_desktop.services.invoices.payment_data import PaymentInput
 from thep_desktop.services.invoices.reminders_service import stage_due
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.school_data import ContactInput, SchoolInput
@@ -101,29 +100,18 @@ def member_invoice(services: Services, member_id: int, amount: str = "2100.00") 
     return made.id
 
 
-def pay(db: Database, customer_id: int, invoice_id: int, amount: str) -> None:
-    """Money received and set against the invoice (as the payments service records it)."""
-    with db.session() as session:
-        payment = Payment(
+def pay(services: Services, customer_id: int, invoice_id: int, amount: str) -> None:
+    """Money received and set against the invoice, through the payments service."""
+    services.payments.record_payment(
+        services.actor,
+        PaymentInput(
             customer_id=customer_id,
             received_on=day(1),
-            amount=Decimal(amount),
+            amount=amount,
             method=PaymentMethod.BACS,
-            created_by="test",
-            updated_by="test",
-        )
-        session.add(payment)
-        session.flush()
-        session.add(
-            Allocation(
-                invoice_id=invoice_id,
-                payment_id=payment.id,
-                amount=Decimal(amount),
-                allocated_on=day(1),
-                created_by="test",
-                updated_by="test",
-            )
-        )
+            allocations=((invoice_id, amount),),
+        ),
+    )
 
 
 def text_of(path: Path) -> str:
@@ -229,8 +217,8 @@ def test_paid_and_credited_invoices_are_not_reminded(office: Services, tmp_path:
     paid = issued(services, bow, ("SLA day", "1", "400.00", VatCode.STANDARD))
     part = issued(services, bow, ("SLA day", "1", "400.00", VatCode.STANDARD))
     credited = issued(services, bow, ("SLA day", "1", "400.00", VatCode.STANDARD))
-    pay(services.db, bow, paid.id, "480.00")
-    pay(services.db, bow, part.id, "80.00")
+    pay(services, bow, paid.id, "480.00")
+    pay(services, bow, part.id, "80.00")
     services.invoices.credit(actor, credited.id, "Booked in error", credit_date=day(2))
     found = services.reminders.due(actor, day(14))
     assert [(r.invoice_id, r.outstanding) for r in found] == [(part.id, Decimal("400.00"))]
@@ -249,7 +237,7 @@ def test_the_letter_carries_the_number_amount_and_bank_details_and_is_recorded(
     member = member_school(services)
     fee = member_invoice(services, member)
     member_customer = services.invoices.customer_for_member(actor, member).id
-    pay(services.db, member_customer, fee, "1050.00")
+    pay(services, member_customer, fee, "1050.00")
     path = tmp_path / "reminders.pdf"
     result = services.reminders.send(actor, day(15), path)
     assert result.letters == 2 and result.path == path and result.pages == 2

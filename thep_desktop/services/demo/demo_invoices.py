@@ -7,15 +7,14 @@
 # histories, which the demo leaves to the mail merge); a credit note for a fee worked out on
 # a wrong pupil figure, and the school then paying the old amount (the difference held as
 # its credit); services sold to members and to schools outside the partnership, one
-# reminded, one due a reminder today and one not yet due; and two drafts. The money received
-# is what the demo's members paid towards their fees. Events are played in date order
-# (invoices, payments, reminder runs) through the same pieces the services use, so numbers,
-# the audit trail and the reminders' letters are real. Dates are drawn relative to today.
+# reminded, one due a reminder today and one not yet due; and two drafts. Events are played
+# in date order (invoices, payments, reminder runs) through the same pieces the services
+# use, so numbers, the audit trail and the reminders' letters are real. Dates are drawn
+# relative to today.
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,11 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thep_desktop.domain.academic_years import AcademicYear
-from thep_desktop.domain.invoices import REMINDER_STAGES, InvoiceKind, PaymentMethod
+from thep_desktop.domain.invoices import PENNY, REMINDER_STAGES, InvoiceKind, PaymentMethod
 from thep_desktop.models import (
     Allocation,
     Customer,
-    FeePayment,
     Invoice,
     LetterTemplate,
     OrganisationProfile,
@@ -37,7 +35,7 @@ from thep_desktop.models import (
 )
 from thep_desktop.services.demo.demo_steps import StepProgress
 from thep_desktop.services.invoices.catalogue_service import default_catalogue
-from thep_desktop.services.invoices.fee_runs_service import _make_drafts, _preview
+from thep_desktop.services.invoices.fee_runs_service import _make_drafts, _preview_with_members
 from thep_desktop.services.invoices.invoice_checks import check_draft
 from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput, SettingsDetail
 from thep_desktop.services.invoices.invoice_records import load_invoices, load_settings
@@ -66,20 +64,23 @@ from thep_desktop.services.shared.actor import Actor
 OUTSIDERS = (
     (
         "St Anselm's Catholic Primary School",
-        "Mrs Teresa Doyle (School Business Manager)",
+        "Mrs Teresa Doyle",
         "Mare Street\nHackney\nLondon",
         "E8 3RH",
         "finance@st-anselms.example",
     ),
     (
         "Riverside Learning Trust",
-        "Mr Daniel Adeyemi (Finance Director)",
+        "Mr Daniel Adeyemi",
         "4 Wharf Lane\nLondon",
         "E14 9QT",
         "accounts@riverside-trust.example",
     ),
 )
-METHODS = {"BACS": PaymentMethod.BACS, "Cheque": PaymentMethod.CHEQUE}
+# Who pays a year's fee in full, who pays half, within the first 75 days after the run.
+LAST_YEAR_SHARES = (0.9, 0.05)
+THIS_YEAR_SHARES = (0.5, 0.2)
+METHODS = (PaymentMethod.BACS, PaymentMethod.BACS, PaymentMethod.BACS, PaymentMethod.CHEQUE)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ class _Demo:
     # -- invoices ---------------------------------------------------------------------------
     def fee_run(self, year: AcademicYear, on: date) -> list[int]:
         """The year's membership fees as drafts, issued at once (as the office runs them)."""
-        result = _make_drafts(self.session, _preview(self.session, year, None, on), self.who, None)
+        preview, members = _preview_with_members(self.session, year, None, on)
+        result = _make_drafts(self.session, preview, members, self.who, None)
         issue_drafts(self.session, list(result.draft_ids), self.who)
         return list(result.draft_ids)
 
@@ -259,7 +261,6 @@ def invoices_step(
 
     this_year = AcademicYear.of(today)
     last_year = this_year.previous()
-    paid_in = _fee_payments(session)
     terms = timedelta(days=demo.settings.payment_terms_days)
     stage_days = [demo.settings.reminder_days(s) for s in REMINDER_STAGES]
 
@@ -267,7 +268,7 @@ def invoices_step(
     last_run = last_year.first_day
     last_ids = demo.fee_run(last_year, last_run)
     progress.report(2, 6, f"Membership fees {last_year.label}")
-    pending = _fee_receipts(session, last_ids, paid_in.get(last_year.start_year, []), last_run)
+    pending = _fee_receipts(session, rng, last_ids, last_run, today, LAST_YEAR_SHARES)
     # Reminded (in the demo) are those still owing at the end, to keep the demo quick.
     paid_up = {r.against[0][0] for r in pending if r.amount == _total(session, r.against[0][0])}
     owing = [i for i in last_ids if i not in paid_up]
@@ -298,7 +299,7 @@ def invoices_step(
     # the amount first invoiced, and the difference is held as its credit.
     corrected = _credit_wrong_figure(demo, this_ids, this_run + timedelta(days=12))
     pending = _fee_receipts(
-        session, this_ids, paid_in.get(this_year.start_year, []), this_run, skip=corrected
+        session, rng, this_ids, this_run, today, THIS_YEAR_SHARES, skip=corrected
     )
     for days in stage_days:
         on = this_run + terms + timedelta(days=days)
@@ -331,39 +332,34 @@ def _total(session: Session, invoice_id: int) -> Decimal:
     return invoice.total
 
 
-def _fee_payments(session: Session) -> dict[int, list[FeePayment]]:
-    """What each member paid towards each year's fee, in the membership records."""
-    found: dict[int, list[FeePayment]] = defaultdict(list)
-    for row in session.scalars(select(FeePayment).order_by(FeePayment.received_on, FeePayment.id)):
-        found[row.academic_year].append(row)
-    return found
-
-
 def _fee_receipts(
     session: Session,
+    rng: random.Random,
     invoice_ids: list[int],
-    payments: list[FeePayment],
     run_on: date,
+    today: date,
+    shares: tuple[float, float],
     skip: int | None = None,
 ) -> list[_Receipt]:
-    """The members' fee payments as receipts against their fee invoices, in date order."""
-    invoices = {
-        row.member_id: row
-        for row in session.scalars(select(Invoice).where(Invoice.id.in_(invoice_ids)))
-    }
+    """What the members pay of their fee invoices, in date order: some in full, some half,
+    some nothing, within 75 days of the run and never after today."""
+    paid_share, part_share = shares
+    room = min(max((today - run_on).days, 0), 75)
     receipts = []
-    for payment in payments:
-        invoice = invoices.get(payment.member_id)
-        if invoice is None or invoice.id == skip:
+    for invoice in session.scalars(
+        select(Invoice).where(Invoice.id.in_(invoice_ids)).order_by(Invoice.id)
+    ):
+        chance = rng.random()
+        if invoice.id == skip or chance >= paid_share + part_share:
             continue
-        amount = min(payment.amount, invoice.total)
+        amount = invoice.total if chance < paid_share else (invoice.total / 2).quantize(PENNY)
         receipts.append(
             _Receipt(
-                max(payment.received_on, run_on),
+                run_on + timedelta(days=rng.randint(0, room)),
                 invoice.customer_id,
                 amount,
-                METHODS.get(payment.method, PaymentMethod.BACS),
-                payment.reference,
+                rng.choice(METHODS),
+                invoice.number or "",
                 ((invoice.id, amount),),
             )
         )
