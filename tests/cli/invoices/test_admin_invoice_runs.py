@@ -156,3 +156,19 @@ def test_render_export_aged_debt_and_statement(
     assert "customers' names contain “Primary”" in err
     code, out, _err = run(capsys, "invoices", "statement", "all", "--out", str(statement), *db)
     assert out.startswith("2 statements, 2 pages")
+
+
+def test_drafts_left_by_a_run_are_issued_by_running_again_with_issue(
+    capsys: pytest.CaptureFixture[str], office: tuple[tuple[str, str], Services]
+) -> None:
+    db, services = office
+    code, out, _err = run(capsys, *RUN, *db)
+    assert code == 0 and "1 draft invoice made" in out
+    assert out.endswith("Issue them in the Invoices tab, or run again with --issue.\n")
+    [draft] = services.invoices.list_invoices(services.actor)
+    assert draft.is_draft
+    code, out, _err = run(capsys, *RUN, "--issue", *db)
+    assert code == 0 and "1 already billed, not billed again." in out
+    assert out.endswith("Issued 1 invoice, INV-000001, £2,060.00 in all.\n")
+    [issued] = services.invoices.list_invoices(services.actor)
+    assert issued.id == draft.id and issued.number == "INV-000001"

@@ -309,6 +309,8 @@ def test_bad_places_are_refused_and_nothing_changes(office: Services, tmp_path: 
         services.reminders.send(actor, day(14), tmp_path / "r.docx")
     with pytest.raises(ValidationError):
         services.reminders.send(actor, day(14), tmp_path / "missing" / "r.pdf")
+    with pytest.raises(ValidationError, match="cannot be dated after today"):
+        services.reminders.send(actor, date.today() + timedelta(days=1), tmp_path / "r.pdf")
     assert table_sums(services.db, (InvoiceReminder, Document, Correspondence)) == before
     assert list(tmp_path.iterdir()) == []
 

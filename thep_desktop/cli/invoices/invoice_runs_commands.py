@@ -20,7 +20,7 @@ from thep_desktop.cli.shared.output import (
     write_table,
 )
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.invoices import AGE_BUCKETS
+from thep_desktop.domain.invoices import AGE_BUCKETS, ZERO
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.invoices.fee_runs_service import FeeRunPreview, FeeRunRow
 from thep_desktop.services.invoices.invoice_data import InvoiceFilter
@@ -140,22 +140,36 @@ def fee_run(services: Services, args: argparse.Namespace, out: TextIO | None = N
     data["run_id"], data["draft_ids"] = result.run_id, list(result.draft_ids)
     if not args.json:
         out.write(f"\n{result.message}\n")
-    if args.issue and result.run_id is not None:
-        issued = _with_progress(
-            "Issuing",
-            preview.what,
-            lambda progress: services.fee_runs.issue_run(actor, result.run_id, progress),
-        )
-        data["issued"] = {"numbers": list(issued.numbers), "total": issued.total}
-        if not args.json:
-            numbers = issued.numbers
-            shown = numbers[0] if len(numbers) == 1 else f"{numbers[0]} to {numbers[-1]}"
-            out.write(
-                f"Issued {plural(len(numbers), 'invoice')}, {shown}, "
-                f"{text_value(issued.total)} in all.\n"
+    # --issue issues this run's drafts, and those an earlier run of the same year (or
+    # period) left as drafts: running again with --issue is how the drafts are issued.
+    waiting = [
+        r.id
+        for r in services.fee_runs.runs(actor)
+        if r.year == preview.year and r.period_label == preview.period_label and r.drafts
+    ]
+    if args.issue and waiting:
+        issued_numbers: list[str] = []
+        issued_total = ZERO
+        for run_id in sorted(waiting):
+            issued = _with_progress(
+                "Issuing",
+                preview.what,
+                lambda progress, run_id=run_id: services.fee_runs.issue_run(
+                    actor, run_id, progress
+                ),
             )
-    elif not args.json and result.run_id is not None:
-        out.write("Issue them with the Invoices tab, or run again with --issue.\n")
+            issued_numbers += issued.numbers
+            issued_total += issued.total
+        data["issued"] = {"numbers": issued_numbers, "total": issued_total}
+        if not args.json:
+            first, last = issued_numbers[0], issued_numbers[-1]
+            shown = first if len(issued_numbers) == 1 else f"{first} to {last}"
+            out.write(
+                f"Issued {plural(len(issued_numbers), 'invoice')}, {shown}, "
+                f"{text_value(issued_total)} in all.\n"
+            )
+    elif not args.json and waiting:
+        out.write("Issue them in the Invoices tab, or run again with --issue.\n")
     if args.json:
         write_json(data, out)
     return 0

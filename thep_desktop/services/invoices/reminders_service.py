@@ -207,6 +207,10 @@ class RemindersService:
         if self.db.read_only:
             raise ReadOnlyDatabaseError(self.db.read_only_message())
         day = on or date.today()
+        if day > date.today():  # a letter dated ahead would be recorded as sent already
+            raise ValidationError(
+                {"on": f"Reminders cannot be dated after today ({format_date(date.today())})."}
+            )
         final = Path(path)
         if final.suffix.lower() != ".pdf":
             raise ValidationError({"path": "Save the reminders as a PDF (a name ending .pdf)."})
