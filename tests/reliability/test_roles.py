@@ -317,7 +317,7 @@ ATTEMPTS = (
             lambda s, r: s.fees.save_schedule(
                 s.actor, ScheduleInput("2026/27", "5.50", "250.00"))),
     Attempt("fees: rules", EDIT_FEES, "edit_fees",
-            lambda s, r: s.fees.save_rules(s.actor, 0, 6, "25.00", 30, [])),
+            lambda s, r: s.fees.save_rules(s.actor, 0, 6, "25.00", [])),
     Attempt("payments: a member's fee", RECORD_PAYMENTS, "record_payments",
             lambda s, r: s.payments.record_fee_payment(
                 s.actor, r.member_id, "2025/26", "250.00", date(2025, 10, 1))),

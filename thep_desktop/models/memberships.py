@@ -108,15 +108,11 @@ class MembershipRules(RecordMixin, Base):
     __table_args__ = (
         CheckConstraint("notice_months >= 0 AND notice_months <= 120", name="notice_months_range"),
         CheckConstraint("default_guarantee >= 0", name="guarantee_not_negative"),
-        CheckConstraint(
-            "payment_terms_days >= 0 AND payment_terms_days <= 365", name="terms_range"
-        ),
     )
 
     notice_months: Mapped[int] = mapped_column(Integer, default=12)
     default_guarantee: Mapped[Decimal] = mapped_column(Money, default=Decimal("25.00"))
-    # Fees are payable in advance: a year's fee is overdue this many days after it starts.
-    payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
+    # The payment terms are the invoices' (invoice_settings): one setting for every invoice.
 
 
 class NoticeException(RecordMixin, Base):

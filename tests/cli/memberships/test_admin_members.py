@@ -299,7 +299,7 @@ def test_notice_in_the_leave_at_once_window_ends_the_membership_that_day(
 ) -> None:
     address, services = office
     services.fees.save_rules(
-        services.actor, 0, 12, "25.00", 30, [(date(2016, 6, 1), date(2016, 12, 31), "")]
+        services.actor, 0, 12, "25.00", [(date(2016, 6, 1), date(2016, 12, 31), "")]
     )
     school = services.schools.get_school_by_urn(services.actor, 100229).id
     join(services, school, date(2016, 6, 20), date(2016, 9, 1))

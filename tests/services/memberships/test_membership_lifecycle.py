@@ -22,7 +22,7 @@ WINDOW = (date(2016, 6, 1), date(2016, 12, 31), "Members could leave at any time
 
 
 def _with_window(services: Services) -> None:
-    services.fees.save_rules(services.actor, 0, 12, "25.00", 30, [WINDOW])
+    services.fees.save_rules(services.actor, 0, 12, "25.00", [WINDOW])
 
 
 def _notice(services: Services, member_id: int, received: date) -> date | None:
@@ -79,7 +79,7 @@ def test_notice_gives_the_leaving_date_the_rules_say(
 def test_notice_at_month_ends_with_other_notice_periods(
     services: Services, months: int, received: date, leaves: date
 ) -> None:
-    services.fees.save_rules(services.actor, 0, months, "25.00", 30, [])
+    services.fees.save_rules(services.actor, 0, months, "25.00", [])
     school = make_school(services, "100229", "Bethnal Green Primary School")
     member = join(services, school, date(2016, 6, 20), date(2016, 9, 1))
     assert _notice(services, member.id, received) == leaves

@@ -55,7 +55,6 @@ SCHEDULE_LABELS = {
 RULES_LABELS = {
     "notice_months": "Notice period (months)",
     "default_guarantee": "Guarantee",
-    "payment_terms_days": "Payment terms (days)",
     "exceptions": "Leave-at-once windows",
 }
 
@@ -175,7 +174,6 @@ class FeesService:
         expected_version: int,
         notice_months: int | str,
         default_guarantee: Decimal | str,
-        payment_terms_days: int | str,
         exceptions: Sequence[tuple[date | str, date | str, str]],
     ) -> RulesDetail:
         """Change the rules (loaded at ``expected_version``; 0 when never saved)."""
@@ -183,9 +181,6 @@ class FeesService:
         checker = FieldChecker(MembershipRules.__table__, RULES_LABELS)  # type: ignore[arg-type]
         months = checker.whole_number("notice_months", notice_months, minimum=0, maximum=120)
         guarantee = checker.money("default_guarantee", default_guarantee)
-        terms = checker.whole_number(
-            "payment_terms_days", payment_terms_days, minimum=0, maximum=365
-        )
         windows = []
         for starts, ends, description in exceptions:
             first = checker.date("exceptions", starts)
@@ -203,7 +198,7 @@ class FeesService:
             windows.append(ExceptionWindow(first, last, str(description).strip()))
         if checker.errors:
             raise ValidationError(checker.errors)
-        assert months is not None and guarantee is not None and terms is not None
+        assert months is not None and guarantee is not None
         with self.db.session() as session:
             current = load_rules(session)
             if current.version != expected_version:
@@ -211,7 +206,7 @@ class FeesService:
                     "Someone else changed the membership rules since you opened them; "
                     "nothing was saved."
                 )
-            store_rules(session, actor.name, months, guarantee, terms, tuple(windows))
+            store_rules(session, actor.name, months, guarantee, tuple(windows))
         return self.rules(actor)
 
     # schedules ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The membership rules (notice period, exception windows, guarantee, payment terms)."""
+"""The membership rules (notice period, exception windows, guarantee)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ class RulesDetail:
 
     notice_months: int
     default_guarantee: Decimal
-    payment_terms_days: int
     exceptions: tuple[ExceptionWindow, ...]
     version: int
 
@@ -27,7 +26,7 @@ class RulesDetail:
         return NoticeRule(self.notice_months, self.exceptions)
 
 
-DEFAULT_RULES = RulesDetail(12, Decimal("25.00"), 30, (), 0)
+DEFAULT_RULES = RulesDetail(12, Decimal("25.00"), (), 0)
 
 
 def load_rules(session: Session) -> RulesDetail:
@@ -41,13 +40,10 @@ def load_rules(session: Session) -> RulesDetail:
         return RulesDetail(
             DEFAULT_RULES.notice_months,
             DEFAULT_RULES.default_guarantee,
-            DEFAULT_RULES.payment_terms_days,
             windows,
             0,
         )
-    return RulesDetail(
-        row.notice_months, row.default_guarantee, row.payment_terms_days, windows, row.version
-    )
+    return RulesDetail(row.notice_months, row.default_guarantee, windows, row.version)
 
 
 def store_rules(
@@ -55,7 +51,6 @@ def store_rules(
     who: str,
     notice_months: int,
     default_guarantee: Decimal,
-    payment_terms_days: int,
     exceptions: tuple[ExceptionWindow, ...],
 ) -> None:
     """Write checked rules: the single row, and the exception windows replaced."""
@@ -65,7 +60,6 @@ def store_rules(
         session.add(row)
     row.notice_months = notice_months
     row.default_guarantee = default_guarantee
-    row.payment_terms_days = payment_terms_days
     row.updated_by = who
     current = {
         (e.starts_on, e.ends_on, e.description): e for e in session.scalars(select(NoticeException))

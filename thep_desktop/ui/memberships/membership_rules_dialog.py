@@ -20,7 +20,6 @@ class MembershipRulesDialog(MembershipForm):
         self.rules: RulesDetail = services.fees.rules(services.actor)
         self.notice_months = QLineEdit(str(self.rules.notice_months))
         self.guarantee = QLineEdit(money(self.rules.default_guarantee))
-        self.payment_terms = QLineEdit(str(self.rules.payment_terms_days))
         self.windows = DatedRowsEditor("&Add window", with_charge=False)
         for window in self.rules.exceptions:
             self.windows.add_row(window.starts_on, window.ends_on, False, window.description)
@@ -28,14 +27,13 @@ class MembershipRulesDialog(MembershipForm):
             "notice_months": ("&Notice to leave (months)", self.notice_months),
             "exceptions": ("Leave-at-once windows", self.windows),
             "default_guarantee": ("&Guarantee (new applications)", self.guarantee),
-            "payment_terms_days": ("&Payment terms (days)", self.payment_terms),
         }
         can_edit = services.actor.can(EDIT_FEES)
         super().__init__(
             "Membership rules",
             "Notice received inside a leave-at-once window takes effect that day; otherwise "
             "the membership ends the notice period after the day it was received. Fees are "
-            "due the payment terms after the first charged day of the year.",
+            "invoiced, and due by the payment terms in Invoices > Invoice settings.",
             fields,
             self._save_now,
             parent,
@@ -54,7 +52,6 @@ class MembershipRulesDialog(MembershipForm):
             self.rules.version,
             self.notice_months.text(),
             self.guarantee.text(),
-            self.payment_terms.text(),
             [(row.starts_on, row.ends_on, row.description) for row in self.windows.values()],
         )
         return self.rules
