@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from invoice_records import customer, issued, table_sums
+from membership_records import join, make_school, schedule
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.invoice_records import customer, issued, table_sums
-from tests.membership_records import join, make_school, schedule
 from thep_desktop.cli.admin import main
 from thep_desktop.domain.invoices import VatCode
 from thep_desktop.reports.invoices.xero_csv import XERO_HEADER

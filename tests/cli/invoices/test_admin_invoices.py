@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from invoice_records import customer, draft, issued, table_sums
 from pypdf import PdfReader
 
-from tests.invoice_records import customer, draft, issued, table_sums
 from thep_desktop.cli.admin import main
 from thep_desktop.domain.invoices import VatCode
 from thep_desktop.services.registry import Services, open_services

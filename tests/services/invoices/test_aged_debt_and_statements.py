@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from invoice_records import customer, draft, issued
 from sqlalchemy import event
 
-from tests.invoice_records import customer, draft, issued
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import VatCode
 from thep_desktop.services.invoices.payment_data import PaymentInput

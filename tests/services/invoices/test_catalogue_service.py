@@ -6,8 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from invoice_records import customer, table_sums
 
-from tests.invoice_records import customer, table_sums
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import VatCode
 from thep_desktop.services.invoices.catalogue_service import ServiceItemInput, default_catalogue

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from alembic import command
+from invoice_records import issued
+from membership_records import join, make_school
 
-from tests.invoice_records import issued
-from tests.membership_records import join, make_school
 from thep_desktop.database import Database, alembic_config
 from thep_desktop.domain.invoices import PaymentKind, PaymentMethod, VatCode
 from thep_desktop.services.registry import Services

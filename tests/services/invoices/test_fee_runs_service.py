@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from invoice_records import table_sums
+from membership_records import join, make_school
 from sqlalchemy import func, select
 
-from tests.invoice_records import table_sums
-from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceState, VatCode
 from thep_desktop.domain.memberships import Category, MemberKind

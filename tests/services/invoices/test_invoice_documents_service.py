@@ -11,10 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from invoice_records import customer, draft
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.invoice_records import customer, draft
 from thep_desktop.database import Database
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.invoices import InvoiceKind, InvoiceState, VatCode

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from invoice_records import customer, draft, issued
 from sqlalchemy import insert, text, update
 
-from tests.invoice_records import customer, draft, issued
 from thep_desktop.domain.invoices import PaymentKind, PaymentMethod, VatCode
 from thep_desktop.models import Allocation, InvoiceLine, NumberSeries, Payment
 from thep_desktop.services.backups.database_checks import run_checks

@@ -5,10 +5,10 @@ from __future__ import annotations
 import multiprocessing
 from datetime import date
 
+from invoice_issuers import issue_one_at_a_time
+from invoice_records import customer, draft
 from sqlalchemy import select
 
-from tests.invoice_issuers import issue_one_at_a_time
-from tests.invoice_records import customer, draft
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import InvoiceKind, InvoiceState
 from thep_desktop.models import Invoice, NumberSeries

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from invoice_records import customer, draft, issued, table_sums
+from membership_records import join, make_school
 from sqlalchemy import update
 
-from tests.invoice_records import customer, draft, issued, table_sums
-from tests.membership_records import join, make_school
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import PaymentKind, PaymentMethod, PaymentStatus, VatCode
 from thep_desktop.models import Invoice

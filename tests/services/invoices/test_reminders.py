@@ -9,11 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from invoice_records import customer, issued, table_sums
+from membership_records import join
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.invoice_records import customer, issued, table_sums
-from tests.membership_records import join
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import PaymentMethod, ReminderStage, VatCode
 from thep_desktop.models import (

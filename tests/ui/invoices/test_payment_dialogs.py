@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from invoice_records import table_sums
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
 from qt_driving import button, push
 
-from tests.invoice_records import table_sums
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.invoices.payment_dialog import RecordPaymentDialog
 from thep_desktop.ui.invoices.payments_dialog import PaymentsDialog
