@@ -35,14 +35,14 @@ from thep_desktop.models import (
 )
 from thep_desktop.services.demo.demo_steps import StepProgress
 from thep_desktop.services.invoices.catalogue_service import default_catalogue
-from thep_desktop.services.invoices.fee_runs_service import _make_drafts, _preview_with_members
+from thep_desktop.services.invoices.fee_runs_service import make_drafts, preview_with_members
 from thep_desktop.services.invoices.invoice_checks import check_draft
 from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput, SettingsDetail
 from thep_desktop.services.invoices.invoice_records import load_invoices, load_settings
 from thep_desktop.services.invoices.invoices_service import (
-    _customer,
-    _fill_draft,
     credit_invoice,
+    draft_customer,
+    fill_draft,
     issue_drafts,
 )
 from thep_desktop.services.invoices.reminders_service import (
@@ -54,10 +54,10 @@ from thep_desktop.services.invoices.reminders_service import (
 from thep_desktop.services.letters.letter_fields import BUILTINS_BY_KEY
 from thep_desktop.services.letters.letter_templates import (
     TemplateDetail,
-    _builtin_input,
-    _template_detail,
+    builtin_input,
+    template_detail,
 )
-from thep_desktop.services.settings.organisation_service import ProfileData, _data
+from thep_desktop.services.settings.organisation_service import ProfileData, profile_data
 from thep_desktop.services.shared.actor import Actor
 
 # Schools outside the partnership that buy its services.
@@ -110,8 +110,8 @@ class _Demo:
     # -- invoices ---------------------------------------------------------------------------
     def fee_run(self, year: AcademicYear, on: date) -> list[int]:
         """The year's membership fees as drafts, issued at once (as the office runs them)."""
-        preview, members = _preview_with_members(self.session, year, None, on)
-        result = _make_drafts(self.session, preview, members, self.who, None)
+        preview, members = preview_with_members(self.session, year, None, on)
+        result = make_drafts(self.session, preview, members, self.who, None)
         issue_drafts(self.session, list(result.draft_ids), self.who)
         return list(result.draft_ids)
 
@@ -134,14 +134,14 @@ class _Demo:
             lines=tuple(self._line(code, quantity) for code, quantity in lines),
         )
         checked = check_draft(data, self.settings.payment_terms_days, on)
-        customer = _customer(self.session, data, self.who)
+        customer = draft_customer(self.session, data, self.who)
         invoice = Invoice(
             kind=InvoiceKind.INVOICE,
             customer_id=customer.id,
             member_id=customer.member_id,
             **self.audit,
         )
-        _fill_draft(self.session, invoice, customer, checked, self.who)
+        fill_draft(self.session, invoice, customer, checked, self.who)
         self.session.add(invoice)
         self.session.flush()
         if issue:
@@ -224,11 +224,11 @@ class _Demo:
             for stage in REMINDER_STAGES:
                 shipped = BUILTINS_BY_KEY[stage.template_key]
                 row = LetterTemplate(
-                    **vars(_builtin_input(shipped)), key=shipped.key, builtin=True, **self.audit
+                    **vars(builtin_input(shipped)), key=shipped.key, builtin=True, **self.audit
                 )
                 self.session.add(row)
                 self.session.flush()
-                detail: TemplateDetail = _template_detail(row)
+                detail: TemplateDetail = template_detail(row)
                 self.templates[stage] = detail
         return self.templates
 
@@ -241,7 +241,7 @@ def invoices_step(
     demo = _Demo(session, actor)
     profile_row = session.scalar(select(OrganisationProfile).order_by(OrganisationProfile.id))
     assert profile_row is not None
-    demo.profile = _data(profile_row)
+    demo.profile = profile_data(profile_row)
     for item in default_catalogue():
         row = ServiceItem(
             code=item.code,

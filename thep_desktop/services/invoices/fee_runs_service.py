@@ -295,8 +295,8 @@ class FeeRunsService:
                         "invoices are numbered in date order, so date these on or after it."
                     }
                 )
-            preview, members = _preview_with_members(session, wanted, period, on)
-            return _make_drafts(session, preview, members, actor.name, progress)
+            preview, members = preview_with_members(session, wanted, period, on)
+            return make_drafts(session, preview, members, actor.name, progress)
 
     @save
     def issue_run(self, actor: Actor, run_id: int, progress: Progress | None = None) -> IssueResult:
@@ -405,11 +405,11 @@ def _reference(year: AcademicYear, period: FeePeriod | None) -> str:
 def _preview(
     session: Session, year: AcademicYear, period: FeePeriod | str | None, on: date
 ) -> FeeRunPreview:
-    preview, _members = _preview_with_members(session, year, period, on)
+    preview, _members = preview_with_members(session, year, period, on)
     return preview
 
 
-def _preview_with_members(
+def preview_with_members(
     session: Session, year: AcademicYear, period: FeePeriod | str | None, on: date
 ) -> tuple[FeeRunPreview, dict[int, MemberDetail]]:
     """The preview, and the members it read (the run's drafts show their addresses)."""
@@ -560,7 +560,7 @@ def _member_customers(
     }
 
 
-def _make_drafts(
+def make_drafts(
     session: Session,
     preview: FeeRunPreview,
     members: dict[int, MemberDetail],

@@ -298,7 +298,7 @@ class InvoicesService:
             terms = load_settings(session).payment_terms_days
         checked = check_draft(data, terms, date.today())
         with self.db.session() as session:
-            customer = _customer(session, data, actor.name)
+            customer = draft_customer(session, data, actor.name)
             invoice = Invoice(
                 kind=InvoiceKind.INVOICE,
                 state=InvoiceState.DRAFT,
@@ -307,7 +307,7 @@ class InvoicesService:
                 created_by=actor.name,
                 updated_by=actor.name,
             )
-            _fill_draft(session, invoice, customer, checked, actor.name)
+            fill_draft(session, invoice, customer, checked, actor.name)
             session.add(invoice)
             session.flush()
             new_id = invoice.id
@@ -325,10 +325,10 @@ class InvoicesService:
         try:
             with self.db.session() as session:
                 invoice = _draft_for_change(session, invoice_id, expected_version)
-                customer = _customer(session, data, actor.name)
+                customer = draft_customer(session, data, actor.name)
                 invoice.customer_id = customer.id
                 invoice.member_id = customer.member_id
-                _fill_draft(session, invoice, customer, checked, actor.name)
+                fill_draft(session, invoice, customer, checked, actor.name)
                 invoice.updated_at = utcnow()
                 invoice.updated_by = actor.name
                 session.flush()
@@ -458,7 +458,7 @@ def member_customer(session: Session, member_id: int, who: str) -> Customer:
     return row
 
 
-def _customer(session: Session, data: DraftInput, who: str) -> Customer:
+def draft_customer(session: Session, data: DraftInput, who: str) -> Customer:
     if data.customer_id is not None:
         found = session.get(Customer, data.customer_id)
         if found is None:
@@ -471,7 +471,7 @@ def _customer(session: Session, data: DraftInput, who: str) -> Customer:
         raise ValidationError({"customer": str(exc)}) from None
 
 
-def _fill_draft(
+def fill_draft(
     session: Session, invoice: Invoice, customer: Customer, checked: CheckedDraft, who: str
 ) -> None:
     invoice.invoice_date = checked.invoice_date

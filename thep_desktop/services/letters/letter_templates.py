@@ -100,7 +100,7 @@ class TemplateDetail:
     def changed_from_builtin(self) -> bool:
         """A built-in template whose wording the office has edited."""
         shipped = BUILTINS_BY_KEY.get(self.key or "")
-        return shipped is not None and self.as_input() != _builtin_input(shipped)
+        return shipped is not None and self.as_input() != builtin_input(shipped)
 
     @property
     def fields_used(self) -> list[str]:
@@ -138,12 +138,12 @@ class LetterTemplates:
         self._ensure_builtins(actor)
         with self.db.read_session() as session:
             rows = session.scalars(select(LetterTemplate).order_by(LetterTemplate.name))
-            return [_template_detail(t) for t in rows]
+            return [template_detail(t) for t in rows]
 
     def get_template(self, actor: Actor, template_id: int) -> TemplateDetail:
         actor.require(VIEW)
         with self.db.read_session() as session:
-            return _template_detail(self._load(session, template_id))
+            return template_detail(self._load(session, template_id))
 
     def find_template(self, actor: Actor, name_or_key: str) -> TemplateDetail:
         """A template by its key (``welcome``) or its name, ignoring case."""
@@ -165,7 +165,7 @@ class LetterTemplates:
                 )
                 session.add(row)
                 session.flush()
-                return _template_detail(row)
+                return template_detail(row)
         except IntegrityError:
             raise _name_taken(values["name"]) from None
 
@@ -184,7 +184,7 @@ class LetterTemplates:
                     setattr(row, name, value)
                 row.updated_by = actor.name
                 session.flush()
-                return _template_detail(row)
+                return template_detail(row)
         except StaleDataError:
             raise self._conflict(template_id) from None
 
@@ -202,11 +202,11 @@ class LetterTemplates:
                     f"“{row.name}” is the office's own template; only built-in ones can be reset."
                 )
             _check_version(row, expected_version)
-            for name, value in vars(_builtin_input(shipped)).items():
+            for name, value in vars(builtin_input(shipped)).items():
                 setattr(row, name, value)
             row.updated_by = actor.name
             session.flush()
-            return _template_detail(row)
+            return template_detail(row)
 
     @save
     def delete_template(self, actor: Actor, template_id: int, expected_version: int) -> None:
@@ -233,7 +233,7 @@ class LetterTemplates:
         try:
             with self.db.session() as session:
                 for shipped in missing:
-                    values = vars(_builtin_input(shipped))
+                    values = vars(builtin_input(shipped))
                     name = values["name"]
                     if session.scalar(select(LetterTemplate.id).where(LetterTemplate.name == name)):
                         values["name"] = f"{name} (built in)"
@@ -280,7 +280,7 @@ class LetterTemplates:
             return _conflict_of(row)
 
 
-def _builtin_input(shipped: Any) -> TemplateInput:
+def builtin_input(shipped: Any) -> TemplateInput:
     return TemplateInput(
         name=shipped.name,
         description=shipped.description,
@@ -349,7 +349,7 @@ def _conflict_of(row: LetterTemplate) -> ConflictError:
     )
 
 
-def _template_detail(row: LetterTemplate) -> TemplateDetail:
+def template_detail(row: LetterTemplate) -> TemplateDetail:
     return TemplateDetail(
         id=row.id,
         key=row.key,

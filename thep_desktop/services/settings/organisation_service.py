@@ -129,7 +129,7 @@ class OrganisationService:
                 select(OrganisationProfile).order_by(OrganisationProfile.id).limit(1)
             )
             if row is not None:
-                return _data(row)
+                return profile_data(row)
         return self._first_profile(actor)
 
     def profile_uuid(self, actor: Actor) -> uuid.UUID | None:
@@ -148,7 +148,7 @@ class OrganisationService:
         same moment get one profile between them; reading it is not (it never waits).
         """
         with self.db.session() as session:
-            return _data(self._row(session, actor))
+            return profile_data(self._row(session, actor))
 
     @save
     def update_profile(self, actor: Actor, data: ProfileData) -> ProfileData:
@@ -164,7 +164,7 @@ class OrganisationService:
                     setattr(row, k, v)
                 row.updated_by = actor.name
                 session.flush()
-                return _data(row)
+                return profile_data(row)
         except StaleDataError:  # saved by someone else between our read and our write
             with self.db.session() as session:
                 raise _conflict(self._row(session, actor)) from None
@@ -247,6 +247,6 @@ def _sort_code(text: str) -> str:
     return f"{digits[:2]}-{digits[2:4]}-{digits[4:]}"
 
 
-def _data(row: OrganisationProfile) -> ProfileData:
+def profile_data(row: OrganisationProfile) -> ProfileData:
     values = {name: getattr(row, name) for name in PROFILE_FIELDS}
     return ProfileData(**values, version=row.version)
