@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -94,3 +95,36 @@ def table_sums(db: Database, models: Sequence[type] = INVOICE_TABLES) -> dict[st
             digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
             sums[table.name] = (len(rows), digest)
     return sums
+
+
+def training(services: Services, customer_id: int, on: date, places: str = "2") -> int:
+    """An issued invoice for training places at £225.00 + VAT each."""
+    made = issued(
+        services,
+        customer_id,
+        ("Training place: new SENCOs (full day)", places, "225.00", VatCode.STANDARD),
+        invoice_date=on,
+    )
+    return made.id
+
+
+def set_up_office(services: Services) -> None:
+    """The organisation's address, bank and signatory, as a real office has them."""
+    organisation = services.organisation
+    organisation.update_profile(
+        services.actor,
+        replace(
+            organisation.get_profile(services.actor),
+            name="Tower Hamlets Education Partnership",
+            address="229 Bethnal Green Road\nLondon",
+            postcode="E2 6AB",
+            email="office@thep.example",
+            phone="020 7364 0000",
+            bank_name="Lloyds Bank",
+            bank_account_name="THEP Ltd",
+            bank_sort_code="309457",
+            bank_account_number="12345678",
+            signatory_name="Grace Adeyemi",
+            signatory_position="Executive Director",
+        ),
+    )

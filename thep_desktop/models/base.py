@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, Uuid
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -77,6 +78,19 @@ class Money(TypeDecorator[Decimal]):
         if value is None:
             return None
         return (Decimal(value) / 100).quantize(PENNY)
+
+
+def value_enum(kind: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """An enumeration stored as its values' text with a CHECK of the values (not a native
+    PostgreSQL type, so both databases keep it alike and a new value needs no ALTER TYPE)."""
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 def round_money(value: Decimal) -> Decimal:

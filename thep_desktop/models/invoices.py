@@ -17,7 +17,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -35,18 +34,7 @@ from thep_desktop.domain.invoices import (
     ReminderStage,
     VatCode,
 )
-from thep_desktop.models.base import Base, Money, RecordMixin, UtcDateTime
-
-
-def _enum(kind: type, name: str, length: int = 20) -> Enum:
-    return Enum(
-        kind,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        name=name,
-        values_callable=lambda e: [m.value for m in e],
-    )
+from thep_desktop.models.base import Base, Money, RecordMixin, UtcDateTime, value_enum
 
 
 class InvoiceSettings(RecordMixin, Base):
@@ -60,7 +48,7 @@ class InvoiceSettings(RecordMixin, Base):
     second_reminder_days: Mapped[int] = mapped_column(Integer, default=28)
     final_reminder_days: Mapped[int] = mapped_column(Integer, default=42)
     fee_vat_code: Mapped[VatCode] = mapped_column(
-        _enum(VatCode, "fee_vat_code"), default=VatCode.OUTSIDE_SCOPE
+        value_enum(VatCode, "fee_vat_code"), default=VatCode.OUTSIDE_SCOPE
     )
     fee_account_code: Mapped[str] = mapped_column(String(10), default="200")
     # Printed at the foot of every invoice (e.g. "Please quote the invoice number").
@@ -87,7 +75,7 @@ class NumberSeries(RecordMixin, Base):
 
     __tablename__ = "number_series"
 
-    kind: Mapped[InvoiceKind] = mapped_column(_enum(InvoiceKind, "series_kind"), unique=True)
+    kind: Mapped[InvoiceKind] = mapped_column(value_enum(InvoiceKind, "series_kind"), unique=True)
     prefix: Mapped[str] = mapped_column(String(10))
     next_number: Mapped[int] = mapped_column(Integer, default=1)
     digits: Mapped[int] = mapped_column(Integer, default=6)
@@ -124,7 +112,7 @@ class ServiceItem(RecordMixin, Base):
     unit: Mapped[str] = mapped_column(String(30), default="")  # "day", "place", "review"
     unit_price: Mapped[Decimal] = mapped_column(Money)
     vat_code: Mapped[VatCode] = mapped_column(
-        _enum(VatCode, "service_vat_code"), default=VatCode.STANDARD
+        value_enum(VatCode, "service_vat_code"), default=VatCode.STANDARD
     )
     account_code: Mapped[str] = mapped_column(String(10), default="200")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -147,9 +135,9 @@ class Invoice(RecordMixin, Base):
 
     __tablename__ = "invoice"
 
-    kind: Mapped[InvoiceKind] = mapped_column(_enum(InvoiceKind, "invoice_kind"))
+    kind: Mapped[InvoiceKind] = mapped_column(value_enum(InvoiceKind, "invoice_kind"))
     state: Mapped[InvoiceState] = mapped_column(
-        _enum(InvoiceState, "invoice_state"), default=InvoiceState.DRAFT, index=True
+        value_enum(InvoiceState, "invoice_state"), default=InvoiceState.DRAFT, index=True
     )
     # Given at issue: the series' number, and the number as printed ("INV-000123").
     sequence: Mapped[int | None] = mapped_column(Integer)
@@ -228,7 +216,7 @@ class InvoiceLine(RecordMixin, Base):
     # Hundredths (1.5 SLA days) held exactly, like money.
     quantity: Mapped[Decimal] = mapped_column(Money)
     unit_price: Mapped[Decimal] = mapped_column(Money)
-    vat_code: Mapped[VatCode] = mapped_column(_enum(VatCode, "line_vat_code"))
+    vat_code: Mapped[VatCode] = mapped_column(value_enum(VatCode, "line_vat_code"))
     account_code: Mapped[str] = mapped_column(String(10), default="")
     net: Mapped[Decimal] = mapped_column(Money)
     vat: Mapped[Decimal] = mapped_column(Money)
@@ -251,11 +239,11 @@ class Payment(RecordMixin, Base):
         ForeignKey("customer.id", ondelete="RESTRICT"), index=True
     )
     kind: Mapped[PaymentKind] = mapped_column(
-        _enum(PaymentKind, "payment_kind"), default=PaymentKind.RECEIPT
+        value_enum(PaymentKind, "payment_kind"), default=PaymentKind.RECEIPT
     )
     received_on: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
-    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    method: Mapped[PaymentMethod] = mapped_column(value_enum(PaymentMethod, "payment_method"))
     reference: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -293,7 +281,7 @@ class InvoiceReminder(RecordMixin, Base):
     invoice_id: Mapped[int] = mapped_column(
         ForeignKey("invoice.id", ondelete="RESTRICT"), index=True
     )
-    stage: Mapped[ReminderStage] = mapped_column(_enum(ReminderStage, "reminder_stage"))
+    stage: Mapped[ReminderStage] = mapped_column(value_enum(ReminderStage, "reminder_stage"))
     sent_on: Mapped[date] = mapped_column(Date)
     outstanding: Mapped[Decimal] = mapped_column(Money)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))

@@ -5,24 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thep_desktop.domain.fees import ProRating
 from thep_desktop.domain.memberships import Category, MemberKind
-from thep_desktop.models.base import Base, Money, RecordMixin
+from thep_desktop.models.base import Base, Money, RecordMixin, value_enum
 from thep_desktop.models.school import School
-
-
-def _enum(kind: type, name: str, length: int = 20) -> Enum:
-    return Enum(
-        kind,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        name=name,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class Member(RecordMixin, Base):
@@ -40,7 +29,7 @@ class Member(RecordMixin, Base):
         CheckConstraint("kind = 'school' OR name <> ''", name="others_have_a_name"),
     )
 
-    kind: Mapped[MemberKind] = mapped_column(_enum(MemberKind, "member_kind"))
+    kind: Mapped[MemberKind] = mapped_column(value_enum(MemberKind, "member_kind"))
     school_id: Mapped[int | None] = mapped_column(
         ForeignKey("school.id", ondelete="RESTRICT"), unique=True
     )
@@ -83,7 +72,7 @@ class MembershipPeriod(RecordMixin, Base):
     )
 
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
-    category: Mapped[Category] = mapped_column(_enum(Category, "membership_category"))
+    category: Mapped[Category] = mapped_column(value_enum(Category, "membership_category"))
     applied_on: Mapped[date] = mapped_column(Date)
     admitted_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The board's decision that admitted it, e.g. "Board minute B/2017/03/4" (optional).
@@ -141,7 +130,7 @@ class FeeSchedule(RecordMixin, Base):
     # Whose pupils count: each school's figure at this census (the latest on or before it).
     census_date: Mapped[date] = mapped_column(Date)
     pro_rating: Mapped[ProRating] = mapped_column(
-        _enum(ProRating, "pro_rating"), default=ProRating.MONTHS
+        value_enum(ProRating, "pro_rating"), default=ProRating.MONTHS
     )
     notes: Mapped[str] = mapped_column(Text, default="")
 

@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thep_desktop.domain.schools import SchoolStatus
-from thep_desktop.models.base import Base, RecordMixin
+from thep_desktop.models.base import Base, RecordMixin, value_enum
 from thep_desktop.models.staff import StaffMember
 
 
@@ -38,14 +37,7 @@ class School(RecordMixin, Base):
     establishment_type: Mapped[str] = mapped_column(String(100), default="")
     phase: Mapped[str] = mapped_column(String(50), default="")
     status: Mapped[SchoolStatus] = mapped_column(
-        Enum(
-            SchoolStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name="school_status",
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        value_enum(SchoolStatus, "school_status"),
         default=SchoolStatus.OPEN,
     )
     open_date: Mapped[date | None] = mapped_column(Date)

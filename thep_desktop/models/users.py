@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Enum, String, Text
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thep_desktop.domain.roles import Role
-from thep_desktop.models.base import Base, RecordMixin
+from thep_desktop.models.base import Base, RecordMixin, value_enum
 
 
 class AppUser(RecordMixin, Base):
@@ -22,15 +22,6 @@ class AppUser(RecordMixin, Base):
 
     login: Mapped[str] = mapped_column(String(63), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="user_role",
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=lambda roles: [r.value for r in roles],
-        )
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role, "user_role"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str] = mapped_column(Text, default="")

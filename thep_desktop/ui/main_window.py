@@ -44,6 +44,7 @@ from thep_desktop.ui.settings.database_chooser import (
 )
 from thep_desktop.ui.settings.server_login import ask_password, open_database
 from thep_desktop.ui.shared.about_dialog import AboutDialog, open_log_folder
+from thep_desktop.ui.shared.actions import make_action
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.database_wait import DatabaseWait
@@ -181,13 +182,7 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str = "",
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, tip, shortcut)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

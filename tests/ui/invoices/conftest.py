@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from invoice_records import customer, draft, issued
+from invoice_records import customer, draft, issued, training
 from membership_records import join, make_school
 from PySide6.QtWidgets import QDialog
 
@@ -79,17 +78,6 @@ def opened(qtbot, window: MainWindow) -> list[QDialog]:  # type: ignore[no-untyp
     return shown
 
 
-def training(services: Services, customer_id: int, on: date, places: str = "2") -> int:
-    """An issued invoice for training places at £225.00 + VAT each."""
-    made = issued(
-        services,
-        customer_id,
-        ("Training place: new SENCOs (full day)", places, "225.00", VatCode.STANDARD),
-        invoice_date=on,
-    )
-    return made.id
-
-
 @pytest.fixture
 def bow(services: Services) -> tuple[int, list[int]]:
     """Bow Arts Trust with two issued invoices of £540.00 each (Sept and Oct 2026)."""
@@ -98,25 +86,3 @@ def bow(services: Services) -> tuple[int, list[int]]:
         training(services, bow_id, date(2026, 9, 1)),
         training(services, bow_id, date(2026, 10, 1)),
     ]
-
-
-def set_up_office(services: Services) -> None:
-    """The organisation's address, bank and signatory, as a real office has them."""
-    organisation = services.organisation
-    organisation.update_profile(
-        services.actor,
-        replace(
-            organisation.get_profile(services.actor),
-            name="Tower Hamlets Education Partnership",
-            address="229 Bethnal Green Road\nLondon",
-            postcode="E2 6AB",
-            email="office@thep.example",
-            phone="020 7364 0000",
-            bank_name="Lloyds Bank",
-            bank_account_name="THEP Ltd",
-            bank_sort_code="309457",
-            bank_account_number="12345678",
-            signatory_name="Grace Adeyemi",
-            signatory_position="Executive Director",
-        ),
-    )

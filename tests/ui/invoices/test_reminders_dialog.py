@@ -6,8 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import set_up_office, training
-from invoice_records import customer, table_sums
+from invoice_records import customer, set_up_office, table_sums, training
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog

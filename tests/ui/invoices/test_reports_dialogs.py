@@ -9,8 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import training
-from invoice_records import customer
+from invoice_records import customer, training
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt

@@ -24,6 +24,7 @@ from thep_desktop.services.shared.errors import (
     NotFoundError,
     ServiceError,
     ValidationError,
+    changed_meanwhile,
 )
 from thep_desktop.services.shared.forms import FieldChecker
 from thep_desktop.services.shared.permissions import VIEW
@@ -378,7 +379,4 @@ def _detail(row: ServiceItem, used: bool) -> ServiceItemDetail:
 
 
 def _conflict() -> ConflictError:
-    return ConflictError(
-        "Someone else changed this service since you opened it; nothing was saved. "
-        "Look at it again and make your change once more."
-    )
+    return changed_meanwhile("service")

@@ -77,6 +77,7 @@ from thep_desktop.services.shared.errors import (
     NotFoundError,
     ServiceError,
     ValidationError,
+    changed_meanwhile,
 )
 from thep_desktop.services.shared.forms import FieldChecker
 from thep_desktop.services.shared.permissions import VIEW
@@ -823,7 +824,4 @@ def _with_snapshot(detail: CustomerDetail, shown: dict[str, str]) -> CustomerDet
 
 
 def _conflict(what: str) -> ConflictError:
-    return ConflictError(
-        f"Someone else changed this {what} since you opened it; nothing was saved. "
-        "Look at it again and make your change once more."
-    )
+    return changed_meanwhile(what)

@@ -41,7 +41,12 @@ from thep_desktop.services.memberships.memberships_permissions import (
     OVERRIDE_ELIGIBILITY,
 )
 from thep_desktop.services.shared.actor import Actor
-from thep_desktop.services.shared.errors import ConflictError, NotFoundError, ValidationError
+from thep_desktop.services.shared.errors import (
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    changed_meanwhile,
+)
 from thep_desktop.services.shared.forms import FieldChecker
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
@@ -599,10 +604,7 @@ def _check_version(version: int, expected: int, what: str) -> None:
 
 
 def _conflict(what: str) -> ConflictError:
-    return ConflictError(
-        f"Someone else changed this {what} since you opened it; nothing was saved. "
-        "Look at it again and make your change once more."
-    )
+    return changed_meanwhile(what)
 
 
 def _load_for_update(session: Session, member_id: int) -> Member:

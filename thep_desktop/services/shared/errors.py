@@ -39,6 +39,14 @@ class ConflictError(ServiceError):
         self.changed_at = changed_at
 
 
+def changed_meanwhile(what: str) -> ConflictError:
+    """The refusal of a save whose record someone else changed since it was opened."""
+    return ConflictError(
+        f"Someone else changed this {what} since you opened it; nothing was saved. "
+        "Look at it again and make your change once more."
+    )
+
+
 class PermissionDeniedError(ServiceError):
     """The acting user's role does not allow this."""
 

@@ -38,6 +38,7 @@ from thep_desktop.ui.invoices.invoices_table_model import (
     InvoicesFilterProxy,
     InvoicesTableModel,
 )
+from thep_desktop.ui.shared.actions import make_action
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import INVALID_STYLE, date_field, searchable_combo
 from thep_desktop.ui.shared.list_views import list_view
@@ -203,13 +204,7 @@ class InvoicesTab(InvoiceActions, QWidget):
         self, text: str, slot: Callable[[], object], tip: str, shortcut: str = ""
     ) -> QAction:
         """A new action of the tab (not yet placed anywhere: see :meth:`add_action`)."""
-        action = QAction(text, self)
-        action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
-        action.setStatusTip(tip)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, tip, shortcut)
 
     def add_action(
         self,

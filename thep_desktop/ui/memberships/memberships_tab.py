@@ -39,6 +39,7 @@ from thep_desktop.ui.memberships.members_table_model import (
     MembersFilterProxy,
     MembersTableModel,
 )
+from thep_desktop.ui.shared.actions import make_action
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.questions import ask, tell
 from thep_desktop.ui.shared.table_export import ExportRequest
@@ -99,13 +100,7 @@ class MembershipsTab(MemberActions, QWidget):
     def _action(
         self, text: str, slot: Callable[[], object], tip: str, shortcut: str = ""
     ) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
-        action.setStatusTip(tip)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, tip, shortcut)
 
     def _build_actions(self) -> None:
         self.new_action = self._action(
