@@ -83,3 +83,11 @@ def parse_whole_number(text: object, label: str) -> int:
             )
         raise ValueError(f"{label} must be a whole number, not “{visible(shown)}”")
     return sign * int(value)
+
+
+def shown_sort_code(text: str) -> str:
+    """A bank sort code as printed: six digits in pairs (``30-94-57``); else as kept."""
+    code = text.strip()
+    if len(code) == 6 and all(c in ASCII_DIGITS for c in code):
+        return f"{code[:2]}-{code[2:4]}-{code[4:]}"
+    return code

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.invoices import InvoiceKind, VatCode
+from thep_desktop.domain.numbers import shown_sort_code
 from thep_desktop.reports.letters.letter_data import Letterhead
 
 
@@ -93,7 +94,7 @@ class Supplier:
         rows = [
             ("Bank", self.bank_name),
             ("Account name", self.bank_account_name or self.name),
-            ("Sort code", self.bank_sort_code),
+            ("Sort code", shown_sort_code(self.bank_sort_code)),
             ("Account number", self.bank_account_number),
         ]
         return [(label, value.strip()) for label, value in rows if value.strip()]

@@ -26,6 +26,7 @@ from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.domain.dates import format_long_date
 from thep_desktop.domain.files import file_message, folder_message
 from thep_desktop.domain.merge import fields_in, merge
+from thep_desktop.domain.numbers import shown_sort_code
 from thep_desktop.domain.progress import Progress
 from thep_desktop.domain.text_characters import check_characters
 from thep_desktop.models import Correspondence, Document, LetterBatch, Member, School
@@ -480,9 +481,7 @@ def academic_year_of(day: date) -> str:
 
 def _organisation_values(profile: ProfileData) -> dict[str, str]:
     head = letterhead_from(profile)
-    sort_code = profile.bank_sort_code
-    if re.fullmatch(r"\d{6}", sort_code):
-        sort_code = f"{sort_code[:2]}-{sort_code[2:4]}-{sort_code[4:]}"
+    sort_code = shown_sort_code(profile.bank_sort_code)
     return {
         "org.name": profile.name,
         "org.address": ", ".join(head.address_lines),
