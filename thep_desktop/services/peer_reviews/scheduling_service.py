@@ -21,11 +21,16 @@ from thep_desktop.domain.peer_reviews import (
     NoScheduleError,
     PlannedReview,
     ReviewStatus,
+    Rule,
     ScheduleProblem,
 )
 from thep_desktop.models import Cluster, Review, ReviewCycle, Reviewer, School
 from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_REVIEWS
-from thep_desktop.services.peer_reviews.review_data import ReviewDetail, ScheduleProposal
+from thep_desktop.services.peer_reviews.review_data import (
+    ReviewDetail,
+    ReviewInput,
+    ScheduleProposal,
+)
 from thep_desktop.services.peer_reviews.review_records import school_infos, stored_terms
 from thep_desktop.services.peer_reviews.reviews_service import rules_of, set_team
 from thep_desktop.services.schools.school_data import head_name
@@ -165,6 +170,40 @@ class SchedulingService:
             problem, reviews = _cycle_problem(session, cycle, cluster_id)
         return list(check_schedule(problem, reviews))
 
+    def preview_breaches(
+        self, actor: Actor, data: ReviewInput, review_id: int | None = None
+    ) -> list[Breach]:
+        """The breaches a review would bring if saved like this (the editor's live warnings).
+
+        Nothing is saved; the review is judged with the rest of its cluster's reviews.
+        """
+        actor.require(VIEW)
+        from thep_desktop.domain.review_checks import check_schedule
+
+        key = str(review_id) if review_id is not None else "new"
+        days: tuple[date, ...] = ()
+        if data.starts_on is not None:
+            last = data.ends_on or data.starts_on
+            count = max((last - data.starts_on).days + 1, 1)
+            days = tuple(date.fromordinal(data.starts_on.toordinal() + n) for n in range(count))
+        lead = next((r for r in data.reviewers if r.is_lead), None)
+        draft = PlannedReview(
+            key=key,
+            cluster_id=data.cluster_id or 0,
+            host_id=data.host_school_id,
+            days=days,
+            reviewer_ids=tuple(data.team_school_ids),
+            lead_school_id=lead.school_id if lead is not None else None,
+        )
+        with self.db.read_session() as session:
+            cycle = _cycle(session, data.cycle_id)
+            try:
+                problem, reviews = _cycle_problem(session, cycle, data.cluster_id, draft)
+            except ValidationError as exc:
+                message = " ".join(exc.field_errors.values())
+                return [Breach(Rule.SCHOOL_DAY, message, (key,), (data.host_school_id,))]
+        return [b for b in check_schedule(problem, reviews) if key in b.review_keys]
+
     def problem(self, actor: Actor, cycle_id: int, cluster_ids: Sequence[int]) -> ScheduleProblem:
         """What a schedule of these clusters must respect (for the tab's calendar shading)."""
         actor.require(VIEW)
@@ -176,10 +215,14 @@ def breaches_of_review(db: Database, actor: Actor, review: ReviewDetail) -> list
     """The breaches of the cycle's rules that concern one review (after an edit)."""
     from thep_desktop.domain.review_checks import check_schedule
 
+    key = str(review.id)
     with db.read_session() as session:
         cycle = _cycle(session, review.cycle_id)
-        problem, reviews = _cycle_problem(session, cycle, review.cluster_id)
-    key = str(review.id)
+        try:
+            problem, reviews = _cycle_problem(session, cycle, review.cluster_id)
+        except ValidationError as exc:  # no term dates yet: the days cannot be judged
+            message = " ".join(exc.field_errors.values())
+            return [Breach(Rule.SCHOOL_DAY, message, (key,), (review.host_school_id,))]
     return [b for b in check_schedule(problem, reviews) if key in b.review_keys]
 
 
@@ -219,8 +262,6 @@ def _problem(
     cluster_ids: Sequence[int],
     busy: tuple[PlannedReview, ...] | None = None,
 ) -> ScheduleProblem:
-    from thep_desktop.domain.school_calendar import bank_holidays
-
     year = AcademicYear(cycle.academic_year)
     clusters = _clusters(session, cluster_ids)
     _, terms = stored_terms(session, year)
@@ -231,6 +272,8 @@ def _problem(
                 "reviews > Term dates) before scheduling: visits are only in term time."
             }
         )
+    from thep_desktop.domain.school_calendar import bank_holidays
+
     if busy is None:
         scheduled = {c.cluster_id for c in clusters}
         members = {school for c in clusters for school in c.school_ids}
@@ -281,9 +324,15 @@ def _planned(session: Session, cycle_id: int) -> list[PlannedReview]:
 
 
 def _cycle_problem(
-    session: Session, cycle: ReviewCycle, cluster_id: int | None
+    session: Session,
+    cycle: ReviewCycle,
+    cluster_id: int | None,
+    draft: PlannedReview | None = None,
 ) -> tuple[ScheduleProblem, list[PlannedReview]]:
+    """The problem and the reviews to judge; ``draft`` stands in for its saved review."""
     everything = _planned(session, cycle.id)
+    if draft is not None:
+        everything = [p for p in everything if p.key != draft.key] + [draft]
     if cluster_id is not None:
         cluster_ids: list[int] = [cluster_id]
     else:
@@ -326,7 +375,7 @@ def _refuse_settled(session: Session, cycle: ReviewCycle, problem: ScheduleProbl
         by_cluster: dict[int | None, list[str]] = {}
         for cluster_id, host, status in settled:
             by_cluster.setdefault(cluster_id, []).append(f"{host} ({status.label.lower()})")
-        parts = [f"{names.get(c or 0, "")}: {', '.join(hosts)}" for c, hosts in by_cluster.items()]
+        parts = [f"{names.get(c or 0, '')}: {', '.join(hosts)}" for c, hosts in by_cluster.items()]
         raise ServiceError(
             "These clusters already have reviews beyond proposed in "
             f"{AcademicYear(cycle.academic_year).label}, and a new schedule would move them. "
