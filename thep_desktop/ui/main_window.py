@@ -35,6 +35,7 @@ from thep_desktop.ui.backups.backup_actions import BackupActions
 from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
 from thep_desktop.ui.invoices.money_actions import add_money_actions
 from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
+from thep_desktop.ui.peer_reviews.peer_reviews_tab import PeerReviewsTab
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
     CANNOT_OPEN,
@@ -138,6 +139,13 @@ class MainWindow(QMainWindow):
         self.invoices_tab.counts_changed.connect(self._show_tab_counts)
         self.invoices_tab.export_requested.connect(self.export_invoices)
         self.tabs.addTab(self.invoices_tab, "&Invoices")
+        self.peer_reviews_tab = PeerReviewsTab(self.services, self.undo_stack, self)
+        self.peer_reviews_tab.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 12000)
+        )
+        self.peer_reviews_tab.counts_changed.connect(self._show_tab_counts)
+        # Alt+P opens the Peer reviews menu; the tab is Alt+R.
+        self.tabs.addTab(self.peer_reviews_tab, "Peer &reviews")
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -335,6 +343,8 @@ class MainWindow(QMainWindow):
         self._fill_memberships_menu()
         self.invoices_menu = bar.addMenu("In&voices")
         self._fill_invoices_menu()
+        self.peer_reviews_menu = bar.addMenu("&Peer reviews")
+        self._fill_peer_reviews_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
 
@@ -410,6 +420,16 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             menu.addActions(actions)
 
+    def _fill_peer_reviews_menu(self) -> None:
+        """The Peer reviews tab's actions, section by section (the tab is rebuilt when another
+        database opens)."""
+        menu = self.peer_reviews_menu
+        menu.clear()
+        for number, actions in enumerate(self.peer_reviews_tab.menu_sections()):
+            if number:
+                menu.addSeparator()
+            menu.addActions(actions)
+
     def _tab_changed(self, *_args: object) -> None:
         """Ctrl+N makes a new record of the tab in view: a school, an application, an invoice."""
         current = self.tabs.currentWidget()
@@ -420,6 +440,7 @@ class MainWindow(QMainWindow):
             new if current is self.memberships_tab else none
         )
         self.invoices_tab.shortcuts_on(current is self.invoices_tab)
+        self.peer_reviews_tab.shortcuts_on(current is self.peer_reviews_tab)
         self._show_tab_counts()
 
     def show_members_register(self) -> None:
@@ -455,6 +476,8 @@ class MainWindow(QMainWindow):
             self.memberships_tab.focus_search()
         elif self.tabs.currentWidget() is self.invoices_tab:
             self.invoices_tab.focus_search()
+        elif self.tabs.currentWidget() is self.peer_reviews_tab:
+            self.peer_reviews_tab.focus_search()
         else:
             self.schools_tab.focus_search()
 
@@ -517,6 +540,9 @@ class MainWindow(QMainWindow):
         elif self.tabs.currentWidget() is self.invoices_tab:
             self.count_label.setText(self.invoices_tab.count_label.text())
             self.count_label.setToolTip("Invoices and credit notes shown in the table, and in all")
+        elif self.tabs.currentWidget() is self.peer_reviews_tab:
+            self.count_label.setText(self.peer_reviews_tab.count_label.text())
+            self.count_label.setToolTip("Reviews of the cycle shown, and in all")
         else:
             self.count_label.setText(getattr(self, "_school_counts", ""))
             self.count_label.setToolTip("Schools shown in the table, and in the register")
@@ -526,6 +552,7 @@ class MainWindow(QMainWindow):
         self.schools_tab.reload()
         self.memberships_tab.reload()
         self.invoices_tab.reload()
+        self.peer_reviews_tab.reload()
         network = self.services.db.network_location
         if network:  # said as the database opens, and kept in view in the status bar
             self.statusBar().showMessage(network_warning(network), 60_000)
@@ -548,6 +575,7 @@ class MainWindow(QMainWindow):
             self.schools_tab.reload()
             and self.memberships_tab.reload()
             and self.invoices_tab.reload()
+            and self.peer_reviews_tab.reload()
         ):
             self.statusBar().showMessage("Reloaded from the database.", 4000)
 
@@ -557,6 +585,7 @@ class MainWindow(QMainWindow):
         self.schools_tab.show_detail()
         self.memberships_tab.reload()
         self.invoices_tab.reload()
+        self.peer_reviews_tab.reload()
 
     def switch_to(self, target: str | ServerLogin, *, create: bool = False) -> bool:
         """Open another database (``create``: a new one) and show it; if that fails, say why
@@ -589,13 +618,19 @@ class MainWindow(QMainWindow):
         self.schools_tab.save_layout_now()
         self.tabs.currentChanged.disconnect(self._tab_changed)
         self.invoices_tab.wait_loaded()
-        for tab in (self.schools_tab, self.memberships_tab, self.invoices_tab):
+        for tab in (
+            self.schools_tab,
+            self.memberships_tab,
+            self.invoices_tab,
+            self.peer_reviews_tab,
+        ):
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.deleteLater()
         self._build_tabs()
         self._fill_view_menu()
         self._fill_memberships_menu()
         self._fill_invoices_menu()
+        self._fill_peer_reviews_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
         self._show_database()

@@ -1,0 +1,720 @@
+"""The Peer reviews tab: a cycle's schedule as a table and a month calendar, each school's year,
+the clusters, and the actions that generate, check, confirm and record the reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.peer_reviews import Breach, ReviewStatus
+from thep_desktop.domain.review_checks import breaches_for, breaches_for_school
+from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_REVIEWS
+from thep_desktop.services.peer_reviews.review_data import (
+    ClusterDetail,
+    CycleDetail,
+    SavedReview,
+)
+from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
+from thep_desktop.services.shared.permissions import Permission
+from thep_desktop.ui.peer_reviews.clusters_view import ClustersView
+from thep_desktop.ui.peer_reviews.month_calendar import (
+    BANK_HOLIDAY,
+    DAY_COLOURS,
+    HALF_TERM,
+    HOLIDAY,
+    WEEKEND,
+    CalendarVisit,
+    DayInfo,
+    MonthCalendar,
+    day_infos,
+    short_name,
+)
+from thep_desktop.ui.peer_reviews.move_command import MoveReviewCommand
+from thep_desktop.ui.peer_reviews.review_actions import SECTIONS, ReviewActions
+from thep_desktop.ui.peer_reviews.reviews_table_model import (
+    COL_DATE,
+    COL_HOST,
+    COL_TEAM,
+    STATUS_COLOURS,
+    WARNING_SIGN,
+    ReviewFilterChoice,
+    ReviewRow,
+    ReviewsFilterProxy,
+    ReviewsTableModel,
+    status_label,
+    summary_text,
+    warnings_tip,
+)
+from thep_desktop.ui.peer_reviews.school_view import SchoolsView, school_html
+from thep_desktop.ui.shared.actions import make_action
+from thep_desktop.ui.shared.list_views import list_view
+from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.table_export import ExportRequest
+
+ALL_CLUSTERS = "All clusters"
+ALL_STATUSES = "Any status"
+SELECT_ROWS = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+SCHEDULE_VIEW, CALENDAR_VIEW, SCHOOLS_VIEW, CLUSTERS_VIEW = range(4)
+
+Applies = Callable[[Sequence[ReviewRow]], bool]
+
+
+@dataclass
+class TabAction:
+    """An action of the tab, and when it may be chosen."""
+
+    action: QAction
+    section: str
+    permission: Permission | None  # None: anyone who may look
+    applies: Applies | None  # None: whatever is selected, or nothing
+    context: bool  # in the schedule's right-click menu
+    shortcut: QKeySequence  # its key, which works only while the tab is in view
+
+
+def visit_tooltip(row: ReviewRow) -> str:
+    review = row.review
+    lines = [
+        f"{review.host_name}: {review.visit_label}",
+        f"Reviewed by {review.team_label or 'no schools yet'}",
+    ]
+    if review.lead is not None:
+        lines.append(f"Lead: {review.lead.label}")
+    lines.append(status_label(review))
+    if row.warnings:
+        lines.append(f"{WARNING_SIGN} " + warnings_tip(row.warnings))
+    return "\n".join(lines)
+
+
+def moved_text(saved: SavedReview, *, undone: bool) -> tuple[str, str]:
+    """What a move did, as one status-bar line and as the warnings panel's rich text."""
+    review = saved.review
+    did = "Moved back" if undone else "Moved"
+    line = f"{did}: the visit at {review.host_name} is now {review.visit_label}."
+    if not saved.warnings:
+        return line + " No rule of the cycle is broken.", ""
+    count = len(saved.warnings)
+    line += f" {WARNING_SIGN} {count} warning{'' if count == 1 else 's'}: {saved.warnings[0].message}"
+    items = "".join(f"<li>{escape(b.message)}</li>" for b in saved.warnings)
+    html = (
+        f"<b>{WARNING_SIGN} {escape(did)}: the visit at {escape(review.host_name)} is now "
+        f"{escape(review.visit_label)}, and breaks {count} rule{'' if count == 1 else 's'} of the "
+        f"cycle</b> (kept as moved; Ctrl+Z puts it back):<ul style='margin:0'>{items}</ul>"
+    )
+    return line, html
+
+
+class PeerReviewsTab(ReviewActions, QWidget):
+    """A review cycle's schedule; emits ``status_message`` for the status bar."""
+
+    status_message = Signal(str)
+    counts_changed = Signal()
+    changed = Signal()  # a review, cycle or cluster was changed here
+
+    def __init__(
+        self, services: Services, undo_stack: QUndoStack, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.undo_stack = undo_stack
+        self.ask = ask
+        self.tell = tell
+        # Opens the forms and shows the Check window; tests replace them to drive a form
+        # without exec().
+        self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
+        self.show_window: Callable[[QDialog], object] = lambda dialog: dialog.show()
+        self.cycles: list[CycleDetail] = []
+        self.cycle: CycleDetail | None = None
+        self.clusters: list[ClusterDetail] = []
+        self.breaches: list[Breach] = []
+        self.day_info: dict[date, DayInfo] = {}
+        self.check_dialog: QDialog | None = None
+        self.tab_actions: list[TabAction] = []
+        self.model = ReviewsTableModel(self)
+        self.proxy = ReviewsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self.build_review_actions()
+        self._connect()
+        self.update_actions()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.cycle_combo = QComboBox()
+        self.cycle_combo.setObjectName("review_cycle")
+        self.cycle_combo.setToolTip("The review cycle (academic year) shown")
+        self.cycle_combo.setMinimumWidth(190)
+        self.cluster_filter = QComboBox()
+        self.cluster_filter.setObjectName("review_cluster_filter")
+        self.cluster_filter.setMinimumWidth(170)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("review_status_filter")
+        self.status_filter.addItem(ALL_STATUSES, None)
+        for status in ReviewStatus:
+            self.status_filter.addItem(status.label, status.value)
+        for caption, widget in (
+            ("C&ycle", self.cycle_combo),
+            ("Cl&uster", self.cluster_filter),
+            ("St&atus", self.status_filter),
+        ):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        self.search = QLineEdit()
+        self.search.setObjectName("review_search")
+        self.search.setPlaceholderText("Search by school, reviewer or focus")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        bar.addWidget(self.search, 2)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("review_count_label")
+        bar.addWidget(self.count_label)
+        layout.addLayout(bar)
+
+        self.toolbar = QToolBar("Peer reviews")
+        self.toolbar.setObjectName("reviews_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._toolbar_section = ""
+        layout.addWidget(self.toolbar)
+
+        self.views = QTabWidget()
+        self.views.setObjectName("review_views")
+        self.views.setDocumentMode(True)
+        layout.addWidget(self.views, 1)
+
+        # Schedule: the table and its summary line.
+        schedule = QWidget()
+        column = QVBoxLayout(schedule)
+        column.setContentsMargins(0, 4, 0, 0)
+        self.table = list_view("reviews_table", self.proxy, sort_column=COL_DATE)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TEAM, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        column.addWidget(self.table, 1)
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("review_summary")
+        column.addWidget(self.summary_label)
+        self.views.addTab(schedule, "Sche&dule")
+        self.table_menu: QMenu | None = None
+
+        # Calendar: month navigation, the legend, the grid, and the last move's warnings.
+        calendar_page = QWidget()
+        column = QVBoxLayout(calendar_page)
+        column.setContentsMargins(0, 4, 0, 0)
+        nav = QHBoxLayout()
+        self.previous_month = QPushButton("◀ Previous")
+        self.previous_month.setObjectName("previous_month")
+        self.previous_month.setToolTip("The month before (Page Up)")
+        self.next_month = QPushButton("Next ▶")
+        self.next_month.setObjectName("next_month")
+        self.next_month.setToolTip("The month after (Page Down)")
+        self.today_button = QPushButton("Today")
+        self.today_button.setObjectName("today_month")
+        self.today_button.setToolTip("This month (Home)")
+        self.month_label = QLabel()
+        self.month_label.setObjectName("month_label")
+        font = self.month_label.font()
+        font.setPointSizeF(font.pointSizeF() + 3)
+        font.setBold(True)
+        self.month_label.setFont(font)
+        self.month_label.setMinimumWidth(170)
+        self.month_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.previous_month)
+        nav.addWidget(self.month_label)
+        nav.addWidget(self.next_month)
+        nav.addWidget(self.today_button)
+        nav.addSpacing(16)
+        legend = QLabel(self._legend_html())
+        legend.setObjectName("calendar_legend")
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        nav.addWidget(legend, 1)
+        column.addLayout(nav)
+        self.calendar = MonthCalendar()
+        column.addWidget(self.calendar, 1)
+        self.calendar_note = QLabel()
+        self.calendar_note.setObjectName("calendar_note")
+        self.calendar_note.setWordWrap(True)
+        column.addWidget(self.calendar_note)
+        self.move_warnings = QLabel()
+        self.move_warnings.setObjectName("move_warnings")
+        self.move_warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.move_warnings.setWordWrap(True)
+        self.move_warnings.setStyleSheet(
+            "QLabel { background: #fff4e5; border: 1px solid #e0a040; border-radius: 4px; "
+            "padding: 6px; color: #5a3000; }"
+        )
+        self.move_warnings.hide()
+        column.addWidget(self.move_warnings)
+        self.views.addTab(calendar_page, "Cale&ndar")
+
+        self.schools_view = SchoolsView()
+        self.views.addTab(self.schools_view, "Sch&ools")
+        self.clusters_view = ClustersView()
+        self.views.addTab(self.clusters_view, "&Clusters")
+
+    @staticmethod
+    def _legend_html() -> str:
+        def swatch(colour: str, words: str) -> str:
+            return (
+                f"<span style='background:{colour}; border:1px solid #bbb'>&nbsp;&nbsp;&nbsp;"
+                f"</span>&nbsp;{words}"
+            )
+
+        parts = [swatch(STATUS_COLOURS[s].name(), s.label) for s in ReviewStatus]
+        parts += [
+            swatch(DAY_COLOURS[BANK_HOLIDAY].name(), "Bank holiday"),
+            swatch(DAY_COLOURS[HALF_TERM].name(), "Half term"),
+            swatch(DAY_COLOURS[HOLIDAY].name(), "Holiday"),
+            swatch(DAY_COLOURS[WEEKEND].name(), "Weekend"),
+        ]
+        return " &nbsp; ".join(parts)
+
+    def action(
+        self, text: str, slot: Callable[[], object], tip: str, shortcut: str = ""
+    ) -> QAction:
+        """A new action of the tab (not yet placed anywhere: see :meth:`add_action`)."""
+        return make_action(self, text, slot, tip, shortcut)
+
+    def add_action(
+        self,
+        action: QAction,
+        section: str,
+        *,
+        permission: Permission | None = None,
+        applies: Applies | None = None,
+        toolbar: bool = False,
+        context: bool = False,
+    ) -> QAction:
+        """Place ``action`` in the Peer reviews menu's ``section`` (and the toolbar, and the
+        schedule's right-click menu); enabled only when the person holds ``permission`` and
+        ``applies(selected reviews)`` is true. Other parts of the program (letters, exports)
+        add theirs here, in the "output" section."""
+        assert section in SECTIONS, section
+        self.tab_actions.append(
+            TabAction(action, section, permission, applies, context, action.shortcut())
+        )
+        if toolbar:
+            if self._toolbar_section and self._toolbar_section != section:
+                self.toolbar.addSeparator()
+            self._toolbar_section = section
+            self.toolbar.addAction(action)
+        self.update_actions()
+        return action
+
+    def shortcuts_on(self, on: bool) -> None:
+        """The tab's keys work while it is in view; elsewhere Ctrl+N is that tab's own."""
+        for entry in self.tab_actions:
+            entry.action.setShortcut(entry.shortcut if on else QKeySequence())
+
+    def menu_sections(self) -> list[list[QAction]]:
+        """The Peer reviews menu: its actions, section by section."""
+        return [
+            [a.action for a in self.tab_actions if a.section == section]
+            for section in SECTIONS
+            if any(a.section == section for a in self.tab_actions)
+        ]
+
+    def _connect(self) -> None:
+        self.cycle_combo.currentIndexChanged.connect(lambda _i: self._cycle_chosen())
+        self.search.textChanged.connect(self._filter_changed)
+        self.status_filter.currentIndexChanged.connect(self._filter_changed)
+        self.cluster_filter.currentIndexChanged.connect(self._filter_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.customContextMenuRequested.connect(self._table_menu_requested)
+        only_here = Qt.ShortcutContext.WidgetShortcut
+        for key, widget, slot in (
+            (QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected),
+            (QKeySequence(Qt.Key.Key_Enter), self.table, self.edit_selected),
+            (QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected),
+            (QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear),
+        ):
+            QShortcut(key, widget, activated=slot, context=only_here)
+        self.previous_month.clicked.connect(lambda: self.calendar.step_month(-1))
+        self.next_month.clicked.connect(lambda: self.calendar.step_month(1))
+        self.today_button.clicked.connect(self.calendar.show_today)
+        self.calendar.month_changed.connect(lambda _m: self._show_month())
+        self.calendar.visit_selected.connect(self._calendar_selected)
+        self.calendar.open_requested.connect(self.open_review)
+        self.calendar.new_requested.connect(self.new_review)
+        self.calendar.move_requested.connect(self.move_visit)
+        self.schools_view.school_chosen.connect(self._show_school)
+        self.schools_view.open_requested.connect(self.open_review)
+        self.clusters_view.cluster_chosen.connect(lambda _id: self.update_actions())
+        self.clusters_view.open_requested.connect(self.edit_cluster)
+        self.views.currentChanged.connect(lambda _i: self.update_actions())
+
+    # -- loading ----------------------------------------------------------------------------
+    def reload(self, select_ids: Sequence[int] | None = None) -> bool:
+        """Read the cycles, clusters and the chosen cycle's reviews and breaches again,
+        keeping the filters and the selection (or selecting ``select_ids``)."""
+        actor = self.services.actor
+        selected = self.selected_ids() if select_ids is None else list(select_ids)
+        try:
+            cycles = self.services.reviews.list_cycles(actor)
+            clusters = self.services.clusters.list_clusters(actor)
+        except ServerUnavailableError:
+            self.status_message.emit("Not reloaded: the reviews shown are as they were last read.")
+            return False
+        except ServiceError as exc:
+            self.summary_label.setText(exc.message)
+            return False
+        self.cycles = cycles
+        self.clusters = clusters
+        self._fill_cycles()
+        self._fill_cluster_filter()
+        self._load_cycle(selected)
+        return True
+
+    def choose_cycle(self, cycle_id: int) -> None:
+        found = self.cycle_combo.findData(cycle_id)
+        if found >= 0:
+            self.cycle_combo.setCurrentIndex(found)
+
+    def _fill_cycles(self) -> None:
+        """The cycles, latest year first; the one chosen stays chosen, else this year's."""
+        combo = self.cycle_combo
+        chosen = combo.currentData()
+        if chosen is None:
+            this_year = AcademicYear.of(date.today()).start_year
+            chosen = next(
+                (c.id for c in self.cycles if c.year.start_year == this_year),
+                self.cycles[0].id if self.cycles else None,
+            )
+        combo.blockSignals(True)
+        combo.clear()
+        for cycle in self.cycles:
+            label = cycle.year.label + (f" – {cycle.name}" if cycle.name else "")
+            combo.addItem(label, cycle.id)
+        if not self.cycles:
+            combo.addItem("No cycle yet", None)
+        found = combo.findData(chosen) if chosen is not None else -1
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+        self.cycle = next((c for c in self.cycles if c.id == combo.currentData()), None)
+
+    def _fill_cluster_filter(self) -> None:
+        combo = self.cluster_filter
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(ALL_CLUSTERS, None)
+        for cluster in self.clusters:
+            combo.addItem(cluster.name + ("" if cluster.active else " (retired)"), cluster.id)
+        found = combo.findData(chosen) if chosen is not None else 0
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+
+    def _cycle_chosen(self) -> None:
+        self.cycle = next((c for c in self.cycles if c.id == self.cycle_combo.currentData()), None)
+        self.move_warnings.hide()
+        self._load_cycle([], new_cycle=True)
+
+    def _load_cycle(self, selected: Sequence[int], *, new_cycle: bool = False) -> None:
+        actor = self.services.actor
+        cycle = self.cycle
+        rows: list[ReviewRow] = []
+        self.breaches = []
+        note = ""
+        if cycle is not None:
+            try:
+                reviews = self.services.reviews.list_reviews(actor, cycle.id)
+            except ServiceError as exc:
+                reviews = []
+                note = exc.message
+            try:
+                self.breaches = self.services.scheduling.check(actor, cycle.id)
+            except ServiceError as exc:  # no term dates yet: the days cannot be judged
+                note = exc.message
+            rows = [ReviewRow(r, tuple(breaches_for(str(r.id), self.breaches))) for r in reviews]
+            self._read_calendar(cycle)
+        else:
+            self.day_info = {}
+            note = (
+                "There is no review cycle yet: start one with Peer reviews > New cycle…, then "
+                "make clusters and generate the schedule."
+            )
+        self.model.set_reviews(rows)
+        self.proxy.set_filter(self._filter_choice())
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().resizeSection(COL_HOST, min(self.table.columnWidth(COL_HOST), 260))
+        self.select_ids(selected)
+        if new_cycle or cycle is None:
+            self._turn_calendar_to_cycle()
+        self.calendar_note.setText(note)
+        self.calendar_note.setVisible(bool(note))
+        self._show_shown()
+        self._fill_school_view()
+        counts: dict[int, int] = defaultdict(int)
+        for row in rows:
+            if row.review.cluster_id is not None:
+                counts[row.review.cluster_id] += 1
+        self.clusters_view.set_clusters(self.clusters, counts)
+        self.update_actions()
+
+    def _read_calendar(self, cycle: CycleDetail) -> None:
+        """The year's shading: terms, half terms, bank holidays (named) and closures."""
+        actor = self.services.actor
+        year = cycle.year
+        calendar = self.services.school_calendar
+        try:
+            terms = calendar.year_terms(actor, year)
+            holidays = calendar.bank_holidays(actor, year)
+            closures = calendar.closures(actor, year)
+        except ServiceError:
+            self.day_info = {}
+            return
+        closed: dict[date, list[str]] = defaultdict(list)
+        for closure in closures:
+            reason = f" ({closure.reason})" if closure.reason else ""
+            closed[closure.closed_on].append(f"{closure.kind.label}: {closure.school_name}{reason}")
+        self.day_info = day_infos(
+            year.first_day, year.last_day, terms.terms if terms.saved else (), holidays, closed
+        )
+
+    def _turn_calendar_to_cycle(self) -> None:
+        """This month when it is in the cycle's year, else the cycle's first visit's month."""
+        cycle = self.cycle
+        today = date.today()
+        if cycle is None or today in cycle.year:
+            self.calendar.set_month(today)
+            return
+        dated = [r.review.starts_on for r in self.model.rows() if r.review.starts_on]
+        self.calendar.set_month(min(dated) if dated else cycle.year.first_day)
+
+    # -- filtering --------------------------------------------------------------------------
+    def _filter_choice(self) -> ReviewFilterChoice:
+        status = self.status_filter.currentData()
+        return ReviewFilterChoice(
+            cluster_id=self.cluster_filter.currentData(),
+            status=ReviewStatus(status) if status else None,
+            words=tuple(self.search.text().casefold().split()),
+        )
+
+    def _filter_changed(self) -> None:
+        selected = self.selected_ids()
+        self.proxy.set_filter(self._filter_choice())
+        self.select_ids(selected)
+        self._show_shown()
+
+    def _show_shown(self) -> None:
+        """The count, the summary line and the calendar follow the reviews shown."""
+        shown = self.proxy.shown()
+        total = self.model.rowCount()
+        noun = "review" if total == 1 else "reviews"
+        self.count_label.setText(
+            f"{total:,} {noun}" if len(shown) == total else f"{len(shown):,} of {total:,} {noun} shown"
+        )
+        self.summary_label.setText(summary_text(shown) if self.cycle is not None else "")
+        visits = [
+            CalendarVisit(
+                row.id,
+                row.review.days,
+                short_name(row.review.host_name),
+                row.review.status,
+                visit_tooltip(row),
+                bool(row.warnings),
+            )
+            for row in shown
+            if row.review.days
+        ]
+        self.calendar.set_visits(visits, self.day_info)
+        self._show_month()
+        self.counts_changed.emit()
+
+    def _show_month(self) -> None:
+        self.month_label.setText(self.calendar.month_title())
+
+    def filter_in_words(self) -> str:
+        parts = []
+        if self.cluster_filter.currentData() is not None:
+            parts.append(f"cluster {self.cluster_filter.currentText()}")
+        if self.status_filter.currentData():
+            parts.append(f"status {self.status_filter.currentText()}")
+        if self.search.text().strip():
+            parts.append(f"search “{self.search.text().strip()}”")
+        return f"Filter: {'; '.join(parts)}" if parts else ""
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def export_request(self) -> ExportRequest:
+        """File > Export: the schedule as shown, to Excel or CSV."""
+        title = self.cycle.title if self.cycle is not None else "Peer reviews"
+        return ExportRequest(self.table, title, self.filter_in_words(), title)
+
+    # -- the schools view -------------------------------------------------------------------
+    def _fill_school_view(self) -> None:
+        wanted = self.cluster_filter.currentData()
+        schools: dict[int, str] = {}
+        for cluster in self.clusters:
+            if wanted is None or cluster.id == wanted:
+                schools.update({s.school_id: s.name for s in cluster.schools})
+        for row in self.model.rows():  # a review outside the clusters still shows its host
+            schools.setdefault(row.review.host_school_id, row.review.host_name)
+        self.schools_view.set_schools(list(schools.items()))
+
+    def _show_school(self, school_id: int) -> None:
+        if not school_id or self.cycle is None:
+            self.schools_view.show_html("")
+            return
+        actor = self.services.actor
+        try:
+            year = self.services.reviews.school_reviews(actor, self.cycle.id, school_id)
+            clusters = [c for c in self.clusters if school_id in c.school_ids]
+            closures = self.services.school_calendar.closures(actor, self.cycle.year, school_id)
+        except ServiceError as exc:
+            self.schools_view.show_html(f"<p>{escape(exc.message)}</p>")
+            return
+        warnings = breaches_for_school(school_id, self.breaches)
+        self.schools_view.show_html(school_html(year, clusters, closures, warnings))
+
+    def chosen_cluster(self) -> ClusterDetail | None:
+        return self.clusters_view.cluster()
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_rows(self) -> list[ReviewRow]:
+        """The reviews selected in the schedule (the calendar selects there too)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.proxy.row_at(r) for r in rows]
+
+    def selected_ids(self) -> list[int]:
+        return [r.id for r in self.selected_rows()]
+
+    def select_ids(self, review_ids: Sequence[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first = True
+        for review_id in review_ids:
+            source_row = self.model.row_of_id(review_id)
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            if source_row < 0 or not index.isValid():
+                continue
+            if first:
+                selection.setCurrentIndex(index, SELECT_ROWS)
+                self.table.scrollTo(index)
+                first = False
+            else:
+                selection.select(index, SELECT_ROWS)
+        self._selection_changed()
+
+    def show_review(self, review_id: int) -> None:
+        """Select a review in the schedule and show it (the Check window's click)."""
+        if self.model.row_of_id(review_id) >= 0 and self.proxy.mapFromSource(
+            self.model.index(self.model.row_of_id(review_id), 0)
+        ).isValid() is False:
+            # Hidden by the filters: clear them so the review can be seen.
+            self.search.clear()
+            self.status_filter.setCurrentIndex(0)
+            self.cluster_filter.setCurrentIndex(0)
+        self.views.setCurrentIndex(SCHEDULE_VIEW)
+        self.select_ids([review_id])
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        self.calendar.select(ids[0] if len(ids) == 1 else 0)
+        self.update_actions()
+
+    def _calendar_selected(self, review_id: int) -> None:
+        if review_id:
+            self.select_ids([review_id])
+        else:
+            self.table.selectionModel().clearSelection()
+
+    def update_actions(self) -> None:
+        actor = self.services.actor
+        rows = self.selected_rows()
+        for entry in self.tab_actions:
+            allowed = entry.permission is None or actor.can(entry.permission)
+            entry.action.setEnabled(
+                allowed and (entry.applies is None or bool(entry.applies(rows)))
+            )
+
+    def _table_menu_requested(self, position: QPoint) -> None:
+        """Right-click on a review: what the toolbar does, for the reviews selected."""
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.select_ids([self.proxy.row_at(index.row()).id])
+        if self.table_menu is not None:
+            self.table_menu.deleteLater()
+        menu = QMenu(self)
+        menu.setObjectName("review_menu")
+        last = ""
+        for entry in self.tab_actions:
+            if not entry.context:
+                continue
+            if last and entry.section != last:
+                menu.addSeparator()
+            last = entry.section
+            menu.addAction(entry.action)
+        self.table_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # -- moving a visit in the calendar -------------------------------------------------------
+    def move_visit(self, review_id: int, starts_on: date) -> None:
+        """A visit dragged (or moved with Alt+arrow) to another day: saved at once, then the
+        rules it breaks shown as warnings. The move stays; Ctrl+Z puts it back."""
+        if not self.services.actor.can(MANAGE_REVIEWS):
+            self.status_message.emit("You may look at the schedule, but not move visits.")
+            return
+        source_row = self.model.row_of_id(review_id)
+        if source_row < 0:
+            return
+        review = self.model.row_at(source_row).review
+        if review.starts_on == starts_on:
+            return
+        try:
+            saved = self.services.reviews.move_review(
+                self.services.actor, review_id, starts_on, review.version
+            )
+        except ServiceError as exc:
+            self.tell(self, "The visit was not moved", exc.message)
+            self.reload()
+            return
+        self.undo_stack.push(
+            MoveReviewCommand(
+                self, review_id, review.host_name, review.starts_on, starts_on, saved.review.version
+            )
+        )
+        self.show_moved(saved, undone=False)
+
+    def show_moved(self, saved: SavedReview, *, undone: bool) -> None:
+        """After a move (or its undo): the cycle read again, the move's warnings shown."""
+        line, html = moved_text(saved, undone=undone)
+        self.reload(select_ids=[saved.review.id])
+        self.move_warnings.setText(html)
+        self.move_warnings.setVisible(bool(html))
+        self.status_message.emit(line)
+        self.changed.emit()
