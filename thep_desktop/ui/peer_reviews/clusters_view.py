@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QToolBar, QVBoxLayout, QWidget
@@ -46,6 +47,7 @@ class ClustersView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = PlainTableModel(CLUSTER_COLUMNS, parent=self)
         self.table = list_view("clusters_table", self.model, sort_column=0)
+        self.table.horizontalHeader().setStretchLastSection(True)
         splitter.addWidget(self.table)
         lower = QWidget()
         column = QVBoxLayout(lower)
@@ -55,6 +57,7 @@ class ClustersView(QWidget):
         column.addWidget(self.members_label)
         self.schools_model = PlainTableModel(SCHOOL_COLUMNS, parent=self)
         self.schools = list_view("cluster_schools_table", self.schools_model, sort_column=0)
+        self.schools.horizontalHeader().setStretchLastSection(True)
         column.addWidget(self.schools, 1)
         splitter.addWidget(lower)
         splitter.setSizes([260, 320])
@@ -113,14 +116,11 @@ class ClustersView(QWidget):
             self.cluster_chosen.emit(0)
             return
         self.schools_model.set_rows(
-            [
-                (s.name, s.urn, s.phase, s.trust, s.diocese, s.head_name)
-                for s in cluster.schools
-            ]
+            [(s.name, s.urn, s.phase, s.trust, s.diocese, s.head_name) for s in cluster.schools]
         )
         self.schools.resizeColumnsToContents()
         self.members_label.setText(
-            f"<b>{cluster.name}</b>: {len(cluster.schools)} schools"
-            + (f" · lead contact {cluster.lead_label}" if cluster.lead_label else "")
+            f"<b>{escape(cluster.name)}</b>: {len(cluster.schools)} schools"
+            + (f" · lead contact {escape(cluster.lead_label)}" if cluster.lead_label else "")
         )
         self.cluster_chosen.emit(cluster.id)

@@ -108,7 +108,9 @@ class GenerateDialog(QDialog):
             hosts = settled.get(cluster.id)
             if hosts:
                 # Confirmed visits are in the schools' diaries: a new schedule would move them.
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setFlags(
+                    item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsUserCheckable
+                )
                 item.setText(item.text() + f" – has {len(hosts)} confirmed or later reviews")
                 item.setToolTip(
                     "Already has reviews beyond proposed (" + ", ".join(sorted(hosts)) + "): a "
@@ -126,7 +128,9 @@ class GenerateDialog(QDialog):
         self.seed.setObjectName("generate_seed")
         self.seed.setRange(0, 2_000_000_000)
         self.seed.setValue(self.cycle.seed)
-        self.seed.setToolTip("The same seed gives the same schedule; another gives another, as fair")
+        self.seed.setToolTip(
+            "The same seed gives the same schedule; another gives another, as fair"
+        )
         seed_label.setBuddy(self.seed)
         seed_row.addWidget(seed_label)
         seed_row.addWidget(self.seed, 1)
@@ -184,7 +188,10 @@ class GenerateDialog(QDialog):
         ids = []
         for number in range(self.cluster_list.count()):
             item = self.cluster_list.item(number)
-            if item.checkState() == Qt.CheckState.Checked and item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            if (
+                item.checkState() == Qt.CheckState.Checked
+                and item.flags() & Qt.ItemFlag.ItemIsEnabled
+            ):
                 ids.append(int(item.data(CLUSTER_ROLE)))
         return ids
 

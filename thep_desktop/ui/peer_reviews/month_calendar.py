@@ -225,7 +225,9 @@ class MonthCalendar(QWidget):
         row, column = divmod(index, 7)
         lefts = self._column_lefts()
         height = self._row_height(len(days) // 7)
-        return QRectF(lefts[column], HEADER + row * height, lefts[column + 1] - lefts[column], height)
+        return QRectF(
+            lefts[column], HEADER + row * height, lefts[column + 1] - lefts[column], height
+        )
 
     def day_at(self, point: QPointF) -> date | None:
         for day in self.days_shown():
@@ -345,11 +347,15 @@ class MonthCalendar(QWidget):
         if info.name:
             painter.setFont(small)
             painter.setPen(QColor("#a4262c") if info.kind == BANK_HOLIDAY else QColor("#7a5b12"))
-            name_rect = QRectF(number.right() + 2, rect.top() + 2, rect.right() - number.right() - 6, DAY_LINE - 2)
+            name_rect = QRectF(
+                number.right() + 2, rect.top() + 2, rect.right() - number.right() - 6, DAY_LINE - 2
+            )
             elided = QFontMetrics(small).elidedText(
                 info.name, Qt.TextElideMode.ElideRight, int(name_rect.width())
             )
-            painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+            painter.drawText(
+                name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided
+            )
         if info.closures:  # a small mark: someone is closed that day (the tooltip says who)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#b35c00"))
@@ -370,7 +376,9 @@ class MonthCalendar(QWidget):
             painter.setPen(QColor("#1b1b1b"))
             inner = chip.rect.adjusted(5, 0, -4, 0)
             elided = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(inner.width()))
-            painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+            painter.drawText(
+                inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided
+            )
         more = self._more.get(day)
         if more:
             painter.setPen(QColor("#44505c"))

@@ -50,7 +50,9 @@ class MoveReviewCommand(QUndoCommand):
                 services.actor, self.review_id, starts_on, self.version
             )
         except ServiceError as exc:
-            self.tab.tell(self.tab, "The visit was not moved back" if undone else "Not moved", exc.message)
+            self.tab.tell(
+                self.tab, "The visit was not moved back" if undone else "Not moved", exc.message
+            )
             self.tab.reload()
             return
         self.version = saved.review.version

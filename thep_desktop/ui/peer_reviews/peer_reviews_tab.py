@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +57,9 @@ from thep_desktop.ui.peer_reviews.move_command import MoveReviewCommand
 from thep_desktop.ui.peer_reviews.review_actions import SECTIONS, ReviewActions
 from thep_desktop.ui.peer_reviews.reviews_table_model import (
     COL_DATE,
+    COL_FOCUS,
     COL_HOST,
+    COL_LEAD,
     COL_TEAM,
     STATUS_COLOURS,
     WARNING_SIGN,
@@ -116,7 +119,9 @@ def moved_text(saved: SavedReview, *, undone: bool) -> tuple[str, str]:
     if not saved.warnings:
         return line + " No rule of the cycle is broken.", ""
     count = len(saved.warnings)
-    line += f" {WARNING_SIGN} {count} warning{'' if count == 1 else 's'}: {saved.warnings[0].message}"
+    line += (
+        f" {WARNING_SIGN} {count} warning{'' if count == 1 else 's'}: {saved.warnings[0].message}"
+    )
     items = "".join(f"<li>{escape(b.message)}</li>" for b in saved.warnings)
     html = (
         f"<b>{WARNING_SIGN} {escape(did)}: the visit at {escape(review.host_name)} is now "
@@ -157,13 +162,14 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.proxy.setSourceModel(self.model)
         self._build()
         self.build_review_actions()
+        self._place_cycle_and_cluster_actions()
         self._connect()
         self.update_actions()
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = self.top_bar = QHBoxLayout()
         self.cycle_combo = QComboBox()
         self.cycle_combo.setObjectName("review_cycle")
         self.cycle_combo.setToolTip("The review cycle (academic year) shown")
@@ -279,6 +285,24 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.views.addTab(self.schools_view, "Sch&ools")
         self.clusters_view = ClustersView()
         self.views.addTab(self.clusters_view, "&Clusters")
+
+    def _place_cycle_and_cluster_actions(self) -> None:
+        """The cycle's actions beside its chooser; the clusters' above the Clusters view."""
+        for number, action in enumerate(
+            (self.new_cycle_action, self.cycle_settings_action, self.term_dates_action)
+        ):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            self.top_bar.insertWidget(2 + number, button)
+        self.clusters_view.toolbar.addActions(
+            [
+                self.new_cluster_action,
+                self.edit_cluster_action,
+                self.delete_cluster_action,
+                self.propose_clusters_action,
+            ]
+        )
 
     @staticmethod
     def _legend_html() -> str:
@@ -465,7 +489,9 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.model.set_reviews(rows)
         self.proxy.set_filter(self._filter_choice())
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().resizeSection(COL_HOST, min(self.table.columnWidth(COL_HOST), 260))
+        for column, widest in ((COL_HOST, 240), (COL_LEAD, 260), (COL_FOCUS, 220)):
+            if self.table.columnWidth(column) > widest:
+                self.table.setColumnWidth(column, widest)
         self.select_ids(selected)
         if new_cycle or cycle is None:
             self._turn_calendar_to_cycle()
@@ -531,7 +557,9 @@ class PeerReviewsTab(ReviewActions, QWidget):
         total = self.model.rowCount()
         noun = "review" if total == 1 else "reviews"
         self.count_label.setText(
-            f"{total:,} {noun}" if len(shown) == total else f"{len(shown):,} of {total:,} {noun} shown"
+            f"{total:,} {noun}"
+            if len(shown) == total
+            else f"{len(shown):,} of {total:,} {noun} shown"
         )
         self.summary_label.setText(summary_text(shown) if self.cycle is not None else "")
         visits = [
@@ -629,9 +657,13 @@ class PeerReviewsTab(ReviewActions, QWidget):
 
     def show_review(self, review_id: int) -> None:
         """Select a review in the schedule and show it (the Check window's click)."""
-        if self.model.row_of_id(review_id) >= 0 and self.proxy.mapFromSource(
-            self.model.index(self.model.row_of_id(review_id), 0)
-        ).isValid() is False:
+        if (
+            self.model.row_of_id(review_id) >= 0
+            and self.proxy.mapFromSource(
+                self.model.index(self.model.row_of_id(review_id), 0)
+            ).isValid()
+            is False
+        ):
             # Hidden by the filters: clear them so the review can be seen.
             self.search.clear()
             self.status_filter.setCurrentIndex(0)

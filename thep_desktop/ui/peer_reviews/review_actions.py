@@ -139,7 +139,10 @@ class ReviewActions:
         )
         self.history_action = add(
             self.action(
-                "&History…", self.show_history, "Everything changed in the selected review", "Ctrl+H"
+                "&History…",
+                self.show_history,
+                "Everything changed in the selected review",
+                "Ctrl+H",
             ),
             SELECTED,
             applies=one_row,
@@ -238,12 +241,16 @@ class ReviewActions:
             applies=has_cycle,
         )
         self.new_cluster_action = add(
-            self.action("New cl&uster…", self.new_cluster, "A cluster of schools that review each other"),
+            self.action(
+                "New cl&uster…", self.new_cluster, "A cluster of schools that review each other"
+            ),
             CLUSTERS,
             permission=MANAGE_REVIEWS,
         )
         self.edit_cluster_action = add(
-            self.action("Edit cluste&r…", self.edit_cluster, "The chosen cluster's schools and lead contact"),
+            self.action(
+                "Edit cluste&r…", self.edit_cluster, "The chosen cluster's schools and lead contact"
+            ),
             CLUSTERS,
             permission=MANAGE_REVIEWS,
             applies=lambda _rows: self.chosen_cluster() is not None,
@@ -295,7 +302,9 @@ class ReviewActions:
     def _review_ids(self) -> set[int]:
         if self.cycle is None:
             return set()
-        return {r.id for r in self.services.reviews.list_reviews(self.services.actor, self.cycle.id)}
+        return {
+            r.id for r in self.services.reviews.list_reviews(self.services.actor, self.cycle.id)
+        }
 
     # -- reviews ----------------------------------------------------------------------------
     def new_review(self, starts_on: date | None = None) -> None:
@@ -418,7 +427,9 @@ class ReviewActions:
             self.tell(self, "Not confirmed", exc.message)
             self.reload()
             return
-        self.show_changed([r.id for r in proposed], f"{_plural(count, 'review', 'reviews')} confirmed.")
+        self.show_changed(
+            [r.id for r in proposed], f"{_plural(count, 'review', 'reviews')} confirmed."
+        )
 
     def set_selected_status(self, status: ReviewStatus) -> None:
         """Completed, report received or quality-assured: the date (and the outcome)."""
@@ -482,7 +493,9 @@ class ReviewActions:
             return
         dialog.tell = self.tell
         dialog.applied.connect(
-            lambda count: self.show_changed([], f"Schedule applied: {_plural(count, 'review', 'reviews')} proposed.")
+            lambda count: self.show_changed(
+                [], f"Schedule applied: {_plural(count, 'review', 'reviews')} proposed."
+            )
         )
         self.run_dialog(dialog)
 
@@ -571,8 +584,9 @@ class ReviewActions:
         answer = self.ask(
             self,
             "Delete cluster",
-            f"Delete the cluster {cluster.name} ({_plural(len(cluster.schools), 'school', 'schools')})? "
-            "The schools stay in the register.",
+            f"Delete the cluster {cluster.name} "
+            f"({_plural(len(cluster.schools), 'school', 'schools')})? The schools stay in the "
+            "register.",
             ["Delete", "Cancel"],
         )
         if answer != "Delete":

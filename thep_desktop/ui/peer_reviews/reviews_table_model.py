@@ -56,6 +56,14 @@ def status_label(review: ReviewDetail) -> str:
     return f"{review.status.label} {on:%d/%m/%Y}" if on else review.status.label
 
 
+def lead_label(review: ReviewDetail) -> str:
+    """``Tom Okafor (Bangabandhu Primary School)``: the lead reviewer and their school."""
+    lead = review.lead
+    if lead is None:
+        return ""
+    return f"{lead.name} ({lead.school_name})" if lead.school_name else lead.name
+
+
 def warnings_tip(warnings: Sequence[Breach]) -> str:
     return "\n".join(f"• {breach.message}" for breach in warnings)
 
@@ -67,16 +75,22 @@ class ReviewColumn:
 
 
 COLUMNS: tuple[ReviewColumn, ...] = (
-    ReviewColumn(PlainColumn("Date", tooltip="The visit's day, or first and last days"), lambda r: r.review.visit_label),
+    ReviewColumn(
+        PlainColumn("Date", tooltip="The visit's day, or first and last days"),
+        lambda r: r.review.visit_label,
+    ),
     ReviewColumn(PlainColumn("Host school"), lambda r: r.review.host_name),
     ReviewColumn(PlainColumn("Cluster"), lambda r: r.review.cluster_name),
     ReviewColumn(PlainColumn("Reviewing schools"), lambda r: r.review.team_label),
     ReviewColumn(
         PlainColumn("Lead reviewer"),
-        lambda r: r.review.lead.label if r.review.lead is not None else "",
+        lambda r: lead_label(r.review),
     ),
     ReviewColumn(PlainColumn("Focus"), lambda r: "; ".join(r.review.focus_areas)),
-    ReviewColumn(PlainColumn("Status", tooltip="Where the review has got to, and since when"), lambda r: status_label(r.review)),
+    ReviewColumn(
+        PlainColumn("Status", tooltip="Where the review has got to, and since when"),
+        lambda r: status_label(r.review),
+    ),
     ReviewColumn(
         PlainColumn("Warnings", "count", "The rules of the cycle this review breaks"),
         lambda r: len(r.warnings) or None,

@@ -55,13 +55,19 @@ def school_html(
     parts.append(f"<p><b>Clusters:</b> {names}</p>")
     parts.append("<h3>Hosts</h3>")
     if year.hosting:
-        parts.append("<ul>" + "".join(f"<li>{_review_line(r, year.school_id)}</li>" for r in year.hosting) + "</ul>")
+        parts.append(
+            "<ul>"
+            + "".join(f"<li>{_review_line(r, year.school_id)}</li>" for r in year.hosting)
+            + "</ul>"
+        )
     else:
         parts.append("<p><i>No review at this school in this cycle yet.</i></p>")
     parts.append("<h3>Sends reviewers to</h3>")
     if year.reviewing:
         parts.append(
-            "<ul>" + "".join(f"<li>{_review_line(r, year.school_id)}</li>" for r in year.reviewing) + "</ul>"
+            "<ul>"
+            + "".join(f"<li>{_review_line(r, year.school_id)}</li>" for r in year.reviewing)
+            + "</ul>"
         )
     else:
         parts.append("<p><i>No reviews of other schools in this cycle yet.</i></p>")
@@ -81,9 +87,7 @@ def school_html(
         parts.append("<p><i>None recorded this year.</i></p>")
     if warnings:
         parts.append(f"<h3 style='color:#a04000'>{WARNING_SIGN} Warnings</h3>")
-        parts.append(
-            "<ul>" + "".join(f"<li>{escape(b.message)}</li>" for b in warnings) + "</ul>"
-        )
+        parts.append("<ul>" + "".join(f"<li>{escape(b.message)}</li>" for b in warnings) + "</ul>")
     return "".join(parts)
 
 

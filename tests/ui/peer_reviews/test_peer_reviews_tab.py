@@ -1,0 +1,204 @@
+"""The Peer reviews tab's schedule: the list, filters, confirm, delete, statuses and who may do
+what, driven through real widgets on a real database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog
+from qt_driving import Modals, menu_action, press
+from review_records import review_sums
+from review_ui_records import Cycle, choose, click_row, hosts_shown
+
+from thep_desktop.database import Database
+from thep_desktop.domain.peer_reviews import ReviewStatus
+from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.actor import Actor, Role
+from thep_desktop.ui.audit.history_dialog import HistoryDialog
+from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS
+
+pytestmark = pytest.mark.gui
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def statuses(services: Services, cycle: Cycle) -> dict[int, ReviewStatus]:
+    return {r.id: r.status for r in cycle.reviews(services)}
+
+
+def test_the_tab_lists_the_cycle_by_date_with_statuses_and_a_summary(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, cycle: Cycle, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = window.peer_reviews_tab
+    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "Peer &reviews"
+    assert tab.cycle_combo.currentText() == "2025/26"
+    reviews = cycle.reviews(services)
+    by_date = sorted(reviews, key=lambda r: (r.starts_on, r.host_name))
+    assert hosts_shown(tab) == [r.host_name for r in by_date]
+    first = by_date[0]
+    assert first.starts_on is not None
+    status = tab.proxy.index(0, COL_STATUS).data()
+    assert status == f"Report received {first.starts_on:%d/%m/%Y}"
+    assert tab.summary_label.text() == (
+        "12 reviews: 5 proposed, 4 confirmed, 2 completed, 1 report received · no warnings"
+    )
+    assert window.count_label.text() == "12 reviews"
+    # A click on the Host heading sorts by host.
+    header = tab.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_HOST) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert hosts_shown(tab) == sorted(r.host_name for r in reviews)
+    # The Peer reviews menu holds the tab's actions.
+    assert menu_action(window, "Peer reviews", "Generate schedule…").isEnabled()
+    assert menu_action(window, "Peer reviews", "Check").isEnabled()
+
+
+def test_the_filters_and_the_search_narrow_the_schedule(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, cycle: Cycle, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = window.peer_reviews_tab
+    reviews = cycle.reviews(services)
+    choose(qtbot, tab.cluster_filter, "Isle", "Isle of Dogs")
+    isle = cycle.clusters["Isle of Dogs"]
+    assert sorted(hosts_shown(tab)) == sorted(r.host_name for r in reviews if r.cluster_id == isle)
+    assert tab.count_label.text() == "6 of 12 reviews shown"
+    choose(qtbot, tab.status_filter, "Conf", "Confirmed")
+    wanted = [
+        r.host_name for r in reviews if r.cluster_id == isle and r.status is ReviewStatus.CONFIRMED
+    ]
+    assert sorted(hosts_shown(tab)) == sorted(wanted)
+    choose(qtbot, tab.status_filter, "Any", "Any status")
+    choose(qtbot, tab.cluster_filter, "All", "All clusters")
+    assert len(hosts_shown(tab)) == 12
+    # Ctrl+F finds the search box; a school's name finds the reviews it hosts or reviews.
+    press(qtbot, tab.table, Qt.Key.Key_F, CTRL)
+    assert tab.search.hasFocus()
+    qtbot.keyClicks(tab.search, "globe primary")
+    involved = [
+        r.host_name
+        for r in reviews
+        if "Globe Primary School" in (r.host_name, *(s.name for s in r.team))
+    ]
+    assert len(involved) == 3  # it hosts one and reviews at two
+    assert sorted(hosts_shown(tab)) == sorted(involved)
+    assert tab.summary_label.text().startswith("3 reviews:")
+    press(qtbot, tab.search, Qt.Key.Key_Escape)
+    assert len(hosts_shown(tab)) == 12
+
+
+def test_confirm_confirms_the_selected_proposed_reviews(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+) -> None:
+    tab = window.peer_reviews_tab
+    choose(qtbot, tab.status_filter, "Prop", "Proposed")
+    proposed = [tab.proxy.row_at(r).id for r in range(tab.proxy.rowCount())]
+    assert len(proposed) == 5
+    click_row(qtbot, tab, proposed[0])
+    click_row(qtbot, tab, proposed[1], add=True)
+    modals.click("Confirm")
+    menu_action(window, "Peer reviews", "Confirm").trigger()
+    modals.wait_answered()
+    assert "Confirm 2 proposed reviews as agreed with the schools" in modals.seen[-1].text
+    now = statuses(services, cycle)
+    assert [now[i] for i in proposed] == [ReviewStatus.CONFIRMED] * 2 + [ReviewStatus.PROPOSED] * 3
+    assert window.statusBar().currentMessage() == "2 reviews confirmed."
+    assert len(hosts_shown(tab)) == 3  # the filter still shows the proposed only
+    # Nothing proposed selected: Confirm cannot be chosen.
+    choose(qtbot, tab.status_filter, "Conf", "Confirmed")
+    click_row(qtbot, tab, proposed[0])
+    assert not tab.confirm_action.isEnabled()
+
+
+def test_a_proposed_review_is_deleted_after_asking_and_a_confirmed_one_stays(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    sqlite_db: Database,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+) -> None:
+    tab = window.peer_reviews_tab
+    reviews = cycle.reviews(services)
+    confirmed = next(r for r in reviews if r.status is ReviewStatus.CONFIRMED)
+    proposed = next(r for r in reviews if r.status is ReviewStatus.PROPOSED)
+    # A confirmed review: Delete cannot be chosen and the key does nothing.
+    before = review_sums(sqlite_db)
+    click_row(qtbot, tab, confirmed.id)
+    assert not tab.delete_action.isEnabled()
+    press(qtbot, tab.table, Qt.Key.Key_Delete)
+    assert modals.seen == [] and review_sums(sqlite_db) == before
+    # Cancel keeps it.
+    click_row(qtbot, tab, proposed.id)
+    modals.click("Cancel")
+    press(qtbot, tab.table, Qt.Key.Key_Delete)
+    modals.wait_answered()
+    assert review_sums(sqlite_db) == before
+    modals.click("Delete")
+    press(qtbot, tab.table, Qt.Key.Key_Delete)
+    modals.wait_answered()
+    assert f"Delete the proposed review at {proposed.host_name}" in modals.seen[-1].text
+    assert proposed.id not in statuses(services, cycle)
+    assert proposed.host_name not in hosts_shown(tab)
+    assert len(hosts_shown(tab)) == 11
+
+
+def test_back_to_proposed_clears_the_later_dates_and_history_shows_the_changes(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+) -> None:
+    tab = window.peer_reviews_tab
+    completed = next(r for r in cycle.reviews(services) if r.status is ReviewStatus.COMPLETED)
+    click_row(qtbot, tab, completed.id)
+    assert not tab.status_actions[ReviewStatus.COMPLETED].isEnabled()
+    assert tab.status_actions[ReviewStatus.REPORT_RECEIVED].isEnabled()
+    modals.click("Back to proposed")
+    menu_action(window, "Peer reviews", "Back to proposed…").trigger()
+    modals.wait_answered()
+    after = services.reviews.get_review(services.actor, completed.id)
+    assert after.status is ReviewStatus.PROPOSED
+    assert set(after.status_dates) == {ReviewStatus.PROPOSED}
+    assert after.starts_on == completed.starts_on and after.team == completed.team
+    row = tab.model.row_of_id(completed.id)
+    assert tab.model.index(row, COL_STATUS).data().startswith("Proposed")
+    # Ctrl+H in the schedule: the review's history.
+    press(qtbot, tab.table, Qt.Key.Key_H, CTRL)
+    history = opened[-1]
+    assert isinstance(history, HistoryDialog)
+    assert completed.host_name in history.windowTitle()
+
+
+def test_a_viewer_sees_the_schedule_but_no_action_that_changes_it(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, cycle: Cycle, sqlite_db: Database
+) -> None:
+    viewer = Services(sqlite_db, Actor("val.viewer", Role.VIEWER))
+    w = MainWindow(viewer)
+    qtbot.addWidget(w)
+    w.show()
+    w.load()
+    tab = w.peer_reviews_tab
+    w.tabs.setCurrentWidget(tab)
+    assert len(hosts_shown(tab)) == 12  # looking is allowed
+    proposed = next(r for r in cycle.reviews(services) if r.status is ReviewStatus.PROPOSED)
+    click_row(qtbot, tab, proposed.id)
+    menu = next(a.menu() for a in w.menuBar().actions() if a.menu() and "Peer" in a.text())
+    enabled = {a.text().replace("&", "") for a in menu.actions() if a.isEnabled() and a.text()}
+    assert enabled == {"History…", "Check"}
+    assert [a.isEnabled() for a in tab.clusters_view.toolbar.actions()] == [False] * 4
+    # A visit cannot be moved by the keyboard either.
+    before = review_sums(sqlite_db)
+    tab.views.setCurrentIndex(1)
+    tab.calendar.select(proposed.id, show=True)
+    press(qtbot, tab.calendar, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert review_sums(sqlite_db) == before
+    assert "not move visits" in w.statusBar().currentMessage()
