@@ -156,6 +156,7 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.breaches: list[Breach] = []
         self.day_info: dict[date, DayInfo] = {}
         self.check_dialog: QDialog | None = None
+        self._calendar_cycle_id: int | None = -1  # the cycle the calendar was turned to
         self.tab_actions: list[TabAction] = []
         self.model = ReviewsTableModel(self)
         self.proxy = ReviewsFilterProxy(self)
@@ -460,9 +461,9 @@ class PeerReviewsTab(ReviewActions, QWidget):
     def _cycle_chosen(self) -> None:
         self.cycle = next((c for c in self.cycles if c.id == self.cycle_combo.currentData()), None)
         self.move_warnings.hide()
-        self._load_cycle([], new_cycle=True)
+        self._load_cycle([])
 
-    def _load_cycle(self, selected: Sequence[int], *, new_cycle: bool = False) -> None:
+    def _load_cycle(self, selected: Sequence[int]) -> None:
         actor = self.services.actor
         cycle = self.cycle
         rows: list[ReviewRow] = []
@@ -493,7 +494,9 @@ class PeerReviewsTab(ReviewActions, QWidget):
             if self.table.columnWidth(column) > widest:
                 self.table.setColumnWidth(column, widest)
         self.select_ids(selected)
-        if new_cycle or cycle is None:
+        shown_id = cycle.id if cycle is not None else None
+        if shown_id != self._calendar_cycle_id:  # another cycle: the calendar turns to it
+            self._calendar_cycle_id = shown_id
             self._turn_calendar_to_cycle()
         self.calendar_note.setText(note)
         self.calendar_note.setVisible(bool(note))
