@@ -1,0 +1,1 @@
+"""The Peer reviews windows: clusters, term dates, cycles, reviews and their status."""
