@@ -36,7 +36,7 @@ class CheckDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("check_dialog")
         self.setWindowTitle(f"Check – {title}")
-        self.resize(760, 480)
+        self.resize(980, 520)
         layout = QVBoxLayout(self)
         self.summary = QLabel(summary(breaches))
         self.summary.setObjectName("check_summary")
@@ -68,7 +68,7 @@ class CheckDialog(QDialog):
                 group.addChild(item)
             self.tree.addTopLevelItem(group)
         self.tree.expandAll()
-        self.tree.setColumnWidth(0, 520)
+        self.tree.setColumnWidth(0, 700)
         if not breaches:
             self.tree.hide()
             self.summary.setText("No breaches: every review keeps every rule of the cycle.")

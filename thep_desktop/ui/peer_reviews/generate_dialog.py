@@ -98,6 +98,7 @@ class GenerateDialog(QDialog):
         column.addWidget(QLabel("<b>Clusters to schedule</b>"))
         self.cluster_list = QListWidget()
         self.cluster_list.setObjectName("generate_clusters")
+        self.cluster_list.setWordWrap(True)
         settled: dict[int, list[str]] = {}
         for review in reviews:
             if review.status is not ReviewStatus.PROPOSED and review.cluster_id is not None:
@@ -169,7 +170,7 @@ class GenerateDialog(QDialog):
         self.reasons.hide()
         column.addWidget(self.reasons, 2)
         splitter.addWidget(right)
-        splitter.setSizes([300, 700])
+        splitter.setSizes([360, 640])
         layout.addWidget(splitter, 1)
         self.buttons = QDialogButtonBox()
         self.apply_button = self.buttons.addButton("&Apply", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -179,6 +180,16 @@ class GenerateDialog(QDialog):
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        if not self.chosen_clusters():
+            self.result_label.setText(
+                "No cluster can be scheduled: "
+                + (
+                    "each has reviews confirmed or later, which a new schedule would move. "
+                    "Change those reviews by hand, or make a new cluster."
+                    if clusters
+                    else "there are no clusters yet. Make them in the Clusters view first."
+                )
+            )
         self.propose_button.clicked.connect(self.propose)
         self.another_button.clicked.connect(self.try_another)
         self.cluster_list.itemChanged.connect(lambda _item: self._forget_proposal())
