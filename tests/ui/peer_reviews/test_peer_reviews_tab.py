@@ -16,6 +16,7 @@ from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
 from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS
 
 pytestmark = pytest.mark.gui
@@ -187,14 +188,21 @@ def test_a_viewer_sees_the_schedule_but_no_action_that_changes_it(  # type: igno
     w.show()
     w.load()
     tab = w.peer_reviews_tab
+    shown: list[QDialog] = []
+    tab.run_dialog = lambda d: (shown.append(d), d.show())  # type: ignore[method-assign]
     w.tabs.setCurrentWidget(tab)
     assert len(hosts_shown(tab)) == 12  # looking is allowed
     proposed = next(r for r in cycle.reviews(services) if r.status is ReviewStatus.PROPOSED)
     click_row(qtbot, tab, proposed.id)
     menu = next(a.menu() for a in w.menuBar().actions() if a.menu() and "Peer" in a.text())
     enabled = {a.text().replace("&", "") for a in menu.actions() if a.isEnabled() and a.text()}
-    assert enabled == {"History…", "Check"}
+    assert enabled == {"Open review…", "History…", "Check"}
     assert [a.isEnabled() for a in tab.clusters_view.toolbar.actions()] == [False] * 4
+    # Enter opens the review to read.
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    editor = shown[-1]
+    assert isinstance(editor, ReviewEditor) and not editor.editable
+    editor.reject()
     # A visit cannot be moved by the keyboard either.
     before = review_sums(sqlite_db)
     tab.views.setCurrentIndex(1)

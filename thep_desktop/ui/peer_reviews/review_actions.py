@@ -25,6 +25,7 @@ from thep_desktop.services.peer_reviews.review_data import (
     ClusterDetail,
     CycleDetail,
     ReviewDetail,
+    SavedReview,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
@@ -124,6 +125,17 @@ class ReviewActions:
             permission=MANAGE_REVIEWS,
             applies=one_row,
             toolbar=True,
+            context=True,
+        )
+        self.open_action = add(
+            self.action(
+                "&Open review…",
+                self.edit_selected,
+                "Show the selected review: its date, team, reviewers, focus and status (Enter "
+                "or double-click)",
+            ),
+            SELECTED,
+            applies=lambda rows: one_row(rows) and not self._can(MANAGE_REVIEWS),
             context=True,
         )
         self.delete_action = add(
@@ -308,47 +320,45 @@ class ReviewActions:
 
     # -- reviews ----------------------------------------------------------------------------
     def new_review(self, starts_on: date | None = None) -> None:
+        """A review added by hand (``starts_on``: the day double-clicked in the calendar)."""
         if not self._can(MANAGE_REVIEWS) or self.cycle is None:
             return
-        from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
-
-        before = self._review_ids()
-        cycle_id = self.cycle.id
-        try:
-            editor = ReviewEditor(self.services, cycle_id, None, self, None, starts_on)  # type: ignore[arg-type]
-        except ServiceError as exc:
-            self.tell(self, "Cannot add a review", exc.message)
-            return
-
-        def done() -> None:
-            new = sorted(self._review_ids() - before)
-            self.show_changed(new, "Review added.")
-
-        self._open_form(editor, done)
+        self._open_editor(self.cycle.id, None, starts_on)
 
     def edit_selected(self) -> None:
+        """Enter or double-click: the selected review, to change (or to read, for a viewer)."""
         rows = self.selected_rows()
-        if len(rows) != 1 or not self._can(MANAGE_REVIEWS):
-            return
-        self.open_review(rows[0].id)
+        if len(rows) == 1:
+            self.open_review(rows[0].id)
 
     def open_review(self, review_id: int) -> None:
-        """The review editor on one review (Enter, double-click, a link in the Schools view)."""
-        if not self._can(MANAGE_REVIEWS) or self.cycle is None:
-            return
+        """The review editor on one review (Enter, double-click, a link in the Schools view);
+        read only for those who may not change reviews."""
+        detail = self._read(review_id, "open this review")
+        if detail is not None:
+            self._open_editor(detail.cycle_id, review_id, None)
+
+    def _open_editor(self, cycle_id: int, review_id: int | None, starts_on: date | None) -> None:
         from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
 
-        detail = self._read(review_id, "open this review")
-        if detail is None:
-            return
         try:
-            editor = ReviewEditor(self.services, detail.cycle_id, review_id, self)  # type: ignore[arg-type]
+            editor = ReviewEditor(self.services, cycle_id, review_id, self, None, starts_on)  # type: ignore[arg-type]
         except ServiceError as exc:
             self.tell(self, "Cannot open the review", exc.message)
             return
-        self._open_form(
-            editor, lambda: self.show_changed([review_id], f"Review at {detail.host_name} saved.")
-        )
+        editor.ask = self.ask
+        editor.tell = self.tell
+        editor.run_dialog = self.run_dialog
+        editor.saved.connect(self._review_saved)
+        self.run_dialog(editor)
+
+    def _review_saved(self, saved: SavedReview) -> None:
+        review = saved.review
+        message = f"Review at {review.host_name} ({review.visit_label}) saved."
+        if saved.warnings:
+            count = len(saved.warnings)
+            message += f" ⚠ {count} warning{'' if count == 1 else 's'}: {saved.warnings[0].message}"
+        self.show_changed([review.id], message)
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()
