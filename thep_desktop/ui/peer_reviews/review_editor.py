@@ -481,6 +481,7 @@ class ReviewEditor(QDialog):
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         warnings_layout.addWidget(self.warnings)
         outer.addWidget(warnings_box, 1)
