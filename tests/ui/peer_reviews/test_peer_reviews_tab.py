@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog
-from qt_driving import Modals, menu_action, press
+from qt_driving import Modals, button, menu_action, press, push
 from review_records import review_sums
 from review_ui_records import Cycle, choose, click_row, hosts_shown
 
@@ -17,6 +17,7 @@ from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
+from thep_desktop.ui.peer_reviews.status_dialog import StatusDialog
 from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS
 
 pytestmark = pytest.mark.gui
@@ -210,3 +211,43 @@ def test_a_viewer_sees_the_schedule_but_no_action_that_changes_it(  # type: igno
     press(qtbot, tab.calendar, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert review_sums(sqlite_db) == before
     assert "not move visits" in w.statusBar().currentMessage()
+
+
+def test_the_status_steps_record_completed_and_quality_assured_with_their_dates(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+) -> None:
+    tab = window.peer_reviews_tab
+    reviews = cycle.reviews(services)
+    confirmed = next(r for r in reviews if r.status is ReviewStatus.CONFIRMED)
+    click_row(qtbot, tab, confirmed.id)
+    assert not tab.status_actions[ReviewStatus.QUALITY_ASSURED].isEnabled()
+    menu_action(window, "Peer reviews", "Mark visit completed…").trigger()
+    form = opened[-1]
+    assert isinstance(form, StatusDialog)
+    assert confirmed.starts_on is not None
+    visited = confirmed.starts_on
+    form.on.selectAll()
+    qtbot.keyClicks(form.on, f"{visited:%d/%m/%Y}")
+    push(qtbot, button(form, "Save"))
+    after = services.reviews.get_review(services.actor, confirmed.id)
+    assert after.status is ReviewStatus.COMPLETED
+    assert after.status_dates[ReviewStatus.COMPLETED] == visited
+    row = tab.model.row_of_id(confirmed.id)
+    assert tab.model.index(row, COL_STATUS).data() == f"Completed {visited:%d/%m/%Y}"
+    assert tab.selected_ids() == [confirmed.id]
+    # Quality assurance needs an outcome.
+    reported = next(r for r in reviews if r.status is ReviewStatus.REPORT_RECEIVED)
+    click_row(qtbot, tab, reported.id)
+    menu_action(window, "Peer reviews", "Quality-assured…").trigger()
+    form = opened[-1]
+    assert isinstance(form, StatusDialog)
+    choose(qtbot, form.outcome, "Consistent and", "Consistent and fair")
+    push(qtbot, button(form, "Save"))
+    done = services.reviews.get_review(services.actor, reported.id)
+    assert done.status is ReviewStatus.QUALITY_ASSURED
+    assert done.qa_outcome is not None and done.qa_outcome.label == "Consistent and fair"
+    assert "1 quality assured" in tab.summary_label.text()
