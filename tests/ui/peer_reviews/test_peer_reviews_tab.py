@@ -16,9 +16,10 @@ from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.peer_reviews.cycle_dialog import CycleDialog
 from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
-from thep_desktop.ui.peer_reviews.status_dialog import StatusDialog
 from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS
+from thep_desktop.ui.peer_reviews.status_dialog import StatusDialog
 
 pytestmark = pytest.mark.gui
 
@@ -251,3 +252,32 @@ def test_the_status_steps_record_completed_and_quality_assured_with_their_dates(
     assert done.status is ReviewStatus.QUALITY_ASSURED
     assert done.qa_outcome is not None and done.qa_outcome.label == "Consistent and fair"
     assert "1 quality assured" in tab.summary_label.text()
+
+
+def test_a_new_cycle_is_started_and_shown_and_ctrl_n_adds_a_review_to_it(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+) -> None:
+    tab = window.peer_reviews_tab
+    menu_action(window, "Peer reviews", "New cycle…").trigger()
+    dialog = opened[-1]
+    assert isinstance(dialog, CycleDialog)
+    year = dialog.year.currentText()
+    assert year != "2025/26"
+    press(qtbot, dialog.notes, Qt.Key.Key_S, CTRL)
+    assert not dialog.isVisible()
+    assert tab.cycle_combo.count() == 2 and tab.cycle_combo.currentText() == year
+    assert hosts_shown(tab) == [] and tab.summary_label.text() == "No reviews shown."
+    assert window.statusBar().currentMessage() == f"Peer reviews {year} started."
+    # Ctrl+N, while the tab is in view, adds a review to the cycle shown (not a school).
+    press(qtbot, tab.table, Qt.Key.Key_N, CTRL)
+    editor = opened[-1]
+    assert isinstance(editor, ReviewEditor) and editor.cycle_id == tab.cycle.id  # type: ignore[union-attr]
+    assert editor.detail is None
+    editor.reject()
+    # The earlier cycle is chosen again from the drop-down.
+    choose(qtbot, tab.cycle_combo, "2025", "2025/26")
+    assert len(hosts_shown(tab)) == 12

@@ -88,6 +88,9 @@ class ReviewActions:
     run_dialog: Callable[[QDialog], object]
     show_window: Callable[[QDialog], object]
     cycle: CycleDetail | None
+    cycles: list[CycleDetail]
+    choose_cycle: Callable[[int], None]
+    show_review: Callable[[int], None]
     clusters: list[ClusterDetail]
     check_dialog: QDialog | None
     selected_rows: Callable[[], list[ReviewRow]]
@@ -522,7 +525,7 @@ class ReviewActions:
             return
         names = {s.school_id: s.name for c in self.clusters for s in c.schools}
         dialog = CheckDialog(self.cycle.title, breaches, names, self)  # type: ignore[arg-type]
-        dialog.review_chosen.connect(self.show_review)  # type: ignore[attr-defined]
+        dialog.review_chosen.connect(self.show_review)
         if self.check_dialog is not None:  # one Check window: the latest
             self.check_dialog.close()
             self.check_dialog.deleteLater()
@@ -539,11 +542,12 @@ class ReviewActions:
         dialog = CycleDialog(self.services, None, self)  # type: ignore[arg-type]
 
         def done() -> None:
-            cycles = self.services.reviews.list_cycles(self.services.actor)
-            new = [c for c in cycles if c.id not in before]
+            self.reload()
+            new = [c for c in self.cycles if c.id not in before]
             if new:
-                self.choose_cycle(new[0].id)  # type: ignore[attr-defined]
-            self.show_changed([], f"{new[0].title if new else 'Cycle'} started.")
+                self.choose_cycle(new[0].id)
+            self.status_message.emit(f"{new[0].title if new else 'The cycle'} started.")
+            self.changed.emit()
 
         self._open_form(dialog, done)
 
