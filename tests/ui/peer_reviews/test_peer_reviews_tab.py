@@ -270,7 +270,11 @@ def test_a_new_cycle_is_started_and_shown_and_ctrl_n_adds_a_review_to_it(  # typ
     press(qtbot, dialog.notes, Qt.Key.Key_S, CTRL)
     assert not dialog.isVisible()
     assert tab.cycle_combo.count() == 2 and tab.cycle_combo.currentText() == year
-    assert hosts_shown(tab) == [] and tab.summary_label.text() == "No reviews shown."
+    assert hosts_shown(tab) == []
+    assert tab.summary_label.text() == (
+        f"No reviews shown.\nThe term dates of {year} are not saved yet, so the calendar shows "
+        "no holidays: enter them with Peer reviews > Term dates…"
+    )
     assert window.statusBar().currentMessage() == f"Peer reviews {year} started."
     # Ctrl+N, while the tab is in view, adds a review to the cycle shown (not a school).
     press(qtbot, tab.table, Qt.Key.Key_N, CTRL)

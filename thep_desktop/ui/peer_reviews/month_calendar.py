@@ -99,7 +99,8 @@ def day_infos(
     bank_holidays: dict[date, str],
     closures: dict[date, list[str]],
 ) -> dict[date, DayInfo]:
-    """How each day from ``first`` to ``last`` is shaded, from the year's calendar."""
+    """How each day from ``first`` to ``last`` is shaded, from the year's calendar (with no
+    terms given, every weekday but a bank holiday is taken for a school day)."""
     infos = {}
     day = first
     while day <= last:
@@ -108,9 +109,9 @@ def day_infos(
             info = DayInfo(WEEKEND, "", tuple(closures.get(day, ())))
         elif day in bank_holidays:
             info = DayInfo(BANK_HOLIDAY, bank_holidays[day])
-        elif term is None:
-            info = DayInfo(HOLIDAY, "School holiday" if terms else "")
-        elif term.in_half_term(day):
+        elif term is None and terms:
+            info = DayInfo(HOLIDAY, "School holiday")
+        elif term is not None and term.in_half_term(day):
             info = DayInfo(HALF_TERM, "Half term")
         else:
             info = DayInfo(SCHOOL_DAY, "", tuple(closures.get(day, ())))

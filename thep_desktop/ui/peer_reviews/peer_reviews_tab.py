@@ -156,6 +156,7 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.breaches: list[Breach] = []
         self.day_info: dict[date, DayInfo] = {}
         self.check_dialog: QDialog | None = None
+        self.note = ""  # why the reviews could not be checked, or the calendar shaded
         self._calendar_cycle_id: int | None = -1  # the cycle the calendar was turned to
         self.tab_actions: list[TabAction] = []
         self.model = ReviewsTableModel(self)
@@ -480,7 +481,11 @@ class PeerReviewsTab(ReviewActions, QWidget):
             except ServiceError as exc:  # no term dates yet: the days cannot be judged
                 note = exc.message
             rows = [ReviewRow(r, tuple(breaches_for(str(r.id), self.breaches))) for r in reviews]
-            self._read_calendar(cycle)
+            if not self._read_calendar(cycle) and not note:
+                note = (
+                    f"The term dates of {cycle.year.label} are not saved yet, so the calendar "
+                    "shows no holidays: enter them with Peer reviews > Term dates…"
+                )
         else:
             self.day_info = {}
             note = (
@@ -498,6 +503,7 @@ class PeerReviewsTab(ReviewActions, QWidget):
         if shown_id != self._calendar_cycle_id:  # another cycle: the calendar turns to it
             self._calendar_cycle_id = shown_id
             self._turn_calendar_to_cycle()
+        self.note = note
         self.calendar_note.setText(note)
         self.calendar_note.setVisible(bool(note))
         self._show_shown()
@@ -509,8 +515,9 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.clusters_view.set_clusters(self.clusters, counts)
         self.update_actions()
 
-    def _read_calendar(self, cycle: CycleDetail) -> None:
-        """The year's shading: terms, half terms, bank holidays (named) and closures."""
+    def _read_calendar(self, cycle: CycleDetail) -> bool:
+        """The year's shading: terms, half terms, bank holidays (named) and closures; False
+        when the year's term dates are not saved."""
         actor = self.services.actor
         year = cycle.year
         calendar = self.services.school_calendar
@@ -520,7 +527,7 @@ class PeerReviewsTab(ReviewActions, QWidget):
             closures = calendar.closures(actor, year)
         except ServiceError:
             self.day_info = {}
-            return
+            return False
         closed: dict[date, list[str]] = defaultdict(list)
         for closure in closures:
             reason = f" ({closure.reason})" if closure.reason else ""
@@ -528,6 +535,7 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.day_info = day_infos(
             year.first_day, year.last_day, terms.terms if terms.saved else (), holidays, closed
         )
+        return terms.saved
 
     def _turn_calendar_to_cycle(self) -> None:
         """This month when it is in the cycle's year, else the cycle's first visit's month."""
@@ -564,7 +572,8 @@ class PeerReviewsTab(ReviewActions, QWidget):
             if len(shown) == total
             else f"{len(shown):,} of {total:,} {noun} shown"
         )
-        self.summary_label.setText(summary_text(shown) if self.cycle is not None else "")
+        summary = summary_text(shown) if self.cycle is not None else ""
+        self.summary_label.setText("\n".join(line for line in (summary, self.note) if line))
         visits = [
             CalendarVisit(
                 row.id,
