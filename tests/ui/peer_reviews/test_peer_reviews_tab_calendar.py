@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QToolButton
 from qt_driving import menu_action, press, push
 from review_ui_records import EARLY_MAY_2026, Cycle, drag
 
-from thep_desktop.domain.peer_reviews import ReviewStatus
+from thep_desktop.domain.peer_reviews import ReviewStatus, TermName
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.peer_reviews.month_calendar import (
@@ -20,11 +20,13 @@ from thep_desktop.ui.peer_reviews.month_calendar import (
     DAY_COLOURS,
     HALF_TERM,
     HOLIDAY,
+    SCHOOL_DAY,
     WEEKEND,
     short_name,
 )
 from thep_desktop.ui.peer_reviews.peer_reviews_tab import CALENDAR_VIEW, PeerReviewsTab
 from thep_desktop.ui.peer_reviews.reviews_table_model import COL_WARNINGS
+from thep_desktop.ui.peer_reviews.term_dates_dialog import TermDatesDialog
 
 pytestmark = pytest.mark.gui
 
@@ -180,3 +182,30 @@ def test_double_clicking_a_visit_or_an_empty_school_day_opens_the_review_editor(
     new = opened[-1]
     assert new is not editor and type(new).__name__ == "ReviewEditor"
     new.reject()
+
+
+def test_term_dates_changed_beside_the_cycle_shade_the_calendar_at_once(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, cycle: Cycle, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = window.peer_reviews_tab
+    calendar = tab.calendar
+    assert calendar.day_info[date(2026, 2, 16)].kind == HALF_TERM
+    button = next(
+        b for b in tab.findChildren(QToolButton) if b.defaultAction() is tab.term_dates_action
+    )
+    push(qtbot, button)
+    dialog = opened[-1]
+    assert isinstance(dialog, TermDatesDialog) and dialog.year.label == "2025/26"
+    # The spring half term a week earlier, saved with Ctrl+S.
+    for field, typed in (
+        ("half_term_starts_on", "09/02/2026"),
+        ("half_term_ends_on", "13/02/2026"),
+    ):
+        edit = dialog.edits[(TermName.SPRING, field)]
+        edit.selectAll()
+        qtbot.keyClicks(edit, typed)
+    press(qtbot, dialog.edits[(TermName.SPRING, "ends_on")], Qt.Key.Key_S, CTRL)
+    assert window.statusBar().currentMessage() == "Term dates of 2025/26 saved."
+    assert calendar.day_info[date(2026, 2, 9)].kind == HALF_TERM
+    assert calendar.day_info[date(2026, 2, 16)].kind == SCHOOL_DAY
+    dialog.reject()

@@ -561,13 +561,28 @@ class ReviewActions:
         self._open_form(dialog, lambda: self.show_changed([], f"{cycle.title}: settings saved."))
 
     def edit_term_dates(self) -> None:
+        """The cycle's year: its terms (saved with Ctrl+S, the calendar follows at once) and
+        the schools' closure days (saved as each is added); the tab reads them on closing."""
         if not self._can(EDIT_TERM_DATES) or self.cycle is None:
             return
         from thep_desktop.ui.peer_reviews.term_dates_dialog import TermDatesDialog
 
         year = self.cycle.year
-        dialog = TermDatesDialog(self.services, year, self)  # type: ignore[arg-type]
-        self._open_form(dialog, lambda: self.show_changed([], f"Term dates of {year.label} saved."))
+        try:
+            dialog = TermDatesDialog(self.services, year, self)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            self.tell(self, "Cannot show the term dates", exc.message)
+            return
+        dialog.ask = self.ask
+        dialog.tell = self.tell
+        dialog.run_dialog = self.run_dialog
+        dialog.saved.connect(
+            lambda _terms: self.show_changed(
+                [r.id for r in self.selected_rows()], f"Term dates of {year.label} saved."
+            )
+        )
+        dialog.finished.connect(lambda _result: self.reload())
+        self.run_dialog(dialog)
 
     # -- clusters ---------------------------------------------------------------------------
     def new_cluster(self) -> None:
