@@ -39,7 +39,6 @@ class SchoolCalendarService:
         actor.require(VIEW)
         with self.db.read_session() as session:
             rows, terms = stored_terms(session, year)
-            # Read while the session is open: its rows are not to be touched once it closes.
             versions = {row.term: row.version for row in rows}
         if terms:
             return YearTerms(year, terms, saved=True, versions=versions)
