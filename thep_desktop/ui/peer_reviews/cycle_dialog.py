@@ -25,7 +25,7 @@ from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_R
 from thep_desktop.services.peer_reviews.review_data import CycleDetail, CycleInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
-from thep_desktop.ui.peer_reviews.refusals import show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import show_refusal
 from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
 
 

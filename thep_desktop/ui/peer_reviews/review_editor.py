@@ -49,7 +49,7 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.peer_reviews.refusals import show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import is_enter, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
@@ -808,9 +808,8 @@ class ReviewEditor(QDialog):
         self.run_dialog(HistoryDialog(self.services, title, self.detail.uuid, self))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Enter adds the school typed to the team, or moves on; it never presses a button of
-        # the dialog (Save, or Remove) by accident. Saving is Ctrl+S or the Save button.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        # Saving is Ctrl+S or the Save button; Enter adds the school typed to the team.
+        if is_enter(event):
             event.accept()
             return
         super().keyPressEvent(event)

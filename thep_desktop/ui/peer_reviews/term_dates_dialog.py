@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,7 @@ from thep_desktop.services.peer_reviews.review_data import (
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.memberships.membership_form import MembershipForm
-from thep_desktop.ui.peer_reviews.refusals import show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import is_enter, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
@@ -410,6 +410,12 @@ class TermDatesDialog(QDialog):
                 self.tell(self, "Remove closure", exc.message)
                 break
         self.load_closures()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if is_enter(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def reject(self) -> None:
         """Close or Esc: term dates typed but not saved are not dropped without asking."""

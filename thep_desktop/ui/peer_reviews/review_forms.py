@@ -1,9 +1,12 @@
-"""A service's refusal shown in a peer-review form: beside its fields, the rest in the banner."""
+"""What the peer-review forms share: a refusal shown beside its fields, and an Enter key that
+never presses one of the form's buttons by accident."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel
 
 from thep_desktop.services.shared.errors import ConflictError, ServiceError, ValidationError
@@ -37,3 +40,9 @@ def show_refusal(
     else:
         banner.setText(f"{error.message}\nNothing has been saved.")
     banner.show()
+
+
+def is_enter(event: QKeyEvent) -> bool:
+    """Enter or Return: in these forms it adds what was typed, or moves on; a dialog would
+    otherwise press its default button with it (Save, or Add closure…)."""
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
