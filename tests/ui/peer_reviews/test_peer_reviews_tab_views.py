@@ -8,15 +8,16 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
-from qt_driving import Modals, menu_action
+from qt_driving import Modals, menu_action, press
 from review_records import cluster, review_sums
-from review_ui_records import Cycle
+from review_ui_records import Cycle, choose, hosts_shown
 
 from thep_desktop.database import Database
 from thep_desktop.domain.peer_reviews import ClosureKind
 from thep_desktop.services.peer_reviews.review_data import ClosureInput
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.peer_reviews.cluster_editor import ClusterEditor, ProposeClustersDialog
 from thep_desktop.ui.peer_reviews.peer_reviews_tab import CLUSTERS_VIEW, SCHOOLS_VIEW
 
 pytestmark = pytest.mark.gui
@@ -113,3 +114,44 @@ def test_deleting_a_cluster_asks_first_and_one_named_by_reviews_is_refused(  # t
     assert names == ["Isle of Dogs", "Stepney and Wapping"]
     assert view.model.rowCount() == 2
     assert tab.cluster_filter.findText("Bow Common pair") == -1
+
+
+def test_a_cluster_made_from_the_clusters_view_is_listed_and_filters_the_schedule(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, cycle: Cycle, window: MainWindow, opened: list[QDialog]
+) -> None:
+    open_view(qtbot, window, CLUSTERS_VIEW)
+    tab = window.peer_reviews_tab
+    view = tab.clusters_view
+    new = view.toolbar.widgetForAction(tab.new_cluster_action)
+    qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
+    editor = opened[-1]
+    assert isinstance(editor, ClusterEditor)
+    editor.name.setFocus()
+    qtbot.keyClicks(editor.name, "Shadwell pair")
+    for typed in ("Arnhem", "Bangabandhu"):
+        editor.search.selectAll()
+        qtbot.keyClicks(editor.search, typed)
+        qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+    press(qtbot, editor.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.isVisible()
+    names = [view.model.index(r, 0).data() for r in range(view.model.rowCount())]
+    assert names == ["Isle of Dogs", "Shadwell pair", "Stepney and Wapping"]
+    assert window.statusBar().currentMessage() == "Cluster Shadwell pair saved (2 schools)."
+    # It has no reviews yet: chosen in the filter, the schedule is empty.
+    choose(qtbot, tab.cluster_filter, "Shad", "Shadwell pair")
+    assert hosts_shown(tab) == []
+    # A double-click on a cluster opens it; Propose clusters opens its own window.
+    view.choose(cycle.clusters["Isle of Dogs"])
+    index = view.table.currentIndex()
+    rect = view.table.visualRect(index)
+    # A person's double-click: press, release, and the second press.
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    opened_again = opened[-1]
+    assert isinstance(opened_again, ClusterEditor) and opened_again.name.text() == "Isle of Dogs"
+    opened_again.reject()
+    qtbot.mouseClick(
+        view.toolbar.widgetForAction(tab.propose_clusters_action), Qt.MouseButton.LeftButton
+    )
+    assert isinstance(opened[-1], ProposeClustersDialog)
+    opened[-1].reject()

@@ -586,25 +586,31 @@ class ReviewActions:
 
     # -- clusters ---------------------------------------------------------------------------
     def new_cluster(self) -> None:
-        if not self._can(MANAGE_REVIEWS):
-            return
-        from thep_desktop.ui.peer_reviews.cluster_editor import ClusterEditor
-
-        self._open_form(
-            ClusterEditor(self.services, None, self),  # type: ignore[arg-type]
-            lambda: self.show_changed([], "Cluster saved."),
-        )
+        if self._can(MANAGE_REVIEWS):
+            self._open_cluster(None)
 
     def edit_cluster(self) -> None:
+        """The chosen cluster, to change (double-click: to read, for one who may not)."""
         cluster = self.chosen_cluster()
-        if not self._can(MANAGE_REVIEWS) or cluster is None:
-            return
+        if cluster is not None:
+            self._open_cluster(cluster.id)
+
+    def _open_cluster(self, cluster_id: int | None) -> None:
         from thep_desktop.ui.peer_reviews.cluster_editor import ClusterEditor
 
-        self._open_form(
-            ClusterEditor(self.services, cluster.id, self),  # type: ignore[arg-type]
-            lambda: self.show_changed([], f"Cluster {cluster.name} saved."),
+        try:
+            editor = ClusterEditor(self.services, cluster_id, self)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            self.tell(self, "Cannot open the cluster", exc.message)
+            return
+        editor.ask = self.ask
+        editor.saved.connect(
+            lambda cluster: self.show_changed(
+                [r.id for r in self.selected_rows()],
+                f"Cluster {cluster.name} saved ({len(cluster.schools)} schools).",
+            )
         )
+        self.run_dialog(editor)
 
     def delete_cluster(self) -> None:
         cluster = self.chosen_cluster()
@@ -629,11 +635,21 @@ class ReviewActions:
         self.show_changed([], f"Cluster {cluster.name} deleted.")
 
     def propose_clusters(self) -> None:
+        """Clusters proposed from the register; those saved show as they are saved."""
         if not self._can(MANAGE_REVIEWS):
             return
         from thep_desktop.ui.peer_reviews.cluster_editor import ProposeClustersDialog
 
-        self._open_form(
-            ProposeClustersDialog(self.services, self),  # type: ignore[arg-type]
-            lambda: self.show_changed([], "Clusters saved."),
+        try:
+            dialog = ProposeClustersDialog(self.services, self)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            self.tell(self, "Cannot propose clusters", exc.message)
+            return
+        dialog.tell = self.tell
+        dialog.saved.connect(
+            lambda saved: self.show_changed(
+                [r.id for r in self.selected_rows()],
+                f"{_plural(len(saved), 'cluster', 'clusters')} saved from the register.",
+            )
         )
+        self.run_dialog(dialog)
