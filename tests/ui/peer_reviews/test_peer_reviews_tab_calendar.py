@@ -22,6 +22,8 @@ from thep_desktop.ui.peer_reviews.month_calendar import (
     HOLIDAY,
     SCHOOL_DAY,
     WEEKEND,
+    CalendarVisit,
+    MonthCalendar,
     short_name,
 )
 from thep_desktop.ui.peer_reviews.peer_reviews_tab import CALENDAR_VIEW, PeerReviewsTab
@@ -38,6 +40,11 @@ def show_calendar(qtbot, tab: PeerReviewsTab) -> None:  # type: ignore[no-untype
     bar = tab.views.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(CALENDAR_VIEW).center())
     assert tab.views.currentIndex() == CALENDAR_VIEW
+
+
+def shows(calendar: MonthCalendar, day: date, host: str) -> bool:
+    """Whether the day's cell shows a visit to ``host`` (marked ⚠ or not)."""
+    return short_name(host) in [line.removeprefix("⚠ ") for line in calendar.day_lines(day)]
 
 
 def turn_to(qtbot, tab: PeerReviewsTab, month: str) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +69,7 @@ def test_the_calendar_shows_each_visit_on_its_day_and_shades_the_days_without_sc
     for review in reviews:
         assert review.starts_on is not None
         if review.starts_on.month == first.month and review.starts_on.year == first.year:
-            assert short_name(review.host_name) in calendar.day_lines(review.starts_on)
+            assert shows(calendar, review.starts_on, review.host_name)
     # December: Christmas Day is a named bank holiday, after the end of term.
     turn_to(qtbot, tab, "December 2025")
     christmas = date(2025, 12, 25)
@@ -109,7 +116,7 @@ def test_dragging_a_visit_onto_a_bank_holiday_keeps_it_there_with_a_warning_and_
     drag(qtbot, calendar, start.center().toPoint(), target.center().toPoint() + QPoint(0, 10))
     moved = services.reviews.get_review(actor, review.id)
     assert moved.starts_on == EARLY_MAY_2026  # kept: a warning, not a refusal
-    assert short_name(review.host_name) in calendar.day_lines(EARLY_MAY_2026)
+    assert f"⚠ {short_name(review.host_name)}" in calendar.day_lines(EARLY_MAY_2026)
     warning = "04/05/2026 is a bank holiday"
     assert tab.move_warnings.isVisible() and warning in tab.move_warnings.text()
     assert warning in window.statusBar().currentMessage()
@@ -120,8 +127,8 @@ def test_dragging_a_visit_onto_a_bank_holiday_keeps_it_there_with_a_warning_and_
     press(qtbot, calendar, Qt.Key.Key_Z, CTRL)
     back = services.reviews.get_review(actor, review.id)
     assert back.starts_on == date(2026, 5, 6)
-    assert short_name(review.host_name) in calendar.day_lines(date(2026, 5, 6))
-    assert short_name(review.host_name) not in calendar.day_lines(EARLY_MAY_2026)
+    assert shows(calendar, date(2026, 5, 6), review.host_name)
+    assert not shows(calendar, EARLY_MAY_2026, review.host_name)
     assert window.statusBar().currentMessage().startswith("Moved back")
     # And Ctrl+Y moves it again.
     press(qtbot, calendar, Qt.Key.Key_Y, CTRL)
@@ -209,3 +216,29 @@ def test_term_dates_changed_beside_the_cycle_shade_the_calendar_at_once(  # type
     assert calendar.day_info[date(2026, 2, 9)].kind == HALF_TERM
     assert calendar.day_info[date(2026, 2, 16)].kind == SCHOOL_DAY
     dialog.reject()
+
+
+def test_a_crowded_day_shows_the_visits_that_fit_and_how_many_more(qtbot) -> None:  # type: ignore[no-untyped-def]
+    calendar = MonthCalendar()
+    qtbot.addWidget(calendar)
+    calendar.resize(900, 420)
+    calendar.show()
+    day = date(2025, 11, 12)
+    visits = [
+        CalendarVisit(n, (day,), f"School {n}", ReviewStatus.CONFIRMED, f"School {n}")
+        for n in range(1, 9)
+    ]
+    calendar.set_month(day)
+    calendar.set_visits(visits, {})
+    lines = calendar.day_lines(day)
+    drawn = [line for line in lines if line.startswith("School")]
+    assert 0 < len(drawn) < 8
+    assert lines[-1] == f"+{8 - len(drawn)} more"
+    # Hovering the cell names every visit of the day.
+    cell = calendar.cell_rect(day)
+    assert cell is not None
+    tip = calendar.tooltip_at(cell.bottomRight() - QPoint(4, 4).toPointF())
+    assert all(f"School {n}: confirmed" in tip for n in range(1, 9))
+    # A taller window fits them all.
+    calendar.resize(900, 1400)
+    assert calendar.day_lines(day)[1:] == [f"School {n}" for n in range(1, 9)]

@@ -210,12 +210,18 @@ class MonthCalendar(QWidget):
         return sorted(found, key=lambda v: (v.status.order, v.label.casefold()))
 
     def day_lines(self, day: date) -> list[str]:
-        """What the cell of ``day`` says, line by line (its number, its name, its visits)."""
+        """What the cell of ``day`` says, line by line: its number, its name, the visits that
+        fit (a warned one marked ⚠), and "+N more" for those that do not."""
         info = self.day_info.get(day, DayInfo(WEEKEND if day.weekday() >= 5 else SCHOOL_DAY))
         lines = [str(day.day)]
         if info.name:
             lines.append(info.name)
-        lines += [v.label for v in self.visits_on(day)]
+        for chip in self._chips:
+            visit = self.visit(chip.review_id) if chip.day == day else None
+            if visit is not None:
+                lines.append(("⚠ " if visit.warned else "") + visit.label)
+        if self._more.get(day):
+            lines.append(f"+{self._more[day]} more")
         return lines
 
     def cell_rect(self, day: date) -> QRectF | None:
@@ -373,7 +379,7 @@ class MonthCalendar(QWidget):
             edge = STATUS_EDGES[visit.status]
             painter.setPen(QPen(QColor("#111111") if selected else edge, 2 if selected else 1))
             painter.drawRoundedRect(chip.rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
-            label = ("⚠ " if visit.warned else "") + visit.label
+            label = ("⚠ " if visit.warned else "") + visit.label  # as day_lines() says
             painter.setPen(QColor("#1b1b1b"))
             inner = chip.rect.adjusted(5, 0, -4, 0)
             elided = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(inner.width()))
