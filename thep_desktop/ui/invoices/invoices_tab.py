@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +27,6 @@ from thep_desktop.domain.dates import parse_date
 from thep_desktop.services.invoices.invoice_data import CustomerChoice, InvoiceRow, RunningTotals
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
-from thep_desktop.services.shared.permissions import Permission
 from thep_desktop.ui.invoices.invoice_actions import InvoiceActions
 from thep_desktop.ui.invoices.invoices_table_model import (
     COL_CUSTOMER,
@@ -38,16 +36,15 @@ from thep_desktop.ui.invoices.invoices_table_model import (
     InvoicesFilterProxy,
     InvoicesTableModel,
 )
-from thep_desktop.ui.shared.actions import make_action
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import INVALID_STYLE, date_field, searchable_combo
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import display_value
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.tab_actions import TabAction, TabActions
 from thep_desktop.ui.shared.table_export import ExportRequest
 
 ALL_CUSTOMERS = "All customers"
-SELECT_ROWS = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
 
 # The sections of the Invoices menu, the toolbar and the context menu, in order. Another part
 # of the program adds its actions to one of these with :meth:`InvoicesTab.add_action`.
@@ -60,20 +57,6 @@ NEW, SELECTED, PAYMENTS, OUTPUT, LIST, SETTINGS = (
     "settings",
 )
 SECTIONS = (NEW, SELECTED, PAYMENTS, OUTPUT, LIST, SETTINGS)
-
-Applies = Callable[[Sequence[InvoiceRow]], bool]
-
-
-@dataclass
-class TabAction:
-    """An action of the tab, and when it may be chosen."""
-
-    action: QAction
-    section: str
-    permission: Permission | None  # None: anyone who may look
-    applies: Applies | None  # None: whatever is selected, or nothing
-    context: bool  # in the list's right-click menu
-    shortcut: QKeySequence  # its key, which works only while the tab is in view
 
 
 def totals_text(totals: RunningTotals, drafts_shown: int) -> str:
@@ -97,7 +80,7 @@ def totals_text(totals: RunningTotals, drafts_shown: int) -> str:
     return " &nbsp;·&nbsp; ".join(parts)
 
 
-class InvoicesTab(InvoiceActions, QWidget):
+class InvoicesTab(InvoiceActions, TabActions, QWidget):
     """Invoices and credit notes; emits ``status_message`` for the status bar."""
 
     status_message = Signal(str)
@@ -105,6 +88,7 @@ class InvoicesTab(InvoiceActions, QWidget):
     loaded = Signal()  # the list was read again (in the background) and is shown
     changed = Signal()  # an invoice was saved, issued or credited here
     export_requested = Signal()  # Export list to Excel: the window's File > Export does it
+    SECTIONS = SECTIONS
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +108,8 @@ class InvoicesTab(InvoiceActions, QWidget):
         self._load_again = False
         self._select_after_load: list[int] | None = None
         self.tab_actions: list[TabAction] = []
+        self._toolbar_section = ""
+        self.table_menu: QMenu | None = None
         self.model = InvoicesTableModel(self)
         self.proxy = InvoicesFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -184,7 +170,6 @@ class InvoicesTab(InvoiceActions, QWidget):
         self.toolbar = QToolBar("Invoices")
         self.toolbar.setObjectName("invoices_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._toolbar_section = ""
         layout.addWidget(self.toolbar)
 
         self.table = list_view("invoices_table", self.proxy, sort_column=COL_DATE)
@@ -198,52 +183,6 @@ class InvoicesTab(InvoiceActions, QWidget):
         )
         self.table.verticalHeader().setDefaultSectionSize(24)
         layout.addWidget(self.table, 1)
-        self.table_menu: QMenu | None = None
-
-    def action(
-        self, text: str, slot: Callable[[], object], tip: str, shortcut: str = ""
-    ) -> QAction:
-        """A new action of the tab (not yet placed anywhere: see :meth:`add_action`)."""
-        return make_action(self, text, slot, tip, shortcut)
-
-    def add_action(
-        self,
-        action: QAction,
-        section: str,
-        *,
-        permission: Permission | None = None,
-        applies: Applies | None = None,
-        toolbar: bool = False,
-        context: bool = False,
-    ) -> QAction:
-        """Place ``action`` in the Invoices menu's ``section`` (and the toolbar, and the
-        list's right-click menu). It is enabled only when the person holds ``permission`` and
-        ``applies(selected rows)`` is true; the tab checks both as the selection changes."""
-        assert section in SECTIONS, section
-        self.tab_actions.append(
-            TabAction(action, section, permission, applies, context, action.shortcut())
-        )
-        if toolbar:
-            if self._toolbar_section and self._toolbar_section != section:
-                self.toolbar.addSeparator()
-            self._toolbar_section = section
-            self.toolbar.addAction(action)
-        self.update_actions()
-        return action
-
-    def shortcuts_on(self, on: bool) -> None:
-        """The tab's keys work while it is in view; in another tab, Ctrl+P or Ctrl+N mean
-        that tab's own thing (or nothing), never an invoice out of sight."""
-        for entry in self.tab_actions:
-            entry.action.setShortcut(entry.shortcut if on else QKeySequence())
-
-    def menu_sections(self) -> list[list[QAction]]:
-        """The Invoices menu: its actions, section by section."""
-        return [
-            [a.action for a in self.tab_actions if a.section == section]
-            for section in SECTIONS
-            if any(a.section == section for a in self.tab_actions)
-        ]
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self._filter_changed)
@@ -423,51 +362,6 @@ class InvoicesTab(InvoiceActions, QWidget):
     def selected_ids(self) -> list[int]:
         return [r.id for r in self.selected_rows()]
 
-    def select_ids(self, invoice_ids: Sequence[int]) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        first = True
-        for invoice_id in invoice_ids:
-            source_row = self.model.row_of_id(invoice_id)
-            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-            if source_row < 0 or not index.isValid():
-                continue
-            flags = SELECT_ROWS
-            if first:
-                selection.setCurrentIndex(index, flags)
-                self.table.scrollTo(index)
-                first = False
-            else:
-                selection.select(index, flags)
-        self.update_actions()
-
-    def update_actions(self) -> None:
-        actor = self.services.actor
-        rows = self.selected_rows()
-        for entry in self.tab_actions:
-            allowed = entry.permission is None or actor.can(entry.permission)
-            entry.action.setEnabled(
-                allowed and (entry.applies is None or bool(entry.applies(rows)))
-            )
-
     def _table_menu_requested(self, position: QPoint) -> None:
         """Right-click on an invoice: what the toolbar does, for the invoices selected."""
-        index = self.table.indexAt(position)
-        if not index.isValid():
-            return
-        if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
-            self.select_ids([self.proxy.invoice_at(index.row()).id])
-        if self.table_menu is not None:
-            self.table_menu.deleteLater()
-        menu = QMenu(self)
-        menu.setObjectName("invoice_menu")
-        last = ""
-        for entry in self.tab_actions:
-            if not entry.context:
-                continue
-            if last and entry.section != last:
-                menu.addSeparator()
-            last = entry.section
-            menu.addAction(entry.action)
-        self.table_menu = menu
-        menu.popup(self.table.viewport().mapToGlobal(position))
+        self.popup_table_menu(position, "invoice_menu")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,7 +38,6 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
-from thep_desktop.services.shared.permissions import Permission
 from thep_desktop.ui.peer_reviews.clusters_view import ClustersView
 from thep_desktop.ui.peer_reviews.month_calendar import (
     BANK_HOLIDAY,
@@ -72,29 +70,14 @@ from thep_desktop.ui.peer_reviews.reviews_table_model import (
     warnings_tip,
 )
 from thep_desktop.ui.peer_reviews.school_view import SchoolsView, school_html
-from thep_desktop.ui.shared.actions import make_action
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.tab_actions import TabAction, TabActions
 from thep_desktop.ui.shared.table_export import ExportRequest
 
 ALL_CLUSTERS = "All clusters"
 ALL_STATUSES = "Any status"
-SELECT_ROWS = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
 SCHEDULE_VIEW, CALENDAR_VIEW, SCHOOLS_VIEW, CLUSTERS_VIEW = range(4)
-
-Applies = Callable[[Sequence[ReviewRow]], bool]
-
-
-@dataclass
-class TabAction:
-    """An action of the tab, and when it may be chosen."""
-
-    action: QAction
-    section: str
-    permission: Permission | None  # None: anyone who may look
-    applies: Applies | None  # None: whatever is selected, or nothing
-    context: bool  # in the schedule's right-click menu
-    shortcut: QKeySequence  # its key, which works only while the tab is in view
 
 
 def visit_tooltip(row: ReviewRow) -> str:
@@ -131,12 +114,13 @@ def moved_text(saved: SavedReview, *, undone: bool) -> tuple[str, str]:
     return line, html
 
 
-class PeerReviewsTab(ReviewActions, QWidget):
+class PeerReviewsTab(ReviewActions, TabActions, QWidget):
     """A review cycle's schedule; emits ``status_message`` for the status bar."""
 
     status_message = Signal(str)
     counts_changed = Signal()
     changed = Signal()  # a review, cycle or cluster was changed here
+    SECTIONS = SECTIONS
 
     def __init__(
         self, services: Services, undo_stack: QUndoStack, parent: QWidget | None = None
@@ -159,6 +143,8 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.note = ""  # why the reviews could not be checked, or the calendar shaded
         self._calendar_cycle_id: int | None = -1  # the cycle the calendar was turned to
         self.tab_actions: list[TabAction] = []
+        self._toolbar_section = ""
+        self.table_menu: QMenu | None = None
         self.model = ReviewsTableModel(self)
         self.proxy = ReviewsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -207,7 +193,6 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.toolbar = QToolBar("Peer reviews")
         self.toolbar.setObjectName("reviews_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._toolbar_section = ""
         layout.addWidget(self.toolbar)
 
         self.views = QTabWidget()
@@ -231,7 +216,6 @@ class PeerReviewsTab(ReviewActions, QWidget):
         self.summary_label.setObjectName("review_summary")
         column.addWidget(self.summary_label)
         self.views.addTab(schedule, "Sche&dule")
-        self.table_menu: QMenu | None = None
 
         # Calendar: month navigation, the legend, the grid, and the last move's warnings.
         calendar_page = QWidget()
@@ -322,51 +306,6 @@ class PeerReviewsTab(ReviewActions, QWidget):
             swatch(DAY_COLOURS[WEEKEND].name(), "Weekend"),
         ]
         return " &nbsp; ".join(parts)
-
-    def action(
-        self, text: str, slot: Callable[[], object], tip: str, shortcut: str = ""
-    ) -> QAction:
-        """A new action of the tab (not yet placed anywhere: see :meth:`add_action`)."""
-        return make_action(self, text, slot, tip, shortcut)
-
-    def add_action(
-        self,
-        action: QAction,
-        section: str,
-        *,
-        permission: Permission | None = None,
-        applies: Applies | None = None,
-        toolbar: bool = False,
-        context: bool = False,
-    ) -> QAction:
-        """Place ``action`` in the Peer reviews menu's ``section`` (and the toolbar, and the
-        schedule's right-click menu); enabled only when the person holds ``permission`` and
-        ``applies(selected reviews)`` is true. Other parts of the program (letters, exports)
-        add theirs here, in the "output" section."""
-        assert section in SECTIONS, section
-        self.tab_actions.append(
-            TabAction(action, section, permission, applies, context, action.shortcut())
-        )
-        if toolbar:
-            if self._toolbar_section and self._toolbar_section != section:
-                self.toolbar.addSeparator()
-            self._toolbar_section = section
-            self.toolbar.addAction(action)
-        self.update_actions()
-        return action
-
-    def shortcuts_on(self, on: bool) -> None:
-        """The tab's keys work while it is in view; elsewhere Ctrl+N is that tab's own."""
-        for entry in self.tab_actions:
-            entry.action.setShortcut(entry.shortcut if on else QKeySequence())
-
-    def menu_sections(self) -> list[list[QAction]]:
-        """The Peer reviews menu: its actions, section by section."""
-        return [
-            [a.action for a in self.tab_actions if a.section == section]
-            for section in SECTIONS
-            if any(a.section == section for a in self.tab_actions)
-        ]
 
     def _connect(self) -> None:
         self.cycle_combo.currentIndexChanged.connect(lambda _i: self._cycle_chosen())
@@ -650,23 +589,6 @@ class PeerReviewsTab(ReviewActions, QWidget):
     def selected_ids(self) -> list[int]:
         return [r.id for r in self.selected_rows()]
 
-    def select_ids(self, review_ids: Sequence[int]) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        first = True
-        for review_id in review_ids:
-            source_row = self.model.row_of_id(review_id)
-            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-            if source_row < 0 or not index.isValid():
-                continue
-            if first:
-                selection.setCurrentIndex(index, SELECT_ROWS)
-                self.table.scrollTo(index)
-                first = False
-            else:
-                selection.select(index, SELECT_ROWS)
-        self._selection_changed()
-
     def show_review(self, review_id: int) -> None:
         """Select a review in the schedule and show it (the Check window's click)."""
         if (
@@ -695,36 +617,9 @@ class PeerReviewsTab(ReviewActions, QWidget):
         else:
             self.table.selectionModel().clearSelection()
 
-    def update_actions(self) -> None:
-        actor = self.services.actor
-        rows = self.selected_rows()
-        for entry in self.tab_actions:
-            allowed = entry.permission is None or actor.can(entry.permission)
-            entry.action.setEnabled(
-                allowed and (entry.applies is None or bool(entry.applies(rows)))
-            )
-
     def _table_menu_requested(self, position: QPoint) -> None:
         """Right-click on a review: what the toolbar does, for the reviews selected."""
-        index = self.table.indexAt(position)
-        if not index.isValid():
-            return
-        if not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
-            self.select_ids([self.proxy.row_at(index.row()).id])
-        if self.table_menu is not None:
-            self.table_menu.deleteLater()
-        menu = QMenu(self)
-        menu.setObjectName("review_menu")
-        last = ""
-        for entry in self.tab_actions:
-            if not entry.context:
-                continue
-            if last and entry.section != last:
-                menu.addSeparator()
-            last = entry.section
-            menu.addAction(entry.action)
-        self.table_menu = menu
-        menu.popup(self.table.viewport().mapToGlobal(position))
+        self.popup_table_menu(position, "review_menu")
 
     # -- moving a visit in the calendar -------------------------------------------------------
     def move_visit(self, review_id: int, starts_on: date) -> None:

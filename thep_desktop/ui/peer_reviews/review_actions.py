@@ -32,7 +32,9 @@ from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import Permission
 from thep_desktop.ui.peer_reviews.reviews_table_model import ReviewRow
 
-# The sections of the Peer reviews menu, the toolbar and the context menu, in order.
+# The sections of the Peer reviews menu, the toolbar and the context menu, in order. Other
+# parts of the program (confirmation letters, exports of the schedule and calendar) place
+# their actions in OUTPUT with ``tab.add_action(action, OUTPUT, toolbar=True, ...)``.
 NEW, SELECTED, STATUS, SCHEDULE, OUTPUT, CYCLE, CLUSTERS = (
     "new",
     "selected",
