@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QToolButton
 from qt_driving import Modals, button, menu_action, press, push
 from review_records import review_sums
 from review_ui_records import Cycle, choose, click_row, hosts_shown
@@ -282,6 +282,17 @@ def test_a_new_cycle_is_started_and_shown_and_ctrl_n_adds_a_review_to_it(  # typ
     assert isinstance(editor, ReviewEditor) and editor.cycle_id == tab.cycle.id  # type: ignore[union-attr]
     assert editor.detail is None
     editor.reject()
-    # The earlier cycle is chosen again from the drop-down.
+    # The earlier cycle is chosen again from the drop-down; its settings open beside it.
     choose(qtbot, tab.cycle_combo, "2025", "2025/26")
     assert len(hosts_shown(tab)) == 12
+    settings = next(
+        b for b in tab.findChildren(QToolButton) if b.defaultAction() is tab.cycle_settings_action
+    )
+    push(qtbot, settings)
+    dialog = opened[-1]
+    assert isinstance(dialog, CycleDialog) and dialog.year.currentText() == "2025/26"
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Peer reviews 2025/26: reading")
+    press(qtbot, dialog.notes, Qt.Key.Key_S, CTRL)
+    assert tab.cycle_combo.currentText() == "2025/26 – Peer reviews 2025/26: reading"
+    assert window.statusBar().currentMessage() == "Peer reviews 2025/26: reading: settings saved."

@@ -311,11 +311,6 @@ class ReviewActions:
         self.status_message.emit(message)
         self.changed.emit()
 
-    def _open_form(self, dialog: QDialog, done: Callable[[], None]) -> None:
-        """Open one of the forms; when it saved (accepted), ``done`` reads what changed."""
-        dialog.accepted.connect(done)
-        self.run_dialog(dialog)
-
     def _review_ids(self) -> set[int]:
         if self.cycle is None:
             return set()
@@ -457,12 +452,13 @@ class ReviewActions:
         if detail is None:
             return
         dialog = StatusDialog(self.services, detail, status, self)  # type: ignore[arg-type]
-        self._open_form(
-            dialog,
+        # The form is accepted once the service saved the step.
+        dialog.accepted.connect(
             lambda: self.show_changed(
                 [detail.id], f"Review at {detail.host_name}: {status.label.lower()}."
-            ),
+            )
         )
+        self.run_dialog(dialog)
 
     def back_to_proposed(self) -> None:
         rows = self.selected_rows()
@@ -536,22 +532,14 @@ class ReviewActions:
 
     # -- the cycle --------------------------------------------------------------------------
     def new_cycle(self) -> None:
+        """Another year's cycle; once saved it is the cycle shown."""
         if not self._can(MANAGE_REVIEWS):
             return
         from thep_desktop.ui.peer_reviews.cycle_dialog import CycleDialog
 
-        before = {c.id for c in self.services.reviews.list_cycles(self.services.actor)}
         dialog = CycleDialog(self.services, None, self)  # type: ignore[arg-type]
-
-        def done() -> None:
-            self.reload()
-            new = [c for c in self.cycles if c.id not in before]
-            if new:
-                self.choose_cycle(new[0].id)
-            self.status_message.emit(f"{new[0].title if new else 'The cycle'} started.")
-            self.changed.emit()
-
-        self._open_form(dialog, done)
+        dialog.saved.connect(lambda cycle: self._cycle_saved(cycle, f"{cycle.title} started."))
+        self.run_dialog(dialog)
 
     def edit_cycle(self) -> None:
         if not self._can(MANAGE_REVIEWS) or self.cycle is None:
@@ -560,7 +548,17 @@ class ReviewActions:
 
         cycle = self.cycle
         dialog = CycleDialog(self.services, cycle.id, self, cycle.year)  # type: ignore[arg-type]
-        self._open_form(dialog, lambda: self.show_changed([], f"{cycle.title}: settings saved."))
+        dialog.saved.connect(
+            lambda saved: self._cycle_saved(saved, f"{saved.title}: settings saved.")
+        )
+        self.run_dialog(dialog)
+
+    def _cycle_saved(self, cycle: CycleDetail, message: str) -> None:
+        """A cycle started or changed: it is the cycle shown."""
+        self.reload()
+        self.choose_cycle(cycle.id)
+        self.status_message.emit(message)
+        self.changed.emit()
 
     def edit_term_dates(self) -> None:
         """The cycle's year: its terms (saved with Ctrl+S, the calendar follows at once) and
