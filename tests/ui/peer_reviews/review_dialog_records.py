@@ -15,16 +15,6 @@ from sqlalchemy import func, select
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.peer_reviews import ClusterKind
-from thep_desktop.models import (
-    Cluster,
-    ClusterSchool,
-    Review,
-    ReviewCycle,
-    Reviewer,
-    ReviewSchool,
-    SchoolClosure,
-    TermDates,
-)
 from thep_desktop.services.peer_reviews.review_data import (
     ClusterInput,
     CycleInput,
@@ -82,17 +72,6 @@ SCHOOLS = (
         ("Mrs", "Ann", "Howe"),
     ),
     ("Phoenix School", 100987, "All-through", "", "", "E3 2AD", ("Ms", "Lucy", "Gomes")),
-)
-
-PEER_REVIEW_TABLES = (
-    Cluster,
-    ClusterSchool,
-    TermDates,
-    SchoolClosure,
-    ReviewCycle,
-    Review,
-    ReviewSchool,
-    Reviewer,
 )
 
 
@@ -157,15 +136,6 @@ def make_review(
         services.actor,
         ReviewInput(cycle_id, host, cluster_id, on, on, team, reviewers),
     ).review.id
-
-
-def counts(db: Database) -> dict[str, int]:
-    """Rows in each peer-review table: a refusal must leave every one as it was."""
-    with db.read_session() as session:
-        return {
-            table.__tablename__: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in PEER_REVIEW_TABLES
-        }
 
 
 def history_count(db: Database) -> int:
