@@ -255,3 +255,22 @@ def test_someone_who_may_only_look_sees_the_dates_without_save(  # type: ignore[
     assert dialog.edits[(TermName.AUTUMN, "starts_on")].isReadOnly()
     assert not dialog.add_closure_button.isVisible()
     assert [b.text() for b in dialog.buttons.buttons()] == ["Close"]
+
+
+def test_closing_with_dates_typed_offers_to_save_them_first(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, schools, modals
+) -> None:
+    dialog = open_dialog(qtbot, services)
+    retype(qtbot, dialog.edits[(TermName.SUMMER, "ends_on")], "21/07/2026")
+    qtbot.keyClick(dialog.edits[(TermName.SUMMER, "ends_on")], Qt.Key.Key_Return)
+    assert (
+        dialog.isVisible() and not services.school_calendar.year_terms(services.actor, YEAR).saved
+    )  # Enter saves nothing and presses no button
+    modals.click("Save")
+    press(qtbot, dialog.edits[(TermName.SUMMER, "ends_on")], Qt.Key.Key_Escape)
+    modals.wait_answered()
+
+    assert modals.seen[0].text == "You have changed the 2025/26 calendar but not saved it."
+    assert not dialog.isVisible()
+    summer = services.school_calendar.year_terms(services.actor, YEAR).term(TermName.SUMMER)
+    assert summer is not None and summer.ends_on == date(2026, 7, 21)

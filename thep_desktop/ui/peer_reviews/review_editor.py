@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -49,16 +49,15 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import is_enter, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
     error_banner,
-    may_close_unsaved,
     push_button,
     searchable_combo,
 )
-from thep_desktop.ui.shared.questions import Ask, ask, tell
+from thep_desktop.ui.shared.questions import tell
 
 # The live check waits for a pause in the typing, so it runs once per change, not per key.
 PREVIEW_DELAY_MS = 300
@@ -336,7 +335,7 @@ def _read_only_row(row: ReviewerRow) -> None:
     row.remove.hide()
 
 
-class ReviewEditor(QDialog):
+class ReviewEditor(ReviewForm):
     """``ReviewEditor(services, cycle_id, None, parent, host_school_id, starts_on)``: a new
     review; with a review id, that review (to change, for one who may; else to read).
 
@@ -344,6 +343,7 @@ class ReviewEditor(QDialog):
     """
 
     saved = Signal(object)
+    unsaved_what = "this review"
 
     def __init__(
         self,
@@ -357,7 +357,6 @@ class ReviewEditor(QDialog):
         super().__init__(parent)
         self.services = services
         self.cycle_id = cycle_id
-        self.ask: Ask = ask
         self.tell = tell
         # Opens the History window; tests replace it to look at the window without exec().
         self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
@@ -807,24 +806,8 @@ class ReviewEditor(QDialog):
         title = f"Review at {self.detail.host_name}, {self.detail.visit_label}"
         self.run_dialog(HistoryDialog(self.services, title, self.detail.uuid, self))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Saving is Ctrl+S or the Save button; Enter adds the school typed to the team.
-        if is_enter(event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        """Cancel or Esc: typed changes are not dropped without asking."""
-        if self.editable and self.state() != self._initial:
-            # Save closes the form itself; then there is nothing more to do here.
-            if not may_close_unsaved(self, self.ask, "this review", lambda: self.save() and None):
-                return
-        self._preview.stop()
-        super().reject()
-
     def done(self, result: int) -> None:
-        self._preview.stop()
+        self._preview.stop()  # no check of a form that is gone
         super().done(result)
 
 
