@@ -300,3 +300,16 @@ def test_someone_who_may_only_look_reads_it_without_save(  # type: ignore[no-unt
         "Close",
         "Histor&y…",
     }
+
+
+def test_a_review_in_no_cluster_says_its_rules_are_not_checked(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, office
+) -> None:
+    dialog = editor(qtbot, services, office, host_school_id=office["Phoenix School"])
+    assert dialog.cluster.currentText() == "No cluster"  # Phoenix is in none
+    retype(qtbot, dialog.first_day, "25/12/2025")
+    qtbot.waitUntil(lambda: "in no cluster" in dialog.warnings.text(), timeout=3_000)
+    dialog.cluster.setFocus()
+    qtbot.keyClicks(dialog.cluster, "Bow and")
+    assert dialog.cluster.currentText() == "Bow and Stepney (the host is not in it)"
+    qtbot.waitUntil(lambda: "is a bank holiday" in dialog.warnings.text(), timeout=3_000)

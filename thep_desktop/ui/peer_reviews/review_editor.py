@@ -741,6 +741,13 @@ class ReviewEditor(ReviewForm):
         if self.warning_lines:
             lines = (f"{WARNING_SIGN} {_html(line)}" for line in self.warning_lines)
             self._say("<br>".join(lines), "color: #8a4b00;")
+        elif data.cluster_id is None:
+            # The checker judges a cluster's schedule; a review in none is not judged.
+            self._say(
+                "<i>This review is in no cluster, so the cycle's rules are not checked for it: "
+                "choose its cluster to check them.</i>",
+                "",
+            )
         else:
             self._say("✓ This review keeps every rule of the cycle.", "color: #1b5e20;")
 
