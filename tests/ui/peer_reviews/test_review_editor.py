@@ -105,9 +105,9 @@ def test_a_weekend_and_a_team_too_small_are_warned_as_the_team_changes(  # type:
     qtbot, services: Services, office, bow_review
 ) -> None:
     dialog = editor(qtbot, services, office, bow_review)
-    dialog.team.list.setFocus()
     dialog.team.list.setCurrentRow(1)
-    push(qtbot, dialog.team.remove_button)
+    press(qtbot, dialog.team.list, Qt.Key.Key_Delete)
+    assert dialog.team.school_ids() == (office["Morpeth School"],)
     qtbot.waitUntil(
         lambda: (
             "The review at Bow School has 1 reviewer school; teams have 2."
@@ -313,3 +313,30 @@ def test_a_review_in_no_cluster_says_its_rules_are_not_checked(  # type: ignore[
     qtbot.keyClicks(dialog.cluster, "Bow and")
     assert dialog.cluster.currentText() == "Bow and Stepney (the host is not in it)"
     qtbot.waitUntil(lambda: "is a bank holiday" in dialog.warnings.text(), timeout=3_000)
+
+
+def test_a_reviewer_is_named_by_hand_made_lead_and_another_taken_off(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, office, bow_review, modals
+) -> None:
+    dialog = editor(qtbot, services, office, bow_review)
+    push(qtbot, dialog.add_reviewer_button)
+    row = dialog.reviewers.rows[-1]
+    qtbot.waitUntil(row.name.hasFocus, timeout=2_000)  # ready to type the name
+    qtbot.keyClicks(row.name, "Ms Priya Shah")
+    row.school.setFocus()
+    qtbot.keyClicks(row.school, "Swanlea")
+    qtbot.keyClicks(row.job_title, "Deputy headteacher")
+    qtbot.keyClicks(row.email, "p.shah@swanlea.towerhamlets.sch.uk")
+    qtbot.mouseClick(row.lead, Qt.MouseButton.LeftButton)
+    assert not dialog.reviewers.rows[0].lead.isChecked()  # one lead a review
+    qtbot.mouseClick(dialog.reviewers.rows[0].remove, Qt.MouseButton.LeftButton)
+    modals.click("OK")  # the cycle's warnings, once saved
+    push(qtbot, button(dialog, "Save"))
+    modals.wait_answered()
+
+    saved = services.reviews.get_review(services.actor, bow_review)
+    assert [r.label for r in saved.reviewers] == [
+        "Ms Farhana Begum, Headteacher, Swanlea School",
+        "Ms Priya Shah, Deputy headteacher, Swanlea School (lead)",
+    ]
+    assert saved.reviewers[1].email == "p.shah@swanlea.towerhamlets.sch.uk"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -208,6 +209,8 @@ class ReviewerRow:
         self.email = QLineEdit()
         self.lead = QRadioButton()
         self.lead.setToolTip("The lead reviewer (one a review)")
+        # Only as big as its circle, so a click on it (not beside it) chooses the lead.
+        self.lead.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setToolTip("Take this reviewer off")
@@ -647,7 +650,8 @@ class ReviewEditor(ReviewForm):
 
     def add_reviewer(self) -> None:
         row = self.reviewers.add()
-        row.name.setFocus()
+        # The new row is shown once control returns to Qt; only then can it take the focus.
+        QTimer.singleShot(0, row.name.setFocus)
 
     def add_heads(self) -> None:
         """Each team school's head teacher (from the register) not yet named; the first
