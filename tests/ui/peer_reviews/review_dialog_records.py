@@ -10,21 +10,13 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit
+from qt_driving import activate
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.peer_reviews import ClusterKind
-from thep_desktop.models import (
-    Cluster,
-    ClusterSchool,
-    Review,
-    ReviewCycle,
-    Reviewer,
-    ReviewSchool,
-    SchoolClosure,
-    TermDates,
-)
+from thep_desktop.models import AuditEvent
 from thep_desktop.services.peer_reviews.review_data import (
     ClusterInput,
     CycleInput,
@@ -52,7 +44,7 @@ SCHOOLS = (
         "Mulberry Schools Trust",
         "",
         "E1 2JP",
-        ("Dame", "Vanessa", "Ogden"),
+        ("Ms", "Sarah", "Okoye"),
     ),
     (
         "Mulberry Academy Shoreditch",
@@ -61,7 +53,7 @@ SCHOOLS = (
         "Mulberry Schools Trust",
         "",
         "E2 6NW",
-        ("Mr", "Paul", "Hanna"),
+        ("Mr", "Daniel", "Moss"),
     ),
     (
         "Stepney All Saints Church of England Secondary School",
@@ -82,17 +74,6 @@ SCHOOLS = (
         ("Mrs", "Ann", "Howe"),
     ),
     ("Phoenix School", 100987, "All-through", "", "", "E3 2AD", ("Ms", "Lucy", "Gomes")),
-)
-
-PEER_REVIEW_TABLES = (
-    Cluster,
-    ClusterSchool,
-    TermDates,
-    SchoolClosure,
-    ReviewCycle,
-    Review,
-    ReviewSchool,
-    Reviewer,
 )
 
 
@@ -159,19 +140,8 @@ def make_review(
     ).review.id
 
 
-def counts(db: Database) -> dict[str, int]:
-    """Rows in each peer-review table: a refusal must leave every one as it was."""
-    with db.read_session() as session:
-        return {
-            table.__tablename__: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in PEER_REVIEW_TABLES
-        }
-
-
 def history_count(db: Database) -> int:
     """Entries in the audit trail: a refusal adds none."""
-    from thep_desktop.models import AuditEvent
-
     with db.read_session() as session:
         return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
 
@@ -190,8 +160,6 @@ def retype(qtbot, widget: QLineEdit | QPlainTextEdit, text: str) -> None:  # typ
 
 def shown(qtbot, dialog: QDialog) -> QDialog:  # type: ignore[no-untyped-def]
     """A dialog on screen and in front, as a person sees it (its shortcuts then work)."""
-    from qt_driving import activate
-
     # Closed at the end as a person who answers "discard" would: an unsaved form's question
     # is not what the test is about, and its pending checks stop with it.
     qtbot.addWidget(dialog, before_close_func=lambda form: form.done(QDialog.DialogCode.Rejected))

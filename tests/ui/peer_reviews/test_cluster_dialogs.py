@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from qt_driving import button, press, push
 from review_dialog_records import (
-    counts,
     history_count,
     make_cluster,
     make_schools,
@@ -16,6 +15,7 @@ from review_dialog_records import (
     shown,
     viewer_of,
 )
+from review_records import review_sums
 
 from thep_desktop.database import Database
 from thep_desktop.domain.peer_reviews import ClusterKind
@@ -81,7 +81,7 @@ def test_a_new_cluster_is_made_by_keys_and_saved(qtbot, services: Services, scho
 def test_a_cluster_of_one_school_is_refused_beside_the_schools(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = shown(qtbot, ClusterEditor(services, None, None))
     retype(qtbot, dialog.name, "Just Bow")
     find_and_add(qtbot, dialog, "Bow School")
@@ -92,14 +92,14 @@ def test_a_cluster_of_one_school_is_refused_beside_the_schools(  # type: ignore[
         "A cluster needs at least two schools: a school cannot review itself (this one has one)."
     )
     assert member_names(dialog) == ["Bow School"] and dialog.name.text() == "Just Bow"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_name_taken_and_an_email_wrong_are_refused_beside_them(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
     make_cluster(services, "Bow and Stepney", [schools["Bow School"], schools["Swanlea School"]])
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = shown(qtbot, ClusterEditor(services, None, None))
     retype(qtbot, dialog.name, "bow and stepney")
     find_and_add(qtbot, dialog, "Morpeth")
@@ -112,7 +112,7 @@ def test_a_name_taken_and_an_email_wrong_are_refused_beside_them(  # type: ignor
     push(qtbot, button(dialog, "Save"))
     assert dialog.messages.message("name") == ""
     assert dialog.messages.message("lead_contact_email")
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_school_is_taken_out_with_delete_and_the_change_saved(  # type: ignore[no-untyped-def]
@@ -183,7 +183,7 @@ def test_a_proposal_named_like_a_cluster_is_unticked_and_nothing_saved_without_a
         [schools["Mulberry School for Girls"], schools["Mulberry Academy Shoreditch"]],
         ClusterKind.MAT,
     )
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = shown(qtbot, ProposeClustersDialog(services, None))
     (mulberry,) = dialog.proposal_items()
     assert mulberry.checkState(0) == Qt.CheckState.Unchecked
@@ -193,13 +193,13 @@ def test_a_proposal_named_like_a_cluster_is_unticked_and_nothing_saved_without_a
     press(qtbot, dialog.tree, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     modals.wait_answered()
     assert modals.seen[0].text == "Tick the proposals to save first."
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_proposal_left_with_one_school_is_reported_not_saved(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, modals, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = shown(qtbot, ProposeClustersDialog(services, None))
     (mulberry,) = dialog.proposal_items()
     dialog.tree.setFocus()
@@ -213,7 +213,7 @@ def test_a_proposal_left_with_one_school_is_reported_not_saved(  # type: ignore[
         "Not saved:\n• Mulberry Schools Trust: A cluster needs at least two schools: a school "
         "cannot review itself (this one has one)."
     )
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_someone_who_may_only_look_sees_the_cluster_without_save(  # type: ignore[no-untyped-def]

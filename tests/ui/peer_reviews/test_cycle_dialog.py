@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from qt_driving import button, press
-from review_dialog_records import YEAR, counts, history_count, make_office, retype, shown, viewer_of
+from review_dialog_records import YEAR, history_count, make_office, retype, shown, viewer_of
+from review_records import review_sums
 
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
@@ -55,7 +56,7 @@ def test_a_new_cycle_is_typed_and_saved_with_ctrl_s(qtbot, services: Services, o
 def test_no_term_ticked_is_refused_beside_the_terms_and_nothing_saved(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = shown(qtbot, CycleDialog(services, None, None, NEXT))
     retype(qtbot, dialog.name, "Spring only, perhaps")
     for box in dialog.term_boxes.values():
@@ -66,32 +67,32 @@ def test_no_term_ticked_is_refused_beside_the_terms_and_nothing_saved(  # type: 
     assert dialog.messages.message("terms") == "Choose at least one term for the visits."
     assert "nothing has been saved" in dialog.banner.text()
     assert dialog.name.text() == "Spring only, perhaps"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_second_cycle_for_a_year_is_refused_by_the_year(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = shown(qtbot, CycleDialog(services, None, None))
     retype(qtbot, dialog.year.lineEdit(), "2025/26")
     press(qtbot, dialog.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert dialog.messages.message("academic_year") == "There is already a cycle for 2025/26."
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_year_that_cannot_be_read_is_refused_in_words(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, sqlite_db
 ) -> None:
-    before = counts(sqlite_db)
+    before = review_sums(sqlite_db)
     dialog = shown(qtbot, CycleDialog(services, None, None))
     retype(qtbot, dialog.year.lineEdit(), "next year")
     press(qtbot, dialog.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert dialog.messages.message("academic_year")
     assert dialog.year.currentText() == "next year"
-    assert counts(sqlite_db) == before
+    assert review_sums(sqlite_db) == before
 
 
 def test_a_saved_cycle_opens_with_its_rules_and_saves_a_change(  # type: ignore[no-untyped-def]

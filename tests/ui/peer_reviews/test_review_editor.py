@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog
 from qt_driving import button, press, push
 from review_dialog_records import (
     SCHOOL_DAY,
-    counts,
     history_count,
     make_office,
     make_review,
@@ -19,6 +18,7 @@ from review_dialog_records import (
     shown,
     viewer_of,
 )
+from review_records import review_sums
 
 from thep_desktop.database import Database
 from thep_desktop.domain.peer_reviews import ReviewStatus
@@ -67,7 +67,7 @@ def editor(qtbot, services: Services, office, review_id=None, **kw) -> ReviewEdi
 def test_live_warnings_appear_for_a_bank_holiday_and_vanish_for_a_school_day(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, bow_review, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = editor(qtbot, services, office, bow_review)
     assert BANK_HOLIDAY_WORDS not in dialog.warnings.text()
 
@@ -80,7 +80,7 @@ def test_live_warnings_appear_for_a_bank_holiday_and_vanish_for_a_school_day(  #
     # Nothing is saved by looking: the review still has its date, nothing else changed.
     saved = services.reviews.get_review(services.actor, bow_review)
     assert saved.starts_on == SCHOOL_DAY
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_the_check_waits_for_a_pause_in_the_typing(  # type: ignore[no-untyped-def]
@@ -105,9 +105,9 @@ def test_a_weekend_and_a_team_too_small_are_warned_as_the_team_changes(  # type:
     qtbot, services: Services, office, bow_review
 ) -> None:
     dialog = editor(qtbot, services, office, bow_review)
-    dialog.team.list.setFocus()
     dialog.team.list.setCurrentRow(1)
-    push(qtbot, dialog.team.remove_button)
+    press(qtbot, dialog.team.list, Qt.Key.Key_Delete)
+    assert dialog.team.school_ids() == (office["Morpeth School"],)
     qtbot.waitUntil(
         lambda: (
             "The review at Bow School has 1 reviewer school; teams have 2."
@@ -180,7 +180,7 @@ def test_a_new_review_is_typed_and_saved_with_its_team_and_heads(  # type: ignor
 def test_a_last_day_before_the_first_is_refused_beside_it_and_nothing_saved(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, bow_review, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = editor(qtbot, services, office, bow_review)
     retype(qtbot, dialog.last_day, "25/11/2025")
     retype(qtbot, dialog.focus, "Reading")
@@ -192,26 +192,26 @@ def test_a_last_day_before_the_first_is_refused_beside_it_and_nothing_saved(  # 
     )
     assert "nothing has been saved" in dialog.banner.text()
     assert dialog.last_day.text() == "25/11/2025" and dialog.focus.toPlainText() == "Reading"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_date_that_cannot_be_read_is_refused_beside_it(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, bow_review, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = editor(qtbot, services, office, bow_review)
     retype(qtbot, dialog.first_day, "31/11/2025")
     press(qtbot, dialog.first_day, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert "is not a date" in dialog.messages.message("starts_on")
     assert dialog.first_day.text() == "31/11/2025"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_the_host_on_its_own_team_is_refused(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, bow_review, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = editor(qtbot, services, office, bow_review)
     host = dialog.host.lineEdit()
     host.selectAll()
@@ -222,13 +222,13 @@ def test_the_host_on_its_own_team_is_refused(  # type: ignore[no-untyped-def]
 
     assert dialog.messages.message("team_school_ids") == "The host school cannot review itself."
     assert services.reviews.get_review(services.actor, bow_review).host_name == "Bow School"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_school_not_in_the_list_is_refused_in_words(  # type: ignore[no-untyped-def]
     qtbot, services: Services, office, sqlite_db
 ) -> None:
-    before = counts(sqlite_db)
+    before = review_sums(sqlite_db)
     dialog = editor(qtbot, services, office)
     qtbot.keyClicks(dialog.host.lineEdit(), "Hogwarts")
     press(qtbot, dialog.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -236,7 +236,7 @@ def test_a_school_not_in_the_list_is_refused_in_words(  # type: ignore[no-untype
     assert dialog.messages.message("host_school_id") == (
         "“Hogwarts” is not in the list: choose the school from it."
     )
-    assert counts(sqlite_db) == before
+    assert review_sums(sqlite_db) == before
 
 
 def test_someone_elses_change_meanwhile_is_said_and_theirs_kept(  # type: ignore[no-untyped-def]
@@ -300,3 +300,43 @@ def test_someone_who_may_only_look_reads_it_without_save(  # type: ignore[no-unt
         "Close",
         "Histor&y…",
     }
+
+
+def test_a_review_in_no_cluster_says_its_rules_are_not_checked(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, office
+) -> None:
+    dialog = editor(qtbot, services, office, host_school_id=office["Phoenix School"])
+    assert dialog.cluster.currentText() == "No cluster"  # Phoenix is in none
+    retype(qtbot, dialog.first_day, "25/12/2025")
+    qtbot.waitUntil(lambda: "in no cluster" in dialog.warnings.text(), timeout=3_000)
+    dialog.cluster.setFocus()
+    qtbot.keyClicks(dialog.cluster, "Bow and")
+    assert dialog.cluster.currentText() == "Bow and Stepney (the host is not in it)"
+    qtbot.waitUntil(lambda: "is a bank holiday" in dialog.warnings.text(), timeout=3_000)
+
+
+def test_a_reviewer_is_named_by_hand_made_lead_and_another_taken_off(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, office, bow_review, modals
+) -> None:
+    dialog = editor(qtbot, services, office, bow_review)
+    push(qtbot, dialog.add_reviewer_button)
+    row = dialog.reviewers.rows[-1]
+    qtbot.waitUntil(row.name.hasFocus, timeout=2_000)  # ready to type the name
+    qtbot.keyClicks(row.name, "Ms Priya Shah")
+    row.school.setFocus()
+    qtbot.keyClicks(row.school, "Swanlea")
+    qtbot.keyClicks(row.job_title, "Deputy headteacher")
+    qtbot.keyClicks(row.email, "p.shah@swanlea.towerhamlets.sch.uk")
+    qtbot.mouseClick(row.lead, Qt.MouseButton.LeftButton)
+    assert not dialog.reviewers.rows[0].lead.isChecked()  # one lead a review
+    qtbot.mouseClick(dialog.reviewers.rows[0].remove, Qt.MouseButton.LeftButton)
+    modals.click("OK")  # the cycle's warnings, once saved
+    push(qtbot, button(dialog, "Save"))
+    modals.wait_answered()
+
+    saved = services.reviews.get_review(services.actor, bow_review)
+    assert [r.label for r in saved.reviewers] == [
+        "Ms Farhana Begum, Headteacher, Swanlea School",
+        "Ms Priya Shah, Deputy headteacher, Swanlea School (lead)",
+    ]
+    assert saved.reviewers[1].email == "p.shah@swanlea.towerhamlets.sch.uk"

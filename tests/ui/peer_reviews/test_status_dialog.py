@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from qt_driving import button, press, push
 from review_dialog_records import (
-    counts,
     history_count,
     make_office,
     make_review,
     retype,
     shown,
 )
+from review_records import review_sums
 
 from thep_desktop.database import Database
 from thep_desktop.domain.peer_reviews import QaOutcome, ReviewStatus
@@ -77,7 +77,7 @@ def test_quality_assurance_without_an_outcome_is_refused_beside_it(  # type: ign
     qtbot, services: Services, review, sqlite_db
 ) -> None:
     step(services, review, ReviewStatus.REPORT_RECEIVED, date(2025, 12, 5))
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = dialog_for(qtbot, services, review, ReviewStatus.QUALITY_ASSURED)
     retype(qtbot, dialog.qa_notes, "A fair report")
     push(qtbot, button(dialog, "Save"))
@@ -87,7 +87,7 @@ def test_quality_assurance_without_an_outcome_is_refused_beside_it(  # type: ign
     assert dialog.qa_notes.toPlainText() == "A fair report"
     saved = services.reviews.get_review(services.actor, review)
     assert saved.status is ReviewStatus.REPORT_RECEIVED and saved.qa_outcome is None
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_quality_assured_with_the_outcome_chosen_by_keys(  # type: ignore[no-untyped-def]
@@ -115,7 +115,7 @@ def test_completed_before_the_visit_is_refused_in_words(  # type: ignore[no-unty
     qtbot, services: Services, review, sqlite_db
 ) -> None:
     step(services, review, ReviewStatus.CONFIRMED, date(2025, 10, 1))
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = dialog_for(qtbot, services, review, ReviewStatus.COMPLETED)
     retype(qtbot, dialog.on, "01/11/2025")
     push(qtbot, button(dialog, "Save"))
@@ -126,7 +126,7 @@ def test_completed_before_the_visit_is_refused_in_words(  # type: ignore[no-unty
     )
     assert dialog.on.text() == "01/11/2025"
     assert services.reviews.get_review(services.actor, review).status is ReviewStatus.CONFIRMED
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_review_without_a_date_cannot_be_confirmed(  # type: ignore[no-untyped-def]
@@ -140,7 +140,7 @@ def test_a_review_without_a_date_cannot_be_confirmed(  # type: ignore[no-untyped
         (office["Bow School"],),
         on=None,
     )
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = dialog_for(qtbot, services, undated, ReviewStatus.CONFIRMED)
     push(qtbot, button(dialog, "Save"))
 
@@ -148,19 +148,19 @@ def test_a_review_without_a_date_cannot_be_confirmed(  # type: ignore[no-untyped
         "The review at Swanlea School cannot be confirmed: it has no visit date."
         in dialog.banner.text()
     )
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_day_that_cannot_be_read_is_refused_beside_it(  # type: ignore[no-untyped-def]
     qtbot, services: Services, review, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = dialog_for(qtbot, services, review, ReviewStatus.CONFIRMED)
     retype(qtbot, dialog.on, "next week")
     push(qtbot, button(dialog, "Save"))
 
     assert dialog.messages.message("on") == "“next week” is not a date: type it as dd/mm/yyyy."
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_going_back_a_step_says_the_later_dates_go_and_clears_them(  # type: ignore[no-untyped-def]

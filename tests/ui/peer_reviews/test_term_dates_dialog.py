@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
 from qt_driving import button, press, push
 from review_dialog_records import (
     YEAR,
-    counts,
     history_count,
     make_schools,
     retype,
@@ -19,6 +18,7 @@ from review_dialog_records import (
     shown,
     viewer_of,
 )
+from review_records import review_sums
 
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
@@ -81,7 +81,7 @@ def test_a_proposed_year_is_checked_changed_and_saved(qtbot, services: Services,
 def test_a_term_ending_before_it_starts_is_refused_by_the_field(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = open_dialog(qtbot, services)
     retype(qtbot, dialog.edits[(TermName.AUTUMN, "ends_on")], "01/09/2025")
     push(qtbot, button(dialog, "Save term dates"))
@@ -91,13 +91,13 @@ def test_a_term_ending_before_it_starts_is_refused_by_the_field(  # type: ignore
     )
     assert "nothing has been saved" in dialog.banner.text()
     assert dialog.edits[(TermName.AUTUMN, "ends_on")].text() == "01/09/2025"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_overlapping_terms_are_refused_in_words(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = open_dialog(qtbot, services)
     retype(qtbot, dialog.edits[(TermName.SPRING, "starts_on")], "15/12/2025")
     press(
@@ -110,13 +110,13 @@ def test_overlapping_terms_are_refused_in_words(  # type: ignore[no-untyped-def]
     assert dialog.messages.message("overlap") == (
         "The spring term starts on 15/12/2025, before the autumn term ends on 19/12/2025."
     )
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_half_term_outside_its_term_and_a_date_not_read_are_shown_by_their_fields(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
-    before = counts(sqlite_db)
+    before = review_sums(sqlite_db)
     dialog = open_dialog(qtbot, services)
     retype(qtbot, dialog.edits[(TermName.SUMMER, "half_term_starts_on")], "1/8/2026")
     retype(qtbot, dialog.edits[(TermName.SUMMER, "half_term_ends_on")], "5/8/2026")
@@ -128,7 +128,7 @@ def test_half_term_outside_its_term_and_a_date_not_read_are_shown_by_their_field
     assert dialog.messages.message("spring.ends_on") == (
         "“Easter” is not a date: type it as dd/mm/yyyy."
     )
-    assert counts(sqlite_db) == before
+    assert review_sums(sqlite_db) == before
 
 
 def test_the_years_bank_holidays_are_listed(qtbot, services: Services, schools) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +195,7 @@ def test_closure_days_are_added_filtered_by_school_and_removed(  # type: ignore[
 def test_a_closure_ending_before_it_starts_is_refused_and_nothing_added(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
-    before, history = counts(sqlite_db), history_count(sqlite_db)
+    before, history = review_sums(sqlite_db), history_count(sqlite_db)
     dialog = open_dialog(qtbot, services)
     push(qtbot, dialog.add_closure_button)
     (form,) = dialog.forms
@@ -210,20 +210,20 @@ def test_a_closure_ending_before_it_starts_is_refused_and_nothing_added(  # type
     )
     assert isinstance(form.inputs["first_day"], QLineEdit)
     assert form.inputs["first_day"].text() == "20/11/2025"
-    assert counts(sqlite_db) == before and history_count(sqlite_db) == history
+    assert review_sums(sqlite_db) == before and history_count(sqlite_db) == history
 
 
 def test_a_closure_without_a_school_is_refused(  # type: ignore[no-untyped-def]
     qtbot, services: Services, schools, sqlite_db
 ) -> None:
-    before = counts(sqlite_db)
+    before = review_sums(sqlite_db)
     dialog = open_dialog(qtbot, services)
     push(qtbot, dialog.add_closure_button)
     (form,) = dialog.forms
     retype(qtbot, form.inputs["first_day"], "20/11/2025")
     push(qtbot, button(form, "Save"))
     assert form.messages.message("school_id") == "Choose the school from the list."
-    assert counts(sqlite_db) == before
+    assert review_sums(sqlite_db) == before
 
 
 def test_someone_elses_save_meanwhile_is_said_and_theirs_kept(  # type: ignore[no-untyped-def]
@@ -255,3 +255,22 @@ def test_someone_who_may_only_look_sees_the_dates_without_save(  # type: ignore[
     assert dialog.edits[(TermName.AUTUMN, "starts_on")].isReadOnly()
     assert not dialog.add_closure_button.isVisible()
     assert [b.text() for b in dialog.buttons.buttons()] == ["Close"]
+
+
+def test_closing_with_dates_typed_offers_to_save_them_first(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, schools, modals
+) -> None:
+    dialog = open_dialog(qtbot, services)
+    retype(qtbot, dialog.edits[(TermName.SUMMER, "ends_on")], "21/07/2026")
+    qtbot.keyClick(dialog.edits[(TermName.SUMMER, "ends_on")], Qt.Key.Key_Return)
+    assert (
+        dialog.isVisible() and not services.school_calendar.year_terms(services.actor, YEAR).saved
+    )  # Enter saves nothing and presses no button
+    modals.click("Save")
+    press(qtbot, dialog.edits[(TermName.SUMMER, "ends_on")], Qt.Key.Key_Escape)
+    modals.wait_answered()
+
+    assert modals.seen[0].text == "You have changed the 2025/26 calendar but not saved it."
+    assert not dialog.isVisible()
+    summer = services.school_calendar.year_terms(services.actor, YEAR).term(TermName.SUMMER)
+    assert summer is not None and summer.ends_on == date(2026, 7, 21)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -39,17 +38,16 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
-from thep_desktop.ui.peer_reviews.review_forms import is_enter, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     editor_buttons,
     error_banner,
-    may_close_unsaved,
     push_button,
 )
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
-from thep_desktop.ui.shared.questions import Ask, ask, tell
+from thep_desktop.ui.shared.questions import tell
 from thep_desktop.ui.shared.roles import SORT_ROLE
 
 SCHOOL_COLUMNS = (
@@ -84,20 +82,20 @@ def _school_table(name: str, model: PlainTableModel, proxy: QSortFilterProxyMode
     return table
 
 
-class ClusterEditor(QDialog):
+class ClusterEditor(ReviewForm):
     """``ClusterEditor(services, None, parent)``: a new cluster; with an id, that cluster.
 
     ``saved(ClusterDetail)`` is emitted once it is saved.
     """
 
     saved = Signal(object)
+    unsaved_what = "the cluster"
 
     def __init__(
         self, services: Services, cluster_id: int | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.services = services
-        self.ask: Ask = ask
         actor = services.actor
         self.editable = actor.can(MANAGE_REVIEWS)
         self.detail: ClusterDetail | None = (
@@ -332,21 +330,8 @@ class ClusterEditor(QDialog):
         self.accept()
         return True
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if is_enter(event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
-    def reject(self) -> None:
-        """Cancel or Esc: changes typed are not dropped without asking."""
-        if self.editable and self.state() != self._initial:
-            if not may_close_unsaved(self, self.ask, "the cluster", lambda: self.save() and None):
-                return
-        super().reject()
-
-
-class ProposeClustersDialog(QDialog):
+class ProposeClustersDialog(ReviewForm):
     """Clusters proposed from the register by trust, phase or diocese: tick the proposals and
     schools wanted, rename them, and save the ticked ones (each a cluster of its own).
 
@@ -408,12 +393,6 @@ class ProposeClustersDialog(QDialog):
         self.by.currentIndexChanged.connect(lambda _i: self.propose())
         self.tree.itemChanged.connect(lambda _item, _column: self._count())
         self.propose()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if is_enter(event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def propose(self) -> None:
         """The proposals for the grouping chosen, all ticked but those named like a cluster."""

@@ -8,7 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,17 +24,18 @@ from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_R
 from thep_desktop.services.peer_reviews.review_data import CycleDetail, CycleInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
-from thep_desktop.ui.peer_reviews.review_forms import show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
 
 
-class CycleDialog(QDialog):
+class CycleDialog(ReviewForm):
     """``CycleDialog(services, None, parent, year)``: a new cycle; with an id, that cycle.
 
     ``saved(detail)`` is emitted once it is saved (and the dialog accepted).
     """
 
     saved = Signal(object)
+    unsaved_what = "the cycle"
 
     def __init__(
         self,
@@ -56,6 +56,7 @@ class CycleDialog(QDialog):
         self.setMinimumWidth(560)
         self._build(year)
         self._show(self.detail, year)
+        self._initial = self.state()
 
     def _build(self, year: AcademicYear | None) -> None:
         outer = QVBoxLayout(self)
@@ -184,6 +185,9 @@ class CycleDialog(QDialog):
             notes=self.notes.toPlainText(),
         )
 
+    def state(self) -> CycleInput:
+        return self.cycle_input()
+
     def save(self) -> bool:
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
         if not self.editable:
@@ -201,6 +205,7 @@ class CycleDialog(QDialog):
             show_refusal(self.banner, self.messages, exc)
             return False
         self.detail = saved
+        self._initial = self.state()
         self.saved.emit(saved)
         self.accept()
         return True

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,16 +50,15 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import is_enter, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
     error_banner,
-    may_close_unsaved,
     push_button,
     searchable_combo,
 )
-from thep_desktop.ui.shared.questions import Ask, ask, tell
+from thep_desktop.ui.shared.questions import tell
 
 # The live check waits for a pause in the typing, so it runs once per change, not per key.
 PREVIEW_DELAY_MS = 300
@@ -209,6 +209,8 @@ class ReviewerRow:
         self.email = QLineEdit()
         self.lead = QRadioButton()
         self.lead.setToolTip("The lead reviewer (one a review)")
+        # Only as big as its circle, so a click on it (not beside it) chooses the lead.
+        self.lead.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setToolTip("Take this reviewer off")
@@ -336,7 +338,7 @@ def _read_only_row(row: ReviewerRow) -> None:
     row.remove.hide()
 
 
-class ReviewEditor(QDialog):
+class ReviewEditor(ReviewForm):
     """``ReviewEditor(services, cycle_id, None, parent, host_school_id, starts_on)``: a new
     review; with a review id, that review (to change, for one who may; else to read).
 
@@ -344,6 +346,7 @@ class ReviewEditor(QDialog):
     """
 
     saved = Signal(object)
+    unsaved_what = "this review"
 
     def __init__(
         self,
@@ -357,7 +360,6 @@ class ReviewEditor(QDialog):
         super().__init__(parent)
         self.services = services
         self.cycle_id = cycle_id
-        self.ask: Ask = ask
         self.tell = tell
         # Opens the History window; tests replace it to look at the window without exec().
         self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
@@ -648,7 +650,8 @@ class ReviewEditor(QDialog):
 
     def add_reviewer(self) -> None:
         row = self.reviewers.add()
-        row.name.setFocus()
+        # The new row is shown once control returns to Qt; only then can it take the focus.
+        QTimer.singleShot(0, row.name.setFocus)
 
     def add_heads(self) -> None:
         """Each team school's head teacher (from the register) not yet named; the first
@@ -742,6 +745,13 @@ class ReviewEditor(QDialog):
         if self.warning_lines:
             lines = (f"{WARNING_SIGN} {_html(line)}" for line in self.warning_lines)
             self._say("<br>".join(lines), "color: #8a4b00;")
+        elif data.cluster_id is None:
+            # The checker judges a cluster's schedule; a review in none is not judged.
+            self._say(
+                "<i>This review is in no cluster, so the cycle's rules are not checked for it: "
+                "choose its cluster to check them.</i>",
+                "",
+            )
         else:
             self._say("✓ This review keeps every rule of the cycle.", "color: #1b5e20;")
 
@@ -807,24 +817,8 @@ class ReviewEditor(QDialog):
         title = f"Review at {self.detail.host_name}, {self.detail.visit_label}"
         self.run_dialog(HistoryDialog(self.services, title, self.detail.uuid, self))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Saving is Ctrl+S or the Save button; Enter adds the school typed to the team.
-        if is_enter(event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        """Cancel or Esc: typed changes are not dropped without asking."""
-        if self.editable and self.state() != self._initial:
-            # Save closes the form itself; then there is nothing more to do here.
-            if not may_close_unsaved(self, self.ask, "this review", lambda: self.save() and None):
-                return
-        self._preview.stop()
-        super().reject()
-
     def done(self, result: int) -> None:
-        self._preview.stop()
+        self._preview.stop()  # no check of a form that is gone
         super().done(result)
 
 

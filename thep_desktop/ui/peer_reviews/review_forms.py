@@ -1,5 +1,5 @@
-"""What the peer-review forms share: a refusal shown beside its fields, and an Enter key that
-never presses one of the form's buttons by accident."""
+"""What the peer-review forms share: a refusal shown beside its fields; Enter that never presses
+one of the form's buttons by accident; closing with changes typed asks first."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialog, QLabel
 
 from thep_desktop.services.shared.errors import ConflictError, ServiceError, ValidationError
-from thep_desktop.ui.shared.forms import FieldMessages, correction_summary
+from thep_desktop.ui.shared.forms import FieldMessages, correction_summary, may_close_unsaved
+from thep_desktop.ui.shared.questions import Ask, ask
 
 
 def show_refusal(
@@ -42,7 +43,39 @@ def show_refusal(
     banner.show()
 
 
-def is_enter(event: QKeyEvent) -> bool:
-    """Enter or Return: in these forms it adds what was typed, or moves on; a dialog would
-    otherwise press its default button with it (Save, or Add closure…)."""
-    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+class ReviewForm(QDialog):
+    """A peer-review form. Enter adds what was typed (a school to a team) or moves on: it
+    never presses the default button (Save, or Add closure…); saving is Ctrl+S or Save.
+    Cancel or Esc with changes typed asks before dropping them.
+
+    A form sets ``editable``, keeps ``state()`` of what is typed (``_initial`` as opened or
+    last saved) and ``save()``; ``unsaved_what`` names what would be lost.
+    """
+
+    editable = False
+    unsaved_what = "the changes"
+    _initial: object = None
+    ask: Ask = staticmethod(ask)  # type: ignore[assignment]
+
+    def state(self) -> object:
+        return None
+
+    def save(self) -> bool:
+        return False
+
+    def save_and_close(self) -> None:
+        """Save from the unsaved-changes question; a form whose save keeps it open closes."""
+        if self.save() and self.isVisible():
+            QDialog.reject(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.editable and self.state() != self._initial:
+            if not may_close_unsaved(self, self.ask, self.unsaved_what, self.save_and_close):
+                return
+        super().reject()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,18 +36,17 @@ from thep_desktop.services.peer_reviews.review_data import (
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.memberships.membership_form import MembershipForm
-from thep_desktop.ui.peer_reviews.review_forms import is_enter, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
     error_banner,
-    may_close_unsaved,
     push_button,
     searchable_combo,
 )
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
-from thep_desktop.ui.shared.questions import Ask, ask, tell
+from thep_desktop.ui.shared.questions import tell
 
 # A term's four dates: the field names the service uses, and the column headings.
 TERM_FIELDS = (
@@ -66,7 +65,7 @@ ALL_SCHOOLS = "All schools"
 REMOVE = "Remove"
 
 
-class TermDatesDialog(QDialog):
+class TermDatesDialog(ReviewForm):
     """``TermDatesDialog(services, AcademicYear(2025), parent)``.
 
     The terms are saved together with Save (Ctrl+S); closure days are saved as each is
@@ -79,7 +78,7 @@ class TermDatesDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.year = year
-        self.ask: Ask = ask
+        self.unsaved_what = f"the {year.label} calendar"  # "…but not saved it"
         self.tell = tell
         # Opens the Add closure form; tests replace it to drive the form without exec().
         self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
@@ -410,20 +409,3 @@ class TermDatesDialog(QDialog):
                 self.tell(self, "Remove closure", exc.message)
                 break
         self.load_closures()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if is_enter(event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def reject(self) -> None:
-        """Close or Esc: term dates typed but not saved are not dropped without asking."""
-        if self.editable and self.state() != self._initial:
-            if not may_close_unsaved(self, self.ask, "the term dates", self._save_and_close):
-                return
-        super().reject()
-
-    def _save_and_close(self) -> None:
-        if self.save():
-            super().reject()
