@@ -142,8 +142,7 @@ def term_problems(term: Term) -> dict[str, str]:
     elif half_start is not None and half_end is not None:
         if half_end < half_start:
             problems["half_term"] = (
-                f"Half term ends on {half_end:%d/%m/%Y}, before it starts on "
-                f"{half_start:%d/%m/%Y}."
+                f"Half term ends on {half_end:%d/%m/%Y}, before it starts on {half_start:%d/%m/%Y}."
             )
         elif not (term.starts_on < half_start and half_end < term.ends_on):
             problems["half_term"] = (

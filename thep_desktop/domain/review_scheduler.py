@@ -405,6 +405,7 @@ class _Visit:
     cluster: ClusterInfo
     host: int
     team: tuple[int, ...]
+    designed_for: TermName | None = None  # the term the team design was made for
     term: TermName | None = None
     days: tuple[date, ...] = ()
     apart_from: set[int] = field(default_factory=set)  # visits that must be in another term
@@ -427,9 +428,27 @@ class _Visit:
 def _design(problem: ScheduleProblem, rng: random.Random) -> list[_Visit]:
     """Every cluster's teams, each school leading as evenly as the design allows."""
     visits: list[_Visit] = []
+    terms = [term.name for term in problem.chosen_terms()]
+    term_load = {term: rng.random() / 2 for term in terms}
     for cluster in problem.clusters:
         members = _members(cluster)
-        teams = design_teams(members, problem.rules.team_size, _allowed(problem, members), rng)
+        # A term for each host, the cluster spread evenly and the larger shares going to
+        # the terms with fewest visits so far: schools that must review each other (a small
+        # cluster, or trusts) are then only paired across terms.
+        shuffled = members[:]
+        rng.shuffle(shuffled)
+        ranked = sorted(terms, key=term_load.__getitem__)
+        planned = {host: ranked[place % len(ranked)] for place, host in enumerate(shuffled)}
+        for term in planned.values():
+            term_load[term] += 1
+        may_pair = (
+            (lambda a, b, planned=planned: planned[a] != planned[b])
+            if problem.rules.no_mutual_in_same_term
+            else (lambda _a, _b: True)
+        )
+        teams = design_teams(
+            members, problem.rules.team_size, _allowed(problem, members), rng, may_pair
+        )
         if teams is None:  # reasons_impossible's flow check rules this out
             raise _Stuck(
                 f"In the cluster {cluster.name} no team design keeps the trust rule; allow "
@@ -441,7 +460,7 @@ def _design(problem: ScheduleProblem, rng: random.Random) -> list[_Visit]:
             lead = min(team, key=lambda school: (leads[school], team.index(school)))
             leads[lead] += 1
             ordered = (lead, *(school for school in team if school != lead))
-            visits.append(_Visit(cluster, host, ordered))
+            visits.append(_Visit(cluster, host, ordered, designed_for=planned[host]))
     if problem.rules.no_mutual_in_same_term:
         hosting: dict[int, list[int]] = defaultdict(list)
         for index, visit in enumerate(visits):
@@ -505,7 +524,10 @@ def _choose_terms(
 
     def choices(position: int) -> list[TermName]:
         visit = visits[order[position]]
-        return sorted((t for t in terms if fits(visit, t)), key=lambda t: crowding(visit, t))
+        return sorted(
+            (t for t in terms if fits(visit, t)),
+            key=lambda t: (bool(visit.apart_from) and t != visit.designed_for, crowding(visit, t)),
+        )
 
     found, _deepest = _backtrack(
         len(order),
@@ -602,10 +624,10 @@ def _choose_days(
         )
         raise _Stuck(
             f"In the cluster {failed.cluster.name} the search found no "
-            f"{_count(rules.visit_days, 'school day')} in the {failed.term.label.lower()} when "
-            f"{schools} are all free for the visit to {problem.school_name(failed.host)} "
-            f"({rule}, counting their other visits and closures): choose more terms, remove "
-            "closures or allow more than one visit a week."
+            f"{'week' if weekly else 'day'} in the {failed.term.label.lower()} when {schools} "
+            f"are all free for the {rules.visit_days}-day visit to "
+            f"{problem.school_name(failed.host)} ({rule}, counting their other visits and "
+            "closures): choose more terms, remove closures or allow more than one visit a week."
         )
 
 
