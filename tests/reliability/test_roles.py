@@ -27,6 +27,7 @@ from server_logins import ServerLogins
 from sqlalchemy import select, text
 
 from thep_desktop.database import Database
+from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AuditEvent, Base
 from thep_desktop.models.audit import AUDIT_TABLE
@@ -51,6 +52,16 @@ from thep_desktop.services.memberships.memberships_permissions import (
     EDIT_FEES,
     MANAGE_MEMBERS,
     OVERRIDE_ELIGIBILITY,
+)
+from thep_desktop.services.peer_reviews.peer_reviews_permissions import (
+    EDIT_TERM_DATES,
+    MANAGE_REVIEWS,
+)
+from thep_desktop.services.peer_reviews.review_data import (
+    ClosureInput,
+    ClusterInput,
+    CycleInput,
+    ReviewInput,
 )
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools.school_data import ContactInput, SchoolInput
@@ -82,6 +93,8 @@ MAY = {
     "record_payments": {ADMIN, TREASURER},
     "edit_catalogue": {ADMIN, STAFF, TREASURER},
     "invoice_settings": {ADMIN, TREASURER},
+    "manage_reviews": {ADMIN, STAFF},
+    "edit_term_dates": {ADMIN, STAFF},
 }
 # Who may write each of today's tables, written out by hand.
 TABLE_WRITERS = {
@@ -111,6 +124,14 @@ TABLE_WRITERS = {
     "allocation": {ADMIN, TREASURER},
     "service_item": {ADMIN, STAFF, TREASURER},
     "invoice_settings": {ADMIN, TREASURER},
+    "cluster": {ADMIN, STAFF},
+    "cluster_school": {ADMIN, STAFF},
+    "review_cycle": {ADMIN, STAFF},
+    "review": {ADMIN, STAFF},
+    "review_school": {ADMIN, STAFF},
+    "reviewer": {ADMIN, STAFF},
+    "term_dates": {ADMIN, STAFF},
+    "school_closure": {ADMIN, STAFF},
 }
 
 
@@ -140,6 +161,8 @@ class Register:
     draft_id: int = 0
     draft_version: int = 0
     invoice_id: int = 0
+    second_school_id: int = 0
+    cycle_id: int = 0
 
 
 def a_school(urn: str = "100229", **more: Any) -> SchoolInput:
@@ -227,6 +250,10 @@ def set_up(admin: Services, folder: Path) -> Register:
     register.customer_id = customer.id
     register.draft_id, register.draft_version = made.id, made.version
     register.invoice_id = sent.id
+    # A second school and a cycle, for the peer reviews' changes.
+    other = admin.schools.create_school(actor, a_school("100230", name="Olga Primary School"))
+    register.second_school_id = other.id
+    register.cycle_id = admin.reviews.save_cycle(actor, CycleInput("2025/26")).id
     return register
 
 
@@ -334,6 +361,21 @@ ATTEMPTS = (
             lambda s, r: s.invoices.credit(s.actor, r.invoice_id, "Cancelled")),
     Attempt("invoices: settings", INVOICE_SETTINGS, "invoice_settings",
             lambda s, r: s.invoices.save_settings(s.actor, 0, SettingsInput(45))),
+    Attempt("reviews: cluster", MANAGE_REVIEWS, "manage_reviews",
+            lambda s, r: s.clusters.save_cluster(s.actor, ClusterInput(
+                "Bethnal Green", "geographical", (r.school_id, r.second_school_id)))),
+    Attempt("reviews: cycle", MANAGE_REVIEWS, "manage_reviews",
+            lambda s, r: s.reviews.save_cycle(s.actor, CycleInput("2026/27"))),
+    Attempt("reviews: review", MANAGE_REVIEWS, "manage_reviews",
+            lambda s, r: s.reviews.save_review(s.actor, ReviewInput(
+                r.cycle_id, r.school_id, team_school_ids=(r.second_school_id,)))),
+    Attempt("reviews: term dates", EDIT_TERM_DATES, "edit_term_dates",
+            lambda s, r: s.school_calendar.save_terms(
+                s.actor, AcademicYear(2025),
+                s.school_calendar.year_terms(s.actor, AcademicYear(2025)).terms)),
+    Attempt("reviews: closure", EDIT_TERM_DATES, "edit_term_dates",
+            lambda s, r: s.school_calendar.add_closures(
+                s.actor, ClosureInput(r.school_id, date(2025, 11, 21)))),
 )  # fmt: skip
 
 

@@ -24,11 +24,29 @@ from thep_desktop.models.memberships import (
     NoticeException,
 )
 from thep_desktop.models.organisation import OrganisationProfile
+from thep_desktop.models.peer_reviews import (
+    Cluster,
+    ClusterSchool,
+    Review,
+    ReviewCycle,
+    Reviewer,
+    ReviewSchool,
+    SchoolClosure,
+    TermDates,
+)
 from thep_desktop.models.school import Contact, School, SchoolCensus, SchoolStatus
 from thep_desktop.models.staff import StaffMember
 from thep_desktop.models.users import AppUser
 
 __all__ = [
+    "Cluster",
+    "ClusterSchool",
+    "Review",
+    "ReviewCycle",
+    "Reviewer",
+    "ReviewSchool",
+    "SchoolClosure",
+    "TermDates",
     "Allocation",
     "AppUser",
     "AuditEvent",

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
         MembersRegisterService,
     )
     from thep_desktop.services.memberships.members_service import MembersService
+    from thep_desktop.services.peer_reviews.calendar_service import SchoolCalendarService
+    from thep_desktop.services.peer_reviews.clusters_service import ClustersService
+    from thep_desktop.services.peer_reviews.reviews_service import ReviewsService
+    from thep_desktop.services.peer_reviews.scheduling_service import SchedulingService
 
 
 class Services:
@@ -150,6 +154,30 @@ class Services:
         from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
 
         return AgedDebtService(self.db)
+
+    @cached_property
+    def clusters(self) -> ClustersService:
+        from thep_desktop.services.peer_reviews.clusters_service import ClustersService
+
+        return ClustersService(self.db)
+
+    @cached_property
+    def school_calendar(self) -> SchoolCalendarService:
+        from thep_desktop.services.peer_reviews.calendar_service import SchoolCalendarService
+
+        return SchoolCalendarService(self.db)
+
+    @cached_property
+    def reviews(self) -> ReviewsService:
+        from thep_desktop.services.peer_reviews.reviews_service import ReviewsService
+
+        return ReviewsService(self.db)
+
+    @cached_property
+    def scheduling(self) -> SchedulingService:
+        from thep_desktop.services.peer_reviews.scheduling_service import SchedulingService
+
+        return SchedulingService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:

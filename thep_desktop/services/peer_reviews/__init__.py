@@ -1,0 +1,1 @@
+"""Peer reviews: clusters, term dates, review cycles, the schedule and its documents."""
