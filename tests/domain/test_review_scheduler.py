@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
-import holidays
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.peer_reviews import (
     ClusterInfo,
     NoScheduleError,
@@ -22,62 +22,20 @@ from thep_desktop.domain.peer_reviews import (
     TermName,
     week_of,
 )
+from thep_desktop.domain.review_checks import check_schedule
 from thep_desktop.domain.review_scheduler import make_schedule, reasons_impossible
+from thep_desktop.domain.school_calendar import bank_holidays, default_terms
 
 # Realistic English school years -------------------------------------------------------------
 
 
-def monday_on_or_after(day: date) -> date:
-    return day + timedelta(days=(7 - day.weekday()) % 7)
+def year_terms(first_year: int) -> tuple[Term, ...]:
+    return default_terms(AcademicYear(first_year))
 
 
-def english_terms(first_year: int, shift: int = 0) -> tuple[Term, ...]:
-    """The year's three terms as English schools keep them: a week's half term in each.
-
-    Autumn from the first Wednesday of September to the Friday before Christmas week, half
-    term the last full week of October; spring from the first Monday after New Year to the
-    end of March, half term mid-February; summer from mid-April to about 22 July, half term
-    the Spring bank holiday week. ``shift`` moves starts by a few days, as boroughs differ.
-    """
-    autumn_start = date(first_year, 9, 1)
-    autumn_start += timedelta(days=(2 - autumn_start.weekday()) % 7 + shift)
-    october_half = monday_on_or_after(date(first_year, 10, 24))
-    christmas = monday_on_or_after(date(first_year, 12, 17)) - timedelta(days=3)
-    spring_start = monday_on_or_after(date(first_year + 1, 1, 3)) + timedelta(days=shift % 3)
-    february_half = monday_on_or_after(date(first_year + 1, 2, 12))
-    spring_end = monday_on_or_after(date(first_year + 1, 3, 23)) + timedelta(days=4)
-    summer_start = monday_on_or_after(date(first_year + 1, 4, 13))
-    may_half = monday_on_or_after(date(first_year + 1, 5, 25))
-    summer_end = date(first_year + 1, 7, 21) + timedelta(days=shift % 2)
-    return (
-        Term(
-            TermName.AUTUMN,
-            autumn_start,
-            christmas,
-            october_half,
-            october_half + timedelta(days=4),
-        ),
-        Term(
-            TermName.SPRING,
-            spring_start,
-            spring_end,
-            february_half,
-            february_half + timedelta(days=4),
-        ),
-        Term(
-            TermName.SUMMER,
-            summer_start,
-            summer_end,
-            may_half,
-            may_half + timedelta(days=4),
-        ),
-    )
-
-
-def bank_holidays(first_year: int) -> frozenset[date]:
+def year_bank_holidays(first_year: int) -> frozenset[date]:
     """England's bank holidays over the academic year, from the ``holidays`` package."""
-    found = holidays.country_holidays("GB", subdiv="ENG", years=[first_year, first_year + 1])
-    return frozenset(found)
+    return frozenset(bank_holidays(date(first_year, 9, 1), date(first_year + 1, 8, 31)))
 
 
 def problem_of(
@@ -107,76 +65,11 @@ def problem_of(
             )
             for school in ids
         },
-        terms=terms or english_terms(first_year),
-        bank_holidays=bank_holidays(first_year),
+        terms=terms or year_terms(first_year),
+        bank_holidays=year_bank_holidays(first_year),
         rules=rules or ScheduleRules(),
         busy=busy,
     )
-
-
-# Every rule, checked here independently of the scheduler -----------------------------------
-
-
-def rules_broken(problem: ScheduleProblem, reviews: tuple[PlannedReview, ...]) -> list[str]:
-    """Each rule the schedule breaks, in a few words (empty when it keeps them all)."""
-    rules = problem.rules
-    broken = []
-    by_cluster = defaultdict(list)
-    for review in reviews:
-        by_cluster[review.cluster_id].append(review)
-        team = review.reviewer_ids
-        if len(set(team)) != rules.team_size or len(team) != rules.team_size:
-            broken.append(f"team size at {review.key}")
-        if review.host_id in team:
-            broken.append(f"own school at {review.key}")
-        if review.lead_school_id not in team:
-            broken.append(f"lead outside the team at {review.key}")
-        host_trust = problem.schools[review.host_id].trust
-        if rules.avoid_same_trust and host_trust:
-            if any(problem.schools[s].trust == host_trust for s in team):
-                broken.append(f"same trust at {review.key}")
-        if len(review.days) != rules.visit_days or len({week_of(d) for d in review.days}) != 1:
-            broken.append(f"visit length at {review.key}")
-        for day in review.days:
-            if problem.why_not_a_visit_day(day, (review.host_id, *team)) is not None:
-                broken.append(f"not a school day at {review.key}")
-    for cluster in problem.clusters:
-        held = by_cluster[cluster.cluster_id]
-        members = set(cluster.school_ids)
-        if Counter(review.host_id for review in held) != Counter(members):
-            broken.append(f"hosts in {cluster.name}")
-        if any(not set(review.reviewer_ids) <= members for review in held):
-            broken.append(f"reviewer from outside {cluster.name}")
-        load = Counter(s for review in held for s in review.reviewer_ids)
-        if any(load[s] != rules.reviews_per_school for s in members):
-            broken.append(f"reviewer load in {cluster.name}")
-        terms = Counter(problem.term_of(review.days[0]).name for review in held)
-        counts = [terms[term.name] for term in problem.chosen_terms()]
-        if max(counts) - min(counts) > 1:
-            broken.append(f"terms spread in {cluster.name}")
-    if rules.no_mutual_in_same_term:
-        visits = {
-            (s, review.host_id, problem.term_of(review.days[0]).name)
-            for review in reviews
-            for s in review.reviewer_ids
-        }
-        if any((host, s, term) in visits for s, host, term in visits):
-            broken.append("mutual pair in one term")
-    if rules.one_visit_per_week:
-        taken = {
-            (s, week_of(day))
-            for review in problem.busy
-            for day in review.days
-            for s in (review.host_id, *review.reviewer_ids)
-        }
-        weeks = Counter(
-            (s, week_of(review.days[0]))
-            for review in reviews
-            for s in (review.host_id, *review.reviewer_ids)
-        )
-        if any(times > 1 or key in taken for key, times in weeks.items()):
-            broken.append("more than one visit a week")
-    return broken
 
 
 # Random clusters: every schedule keeps every rule ---------------------------------------------
@@ -188,8 +81,8 @@ TRUSTS = ["", "", "", "Mulberry Trust", "Bow Academies", "Diocese of London Trus
 def problems(draw: st.DrawFn) -> ScheduleProblem:
     """1 to 3 clusters of 3 to 12 schools, some in two clusters, with trusts, INSET days and
     other closures, in a realistic year; the rules vary as a cycle's settings may."""
-    first_year = draw(st.sampled_from([2024, 2025, 2026]))
-    terms = english_terms(first_year, shift=draw(st.integers(0, 4)))
+    first_year = draw(st.integers(2024, 2030))
+    terms = year_terms(first_year)
     sizes = draw(st.lists(st.integers(3, 12), min_size=1, max_size=3))
     clusters: dict[str, list[int]] = {}
     next_id = 1
@@ -257,5 +150,280 @@ def test_every_schedule_keeps_every_rule_or_a_stated_condition_fails(
         names = [c.name for c in problem.clusters] + [s.name for s in problem.schools.values()]
         assert all(any(name in reason for name in names) for reason in stated), stated
         return
-    assert rules_broken(problem, reviews) == []
+    assert check_schedule(problem, reviews) == []
     assert len(reviews) == sum(len(set(c.school_ids)) for c in problem.clusters)
+
+
+# A fair schedule ------------------------------------------------------------------------------
+
+TEN = {"Bow and Mile End": list(range(1, 11))}
+TEN_TRUSTS = {1: "Mulberry Trust", 2: "Mulberry Trust", 3: "Bow Academies", 4: "Bow Academies"}
+
+
+def term_of(problem: ScheduleProblem, review: PlannedReview) -> TermName:
+    term = problem.term_of(review.days[0])
+    assert term is not None
+    return term.name
+
+
+def test_a_cluster_of_ten_gets_a_fair_schedule_that_keeps_every_rule() -> None:
+    problem = problem_of(TEN, TEN_TRUSTS, {5: {date(2025, 9, 3), date(2026, 1, 5)}})
+    reviews = make_schedule(problem, seed=7)
+    assert check_schedule(problem, reviews) == []
+    assert sorted(review.host_id for review in reviews) == list(range(1, 11))
+    assert {review.key for review in reviews} == {f"1:{host}" for host in range(1, 11)}
+    for review in reviews:
+        assert len(review.reviewer_ids) == 2 and review.host_id not in review.reviewer_ids
+        assert review.lead_school_id == review.reviewer_ids[0]
+        assert len(review.days) == 1
+    # Nobody reviews a school of their own trust.
+    for review in reviews:
+        trust = TEN_TRUSTS.get(review.host_id)
+        assert all(trust is None or TEN_TRUSTS.get(s) != trust for s in review.reviewer_ids)
+
+
+def test_every_school_reviews_the_same_number() -> None:
+    problem = problem_of(TEN, TEN_TRUSTS, rules=ScheduleRules(team_size=3, reviews_per_school=3))
+    reviews = make_schedule(problem, seed=1)
+    load = Counter(s for review in reviews for s in review.reviewer_ids)
+    assert load == {school: 3 for school in range(1, 11)}
+    assert check_schedule(problem, reviews) == []
+
+
+def test_visits_are_spread_over_the_terms_and_within_each_term() -> None:
+    problem = problem_of({"Poplar": list(range(1, 13))})
+    reviews = make_schedule(problem, seed=3)
+    assert Counter(term_of(problem, review) for review in reviews) == dict.fromkeys(TermName, 4)
+    # Within a term the visits are spaced out, not piled into its first weeks.
+    for term in problem.chosen_terms():
+        days = sorted(review.days[0] for review in reviews if term_of(problem, review) == term.name)
+        middle = term.starts_on + (term.ends_on - term.starts_on) / 2
+        assert sum(day < middle for day in days) in (1, 2, 3), (term.name, days)
+        assert (days[-1] - days[0]).days >= (term.ends_on - term.starts_on).days / 3
+
+
+def test_the_same_seed_gives_the_same_schedule_and_another_seed_another() -> None:
+    problem = problem_of(TEN, TEN_TRUSTS)
+    assert make_schedule(problem, seed=4) == make_schedule(problem, seed=4)
+    schedules = {make_schedule(problem, seed=seed) for seed in range(4)}
+    assert len(schedules) == 4
+    teams = {
+        frozenset((r.host_id, r.reviewer_ids) for r in make_schedule(problem, seed=s))
+        for s in range(4)
+    }
+    assert len(teams) > 1  # the seed changes who reviews whom, not only the dates
+
+
+def test_schools_that_must_review_each_other_do_so_in_different_terms() -> None:
+    # Four schools in teams of two: some pairs must review each other (8 visits, 6 pairs).
+    problem = problem_of(
+        {"Wapping": [1, 2, 3, 4]}, rules=ScheduleRules(terms=(TermName.AUTUMN, TermName.SPRING))
+    )
+    reviews = make_schedule(problem, seed=2)
+    assert check_schedule(problem, reviews) == []
+    reviewed_in = {
+        (s, review.host_id): term_of(problem, review)
+        for review in reviews
+        for s in review.reviewer_ids
+    }
+    mutual = [(a, b) for a, b in reviewed_in if (b, a) in reviewed_in and a < b]
+    assert mutual
+    assert all(reviewed_in[(a, b)] != reviewed_in[(b, a)] for a, b in mutual)
+
+
+def test_a_large_enough_cluster_has_no_two_schools_reviewing_each_other() -> None:
+    problem = problem_of(TEN, TEN_TRUSTS)
+    for seed in range(5):
+        pairs = {(s, r.host_id) for r in make_schedule(problem, seed) for s in r.reviewer_ids}
+        assert not any((host, s) in pairs for s, host in pairs)
+
+
+def test_one_visit_a_week_counts_the_reviews_already_in_the_cycle() -> None:
+    problem = problem_of({"Stepney": [1, 2, 3, 4, 5, 6]})
+    # School 1 already reviews elsewhere on the Tuesday of every other week of the year.
+    tuesdays = [
+        day for day in problem.visit_days(()) if day.weekday() == 1 and week_of(day)[1] % 2 == 0
+    ]
+    busy = tuple(
+        PlannedReview(f"other:{n}", 99, 50, (day,), (1,)) for n, day in enumerate(tuesdays)
+    )
+    problem = replace(problem, busy=busy)
+    reviews = make_schedule(problem, seed=5)
+    assert check_schedule(problem, reviews) == []
+    busy_weeks = {week_of(day) for day in tuesdays}
+    weeks_of_1 = [week_of(r.days[0]) for r in reviews if 1 in (r.host_id, *r.reviewer_ids)]
+    assert len(weeks_of_1) == 3 and not set(weeks_of_1) & busy_weeks
+    every = Counter((s, week_of(r.days[0])) for r in reviews for s in (r.host_id, *r.reviewer_ids))
+    assert max(every.values()) == 1
+
+
+def test_a_visit_of_two_days_takes_two_days_in_a_row_in_one_week() -> None:
+    closures = {2: {date(2025, 9, 17), date(2025, 11, 4)}, 3: {date(2026, 1, 6)}}
+    problem = problem_of(TEN, closures=closures, rules=ScheduleRules(visit_days=2))
+    reviews = make_schedule(problem, seed=9)
+    assert check_schedule(problem, reviews) == []
+    for review in reviews:
+        first, second = review.days
+        assert second - first == timedelta(days=1) and week_of(first) == week_of(second)
+        for school, shut in closures.items():
+            if school in (review.host_id, *review.reviewer_ids):
+                assert not set(review.days) & shut
+
+
+def test_a_school_in_two_clusters_hosts_one_review_in_each() -> None:
+    problem = problem_of({"Bow": [1, 2, 3, 4, 5, 6], "Faith schools": [6, 7, 8, 9, 10]})
+    reviews = make_schedule(problem, seed=0)
+    assert check_schedule(problem, reviews) == []
+    hosted = sorted(r.key for r in reviews if r.host_id == 6)
+    assert hosted == ["1:6", "2:6"]
+    six = [r for r in reviews if 6 in (r.host_id, *r.reviewer_ids)]
+    assert len(six) == 6 and len({week_of(r.days[0]) for r in six}) == 6
+
+
+def test_no_clusters_no_reviews() -> None:
+    assert make_schedule(problem_of({})) == ()
+
+
+# No schedule, and why ------------------------------------------------------------------------
+
+
+def refused(problem: ScheduleProblem) -> list[str]:
+    """The reasons make_schedule gives, which must be those reasons_impossible gives."""
+    with pytest.raises(NoScheduleError) as caught:
+        make_schedule(problem)
+    assert caught.value.reasons == reasons_impossible(problem)
+    return caught.value.reasons
+
+
+def test_a_cluster_of_two_cannot_give_each_host_two_reviewers() -> None:
+    problem = problem_of({"Bow Primaries": [1, 2], "Poplar": [3, 4, 5, 6, 7]})
+    assert refused(problem) == [
+        "The cluster Bow Primaries has 2 schools: it cannot give each host 2 reviewer schools "
+        "from the cluster."
+    ]
+
+
+def test_trust_exclusions_that_leave_too_few_reviewers_are_named() -> None:
+    trusts = {1: "Mulberry Trust", 2: "Mulberry Trust", 3: "Mulberry  trust"}
+    reasons = refused(problem_of({"Stepney": [1, 2, 3, 4]}, trusts))
+    for school, trust in ((1, "Mulberry Trust"), (2, "Mulberry Trust"), (3, "Mulberry trust")):
+        assert (
+            f"School {school} has only 1 school outside its trust ({trust}) in the "
+            "cluster Stepney to review it; each review needs 2." in reasons
+        )
+    assert reasons[-1].endswith("but the one other school reviews only 2 times.")
+    assert any(
+        "Mulberry Trust has 3 of the 4 schools in the cluster Stepney (School 1, School 2 and "
+        "School 3)" in reason
+        for reason in reasons
+    )
+    # With the trust rule off the same cluster can be scheduled.
+    allowed = problem_of(
+        {"Stepney": [1, 2, 3, 4]}, trusts, rules=ScheduleRules(avoid_same_trust=False)
+    )
+    assert check_schedule(allowed, make_schedule(allowed)) == []
+
+
+def test_a_trust_holding_more_than_half_the_cluster_is_named() -> None:
+    trusts = dict.fromkeys([1, 2, 3, 4], "Bow Academies")
+    reasons = refused(problem_of({"Bow": [1, 2, 3, 4, 5, 6, 7]}, trusts))
+    assert reasons == [
+        "The trust Bow Academies has 4 of the 7 schools in the cluster Bow (School 1, School 2, "
+        "School 3 and School 4): their 4 reviews need 8 places on teams from schools outside "
+        "the trust, but the other 3 schools review only 6 times."
+    ]
+
+
+def test_a_team_size_that_differs_from_the_reviews_per_school_is_explained_with_figures() -> None:
+    rules = ScheduleRules(team_size=2, reviews_per_school=3)
+    assert refused(problem_of({"Limehouse": [1, 2, 3, 4, 5, 6]}, rules=rules)) == [
+        "In the cluster Limehouse, 6 hosts with 2 reviewer schools each make 12 places on "
+        "teams, but 6 schools reviewing 3 each fill 18: the team size and the number of "
+        "reviews per school must be the same."
+    ]
+
+
+def test_terms_too_short_for_the_visits_are_explained() -> None:
+    # Each term a single week: room for 2 of the cluster's 7 visits a week (each takes 3).
+    short = tuple(
+        Term(name, start, start + timedelta(days=4))
+        for name, start in zip(
+            TermName, (date(2025, 9, 8), date(2026, 1, 12), date(2026, 4, 20)), strict=True
+        )
+    )
+    reasons = refused(problem_of({"Shadwell": list(range(1, 8))}, terms=short))
+    assert reasons == [
+        "In the cluster Shadwell, 7 visits spread over 3 terms need 2 or 3 in each, but the "
+        "autumn term has room for 2, the spring term has room for 2 and the summer term has "
+        "room for 2 (at most 2 of the cluster's visits a week, as each takes 3 of its 7 "
+        "schools, on days with 1 school day free in a week): choose more terms, check the "
+        "term dates, or allow more than one visit a week."
+    ]
+
+
+def test_a_school_without_enough_free_weeks_is_named() -> None:
+    problem = problem_of({"Spitalfields": [1, 2, 3, 4, 5, 6, 7]})
+    # School 4 already has a review elsewhere in every week of the year but two.
+    weeks = sorted({week_of(day): day for day in problem.visit_days(())}.items())
+    busy = tuple(
+        PlannedReview(f"other:{n}", 99, 50, (day,), (4,))
+        for n, (_week, day) in enumerate(weeks[2:])
+    )
+    reasons = refused(replace(problem, busy=busy))
+    assert reasons == [
+        "School 4 takes part in 3 visits (hosting one and reviewing 2 in the cluster "
+        "Spitalfields) but has only 2 free weeks of school days in the chosen terms, and takes "
+        "part in one visit a week: choose more terms, check its closures, or allow more than "
+        "one visit a week."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("schools", "terms", "pairs"),
+    [([1, 2, 3, 4], (TermName.AUTUMN,), 2), ([1, 2, 3], (TermName.AUTUMN, TermName.SPRING), 3)],
+)
+def test_schools_that_must_review_each_other_in_too_few_terms_are_explained(
+    schools: list[int], terms: tuple[TermName, ...], pairs: int
+) -> None:
+    reasons = refused(problem_of({"Wapping": schools}, rules=ScheduleRules(terms=terms)))
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        f"In the cluster Wapping ({len(schools)} schools, teams of 2) at least {pairs} pairs of "
+        "schools must review each other"
+    )
+    assert "allow schools to review each other in one term" in reasons[0]
+
+
+def test_rules_that_cannot_be_kept_are_explained() -> None:
+    assert refused(problem_of(TEN, rules=ScheduleRules(visit_days=6))) == [
+        "A visit of 6 days cannot fall in one week of school days (Monday to Friday); make "
+        "visits 5 days or shorter."
+    ]
+    assert refused(problem_of(TEN, rules=ScheduleRules(terms=()))) == [
+        "No term is chosen for visits; choose at least one term."
+    ]
+
+
+def test_when_the_bounded_search_finds_nothing_it_says_where_and_what_to_relax() -> None:
+    # Three schools, every visit needs all three the same week; school 1 is free only in the
+    # first three weeks of the autumn term and school 2 only in the next three.
+    rules = ScheduleRules(terms=(TermName.AUTUMN,), no_mutual_in_same_term=False)
+    problem = problem_of({"Isle of Dogs": [1, 2, 3]}, rules=rules)
+    weeks = sorted({week_of(day): day for day in problem.visit_days(())}.items())
+    busy = tuple(
+        PlannedReview(f"other:{school}:{n}", 99, 50, (day,), (school,))
+        for school, free in ((1, range(0, 3)), (2, range(3, 6)))
+        for n, (_week, day) in enumerate(weeks)
+        if n not in free
+    )
+    problem = replace(problem, busy=busy)
+    assert reasons_impossible(problem) == []
+    with pytest.raises(NoScheduleError) as caught:
+        make_schedule(problem)
+    [reason] = caught.value.reasons
+    assert reason.startswith(
+        "In the cluster Isle of Dogs the search found no week in the autumn term when"
+    )
+    assert all(f"School {school}" in reason for school in (1, 2, 3))
+    assert "each school takes part in one visit a week" in reason
+    assert "allow more than one visit a week" in reason

@@ -102,13 +102,17 @@ class _Calendar:
     def runs(
         self, term: TermName, week: Week, school_ids: Iterable[int], length: int
     ) -> list[tuple[date, ...]]:
-        """Each run of ``length`` consecutive school days in the week these schools are all open."""
+        """Each run of ``length`` days in a row in the week when these schools are all open."""
         shut = [self.closures.get(school_id, frozenset()) for school_id in school_ids]
         open_days = [
             day for day in self.days.get((term, week), ()) if not any(day in s for s in shut)
         ]
+        # Days in a row: a review is stored as its first and last day, every day between
+        # being a visit day, so a run never steps over a closure or a bank holiday.
         return [
-            tuple(open_days[start : start + length]) for start in range(len(open_days) - length + 1)
+            tuple(open_days[start : start + length])
+            for start in range(len(open_days) - length + 1)
+            if (open_days[start + length - 1] - open_days[start]).days == length - 1
         ]
 
     def open_weeks(self, school_ids: Iterable[int], length: int) -> dict[TermName, list[Week]]:
@@ -251,13 +255,17 @@ def _cluster_reasons(
         for schools in by_trust.values():
             k = len(schools)
             if k * team > (n - k) * rules.reviews_per_school and len(schools) > 1:
+                others = (
+                    "the one other school reviews"
+                    if n - k == 1
+                    else f"the other {n - k} schools review"
+                )
                 reasons.append(
                     f"The trust {_trust_label(problem, schools[0])} has {k} of the "
                     f"{n} schools in the cluster {cluster.name} "
                     f"({_names([name(s) for s in schools])}): their {k} reviews need "
-                    f"{k * team} places on teams from schools outside the trust, but the other "
-                    f"{_count(n - k, 'school')} review only "
-                    f"{(n - k) * rules.reviews_per_school} times."
+                    f"{k * team} places on teams from schools outside the trust, but "
+                    f"{others} only {(n - k) * rules.reviews_per_school} times."
                 )
         if not reasons and (
             flow_design(members, team, _allowed(problem, members), random.Random(0)) is None
@@ -334,7 +342,7 @@ def _term_room_reasons(
             slots = sum(
                 1
                 for week in calendar.weeks[term.name]
-                if len(calendar.days[(term.name, week)]) >= rules.visit_days
+                if calendar.runs(term.name, week, (), rules.visit_days)
             )
         else:
             slots = sum(
