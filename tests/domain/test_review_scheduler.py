@@ -427,3 +427,23 @@ def test_when_the_bounded_search_finds_nothing_it_says_where_and_what_to_relax()
     assert all(f"School {school}" in reason for school in (1, 2, 3))
     assert "each school takes part in one visit a week" in reason
     assert "allow more than one visit a week" in reason
+
+
+def test_trusts_that_force_schools_to_review_each_other_in_a_single_term_are_explained() -> None:
+    # Five schools of one trust take every other school as a partner, so the four of the
+    # second trust are left two partners short: some pair must review each other.
+    trusts = dict.fromkeys(range(1, 6), "Mulberry Trust") | dict.fromkeys(range(6, 10), "Bow")
+    rules = ScheduleRules(team_size=3, reviews_per_school=3, terms=(TermName.SUMMER,))
+    assert refused(problem_of({"Poplar": list(range(1, 12))}, trusts, rules=rules)) == [
+        "In the cluster Poplar (11 schools, teams of 3) the trusts leave no way to avoid some "
+        "pairs of schools reviewing each other, and with only the summer term chosen they "
+        "would do so in the same term: choose more terms, allow schools to review each other "
+        "in one term, or allow reviews within a trust."
+    ]
+    # Over two terms the pairs that must review each other are put in different terms.
+    two = problem_of(
+        {"Poplar": list(range(1, 12))},
+        trusts,
+        rules=replace(rules, terms=(TermName.SPRING, TermName.SUMMER)),
+    )
+    assert check_schedule(two, make_schedule(two, seed=1)) == []

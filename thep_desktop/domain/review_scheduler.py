@@ -24,7 +24,7 @@ from thep_desktop.domain.review_teams import design_teams, flow_design, trust_ke
 # schedule can take, whatever the problem.
 ATTEMPTS = 8
 TERM_STEPS = 20_000
-DAY_STEPS = 50_000
+DAY_STEPS, DAY_STEPS_PER_VISIT = 2_000, 3
 # Monday to Friday: a visit's days fall in one week.
 SCHOOL_DAYS_A_WEEK = 5
 
@@ -291,6 +291,14 @@ def _cluster_reasons(
                 "choose more terms, allow schools to review each other in one term, or make "
                 "the cluster larger."
             )
+        elif len(terms) == 1 and _mutual_unavoidable(problem, members, team):
+            reasons.append(
+                f"In the cluster {cluster.name} ({_count(n, 'school')}, teams of {team}) the "
+                "trusts leave no way to avoid some pairs of schools reviewing each other, and "
+                f"with only the {terms[0].name.label.lower()} chosen they would do so in the "
+                "same term: choose more terms, allow schools to review each other in one term, "
+                "or allow reviews within a trust."
+            )
     reasons.extend(_term_room_reasons(problem, cluster, members, calendar))
     return reasons
 
@@ -314,6 +322,56 @@ def _forced_mutual_pairs(problem: ScheduleProblem, members: list[int], team: int
         short += max(0, 2 * team - partners)
     allowed_pairs //= 2
     return max(len(members) * team - allowed_pairs, (short + 1) // 2, 0)
+
+
+def _mutual_unavoidable(problem: ScheduleProblem, members: list[int], team: int) -> bool:
+    """Whether every design of the cluster has two schools reviewing each other.
+
+    A design without such pairs gives each school 2 x team distinct partners (those it
+    reviews and those reviewing it). Pairs a school must use (it has no others) and cannot
+    use (its partners are all taken) are settled in turn; then each trust's schools, who may
+    only pair outside the trust, must find enough partners there.
+    """
+    wanted = 2 * team
+    may = _allowed(problem, members)
+    taken: dict[int, set[int]] = {school: set() for school in members}
+    open_to: dict[int, set[int]] = {
+        school: {other for other in members if may(school, other) and may(other, school)}
+        for school in members
+    }
+    settled = False
+    while not settled:
+        settled = True
+        for school in members:
+            have, could = len(taken[school]), len(open_to[school])
+            if have > wanted or have + could < wanted:
+                return True
+            if could and have == wanted:
+                for other in open_to.pop(school):
+                    open_to[other].discard(school)
+                open_to[school] = set()
+                settled = False
+            elif could and have + could == wanted:
+                for other in open_to[school]:
+                    taken[school].add(other)
+                    taken[other].add(school)
+                    open_to[other].discard(school)
+                open_to[school] = set()
+                settled = False
+    by_trust: dict[str, set[int]] = defaultdict(set)
+    for school in members:
+        if _trust(problem, school) and problem.rules.avoid_same_trust:
+            by_trust[_trust(problem, school)].add(school)
+    for group in by_trust.values():
+        short = sum(wanted - len(taken[school]) for school in group)
+        offered = sum(
+            min(wanted - len(taken[other]), len(open_to[other] & group))
+            for other in members
+            if other not in group
+        )
+        if short > offered:
+            return True
+    return False
 
 
 def _pairs_in_different_terms(visits: int, terms: int) -> int:
@@ -390,13 +448,13 @@ def _week_reasons(problem: ScheduleProblem, calendar: _Calendar) -> list[str]:
         } - busy.get(school_id, set())
         if visits > len(weeks):
             where = _names([cluster.name for cluster in clusters])
+            free = f"only {_count(len(weeks), 'free week')}" if weeks else "no free week"
             reasons.append(
                 f"{problem.school_name(school_id)} takes part in {visits} visits (hosting one "
                 f"and reviewing {rules.reviews_per_school} in the "
-                f"{'cluster' if len(clusters) == 1 else 'clusters'} {where}) but has only "
-                f"{_count(len(weeks), 'free week')} of school days in the chosen terms, and "
-                "takes part in one visit a week: choose more terms, check its closures, or "
-                "allow more than one visit a week."
+                f"{'cluster' if len(clusters) == 1 else 'clusters'} {where}) but has {free} "
+                "of school days in the chosen terms, and takes part in one visit a week: "
+                "choose more terms, check its closures, or allow more than one visit a week."
             )
     return reasons
 
@@ -620,7 +678,14 @@ def _choose_days(
             taken[s] -= option[1]
         visit.days = ()
 
-    found, deepest = _backtrack(len(order), choices, book, free, DAY_STEPS)
+    # A visit with no free days at all (closures, reviews already in the cycle) makes any
+    # search hopeless: say so at once rather than search.
+    hopeless = next((p for p in range(len(order)) if not choices(p)), None)
+    if hopeless is not None:
+        found, deepest = False, hopeless
+    else:
+        limit = DAY_STEPS + DAY_STEPS_PER_VISIT * len(order)
+        found, deepest = _backtrack(len(order), choices, book, free, limit)
     if not found:
         failed = visits[order[min(deepest, len(order) - 1)]]
         assert failed.term is not None
