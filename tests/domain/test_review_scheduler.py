@@ -134,7 +134,7 @@ def problems(draw: st.DrawFn) -> ScheduleProblem:
     return problem
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.integers(0, 1000))
 def test_every_schedule_keeps_every_rule_or_a_stated_condition_fails(
     problem: ScheduleProblem, seed: int

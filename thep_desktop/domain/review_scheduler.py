@@ -595,7 +595,7 @@ def _choose_terms(
             key=lambda t: (bool(visit.apart_from) and t != visit.designed_for, crowding(visit, t)),
         )
 
-    found, _deepest = _backtrack(
+    found, deepest = _backtrack(
         len(order),
         choices,
         lambda position, term: place(visits[order[position]], term, +1),
@@ -603,10 +603,7 @@ def _choose_terms(
         TERM_STEPS,
     )
     if not found:
-        tangled = next(
-            (visit for visit in visits if visit.term is None and visit.apart_from),
-            next((visit for visit in visits if visit.term is None), visits[0]),
-        )
+        tangled = visits[order[min(deepest, len(order) - 1)]]
         partners = _names(
             [problem.school_name(visits[other].host) for other in sorted(tangled.apart_from)]
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-# Reviewer school, host school -> may that school sit on that host's team?
-Allowed = Callable[[int, int], bool]  # called as allowed(reviewer, host)
+# allowed(reviewer, host): may that school sit on that host's team?
+Allowed = Callable[[int, int], bool]
 
 # Bounds that keep a design's search short on any cluster (they are reached only when the
 # trusts leave few choices; the flow design below then still gives an answer when one exists).
@@ -55,12 +55,6 @@ def design_teams(
     for team in teams.values():
         rng.shuffle(team)
     return {host: tuple(team) for host, team in teams.items()}
-
-
-def mutual_pairs(teams: dict[int, tuple[int, ...]]) -> set[tuple[int, int]]:
-    """Pairs of schools (smaller id first) that review each other in the design."""
-    arcs = {(reviewer, host) for host, team in teams.items() for reviewer in team}
-    return {(min(a, b), max(a, b)) for a, b in arcs if (b, a) in arcs}
 
 
 def _circle(
