@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -32,6 +33,7 @@ from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableMode
 from thep_desktop.ui.shared.questions import tell
 
 CLUSTER_ROLE = Qt.ItemDataRole.UserRole + 11
+TEAM_COLUMN = 3  # the reviewing schools take the room left
 PROPOSAL_COLUMNS = (
     PlainColumn("Date"),
     PlainColumn("Host school"),
@@ -79,7 +81,7 @@ class GenerateDialog(QDialog):
         reviews = services.reviews.list_reviews(actor, cycle_id)
         self.setWindowTitle(f"Generate schedule – {self.cycle.title}")
         self.setObjectName("generate_dialog")
-        self.resize(1000, 640)
+        self.resize(1180, 660)
         layout = QVBoxLayout(self)
         rules = self.cycle.rules
         terms = ", ".join(t.label.lower() for t in rules.terms)
@@ -163,6 +165,10 @@ class GenerateDialog(QDialog):
         column.addWidget(self.busy)
         self.model = PlainTableModel(PROPOSAL_COLUMNS, parent=self)
         self.table = list_view("generate_table", self.model)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(TEAM_COLUMN, QHeaderView.ResizeMode.Stretch)
         column.addWidget(self.table, 3)
         self.reasons = QListWidget()
         self.reasons.setObjectName("generate_reasons")
@@ -170,7 +176,7 @@ class GenerateDialog(QDialog):
         self.reasons.hide()
         column.addWidget(self.reasons, 2)
         splitter.addWidget(right)
-        splitter.setSizes([360, 640])
+        splitter.setSizes([300, 800])
         layout.addWidget(splitter, 1)
         self.buttons = QDialogButtonBox()
         self.apply_button = self.buttons.addButton("&Apply", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -257,7 +263,9 @@ class GenerateDialog(QDialog):
         self.reasons.hide()
         self.table.show()
         self.model.set_rows(proposal_rows(proposal))
-        self.table.resizeColumnsToContents()
+        for column in range(len(PROPOSAL_COLUMNS)):
+            if column != TEAM_COLUMN:
+                self.table.resizeColumnToContents(column)
         count = len(proposal.reviews)
         parts = [f"<b>{count} reviews</b> proposed (seed {proposal.seed})."]
         if proposal.breaches:
