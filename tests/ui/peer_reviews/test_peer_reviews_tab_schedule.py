@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QTreeWidgetItem
 from qt_driving import Modals, menu_action, press, push
 from review_records import cluster, cycle, review_sums, schools, year_with_terms
-from review_ui_records import Cycle, hosts_shown, part_way_cycle
+from review_ui_records import Cycle, choose, hosts_shown, part_way_cycle
 
 from thep_desktop.database import Database
 from thep_desktop.domain.peer_reviews import ReviewStatus
@@ -127,10 +127,13 @@ def test_check_lists_a_breach_made_by_hand_and_a_click_shows_its_review(  # type
     children: list[QTreeWidgetItem] = [days.child(n) for n in range(days.childCount())]
     weekend = next(c for c in children if "13/06/2026" in c.text(0))
     assert "is a weekend" in weekend.text(0) and review.host_name in weekend.text(1)
-    # Click it: the schedule shows, with that review selected.
+    # Click it: the schedule shows, with that review selected (the filter that hid it cleared).
     tab.views.setCurrentIndex(2)
+    choose(qtbot, tab.status_filter, "Conf", "Confirmed")
+    assert review.host_name not in hosts_shown(tab)
     rect = dialog.tree.visualItemRect(weekend)
     qtbot.mouseClick(dialog.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert tab.views.currentIndex() == SCHEDULE_VIEW
     assert tab.selected_ids() == [review.id]
+    assert tab.status_filter.currentText() == "Any status"
     dialog.close()

@@ -591,14 +591,9 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
 
     def show_review(self, review_id: int) -> None:
         """Select a review in the schedule and show it (the Check window's click)."""
-        if (
-            self.model.row_of_id(review_id) >= 0
-            and self.proxy.mapFromSource(
-                self.model.index(self.model.row_of_id(review_id), 0)
-            ).isValid()
-            is False
-        ):
-            # Hidden by the filters: clear them so the review can be seen.
+        source_row = self.model.row_of_id(review_id)
+        shown = self.proxy.mapFromSource(self.model.index(source_row, 0)).isValid()
+        if source_row >= 0 and not shown:  # hidden by the filters: they are cleared
             self.search.clear()
             self.status_filter.setCurrentIndex(0)
             self.cluster_filter.setCurrentIndex(0)
