@@ -243,14 +243,18 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
         nav.addWidget(self.month_label)
         nav.addWidget(self.next_month)
         nav.addWidget(self.today_button)
-        nav.addSpacing(16)
-        legend = QLabel(self._legend_html())
-        legend.setObjectName("calendar_legend")
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        nav.addWidget(legend, 1)
+        nav.addStretch(1)
+        hint = QLabel("Drag a visit to another day, or Alt+arrow keys; Ctrl+Z puts it back")
+        hint.setEnabled(False)
+        nav.addWidget(hint)
         column.addLayout(nav)
         self.calendar = MonthCalendar()
         column.addWidget(self.calendar, 1)
+        # Under the grid, so the window keeps its width at 1280 pixels.
+        legend = QLabel(self._legend_html())
+        legend.setObjectName("calendar_legend")
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        column.addWidget(legend)
         self.calendar_note = QLabel()
         self.calendar_note.setObjectName("calendar_note")
         self.calendar_note.setWordWrap(True)
@@ -292,20 +296,24 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
 
     @staticmethod
     def _legend_html() -> str:
+        """The colours of the calendar, each a framed swatch with its meaning."""
+
         def swatch(colour: str, words: str) -> str:
             return (
-                f"<span style='background:{colour}; border:1px solid #bbb'>&nbsp;&nbsp;&nbsp;"
-                f"</span>&nbsp;{words}"
+                "<td><table border='1' cellspacing='0' cellpadding='0' "
+                "style='border-color:#8a9099; border-style:solid'><tr>"
+                f"<td bgcolor='{colour}' width='14' height='10'></td></tr></table></td>"
+                f"<td>&nbsp;{words}&nbsp;&nbsp;&nbsp;</td>"
             )
 
-        parts = [swatch(STATUS_COLOURS[s].name(), s.label) for s in ReviewStatus]
-        parts += [
+        cells = [swatch(STATUS_COLOURS[s].name(), s.label) for s in ReviewStatus]
+        cells += [
             swatch(DAY_COLOURS[BANK_HOLIDAY].name(), "Bank holiday"),
             swatch(DAY_COLOURS[HALF_TERM].name(), "Half term"),
             swatch(DAY_COLOURS[HOLIDAY].name(), "Holiday"),
             swatch(DAY_COLOURS[WEEKEND].name(), "Weekend"),
         ]
-        return " &nbsp; ".join(parts)
+        return f"<table cellspacing='0'><tr>{''.join(cells)}</tr></table>"
 
     def _connect(self) -> None:
         self.cycle_combo.currentIndexChanged.connect(lambda _i: self._cycle_chosen())
