@@ -177,3 +177,18 @@ def test_going_back_a_step_says_the_later_dates_go_and_clears_them(  # type: ign
     assert saved.status is ReviewStatus.CONFIRMED
     assert ReviewStatus.COMPLETED not in saved.status_dates
     assert saved.status_dates[ReviewStatus.CONFIRMED] == date(2025, 10, 2)
+
+
+def test_back_to_proposed_keeps_the_day_it_was_first_proposed(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, review
+) -> None:
+    step(services, review, ReviewStatus.CONFIRMED, date(2025, 10, 1))
+    first = services.reviews.get_review(services.actor, review).status_dates
+    dialog = dialog_for(qtbot, services, review, ReviewStatus.PROPOSED)
+    assert dialog.on.isReadOnly()
+    assert dialog.on.text() == first[ReviewStatus.PROPOSED].strftime("%d/%m/%Y")
+    push(qtbot, button(dialog, "Save"))
+
+    saved = services.reviews.get_review(services.actor, review)
+    assert saved.status is ReviewStatus.PROPOSED
+    assert saved.status_dates == {ReviewStatus.PROPOSED: first[ReviewStatus.PROPOSED]}

@@ -35,6 +35,12 @@ class StatusDialog(MembershipForm):
         self.on = date_field(format_date(date.today()), f"The day the review was {_done(status)}")
         self.on.setObjectName("on")
         self.on.setMaximumWidth(150)
+        proposed_on = review.status_dates.get(ReviewStatus.PROPOSED)
+        if status is ReviewStatus.PROPOSED and proposed_on is not None:
+            # A review keeps the day it was first proposed: shown, not to be typed over.
+            self.on.setText(format_date(proposed_on))
+            self.on.setReadOnly(True)
+            self.on.setClearButtonEnabled(False)
         self.outcome = QComboBox()
         self.outcome.setObjectName("qa_outcome")
         self.outcome.addItem("Choose what quality assurance found", None)
