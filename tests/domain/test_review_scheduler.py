@@ -152,6 +152,9 @@ def test_every_schedule_keeps_every_rule_or_a_stated_condition_fails(
         return
     assert check_schedule(problem, reviews) == []
     assert len(reviews) == sum(len(set(c.school_ids)) for c in problem.clusters)
+    for cluster in problem.clusters:  # each school leads one review of each of its clusters
+        leads = Counter(r.lead_school_id for r in reviews if r.cluster_id == cluster.cluster_id)
+        assert leads == dict.fromkeys(cluster.school_ids, 1)
 
 
 # A fair schedule ------------------------------------------------------------------------------
@@ -176,6 +179,8 @@ def test_a_cluster_of_ten_gets_a_fair_schedule_that_keeps_every_rule() -> None:
         assert len(review.reviewer_ids) == 2 and review.host_id not in review.reviewer_ids
         assert review.lead_school_id == review.reviewer_ids[0]
         assert len(review.days) == 1
+    # Every school's reviewers lead one review.
+    assert Counter(review.lead_school_id for review in reviews) == dict.fromkeys(range(1, 11), 1)
     # Nobody reviews a school of their own trust.
     for review in reviews:
         trust = TEN_TRUSTS.get(review.host_id)

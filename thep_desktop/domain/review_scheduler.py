@@ -17,7 +17,7 @@ from thep_desktop.domain.peer_reviews import (
     TermName,
     week_of,
 )
-from thep_desktop.domain.review_teams import design_teams, flow_design, trust_key
+from thep_desktop.domain.review_teams import design_teams, flow_design, lead_schools, trust_key
 
 # Fresh starts (new teams, terms and dates from the same seeded generator) before the
 # scheduler gives up, and the steps each search may take: together they bound the time a
@@ -520,12 +520,10 @@ def _design(problem: ScheduleProblem, rng: random.Random) -> list[_Visit]:
                 f"In the cluster {cluster.name} no team design keeps the trust rule; allow "
                 "reviews within a trust."
             )
-        leads: dict[int, int] = defaultdict(int)
+        leads = lead_schools(teams)
         for host in members:
             team = teams[host]
-            lead = min(team, key=lambda school: (leads[school], team.index(school)))
-            leads[lead] += 1
-            ordered = (lead, *(school for school in team if school != lead))
+            ordered = (leads[host], *(school for school in team if school != leads[host]))
             visits.append(_Visit(cluster, host, ordered, designed_for=planned[host]))
     if problem.rules.no_mutual_in_same_term:
         hosting: dict[int, list[int]] = defaultdict(list)

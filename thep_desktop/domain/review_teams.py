@@ -57,6 +57,31 @@ def design_teams(
     return {host: tuple(team) for host, team in teams.items()}
 
 
+def lead_schools(teams: dict[int, tuple[int, ...]]) -> dict[int, int]:
+    """For each host, the team school whose reviewer leads: every school leads once.
+
+    Each school sits on as many teams as a team has schools, so hosts and reviewers form a
+    regular bipartite graph, which always has a perfect matching (Konig): found by
+    augmenting paths, from each team's own order (the first school leads if none is left).
+    """
+    leading: dict[int, int] = {}  # reviewer school -> the host it leads at
+
+    def give(host: int, seen: set[int]) -> bool:
+        for school in teams[host]:
+            if school in seen:
+                continue
+            seen.add(school)
+            if school not in leading or give(leading[school], seen):
+                leading[school] = host
+                return True
+        return False
+
+    for host in teams:
+        give(host, set())  # always succeeds when loads are equal, as the scheduler's are
+    chosen = {host: school for school, host in leading.items()}
+    return {host: chosen.get(host, team[0]) for host, team in teams.items()}
+
+
 def _circle(
     order: list[int], team_size: int, allowed: Allowed, rng: random.Random
 ) -> list[int] | None:
