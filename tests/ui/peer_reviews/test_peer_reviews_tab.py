@@ -296,3 +296,41 @@ def test_a_new_cycle_is_started_and_shown_and_ctrl_n_adds_a_review_to_it(  # typ
     press(qtbot, dialog.notes, Qt.Key.Key_S, CTRL)
     assert tab.cycle_combo.currentText() == "2025/26 – Peer reviews 2025/26: reading"
     assert window.statusBar().currentMessage() == "Peer reviews 2025/26: reading: settings saved."
+
+
+def test_file_export_writes_the_schedule_as_shown(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+    tmp_path,
+) -> None:
+    import openpyxl
+
+    tab = window.peer_reviews_tab
+    choose(qtbot, tab.cluster_filter, "Isle", "Isle of Dogs")
+    target = tmp_path / "Peer reviews.xlsx"
+    window.ask_save_path = lambda *_args: (str(target), "")  # type: ignore[method-assign]
+    modals.click("Close")  # written: not opening it
+    menu_action(window, "File", "Export…").trigger()
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    job = window.export_job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
+    modals.wait_answered()
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(target).active.iter_rows()]
+    header = next(n for n, r in enumerate(rows) if r[:3] == ["Date", "Host school", "Cluster"])
+    assert "cluster Isle of Dogs" in " ".join(str(r[0]) for r in rows[:header])
+    body = rows[header + 1 :]
+    assert [r[1] for r in body] == hosts_shown(tab)
+    assert {r[2] for r in body} == {"Isle of Dogs"} and len(body) == 6
+
+
+def test_the_schedule_model_passes_qts_model_checks(  # type: ignore[no-untyped-def]
+    qtmodeltester, cycle: Cycle, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = window.peer_reviews_tab
+    qtmodeltester.check(tab.model)
+    qtmodeltester.check(tab.proxy)
