@@ -27,6 +27,7 @@ from thep_desktop.ui.peer_reviews.month_calendar import (
     short_name,
 )
 from thep_desktop.ui.peer_reviews.peer_reviews_tab import CALENDAR_VIEW, PeerReviewsTab
+from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
 from thep_desktop.ui.peer_reviews.reviews_table_model import COL_WARNINGS
 from thep_desktop.ui.peer_reviews.term_dates_dialog import TermDatesDialog
 
@@ -174,7 +175,8 @@ def test_double_clicking_a_visit_or_an_empty_school_day_opens_the_review_editor(
     assert chip is not None
     qtbot.mouseDClick(calendar, Qt.MouseButton.LeftButton, pos=chip.center().toPoint())
     editor = opened[-1]
-    assert type(editor).__name__ == "ReviewEditor"
+    assert isinstance(editor, ReviewEditor) and editor.detail is not None
+    assert editor.detail.id == review.id
     editor.reject()
     empty = next(
         day
@@ -187,7 +189,8 @@ def test_double_clicking_a_visit_or_an_empty_school_day_opens_the_review_editor(
     assert cell is not None
     qtbot.mouseDClick(calendar, Qt.MouseButton.LeftButton, pos=cell.center().toPoint())
     new = opened[-1]
-    assert new is not editor and type(new).__name__ == "ReviewEditor"
+    assert isinstance(new, ReviewEditor) and new is not editor and new.detail is None
+    assert new.first_day.text() == f"{empty:%d/%m/%Y}"  # the day double-clicked
     new.reject()
 
 
