@@ -18,7 +18,7 @@ from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.peer_reviews.cycle_dialog import CycleDialog
 from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
-from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS
+from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS, COL_WARNINGS
 from thep_desktop.ui.peer_reviews.status_dialog import StatusDialog
 
 pytestmark = pytest.mark.gui
@@ -334,3 +334,34 @@ def test_the_schedule_model_passes_qts_model_checks(  # type: ignore[no-untyped-
     tab = window.peer_reviews_tab
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.proxy)
+
+
+def test_a_review_changed_in_the_editor_is_rechecked_and_its_warning_told(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    cycle: Cycle,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+) -> None:
+    tab = window.peer_reviews_tab
+    review = next(r for r in cycle.reviews(services) if r.status is ReviewStatus.PROPOSED)
+    click_row(qtbot, tab, review.id)
+    press(qtbot, tab.table, Qt.Key.Key_Return)
+    editor = opened[-1]
+    assert isinstance(editor, ReviewEditor) and editor.detail is not None
+    editor.first_day.selectAll()
+    qtbot.keyClicks(editor.first_day, "13/06/2026")  # a Saturday
+    modals.click("OK")  # the editor tells the warnings once saved
+    press(qtbot, editor.first_day, Qt.Key.Key_S, CTRL)
+    modals.wait_answered()
+    assert modals.seen[-1].title == "Saved, with warnings"
+    assert not editor.isVisible()
+    saved = services.reviews.get_review(services.actor, review.id)
+    assert saved.starts_on is not None and f"{saved.starts_on:%d/%m/%Y}" == "13/06/2026"
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Review at {review.host_name} (13/06/2026) saved. ⚠")
+    assert "is a weekend" in message
+    row = tab.model.row_of_id(review.id)
+    assert "is a weekend" in tab.model.index(row, COL_WARNINGS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tab.selected_ids() == [review.id]
