@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QToolButton
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QToolButton
 from qt_driving import Modals, button, menu_action, press, push
 from review_records import review_sums
 from review_ui_records import Cycle, choose, click_row, hosts_shown
 
 from thep_desktop.database import Database
-from thep_desktop.domain.peer_reviews import ReviewStatus
+from thep_desktop.domain.peer_reviews import Breach, ReviewStatus, Rule
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.peer_reviews.cycle_dialog import CycleDialog
 from thep_desktop.ui.peer_reviews.review_editor import ReviewEditor
-from thep_desktop.ui.peer_reviews.reviews_table_model import COL_HOST, COL_STATUS, COL_WARNINGS
+from thep_desktop.ui.peer_reviews.reviews_table_model import (
+    COL_HOST,
+    COL_STATUS,
+    COL_WARNINGS,
+    ReviewRow,
+    summary_text,
+)
 from thep_desktop.ui.peer_reviews.status_dialog import StatusDialog
 
 pytestmark = pytest.mark.gui
@@ -365,3 +372,46 @@ def test_a_review_changed_in_the_editor_is_rechecked_and_its_warning_told(  # ty
     row = tab.model.row_of_id(review.id)
     assert "is a weekend" in tab.model.index(row, COL_WARNINGS).data(Qt.ItemDataRole.ToolTipRole)
     assert tab.selected_ids() == [review.id]
+
+
+def test_a_right_click_on_a_review_offers_what_can_be_done_with_it(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, cycle: Cycle, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = window.peer_reviews_tab
+    confirmed = next(r for r in cycle.reviews(services) if r.status is ReviewStatus.CONFIRMED)
+    rows = [tab.proxy.row_at(r).id for r in range(tab.proxy.rowCount())]
+    rect = tab.table.visualRect(tab.proxy.index(rows.index(confirmed.id), COL_HOST))
+    viewport = tab.table.viewport()
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, rect.center(), viewport.mapToGlobal(rect.center())
+    )
+    QApplication.sendEvent(viewport, event)
+    menu = tab.table_menu
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    enabled = {a.text().replace("&", "") for a in menu.actions() if a.isEnabled() and a.text()}
+    assert enabled == {
+        "Edit review…",
+        "History…",
+        "Mark visit completed…",
+        "Back to proposed…",
+    }
+    assert tab.selected_ids() == [confirmed.id]
+    menu.close()
+
+
+def test_the_summary_counts_a_breach_shared_by_two_reviews_once(  # type: ignore[no-untyped-def]
+    services: Services, cycle: Cycle
+) -> None:
+    first, second, third = cycle.reviews(services)[:3]
+    mutual = Breach(Rule.MUTUAL_SAME_TERM, "A and B review each other", ("1", "2"), (1, 2))
+    weekend = Breach(Rule.SCHOOL_DAY, "C on a Saturday", ("3",), (3,))
+    rows = [
+        ReviewRow(first, (mutual,)),
+        ReviewRow(second, (mutual,)),
+        ReviewRow(third, (weekend,)),
+    ]
+    text = summary_text(rows)
+    assert text.startswith("3 reviews: ")
+    assert text.endswith(" · ⚠ 2 warnings")
+    assert summary_text(rows[2:]).endswith(" · ⚠ 1 warning")
+    assert summary_text([]) == "No reviews shown."

@@ -63,6 +63,9 @@ def test_a_schools_year_shows_what_it_hosts_where_it_reviews_and_its_closures(  
         assert f"{review.visit_label}: at {review.host_name}" in text
     assert "Clusters: Isle of Dogs" in text
     assert "Mon 05/01/2026: INSET day (Training)" in text
+    # The cluster filter lists that cluster's schools only.
+    choose(qtbot, window.peer_reviews_tab.cluster_filter, "Step", "Stepney and Wapping")
+    assert view.list.count() == 6
 
 
 def test_the_clusters_view_lists_each_cluster_and_its_schools(  # type: ignore[no-untyped-def]

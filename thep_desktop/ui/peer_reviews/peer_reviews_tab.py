@@ -508,6 +508,7 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
         self.proxy.set_filter(self._filter_choice())
         self.select_ids(selected)
         self._show_shown()
+        self._fill_school_view()  # the cluster chosen lists its schools only
 
     def _show_shown(self) -> None:
         """The count, the summary line and the calendar follow the reviews shown."""
@@ -567,7 +568,8 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
             if wanted is None or cluster.id == wanted:
                 schools.update({s.school_id: s.name for s in cluster.schools})
         for row in self.model.rows():  # a review outside the clusters still shows its host
-            schools.setdefault(row.review.host_school_id, row.review.host_name)
+            if wanted is None or row.review.cluster_id == wanted:
+                schools.setdefault(row.review.host_school_id, row.review.host_name)
         self.schools_view.set_schools(list(schools.items()))
 
     def _show_school(self, school_id: int) -> None:

@@ -234,7 +234,8 @@ def summary_text(rows: Sequence[ReviewRow]) -> str:
     ]
     noun = "review" if len(rows) == 1 else "reviews"
     text = f"{len(rows)} {noun}: {', '.join(parts)}"
-    warned = sum(len(row.warnings) for row in rows)
+    # A breach between two reviews (two schools reviewing each other) is one warning.
+    warned = len({breach for row in rows for breach in row.warnings})
     undated = sum(1 for row in rows if row.review.starts_on is None)
     if undated:
         text += f" · {undated} without a date"
