@@ -452,3 +452,29 @@ def test_trusts_that_force_schools_to_review_each_other_in_a_single_term_are_exp
         rules=replace(rules, terms=(TermName.SPRING, TermName.SUMMER)),
     )
     assert check_schedule(two, make_schedule(two, seed=1)) == []
+
+
+def test_schools_in_two_clusters_do_not_review_each_other_in_one_term() -> None:
+    # Schools 3, 5, 7, 8, 11 and 13 are in two clusters each, the trusts leave few ways to
+    # pair the schools, and only the summer term is chosen: if 8 reviews 7 in one cluster, 7
+    # must not review 8 in the other. (Seed 11 once failed this way.)
+    bow, mulberry, diocese = "Bow Academies", "Mulberry Trust", "Diocese of London Trust"
+    trusts = (
+        dict.fromkeys([1, 7, 19, 21, 23], bow)
+        | dict.fromkeys([2, 3, 8, 9, 10, 20, 24], mulberry)
+        | dict.fromkeys([5, 11, 12, 22], diocese)
+    )
+    problem = problem_of(
+        {
+            "Mile End": list(range(1, 12)),
+            "Faith schools": [12, 13, 14, 15, 5, 11, 3],
+            "Bow": [19, 20, 21, 22, 23, 24, 8, 13, 7],
+        },
+        trusts,
+        rules=ScheduleRules(terms=(TermName.SUMMER,)),
+    )
+    for seed in range(8, 16):
+        reviews = make_schedule(problem, seed)
+        assert check_schedule(problem, reviews) == [], seed
+        pairs = {(s, r.host_id) for r in reviews for s in r.reviewer_ids}
+        assert not any((host, s) in pairs for s, host in pairs)

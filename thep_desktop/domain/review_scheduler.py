@@ -496,6 +496,7 @@ def _design(problem: ScheduleProblem, rng: random.Random) -> list[_Visit]:
     visits: list[_Visit] = []
     terms = [term.name for term in problem.chosen_terms()]
     term_load = {term: rng.random() / 2 for term in terms}
+    reviewed: dict[tuple[int, int], TermName] = {}  # (reviewer, host): the visit's term
     for cluster in problem.clusters:
         members = _members(cluster)
         # A term for each host, the cluster spread evenly and the larger shares going to
@@ -512,14 +513,33 @@ def _design(problem: ScheduleProblem, rng: random.Random) -> list[_Visit]:
             if problem.rules.no_mutual_in_same_term
             else (lambda _a, _b: True)
         )
+        may_review = _allowed(problem, members)
+
+        # A school in two clusters: a pair reviewing each other across the clusters must not
+        # meet in one term either, so this cluster avoids the way back of pairs the earlier
+        # clusters used in the same planned term (and takes it only if it must).
+        def may_sit(
+            s: int,
+            h: int,
+            planned: dict[int, TermName] = planned,
+            may_review: Callable[[int, int], bool] = may_review,
+        ) -> bool:
+            back = reviewed.get((h, s))
+            return may_review(s, h) and not (
+                problem.rules.no_mutual_in_same_term and back == planned[h]
+            )
+
         teams = design_teams(
-            members, problem.rules.team_size, _allowed(problem, members), rng, may_pair
-        )
+            members, problem.rules.team_size, may_sit, rng, may_pair
+        ) or design_teams(members, problem.rules.team_size, may_review, rng, may_pair)
         if teams is None:  # reasons_impossible's flow check rules this out
             raise _Stuck(
                 f"In the cluster {cluster.name} no team design keeps the trust rule; allow "
                 "reviews within a trust."
             )
+        for host, team in teams.items():
+            for school in team:
+                reviewed[(school, host)] = planned[host]
         leads = lead_schools(teams)
         for host in members:
             team = teams[host]
