@@ -56,7 +56,6 @@ def proposal_rows(proposal: ScheduleProposal) -> list[tuple[object, ...]]:
                 proposal.cluster_names.get(planned.cluster_id, ""),
                 ", ".join(proposal.name(s) for s in planned.reviewer_ids),
                 proposal.name(planned.lead_school_id),
-                first,
             )
         )
     return rows
