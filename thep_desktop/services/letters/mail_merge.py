@@ -189,7 +189,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         template = self.get_template(actor, template_id)
         data = template.as_input()
         _check_template(data)
-        refusal = invoice_only(template)
+        refusal = sent_elsewhere(template)
         if refusal:
             raise ServiceError(refusal)
         profile = self._organisation.get_profile(actor)
@@ -585,21 +585,35 @@ def signatory_problem(data: TemplateInput, profile: ProfileData) -> str:
     return ""
 
 
-def invoice_only(data: TemplateInput | TemplateDetail) -> str:
+def sent_elsewhere(data: TemplateInput | TemplateDetail) -> str:
     """Why ``data`` cannot go out by mail merge, in words; "" when it can.
 
     A letter with ``{invoice.*}`` fields is about one overdue invoice: only the invoice
-    reminders know which invoice each letter is about (and record the reminder).
+    reminders know which invoice each letter is about (and record the reminder). One with
+    ``{review.*}`` fields is about one peer review: only the Peer reviews tab's confirmation
+    letters know which review, and which school of it, each letter is for.
     """
-    used = fields_from(data, "invoice")
-    if not used:
-        return ""
-    labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used[:3])
-    return (
-        f"“{data.name}” is about one overdue invoice (it uses the {labels}): it is sent "
-        "from Invoices > Reminders, which fills in each invoice's figures and records the "
-        "reminder, not by mail merge."
-    )
+    for source, what, where in (
+        (
+            "invoice",
+            "one overdue invoice",
+            "Invoices > Reminders, which fills in each invoice's figures and records the reminder",
+        ),
+        (
+            "review",
+            "one peer review",
+            "the Peer reviews tab (Print confirmation letters), "
+            "which fills in each review's host, dates and team",
+        ),
+    ):
+        used = fields_from(data, source)
+        if used:
+            labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used[:3])
+            return (
+                f"“{data.name}” is about {what} (it uses the {labels}): it is sent from "
+                f"{where}, not by mail merge."
+            )
+    return ""
 
 
 def _blank(names: list[str]) -> dict[str, str]:

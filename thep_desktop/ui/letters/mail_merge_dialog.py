@@ -42,7 +42,7 @@ from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.letters.letters_service import (
     MergeResult,
     TemplateDetail,
-    invoice_only,
+    sent_elsewhere,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
@@ -110,7 +110,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
         self.produce_reason = ""  # why no letter can be made now ("" when some can)
         # A letter about one overdue invoice is sent from the invoices' reminders instead.
         self.templates: list[TemplateDetail] = [
-            t for t in services.letters.list_templates(services.actor) if not invoice_only(t)
+            t for t in services.letters.list_templates(services.actor) if not sent_elsewhere(t)
         ]
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
