@@ -52,9 +52,19 @@ SCHOOLS = (
 
 # 2025/26 in Tower Hamlets (the borough's published pattern).
 TERMS_2025 = (
-    Term(TermName.AUTUMN, date(2025, 9, 3), date(2025, 12, 19), date(2025, 10, 27), date(2025, 10, 31)),
-    Term(TermName.SPRING, date(2026, 1, 5), date(2026, 3, 27), date(2026, 2, 16), date(2026, 2, 20)),
-    Term(TermName.SUMMER, date(2026, 4, 13), date(2026, 7, 21), date(2026, 5, 25), date(2026, 5, 29)),
+    Term(
+        TermName.AUTUMN,
+        date(2025, 9, 3),
+        date(2025, 12, 19),
+        date(2025, 10, 27),
+        date(2025, 10, 31),
+    ),
+    Term(
+        TermName.SPRING, date(2026, 1, 5), date(2026, 3, 27), date(2026, 2, 16), date(2026, 2, 20)
+    ),
+    Term(
+        TermName.SUMMER, date(2026, 4, 13), date(2026, 7, 21), date(2026, 5, 25), date(2026, 5, 29)
+    ),
 )
 YEAR_2025 = AcademicYear(2025)
 
@@ -86,7 +96,9 @@ def schools(services: Services, count: int, trusts: dict[int, str] | None = None
     return ids
 
 
-def cluster(services: Services, name: str, school_ids: list[int], kind: str = "geographical") -> int:
+def cluster(
+    services: Services, name: str, school_ids: list[int], kind: str = "geographical"
+) -> int:
     return services.clusters.save_cluster(
         services.actor, ClusterInput(name, kind, tuple(school_ids))
     ).id
