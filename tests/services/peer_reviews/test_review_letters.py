@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from invoice_records import set_up_office, table_sums
 from pypdf import PdfReader
-from review_records import cycle, review_sums, schools, year_with_terms
 from review_records import cluster as make_cluster
+from review_records import cycle, review_sums, schools, year_with_terms
 
 from thep_desktop.database import Database
 from thep_desktop.models import Correspondence, Document
