@@ -23,25 +23,20 @@ from sqlalchemy.orm import Session
 from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date, format_days_in_words
-from thep_desktop.domain.files import folder_message
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Correspondence, Document
-from thep_desktop.reports.letters.envelope_address import address_block_lines
-from thep_desktop.reports.letters.letter_data import LetterError
 from thep_desktop.reports.letters.letter_pdf import Letter, render_letters
-from thep_desktop.reports.shared.spreadsheet import ExportError, replacing
+from thep_desktop.services.letters.letter_files import pdf_path_problem, place_recorded
 from thep_desktop.services.letters.letter_recipients import Recipient, Skipped
-from thep_desktop.services.letters.letter_templates import TemplateDetail, _check_template
+from thep_desktop.services.letters.letter_templates import TemplateDetail
 from thep_desktop.services.letters.letters_service import LettersService
 from thep_desktop.services.letters.mail_merge import (
     _correspondence,
     _document,
-    _letter,
     _letter_values,
     _organisation_values,
-    lacking_reason,
+    fill_letter,
     letterhead_from,
-    signatory_problem,
     signed_by,
 )
 from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_REVIEWS
@@ -157,10 +152,9 @@ class ReviewLettersService:
         if out is None:
             raise ValidationError({"out": "Choose where to save the letters."})
         final = Path(out)
-        if final.suffix.lower() != ".pdf":
-            raise ValidationError({"out": "Save the letters as a PDF (a name ending .pdf)."})
-        if not final.parent.is_dir():
-            raise ValidationError({"out": folder_message(final.parent)})
+        problem = pdf_path_problem(final)
+        if problem:
+            raise ValidationError({"out": problem})
         reviews = self._chosen(actor, cycle_id, review_ids)
         problems = review_problems(reviews)
         if problems:
@@ -193,23 +187,18 @@ class ReviewLettersService:
                     if recipient is None:  # no postal address: listed as left out above
                         continue
                     data = signed_by(template.as_input(), profile)
-                    values = dict(recipient.values)
-                    values.update(_organisation_values(profile))
-                    values.update(_letter_values(day, data, recipient.reference))
-                    values.update(review_values(review, cycle.focus))
-                    lacking = [n for n in template.fields_used if n not in values]
-                    if lacking:
-                        skipped.append(
-                            Skipped(recipient.school_name, lacking_reason(recipient, lacking))
+                    values = (
+                        _organisation_values(profile)
+                        | _letter_values(day, data, recipient.reference)
+                        | review_values(review, cycle.focus)
+                    )
+                    filled = fill_letter(data, template.fields_used, recipient, values, day)
+                    if isinstance(filled, Skipped):
+                        skipped.append(filled)
+                    else:
+                        letters.append(
+                            ConfirmationLetter(review, recipient, filled, template, to_host)
                         )
-                        continue
-                    try:  # one address too long for the envelope must not stop the rest
-                        address_block_lines(recipient.address)
-                    except LetterError as exc:
-                        skipped.append(Skipped(recipient.school_name, str(exc)))
-                        continue
-                    letter = _letter(data, values, recipient.address, day)
-                    letters.append(ConfirmationLetter(review, recipient, letter, template, to_host))
         if not letters:
             reasons = "\n".join(f"• {s.school_name}: {s.reason}" for s in skipped[:10])
             raise ServiceError("No letters could be produced.\n" + reasons)
@@ -228,22 +217,14 @@ class ReviewLettersService:
             on_letter=report,
         )
         pdf = buffer.getvalue()
-        document_id: int | None = None
-        try:
-            # Written whole beside its place, the letters recorded, then put in its place; a
-            # file that cannot take its place takes its records back out.
-            with replacing(final) as temporary:
-                temporary.write_bytes(pdf)
-                if progress is not None:
-                    progress.report(total, total, "Recording the letters…")
-                document_id = self._record(
-                    actor, day, final.name, pdf, rendered.pages_per_letter, letters
-                )
-        except ExportError as exc:
-            if document_id is not None:
-                self._take_back(actor, document_id)
-            raise ServiceError(f"{exc} No letters were recorded.") from None
-        assert document_id is not None
+        if progress is not None:
+            progress.report(total, total, "Recording the letters…")
+        document_id = place_recorded(
+            final,
+            pdf,
+            lambda: self._record(actor, day, final.name, pdf, rendered.pages_per_letter, letters),
+            lambda made: self._take_back(actor, made),
+        )
         warnings = tuple(
             f"{c.recipient.school_name}: {c.recipient.warning}"
             for c in letters
@@ -278,19 +259,13 @@ class ReviewLettersService:
         return found
 
     def _template(self, actor: Actor, key: str) -> TemplateDetail:
-        try:
-            template = self._letters.find_template(actor, key)
-        except NotFoundError:
-            raise ServiceError(
-                "The confirmation letters are not in this database yet: someone who may change "
-                "letter templates (staff or an administrator) needs to open Letters > "
-                "Templates once, then the letters can be printed."
-            ) from None
-        _check_template(template.as_input())
-        problem = signatory_problem(template.as_input(), self._organisation.get_profile(actor))
-        if problem:
-            raise ServiceError(problem)
-        return template
+        return self._letters.template_to_send(
+            actor,
+            key,
+            "The confirmation letters are not in this database yet: someone who may change "
+            "letter templates (staff or an administrator) needs to open Letters > Templates "
+            "once, then the letters can be printed.",
+        )
 
     def _addressed(
         self,
