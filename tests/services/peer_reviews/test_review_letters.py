@@ -13,6 +13,7 @@ from review_records import cluster as make_cluster
 from review_records import cycle, review_sums, schools, year_with_terms
 
 from thep_desktop.database import Database
+from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.models import Correspondence, Document
 from thep_desktop.services.letters.letters_service import sent_elsewhere
 from thep_desktop.services.peer_reviews.review_data import ReviewerInput, ReviewInput
@@ -293,3 +294,42 @@ def test_review_values_across_months_and_without_a_cluster(
     assert values["review.visit_dates"] == "Friday 31 October and Saturday 1 November 2025"
     assert values["review.focus_list"] == "- Behaviour\n- SEND"
     assert values["review.cluster"] == "none"
+
+
+def test_a_file_that_cannot_take_its_place_takes_its_records_back(
+    services: Services, planned: dict[str, int], tmp_path: Path, db: Database
+) -> None:
+    folder = tmp_path / "letters"
+    (folder / "confirmations.pdf").mkdir(parents=True)  # a folder where the file should go
+    before = table_sums(db, LETTERS_TABLES), review_sums(db)
+    with pytest.raises(ServiceError) as refused:
+        services.review_letters.confirmations(
+            services.actor,
+            planned["cycle"],
+            [planned["review"]],
+            "both",
+            folder / "confirmations.pdf",
+        )
+    assert "No letters were recorded." in refused.value.message
+    assert [p.name for p in folder.iterdir()] == ["confirmations.pdf"]
+    assert (folder / "confirmations.pdf").is_dir()
+    assert (table_sums(db, LETTERS_TABLES), review_sums(db)) == before
+
+
+def test_cancelled_while_laying_out_leaves_nothing(
+    services: Services, planned: dict[str, int], tmp_path: Path, db: Database
+) -> None:
+    progress = Progress()
+    progress.cancel()
+    before = table_sums(db, LETTERS_TABLES), review_sums(db)
+    with pytest.raises(Cancelled):
+        services.review_letters.confirmations(
+            services.actor,
+            planned["cycle"],
+            [planned["review"]],
+            "both",
+            tmp_path / "cancelled.pdf",
+            progress=progress,
+        )
+    assert not (tmp_path / "cancelled.pdf").exists()
+    assert (table_sums(db, LETTERS_TABLES), review_sums(db)) == before

@@ -113,11 +113,6 @@ class ReviewLettersService:
         self._reviews = ReviewsService(database)
         self._organisation = OrganisationService(database)
 
-    def problems(self, actor: Actor, reviews: Sequence[ReviewDetail]) -> list[str]:
-        """Why each of ``reviews`` cannot be confirmed in a letter, one line a review."""
-        actor.require(MANAGE_REVIEWS)
-        return review_problems(reviews)
-
     def confirmations(
         self,
         actor: Actor,
