@@ -333,3 +333,20 @@ def test_cancelled_while_laying_out_leaves_nothing(
         )
     assert not (tmp_path / "cancelled.pdf").exists()
     assert (table_sums(db, LETTERS_TABLES), review_sums(db)) == before
+
+
+def test_the_template_editor_previews_the_confirmations_with_example_values(
+    services: Services,
+) -> None:
+    letters, actor = services.letters, services.actor
+    for key, subject in (
+        ("review_confirmation_host", "Confirmation of your peer review"),
+        ("review_confirmation_reviewer", "Peer review of Cayley Primary School: confirmation"),
+    ):
+        template = letters.find_template(actor, key)
+        reader = PdfReader(io.BytesIO(letters.preview(actor, template.as_input())))
+        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        assert subject in text
+        assert "Tuesday 4 and Wednesday 5 November 2025" in text
+        assert "Mr Mark Ellis, Headteacher, Globe Primary School (lead reviewer)" in text
+        assert len(reader.pages) == 1  # the whole letter on one page
