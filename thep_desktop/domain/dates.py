@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
@@ -35,6 +36,32 @@ def format_long_date(value: date) -> str:
     (under Welsh it gives "22 Tachwedd 2026").
     """
     return babel_format_date(value, "d MMMM y", locale="en_GB")
+
+
+def format_days_in_words(days: Sequence[date]) -> str:
+    """A visit's days as a letter says them, in English whatever the computer's language.
+
+    ``Tuesday 4 November 2025``; ``Tuesday 4 and Wednesday 5 November 2025``; across months
+    ``Friday 31 October and Monday 3 November 2025``; across years each day in full.
+    """
+    ordered = sorted(set(days))
+    if not ordered:
+        return ""
+    same_year = ordered[0].year == ordered[-1].year
+    same_month = same_year and ordered[0].month == ordered[-1].month
+    last = ordered[-1]
+    words = []
+    for day in ordered:
+        if day == last or not same_year:
+            pattern = "EEEE d MMMM y"
+        elif same_month:
+            pattern = "EEEE d"
+        else:
+            pattern = "EEEE d MMMM"
+        words.append(babel_format_date(day, pattern, locale="en_GB"))
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def parse_date(text: str) -> date:

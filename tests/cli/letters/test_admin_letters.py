@@ -47,10 +47,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_templates_are_listed_as_text_and_json(capsys, demo: str) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = run(capsys, "--db", demo, "letters", "templates")
-    assert code == 0 and "Notice of general meeting" in out and "9 templates" in out
+    assert code == 0 and "Notice of general meeting" in out and "11 templates" in out
     code, out, _err = run(capsys, "--db", demo, "letters", "templates", "--json")
     data = json.loads(out)
-    assert data["count"] == 9  # six letters and the three invoice reminders
+    # six letters, the three invoice reminders and the two peer-review confirmations
+    assert data["count"] == 11
     meeting = next(t for t in data["templates"] if t["key"] == "general_meeting")
     assert meeting["built_in"] is True and meeting["changed_from_built_in"] is False
     assert "meeting.date" in meeting["mailing_fields"]

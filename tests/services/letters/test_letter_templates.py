@@ -34,6 +34,8 @@ def test_built_in_templates_are_there_once(letters: LettersService, actor: Actor
             "invoice_reminder_first",
             "invoice_reminder_second",
             "invoice_reminder_final",
+            "review_confirmation_host",
+            "review_confirmation_reviewer",
         ]
     )
     assert len(again) == len(first) and all(t.builtin for t in first)

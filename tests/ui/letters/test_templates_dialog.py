@@ -397,6 +397,6 @@ def test_the_template_list_can_be_exported(
     shortcut.activated.emit()
     qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == 10 and "Notice of general meeting" in "\n".join(
+    assert len(lines) == 12 and "Notice of general meeting" in "\n".join(
         lines
-    )  # a heading and nine templates
+    )  # a heading and eleven templates

@@ -24,7 +24,7 @@ from thep_desktop.domain.validation import check_urn
 from thep_desktop.services.letters.letter_fields import FIELDS_BY_NAME
 from thep_desktop.services.registry import Services
 
-AUDIENCES = "all-open-schools, members, full-members or urn:URN[,URN...]"
+AUDIENCES = "all-open-schools, members, full-members, cluster:NAME or urn:URN[,URN...]"
 MEMBERS = ("members", "all-members")
 FULL_MEMBERS = ("full-members", "all-full-members")
 
@@ -54,7 +54,9 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "letterhead: into one PDF for printing (--out FILE.pdf) or one PDF per recipient "
         "(--out FOLDER). Each letter is recorded in its school's or member's correspondence "
         "history. --to members writes to every member on the letters' date (organisations "
-        "and individuals at their own addresses), --to full-members to the full members.",
+        "and individuals at their own addresses), --to full-members to the full members, --to "
+        "'cluster:Isle of Dogs' to the open schools of a peer-review cluster (the name in any "
+        "case).",
     )
     render.add_argument("template", metavar="TEMPLATE", help="the template's name or key")
     render.add_argument("--to", required=True, metavar="WHO", help=f"recipients: {AUDIENCES}")
@@ -245,6 +247,8 @@ def _audience(services: Services, to: str, *, include_proposed: bool = False) ->
         return services.letters.open_school_ids(actor, include_proposed=include_proposed)
     if include_proposed:
         raise CommandError("--include-proposed goes with --to all-open-schools only.")
+    if text.casefold().startswith("cluster:"):
+        return _cluster_audience(services, text[len("cluster:") :])
     if text.startswith("urn:"):
         urns: list[int] = []
         for part in text[4:].split(","):
@@ -256,6 +260,21 @@ def _audience(services: Services, to: str, *, include_proposed: bool = False) ->
             raise CommandError("Give at least one URN after urn:")
         return services.letters.school_ids_for_urns(actor, urns)
     raise CommandError(f"--to must be {AUDIENCES}; “{to}” is none of these.")
+
+
+def _cluster_audience(services: Services, name: str) -> list[int]:
+    """The open schools of the cluster called ``name`` (any case); an unknown name is refused
+    with the clusters there are."""
+    if not name.strip():
+        raise CommandError(
+            "Give the cluster's name after cluster:, e.g. --to 'cluster:Isle of Dogs'."
+        )
+    actor = services.actor
+    cluster = services.clusters.find_cluster(actor, name)
+    ids = services.letters.cluster_school_ids(actor, cluster.id)
+    if not ids:
+        raise CommandError(f"The cluster {cluster.name} has no open schools to write to.")
+    return ids
 
 
 def _mailing_values(pairs: list[str]) -> dict[str, Any]:

@@ -26,7 +26,6 @@ from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.fees import money
-from thep_desktop.domain.files import folder_message
 from thep_desktop.domain.invoices import (
     REMINDER_STAGES,
     ZERO,
@@ -37,10 +36,8 @@ from thep_desktop.domain.invoices import (
 )
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Correspondence, Document, Invoice, InvoiceReminder
-from thep_desktop.reports.letters.envelope_address import address_block_lines
-from thep_desktop.reports.letters.letter_data import LetterError, RenderResult
+from thep_desktop.reports.letters.letter_data import RenderResult
 from thep_desktop.reports.letters.letter_pdf import Letter, render_letters
-from thep_desktop.reports.shared.spreadsheet import ExportError, replacing
 from thep_desktop.services.invoices.invoice_data import InvoiceDetail, SettingsDetail
 from thep_desktop.services.invoices.invoice_records import (
     applied_amounts,
@@ -48,25 +45,23 @@ from thep_desktop.services.invoices.invoice_records import (
     load_settings,
 )
 from thep_desktop.services.invoices.invoices_permissions import MANAGE_INVOICES
+from thep_desktop.services.letters.letter_files import pdf_path_problem, place_recorded
 from thep_desktop.services.letters.letter_recipients import Recipient, Skipped, _salutation_name
-from thep_desktop.services.letters.letter_templates import TemplateDetail, _check_template
+from thep_desktop.services.letters.letter_templates import TemplateDetail
 from thep_desktop.services.letters.letters_service import LettersService
 from thep_desktop.services.letters.mail_merge import (
     _correspondence,
     _document,
-    _letter,
     _letter_values,
     _organisation_values,
-    lacking_reason,
+    fill_letter,
     letterhead_from,
-    signatory_problem,
     signed_by,
 )
 from thep_desktop.services.settings.organisation_service import OrganisationService, ProfileData
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     ConflictError,
-    NotFoundError,
     ReadOnlyDatabaseError,
     ServiceError,
     ValidationError,
@@ -212,10 +207,9 @@ class RemindersService:
                 {"on": f"Reminders cannot be dated after today ({format_date(date.today())})."}
             )
         final = Path(path)
-        if final.suffix.lower() != ".pdf":
-            raise ValidationError({"path": "Save the reminders as a PDF (a name ending .pdf)."})
-        if not final.parent.is_dir():
-            raise ValidationError({"path": folder_message(final.parent)})
+        problem = pdf_path_problem(final)
+        if problem:
+            raise ValidationError({"path": problem.replace("the letters", "the reminders")})
         wanted = self.due(actor, day, stages=stages, invoice_ids=invoice_ids)
         if not wanted:
             return ReminderResult(day, 0, 0, None)
@@ -234,22 +228,15 @@ class RemindersService:
                 progress.report(n - 1, total, f"Reminder {n:,} of {total:,}")
 
         pdf, rendered = lay_out(letters, profile, day, report)
-        document_id: int | None = None
-        try:
-            # The file is written whole beside its place, the records made, then it is put
-            # in its place; a file that cannot take its place takes its records back out.
-            with replacing(final) as temporary:
-                temporary.write_bytes(pdf)
-                if progress is not None:
-                    progress.report(total, total, "Recording the reminders…")
-                document_id = self._record(
-                    actor, day, final.name, pdf, rendered.pages_per_letter, letters
-                )
-        except ExportError as exc:
-            if document_id is not None:
-                self._take_back(actor, document_id)
-            raise ServiceError(f"{exc} No reminders were recorded.") from None
-        assert document_id is not None
+        if progress is not None:
+            progress.report(total, total, "Recording the reminders…")
+        document_id = place_recorded(
+            final,
+            pdf,
+            lambda: self._record(actor, day, final.name, pdf, rendered.pages_per_letter, letters),
+            lambda made: self._take_back(actor, made),
+            "reminders",
+        )
         warnings = tuple(f"{r.school_name}: {r.warning}" for _d, r, _l, _t in letters if r.warning)
         return ReminderResult(
             on=day,
@@ -264,19 +251,13 @@ class RemindersService:
 
     # -- the pieces ----------------------------------------------------------------------------
     def _template(self, actor: Actor, stage: ReminderStage) -> TemplateDetail:
-        try:
-            template = self._letters.find_template(actor, stage.template_key)
-        except NotFoundError:
-            raise ServiceError(
-                f"The {stage.label.lower()} letter is not in this database yet: someone who "
-                "may change letter templates (staff or an administrator) needs to open "
-                "Letters > Templates once, then the reminders can be sent."
-            ) from None
-        _check_template(template.as_input())
-        problem = signatory_problem(template.as_input(), self._organisation.get_profile(actor))
-        if problem:
-            raise ServiceError(problem)
-        return template
+        return self._letters.template_to_send(
+            actor,
+            stage.template_key,
+            f"The {stage.label.lower()} letter is not in this database yet: someone who "
+            "may change letter templates (staff or an administrator) needs to open "
+            "Letters > Templates once, then the reminders can be sent.",
+        )
 
     def _invoices(self, actor: Actor, ids: Sequence[int]) -> list[InvoiceDetail]:
         actor.require(VIEW)
@@ -358,20 +339,12 @@ def reminder_letters(
         template = templates[due.stage]
         data = signed_by(template.as_input(), profile)
         recipient = addressed.get((due.stage, detail.member_id)) or _snapshot_recipient(detail)
-        values = dict(recipient.values)
-        values.update(common)
-        values.update(_letter_values(day, data, due.number))
-        values.update(invoice_values(detail, due))
-        lacking = [n for n in template.fields_used if n not in values]
-        if lacking:
-            skipped.append(Skipped(due.customer, lacking_reason(recipient, lacking)))
-            continue
-        try:  # one address too long for the envelope must not stop the rest
-            address_block_lines(recipient.address)
-        except LetterError as exc:
-            skipped.append(Skipped(due.customer, str(exc)))
-            continue
-        letters.append((due, recipient, _letter(data, values, recipient.address, day), template))
+        values = common | _letter_values(day, data, due.number) | invoice_values(detail, due)
+        filled = fill_letter(data, template.fields_used, recipient, values, day)
+        if isinstance(filled, Skipped):  # listed by the invoice's customer
+            skipped.append(Skipped(due.customer, filled.reason))
+        else:
+            letters.append((due, recipient, filled, template))
     return letters, skipped
 
 

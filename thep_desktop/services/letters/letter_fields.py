@@ -14,7 +14,10 @@ Each field belongs to a group and has a source:
   nothing overdue), is left out for that recipient with the reason;
 - ``invoice``: from one overdue invoice (its number, dates and what is still owed); only the
   invoice reminders fill them, one letter per invoice, so a template that uses one is
-  produced from the invoices' reminders and refused by the mail merge.
+  produced from the invoices' reminders and refused by the mail merge;
+- ``review``: from one peer review (the host, the visit's dates, the team, the focus); only
+  the confirmation letters of the Peer reviews tab fill them, one letter to the host and one
+  to each reviewing school, so a template that uses one is refused by the mail merge too.
 """
 
 from __future__ import annotations
@@ -204,6 +207,64 @@ FIELDS: tuple[FieldInfo, ...] = (
         "invoice.reference", "Invoice reference", "Invoice", "invoice", "Membership fee 2026/27"
     ),
     FieldInfo("invoice.customer", "Invoiced to", "Invoice", "invoice", "Bow Common Primary School"),
+    # from the peer review a confirmation letter is about
+    FieldInfo("review.host_name", "Host school", "Peer review", "review", "Cayley Primary School"),
+    FieldInfo(
+        "review.host_head", "Host school's head teacher", "Peer review", "review", "Ms Ruth Adeyemi"
+    ),
+    FieldInfo(
+        "review.host_address",
+        "Host school's address (one line)",
+        "Peer review",
+        "review",
+        "Aston Street, London E14 7NG",
+    ),
+    FieldInfo(
+        "review.visit_dates",
+        "Date(s) of the visit, in words",
+        "Peer review",
+        "review",
+        "Tuesday 4 and Wednesday 5 November 2025",
+    ),
+    FieldInfo("review.visit_length", "Length of the visit", "Peer review", "review", "two days"),
+    FieldInfo(
+        "review.team",
+        "Reviewing schools",
+        "Peer review",
+        "review",
+        "Globe Primary School and Harry Gosling Primary School",
+    ),
+    FieldInfo(
+        "review.reviewers",
+        "Review team, one reviewer a line (the lead marked)",
+        "Peer review",
+        "review",
+        "- Mr Mark Ellis, Headteacher, Globe Primary School (lead reviewer)\n"
+        "- Ms Nadia Hussain, Deputy Headteacher, Harry Gosling Primary School",
+    ),
+    FieldInfo(
+        "review.lead_reviewer",
+        "Lead reviewer",
+        "Peer review",
+        "review",
+        "Mr Mark Ellis, Headteacher, Globe Primary School",
+    ),
+    FieldInfo(
+        "review.focus",
+        "Focus areas (one line)",
+        "Peer review",
+        "review",
+        "reading in Key Stage 2; attendance",
+    ),
+    FieldInfo(
+        "review.focus_list",
+        "Focus areas, one a line",
+        "Peer review",
+        "review",
+        "- Reading in Key Stage 2\n- Attendance",
+    ),
+    FieldInfo("review.cluster", "Cluster", "Peer review", "review", "Isle of Dogs"),
+    FieldInfo("review.year", "Academic year of the review", "Peer review", "review", "2025/26"),
 )
 FIELD_NAMES = frozenset(f.name for f in FIELDS)
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
@@ -405,6 +466,59 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
             "is settled.\n\n"
             "If you believe this letter has reached you in error, please contact us at once "
             "at {org.email} or on {org.phone}."
+        ),
+    ),
+    # The peer reviews' confirmation letters (Peer reviews > Print confirmation letters).
+    BuiltinTemplate(
+        key="review_confirmation_host",
+        name="Confirmation of your peer review",
+        description="To the host school's head: the visit's date, the team, the focus and what "
+        "to prepare (sent from the Peer reviews tab).",
+        contact_role="Head teacher",
+        subject="Confirmation of your peer review",
+        body=(
+            "I am pleased to confirm the arrangements for the peer review of {school.name} "
+            "in {review.year}.\n\n"
+            "- Date of the visit: {review.visit_dates} ({review.visit_length})\n"
+            "- Cluster: {review.cluster}\n\n"
+            "The review team, from {review.team}, will be:\n\n"
+            "{review.reviewers}\n\n"
+            "The focus agreed for the review:\n\n"
+            "{review.focus_list}\n\n"
+            "To prepare for the visit, please agree the timetable for the day with the lead "
+            "reviewer, who will contact you beforehand; send the lead reviewer, a week before "
+            "the visit, a short summary of your self-evaluation in the focus areas; and arrange "
+            "for the team to visit lessons, look at pupils' work, and meet pupils and the "
+            "leaders of the focus areas, with a room to work in.\n\n"
+            "What the team sees and hears stays confidential to your school; the lead "
+            "reviewer's written report will follow the visit. Thank you for hosting. If you have "
+            "any questions, please contact us at {org.email} or on {org.phone}."
+        ),
+    ),
+    BuiltinTemplate(
+        key="review_confirmation_reviewer",
+        name="Confirmation of a peer review visit (reviewing school)",
+        description="To each reviewing school's head: which school it reviews, when, with "
+        "whom, who leads, the focus and the host's address (sent from the Peer reviews tab).",
+        contact_role="Head teacher",
+        subject="Peer review of {review.host_name}: confirmation",
+        body=(
+            "Thank you for {school.name}'s part in this year's peer reviews. I am writing to "
+            "confirm that your school will help to review {review.host_name} on "
+            "{review.visit_dates} ({review.visit_length}).\n\n"
+            "- School reviewed: {review.host_name}, {review.host_address}\n"
+            "- Date of the visit: {review.visit_dates}\n"
+            "- Cluster: {review.cluster}\n"
+            "- Lead reviewer: {review.lead_reviewer}\n\n"
+            "The review team will be:\n\n"
+            "{review.reviewers}\n\n"
+            "The focus agreed for the review:\n\n"
+            "{review.focus_list}\n\n"
+            "The lead reviewer will contact the team and the host school beforehand to agree "
+            "the timetable for the visit and the evidence the team will look at. Reviewers "
+            "keep what they see and hear during the visit confidential to the host school.\n\n"
+            "Please keep the date free, and tell us at once at {org.email} or on {org.phone} "
+            "if your school's reviewer can no longer attend, so that we can arrange cover."
         ),
     ),
 )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.memberships import Category
-from thep_desktop.models import Contact, School, SchoolStatus
+from thep_desktop.models import Cluster, ClusterSchool, Contact, School, SchoolStatus
 from thep_desktop.services.letters.member_fields import (
     MemberFieldValues,
     MemberValues,
@@ -60,6 +60,15 @@ class Recipient:
         if self.urn is not None:
             return str(self.urn)
         return self.values.get("member.reference", "")
+
+
+@dataclass(frozen=True)
+class ClusterAudience:
+    """A cluster a mailing can go to, and the schools of it that get a letter."""
+
+    cluster_id: int
+    name: str
+    school_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,47 @@ class LetterRecipients:
                     select(School.id).where(_counts_as_open(include_proposed)).order_by(School.name)
                 )
             )
+
+    def cluster_school_ids(self, actor: Actor, cluster_id: int) -> list[int]:
+        """The schools of a cluster a mailing goes to, in name order.
+
+        As a mailing to all open schools: a school of the cluster that has closed (or is only
+        proposed to open) gets no letter.
+        """
+        actor.require(VIEW)
+        with self.db.read_session() as session:
+            if session.get(Cluster, cluster_id) is None:
+                raise NotFoundError("This cluster is no longer there: someone may have deleted it.")
+            return list(
+                session.scalars(
+                    select(School.id)
+                    .join(ClusterSchool, ClusterSchool.school_id == School.id)
+                    .where(ClusterSchool.cluster_id == cluster_id, _counts_as_open(False))
+                    .order_by(School.name)
+                )
+            )
+
+    def cluster_audiences(self, actor: Actor) -> list[ClusterAudience]:
+        """The clusters in use, by name, each with the schools a mailing to it goes to."""
+        actor.require(VIEW)
+        with self.db.read_session() as session:
+            clusters = session.execute(
+                select(Cluster.id, Cluster.name).where(Cluster.active).order_by(Cluster.name)
+            ).all()
+            members: dict[int, list[int]] = {cluster_id: [] for cluster_id, _name in clusters}
+            rows = session.execute(
+                select(ClusterSchool.cluster_id, School.id)
+                .join(School, ClusterSchool.school_id == School.id)
+                .where(_counts_as_open(False))
+                .order_by(School.name)
+            )
+            for cluster_id, school_id in rows:
+                if cluster_id in members:
+                    members[cluster_id].append(school_id)
+        return [
+            ClusterAudience(cluster_id, name, tuple(members[cluster_id]))
+            for cluster_id, name in clusters
+        ]
 
     def proposed_school_ids(self, actor: Actor) -> list[int]:
         """The schools proposed to open, in name order: offered, not sent, by default."""

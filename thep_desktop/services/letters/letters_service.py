@@ -25,8 +25,8 @@ from thep_desktop.services.letters.mail_merge import (
     MailMerge,
     MergeResult,
     academic_year_of,
-    invoice_only,
     letterhead_from,
+    sent_elsewhere,
 )
 from thep_desktop.services.memberships.fees_service import FeesService
 from thep_desktop.services.memberships.members_service import MembersService
@@ -54,6 +54,6 @@ __all__ = [
     "TemplateDetail",
     "TemplateInput",
     "academic_year_of",
-    "invoice_only",
+    "sent_elsewhere",
     "letterhead_from",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -152,6 +152,20 @@ class MailMerge(LetterTemplates, LetterRecipients):
         template = data.as_input() if isinstance(data, TemplateDetail) else data
         return signatory_problem(template, self._organisation.get_profile(actor))
 
+    def template_to_send(self, actor: Actor, key: str, missing: str) -> TemplateDetail:
+        """The built-in template ``key``, checked and signed for, for an area that sends it
+        itself (the invoice reminders, the peer reviews' confirmations); ``missing`` is what
+        to say when it is not in this database yet."""
+        try:
+            template = self.find_template(actor, key)
+        except NotFoundError:
+            raise ServiceError(missing) from None
+        _check_template(template.as_input())
+        problem = self.signatory_problem(actor, template)
+        if problem:
+            raise ServiceError(problem)
+        return template
+
     def mailing_fields(self, data: TemplateInput | TemplateDetail) -> list[str]:
         """The fields of a template that are typed once for the whole mailing."""
         return fields_from(data, "mailing")
@@ -189,7 +203,7 @@ class MailMerge(LetterTemplates, LetterRecipients):
         template = self.get_template(actor, template_id)
         data = template.as_input()
         _check_template(data)
-        refusal = invoice_only(template)
+        refusal = sent_elsewhere(template)
         if refusal:
             raise ServiceError(refusal)
         profile = self._organisation.get_profile(actor)
@@ -223,19 +237,12 @@ class MailMerge(LetterTemplates, LetterRecipients):
         used = template.fields_used
         letters: list[tuple[Recipient, Letter]] = []
         for recipient in recipients:
-            values = dict(recipient.values)
-            values.update(common)
-            values.update(_letter_values(when, data, recipient.reference))
-            lacking = [n for n in used if n not in values]
-            if lacking:
-                skipped.append(Skipped(recipient.school_name, lacking_reason(recipient, lacking)))
-                continue
-            try:  # one school's address too long for the envelope must not stop the rest
-                address_block_lines(recipient.address)
-            except LetterError as exc:
-                skipped.append(Skipped(recipient.school_name, str(exc)))
-                continue
-            letters.append((recipient, _letter(data, values, recipient.address, when)))
+            values = common | _letter_values(when, data, recipient.reference)
+            filled = fill_letter(data, used, recipient, values, when)
+            if isinstance(filled, Skipped):
+                skipped.append(filled)
+            else:
+                letters.append((recipient, filled))
         if not letters:
             reasons = "\n".join(f"• {s.school_name}: {s.reason}" for s in skipped[:10])
             raise ServiceError("No letters could be produced.\n" + reasons)
@@ -518,6 +525,28 @@ def _our_ref(template_name: str, urn: str) -> str:
 _SMALL = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
+def fill_letter(
+    data: TemplateInput,
+    used: Collection[str],
+    recipient: Recipient,
+    values: Mapping[str, str],
+    when: date,
+) -> Letter | Skipped:
+    """The letter to ``recipient``: its own values and ``values`` (the organisation's, the
+    letter's, the mailing's…) merged into ``data`` (already :func:`signed_by`), whose parts
+    use the fields ``used``; or why it cannot go, as :class:`Skipped`: a field it needs with
+    no value, or an address too long for the envelope (which must not stop the rest)."""
+    merged = {**recipient.values, **values}
+    lacking = [n for n in used if n not in merged]
+    if lacking:
+        return Skipped(recipient.school_name, lacking_reason(recipient, lacking))
+    try:
+        address_block_lines(recipient.address)
+    except LetterError as exc:
+        return Skipped(recipient.school_name, str(exc))
+    return _letter(data, merged, recipient.address, when)
+
+
 def _letter(
     data: TemplateInput, values: dict[str, str], address: tuple[str, ...], when: date
 ) -> Letter:
@@ -585,21 +614,35 @@ def signatory_problem(data: TemplateInput, profile: ProfileData) -> str:
     return ""
 
 
-def invoice_only(data: TemplateInput | TemplateDetail) -> str:
+def sent_elsewhere(data: TemplateInput | TemplateDetail) -> str:
     """Why ``data`` cannot go out by mail merge, in words; "" when it can.
 
     A letter with ``{invoice.*}`` fields is about one overdue invoice: only the invoice
-    reminders know which invoice each letter is about (and record the reminder).
+    reminders know which invoice each letter is about (and record the reminder). One with
+    ``{review.*}`` fields is about one peer review: only the Peer reviews tab's confirmation
+    letters know which review, and which school of it, each letter is for.
     """
-    used = fields_from(data, "invoice")
-    if not used:
-        return ""
-    labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used[:3])
-    return (
-        f"“{data.name}” is about one overdue invoice (it uses the {labels}): it is sent "
-        "from Invoices > Reminders, which fills in each invoice's figures and records the "
-        "reminder, not by mail merge."
-    )
+    for source, what, where in (
+        (
+            "invoice",
+            "one overdue invoice",
+            "Invoices > Reminders, which fills in each invoice's figures and records the reminder",
+        ),
+        (
+            "review",
+            "one peer review",
+            "the Peer reviews tab (Print confirmation letters), "
+            "which fills in each review's host, dates and team",
+        ),
+    ):
+        used = fields_from(data, source)
+        if used:
+            labels = ", ".join(FIELDS_BY_NAME[n].label.lower() for n in used[:3])
+            return (
+                f"“{data.name}” is about {what} (it uses the {labels}): it is sent from "
+                f"{where}, not by mail merge."
+            )
+    return ""
 
 
 def _blank(names: list[str]) -> dict[str, str]:

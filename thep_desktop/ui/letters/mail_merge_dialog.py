@@ -42,7 +42,7 @@ from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
 from thep_desktop.services.letters.letters_service import (
     MergeResult,
     TemplateDetail,
-    invoice_only,
+    sent_elsewhere,
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
@@ -54,6 +54,7 @@ from thep_desktop.ui.letters.mail_merge_output import (
     choose_pdf_path,
 )
 from thep_desktop.ui.letters.mail_merge_recipients import (
+    CLUSTER,
     RecipientCheck,
     RecipientChoice,
     check_rows,
@@ -110,7 +111,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
         self.produce_reason = ""  # why no letter can be made now ("" when some can)
         # A letter about one overdue invoice is sent from the invoices' reminders instead.
         self.templates: list[TemplateDetail] = [
-            t for t in services.letters.list_templates(services.actor) if not invoice_only(t)
+            t for t in services.letters.list_templates(services.actor) if not sent_elsewhere(t)
         ]
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
@@ -228,6 +229,7 @@ class MailMergeDialog(MailMergeJob, QDialog):
             member_ids=letters.member_ids(actor),
             full_member_ids=letters.member_ids(actor, full_only=True),
             chosen_member_ids=self.chosen_member_ids,
+            clusters=letters.cluster_audiences(actor),
         )
         self.recipient_choice.changed.connect(self._schedule_check)
         self.radios = self.recipient_choice.radios
@@ -387,7 +389,13 @@ class MailMergeDialog(MailMergeJob, QDialog):
             return False
         if not ids and not member_ids:
             self.recipients_model.set_rows([])
-            self._no_letters("No schools to write to: select schools in the Schools tab first.")
+            if self.recipients_key() == CLUSTER:
+                self._no_letters(
+                    f"No schools to write to: the cluster {self.recipient_choice.cluster_name()} "
+                    "has no open schools."
+                )
+            else:
+                self._no_letters("No schools to write to: select schools in the Schools tab first.")
             return False
         try:
             letters.check_contact_role(actor, role)

@@ -22,7 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thep_desktop.services.letters.letter_recipients import Recipient, Skipped
+from thep_desktop.services.letters.letter_recipients import (
+    ClusterAudience,
+    Recipient,
+    Skipped,
+)
 from thep_desktop.services.letters.mail_merge import lacking_reason
 from thep_desktop.ui.shared.forms import ERROR_STYLE, FieldMessages
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
@@ -33,6 +37,7 @@ ALL_OPEN = "open"
 ALL_MEMBERS = "members"
 ALL_FULL = "full_members"
 CHOSEN_MEMBERS = "chosen_members"  # the member(s) chosen in the Memberships tab
+CLUSTER = "cluster"  # the open schools of the peer-review cluster chosen beside it
 MEMBER_KEYS = (ALL_MEMBERS, ALL_FULL, CHOSEN_MEMBERS)  # their ids are members', not schools'
 
 RECIPIENT_COLUMNS = (
@@ -85,8 +90,8 @@ def check_rows(
 
 
 class RecipientChoice(QGroupBox):
-    """ "Write to": the schools selected, shown or all open ones, or all (full) members, and
-    the contact's role at a school.
+    """ "Write to": the schools selected, shown or all open ones, a cluster's schools, or all
+    (full) members, and the contact's role at a school.
 
     Emits ``changed`` when the recipients or the role change, so the check list follows.
     """
@@ -106,10 +111,12 @@ class RecipientChoice(QGroupBox):
         member_ids: Sequence[int] = (),
         full_member_ids: Sequence[int] = (),
         chosen_member_ids: Sequence[int] = (),
+        clusters: Sequence[ClusterAudience] = (),
     ) -> None:
         super().__init__("Write to", parent)
         self.open_ids = open_ids
         self.proposed_ids = proposed_ids
+        self.clusters = list(clusters)
         # School ids, or for MEMBER_KEYS member ids.
         self.school_ids_for = {
             SELECTED: list(selected_ids),
@@ -118,6 +125,7 @@ class RecipientChoice(QGroupBox):
             ALL_MEMBERS: list(member_ids),
             ALL_FULL: list(full_member_ids),
             CHOSEN_MEMBERS: list(chosen_member_ids),
+            CLUSTER: list(self.clusters[0].school_ids) if self.clusters else [],
         }
         box = QVBoxLayout(self)
         self.recipient_choice = QButtonGroup(self)
@@ -126,6 +134,7 @@ class RecipientChoice(QGroupBox):
             (SELECTED, "&Selected schools"),
             (SHOWN, "Schools s&hown in the Schools tab"),
             (ALL_OPEN, "&All open schools"),
+            (CLUSTER, "A c&luster"),
             (ALL_MEMBERS, "All &members"),
             (ALL_FULL, "All f&ull members"),
         ]
@@ -138,8 +147,11 @@ class RecipientChoice(QGroupBox):
             radio.setEnabled(count > 0)
             self.radios[key] = radio
             self.recipient_choice.addButton(radio)
-            box.addWidget(radio)
             radio.toggled.connect(self._recipients_toggled)
+            if key == CLUSTER:
+                box.addLayout(self._cluster_row(radio))
+                continue
+            box.addWidget(radio)
             if key == ALL_OPEN:
                 box.addWidget(self._proposed_check())
             if key == CHOSEN_MEMBERS:
@@ -185,6 +197,41 @@ class RecipientChoice(QGroupBox):
         self.proposed_check.setStyleSheet("margin-left: 22px;")
         self.proposed_check.toggled.connect(self._proposed_toggled)
         return self.proposed_check
+
+    def _cluster_row(self, radio: QRadioButton) -> QHBoxLayout:
+        """The cluster choice: its button, then the clusters to choose from beside it."""
+        self.cluster_combo = QComboBox()
+        self.cluster_combo.setObjectName("cluster")
+        for cluster in self.clusters:
+            self.cluster_combo.addItem(cluster.name, cluster.cluster_id)
+        self.cluster_combo.setEnabled(bool(self.clusters))
+        self.cluster_combo.setToolTip(
+            "The peer-review cluster to write to: each of its open schools gets a letter"
+            if self.clusters
+            else "No clusters are recorded yet (the Peer reviews tab)"
+        )
+        radio.setEnabled(bool(self.clusters))
+        radio.setToolTip(self.cluster_combo.toolTip())
+        self.cluster_combo.currentIndexChanged.connect(self._cluster_chosen)
+        row = QHBoxLayout()
+        row.addWidget(radio)
+        row.addWidget(self.cluster_combo, 1)
+        return row
+
+    def _cluster_chosen(self, index: int) -> None:
+        """Another cluster chosen: its schools are the ones written to, from now."""
+        ids = list(self.clusters[index].school_ids) if 0 <= index < len(self.clusters) else []
+        self.school_ids_for[CLUSTER] = ids
+        radio = self.radios[CLUSTER]
+        radio.setText(f"A c&luster ({len(ids):,})")
+        if radio.isChecked():
+            self.changed.emit()
+        else:
+            radio.setChecked(True)  # choosing a cluster is choosing to write to it
+
+    def cluster_name(self) -> str:
+        """The cluster chosen beside "A cluster" ("" when there are none)."""
+        return self.cluster_combo.currentText()
 
     def _proposed_toggled(self, checked: bool) -> None:
         ids = self.open_ids + (self.proposed_ids if checked else [])

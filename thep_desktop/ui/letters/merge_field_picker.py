@@ -27,6 +27,11 @@ SOURCE_NOTES = {
         "From the member's record on the letter's date. A school that is not a member, or a "
         "member whose record lacks the value, is left out of a mail merge, with the reason."
     ),
+    "invoice": "From the overdue invoice a reminder is about (Invoices > Reminders only).",
+    "review": (
+        "From the peer review a confirmation letter is about (the Peer reviews tab's "
+        "confirmation letters only)."
+    ),
 }
 
 
