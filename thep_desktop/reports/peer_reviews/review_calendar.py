@@ -13,7 +13,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar, Event
@@ -137,29 +138,55 @@ def school_calendar(
     )
 
 
+@dataclass(frozen=True)
+class CalendarFile:
+    """One calendar file to write: its name and contents, whose it is, and what it holds."""
+
+    name: str
+    data: bytes
+    school: ScheduleSchool | None  # None: the whole cycle's
+    events: int
+    first_day: date | None
+    last_day: date | None
+
+
+def _file(name: str, calendar: Calendar, school: ScheduleSchool | None) -> CalendarFile:
+    events = calendar.walk("VEVENT")
+    firsts = [event.decoded("dtstart") for event in events]
+    lasts = [event.decoded("dtend") - timedelta(days=1) for event in events]
+    return CalendarFile(
+        name,
+        calendar.to_ical(),
+        school,
+        len(events),
+        min(firsts, default=None),
+        max(lasts, default=None),
+    )
+
+
 def calendar_files(
     schedule: ReviewSchedule,
     *,
     whole_cycle: bool = True,
     schools: Sequence[ScheduleSchool] = (),
     stamp: datetime | None = None,
-) -> list[tuple[str, bytes]]:
-    """Each file's name and contents: the cycle's (when asked), then each school's named.
+) -> list[CalendarFile]:
+    """The files to write: the cycle's (when asked), then each school's named.
 
     A school none of whose reviews has a date yet gets no file (it would be empty).
     """
     stamp = stamp or datetime.now(UTC)
     files = []
     if whole_cycle:
-        files.append((cycle_file_name(schedule), cycle_calendar(schedule, stamp).to_ical()))
+        files.append(_file(cycle_file_name(schedule), cycle_calendar(schedule, stamp), None))
     for school in schools:
         if any(r.days for r in schedule.reviews if r.involves(school.school_id)):
             calendar = school_calendar(schedule, school, stamp)
-            files.append((school_file_name(schedule, school), calendar.to_ical()))
+            files.append(_file(school_file_name(schedule, school), calendar, school))
     return files
 
 
-def write_calendar_files(folder: str | Path, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+def write_calendar_files(folder: str | Path, files: Sequence[CalendarFile]) -> list[Path]:
     """Write the files into ``folder``, all of them or none; returns their paths.
 
     Each is written beside its name first; only when every one is complete do they take
@@ -167,9 +194,9 @@ def write_calendar_files(folder: str | Path, files: Sequence[tuple[str, bytes]])
     Raises :class:`~thep_desktop.reports.shared.spreadsheet.ExportError` in words.
     """
     target = Path(folder)
-    paths = [target / name for name, _data in files]
+    paths = [target / file.name for file in files]
     with ExitStack() as stack:
-        for path, (_name, data) in zip(paths, files, strict=True):
+        for path, file in zip(paths, files, strict=True):
             temporary = stack.enter_context(replacing(path))
-            temporary.write_bytes(data)
+            temporary.write_bytes(file.data)
     return paths

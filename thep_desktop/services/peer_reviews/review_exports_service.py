@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -48,6 +49,17 @@ def scheduled(review: ReviewDetail, updated_at: datetime) -> ScheduledReview:
         status_dates=dict(review.status_dates),
         qa_outcome=review.qa_outcome,
     )
+
+
+@dataclass(frozen=True)
+class WrittenCalendar:
+    """A calendar file written: where, whose (None: the whole cycle's), and its events."""
+
+    path: Path
+    school: ScheduleSchool | None
+    events: int
+    first_day: date | None
+    last_day: date | None
 
 
 class ReviewExportsService:
@@ -114,6 +126,19 @@ class ReviewExportsService:
     ) -> list[Path]:
         """Calendar files in ``folder``: the whole cycle's, and one per school taking part
         (only ``school_id``'s when given); all written or none. Returns the files written."""
+        written = self.write_calendars(actor, cycle_id, folder, per_school, whole_cycle, school_id)
+        return [file.path for file in written]
+
+    def write_calendars(
+        self,
+        actor: Actor,
+        cycle_id: int,
+        folder: str | Path,
+        per_school: bool = True,
+        whole_cycle: bool = True,
+        school_id: int | None = None,
+    ) -> list[WrittenCalendar]:
+        """As :meth:`calendars`, saying of each file whose it is and what it holds."""
         actor.require(VIEW)
         if not per_school and not whole_cycle:
             raise ValidationError(
@@ -135,9 +160,12 @@ class ReviewExportsService:
         if school_id is not None:
             schools = tuple(s for s in schedule.schools if s.school_id == school_id)
             _check_school_has_dates(schedule, cycle, school_id, schools)
-        return write_calendar_files(
-            target, calendar_files(schedule, whole_cycle=whole_cycle, schools=schools)
-        )
+        files = calendar_files(schedule, whole_cycle=whole_cycle, schools=schools)
+        paths = write_calendar_files(target, files)
+        return [
+            WrittenCalendar(path, file.school, file.events, file.first_day, file.last_day)
+            for path, file in zip(paths, files, strict=True)
+        ]
 
     def _cluster_name(self, cluster_id: int) -> str:
         with self.db.read_session() as session:
