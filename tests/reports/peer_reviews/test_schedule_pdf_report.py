@@ -82,3 +82,16 @@ def test_the_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="does not exist"):
         write_schedule_pdf(tmp_path / "gone" / "schedule.pdf", schedule(), LETTERHEAD)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schedule.pdf"]
+
+
+def test_a_cluster_running_over_pages_is_named_again_above_its_continued_table() -> None:
+    plan = schedule()
+    long = tuple(replace(plan.reviews[1], cluster="Bow and Poplar") for _ in range(30))
+    pages = pages_text(
+        schedule_pdf_bytes(replace(plan, reviews=(*long, plan.reviews[2])), LETTERHEAD)
+    )
+    assert len(pages) >= 3
+    for text in pages[:-1]:
+        assert "Bow and Poplar (30 reviews) Date Host school Reviewing schools" in text
+    assert "Poplar & Limehouse (1 review) Date Host school" in pages[-1]
+    assert sum(text.count("18/11/2025 Tuesday Marner Primary School") for text in pages) == 30

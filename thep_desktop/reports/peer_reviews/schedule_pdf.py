@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, LongTable, Paragraph, Spacer, TableStyle
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.reports.letters.letter_data import Letterhead
@@ -38,7 +38,9 @@ HEADERS = ("Date", "Host school", "Reviewing schools", "Lead reviewer", "Focus",
 HEADER_FILL = HexColor("#e8eef4")
 RULE = HexColor("#c8c8c8")
 BAND = HexColor("#f6f8fa")
-PROPOSED_INK = HexColor("#7a5a00")  # a proposal, not yet agreed: told apart at a glance
+# A cluster's heading starts a new page when less than this is left of the page: it then
+# has its table's header and first reviews under it, and a long table runs on over pages.
+ROOM_FOR_A_CLUSTER = 45 * mm
 
 
 class _ScheduleDocument(LetterheadDocument):
@@ -76,9 +78,6 @@ def _styles() -> dict[str, ParagraphStyle]:
             fontSize=12.5,
             leading=16,
             textColor=ACCENT,
-            spaceBefore=7 * mm,
-            spaceAfter=2 * mm,
-            keepWithNext=1,
         ),
         "cell": cell,
         "head": ParagraphStyle("head", parent=cell, fontName=FONT_BOLD),
@@ -126,9 +125,18 @@ def _lead_cell(review: ScheduledReview, styles: dict[str, ParagraphStyle]) -> Pa
 
 
 def _cluster_table(
-    reviews: tuple[ScheduledReview, ...], styles: dict[str, ParagraphStyle]
+    reviews: tuple[ScheduledReview, ...], styles: dict[str, ParagraphStyle], heading: str
 ) -> LongTable:
-    rows: list[list[Flowable]] = [[_para(h, styles["head"]) for h in HEADERS]]
+    """The reviews under their column headers; with a ``heading`` (the cluster) above them.
+
+    The heading is the table's first row, repeated with the column headers on each page the
+    table runs on to, so a continued page still says whose reviews it lists.
+    """
+    top = 1 if heading else 0  # the row of column headers
+    rows: list[list[Flowable | str]] = []
+    if heading:
+        rows.append([_para(heading, styles["cluster"]), "", "", "", "", ""])
+    rows.append([_para(h, styles["head"]) for h in HEADERS])
     commands: list[tuple[object, ...]] = [
         # The cells are paragraphs in our font; without this the table names Helvetica too.
         ("FONT", (0, 0), (-1, -1), FONT, 9),
@@ -137,10 +145,17 @@ def _cluster_table(
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+        ("BACKGROUND", (0, top), (-1, top), HEADER_FILL),
+        ("LINEBELOW", (0, top), (-1, top), 0.8, ACCENT),
+        ("LINEBELOW", (0, top + 1), (-1, -1), 0.4, RULE),
     ]
+    if heading:
+        commands += [
+            ("SPAN", (0, 0), (-1, 0)),
+            ("LEFTPADDING", (0, 0), (-1, 0), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 2 * mm),
+        ]
     for review in reviews:
         rows.append(
             [
@@ -153,8 +168,10 @@ def _cluster_table(
             ]
         )
     # Every other row lightly banded, so a row of several lines is read across as one.
-    commands.extend(("BACKGROUND", (0, row), (-1, row), BAND) for row in range(2, len(rows), 2))
-    table = LongTable(rows, colWidths=COLUMN_WIDTHS, repeatRows=1, hAlign="LEFT")
+    commands.extend(
+        ("BACKGROUND", (0, row), (-1, row), BAND) for row in range(top + 2, len(rows), 2)
+    )
+    table = LongTable(rows, colWidths=COLUMN_WIDTHS, repeatRows=top + 1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
 
@@ -171,12 +188,14 @@ def schedule_story(schedule: ReviewSchedule) -> list[Flowable]:
     clusters = schedule.clusters
     for name in clusters:
         reviews = schedule.of_cluster(name)
+        heading = ""
         if len(clusters) > 1 or not schedule.cluster:
-            count = f"{len(reviews)} review{'s' if len(reviews) != 1 else ''}"
-            story.append(_para(f"{name} ({count})", styles["cluster"]))
-        else:
-            story.append(Spacer(1, 5 * mm))
-        story.append(_cluster_table(reviews, styles))
+            heading = f"{name} ({len(reviews)} review{'s' if len(reviews) != 1 else ''})"
+        story += [
+            CondPageBreak(ROOM_FOR_A_CLUSTER),
+            Spacer(1, 7 * mm),
+            _cluster_table(reviews, styles, heading),
+        ]
     return story
 
 
