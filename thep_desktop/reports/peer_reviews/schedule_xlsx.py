@@ -71,7 +71,7 @@ def _visit(review: ScheduledReview) -> str:
 
 
 def _school_rows(schedule: ReviewSchedule) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for school in schedule.schools:
         hosting = schedule.hosting(school.school_id)
         reviewing = schedule.reviewing(school.school_id)
