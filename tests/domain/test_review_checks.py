@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thep_desktop.domain.peer_reviews import (
     Breach,
@@ -565,3 +567,202 @@ def test_six_hundred_schools_are_checked_and_one_fault_found() -> None:
 def test_breach_is_plain_data() -> None:
     breach = Breach(Rule.OWN_SCHOOL, "Bow School is down to review itself.", ("1:1",), (1,))
     assert breaches_for("1:1", [breach]) == [breach]
+
+
+# A naive reference: each rule written the plainest way, pair against pair, to judge the
+# indexed checker on random schedules (hand edits of every kind, most of them broken).
+
+
+def _is_school_day(problem: ScheduleProblem, day: date, schools: set[int]) -> bool:
+    if day.weekday() >= 5 or day in problem.bank_holidays:
+        return False
+    for term in problem.terms:
+        if term.starts_on <= day <= term.ends_on:
+            if term.name not in problem.rules.terms:
+                return False
+            if term.half_term_starts_on and term.half_term_starts_on <= day <= (
+                term.half_term_ends_on or day
+            ):
+                return False
+            return not any(
+                day in problem.schools[s].closures for s in schools if s in problem.schools
+            )
+    return False
+
+
+def _term(problem: ScheduleProblem, review: PlannedReview) -> TermName | None:
+    if not review.days:
+        return None
+    first = min(review.days)
+    return next((t.name for t in problem.terms if t.starts_on <= first <= t.ends_on), None)
+
+
+def reference_rules_broken(problem: ScheduleProblem, reviews: list[PlannedReview]) -> set[Rule]:
+    rules, broken = problem.rules, set()
+    members = {c.cluster_id: set(c.school_ids) for c in problem.clusters}
+    trust = {s: " ".join(i.trust.split()).casefold() for s, i in problem.schools.items()}
+    for review in reviews:
+        team = review.reviewer_ids
+        if review.cluster_id not in members or review.host_id not in members[review.cluster_id]:
+            broken.add(Rule.HOSTS_ONCE)
+        if len(set(team)) != rules.team_size or len(set(team)) != len(team):
+            broken.add(Rule.TEAM_SIZE)
+        if review.host_id in team:
+            broken.add(Rule.OWN_SCHOOL)
+        for s in team:
+            if s == review.host_id:
+                continue
+            if (
+                rules.avoid_same_trust
+                and trust.get(review.host_id)
+                and (trust.get(s) == trust.get(review.host_id))
+            ):
+                broken.add(Rule.SAME_TRUST)
+            if review.cluster_id in members and s not in members[review.cluster_id]:
+                broken.add(Rule.REVIEWER_IN_CLUSTER)
+        if review.lead_school_id is not None and review.lead_school_id not in team:
+            broken.add(Rule.LEAD_IN_TEAM)
+        taking_part = {review.host_id, *team}
+        days = sorted(set(review.days))
+        if not days or not all(_is_school_day(problem, d, taking_part) for d in days):
+            broken.add(Rule.SCHOOL_DAY)
+        if days and (
+            len(days) != rules.visit_days
+            or len({d.isocalendar()[:2] for d in days}) > 1
+            or any(
+                _is_school_day(problem, days[0] + timedelta(n), taking_part)
+                and days[0] + timedelta(n) not in days
+                for n in range((days[-1] - days[0]).days)
+            )
+        ):
+            broken.add(Rule.VISIT_LENGTH)
+        for other in reviews:
+            if (
+                rules.no_mutual_in_same_term
+                and _term(problem, review) is not None
+                and _term(problem, review) == _term(problem, other)
+                and other.host_id in team
+                and review.host_id in other.reviewer_ids
+                and other.host_id != review.host_id
+            ):
+                broken.add(Rule.MUTUAL_SAME_TERM)
+    for cluster in problem.clusters:
+        mine = [r for r in reviews if r.cluster_id == cluster.cluster_id]
+        for s in cluster.school_ids:
+            if sum(r.host_id == s for r in mine) != 1:
+                broken.add(Rule.HOSTS_ONCE)
+            if sum(s in r.reviewer_ids for r in mine) != rules.reviews_per_school:
+                broken.add(Rule.REVIEWER_LOAD)
+        chosen = [
+            t for t in TermName if t in rules.terms and any(x.name == t for x in problem.terms)
+        ]
+        counts = [sum(_term(problem, r) == t for r in mine) for t in chosen]
+        if len(chosen) > 1 and max(counts) - min(counts) > 1:
+            broken.add(Rule.SPREAD_OVER_TERMS)
+    if rules.one_visit_per_week:
+        everyone = reviews + [b for b in problem.busy if b.key not in {r.key for r in reviews}]
+        for a in reviews:
+            for b in everyone:
+                if a is b:
+                    continue
+                shared = {a.host_id, *a.reviewer_ids} & {b.host_id, *b.reviewer_ids}
+                weeks_a = {d.isocalendar()[:2] for d in a.days}
+                if shared and weeks_a & {d.isocalendar()[:2] for d in b.days}:
+                    broken.add(Rule.ONE_VISIT_A_WEEK)
+    return broken
+
+
+@st.composite
+def hand_edited_schedules(draw: st.DrawFn) -> tuple[ScheduleProblem, list[PlannedReview]]:
+    """A fair-looking circulant schedule on random school days, then a few random hand edits
+    (another host, team, day, length or lead; a review dropped or added), as in the tab."""
+    size = draw(st.integers(3, 8))
+    trust_names = st.sampled_from(["", "", "", "Tower Trust", "Bow  trust", "bow trust"])
+    trusts = draw(st.lists(trust_names, min_size=size + 1, max_size=size + 1))
+    year_days = [date(2025, 9, 1) + timedelta(days=n) for n in range(330)]
+    schools = {
+        s: SchoolInfo(
+            s,
+            f"School {s}",
+            trusts[s - 1],
+            frozenset(draw(st.lists(st.sampled_from(year_days), max_size=3))),
+        )
+        for s in range(1, size + 2)  # the last school is outside the cluster
+    }
+    team_size = draw(st.integers(1, min(3, size - 1)))
+    rules = ScheduleRules(
+        team_size=team_size,
+        reviews_per_school=draw(st.sampled_from([team_size, team_size, team_size, 1, 2, 3])),
+        visit_days=draw(st.integers(1, 2)),
+        avoid_same_trust=draw(st.booleans()),
+        no_mutual_in_same_term=draw(st.booleans()),
+        one_visit_per_week=draw(st.booleans()),
+        terms=tuple(
+            draw(st.lists(st.sampled_from(list(TermName)), min_size=1, max_size=3, unique=True))
+        ),
+    )
+    cluster = ClusterInfo(1, "Bow Primaries", tuple(range(1, size + 1)))
+    problem = ScheduleProblem((cluster,), schools, TERMS, BANK_HOLIDAYS, rules)
+    open_days = problem.visit_days() or year_days
+
+    def visit(first: date, length: int) -> tuple[date, ...]:
+        return tuple(first + timedelta(days=n) for n in range(length))
+
+    reviews = []
+    for host in cluster.school_ids:
+        team = tuple((host + step - 1) % size + 1 for step in range(1, team_size + 1))
+        first = draw(st.sampled_from(open_days))
+        reviews.append(
+            PlannedReview(f"r{host}", 1, host, visit(first, rules.visit_days), team, team[0])
+        )
+    ids = st.integers(1, size + 1)
+    for n in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["host", "team", "day", "length", "lead", "drop", "add"]))
+        if kind == "add" or not reviews:
+            reviews.append(
+                PlannedReview(
+                    f"x{n}",
+                    draw(st.sampled_from([1, 1, 2])),
+                    draw(ids),
+                    visit(draw(st.sampled_from(year_days)), draw(st.integers(0, 2))),
+                    tuple(draw(st.lists(ids, max_size=4))),
+                    draw(st.none() | ids),
+                )
+            )
+            continue
+        at = draw(st.integers(0, len(reviews) - 1))
+        old = reviews[at]
+        if kind == "drop":
+            del reviews[at]
+            continue
+        if kind == "host":
+            changes: dict = {"host_id": draw(ids)}
+        elif kind == "team":
+            changes = {"reviewer_ids": tuple(draw(st.lists(ids, max_size=4)))}
+        elif kind == "day":
+            changes = {"days": visit(draw(st.sampled_from(year_days)), len(old.days))}
+        elif kind == "length":
+            first = min(old.days, default=draw(st.sampled_from(open_days)))
+            changes = {"days": visit(first, draw(st.integers(0, 3)))}
+        else:
+            changes = {"lead_school_id": draw(st.none() | ids)}
+        reviews[at] = dataclasses.replace(old, **changes)
+    busy = tuple(
+        PlannedReview(
+            f"b{n}", 9, draw(ids), visit(draw(st.sampled_from(open_days)), 1), (draw(ids),)
+        )
+        for n in range(draw(st.integers(0, 2)))
+    )
+    return dataclasses.replace(problem, busy=busy), reviews
+
+
+@settings(max_examples=300, deadline=None)
+@given(hand_edited_schedules())
+def test_the_checker_agrees_with_a_naive_reading_of_every_rule(
+    drawn: tuple[ScheduleProblem, list[PlannedReview]],
+) -> None:
+    problem, reviews = drawn
+    breaches = check_schedule(problem, reviews)
+    assert {b.rule for b in breaches} == reference_rules_broken(problem, reviews)
+    assert all(b.message.endswith(".") and b.message[0].isupper() for b in breaches)
+    assert all(set(b.review_keys) <= {r.key for r in reviews} for b in breaches)

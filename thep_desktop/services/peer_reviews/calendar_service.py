@@ -39,8 +39,8 @@ class SchoolCalendarService:
         actor.require(VIEW)
         with self.db.read_session() as session:
             rows, terms = stored_terms(session, year)
-        if terms:
             versions = {row.term: row.version for row in rows}
+        if terms:
             return YearTerms(year, terms, saved=True, versions=versions)
         from thep_desktop.domain.school_calendar import default_terms
 

@@ -74,14 +74,15 @@ class SchedulingService:
             problem = _problem(session, cycle, tuple(dict.fromkeys(cluster_ids)))
             _refuse_settled(session, cycle, problem)
             replaces = len(_proposed(session, cycle.id, problem))
-        seed = cycle.seed if seed is None else seed
+            year = AcademicYear(cycle.academic_year)
+            seed = cycle.seed if seed is None else seed
         try:
             reviews = make_schedule(problem, seed)
         except NoScheduleError as exc:
             raise ScheduleImpossible(exc.reasons) from None
         return ScheduleProposal(
             cycle_id=cycle_id,
-            year=AcademicYear(cycle.academic_year),
+            year=year,
             cluster_ids=tuple(c.cluster_id for c in problem.clusters),
             seed=seed,
             reviews=tuple(reviews),
