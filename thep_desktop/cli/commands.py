@@ -277,4 +277,10 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
         f"notice), {plural(members.applications, 'application')} waiting; fee schedules for "
         f"{years}."
     )
+    clusters = services.clusters.list_clusters(services.actor)
+    cycles = [
+        f"{cycle.year.label}: {reviews_commands.status_counts(cycle)}"
+        for cycle in services.reviews.list_cycles(services.actor)
+    ]
+    print(f"Peer reviews: {plural(len(clusters), 'cluster')}; {'; '.join(cycles)}.")
     return 0

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from review_records import SCHOOLS, cluster, review_sums, schools, year_with_terms
+from review_records import SCHOOLS, TERMS_2025, cluster, review_sums, schools, year_with_terms
 
 from thep_desktop.cli.admin import main
 from thep_desktop.domain.academic_years import AcademicYear
@@ -111,6 +111,50 @@ def test_cycle_is_created_shown_and_changed_and_bad_rules_are_refused(
     assert (code, out) == (1, "")
     assert err == "thep-admin: 'winter' is not a term; choose from autumn, spring, summer.\n"
     assert review_sums(services.db) == before
+
+
+def test_terms_shows_the_usual_dates_and_saves_them_with_changes(
+    capsys: pytest.CaptureFixture[str], office: tuple[tuple[str, str], Services]
+) -> None:
+    db, services = office
+    next_year = ("--year", "2026/27")
+    run(capsys, "reviews", "cycle", *next_year, *db)
+    code, out, err = run(capsys, "reviews", "schedule", *next_year, *db)
+    assert (code, out) == (1, "")
+    assert err == (
+        "thep-admin: There are no term dates for 2026/27 yet, and visits are only in term "
+        "time. See the usual dates with: thep-admin reviews terms --year 2026/27; save them "
+        "(or your own) with --save.\n"
+    )
+    code, out, err = run(capsys, "reviews", "terms", *next_year, *db)
+    assert (code, err) == (0, "")
+    assert out.startswith("No term dates are saved for 2026/27; the usual dates would be")
+    assert "Autumn term  02/09/2026  18/12/2026  26/10/2026 to 30/10/2026\n" in out
+    assert "25/12/2026 Christmas Day;" in out and "Closure days: none recorded.\n" in out
+    before = review_sums(services.db)
+    autumn = ("--autumn", "03/09/2026", "2026-12-18")
+    code, out, err = run(capsys, "reviews", "terms", *next_year, *autumn, *db)
+    assert (code, out) == (1, "")
+    assert err == "thep-admin: Add --save to save these term dates (nothing was saved).\n"
+    wrong = ("--spring-half-term", "15/02/2027", "12/02/2027", "--save")
+    code, out, err = run(capsys, "reviews", "terms", *next_year, *autumn, *wrong, *db)
+    assert (code, out) == (1, "")
+    assert "Half term ends on 12/02/2027, before it starts on 15/02/2027." in err
+    assert review_sums(services.db) == before
+    code, out, err = run(capsys, "reviews", "terms", *next_year, *autumn, "--save", *db)
+    assert (code, err) == (0, "")
+    assert out.startswith("Term dates for 2026/27 saved.\n")
+    saved = services.school_calendar.year_terms(services.actor, AcademicYear(2026))
+    assert saved.saved and saved.terms[0].starts_on == date(2026, 9, 3)
+    code, out, err = run(capsys, "reviews", "schedule", *next_year, "--json", *db)
+    assert code == 0 and len(json.loads(out)["reviews"]) == 10
+    code, out, err = run(capsys, "reviews", "terms", *YEAR, "--json", *db)
+    data = json.loads(out)
+    assert data["saved"] is True and data["closures"] == []
+    assert [(t["term"], t["starts_on"], t["half_term_ends_on"]) for t in data["terms"]] == [
+        (t.name.value, t.starts_on.isoformat(), t.half_term_ends_on.isoformat()) for t in TERMS_2025
+    ]
+    assert {"date": "2025-12-25", "name": "Christmas Day"} in data["bank_holidays"]
 
 
 def test_schedule_is_printed_and_saved_only_with_apply(

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from thep_desktop.cli.shared.output import (
     Column,
     CommandError,
+    parse_date,
     plural,
     text_value,
     write_fields,
@@ -18,7 +19,7 @@ from thep_desktop.cli.shared.output import (
 )
 from thep_desktop.domain.academic_years import AcademicYear, AcademicYearError
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.peer_reviews import Breach, ReviewStatus, TermName
+from thep_desktop.domain.peer_reviews import Breach, ReviewStatus, Term, TermName
 from thep_desktop.domain.review_checks import summary
 from thep_desktop.services.peer_reviews.review_data import (
     ClusterDetail,
@@ -30,7 +31,7 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.peer_reviews.scheduling_service import ScheduleImpossible
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import NotFoundError
+from thep_desktop.services.shared.errors import NotFoundError, ValidationError
 
 PROG = "thep-admin"
 YEAR_HELP = "the academic year, e.g. 2025/26"
@@ -100,6 +101,35 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     )
     cycle.add_argument("--json", action="store_true", help="print JSON instead of text")
     cycle.set_defaults(run=cycle_command, database="existing")
+
+    terms = actions.add_parser(
+        "terms",
+        parents=[common],
+        help="a year's term dates: show them, or save them (--save)",
+        description="A year's term dates, half terms, bank holidays and closure days. When "
+        "none are saved, the usual London dates are shown as a proposal; --save saves what "
+        "is shown, with the dates given by the options below in place of the shown ones. "
+        "Scheduling needs the year's terms saved: visits are only in term time.",
+    )
+    terms.add_argument("--year", required=True, metavar="YEAR", help=YEAR_HELP)
+    for term in TermName:
+        terms.add_argument(
+            f"--{term.value}",
+            nargs=2,
+            type=parse_date,
+            metavar=("FIRST", "LAST"),
+            help=f"the first and last day of the {term.label.lower()}",
+        )
+        terms.add_argument(
+            f"--{term.value}-half-term",
+            nargs=2,
+            type=parse_date,
+            metavar=("FIRST", "LAST"),
+            help=f"the first and last day of the {term.label.lower()}'s half term",
+        )
+    terms.add_argument("--save", action="store_true", help="save the year's term dates")
+    terms.add_argument("--json", action="store_true", help="print JSON instead of text")
+    terms.set_defaults(run=terms_command, database="existing")
 
     schedule = actions.add_parser(
         "schedule",
@@ -259,7 +289,7 @@ def cycle_command(services: Services, args: argparse.Namespace, out: TextIO | No
             ("Visits a week", "one a school" if rules.one_visit_per_week else "any number"),
             ("Seed", str(saved.seed)),
             ("Focus areas", saved.focus or "none set"),
-            ("Reviews", _by_status(saved)),
+            ("Reviews", status_counts(saved)),
         ],
         out,
         indent="  ",
@@ -301,13 +331,14 @@ def _cycle_changes(args: argparse.Namespace) -> dict[str, Any]:
     return changes
 
 
-def _by_status(cycle: CycleDetail) -> str:
+def status_counts(cycle: CycleDetail) -> str:
+    """``87 reviews (53 proposed, 9 confirmed, …)`` (also the demo's closing summary)."""
     if not cycle.reviews:
-        return "none yet"
+        return "no reviews yet"
     counts = [
         f"{count} {status.label.lower()}" for status, count in cycle.by_status.items() if count
     ]
-    return f"{cycle.reviews}: " + ", ".join(counts)
+    return f"{plural(cycle.reviews, 'review')} ({', '.join(counts)})"
 
 
 def _cycle_json(cycle: CycleDetail) -> dict[str, Any]:
@@ -327,6 +358,98 @@ def _cycle_json(cycle: CycleDetail) -> dict[str, Any]:
         "reviews": cycle.reviews,
         "by_status": {status.value: count for status, count in cycle.by_status.items()},
     }
+
+
+# -- term dates ------------------------------------------------------------------------------
+def terms_command(services: Services, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out if out is not None else sys.stdout
+    year = _year(args.year)
+    shown = services.school_calendar.year_terms(services.actor, year)
+    terms = [_term_as_typed(args, term) for term in shown.terms]
+    changed = terms != list(shown.terms)
+    if changed and not args.save:
+        raise CommandError("Add --save to save these term dates (nothing was saved).")
+    if args.save:
+        shown = services.school_calendar.save_terms(
+            services.actor, year, terms, expected_versions=shown.versions
+        )
+    holidays = services.school_calendar.bank_holidays(services.actor, year)
+    closures = services.school_calendar.closures(services.actor, year)
+    if args.json:
+        write_json(
+            {
+                "year": year.label,
+                "saved": shown.saved,
+                "terms": [
+                    {
+                        "term": term.name,
+                        "starts_on": term.starts_on,
+                        "ends_on": term.ends_on,
+                        "half_term_starts_on": term.half_term_starts_on,
+                        "half_term_ends_on": term.half_term_ends_on,
+                    }
+                    for term in shown.terms
+                ],
+                "bank_holidays": [{"date": day, "name": name} for day, name in holidays.items()],
+                "closures": [
+                    {
+                        "date": c.closed_on,
+                        "school": c.school_name,
+                        "kind": c.kind,
+                        "reason": c.reason,
+                    }
+                    for c in closures
+                ],
+            },
+            out,
+        )
+        return 0
+    if args.save:
+        out.write(f"Term dates for {year.label} saved.\n")
+    elif shown.saved:
+        out.write(f"Term dates for {year.label}:\n")
+    else:
+        out.write(
+            f"No term dates are saved for {year.label}; the usual dates would be (save them, "
+            f"or your own, with --save):\n"
+        )
+    write_table(
+        [Column("Term"), Column("First day"), Column("Last day"), Column("Half term")],
+        (
+            [
+                term.name.label,
+                format_date(term.starts_on),
+                format_date(term.ends_on),
+                _span(term.half_term_starts_on, term.half_term_ends_on),
+            ]
+            for term in shown.terms
+        ),
+        out,
+    )
+    listed = "; ".join(f"{format_date(day)} {name}" for day, name in holidays.items())
+    out.write(f"\nBank holidays: {listed or 'none'}.\n")
+    schools = len({c.school_id for c in closures})
+    out.write(
+        f"Closure days: {plural(len(closures), 'day')} at {plural(schools, 'school')}.\n"
+        if closures
+        else "Closure days: none recorded.\n"
+    )
+    return 0
+
+
+def _term_as_typed(args: argparse.Namespace, term: Term) -> Term:
+    """The term with the dates given on the command line in place of its own."""
+    span = getattr(args, term.name.value)
+    half = getattr(args, f"{term.name.value}_half_term")
+    starts, ends = span if span else (term.starts_on, term.ends_on)
+    half_starts, half_ends = half if half else (term.half_term_starts_on, term.half_term_ends_on)
+    return Term(term.name, starts, ends, half_starts, half_ends)
+
+
+def _span(first: Any, last: Any) -> str:
+    if first is None:
+        return "none"
+    return f"{format_date(first)} to {format_date(last)}"
 
 
 # -- schedule --------------------------------------------------------------------------------
@@ -355,6 +478,14 @@ def schedule_command(
         proposal = services.scheduling.propose(
             services.actor, cycle.id, [c.id for c in chosen], args.seed
         )
+    except ValidationError as exc:
+        if "terms" not in exc.field_errors:
+            raise
+        raise CommandError(
+            f"There are no term dates for {cycle.year.label} yet, and visits are only in term "
+            f"time. See the usual dates with: {PROG} reviews terms --year {cycle.year.label}; "
+            "save them (or your own) with --save."
+        ) from None
     except ScheduleImpossible as exc:
         print(f"{PROG}: No schedule keeps every rule of {cycle.title}:", file=sys.stderr)
         for reason in exc.reasons:
@@ -375,7 +506,7 @@ def schedule_command(
         out.write(f"Left out (reviews already confirmed or later): {', '.join(left_out)}.\n")
     out.write("\n")
     write_table(
-        [Column("Date"), Column("Cluster"), Column("Host"), Column("Team"), Column("Lead")],
+        [Column("Date"), Column("Cluster"), Column("Host"), Column("Team"), Column("Lead school")],
         (
             [
                 _days_label(planned.days),
