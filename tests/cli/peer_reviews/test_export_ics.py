@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -11,31 +10,10 @@ from icalendar import Calendar
 from review_records import cycle, review_sums, schools
 from review_schedules import ScheduledCycle, scheduled_cycle
 
-from thep_desktop.cli import commands
 from thep_desktop.cli.admin import main
-from thep_desktop.cli.peer_reviews.review_export_commands import add_export_commands
 from thep_desktop.database import Database
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor
-
-
-@pytest.fixture(autouse=True)
-def reviews_group(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``export-ics`` under ``reviews``: the group's own module adds it where it exists;
-    until that lands on this branch, a bare ``reviews`` group carries it."""
-    real = commands.build_parser
-
-    def build() -> argparse.ArgumentParser:
-        parser = real()
-        (actions,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if "reviews" not in actions.choices:
-            common = argparse.ArgumentParser(add_help=False)
-            common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS)
-            group = actions.add_parser("reviews", parents=[common])
-            add_export_commands(group.add_subparsers(dest="reviews_command", required=True), common)
-        return parser
-
-    monkeypatch.setattr(commands, "build_parser", build)
 
 
 @pytest.fixture
