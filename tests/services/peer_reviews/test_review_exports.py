@@ -13,6 +13,7 @@ from review_records import cycle, review_sums, schools
 from review_schedules import CLUSTERS, VISITS, ScheduledCycle, scheduled_cycle
 
 from thep_desktop.database import Database
+from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.domain.roles import Role
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.school_data import SchoolInput
@@ -269,3 +270,45 @@ def test_undated_reviews_are_left_out_of_the_calendars(
         str(event["SUMMARY"]).startswith("Peer review at ")
         for event in events_of(host_file.path).values()
     )
+
+
+class CancelAt(Progress):
+    """Progress that records what it was told and cancels the job on a given message."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(self._heard)
+        self.word = word
+        self.messages: list[str] = []
+
+    def _heard(self, done: int, total: int, message: str) -> None:
+        self.messages.append(message)
+        if self.word in message:
+            self.cancel()
+
+
+def test_cancel_leaves_no_file(services: Services, planned: ScheduledCycle, out: Path) -> None:
+    exports = services.review_exports
+    saving = CancelAt("Saving the PDF")
+    with pytest.raises(Cancelled):
+        exports.schedule_pdf(services.actor, planned.cycle_id, out / "s.pdf", progress=saving)
+    assert saving.messages == [
+        "Reading the schedule…",
+        "Laying out 10 reviews…",
+        "Saving the PDF…",
+    ]
+    third = CancelAt("peer-reviews-2025-26-100932")
+    with pytest.raises(Cancelled):
+        exports.calendars(services.actor, planned.cycle_id, out, progress=third)
+    assert third.messages[:2] == [
+        "Reading the schedule…",
+        "Writing peer-reviews-2025-26.ics…",
+    ]
+    with pytest.raises(Cancelled):
+        exports.schedule_xlsx(
+            services.actor, planned.cycle_id, out / "s.xlsx", progress=CancelAt("Reading")
+        )
+    assert list(out.iterdir()) == []
+    # Not cancelled: the same with progress told.
+    told = CancelAt("nothing cancels this")
+    paths = exports.calendars(services.actor, planned.cycle_id, out, progress=told)
+    assert len(paths) == 11 and len(told.messages) == 12

@@ -21,6 +21,7 @@ from icalendar import Calendar, Event
 
 from thep_desktop.domain.files import cut_to_size
 from thep_desktop.domain.peer_reviews import ReviewStatus
+from thep_desktop.domain.progress import Progress
 from thep_desktop.reports.peer_reviews.schedule_data import (
     ReviewSchedule,
     ScheduledReview,
@@ -186,17 +187,22 @@ def calendar_files(
     return files
 
 
-def write_calendar_files(folder: str | Path, files: Sequence[CalendarFile]) -> list[Path]:
+def write_calendar_files(
+    folder: str | Path, files: Sequence[CalendarFile], progress: Progress | None = None
+) -> list[Path]:
     """Write the files into ``folder``, all of them or none; returns their paths.
 
     Each is written beside its name first; only when every one is complete do they take
     their names, so a disk filling up half-way leaves no calendar half-written or missing.
-    Raises :class:`~thep_desktop.reports.shared.spreadsheet.ExportError` in words.
+    Raises :class:`~thep_desktop.reports.shared.spreadsheet.ExportError` in words; Cancel
+    (through ``progress``) before the last is written leaves none.
     """
     target = Path(folder)
     paths = [target / file.name for file in files]
     with ExitStack() as stack:
-        for path, file in zip(paths, files, strict=True):
+        for number, (path, file) in enumerate(zip(paths, files, strict=True)):
+            if progress is not None:
+                progress.report(number, len(files), f"Writing {file.name}…")
             temporary = stack.enter_context(replacing(path))
             temporary.write_bytes(file.data)
     return paths

@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, LongTable, Paragraph, Spacer, TableStyle
 
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.progress import Progress
 from thep_desktop.reports.letters.letter_data import Letterhead
 from thep_desktop.reports.letters.letter_text import ACCENT, FONT, FONT_BOLD, GREY, INK, _para_text
 from thep_desktop.reports.letters.letterhead_document import (
@@ -205,12 +206,22 @@ def schedule_pdf_bytes(schedule: ReviewSchedule, letterhead: Letterhead) -> byte
     return buffer.getvalue()
 
 
-def write_schedule_pdf(path: str | Path, schedule: ReviewSchedule, letterhead: Letterhead) -> None:
+def write_schedule_pdf(
+    path: str | Path,
+    schedule: ReviewSchedule,
+    letterhead: Letterhead,
+    progress: Progress | None = None,
+) -> None:
     """The schedule as a PDF at ``path``, written whole or not at all.
 
     Raises :class:`~thep_desktop.reports.shared.spreadsheet.ExportError` (in words) when the
-    folder is missing, read-only or full, or the file is open in another program.
+    folder is missing, read-only or full, or the file is open in another program; Cancel
+    (through ``progress``) before it is saved leaves no file either.
     """
+    if progress is not None:
+        progress.report(0, 0, f"Laying out {len(schedule.reviews):,} reviews…")
     data = schedule_pdf_bytes(schedule, letterhead)
+    if progress is not None:
+        progress.report(0, 0, "Saving the PDF…")
     with replacing(Path(path)) as temporary:
         temporary.write_bytes(data)

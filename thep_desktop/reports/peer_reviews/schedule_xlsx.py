@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.peer_reviews import ReviewStatus
+from thep_desktop.domain.progress import Progress
 from thep_desktop.reports.peer_reviews.schedule_data import ReviewSchedule, ScheduledReview
 from thep_desktop.reports.shared.spreadsheet import ColumnSpec, ExportError, TableData, write_xlsx
 
@@ -118,7 +119,11 @@ def schedule_table(schedule: ReviewSchedule, *, source: str = "") -> TableData:
 
 
 def write_schedule_xlsx(
-    path_or_stream: str | Path | BinaryIO, schedule: ReviewSchedule, *, source: str = ""
+    path_or_stream: str | Path | BinaryIO,
+    schedule: ReviewSchedule,
+    *,
+    source: str = "",
+    progress: Progress | None = None,
 ) -> int:
     """The schedule as a workbook, written whole or not at all; returns the reviews written.
 
@@ -128,4 +133,4 @@ def write_schedule_xlsx(
         ".xlsx"
     ):
         raise ExportError("Choose a file ending .xlsx for the schedule as a workbook.")
-    return write_xlsx(path_or_stream, schedule_table(schedule, source=source))
+    return write_xlsx(path_or_stream, schedule_table(schedule, source=source), progress)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from thep_desktop.database import Database
+from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Cluster, Review
 from thep_desktop.reports.peer_reviews.review_calendar import calendar_files, write_calendar_files
 from thep_desktop.reports.peer_reviews.schedule_data import (
@@ -97,22 +98,34 @@ class ReviewExportsService:
         )
 
     def schedule_pdf(
-        self, actor: Actor, cycle_id: int, out: str | Path, cluster_id: int | None = None
+        self,
+        actor: Actor,
+        cycle_id: int,
+        out: str | Path,
+        cluster_id: int | None = None,
+        progress: Progress | None = None,
     ) -> ReviewSchedule:
         """The schedule on the letterhead at ``out`` (.pdf), written whole or not at all."""
         target = _checked_path(out, ".pdf", "Choose a file ending .pdf for the schedule.")
+        _reading(progress)
         schedule = self.schedule(actor, cycle_id, cluster_id)
         letterhead = letterhead_from(self._organisation.get_profile(actor))
-        write_schedule_pdf(target, schedule, letterhead)
+        write_schedule_pdf(target, schedule, letterhead, progress)
         return schedule
 
     def schedule_xlsx(
-        self, actor: Actor, cycle_id: int, out: str | Path, cluster_id: int | None = None
+        self,
+        actor: Actor,
+        cycle_id: int,
+        out: str | Path,
+        cluster_id: int | None = None,
+        progress: Progress | None = None,
     ) -> ReviewSchedule:
         """The schedule as a workbook at ``out`` (.xlsx): every review, and by school."""
         target = _checked_path(out, ".xlsx", "Choose a file ending .xlsx for the schedule.")
+        _reading(progress)
         schedule = self.schedule(actor, cycle_id, cluster_id)
-        write_schedule_xlsx(target, schedule, source=str(self.db.describe()))
+        write_schedule_xlsx(target, schedule, source=str(self.db.describe()), progress=progress)
         return schedule
 
     def calendars(
@@ -123,10 +136,13 @@ class ReviewExportsService:
         per_school: bool = True,
         whole_cycle: bool = True,
         school_id: int | None = None,
+        progress: Progress | None = None,
     ) -> list[Path]:
         """Calendar files in ``folder``: the whole cycle's, and one per school taking part
         (only ``school_id``'s when given); all written or none. Returns the files written."""
-        written = self.write_calendars(actor, cycle_id, folder, per_school, whole_cycle, school_id)
+        written = self.write_calendars(
+            actor, cycle_id, folder, per_school, whole_cycle, school_id, progress
+        )
         return [file.path for file in written]
 
     def write_calendars(
@@ -137,6 +153,7 @@ class ReviewExportsService:
         per_school: bool = True,
         whole_cycle: bool = True,
         school_id: int | None = None,
+        progress: Progress | None = None,
     ) -> list[WrittenCalendar]:
         """As :meth:`calendars`, saying of each file whose it is and what it holds."""
         actor.require(VIEW)
@@ -149,6 +166,7 @@ class ReviewExportsService:
             raise ValidationError(
                 {"folder": f"The folder {target} does not exist. Choose another folder."}
             )
+        _reading(progress)
         schedule = self.schedule(actor, cycle_id)
         cycle = self._reviews.get_cycle(actor, cycle_id)
         if not any(review.days for review in schedule.reviews):
@@ -161,7 +179,7 @@ class ReviewExportsService:
             schools = tuple(s for s in schedule.schools if s.school_id == school_id)
             _check_school_has_dates(schedule, cycle, school_id, schools)
         files = calendar_files(schedule, whole_cycle=whole_cycle, schools=schools)
-        paths = write_calendar_files(target, files)
+        paths = write_calendar_files(target, files, progress)
         return [
             WrittenCalendar(path, file.school, file.events, file.first_day, file.last_day)
             for path, file in zip(paths, files, strict=True)
@@ -199,6 +217,11 @@ def _check_school_has_dates(
             f"None of {school.name}'s reviews in {cycle.title} has a date yet, so there is "
             "nothing to put in its calendar."
         )
+
+
+def _reading(progress: Progress | None) -> None:
+    if progress is not None:
+        progress.report(0, 0, "Reading the schedule…")
 
 
 def _checked_path(out: str | Path, suffix: str, message: str) -> Path:

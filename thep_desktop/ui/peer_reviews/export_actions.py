@@ -2,25 +2,28 @@
 
 The tab calls :func:`export_schedule` and :func:`export_calendar` with its services, the
 cycle shown and itself as the parent of the boxes they open. Each asks what it needs (the
-file, or the folder and which calendars), writes through the review exports service, and
-says what was saved, offering to open it. A file is written whole or not at all, so a
+file, or the folder and which calendars), writes through the review exports service on a
+thread of its own (a progress box with Cancel), and says what was saved, offering to open
+it. A file is written whole or not at all, so a
 refusal or a failure leaves nothing behind; the reason is said in words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from thep_desktop import config
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.files import safe_file_stem
+from thep_desktop.domain.progress import Progress
 from thep_desktop.services.registry import Services
+from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.questions import Ask, Tell, ask, tell
 
 SCHEDULE_FILTERS = "PDF for printing (*.pdf);;Excel workbook (*.xlsx)"
@@ -37,14 +40,22 @@ AskFolder = Callable[[QWidget, str, str], str]
 """``QFileDialog.getExistingDirectory(parent, caption, start) -> folder``; "" on Cancel."""
 
 
-@contextmanager
-def _busy() -> Iterator[None]:
-    # A schedule of a few hundred reviews takes a second or two: show that it is working.
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
+def _run(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    done: Callable[[Any], None],
+    failed_title: str,
+    tell: Tell,
+) -> BackgroundJob:
+    """``work`` on a thread of its own with a progress box and Cancel (a schedule of 600
+    reviews takes seconds to lay out); ``done`` with its result on the main thread."""
+
+    def failed(exc: BaseException) -> None:
+        text = str(exc) if isinstance(exc, OfficeError) else f"Something went wrong: {exc}"
+        tell(parent, failed_title, text)
+
+    return BackgroundJob(parent, title, work, on_done=done, on_error=failed).start()
 
 
 def _failed(parent: QWidget, title: str, exc: OfficeError, tell: Tell) -> None:
@@ -61,10 +72,11 @@ def export_schedule(
     ask: Ask = ask,
     tell: Tell = tell,
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
-) -> Path | None:
-    """Ask for a PDF or Excel file and write the cycle's (or one cluster's) schedule to it.
+) -> BackgroundJob | None:
+    """Ask for a PDF or Excel file, then write the cycle's (or one cluster's) schedule to it.
 
-    Returns the file written, or None when nothing was (cancelled, refused, failed).
+    Returns the job writing it (in the background), or None when the user chose no file
+    or the cycle has nothing to export. When it is written the user may open it.
     """
     actor = services.actor
     title = "Export the schedule"
@@ -91,27 +103,29 @@ def export_schedule(
     if not path.suffix:
         path = path.with_name(path.name + (".xlsx" if chosen_filter == _EXCEL_FILTER else ".pdf"))
     exports = services.review_exports
-    try:
-        with _busy():
-            if path.suffix.casefold() == ".xlsx":
-                schedule = exports.schedule_xlsx(actor, cycle_id, path, cluster_id)
-            else:
-                schedule = exports.schedule_pdf(actor, cycle_id, path, cluster_id)
-    except OfficeError as exc:
-        _failed(parent, "The schedule was not exported", exc, tell)
-        return None
-    config.remember_folder(_FOLDER_SETTING, path.parent)
-    count = len(schedule.reviews)
-    answer = ask(
-        parent,
-        "Schedule exported",
-        f"{schedule.heading} ({count} review{'s' if count != 1 else ''}) was saved as "
-        f"{path}.\n\nOpen it now?",
-        ["Open", "Close"],
+    as_excel = path.suffix.casefold() == ".xlsx"
+
+    def work(progress: Progress) -> object:
+        if as_excel:
+            return exports.schedule_xlsx(actor, cycle_id, path, cluster_id, progress)
+        return exports.schedule_pdf(actor, cycle_id, path, cluster_id, progress)
+
+    def done(schedule: Any) -> None:
+        config.remember_folder(_FOLDER_SETTING, path.parent)
+        count = len(schedule.reviews)
+        answer = ask(
+            parent,
+            "Schedule exported",
+            f"{schedule.heading} ({count} review{'s' if count != 1 else ''}) was saved as "
+            f"{path}.\n\nOpen it now?",
+            ["Open", "Close"],
+        )
+        if answer == "Open":
+            open_url(QUrl.fromLocalFile(str(path)))
+
+    return _run(
+        parent, "Exporting the schedule…", work, done, "The schedule was not exported", tell
     )
-    if answer == "Open":
-        open_url(QUrl.fromLocalFile(str(path)))
-    return path
 
 
 def export_calendar(
@@ -123,15 +137,18 @@ def export_calendar(
     ask: Ask = ask,
     tell: Tell = tell,
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
-) -> list[Path]:
-    """Ask which calendar files and which folder, then write them; returns the files."""
+) -> BackgroundJob | None:
+    """Ask which calendar files and which folder, then write them in the background.
+
+    Returns the job, or None when the user cancelled or the cycle has nothing to export.
+    """
     actor = services.actor
     title = "Export calendar"
     try:
         cycle = services.reviews.get_cycle(actor, cycle_id)
     except OfficeError as exc:
         _failed(parent, title, exc, tell)
-        return []
+        return None
     if not cycle.reviews:
         tell(
             parent,
@@ -139,7 +156,7 @@ def export_calendar(
             f"{cycle.title} has no reviews yet: generate the schedule or add reviews first, "
             "then export its calendar.",
         )
-        return []
+        return None
     which = ask(
         parent,
         title,
@@ -150,35 +167,38 @@ def export_calendar(
         [BOTH, WHOLE_CYCLE, PER_SCHOOL, CANCEL],
     )
     if which == CANCEL:
-        return []
+        return None
     start = str(config.remembered_folder(_FOLDER_SETTING))
     chosen = ask_folder(parent, "Folder for the calendar files", start)
     if not chosen:
-        return []
+        return None
     folder = Path(chosen)
-    try:
-        with _busy():
-            written = services.review_exports.calendars(
-                actor,
-                cycle_id,
-                folder,
-                per_school=which in (BOTH, PER_SCHOOL),
-                whole_cycle=which in (BOTH, WHOLE_CYCLE),
-            )
-    except OfficeError as exc:
-        _failed(parent, "The calendar was not exported", exc, tell)
-        return []
-    config.remember_folder(_FOLDER_SETTING, folder)
-    count = len(written)
-    names = "\n".join(path.name for path in written[:3])
-    more = f"\n… and {count - 3} more" if count > 3 else ""
-    answer = ask(
-        parent,
-        "Calendar exported",
-        f"{count} calendar file{'s were' if count != 1 else ' was'} saved in {folder}:\n"
-        f"{names}{more}\n\nOpen the folder?",
-        ["Open folder", "Close"],
+
+    def work(progress: Progress) -> list[Path]:
+        return services.review_exports.calendars(
+            actor,
+            cycle_id,
+            folder,
+            per_school=which in (BOTH, PER_SCHOOL),
+            whole_cycle=which in (BOTH, WHOLE_CYCLE),
+            progress=progress,
+        )
+
+    def done(written: list[Path]) -> None:
+        config.remember_folder(_FOLDER_SETTING, folder)
+        count = len(written)
+        names = "\n".join(path.name for path in written[:3])
+        more = f"\n… and {count - 3} more" if count > 3 else ""
+        answer = ask(
+            parent,
+            "Calendar exported",
+            f"{count} calendar file{'s were' if count != 1 else ' was'} saved in {folder}:\n"
+            f"{names}{more}\n\nOpen the folder?",
+            ["Open folder", "Close"],
+        )
+        if answer == "Open folder":
+            open_url(QUrl.fromLocalFile(str(folder)))
+
+    return _run(
+        parent, "Exporting the calendar…", work, done, "The calendar was not exported", tell
     )
-    if answer == "Open folder":
-        open_url(QUrl.fromLocalFile(str(folder)))
-    return written

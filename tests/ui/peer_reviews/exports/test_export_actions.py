@@ -92,9 +92,9 @@ def test_the_schedule_as_a_pdf_suggested_by_the_cycles_name_and_opened(
     target = out / "Peer reviews 2025-26.pdf"
     modals.then(suggested_name("Peer reviews 2025-26.pdf", str(target), qtbot)).click("Open")
     opened = Opened()
-    written = export_schedule(services, planned.cycle_id, parent, open_url=opened)
+    job = export_schedule(services, planned.cycle_id, parent, open_url=opened)
     modals.wait_answered()
-    assert written == target
+    assert job is not None and job.error is None
     assert [box.kind for box in modals.seen] == ["QFileDialog", "message"]
     assert modals.seen[1].title == "Schedule exported"
     assert f"Peer reviews 2025/26 (10 reviews) was saved as {target}." in modals.seen[1].text
@@ -118,11 +118,11 @@ def test_one_clusters_schedule_as_a_workbook(
         "Close"
     )
     opened = Opened()
-    written = export_schedule(
+    job = export_schedule(
         services, planned.cycle_id, parent, planned.clusters["Whitechapel"], open_url=opened
     )
     modals.wait_answered()
-    assert written == target and opened == []
+    assert job is not None and job.error is None and opened == []
     assert "Peer reviews 2025/26: Whitechapel (5 reviews)" in modals.seen[1].text
     rows = list(openpyxl.load_workbook(target)["Reviews"].iter_rows(min_row=4, values_only=True))
     assert [row[0] for row in rows] == ["Whitechapel"] * 5
@@ -149,8 +149,9 @@ def test_a_cluster_without_reviews_is_refused_in_words_and_nothing_written(
     empty = cluster(services, "Limehouse", planned.school_ids[:2])
     before = review_sums(sqlite_db)
     modals.type(str(out / "limehouse.pdf"), then="Save").click("OK")
-    assert export_schedule(services, planned.cycle_id, parent, empty) is None
+    job = export_schedule(services, planned.cycle_id, parent, empty)
     modals.wait_answered()
+    assert job is not None and job.error is not None
     assert modals.seen[1].title == "The schedule was not exported"
     assert modals.seen[1].text.startswith(
         "The cluster Limehouse has no reviews in Peer reviews 2025/26 yet"
@@ -165,7 +166,7 @@ def test_a_cycle_without_reviews_is_said_before_any_file_is_asked_for(
     empty = cycle(services)
     modals.click("OK").click("OK")
     assert export_schedule(services, empty, parent) is None
-    assert export_calendar(services, empty, parent) == []
+    assert export_calendar(services, empty, parent) is None
     modals.wait_answered()
     assert [box.kind for box in modals.seen] == ["message", "message"]
     assert "Peer reviews 2025/26 has no reviews yet" in modals.seen[0].text
@@ -188,8 +189,10 @@ def test_the_calendar_files_chosen_go_into_the_folder_chosen(
 ) -> None:
     modals.click(choice).type(str(out), then="Choose").click("Open folder")
     opened = Opened()
-    written = export_calendar(services, planned.cycle_id, parent, open_url=opened)
+    job = export_calendar(services, planned.cycle_id, parent, open_url=opened)
     modals.wait_answered()
+    assert job is not None
+    written = job.result
     assert [box.kind for box in modals.seen] == ["message", "QFileDialog", "message"]
     assert modals.seen[0].title == "Export calendar"
     assert "one per school (the review it hosts and those it reviews at)" in modals.seen[0].text
@@ -206,9 +209,9 @@ def test_cancelling_the_calendar_question_or_the_folder_writes_nothing(
     modals: Modals, services: Services, planned: ScheduledCycle, parent: QWidget, out: Path
 ) -> None:
     modals.click("Cancel")
-    assert export_calendar(services, planned.cycle_id, parent) == []
+    assert export_calendar(services, planned.cycle_id, parent) is None
     modals.click("Both").press_escape()
-    assert export_calendar(services, planned.cycle_id, parent) == []
+    assert export_calendar(services, planned.cycle_id, parent) is None
     modals.wait_answered()
     assert [box.kind for box in modals.seen] == ["message", "message", "QFileDialog"]
     assert list(out.iterdir()) == []
