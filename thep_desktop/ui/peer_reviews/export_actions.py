@@ -58,6 +58,21 @@ def _run(
     return BackgroundJob(parent, title, work, on_done=done, on_error=failed).start()
 
 
+def _offer_to_open(
+    parent: QWidget,
+    title: str,
+    text: str,
+    open_label: str,
+    target: Path,
+    ask: Ask,
+    open_url: Callable[[QUrl], object],
+) -> None:
+    """Say what was saved and offer to open it; the next export starts in the same folder."""
+    config.remember_folder(_FOLDER_SETTING, target if target.is_dir() else target.parent)
+    if ask(parent, title, text, [open_label, "Close"]) == open_label:
+        open_url(QUrl.fromLocalFile(str(target)))
+
+
 def _failed(parent: QWidget, title: str, exc: OfficeError, tell: Tell) -> None:
     tell(parent, title, str(exc))
 
@@ -111,17 +126,13 @@ def export_schedule(
         return exports.schedule_pdf(actor, cycle_id, path, cluster_id, progress)
 
     def done(schedule: Any) -> None:
-        config.remember_folder(_FOLDER_SETTING, path.parent)
         count = len(schedule.reviews)
-        answer = ask(
-            parent,
-            "Schedule exported",
-            f"{schedule.heading} ({count} review{'s' if count != 1 else ''}) was saved as "
-            f"{path}.\n\nOpen it now?",
-            ["Open", "Close"],
+        saved = (
+            f"{schedule.heading} ({count} review{'s' if count != 1 else ''}) was saved as {path}."
         )
-        if answer == "Open":
-            open_url(QUrl.fromLocalFile(str(path)))
+        _offer_to_open(
+            parent, "Schedule exported", f"{saved}\n\nOpen it now?", "Open", path, ask, open_url
+        )
 
     return _run(
         parent, "Exporting the schedule…", work, done, "The schedule was not exported", tell
@@ -185,19 +196,14 @@ def export_calendar(
         )
 
     def done(written: list[Path]) -> None:
-        config.remember_folder(_FOLDER_SETTING, folder)
         count = len(written)
         names = "\n".join(path.name for path in written[:3])
         more = f"\n… and {count - 3} more" if count > 3 else ""
-        answer = ask(
-            parent,
-            "Calendar exported",
+        text = (
             f"{count} calendar file{'s were' if count != 1 else ' was'} saved in {folder}:\n"
-            f"{names}{more}\n\nOpen the folder?",
-            ["Open folder", "Close"],
+            f"{names}{more}\n\nOpen the folder?"
         )
-        if answer == "Open folder":
-            open_url(QUrl.fromLocalFile(str(folder)))
+        _offer_to_open(parent, "Calendar exported", text, "Open folder", folder, ask, open_url)
 
     return _run(
         parent, "Exporting the calendar…", work, done, "The calendar was not exported", tell
