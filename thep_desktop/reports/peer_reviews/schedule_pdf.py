@@ -83,6 +83,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": cell,
         "head": ParagraphStyle("head", parent=cell, fontName=FONT_BOLD),
         "small": ParagraphStyle("small", parent=cell, fontSize=8, leading=10, textColor=GREY),
+        # One school or focus area a bullet: a long name wrapped onto a second line is
+        # then not read as two.
+        "item": ParagraphStyle("item", parent=cell, leftIndent=7, bulletIndent=0),
     }
 
 
@@ -105,6 +108,10 @@ def _date_cell(review: ScheduledReview, styles: dict[str, ParagraphStyle]) -> Pa
         f'<font color="#555555" size="8">{_para_text(review.day_names)}</font>',
         styles["cell"],
     )
+
+
+def _list_cell(items: tuple[str, ...], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    return [Paragraph(_para_text(item), styles["item"], bulletText="•") for item in items]
 
 
 def _status_cell(review: ScheduledReview, styles: dict[str, ParagraphStyle]) -> Paragraph:
@@ -134,7 +141,7 @@ def _cluster_table(
     table runs on to, so a continued page still says whose reviews it lists.
     """
     top = 1 if heading else 0  # the row of column headers
-    rows: list[list[Flowable | str]] = []
+    rows: list[list[Flowable | list[Flowable] | str]] = []
     if heading:
         rows.append([_para(heading, styles["cluster"]), "", "", "", "", ""])
     rows.append([_para(h, styles["head"]) for h in HEADERS])
@@ -162,9 +169,9 @@ def _cluster_table(
             [
                 _date_cell(review, styles),
                 _para(review.host.name, styles["cell"]),
-                _para("\n".join(review.team_names) or "None yet", styles["cell"]),
+                _list_cell(review.team_names, styles) or _para("None yet", styles["small"]),
                 _lead_cell(review, styles),
-                _para("\n".join(review.focus), styles["cell"]),
+                _list_cell(review.focus, styles),
                 _status_cell(review, styles),
             ]
         )
