@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -156,3 +157,24 @@ def test_the_files_are_written_all_or_none(tmp_path: Path, monkeypatch: pytest.M
         assert len(Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == file.events
     with pytest.raises(ExportError, match="does not exist"):
         write_calendar_files(tmp_path / "gone", files)
+
+
+def test_the_files_keep_rfc_5545s_lines_crlf_and_at_most_75_octets() -> None:
+    long_focus = ("Reading " * 30).strip()
+    plan = schedule()
+    plan = type(plan)(
+        plan.title,
+        plan.year_label,
+        (replace(plan.reviews[0], focus=(long_focus, "Écoute & café")),),
+        printed_at=plan.printed_at,
+    )
+    for file in calendar_files(plan, schools=(BOW, MARNER), stamp=STAMP):
+        assert file.data.endswith(b"\r\n")
+        lines = file.data.split(b"\r\n")[:-1]
+        assert all(len(line) <= 75 for line in lines), max(lines, key=len)
+        assert b"\n" not in b"".join(lines)
+        assert lines[0] == b"BEGIN:VCALENDAR" and lines[-1] == b"END:VCALENDAR"
+        # Unfolded and parsed back, the long focus and the accents are whole.
+        event = Calendar.from_ical(file.data).walk("VEVENT")[0]
+        assert f"- {long_focus}" in str(event["DESCRIPTION"])
+        assert "- Écoute & café" in str(event["DESCRIPTION"])

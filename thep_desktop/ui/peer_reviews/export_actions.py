@@ -22,6 +22,7 @@ from thep_desktop import config
 from thep_desktop.domain.errors import OfficeError
 from thep_desktop.domain.files import safe_file_stem
 from thep_desktop.domain.progress import Progress
+from thep_desktop.services.peer_reviews.review_data import ReviewFilter
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.questions import Ask, Tell, ask, tell
@@ -56,6 +57,12 @@ def _run(
         tell(parent, failed_title, text)
 
     return BackgroundJob(parent, title, work, on_done=done, on_error=failed).start()
+
+
+def _has_reviews(services: Services, cycle_id: int, cluster_id: int) -> bool:
+    """Whether the cluster has reviews in the cycle, asked before the file is."""
+    wanted = ReviewFilter(cluster_id=cluster_id)
+    return bool(services.reviews.list_reviews(services.actor, cycle_id, wanted))
 
 
 def _offer_to_open(
@@ -107,6 +114,14 @@ def export_schedule(
             title,
             f"{cycle.title} has no reviews yet: generate the schedule or add reviews first, "
             "then export it.",
+        )
+        return None
+    if cluster is not None and not _has_reviews(services, cycle_id, cluster.id):
+        tell(
+            parent,
+            title,
+            f"The cluster {cluster.name} has no reviews in {cycle.title} yet: generate its "
+            "schedule or add its reviews first.",
         )
         return None
     stem = cycle.title.replace("/", "-") + (f" - {cluster.name}" if cluster else "")
@@ -185,8 +200,10 @@ def export_calendar(
         return None
     folder = Path(chosen)
 
+    exports = services.review_exports
+
     def work(progress: Progress) -> list[Path]:
-        return services.review_exports.calendars(
+        return exports.calendars(
             actor,
             cycle_id,
             folder,

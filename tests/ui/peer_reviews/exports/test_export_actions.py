@@ -138,7 +138,7 @@ def test_cancelling_the_file_box_writes_nothing(
     assert list(out.iterdir()) == []
 
 
-def test_a_cluster_without_reviews_is_refused_in_words_and_nothing_written(
+def test_a_cluster_without_reviews_is_said_before_any_file_is_asked_for(
     modals: Modals,
     services: Services,
     sqlite_db: Database,
@@ -148,16 +148,43 @@ def test_a_cluster_without_reviews_is_refused_in_words_and_nothing_written(
 ) -> None:
     empty = cluster(services, "Limehouse", planned.school_ids[:2])
     before = review_sums(sqlite_db)
-    modals.type(str(out / "limehouse.pdf"), then="Save").click("OK")
-    job = export_schedule(services, planned.cycle_id, parent, empty)
+    modals.click("OK")
+    assert export_schedule(services, planned.cycle_id, parent, empty) is None
     modals.wait_answered()
-    assert job is not None and job.error is not None
-    assert modals.seen[1].title == "The schedule was not exported"
-    assert modals.seen[1].text.startswith(
+    assert [box.kind for box in modals.seen] == ["message"]
+    assert modals.seen[0].text.startswith(
         "The cluster Limehouse has no reviews in Peer reviews 2025/26 yet"
     )
     assert list(out.iterdir()) == []
     assert review_sums(sqlite_db) == before
+
+
+def test_a_folder_gone_by_the_time_of_saving_is_said_in_words(
+    qtbot: QtBot,
+    modals: Modals,
+    services: Services,
+    planned: ScheduledCycle,
+    parent: QWidget,
+    out: Path,
+) -> None:
+    share = out / "share"
+    share.mkdir()
+
+    def save_then_lose_the_drive(box: QWidget) -> None:
+        edit = box.findChild(QLineEdit, "fileNameEdit")
+        assert edit is not None
+        edit.selectAll()
+        qtbot.keyClicks(edit, str(share / "schedule.pdf"))
+        qtbot.mouseClick(button(box, "Save"), _LEFT)
+        share.rmdir()  # a network drive dropped after the file was chosen
+
+    modals.then(save_then_lose_the_drive).click("OK")
+    job = export_schedule(services, planned.cycle_id, parent)
+    modals.wait_answered()
+    assert job is not None and job.error is not None
+    assert modals.seen[-1].title == "The schedule was not exported"
+    assert modals.seen[-1].text == f"The folder {share} does not exist. Choose another folder."
+    assert list(out.iterdir()) == []
 
 
 def test_a_cycle_without_reviews_is_said_before_any_file_is_asked_for(
