@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -67,16 +67,26 @@ def pdf_text(path: Path) -> str:
     return " ".join(result.stdout.split())
 
 
-def suggested_name(expected: str, then_type: str, qtbot: QtBot):  # type: ignore[no-untyped-def]
-    """Check the file dialog suggests ``expected``, then type ``then_type`` and save."""
+def save_as(
+    qtbot: QtBot,
+    typed: str,
+    suggested: str | None = None,
+    afterwards: Callable[[], object] | None = None,
+) -> Callable[[QWidget], None]:
+    """The file box's answer: check it ``suggested`` a name, type ``typed``, click Save;
+    then ``afterwards`` (before the program goes on)."""
 
     def answer(box: QWidget) -> None:
         assert isinstance(box, QFileDialog)
         edit = box.findChild(QLineEdit, "fileNameEdit")
-        assert edit is not None and edit.text() == expected
+        assert edit is not None
+        if suggested is not None:
+            assert edit.text() == suggested
         edit.selectAll()
-        qtbot.keyClicks(edit, then_type)
+        qtbot.keyClicks(edit, typed)
         qtbot.mouseClick(button(box, "Save"), _LEFT)
+        if afterwards is not None:
+            afterwards()
 
     return answer
 
@@ -90,7 +100,7 @@ def test_the_schedule_as_a_pdf_suggested_by_the_cycles_name_and_opened(
     out: Path,
 ) -> None:
     target = out / "Peer reviews 2025-26.pdf"
-    modals.then(suggested_name("Peer reviews 2025-26.pdf", str(target), qtbot)).click("Open")
+    modals.then(save_as(qtbot, str(target), "Peer reviews 2025-26.pdf")).click("Open")
     opened = Opened()
     job = export_schedule(services, planned.cycle_id, parent, open_url=opened)
     modals.wait_answered()
@@ -114,7 +124,7 @@ def test_one_clusters_schedule_as_a_workbook(
     out: Path,
 ) -> None:
     target = out / "whitechapel.xlsx"
-    modals.then(suggested_name("Peer reviews 2025-26 - Whitechapel.pdf", str(target), qtbot)).click(
+    modals.then(save_as(qtbot, str(target), "Peer reviews 2025-26 - Whitechapel.pdf")).click(
         "Close"
     )
     opened = Opened()
@@ -170,15 +180,8 @@ def test_a_folder_gone_by_the_time_of_saving_is_said_in_words(
     share = out / "share"
     share.mkdir()
 
-    def save_then_lose_the_drive(box: QWidget) -> None:
-        edit = box.findChild(QLineEdit, "fileNameEdit")
-        assert edit is not None
-        edit.selectAll()
-        qtbot.keyClicks(edit, str(share / "schedule.pdf"))
-        qtbot.mouseClick(button(box, "Save"), _LEFT)
-        share.rmdir()  # a network drive dropped after the file was chosen
-
-    modals.then(save_then_lose_the_drive).click("OK")
+    # A network drive dropped after the file was chosen.
+    modals.then(save_as(qtbot, str(share / "schedule.pdf"), afterwards=share.rmdir)).click("OK")
     job = export_schedule(services, planned.cycle_id, parent)
     modals.wait_answered()
     assert job is not None and job.error is not None
