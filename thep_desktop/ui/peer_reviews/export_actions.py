@@ -104,7 +104,9 @@ def export_schedule(
     title = "Export the schedule"
     try:
         cycle = services.reviews.get_cycle(actor, cycle_id)
-        cluster = services.clusters.get_cluster(actor, cluster_id) if cluster_id else None
+        cluster = (
+            services.clusters.get_cluster(actor, cluster_id) if cluster_id is not None else None
+        )
     except OfficeError as exc:
         _failed(parent, title, exc, tell)
         return None
