@@ -101,3 +101,10 @@ def test_a_cluster_running_over_pages_is_named_again_above_its_continued_table()
         assert "Bow and Poplar (30 reviews) Date Host school Reviewing schools" in text
     assert "Poplar & Limehouse (1 review) Date Host school" in pages[-1]
     assert sum(text.count("18/11/2025 Tuesday Marner Primary School") for text in pages) == 30
+
+
+def test_a_review_without_a_team_yet_says_so() -> None:
+    plan = schedule()
+    bare = replace(plan.reviews[3], team=(), reviewers=())
+    text = " ".join(pages_text(schedule_pdf_bytes(replace(plan, reviews=(bare,)), LETTERHEAD)))
+    assert "No date yet Olga Primary School None yet Not named yet Proposed 01/09/2025" in text
