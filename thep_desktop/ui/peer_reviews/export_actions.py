@@ -215,13 +215,18 @@ def export_calendar(
         )
 
     def done(written: list[Path]) -> None:
-        count = len(written)
-        names = "\n".join(path.name for path in written[:3])
-        more = f"\n… and {count - 3} more" if count > 3 else ""
-        text = (
-            f"{count} calendar file{'s were' if count != 1 else ' was'} saved in {folder}:\n"
-            f"{names}{more}\n\nOpen the folder?"
-        )
+        whole = which in (BOTH, WHOLE_CYCLE)
+        schools = len(written) - (1 if whole else 0)
+        lines = [f"The calendar of {cycle.title} was saved in {folder}:"]
+        if whole:
+            lines.append(f"• {written[0].name}: the whole cycle")
+        if schools:
+            example = written[-schools].name
+            lines.append(
+                f"• {schools} file{'s' if schools != 1 else ''}, one for each school taking "
+                f"part, such as {example}"
+            )
+        text = "\n".join(lines) + "\n\nOpen the folder?"
         _offer_to_open(parent, "Calendar exported", text, "Open folder", folder, ask, open_url)
 
     return _run(

@@ -231,7 +231,14 @@ def test_the_calendar_files_chosen_go_into_the_folder_chosen(
     assert (out / "peer-reviews-2025-26.ics").exists() == (choice != "One per school")
     for path in written:
         assert Calendar.from_ical(path.read_bytes()).walk("VEVENT")
-    assert f"saved in {out}" in modals.seen[2].text
+    said = modals.seen[2].text
+    assert said.startswith(f"The calendar of Peer reviews 2025/26 was saved in {out}:")
+    assert ("• peer-reviews-2025-26.ics: the whole cycle" in said) == (choice != "One per school")
+    if choice != "Whole cycle":
+        assert (
+            "• 10 files, one for each school taking part, such as "
+            "peer-reviews-2025-26-100929-arnhem-wharf-primary-school.ics"
+        ) in said
     assert opened == [QUrl.fromLocalFile(str(out))]
 
 
