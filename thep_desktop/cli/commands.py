@@ -22,6 +22,7 @@ from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.invoices import invoices_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.memberships import fees_commands, members_commands
+from thep_desktop.cli.peer_reviews import reviews_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, plural
@@ -63,6 +64,11 @@ examples:
   thep-admin invoices remind --out reminders.pdf
                                                the 1st, 2nd and final reminders due today
   thep-admin invoices aged-debt --as-at 31/03/2027 --out aged-debt.xlsx
+  thep-admin reviews clusters                  the clusters, their lead contacts and schools
+  thep-admin reviews cycle --year 2026/27 --team-size 3 --reviews-per-school 3
+  thep-admin reviews schedule --year 2026/27 --cluster "Bow primary schools" --apply
+                                               a fair schedule for a cluster, saved
+  thep-admin reviews check --year 2026/27      every breach of the cycle's rules
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
   thep-admin letters templates                 the templates, and the fields each one needs
@@ -134,14 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill an empty register with a fictional London borough of about 90 "
         "schools, their contacts and link officers, its members (most schools, a few "
         "associates) with their fee schedules and payments, and a year of invoicing (fee runs, "
-        "payments, reminders, a credit note, services sold). Refuses a register that has schools, "
-        "and a database that is not there yet (`init` creates it).",
+        "payments, reminders, a credit note, services sold), and its peer reviews (clusters, "
+        "term dates, last year's cycle and this year's part-way through). Refuses a register "
+        "that has schools, and a database that is not there yet (`init` creates it).",
     )
     demo.set_defaults(run=run_demo, database="existing")
     schools_commands.add_commands(commands, common)
     members_commands.add_commands(commands, common)
     fees_commands.add_commands(commands, common)
     invoices_commands.add_commands(commands, common)
+    reviews_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
@@ -269,4 +277,10 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
         f"notice), {plural(members.applications, 'application')} waiting; fee schedules for "
         f"{years}."
     )
+    clusters = services.clusters.list_clusters(services.actor)
+    cycles = [
+        f"{cycle.year.label}: {reviews_commands.status_counts(cycle)}"
+        for cycle in services.reviews.list_cycles(services.actor)
+    ]
+    print(f"Peer reviews: {plural(len(clusters), 'cluster')}; {'; '.join(cycles)}.")
     return 0

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from thep_desktop.services.memberships.members_service import MembersService
     from thep_desktop.services.peer_reviews.calendar_service import SchoolCalendarService
     from thep_desktop.services.peer_reviews.clusters_service import ClustersService
+    from thep_desktop.services.peer_reviews.review_exports_service import ReviewExportsService
     from thep_desktop.services.peer_reviews.review_letters_service import ReviewLettersService
     from thep_desktop.services.peer_reviews.reviews_service import ReviewsService
     from thep_desktop.services.peer_reviews.scheduling_service import SchedulingService
@@ -187,6 +188,14 @@ class Services:
         )
 
         return ReviewLettersService(self.db)
+
+    @cached_property
+    def review_exports(self) -> ReviewExportsService:
+        from thep_desktop.services.peer_reviews.review_exports_service import (
+            ReviewExportsService,
+        )
+
+        return ReviewExportsService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:

@@ -170,6 +170,7 @@ def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
     actor.require(VIEW)
     # The areas' own checks register themselves when their module is first imported.
     import thep_desktop.services.invoices.invoice_integrity_checks  # noqa: F401
+    import thep_desktop.services.peer_reviews.review_integrity_checks  # noqa: F401
 
     # Nothing more is read from what is not ours (and a missing SQLite file must not be
     # made by opening it): the first check says what was found.

@@ -18,6 +18,7 @@ from thep_desktop.services.demo.demo_invoices import invoices_step
 from thep_desktop.services.demo.demo_members import members_step
 from thep_desktop.services.demo.demo_people import people_step
 from thep_desktop.services.demo.demo_profile import profile_step
+from thep_desktop.services.demo.demo_reviews import reviews_step
 from thep_desktop.services.demo.demo_steps import DemoStep, StepProgress
 from thep_desktop.services.settings.organisation_service import DEFAULT_PROFILE
 from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
@@ -59,6 +60,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     DemoStep("office people", 1, people_step),
     DemoStep("members", 4, members_step),
     DemoStep("invoices", 6, invoices_step),
+    DemoStep("peer reviews", 3, reviews_step),
 )
 
 

@@ -109,49 +109,7 @@ class SchedulingService:
             for row in _proposed(session, cycle.id, problem):
                 session.delete(row)
             session.flush()
-            ids = {r.host_id for r in proposal.reviews}
-            ids |= {s for r in proposal.reviews for s in r.reviewer_ids}
-            schools = {s.id: s for s in session.scalars(select(School).where(School.id.in_(ids)))}
-            if ids - set(schools):
-                raise ValidationError(
-                    {"schedule": "A school of this schedule has left the register meanwhile."}
-                )
-            today = date.today()
-            for planned in proposal.reviews:
-                row = Review(
-                    cycle_id=cycle.id,
-                    cluster_id=planned.cluster_id,
-                    host_school_id=planned.host_id,
-                    starts_on=planned.days[0] if planned.days else None,
-                    ends_on=planned.days[-1] if planned.days else None,
-                    status=ReviewStatus.PROPOSED,
-                    proposed_on=today,
-                    focus=cycle.focus,
-                    created_by=actor.name,
-                    updated_by=actor.name,
-                )
-                row.team = []
-                row.reviewers = []
-                set_team(row, planned.reviewer_ids, actor)
-                for position, school_id in enumerate(planned.reviewer_ids):
-                    school = schools[school_id]
-                    name = head_name(
-                        school.head_title, school.head_first_name, school.head_last_name
-                    )
-                    if name:
-                        row.reviewers.append(
-                            Reviewer(
-                                school_id=school_id,
-                                name=name,
-                                job_title=school.head_job_title or "Head teacher",
-                                email=school.email,
-                                is_lead=school_id == planned.lead_school_id,
-                                position=position,
-                                created_by=actor.name,
-                                updated_by=actor.name,
-                            )
-                        )
-                session.add(row)
+            add_planned_reviews(session, cycle, proposal.reviews, actor, date.today())
             if cycle.seed != proposal.seed:
                 cycle.seed = proposal.seed
                 cycle.updated_by = actor.name
@@ -210,6 +168,63 @@ class SchedulingService:
         actor.require(VIEW)
         with self.db.read_session() as session:
             return _problem(session, _cycle(session, cycle_id), tuple(cluster_ids))
+
+
+def add_planned_reviews(
+    session: Session,
+    cycle: ReviewCycle,
+    planned_reviews: Sequence[PlannedReview],
+    actor: Actor,
+    proposed_on: date,
+) -> list[Review]:
+    """The planned reviews added to the cycle as proposed reviews, in the caller's session.
+
+    Each team school's head teacher is named as its reviewer, the lead school's as lead.
+    (Scheduling's apply and the demo's cycles both make their reviews here.)
+    """
+    ids = {r.host_id for r in planned_reviews}
+    ids |= {s for r in planned_reviews for s in r.reviewer_ids}
+    schools = {s.id: s for s in session.scalars(select(School).where(School.id.in_(ids)))}
+    if ids - set(schools):
+        raise ValidationError(
+            {"schedule": "A school of this schedule has left the register meanwhile."}
+        )
+    rows = []
+    for planned in planned_reviews:
+        row = Review(
+            cycle_id=cycle.id,
+            cluster_id=planned.cluster_id,
+            host_school_id=planned.host_id,
+            starts_on=planned.days[0] if planned.days else None,
+            ends_on=planned.days[-1] if planned.days else None,
+            status=ReviewStatus.PROPOSED,
+            proposed_on=proposed_on,
+            focus=cycle.focus,
+            created_by=actor.name,
+            updated_by=actor.name,
+        )
+        row.team = []
+        row.reviewers = []
+        set_team(row, planned.reviewer_ids, actor)
+        for position, school_id in enumerate(planned.reviewer_ids):
+            school = schools[school_id]
+            name = head_name(school.head_title, school.head_first_name, school.head_last_name)
+            if name:
+                row.reviewers.append(
+                    Reviewer(
+                        school_id=school_id,
+                        name=name,
+                        job_title=school.head_job_title or "Head teacher",
+                        email=school.email,
+                        is_lead=school_id == planned.lead_school_id,
+                        position=position,
+                        created_by=actor.name,
+                        updated_by=actor.name,
+                    )
+                )
+        session.add(row)
+        rows.append(row)
+    return rows
 
 
 def breaches_of_review(db: Database, actor: Actor, review: ReviewDetail) -> list[Breach]:
