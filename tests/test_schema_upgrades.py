@@ -31,6 +31,7 @@ from thep_desktop.domain.invoices import PaymentKind
 from thep_desktop.domain.memberships import MembershipStatus
 from thep_desktop.domain.peer_reviews import ReviewStatus, TermName
 from thep_desktop.models.base import PENNY, Base, Money
+from thep_desktop.services.backups.database_checks import run_checks
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools.schools_service import SchoolInput
 from thep_desktop.services.shared.actor import Actor
@@ -200,6 +201,11 @@ def assert_program_reads_the_data(services: Services, number: str) -> None:
         assert [(e.seq, e.who, e.action) for e in history][-1:] == [
             (released[-1]["seq"], released[-1]["actor"], released[-1]["action"])
         ]
+    # The upgraded data is sound by the program's own checks (thep-admin check): invoice
+    # totals equal their lines, numbers have no gaps, nothing is over-paid, keys all hold.
+    checks = run_checks(services.db, actor)
+    assert "Invoice totals equal their lines" in {c.name for c in checks}
+    assert [(c.name, c.problems) for c in checks if c.problems] == []
     assert_census_read(services, data)
     assert_members_read(services, data)
     assert_invoices_read(services, data)
