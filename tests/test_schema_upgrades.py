@@ -100,7 +100,7 @@ def payment_terms_moved(before: Stored, after: Stored) -> Stored:
     expected["membership_rules"] = {
         rules["id"]: {k: v for k, v in rules.items() if k != "payment_terms_days"}
     }
-    settings = list(after.get("invoice_settings", {}).values())
+    settings = sorted(after.get("invoice_settings", {}).values(), key=lambda s: s["id"])
     if terms == 30:
         assert all(s["payment_terms_days"] == 30 for s in settings)
         return expected
