@@ -13,17 +13,25 @@ import enum
 import re
 import shutil
 import sqlite3
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures.make_schema_fixtures import RELEASED, fixture_paths, rows_at
+from fixtures.make_schema_fixtures import DROPPED, RELEASED, fixture_paths, rows_at
 from hostile_databases import statement_fails
 from pg_databases import PgDatabases
 from server_backups import load_sql_dump
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from thep_desktop.database import DatabaseError, head_revision, normalise_url, sqlite_url
+from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.invoices import PaymentKind
+from thep_desktop.domain.memberships import MembershipStatus
+from thep_desktop.domain.peer_reviews import ReviewStatus, TermName
+from thep_desktop.models.base import PENNY, Base, Money
+from thep_desktop.services.backups.database_checks import run_checks
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools.schools_service import SchoolInput
 from thep_desktop.services.shared.actor import Actor
@@ -55,8 +63,70 @@ def stored_rows(url: str) -> tuple[str | None, Stored]:
         engine.dispose()
 
 
-def assert_survived(before: Stored, after: Stored) -> None:
-    """Every table, row and column there before holds the same value after."""
+def fee_payments_became_receipts(before: Stored, after: Stored) -> Stored:
+    """0010 drops ``fee_payment``: each row is a receipt of its member's customer now (the
+    customer made when the member had none), with its amount, date, reference and record, held
+    as credit. Returns what the rest of the check expects: those receipts and customers."""
+    expected = {table: dict(rows) for table, rows in before.items() if table != "fee_payment"}
+    customers = {c["member_id"]: c for c in after["customer"].values() if c["member_id"]}
+    payments = {p["uuid"]: p for p in after["payment"].values()}
+    for fee in before["fee_payment"].values():
+        customer = customers[fee["member_id"]]
+        receipt = payments[fee["uuid"]]
+        assert receipt["customer_id"] == customer["id"] and receipt["kind"] == "receipt"
+        for column in ("amount", "received_on", "reference", "created_at", "created_by"):
+            assert receipt[column] == fee[column], f"fee payment {fee['id']}.{column}"
+        assert (receipt["updated_at"], receipt["version"]) == (fee["updated_at"], fee["version"])
+        year = f"{fee['academic_year']}/{(fee['academic_year'] + 1) % 100:02d}"
+        assert receipt["notes"].startswith(f"Recorded as a membership fee payment for {year}")
+        if fee["method"] in ("BACS", "cheque", "card"):
+            assert receipt["method"] == fee["method"]
+        else:  # another way of paying is BACS, its words kept in the note
+            assert receipt["method"] == "BACS" and f"(paid by: {fee['method']})" in receipt["notes"]
+        assert not any(a["payment_id"] == receipt["id"] for a in after["allocation"].values())
+        expected.setdefault("payment", {})[receipt["id"]] = receipt
+        if customer["id"] not in before.get("customer", {}):
+            assert (customer["name"], customer["active"]) == ("", True)  # the member's own
+            expected.setdefault("customer", {})[customer["id"]] = customer
+    return expected
+
+
+def payment_terms_moved(before: Stored, after: Stored) -> Stored:
+    """0011 drops ``membership_rules.payment_terms_days``: terms other than the 30 days of
+    both defaults become the invoice settings' (the row changed, or made)."""
+    expected = {table: dict(rows) for table, rows in before.items()}
+    (rules,) = before["membership_rules"].values()
+    terms = rules["payment_terms_days"]
+    expected["membership_rules"] = {
+        rules["id"]: {k: v for k, v in rules.items() if k != "payment_terms_days"}
+    }
+    settings = sorted(after.get("invoice_settings", {}).values(), key=lambda s: s["id"])
+    if terms == 30:
+        assert all(s["payment_terms_days"] == 30 for s in settings)
+        return expected
+    assert [s["payment_terms_days"] for s in settings][:1] == [terms]
+    if before.get("invoice_settings"):
+        old = min(before["invoice_settings"].values(), key=lambda s: s["id"])
+        changed = {**old, "payment_terms_days": terms, "version": old["version"] + 1}
+        expected["invoice_settings"] = {**before["invoice_settings"], old["id"]: changed}
+    return expected
+
+
+# What a later migration deliberately takes away (make_schema_fixtures.DROPPED), and the check
+# of where its data went. Nothing else may change.
+WHERE_IT_WENT = {
+    ("0010", "fee_payment"): fee_payments_became_receipts,
+    ("0011", "membership_rules"): payment_terms_moved,
+}
+
+
+def assert_survived(before: Stored, after: Stored, number: str) -> None:
+    """Every table, row and column there before holds the same value after, but for what a
+    later migration took away: that is where :data:`WHERE_IT_WENT` says, and nothing else
+    changed or was added to the tables that were there."""
+    for (revision, table), moved in WHERE_IT_WENT.items():
+        if revision > number and table in before:
+            before = moved(before, after)
     for table, rows in before.items():
         assert table in after, f"table {table} is gone"
         assert sorted(after[table]) == sorted(rows), f"rows of {table} differ"
@@ -102,11 +172,20 @@ def assert_program_reads_the_data(services: Services, number: str) -> None:
         templates = {t.id: t for t in services.letters.list_templates(actor)}
         for row in data["letter_template"]:
             assert_fields(templates[row["id"]], row)
-        (letter,) = data["correspondence"]
-        (sent,) = services.letters.correspondence(actor, letter["school_id"])
-        assert_fields(sent, letter)
-        (document,) = data["document"]
-        assert services.letters.correspondence_pdf(actor, letter["id"]) == document["pdf"]
+        documents = {row["id"]: row["pdf"] for row in data["document"]}
+        for letter in data["correspondence"]:
+            # A school's letters are on the school; since 0008 a member's are on the member.
+            if letter["school_id"] is not None:
+                sent = services.letters.correspondence(actor, letter["school_id"])
+            else:
+                sent = services.letters.member_correspondence(actor, letter["member_id"])
+            (found,) = [c for c in sent if c.id == letter["id"]]
+            assert_fields(found, letter)
+            if letter.get("member_id") is not None:
+                kept = services.letters.member_correspondence(actor, letter["member_id"])
+                assert letter["id"] in {c.id for c in kept}
+            pdf = services.letters.correspondence_pdf(actor, letter["id"])
+            assert pdf == documents[letter["document_id"]]
     if "app_user" in data:
         # The people and their roles, and the audit trail with its chain unbroken: the
         # upgraded program reads the released chain and carries it on.
@@ -122,6 +201,15 @@ def assert_program_reads_the_data(services: Services, number: str) -> None:
         assert [(e.seq, e.who, e.action) for e in history][-1:] == [
             (released[-1]["seq"], released[-1]["actor"], released[-1]["action"])
         ]
+    # The upgraded data is sound by the program's own checks (thep-admin check): invoice
+    # totals equal their lines, numbers have no gaps, nothing is over-paid, keys all hold.
+    checks = run_checks(services.db, actor)
+    assert "Invoice totals equal their lines" in {c.name for c in checks}
+    assert [(c.name, c.problems) for c in checks if c.problems] == []
+    assert_census_read(services, data)
+    assert_members_read(services, data)
+    assert_invoices_read(services, data)
+    assert_peer_reviews_read(services, data)
     # And the upgraded register takes new work: ids carry on after the released ones.
     added = services.schools.create_school(
         actor,
@@ -136,6 +224,252 @@ def assert_program_reads_the_data(services: Services, number: str) -> None:
         ),
     )
     assert added.id > max(row["id"] for row in data["school"])
+
+
+def pounds(pence: int) -> Decimal:
+    return (Decimal(pence) / 100).quantize(PENNY)
+
+
+def as_read(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A fixture row as the program reads it: money in pounds (it is stored as pence)."""
+    columns = Base.metadata.tables[table].c
+    return {
+        name: pounds(value)
+        if value is not None and name in columns and isinstance(columns[name].type, Money)
+        else value
+        for name, value in row.items()
+    }
+
+
+def assert_census_read(services: Services, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Each school's kept pupil figures; before 0006, the one figure it had (0006 keeps it)."""
+    for school in data["school"]:
+        found = services.schools.census_history(services.actor, school["id"])
+        if "school_census" in data:
+            expected = [
+                (row["census_date"], row["pupils"])
+                for row in data["school_census"]
+                if row["school_id"] == school["id"]
+            ]
+        elif school["pupils_on_roll"] is not None and school["pupils_census_date"] is not None:
+            expected = [(school["pupils_census_date"], school["pupils_on_roll"])]
+        else:
+            expected = []
+        assert sorted((f.census_date, f.pupils) for f in found) == sorted(expected), school["id"]
+
+
+def assert_members_read(services: Services, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Members with their periods (each at its stage), the rules and the fee years."""
+    actor = services.actor
+    members = {m.id: m for m in services.members.list_member_details(actor)}
+    assert sorted(members) == [row["id"] for row in data.get("member", [])]
+    if not members:
+        return
+    schools = {row["id"]: row for row in data["school"]}
+    stage = {
+        "applied": MembershipStatus.APPLIED,
+        "admitted": MembershipStatus.MEMBER,
+        "under notice": MembershipStatus.UNDER_NOTICE,
+        "ceased": MembershipStatus.CEASED,
+    }
+    seen = set()
+    for row in data["member"]:
+        found = members[row["id"]]
+        expected = dict(row)
+        if row["school_id"] is not None:  # a school's name and address are the register's
+            school = schools[row["school_id"]]
+            expected.update(name=school["name"], postcode=school["postcode"], urn=school["urn"])
+            del expected["address"]
+        assert_fields(found, expected)
+        periods = [p for p in data["membership_period"] if p["member_id"] == row["id"]]
+        assert [p.id for p in found.periods] == [p["id"] for p in periods]
+        for period, period_row in zip(found.periods, periods, strict=True):
+            assert_fields(period, as_read("membership_period", period_row))
+        latest = periods[-1]
+        on = date(2026, 11, 1)
+        status = (
+            "ceased"
+            if latest["ends_on"] and latest["ends_on"] <= on
+            else "under notice"
+            if latest["notice_received_on"]
+            else "admitted"
+            if latest["admitted_on"]
+            else "applied"
+        )
+        assert found.status_on(on) is stage[status], row["id"]
+        seen.add(status)
+    assert seen == set(stage)  # the fixture holds a member at each stage
+
+    (rules_row,) = data["membership_rules"]
+    rules = services.fees.rules(actor)
+    assert (rules.notice_months, rules.default_guarantee, rules.version) == (
+        rules_row["notice_months"],
+        as_read("membership_rules", rules_row)["default_guarantee"],
+        rules_row["version"],
+    )
+    assert [(w.starts_on, w.ends_on, w.description) for w in rules.exceptions] == [
+        (row["starts_on"], row["ends_on"], row["description"]) for row in data["notice_exception"]
+    ]
+    schedules = {s.id: s for s in services.fees.list_schedules(actor)}
+    assert sorted(schedules) == [row["id"] for row in data["fee_schedule"]]
+    for row in data["fee_schedule"]:
+        schedule = schedules[row["id"]]
+        assert schedule.year.start_year == row["academic_year"]
+        assert_fields(schedule, as_read("fee_schedule", row))
+        assert [(p.starts_on, p.ends_on, p.charged, p.description) for p in schedule.periods] == [
+            (p["starts_on"], p["ends_on"], p["charged"], p["description"])
+            for p in data["fee_period"]
+            if p["schedule_id"] == row["id"]
+        ]
+
+
+def assert_invoices_read(services: Services, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Settings (with the terms 0011 moved), customers, the catalogue, invoices and credit
+    notes with lines, allocations and reminders, payments, and fee payments as receipts."""
+    actor = services.actor
+    rules_terms = data.get("membership_rules", [{}])[0].get("payment_terms_days")
+    moved = rules_terms is not None and rules_terms != 30  # by 0011, to the invoice settings
+    settings = services.invoices.settings(actor)
+    if "invoice_settings" in data:
+        (row,) = data["invoice_settings"]
+        if moved:
+            row = {**row, "payment_terms_days": rules_terms, "version": row["version"] + 1}
+        assert_fields(settings, row)
+    elif moved:
+        assert settings.payment_terms_days == rules_terms
+    # Fee payments of before 0010 are receipts of the member's customer, held as credit.
+    for fee in data.get("fee_payment", []):
+        (receipt,) = [
+            p
+            for p in services.payments.payments(actor, member_id=fee["member_id"])
+            if p.uuid == fee["uuid"]
+        ]
+        assert receipt.kind is PaymentKind.RECEIPT
+        assert (receipt.amount, receipt.received_on, receipt.reference) == (
+            pounds(fee["amount"]),  # the table is gone from today's models
+            fee["received_on"],
+            fee["reference"],
+        )
+        assert receipt.unallocated == receipt.amount
+        customer = services.invoices.customer_for_member(actor, fee["member_id"])
+        assert receipt.customer_id == customer.id
+    if "invoice" not in data:
+        return
+    if "number_series" in data:
+        assert (settings.invoice_prefix, settings.credit_note_prefix) == tuple(
+            row["prefix"] for row in data["number_series"]
+        )
+    for row in data["customer"]:
+        if row["member_id"] is not None:  # a member's name and address are the member's
+            member = services.members.get_member(actor, row["member_id"])
+            row = {**row, "name": member.name, "address": member.address}
+            row["postcode"] = member.postcode
+        assert_fields(services.invoices.get_customer(actor, row["id"]), row)
+    items = {i.id: i for i in services.catalogue.list_items(actor, include_inactive=True)}
+    assert sorted(items) == [row["id"] for row in data["service_item"]]
+    for row in data["service_item"]:
+        assert_fields(items[row["id"]], as_read("service_item", row))
+    (run_row,) = data["fee_run"]
+    run = services.fee_runs.get_run(actor, run_row["id"])
+    assert (run.year.start_year, run.invoice_date, run.period_label) == (
+        run_row["academic_year"],
+        run_row["invoice_date"],
+        run_row["period_label"],
+    )
+    assert run.issued == sum(1 for i in data["invoice"] if i["fee_run_id"] == run_row["id"])
+    numbers = {row["id"]: row["number"] for row in data["invoice"]}
+    for row in data["invoice"]:
+        invoice = services.invoices.get_invoice(actor, row["id"])
+        assert_fields(invoice, as_read("invoice", row))
+        lines = sorted(
+            (x for x in data["invoice_line"] if x["invoice_id"] == row["id"]),
+            key=lambda x: x["position"],
+        )
+        assert len(invoice.lines) == len(lines) > 0
+        for line, line_row in zip(invoice.lines, lines, strict=True):
+            assert_fields(line, as_read("invoice_line", line_row))
+        assert sorted((a.id, a.amount, a.allocated_on) for a in invoice.allocations) == sorted(
+            (a["id"], as_read("allocation", a)["amount"], a["allocated_on"])
+            for a in data["allocation"]
+            if row["id"] in (a["invoice_id"], a["credit_note_id"])
+        )
+        if row["credits_invoice_id"] is not None:
+            assert invoice.credits_number == numbers[row["credits_invoice_id"]]
+        assert [(r.stage.value, r.sent_on, r.outstanding) for r in invoice.reminders] == [
+            (r["stage"], r["sent_on"], as_read("invoice_reminder", r)["outstanding"])
+            for r in data["invoice_reminder"]
+            if r["invoice_id"] == row["id"]
+        ]
+    payments = {p.id: p for p in services.payments.payments(actor)}
+    for row in data["payment"]:
+        payment = payments[row["id"]]
+        assert_fields(payment, as_read("payment", row))
+        assert payment.allocated == sum(
+            (
+                as_read("allocation", a)["amount"]
+                for a in data["allocation"]
+                if a["payment_id"] == row["id"]
+            ),
+            Decimal("0.00"),
+        )
+
+
+def assert_peer_reviews_read(services: Services, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Clusters and their schools, the year's terms and closures, the cycle, and each review
+    with its status dates, team and reviewers."""
+    actor = services.actor
+    clusters = {c.id: c for c in services.clusters.list_clusters(actor)}
+    assert sorted(clusters) == [row["id"] for row in data.get("cluster", [])]
+    if not clusters:
+        return
+    for row in data["cluster"]:
+        cluster = clusters[row["id"]]
+        assert_fields(cluster, row)
+        assert sorted(cluster.school_ids) == sorted(
+            m["school_id"] for m in data["cluster_school"] if m["cluster_id"] == row["id"]
+        )
+    (cycle_row,) = data["review_cycle"]
+    year = AcademicYear(cycle_row["academic_year"])
+    terms = services.school_calendar.year_terms(actor, year)
+    assert terms.saved
+    for row in data["term_dates"]:
+        term = terms.term(TermName(row["term"]))
+        assert term is not None
+        assert_fields(term, {**row, "name": row["term"]})
+    closures = services.school_calendar.closures(actor, year)
+    assert [(c.id, c.school_id, c.closed_on, c.kind.value, c.reason) for c in closures] == [
+        (r["id"], r["school_id"], r["closed_on"], r["kind"], r["reason"])
+        for r in sorted(data["school_closure"], key=lambda r: r["closed_on"])
+    ]
+    cycle = services.reviews.get_cycle(actor, cycle_row["id"])
+    assert_fields(cycle, cycle_row)
+    terms_as_read = tuple(TermName(name) for name in cycle_row["terms"].split(","))
+    assert_fields(cycle.rules, {**cycle_row, "terms": terms_as_read})
+    reviews = services.reviews.list_reviews(actor, cycle.id)
+    assert sorted(r.id for r in reviews) == [row["id"] for row in data["review"]]
+    for row in data["review"]:
+        review = services.reviews.get_review(actor, row["id"])
+        assert_fields(review, row)
+        assert review.status_dates == {
+            status: row[f"{status.value}_on"]
+            for status in ReviewStatus
+            if row[f"{status.value}_on"] is not None
+        }
+        team = sorted(
+            (m for m in data["review_school"] if m["review_id"] == row["id"]),
+            key=lambda m: m["position"],
+        )
+        assert [t.school_id for t in review.team] == [m["school_id"] for m in team]
+        reviewers = sorted(
+            (r for r in data["reviewer"] if r["review_id"] == row["id"]),
+            key=lambda r: r["position"],
+        )
+        assert [
+            (r.id, r.name, r.school_id, r.job_title, r.email, r.is_lead) for r in review.reviewers
+        ] == [
+            (r["id"], r["name"], r["school_id"], r["job_title"], r["email"], r["is_lead"])
+            for r in reviewers
+        ]
 
 
 @pytest.mark.parametrize("number", sorted(RELEASED))
@@ -163,7 +497,7 @@ def test_a_released_sqlite_database_upgrades_with_its_data_intact(
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         revision, after = stored_rows(sqlite_url(path))
         assert revision == head_revision()
-        assert_survived(before, after)
+        assert_survived(before, after, number)
         assert_program_reads_the_data(services, number)
     finally:
         services.close()
@@ -202,10 +536,17 @@ def test_a_released_postgresql_database_upgrades_with_its_data_intact(
         assert services.db.current_revision() == head_revision()
         revision, after = stored_rows(empty_pg_url)
         assert revision == head_revision()
-        assert_survived(before, after)
+        assert_survived(before, after, number)
         assert_program_reads_the_data(services, number)
     finally:
         services.close()
+
+
+def test_every_dropped_table_or_column_says_where_its_data_went() -> None:
+    """A migration that takes data away is checked for where it put it, never skipped."""
+    assert set(WHERE_IT_WENT) == {
+        (revision, table) for revision, tables in DROPPED.items() for table in tables
+    }
 
 
 def test_every_released_schema_has_its_fixtures() -> None:
