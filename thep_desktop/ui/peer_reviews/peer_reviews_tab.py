@@ -150,6 +150,7 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
         self.proxy.setSourceModel(self.model)
         self._build()
         self.build_review_actions()
+        self.build_output_actions()
         self._place_cycle_and_cluster_actions()
         self._connect()
         self.update_actions()
@@ -595,6 +596,10 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
         """The reviews selected in the schedule (the calendar selects there too)."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [self.proxy.row_at(r) for r in rows]
+
+    def shown_rows(self) -> list[ReviewRow]:
+        """The reviews the filters and search leave in the schedule, in its order."""
+        return [self.proxy.row_at(r) for r in range(self.proxy.rowCount())]
 
     def selected_ids(self) -> list[int]:
         return [r.id for r in self.selected_rows()]

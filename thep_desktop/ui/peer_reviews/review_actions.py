@@ -96,6 +96,8 @@ class ReviewActions:
     clusters: list[ClusterDetail]
     check_dialog: QDialog | None
     selected_rows: Callable[[], list[ReviewRow]]
+    shown_rows: Callable[[], list[ReviewRow]]
+    export_job: object = None
     reload: Callable[..., bool]
     action: Callable[..., QAction]
     add_action: Callable[..., QAction]
@@ -509,6 +511,74 @@ class ReviewActions:
             )
         )
         self.run_dialog(dialog)
+
+    def build_output_actions(self) -> None:
+        """Letters and files made from the schedule: confirmations, the schedule, calendars."""
+        has_cycle: Callable[[Sequence[ReviewRow]], bool] = lambda _rows: self.cycle is not None  # noqa: E731
+        self.letters_action = self.add_action(
+            self.action(
+                "Print &confirmation letters…",
+                self.print_confirmations,
+                "Letters confirming the visit to the host and to each reviewing school, for "
+                "the selected reviews (or every review shown when none is selected)",
+                "Ctrl+P",
+            ),
+            OUTPUT,
+            permission=MANAGE_REVIEWS,
+            applies=has_cycle,
+            toolbar=True,
+            context=True,
+        )
+        self.export_schedule_action = self.add_action(
+            self.action(
+                "Export &schedule…",
+                self.export_schedule,
+                "The schedule (the cluster chosen above, or the whole cycle) as a PDF on the "
+                "letterhead or an Excel workbook",
+            ),
+            OUTPUT,
+            applies=has_cycle,
+        )
+        self.export_calendar_action = self.add_action(
+            self.action(
+                "Export c&alendar…",
+                self.export_calendar,
+                "Calendar files (.ics) for Outlook, Google or Apple Calendar: one for the whole "
+                "cycle and one for each school; importing them again updates the visits",
+            ),
+            OUTPUT,
+            applies=has_cycle,
+        )
+
+    def print_confirmations(self) -> None:
+        from thep_desktop.ui.peer_reviews.confirmation_letters import print_confirmations
+
+        if self.cycle is None:
+            return
+        rows = self.selected_rows() or self.shown_rows()
+        if not rows:
+            self.tell(self.table, "Confirmation letters", "There are no reviews to confirm here.")
+            return
+        print_confirmations(
+            self.services, self.cycle.id, [row.id for row in rows], self.table, self.run_dialog
+        )
+
+    def export_schedule(self) -> None:
+        from thep_desktop.ui.peer_reviews.export_actions import export_schedule
+
+        if self.cycle is None:
+            return
+        cluster = self.chosen_cluster()
+        self.export_job = export_schedule(
+            self.services, self.cycle.id, self.table, cluster.id if cluster else None
+        )
+
+    def export_calendar(self) -> None:
+        from thep_desktop.ui.peer_reviews.export_actions import export_calendar
+
+        if self.cycle is None:
+            return
+        self.export_job = export_calendar(self.services, self.cycle.id, self.table)
 
     def check_schedule(self) -> None:
         """Every breach of the cycle's rules, grouped by rule; a click selects the review."""
