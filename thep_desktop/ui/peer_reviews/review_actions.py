@@ -14,7 +14,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
 from thep_desktop.domain.peer_reviews import ReviewStatus
 from thep_desktop.services.peer_reviews.peer_reviews_permissions import (
@@ -97,6 +97,7 @@ class ReviewActions:
     check_dialog: QDialog | None
     selected_rows: Callable[[], list[ReviewRow]]
     shown_rows: Callable[[], list[ReviewRow]]
+    cluster_filter: QComboBox
     export_job: object = None
     reload: Callable[..., bool]
     action: Callable[..., QAction]
@@ -568,10 +569,9 @@ class ReviewActions:
 
         if self.cycle is None:
             return
-        cluster = self.chosen_cluster()
-        self.export_job = export_schedule(
-            self.services, self.cycle.id, self.table, cluster.id if cluster else None
-        )
+        # The cluster the schedule is filtered to, or the whole cycle.
+        cluster_id = self.cluster_filter.currentData()
+        self.export_job = export_schedule(self.services, self.cycle.id, self.table, cluster_id)
 
     def export_calendar(self) -> None:
         from thep_desktop.ui.peer_reviews.export_actions import export_calendar
