@@ -86,7 +86,6 @@ class _Calendar:
     """The chosen terms' visit days by week, and each school's closures, looked up once."""
 
     def __init__(self, problem: ScheduleProblem) -> None:
-        self.problem = problem
         self.weeks: dict[TermName, list[Week]] = {}
         self.days: dict[tuple[TermName, Week], list[date]] = defaultdict(list)
         for day in problem.visit_days(()):
@@ -124,20 +123,12 @@ class _Calendar:
         }
 
 
-def _busy_weeks(problem: ScheduleProblem) -> dict[int, set[Week]]:
-    """Each school's weeks already taken by a review in ``problem.busy``."""
-    taken: dict[int, set[Week]] = defaultdict(set)
+def _busy(problem: ScheduleProblem, by_week: bool = True) -> dict[int, set[object]]:
+    """Each school's weeks (or days) already taken by a review in ``problem.busy``."""
+    taken: dict[int, set[object]] = defaultdict(set)
     for review in problem.busy:
         for school_id in (review.host_id, *review.reviewer_ids):
-            taken[school_id].update(week_of(day) for day in review.days)
-    return taken
-
-
-def _busy_days(problem: ScheduleProblem) -> dict[int, set[date]]:
-    taken: dict[int, set[date]] = defaultdict(set)
-    for review in problem.busy:
-        for school_id in (review.host_id, *review.reviewer_ids):
-            taken[school_id].update(review.days)
+            taken[school_id].update(week_of(day) if by_week else day for day in review.days)
     return taken
 
 
@@ -255,7 +246,7 @@ def _cluster_reasons(
         for schools in by_trust.values():
             k = len(schools)
             if k * team > (n - k) * rules.reviews_per_school and len(schools) > 1:
-                others = (
+                outside = (
                     "the one other school reviews"
                     if n - k == 1
                     else f"the other {n - k} schools review"
@@ -265,7 +256,7 @@ def _cluster_reasons(
                     f"{n} schools in the cluster {cluster.name} "
                     f"({_names([name(s) for s in schools])}): their {k} reviews need "
                     f"{k * team} places on teams from schools outside the trust, but "
-                    f"{others} only {(n - k) * rules.reviews_per_school} times."
+                    f"{outside} only {(n - k) * rules.reviews_per_school} times."
                 )
         if not reasons and (
             flow_design(members, team, _allowed(problem, members), random.Random(0)) is None
@@ -436,7 +427,7 @@ def _week_reasons(problem: ScheduleProblem, calendar: _Calendar) -> list[str]:
     for cluster in problem.clusters:
         for school_id in _members(cluster):
             needed[school_id].append(cluster)
-    busy = _busy_weeks(problem)
+    busy = _busy(problem)
     reasons = []
     for school_id in sorted(needed, key=problem.school_name):
         clusters = needed[school_id]
@@ -667,9 +658,8 @@ def _choose_days(
         options.sort(key=lambda option: option[0])
         slots[index] = options
     taken: dict[int, set[object]] = defaultdict(set)
-    busy = _busy_weeks(problem) if weekly else _busy_days(problem)
-    for school_id, keys in busy.items():
-        taken[school_id].update(keys)
+    for school_id, busy in _busy(problem, by_week=weekly).items():
+        taken[school_id].update(busy)
     order = sorted(range(len(visits)), key=lambda index: (targets[index], rng.random()))
 
     def choices(position: int) -> list[tuple[tuple[date, ...], frozenset[object]]]:
