@@ -17,14 +17,14 @@ from thep_desktop.domain.peer_reviews import (
     TermName,
     week_of,
 )
-from thep_desktop.domain.review_teams import design_teams, flow_design, trust_key
+from thep_desktop.domain.review_teams import design_teams, flow_design, lead_schools, trust_key
 
 # Fresh starts (new teams, terms and dates from the same seeded generator) before the
 # scheduler gives up, and the steps each search may take: together they bound the time a
 # schedule can take, whatever the problem.
 ATTEMPTS = 8
 TERM_STEPS = 20_000
-DAY_STEPS = 50_000
+DAY_STEPS, DAY_STEPS_PER_VISIT = 2_000, 3
 # Monday to Friday: a visit's days fall in one week.
 SCHOOL_DAYS_A_WEEK = 5
 
@@ -86,7 +86,6 @@ class _Calendar:
     """The chosen terms' visit days by week, and each school's closures, looked up once."""
 
     def __init__(self, problem: ScheduleProblem) -> None:
-        self.problem = problem
         self.weeks: dict[TermName, list[Week]] = {}
         self.days: dict[tuple[TermName, Week], list[date]] = defaultdict(list)
         for day in problem.visit_days(()):
@@ -102,13 +101,17 @@ class _Calendar:
     def runs(
         self, term: TermName, week: Week, school_ids: Iterable[int], length: int
     ) -> list[tuple[date, ...]]:
-        """Each run of ``length`` consecutive school days in the week these schools are all open."""
+        """Each run of ``length`` days in a row in the week when these schools are all open."""
         shut = [self.closures.get(school_id, frozenset()) for school_id in school_ids]
         open_days = [
             day for day in self.days.get((term, week), ()) if not any(day in s for s in shut)
         ]
+        # Days in a row: a review is stored as its first and last day, every day between
+        # being a visit day, so a run never steps over a closure or a bank holiday.
         return [
-            tuple(open_days[start : start + length]) for start in range(len(open_days) - length + 1)
+            tuple(open_days[start : start + length])
+            for start in range(len(open_days) - length + 1)
+            if (open_days[start + length - 1] - open_days[start]).days == length - 1
         ]
 
     def open_weeks(self, school_ids: Iterable[int], length: int) -> dict[TermName, list[Week]]:
@@ -120,20 +123,12 @@ class _Calendar:
         }
 
 
-def _busy_weeks(problem: ScheduleProblem) -> dict[int, set[Week]]:
-    """Each school's weeks already taken by a review in ``problem.busy``."""
-    taken: dict[int, set[Week]] = defaultdict(set)
+def _busy(problem: ScheduleProblem, by_week: bool = True) -> dict[int, set[object]]:
+    """Each school's weeks (or days) already taken by a review in ``problem.busy``."""
+    taken: dict[int, set[object]] = defaultdict(set)
     for review in problem.busy:
         for school_id in (review.host_id, *review.reviewer_ids):
-            taken[school_id].update(week_of(day) for day in review.days)
-    return taken
-
-
-def _busy_days(problem: ScheduleProblem) -> dict[int, set[date]]:
-    taken: dict[int, set[date]] = defaultdict(set)
-    for review in problem.busy:
-        for school_id in (review.host_id, *review.reviewer_ids):
-            taken[school_id].update(review.days)
+            taken[school_id].update(week_of(day) if by_week else day for day in review.days)
     return taken
 
 
@@ -251,13 +246,17 @@ def _cluster_reasons(
         for schools in by_trust.values():
             k = len(schools)
             if k * team > (n - k) * rules.reviews_per_school and len(schools) > 1:
+                outside = (
+                    "the one other school reviews"
+                    if n - k == 1
+                    else f"the other {n - k} schools review"
+                )
                 reasons.append(
                     f"The trust {_trust_label(problem, schools[0])} has {k} of the "
                     f"{n} schools in the cluster {cluster.name} "
                     f"({_names([name(s) for s in schools])}): their {k} reviews need "
-                    f"{k * team} places on teams from schools outside the trust, but the other "
-                    f"{_count(n - k, 'school')} review only "
-                    f"{(n - k) * rules.reviews_per_school} times."
+                    f"{k * team} places on teams from schools outside the trust, but "
+                    f"{outside} only {(n - k) * rules.reviews_per_school} times."
                 )
         if not reasons and (
             flow_design(members, team, _allowed(problem, members), random.Random(0)) is None
@@ -283,6 +282,14 @@ def _cluster_reasons(
                 "choose more terms, allow schools to review each other in one term, or make "
                 "the cluster larger."
             )
+        elif len(terms) == 1 and _mutual_unavoidable(problem, members, team):
+            reasons.append(
+                f"In the cluster {cluster.name} ({_count(n, 'school')}, teams of {team}) the "
+                "trusts leave no way to avoid some pairs of schools reviewing each other, and "
+                f"with only the {terms[0].name.label.lower()} chosen they would do so in the "
+                "same term: choose more terms, allow schools to review each other in one term, "
+                "or allow reviews within a trust."
+            )
     reasons.extend(_term_room_reasons(problem, cluster, members, calendar))
     return reasons
 
@@ -306,6 +313,56 @@ def _forced_mutual_pairs(problem: ScheduleProblem, members: list[int], team: int
         short += max(0, 2 * team - partners)
     allowed_pairs //= 2
     return max(len(members) * team - allowed_pairs, (short + 1) // 2, 0)
+
+
+def _mutual_unavoidable(problem: ScheduleProblem, members: list[int], team: int) -> bool:
+    """Whether every design of the cluster has two schools reviewing each other.
+
+    A design without such pairs gives each school 2 x team distinct partners (those it
+    reviews and those reviewing it). Pairs a school must use (it has no others) and cannot
+    use (its partners are all taken) are settled in turn; then each trust's schools, who may
+    only pair outside the trust, must find enough partners there.
+    """
+    wanted = 2 * team
+    may = _allowed(problem, members)
+    taken: dict[int, set[int]] = {school: set() for school in members}
+    open_to: dict[int, set[int]] = {
+        school: {other for other in members if may(school, other) and may(other, school)}
+        for school in members
+    }
+    settled = False
+    while not settled:
+        settled = True
+        for school in members:
+            have, could = len(taken[school]), len(open_to[school])
+            if have > wanted or have + could < wanted:
+                return True
+            if could and have == wanted:
+                for other in open_to.pop(school):
+                    open_to[other].discard(school)
+                open_to[school] = set()
+                settled = False
+            elif could and have + could == wanted:
+                for other in open_to[school]:
+                    taken[school].add(other)
+                    taken[other].add(school)
+                    open_to[other].discard(school)
+                open_to[school] = set()
+                settled = False
+    by_trust: dict[str, set[int]] = defaultdict(set)
+    for school in members:
+        if _trust(problem, school) and problem.rules.avoid_same_trust:
+            by_trust[_trust(problem, school)].add(school)
+    for group in by_trust.values():
+        short = sum(wanted - len(taken[school]) for school in group)
+        offered = sum(
+            min(wanted - len(taken[other]), len(open_to[other] & group))
+            for other in members
+            if other not in group
+        )
+        if short > offered:
+            return True
+    return False
 
 
 def _pairs_in_different_terms(visits: int, terms: int) -> int:
@@ -334,7 +391,7 @@ def _term_room_reasons(
             slots = sum(
                 1
                 for week in calendar.weeks[term.name]
-                if len(calendar.days[(term.name, week)]) >= rules.visit_days
+                if calendar.runs(term.name, week, (), rules.visit_days)
             )
         else:
             slots = sum(
@@ -370,7 +427,7 @@ def _week_reasons(problem: ScheduleProblem, calendar: _Calendar) -> list[str]:
     for cluster in problem.clusters:
         for school_id in _members(cluster):
             needed[school_id].append(cluster)
-    busy = _busy_weeks(problem)
+    busy = _busy(problem)
     reasons = []
     for school_id in sorted(needed, key=problem.school_name):
         clusters = needed[school_id]
@@ -382,13 +439,13 @@ def _week_reasons(problem: ScheduleProblem, calendar: _Calendar) -> list[str]:
         } - busy.get(school_id, set())
         if visits > len(weeks):
             where = _names([cluster.name for cluster in clusters])
+            free = f"only {_count(len(weeks), 'free week')}" if weeks else "no free week"
             reasons.append(
                 f"{problem.school_name(school_id)} takes part in {visits} visits (hosting one "
                 f"and reviewing {rules.reviews_per_school} in the "
-                f"{'cluster' if len(clusters) == 1 else 'clusters'} {where}) but has only "
-                f"{_count(len(weeks), 'free week')} of school days in the chosen terms, and "
-                "takes part in one visit a week: choose more terms, check its closures, or "
-                "allow more than one visit a week."
+                f"{'cluster' if len(clusters) == 1 else 'clusters'} {where}) but has {free} "
+                "of school days in the chosen terms, and takes part in one visit a week: "
+                "choose more terms, check its closures, or allow more than one visit a week."
             )
     return reasons
 
@@ -405,6 +462,7 @@ class _Visit:
     cluster: ClusterInfo
     host: int
     team: tuple[int, ...]
+    designed_for: TermName | None = None  # the term the team design was made for
     term: TermName | None = None
     days: tuple[date, ...] = ()
     apart_from: set[int] = field(default_factory=set)  # visits that must be in another term
@@ -427,21 +485,57 @@ class _Visit:
 def _design(problem: ScheduleProblem, rng: random.Random) -> list[_Visit]:
     """Every cluster's teams, each school leading as evenly as the design allows."""
     visits: list[_Visit] = []
+    terms = [term.name for term in problem.chosen_terms()]
+    term_load = {term: rng.random() / 2 for term in terms}
+    reviewed: dict[tuple[int, int], TermName] = {}  # (reviewer, host): the visit's term
     for cluster in problem.clusters:
         members = _members(cluster)
-        teams = design_teams(members, problem.rules.team_size, _allowed(problem, members), rng)
+        # A term for each host, the cluster spread evenly and the larger shares going to
+        # the terms with fewest visits so far: schools that must review each other (a small
+        # cluster, or trusts) are then only paired across terms.
+        shuffled = members[:]
+        rng.shuffle(shuffled)
+        ranked = sorted(terms, key=term_load.__getitem__)
+        planned = {host: ranked[place % len(ranked)] for place, host in enumerate(shuffled)}
+        for term in planned.values():
+            term_load[term] += 1
+        may_pair = (
+            (lambda a, b, planned=planned: planned[a] != planned[b])
+            if problem.rules.no_mutual_in_same_term
+            else (lambda _a, _b: True)
+        )
+        may_review = _allowed(problem, members)
+
+        # A school in two clusters: a pair reviewing each other across the clusters must not
+        # meet in one term either, so this cluster avoids the way back of pairs the earlier
+        # clusters used in the same planned term (and takes it only if it must).
+        def may_sit(
+            s: int,
+            h: int,
+            planned: dict[int, TermName] = planned,
+            may_review: Callable[[int, int], bool] = may_review,
+        ) -> bool:
+            back = reviewed.get((h, s))
+            return may_review(s, h) and not (
+                problem.rules.no_mutual_in_same_term and back == planned[h]
+            )
+
+        teams = design_teams(
+            members, problem.rules.team_size, may_sit, rng, may_pair
+        ) or design_teams(members, problem.rules.team_size, may_review, rng, may_pair)
         if teams is None:  # reasons_impossible's flow check rules this out
             raise _Stuck(
                 f"In the cluster {cluster.name} no team design keeps the trust rule; allow "
                 "reviews within a trust."
             )
-        leads: dict[int, int] = defaultdict(int)
+        for host, team in teams.items():
+            for school in team:
+                reviewed[(school, host)] = planned[host]
+        leads = lead_schools(teams)
         for host in members:
             team = teams[host]
-            lead = min(team, key=lambda school: (leads[school], team.index(school)))
-            leads[lead] += 1
-            ordered = (lead, *(school for school in team if school != lead))
-            visits.append(_Visit(cluster, host, ordered))
+            ordered = (leads[host], *(school for school in team if school != leads[host]))
+            visits.append(_Visit(cluster, host, ordered, designed_for=planned[host]))
     if problem.rules.no_mutual_in_same_term:
         hosting: dict[int, list[int]] = defaultdict(list)
         for index, visit in enumerate(visits):
@@ -505,9 +599,12 @@ def _choose_terms(
 
     def choices(position: int) -> list[TermName]:
         visit = visits[order[position]]
-        return sorted((t for t in terms if fits(visit, t)), key=lambda t: crowding(visit, t))
+        return sorted(
+            (t for t in terms if fits(visit, t)),
+            key=lambda t: (bool(visit.apart_from) and t != visit.designed_for, crowding(visit, t)),
+        )
 
-    found, _deepest = _backtrack(
+    found, deepest = _backtrack(
         len(order),
         choices,
         lambda position, term: place(visits[order[position]], term, +1),
@@ -515,10 +612,7 @@ def _choose_terms(
         TERM_STEPS,
     )
     if not found:
-        tangled = next(
-            (visit for visit in visits if visit.term is None and visit.apart_from),
-            next((visit for visit in visits if visit.term is None), visits[0]),
-        )
+        tangled = visits[order[min(deepest, len(order) - 1)]]
         partners = _names(
             [problem.school_name(visits[other].host) for other in sorted(tangled.apart_from)]
         )
@@ -564,9 +658,8 @@ def _choose_days(
         options.sort(key=lambda option: option[0])
         slots[index] = options
     taken: dict[int, set[object]] = defaultdict(set)
-    busy = _busy_weeks(problem) if weekly else _busy_days(problem)
-    for school_id, keys in busy.items():
-        taken[school_id].update(keys)
+    for school_id, busy in _busy(problem, by_week=weekly).items():
+        taken[school_id].update(busy)
     order = sorted(range(len(visits)), key=lambda index: (targets[index], rng.random()))
 
     def choices(position: int) -> list[tuple[tuple[date, ...], frozenset[object]]]:
@@ -590,7 +683,14 @@ def _choose_days(
             taken[s] -= option[1]
         visit.days = ()
 
-    found, deepest = _backtrack(len(order), choices, book, free, DAY_STEPS)
+    # A visit with no free days at all (closures, reviews already in the cycle) makes any
+    # search hopeless: say so at once rather than search.
+    hopeless = next((p for p in range(len(order)) if not choices(p)), None)
+    if hopeless is not None:
+        found, deepest = False, hopeless
+    else:
+        limit = DAY_STEPS + DAY_STEPS_PER_VISIT * len(order)
+        found, deepest = _backtrack(len(order), choices, book, free, limit)
     if not found:
         failed = visits[order[min(deepest, len(order) - 1)]]
         assert failed.term is not None
@@ -602,10 +702,10 @@ def _choose_days(
         )
         raise _Stuck(
             f"In the cluster {failed.cluster.name} the search found no "
-            f"{_count(rules.visit_days, 'school day')} in the {failed.term.label.lower()} when "
-            f"{schools} are all free for the visit to {problem.school_name(failed.host)} "
-            f"({rule}, counting their other visits and closures): choose more terms, remove "
-            "closures or allow more than one visit a week."
+            f"{'week' if weekly else 'day'} in the {failed.term.label.lower()} when {schools} "
+            f"are all free for the {rules.visit_days}-day visit to "
+            f"{problem.school_name(failed.host)} ({rule}, counting their other visits and "
+            "closures): choose more terms, remove closures or allow more than one visit a week."
         )
 
 

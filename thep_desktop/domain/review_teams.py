@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-# Reviewer school, host school -> may that school sit on that host's team?
-Allowed = Callable[[int, int], bool]  # called as allowed(reviewer, host)
+# allowed(reviewer, host): may that school sit on that host's team?
+Allowed = Callable[[int, int], bool]
 
 # Bounds that keep a design's search short on any cluster (they are reached only when the
 # trusts leave few choices; the flow design below then still gives an answer when one exists).
@@ -21,14 +21,19 @@ def trust_key(trust: str) -> str:
 
 
 def design_teams(
-    members: Sequence[int], team_size: int, allowed: Allowed, rng: random.Random
+    members: Sequence[int],
+    team_size: int,
+    allowed: Allowed,
+    rng: random.Random,
+    may_pair: Callable[[int, int], bool] | None = None,
 ) -> dict[int, tuple[int, ...]] | None:
     """Each member's team of ``team_size`` other members; each member sits on ``team_size``.
 
     Prefers a design where no two schools review each other: a circulant on a seeded
     shuffle (host i reviewed by the next ``team_size`` in the circle) has none when the
-    circle is long enough; otherwise a flow design, untangled to as few mutual pairs as the
-    trusts allow. None when no design exists (too few allowed reviewers for some host).
+    circle is long enough; otherwise a flow design, untangled until the only schools that
+    review each other are pairs ``may_pair`` allows (by default none), or steps run out.
+    None when no design exists (too few allowed reviewers for some host).
     """
     order = list(members)
     rng.shuffle(order)
@@ -43,7 +48,7 @@ def design_teams(
     arcs = flow_design(order, team_size, allowed, rng)
     if arcs is None:
         return None
-    arcs = _untangle(arcs, order, allowed, rng)
+    arcs = _untangle(arcs, order, allowed, may_pair or (lambda _a, _b: False), rng)
     teams: dict[int, list[int]] = {host: [] for host in order}
     for reviewer, host in sorted(arcs, key=lambda arc: (order.index(arc[1]), arc[0])):
         teams[host].append(reviewer)
@@ -52,10 +57,29 @@ def design_teams(
     return {host: tuple(team) for host, team in teams.items()}
 
 
-def mutual_pairs(teams: dict[int, tuple[int, ...]]) -> set[tuple[int, int]]:
-    """Pairs of schools (smaller id first) that review each other in the design."""
-    arcs = {(reviewer, host) for host, team in teams.items() for reviewer in team}
-    return {(min(a, b), max(a, b)) for a, b in arcs if (b, a) in arcs}
+def lead_schools(teams: dict[int, tuple[int, ...]]) -> dict[int, int]:
+    """For each host, the team school whose reviewer leads: every school leads once.
+
+    Each school sits on as many teams as a team has schools, so hosts and reviewers form a
+    regular bipartite graph, which always has a perfect matching (Konig): found by
+    augmenting paths, from each team's own order (the first school leads if none is left).
+    """
+    leading: dict[int, int] = {}  # reviewer school -> the host it leads at
+
+    def give(host: int, seen: set[int]) -> bool:
+        for school in teams[host]:
+            if school in seen:
+                continue
+            seen.add(school)
+            if school not in leading or give(leading[school], seen):
+                leading[school] = host
+                return True
+        return False
+
+    for host in teams:
+        give(host, set())  # always succeeds when loads are equal, as the scheduler's are
+    chosen = {host: school for school, host in leading.items()}
+    return {host: chosen.get(host, team[0]) for host, team in teams.items()}
 
 
 def _circle(
@@ -187,38 +211,47 @@ def flow_design(
 
 
 def _untangle(
-    arcs: set[tuple[int, int]], order: list[int], allowed: Allowed, rng: random.Random
+    arcs: set[tuple[int, int]],
+    order: list[int],
+    allowed: Allowed,
+    may_pair: Callable[[int, int], bool],
+    rng: random.Random,
 ) -> set[tuple[int, int]]:
-    """Swap reviewers between teams until no two schools review each other, or steps run out.
+    """Swap reviewers between teams until no two schools review each other unless ``may_pair``
+    allows it, or steps run out; the design with fewest such pairs found.
 
     Each swap (u reviews v, x reviews y) -> (u reviews y, x reviews v) keeps every team's size
-    and every school's load; a swap is kept unless it adds mutual pairs.
+    and every school's load; a swap is kept unless it adds unwanted mutual pairs.
     """
     arcs = set(arcs)
 
-    def mutual_count(pairs: set[tuple[int, int]]) -> int:
-        return sum(1 for a, b in pairs if (b, a) in pairs) // 2
+    def unwanted(reviewer: int, host: int) -> bool:
+        return (host, reviewer) in arcs and not may_pair(reviewer, host)
 
-    best, best_count = set(arcs), mutual_count(arcs)
+    def count() -> int:
+        return sum(1 for a, b in arcs if unwanted(a, b)) // 2
+
+    best, best_count = set(arcs), count()
     current = best_count
     for _ in range(UNTANGLE_STEPS_PER_SCHOOL * len(order)):
         if current == 0:
             break
-        tangled = sorted(arc for arc in arcs if (arc[1], arc[0]) in arcs)
-        u, v = rng.choice(tangled)
+        u, v = rng.choice(sorted(arc for arc in arcs if unwanted(*arc)))
         x, y = rng.choice(sorted(arcs))
         if u == x or v == y or u == y or x == v:
             continue
         if (u, y) in arcs or (x, v) in arcs or not allowed(u, y) or not allowed(x, v):
             continue
-        before = sum(1 for a, b in ((u, v), (x, y)) if (b, a) in arcs)
-        after = ((y, u) in arcs) + ((v, x) in arcs)
-        # Sideways moves are kept so the search can wander off a plateau.
-        if after > before:
-            continue
+        before = unwanted(u, v) + unwanted(x, y)
         arcs -= {(u, v), (x, y)}
         arcs |= {(u, y), (x, v)}
-        current = mutual_count(arcs)
+        after = unwanted(u, y) + unwanted(x, v)
+        # Sideways moves are kept so the search can wander off a plateau.
+        if after > before:
+            arcs -= {(u, y), (x, v)}
+            arcs |= {(u, v), (x, y)}
+            continue
+        current = count()
         if current < best_count:
             best, best_count = set(arcs), current
     return best
