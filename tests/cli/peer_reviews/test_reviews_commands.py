@@ -162,6 +162,8 @@ def test_schedule_is_printed_and_saved_only_with_apply(
 ) -> None:
     db, services = office
     run(capsys, "reviews", "cycle", *YEAR, *db)
+    code, out, err = run(capsys, "reviews", "check", *YEAR, *db)
+    assert (code, out) == (0, "Peer reviews 2025/26 has no reviews yet: nothing to check.\n")
     before = review_sums(services.db)
     code, out, err = run(capsys, "reviews", "schedule", *YEAR, "--seed", "7", *db)
     assert (code, err) == (0, "")

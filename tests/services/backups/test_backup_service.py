@@ -340,8 +340,11 @@ def test_check_finds_broken_foreign_keys_on_both_databases(own_db: Database, act
                 if key["referred_table"] == "school":
                     conn.exec_driver_sql(f'ALTER TABLE contact DROP CONSTRAINT "{key["name"]}"')
         # Schools that are not members (a member's school is kept by the server even so), and
-        # without their census figures, so that only their contacts are left pointing nowhere.
+        # without their census figures and peer reviews, so that only their contacts are left
+        # pointing nowhere.
         conn.execute(sa.text("DELETE FROM school_census"))
+        for table in ("reviewer", "review_school", "review", "cluster_school", "school_closure"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
         conn.execute(
             sa.text(
                 "DELETE FROM school WHERE id IN (SELECT school_id FROM contact) AND id NOT IN "

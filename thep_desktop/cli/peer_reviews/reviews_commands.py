@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, TextIO
 
 from thep_desktop.cli.shared.output import (
@@ -262,7 +263,7 @@ def cycle_command(services: Services, args: argparse.Namespace, out: TextIO | No
         saved = found
     else:
         base = found.as_input() if found is not None else CycleInput(year)
-        data = CycleInput(**{**base.__dict__, **changes})
+        data = replace(base, **changes)
         saved = services.reviews.save_cycle(
             services.actor,
             data,
@@ -521,15 +522,12 @@ def schedule_command(
     )
     out.write("\n")
     _write_breaches(proposal.breaches, out)
+    replaces = plural(proposal.replaces, "proposed review")
     if args.apply:
-        replaced = f", replacing {plural(proposal.replaces, 'proposed review')}" * bool(
-            proposal.replaces
-        )
+        replaced = f", replacing {replaces}" if proposal.replaces else ""
         out.write(f"Saved: {plural(applied, 'review')} proposed{replaced}.\n")
     else:
-        replaced = (
-            f" (it replaces the {plural(proposal.replaces, 'proposed review')} of these clusters)"
-        ) * bool(proposal.replaces)
+        replaced = f" (it replaces the {replaces} of these clusters)" if proposal.replaces else ""
         out.write(f"Not saved: add --apply to save this schedule{replaced}.\n")
     return 0
 
@@ -600,7 +598,10 @@ def check_command(services: Services, args: argparse.Namespace, out: TextIO | No
     what = f"the cluster {cluster.name} in {cycle.title}" if cluster else cycle.title
     reviews = _count_reviews(services, cycle, cluster)
     if not breaches:
-        out.write(f"No breaches: the {plural(reviews, 'review')} of {what} keep every rule.\n")
+        if not reviews:
+            out.write(f"{what[:1].upper()}{what[1:]} has no reviews yet: nothing to check.\n")
+        else:
+            out.write(f"No breaches: the {plural(reviews, 'review')} of {what} keep every rule.\n")
         return 0
     out.write(f"{what}, {plural(reviews, 'review')}:\n")
     _write_breaches(breaches, out)

@@ -292,19 +292,19 @@ def _add_closures(
     holidays = bank_holidays(year.first_day, year.last_day)
     chosen = rng.sample(list(schools), 14)
     days: dict[tuple[int, date], tuple[ClosureKind, str]] = {}
+    in_spring = [
+        spring.starts_on + timedelta(days=n)
+        for n in range((spring.ends_on - spring.starts_on).days + 1)
+    ]
+    spring_days = [
+        day
+        for day in in_spring
+        if day.weekday() < 5 and not spring.in_half_term(day) and day not in holidays
+    ]
     for school in chosen[:12]:
         term = rng.choice((autumn, spring, summer))
         days[(school.id, term.starts_on)] = (ClosureKind.INSET, "Staff training")
-        weekdays = [
-            spring.starts_on + timedelta(days=n)
-            for n in range((spring.ends_on - spring.starts_on).days + 1)
-        ]
-        open_days = [
-            day
-            for day in weekdays
-            if day.weekday() < 5 and not spring.in_half_term(day) and day not in holidays
-        ]
-        days[(school.id, rng.choice(open_days))] = (ClosureKind.INSET, "Staff training")
+        days[(school.id, rng.choice(spring_days))] = (ClosureKind.INSET, "Staff training")
     # Local elections: the first Thursday in May.
     polling = date(year.start_year + 1, 5, 1)
     polling += timedelta(days=(3 - polling.weekday()) % 7)
