@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -54,6 +53,7 @@ from thep_desktop.ui.peer_reviews.month_calendar import (
 from thep_desktop.ui.peer_reviews.move_command import MoveReviewCommand
 from thep_desktop.ui.peer_reviews.review_actions import SECTIONS, ReviewActions
 from thep_desktop.ui.peer_reviews.reviews_table_model import (
+    COL_CLUSTER,
     COL_DATE,
     COL_FOCUS,
     COL_HOST,
@@ -210,7 +210,8 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TEAM, QHeaderView.ResizeMode.Stretch)
+        # Each column fits its contents up to a width (see reload); the row scrolls sideways
+        # rather than squeezing a column of school names to nothing.
         self.table.verticalHeader().setDefaultSectionSize(24)
         column.addWidget(self.table, 1)
         self.summary_label = QLabel()
@@ -443,7 +444,13 @@ class PeerReviewsTab(ReviewActions, TabActions, QWidget):
         self.model.set_reviews(rows)
         self.proxy.set_filter(self._filter_choice())
         self.table.resizeColumnsToContents()
-        for column, widest in ((COL_HOST, 240), (COL_LEAD, 260), (COL_FOCUS, 220)):
+        for column, widest in (
+            (COL_HOST, 210),
+            (COL_CLUSTER, 160),
+            (COL_TEAM, 250),
+            (COL_LEAD, 200),
+            (COL_FOCUS, 170),
+        ):
             if self.table.columnWidth(column) > widest:
                 self.table.setColumnWidth(column, widest)
         self.select_ids(selected)
