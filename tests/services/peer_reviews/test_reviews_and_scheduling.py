@@ -211,6 +211,17 @@ def test_a_review_moves_through_its_statuses_with_dates(services: Services, db: 
     )
     assert done.status_dates[ReviewStatus.CONFIRMED] == date(2025, 9, 10)
     assert done.status_dates[ReviewStatus.COMPLETED] == date(2025, 11, 20)
+    before = review_sums(db)
+    with pytest.raises(ValidationError, match="completed on 20/11/2025, so “Quality assured” cannot be dated 19/11/2025"):
+        services.reviews.set_status(
+            services.actor,
+            dated.id,
+            ReviewStatus.QUALITY_ASSURED,
+            date(2025, 11, 19),
+            done.version,
+            QaOutcome.CONSISTENT,
+        )
+    assert review_sums(db) == before
     with pytest.raises(ValidationError, match="what quality assurance found"):
         services.reviews.set_status(
             services.actor, dated.id, ReviewStatus.QUALITY_ASSURED, date(2025, 12, 1), done.version

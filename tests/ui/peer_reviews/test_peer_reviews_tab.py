@@ -205,7 +205,14 @@ def test_a_viewer_sees_the_schedule_but_no_action_that_changes_it(  # type: igno
     click_row(qtbot, tab, proposed.id)
     menu = next(a.menu() for a in w.menuBar().actions() if a.menu() and "Peer" in a.text())
     enabled = {a.text().replace("&", "") for a in menu.actions() if a.isEnabled() and a.text()}
-    assert enabled == {"Open review…", "History…", "Check"}
+    # Looking, and the files made by reading (the schedule, the calendar), are allowed.
+    assert enabled == {
+        "Open review…",
+        "History…",
+        "Check",
+        "Export schedule…",
+        "Export calendar…",
+    }
     assert [a.isEnabled() for a in tab.clusters_view.toolbar.actions()] == [False] * 4
     # Enter opens the review to read.
     press(qtbot, tab.table, Qt.Key.Key_Return)
@@ -394,6 +401,7 @@ def test_a_right_click_on_a_review_offers_what_can_be_done_with_it(  # type: ign
         "History…",
         "Mark visit completed…",
         "Back to proposed…",
+        "Print confirmation letters…",
     }
     assert tab.selected_ids() == [confirmed.id]
     menu.close()

@@ -462,6 +462,19 @@ def _apply_status(
                 f"{status.label.lower()} on {on:%d/%m/%Y}."
             }
         )
+    for step in ReviewStatus:
+        reached = getattr(row, STATUS_DATE_COLUMNS[step])
+        # Steps run in order in time too (being proposed is when the record was made, so a
+        # review entered after the event may be confirmed on an earlier day).
+        if step is ReviewStatus.PROPOSED or step.order >= status.order or reached is None:
+            continue
+        if on < reached:
+            raise ValidationError(
+                {
+                    "status": f"The review was {step.label.lower()} on {reached:%d/%m/%Y}, so "
+                    f"“{status.label}” cannot be dated {on:%d/%m/%Y}, before that."
+                }
+            )
     if status is ReviewStatus.QUALITY_ASSURED and qa_outcome is None and row.qa_outcome is None:
         raise ValidationError({"qa_outcome": "Choose what quality assurance found."})
     for step in ReviewStatus:
