@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 LIMIT_MB = 200
@@ -120,7 +121,40 @@ def check_admin(folder: Path, home: Path) -> Path:
     xlsx = home / "register.xlsx"
     run([admin, "--db", str(db), "export", "schools", str(xlsx)], home)
     check_workbook(xlsx, listed["count"])
+    check_peer_reviews(admin, db, home)
     return db
+
+
+def check_peer_reviews(admin: str, db: Path, home: Path) -> None:
+    """The scheduler's calendar with England's bank holidays (the holidays package loads its
+    countries by name) and the calendar files (icalendar), as the bundle runs them."""
+    year = _this_year()
+    terms = json.loads(
+        run([admin, "--db", str(db), "reviews", "terms", "--year", "2030/31", "--json"], home)
+    )
+    if not any(h["date"].endswith("-12-25") for h in terms["bank_holidays"]):
+        raise SmokeFailure(f"reviews terms gave no Christmas Day among the bank holidays: {terms}")
+    listed = json.loads(
+        run([admin, "--db", str(db), "reviews", "list", "--year", year, "--json"], home)
+    )
+    if not listed["count"]:
+        raise SmokeFailure(f"the demo has no peer reviews in {year}")
+    folder = home / "calendars"
+    folder.mkdir()
+    command = [admin, "--db", str(db), "reviews", "export-ics", "--year", year]
+    written = json.loads(run([*command, "--out", str(folder), "--json"], home))
+    files = sorted(folder.glob("*.ics"))
+    if not files or len(files) != len(written["files"]):
+        raise SmokeFailure(f"reviews export-ics wrote {len(files)} calendar files: {written}")
+    if "BEGIN:VEVENT" not in files[0].read_text(encoding="utf-8"):
+        raise SmokeFailure(f"{files[0].name} holds no event")
+
+
+def _this_year() -> str:
+    """The academic year of today (the demo's "this year"), written 2026/27."""
+    today = date.today()
+    start = today.year if today.month >= 9 else today.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def check_pdf(pdf: Path) -> None:
