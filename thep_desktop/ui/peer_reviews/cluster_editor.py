@@ -38,7 +38,7 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     editor_buttons,
@@ -312,23 +312,13 @@ class ClusterEditor(ReviewForm):
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
         if not self.editable:
             return False
-        self.banner.hide()
-        detail = self.detail
-        try:
-            saved = self.services.clusters.save_cluster(
-                self.services.actor,
-                self.cluster_input(),
-                detail.id if detail else None,
-                detail.version if detail else None,
+        actor = self.services.actor
+        saved = self.save_record(
+            lambda found, version: self.services.clusters.save_cluster(
+                actor, self.cluster_input(), found, version
             )
-        except ServiceError as exc:
-            show_refusal(self.banner, self.messages, exc)
-            return False
-        self.detail = saved
-        self._initial = self.state()
-        self.saved.emit(saved)
-        self.accept()
-        return True
+        )
+        return saved is not None and self.close_saved(saved, saved)
 
 
 class ProposeClustersDialog(ReviewForm):

@@ -23,8 +23,7 @@ from thep_desktop.domain.peer_reviews import ScheduleRules, TermName
 from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_REVIEWS
 from thep_desktop.services.peer_reviews.review_data import CycleDetail, CycleInput
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ServiceError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
 
 
@@ -192,23 +191,13 @@ class CycleDialog(ReviewForm):
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
         if not self.editable:
             return False
-        self.banner.hide()
-        detail = self.detail
-        try:
-            saved = self.services.reviews.save_cycle(
-                self.services.actor,
-                self.cycle_input(),
-                detail.id if detail else None,
-                detail.version if detail else None,
+        actor = self.services.actor
+        saved = self.save_record(
+            lambda found, version: self.services.reviews.save_cycle(
+                actor, self.cycle_input(), found, version
             )
-        except ServiceError as exc:
-            show_refusal(self.banner, self.messages, exc)
-            return False
-        self.detail = saved
-        self._initial = self.state()
-        self.saved.emit(saved)
-        self.accept()
-        return True
+        )
+        return saved is not None and self.close_saved(saved, saved)
 
 
 def _number(low: int, high: int, tip: str) -> QSpinBox:

@@ -783,19 +783,12 @@ class ReviewEditor(ReviewForm):
         if data is None or problems:
             show_refusal(self.banner, self.messages, ValidationError(problems))
             return False
-        detail = self.detail
-        try:
-            saved: SavedReview = self.services.reviews.save_review(
-                self.services.actor,
-                data,
-                detail.id if detail else None,
-                detail.version if detail else None,
-            )
-        except ServiceError as exc:
-            show_refusal(self.banner, self.messages, exc)
+        actor = self.services.actor
+        saved: SavedReview | None = self.save_record(
+            lambda found, version: self.services.reviews.save_review(actor, data, found, version)
+        )
+        if saved is None:
             return False
-        self.detail = saved.review
-        self._initial = self.state()
         if saved.warnings:
             listed = "\n".join(f"{WARNING_SIGN} {breach.message}" for breach in saved.warnings)
             self.tell(
@@ -805,9 +798,7 @@ class ReviewEditor(ReviewForm):
                 f"{'a rule' if len(saved.warnings) == 1 else 'some rules'} of the cycle:\n\n"
                 f"{listed}",
             )
-        self.saved.emit(saved)
-        self.accept()
-        return True
+        return self.close_saved(saved.review, saved)
 
     def show_history(self) -> None:
         from thep_desktop.ui.audit.history_dialog import HistoryDialog

@@ -3,7 +3,8 @@ one of the form's buttons by accident; closing with changes typed asks first."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -62,6 +63,31 @@ class ReviewForm(QDialog):
 
     def save(self) -> bool:
         return False
+
+    # What a form that saves one record has (set in its constructor).
+    banner: QLabel
+    messages: FieldMessages
+    detail: Any = None
+
+    def save_record(self, write: Callable[[int | None, int | None], Any]) -> Any | None:
+        """``write(id, version)`` the record opened (a new one: None, None) through its
+        service: what was saved, or None with the refusal shown beside the fields."""
+        self.banner.hide()
+        detail = self.detail
+        try:
+            return write(detail.id if detail else None, detail.version if detail else None)
+        except ServiceError as exc:
+            show_refusal(self.banner, self.messages, exc)
+            return None
+
+    def close_saved(self, detail: Any, emitted: Any) -> bool:
+        """The record saved becomes the form's (nothing left unsaved), is announced, and the
+        form closes."""
+        self.detail = detail
+        self._initial = self.state()
+        self.saved.emit(emitted)  # type: ignore[attr-defined]
+        self.accept()
+        return True
 
     def save_and_close(self) -> None:
         """Save from the unsaved-changes question; a form whose save keeps it open closes."""
