@@ -151,7 +151,7 @@ def year_term_problems(year: AcademicYear, terms: Sequence[Term]) -> dict[str, s
     for missing in TermName:
         if missing not in seen:
             problems[missing.value] = f"The {missing.label.lower()}'s dates are missing."
-    first_of_each = {}
+    first_of_each: dict[TermName, Term] = {}
     for term in terms:
         first_of_each.setdefault(term.name, term)
     overlaps = overlapping_terms(list(first_of_each.values()))

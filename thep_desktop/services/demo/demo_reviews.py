@@ -39,11 +39,10 @@ from thep_desktop.models import (
     School,
     SchoolClosure,
     SchoolStatus,
-    TermDates,
 )
 from thep_desktop.services.demo.demo_borough import GREENWAY
 from thep_desktop.services.demo.demo_steps import StepProgress
-from thep_desktop.services.peer_reviews.review_records import school_infos, stored_terms
+from thep_desktop.services.peer_reviews.review_records import school_infos, stored_terms, term_row
 from thep_desktop.services.peer_reviews.reviews_service import rules_of
 from thep_desktop.services.peer_reviews.scheduling_service import add_planned_reviews
 from thep_desktop.services.schools.school_data import head_name
@@ -265,18 +264,7 @@ def _by_area(schools: Sequence[School], what: str) -> list[_Plan]:
 
 # -- the calendar -------------------------------------------------------------------------
 def _add_terms(session: Session, year: AcademicYear, audit: dict[str, str]) -> None:
-    session.add_all(
-        TermDates(
-            academic_year=year.start_year,
-            term=term.name,
-            starts_on=term.starts_on,
-            ends_on=term.ends_on,
-            half_term_starts_on=term.half_term_starts_on,
-            half_term_ends_on=term.half_term_ends_on,
-            **audit,
-        )
-        for term in default_terms(year)
-    )
+    session.add_all(term_row(year, term, audit["created_by"]) for term in default_terms(year))
 
 
 def _add_closures(

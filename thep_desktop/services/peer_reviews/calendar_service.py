@@ -15,7 +15,7 @@ from thep_desktop.models import School, SchoolClosure, TermDates
 from thep_desktop.models.base import utcnow
 from thep_desktop.services.peer_reviews.peer_reviews_permissions import EDIT_TERM_DATES
 from thep_desktop.services.peer_reviews.review_data import ClosureDetail, ClosureInput, YearTerms
-from thep_desktop.services.peer_reviews.review_records import stored_terms
+from thep_desktop.services.peer_reviews.review_records import stored_terms, term_row
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     NotFoundError,
@@ -83,18 +83,7 @@ class SchoolCalendarService:
                     if row is None:
                         if expected is not None:
                             raise changed_meanwhile("year's term dates")
-                        session.add(
-                            TermDates(
-                                academic_year=year.start_year,
-                                term=term.name,
-                                starts_on=term.starts_on,
-                                ends_on=term.ends_on,
-                                half_term_starts_on=term.half_term_starts_on,
-                                half_term_ends_on=term.half_term_ends_on,
-                                created_by=actor.name,
-                                updated_by=actor.name,
-                            )
-                        )
+                        session.add(term_row(year, term, actor.name))
                         continue
                     if expected is not None and row.version != expected:
                         raise changed_meanwhile("year's term dates")

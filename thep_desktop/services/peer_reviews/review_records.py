@@ -57,6 +57,20 @@ def stored_terms(session: Session, year: AcademicYear) -> tuple[list[TermDates],
     return rows, terms
 
 
+def term_row(year: AcademicYear, term: Term, by: str) -> TermDates:
+    """A new row of one term's dates, made by ``by``."""
+    return TermDates(
+        academic_year=year.start_year,
+        term=term.name,
+        starts_on=term.starts_on,
+        ends_on=term.ends_on,
+        half_term_starts_on=term.half_term_starts_on,
+        half_term_ends_on=term.half_term_ends_on,
+        created_by=by,
+        updated_by=by,
+    )
+
+
 def closures_between(
     session: Session, school_ids: Iterable[int], first: date, last: date
 ) -> dict[int, frozenset[date]]:
