@@ -323,7 +323,7 @@ def test_an_upgrade_killed_at_any_moment_is_whole_or_not_done(
                 outcomes["left as it was"] += 1
             else:
                 assert revision == head_revision()
-                assert_survived(before[1], after)
+                assert_survived(before[1], after, "0001")
                 outcomes["upgraded whole"] += 1
             services, _note = open_services(url, Actor("office"))  # and the next start works
             try:
