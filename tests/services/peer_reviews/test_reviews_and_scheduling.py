@@ -212,7 +212,8 @@ def test_a_review_moves_through_its_statuses_with_dates(services: Services, db: 
     assert done.status_dates[ReviewStatus.CONFIRMED] == date(2025, 9, 10)
     assert done.status_dates[ReviewStatus.COMPLETED] == date(2025, 11, 20)
     before = review_sums(db)
-    with pytest.raises(ValidationError, match="completed on 20/11/2025, so “Quality assured” cannot be dated 19/11/2025"):
+    refusal = "completed on 20/11/2025, so “Quality assured” cannot be dated 19/11/2025"
+    with pytest.raises(ValidationError, match=refusal):
         services.reviews.set_status(
             services.actor,
             dated.id,
