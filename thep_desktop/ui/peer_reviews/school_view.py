@@ -141,6 +141,11 @@ class SchoolsView(QWidget):
             self.choose(chosen)
         elif not self.list.count():
             self.detail.setHtml("<p><i>The cycle's clusters have no schools yet.</i></p>")
+        else:
+            self.detail.setHtml(
+                "<p><i>Choose a school on the left to see the review it hosts, the reviews it "
+                "sends reviewers to, its clusters and its closure days.</i></p>"
+            )
 
     def school_id(self) -> int:
         item = self.list.currentItem()
