@@ -2,6 +2,19 @@
 
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
+from thep_desktop.models.governance import (
+    AgendaItem,
+    AgendaPaper,
+    Appointment,
+    Decision,
+    GovernanceAction,
+    GovernancePerson,
+    GoverningBody,
+    InterestDeclaration,
+    Meeting,
+    MeetingAttendance,
+    MinutesErratum,
+)
 from thep_desktop.models.invoices import (
     Allocation,
     Customer,
@@ -39,6 +52,17 @@ from thep_desktop.models.staff import StaffMember
 from thep_desktop.models.users import AppUser
 
 __all__ = [
+    "AgendaItem",
+    "AgendaPaper",
+    "Appointment",
+    "Decision",
+    "GovernanceAction",
+    "GovernancePerson",
+    "GoverningBody",
+    "InterestDeclaration",
+    "Meeting",
+    "MeetingAttendance",
+    "MinutesErratum",
     "Cluster",
     "ClusterSchool",
     "Review",

@@ -1,0 +1,1 @@
+"""Governance: bodies, people and appointments, meetings, minutes, decisions and actions."""
