@@ -14,7 +14,6 @@ from thep_desktop.reports.governance.governance_papers import (
     DecisionLog,
     DirectorLine,
     DirectorsRegisterPaper,
-    ErratumLine,
     MeetingHeading,
     Minutes,
     MinutesItem,

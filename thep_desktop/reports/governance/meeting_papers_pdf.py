@@ -34,8 +34,8 @@ from thep_desktop.reports.letters.letter_text import FONT
 from thep_desktop.reports.letters.letterhead_document import SectionStart
 
 TEXT_WIDTH = 170 * mm  # A4 portrait less the margins
-SIGNATURE_LINE = "_" * 34
-DATE_LINE = "_" * 16
+SIGNATURE_LINE = "_" * 28
+DATE_LINE = "_" * 14
 
 
 def _when_and_where(heading: MeetingHeading) -> list[tuple[str, str]]:
