@@ -222,6 +222,7 @@ class Minutes:
     declarations: tuple[str, ...] = ()  # "Ms A Khan: governor of Bow School (item 4)"
     matters_arising: tuple[ActionLine, ...] = ()
     errata: tuple[ErratumLine, ...] = ()
+    other_actions: tuple[ActionLine, ...] = ()  # raised at the meeting, at no item
     chair: str = ""
     chair_label: str = "Chair"
     signed_by: str = ""

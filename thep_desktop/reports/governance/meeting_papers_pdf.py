@@ -296,6 +296,9 @@ def minutes_story(minutes: Minutes) -> list[Flowable]:
     known = {item.number for item in minutes.items}
     for item in minutes.items:
         story += _item(item, by_item.get(item.number, []), style)
+    if minutes.other_actions:
+        story.append(para("Other actions", style["heading"]))
+        story += [_action(a, style) for a in minutes.other_actions]
     loose = [e for key, found in by_item.items() if key not in known for e in found]
     if loose:
         story.append(para("Errata", style["heading"]))
