@@ -232,7 +232,12 @@ class GovernanceDocumentsService:
         if meeting.approved_at_meeting_id is not None:
             later = self._meetings.get_meeting(actor, meeting.approved_at_meeting_id)
             approved_at = _meeting_words(later)
-        paper = minutes_paper(meeting, _heading(meeting, letterhead), approved_at)
+        # Each person's capacity on the day ("Chair", "Director"), as minutes name them.
+        capacities = {
+            a.person_id: a.capacity
+            for a in self._people.members_of(actor, meeting.body.id, meeting.meets_on)
+        }
+        paper = minutes_paper(meeting, _heading(meeting, letterhead), approved_at, capacities)
         write_pdf(final, minutes_pdf_bytes(paper, letterhead))
         return meeting
 
@@ -354,10 +359,16 @@ class GovernanceDocumentsService:
         self, actor: Actor, meeting: MeetingDetail, profile: ProfileData, day: date
     ) -> Notice:
         members = self._people.members_of(actor, meeting.body.id, meeting.meets_on)
+        # The chair first, then the vice-chair, the members, the observers; the clerk signs.
+        ordered = sorted(
+            (m for m in members if m.capacity is not Capacity.CLERK),
+            key=lambda m: (list(Capacity).index(m.capacity), m.person_name.casefold()),
+        )
         names = tuple(
             m.person_name
-            for m in sorted(members, key=lambda m: (not m.votes, m.person_name.casefold()))
-            if m.capacity is not Capacity.CLERK
+            if m.capacity in (Capacity.DIRECTOR, Capacity.MEMBER)
+            else f"{m.person_name} ({_capacity_words(m.capacity)})"
+            for m in ordered
         )
         clerk = next((m for m in members if m.capacity is Capacity.CLERK), None)
         if clerk is not None:
@@ -372,6 +383,11 @@ class GovernanceDocumentsService:
             signatory_role=role,
             members=names,
             clear_days=meeting.body.notice_clear_days,
+            given_by=(
+                "By order of the Board"
+                if meeting.body.kind is BodyKind.BOARD
+                else f"By order of the Chair of the {meeting.body.name}"
+            ),
         )
 
     def _general_notice(self, meeting: MeetingDetail, profile: ProfileData, day: date) -> Notice:
@@ -513,6 +529,12 @@ def _secretary(profile: ProfileData) -> tuple[str, str]:
     )
 
 
+def _capacity_words(capacity: Capacity) -> str:
+    """``Chair``, ``Observer, no vote``."""
+    words = capacity.label.replace(" (no vote)", "")
+    return words if capacity.votes else f"{words}, no vote"
+
+
 def _heading(meeting: MeetingDetail, letterhead: Letterhead) -> MeetingHeading:
     return MeetingHeading(
         company=letterhead.name,
@@ -542,7 +564,7 @@ def _entries(meeting: MeetingDetail) -> tuple[AgendaEntry, ...]:
     )
 
 
-def _attendance_line(line: AttendanceDetail) -> AttendanceLine:
+def _attendance_line(line: AttendanceDetail, capacity: Capacity | None) -> AttendanceLine:
     notes = []
     if line.member_id is not None:
         if line.by_proxy:
@@ -556,7 +578,10 @@ def _attendance_line(line: AttendanceDetail) -> AttendanceLine:
     if line.status in (Attendance.PRESENT, Attendance.IN_ATTENDANCE) and not line.votes:
         if line.why_no_vote and line.status is Attendance.PRESENT:
             notes.append(f"no vote: {line.why_no_vote}")
-    return AttendanceLine(line.label, line.role, ", ".join(notes))
+    role = line.role
+    if not role and capacity is not None:
+        role = _capacity_words(capacity)
+    return AttendanceLine(line.label, role, ", ".join(notes))
 
 
 def _quorum_words(meeting: MeetingDetail) -> str:
@@ -570,8 +595,8 @@ def _quorum_words(meeting: MeetingDetail) -> str:
     least = min(q.present for q in meeting.quorum)
     if not short:
         return (
-            f"The meeting was quorate throughout: at least {least} of the {needed} needed were "
-            f"present (the quorum is {rule})."
+            f"The meeting was quorate throughout: {needed} needed ({rule}), and at least "
+            f"{least} present at every item."
         )
     items = ", ".join(str(q.item) for q in short)
     return (
@@ -634,13 +659,24 @@ def _director(entry: DirectorEntry) -> DirectorLine:
     )
 
 
-def minutes_paper(meeting: MeetingDetail, heading: MeetingHeading, approved_at: str) -> Minutes:
-    """The minutes of ``meeting`` as the report prints them."""
+def minutes_paper(
+    meeting: MeetingDetail,
+    heading: MeetingHeading,
+    approved_at: str = "",
+    capacities: dict[int, Capacity] | None = None,
+) -> Minutes:
+    """The minutes of ``meeting`` as the report prints them; ``capacities`` says in what
+    capacity each person sat on the body that day."""
+    capacities = capacities or {}
     present, in_attendance, apologies, absent = [], [], [], []
+    chair = meeting.chair_name
     for line in meeting.attendance:
         if line.id is None:  # proposed from the body's members, never recorded
             continue
-        paper = _attendance_line(line)
+        capacity = capacities.get(line.person_id) if line.person_id is not None else None
+        paper = _attendance_line(line, capacity)
+        if not chair and capacity is Capacity.CHAIR and line.status is Attendance.PRESENT:
+            chair = line.label  # no one else named in the chair: the body's chair, there
         if line.status is Attendance.PRESENT and line.votes:
             present.append(paper)
         elif line.status in (Attendance.PRESENT, Attendance.IN_ATTENDANCE):
@@ -698,7 +734,7 @@ def minutes_paper(meeting: MeetingDetail, heading: MeetingHeading, approved_at: 
             ErratumLine(e.noted_on, e.correction, e.reason, e.item_position) for e in meeting.errata
         ),
         other_actions=loose,
-        chair=meeting.chair_name,
+        chair=chair,
         signed_by=meeting.signed_by,
         signed_on=meeting.signed_on,
         approved_on=meeting.approved_on,
