@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from governance_records import appoint, attend, board, bodies, governance_sums, meeting, person
 from invoice_records import set_up_office, table_sums
-from membership_records import join
+from membership_records import join, make_school
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -26,6 +26,7 @@ from thep_desktop.domain.governance import (
     Votes,
 )
 from thep_desktop.domain.memberships import Category
+from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import Correspondence, Document
 from thep_desktop.services.governance.governance_data import (
@@ -527,3 +528,35 @@ def test_a_decision_not_carried_and_a_special_resolution_read_right(
         "B/2025/07/2 14/07/2025 Board of Directors That the articles be amended. Item 6. Risk "
         "register Special resolution 3 for, 2 against, 0 abstaining Not carried"
     ) in text
+
+
+def test_a_member_without_a_postal_address_stops_the_notices_before_anything_is_written(
+    services: Services, office_set_up: Services, tmp_path: Path, db: Database
+) -> None:
+    agm, _ids = general_meeting(services, office_set_up)
+    nowhere = make_school(office_set_up, "100299", "Nowhere Primary School")  # a postcode only
+    join(office_set_up, nowhere, date(2024, 9, 1), date(2024, 9, 10))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    before = everything(db)
+    with pytest.raises(ServiceError) as refused:
+        services.governance_documents.notice(services.actor, agm.id, folder / "notice.pdf")
+    assert "every member must be given notice" in refused.value.message
+    assert "Nowhere Primary School: no postal address is recorded" in refused.value.message
+    assert list(folder.iterdir()) == [] and everything(db) == before
+
+
+def test_cancelled_while_laying_out_the_notices_leaves_nothing(
+    services: Services, office_set_up: Services, tmp_path: Path, db: Database
+) -> None:
+    agm, _ids = general_meeting(services, office_set_up)
+    progress = Progress()
+    progress.cancel()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    before = everything(db)
+    with pytest.raises(Cancelled):
+        services.governance_documents.notice(
+            services.actor, agm.id, folder / "notice.pdf", progress=progress
+        )
+    assert list(folder.iterdir()) == [] and everything(db) == before
