@@ -568,3 +568,28 @@ def test_cancelled_while_laying_out_the_notices_leaves_nothing(
             services.actor, agm.id, folder / "notice.pdf", progress=progress
         )
     assert list(folder.iterdir()) == [] and everything(db) == before
+
+
+def test_the_log_numbers_decisions_as_their_meetings_do_with_two_meetings_in_a_month(
+    services: Services, held: dict[str, object], tmp_path: Path
+) -> None:
+    board_id, people = held["board"], held["people"]
+    extra = meeting(services, board_id, date(2025, 7, 28))  # type: ignore[arg-type]
+    extra = attend(services, extra, present=people[:4])  # type: ignore[index]
+    services.meetings.save_decision(
+        services.actor, extra.id, DecisionInput(extra.items[3].id, "That the report be noted.")
+    )
+    out = tmp_path / "decisions.xlsx"
+    assert services.governance_documents.decisions_and_actions_xlsx(
+        services.actor, out, held["board"], AcademicYear(2024)
+    ) == (2, 1)
+    logged = [row[0].value for row in load_workbook(out)["Decisions"].iter_rows(min_row=4)]
+    recorded = [
+        d.reference
+        for meeting_id in (held["first"], extra.id)
+        for d in detail(services, meeting_id).decisions
+    ]
+    assert logged == recorded == ["B/2025/07/1", "B/2025/07b/1"]
+    assert services.governance_documents.decisions_and_actions_xlsx(
+        services.actor, out, held["board"], AcademicYear(2025)
+    ) == (0, 0)
