@@ -15,7 +15,6 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
@@ -75,6 +74,7 @@ from thep_desktop.reports.governance.registers_pdf import (
 )
 from thep_desktop.reports.letters.letter_data import Letter, Letterhead
 from thep_desktop.reports.letters.letter_pdf import render_letters
+from thep_desktop.services.governance.governance_actions_service import GovernanceActionsService
 from thep_desktop.services.governance.governance_data import (
     ActionDetail,
     ActionFilter,
@@ -87,6 +87,7 @@ from thep_desktop.services.governance.governance_data import (
 from thep_desktop.services.governance.governance_people_service import GovernancePeopleService
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.governance.governing_bodies_service import GoverningBodiesService
+from thep_desktop.services.governance.meetings_service import MeetingsService
 from thep_desktop.services.letters.letter_files import pdf_path_problem, place_recorded
 from thep_desktop.services.letters.letter_recipients import Recipient, Skipped
 from thep_desktop.services.letters.letters_service import LettersService
@@ -102,12 +103,6 @@ from thep_desktop.services.shared.errors import (
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
-if TYPE_CHECKING:
-    from thep_desktop.services.governance.governance_actions_service import (
-        GovernanceActionsService,
-    )
-    from thep_desktop.services.governance.meetings_service import MeetingsService
-
 NOTICE_TEMPLATE = "Notice of meeting"  # how the notices are named in the correspondence
 HEAD_TEACHER = "Head teacher"  # a member school's notice goes to its head
 
@@ -122,26 +117,8 @@ class GovernanceDocumentsService:
         self._organisation = OrganisationService(database)
         self._letters = LettersService(database)
         self._members = MembersService(database)
-        self._meetings_service: MeetingsService | None = None
-        self._actions_service: GovernanceActionsService | None = None
-
-    @property
-    def _meetings(self) -> MeetingsService:
-        if self._meetings_service is None:
-            from thep_desktop.services.governance.meetings_service import MeetingsService
-
-            self._meetings_service = MeetingsService(self.db)
-        return self._meetings_service
-
-    @property
-    def _actions(self) -> GovernanceActionsService:
-        if self._actions_service is None:
-            from thep_desktop.services.governance.governance_actions_service import (
-                GovernanceActionsService,
-            )
-
-            self._actions_service = GovernanceActionsService(self.db)
-        return self._actions_service
+        self._meetings = MeetingsService(database)
+        self._actions = GovernanceActionsService(database)
 
     # -- a meeting's papers -------------------------------------------------------------------
     def notice(
