@@ -1,0 +1,1 @@
+"""The Governance tab: boards and councils, their people, meetings, actions and compliance."""
