@@ -461,8 +461,7 @@ class AgendaPage(QWidget):
         if detail is None:
             return
         dialog = ActionStatusDialog(self.editor.services, action, detail, self)
-        if self.editor.run_dialog(dialog) == ActionStatusDialog.DialogCode.Accepted:
-            self.editor.reload(saved=True)
+        self.editor.open_form(dialog)
 
 
 def _matter_row(action: ActionDetail) -> tuple[object, ...]:

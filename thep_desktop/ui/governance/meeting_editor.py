@@ -441,9 +441,10 @@ class MeetingEditor(QDialog):
         return True
 
     # -- decisions and actions --------------------------------------------------------------
-    def _open(self, dialog: QDialog) -> None:
-        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            self.reload(saved=True)
+    def open_form(self, dialog: QDialog) -> None:
+        """Run a form of the meeting's; once it has saved, the meeting is shown as saved."""
+        dialog.accepted.connect(lambda: self.reload(saved=True))
+        self.run_dialog(dialog)
 
     def _decision_dialog(self, decision: DecisionDetail | None) -> None:
         if not self._saved_first() or self.detail is None:
@@ -454,7 +455,7 @@ class MeetingEditor(QDialog):
         if not self.editable:
             dialog.editable = False
             dialog.buttons.button(dialog.buttons.StandardButton.Save).hide()
-        self._open(dialog)
+        self.open_form(dialog)
 
     def new_decision(self) -> None:
         self._decision_dialog(None)
@@ -484,12 +485,12 @@ class MeetingEditor(QDialog):
     def new_action(self) -> None:
         if not self._saved_first() or self.detail is None:
             return
-        self._open(ActionEditor(self.services, None, self, meeting_id=self.detail.id))
+        self.open_form(ActionEditor(self.services, None, self, meeting_id=self.detail.id))
 
     def edit_action(self, action: ActionDetail) -> None:
         if self.editable and not self._saved_first():
             return
-        self._open(ActionEditor(self.services, action.id, self))
+        self.open_form(ActionEditor(self.services, action.id, self))
 
     def delete_action(self, action: ActionDetail) -> None:
         if not self.editable:
@@ -518,7 +519,7 @@ class MeetingEditor(QDialog):
     def _step(self, make: Callable[[MeetingDetail], QDialog]) -> None:
         if not self.may_manage or not self._saved_first() or self.detail is None:
             return
-        self._open(make(self.detail))
+        self.open_form(make(self.detail))
 
     def circulate(self) -> None:
         self._step(lambda d: CirculateDialog(self.services, d, self))
