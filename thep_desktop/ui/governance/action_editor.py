@@ -24,6 +24,7 @@ from thep_desktop.services.governance.governance_permissions import MANAGE_GOVER
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.governance.meeting_fields import (
+    chosen_enum,
     combo_value,
     fill_items,
     read_date,
@@ -205,7 +206,7 @@ class ActionEditor(MeetingForm):
             before.version if before else None,
         )
         self.detail = saved  # saved: a refusal of the status below does not save it twice
-        status = self.status.currentData()
+        status = chosen_enum(self.status, ActionStatus)
         progress = self.progress.text().strip()
         if before is not None and (status != before.status or progress != before.progress):
             saved = actions.set_action_status(
@@ -264,7 +265,7 @@ class ActionStatusDialog(MeetingForm):
         return self.services.governance_actions.set_action_status(
             self.services.actor,
             action.id,
-            self.status.currentData(),
+            chosen_enum(self.status, ActionStatus),
             self.meeting.meets_on,
             self.progress.text().strip(),
             action.version,

@@ -34,9 +34,16 @@ from thep_desktop.ui.governance.meeting_fields import (
     ALARM_STYLE,
     GOOD_STYLE,
     WARNING_SIGN,
+    chosen_enum,
     html,
+    item_label,
 )
-from thep_desktop.ui.shared.forms import ERROR_STYLE, push_button, show_field_text
+from thep_desktop.ui.shared.forms import (
+    ERROR_STYLE,
+    FieldMessages,
+    push_button,
+    show_field_text,
+)
 
 FROM_START = "From the start"
 TO_THE_END = "To the end"
@@ -82,7 +89,7 @@ class AttendanceRow:
         self.arrived = QComboBox()
         self.arrived.setToolTip("The first item they were there for")
         self.left = QComboBox()
-        self.left.setToolTip("The first item they missed after leaving")
+        self.left.setToolTip("The first item they missed after leaving (left before it)")
         self.by_proxy = QCheckBox()
         self.by_proxy.setToolTip("The school voted through a proxy")
         self.proxy_name = QLineEdit()
@@ -119,30 +126,30 @@ class AttendanceRow:
         self._choose(self.arrived, line.arrived_at_item)
         self._choose(self.left, line.left_at_item)
 
-    def set_items(self, numbers: Sequence[int]) -> None:
-        """The agenda's item numbers to arrive or leave at; a number gone stays, marked."""
+    def set_items(self, items: Sequence[tuple[int, str]]) -> None:
+        """The agenda's items (number, title) to arrive or leave at; a number gone stays,
+        marked."""
         for combo, none_text in ((self.arrived, FROM_START), (self.left, TO_THE_END)):
             keep = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(none_text, None)
-            for number in numbers:
-                combo.addItem(f"Item {number}", number)
+            for number, title in items:
+                combo.addItem(item_label(number, title or "(no title yet)"), number)
             if keep is not None and combo.findData(keep) < 0:
-                combo.addItem(f"Item {keep} (not on the agenda)", keep)
+                combo.addItem(f"{keep}. (not on the agenda)", keep)
             self._choose(combo, keep)
             combo.blockSignals(False)
 
     @staticmethod
     def _choose(combo: QComboBox, number: int | None) -> None:
         if number is not None and combo.findData(number) < 0:
-            combo.addItem(f"Item {number}", number)
+            combo.addItem(f"{number}. (not on the agenda)", number)
         index = combo.findData(number) if number is not None else 0
         combo.setCurrentIndex(max(index, 0))
 
     def status_value(self) -> Attendance:
-        value = self.status.currentData()
-        return value if isinstance(value, Attendance) else Attendance.ABSENT
+        return chosen_enum(self.status, Attendance) or Attendance.ABSENT
 
     def show_vote(self) -> None:
         if self.who.votes:
@@ -216,6 +223,8 @@ class AttendanceTable(QWidget):
         self.problems.setStyleSheet(ERROR_STYLE)
         self.problems.hide()
         left_box.addWidget(self.problems)
+        self.refusal = FieldMessages.message_label("attendance")
+        left_box.addWidget(self.refusal)
         adding = QHBoxLayout()
         self.add_guest_button = push_button(
             "Add &guest or observer", self.add_guest, "Someone at the meeting without a vote"
@@ -304,7 +313,7 @@ class AttendanceTable(QWidget):
 
     def _add(self, who: Attendee, line: AttendanceDetail | AttendanceInput | None) -> AttendanceRow:
         row = AttendanceRow(who, self.general)
-        row.set_items([n for n, _ in self.items])
+        row.set_items(self.items)
         if line is not None:
             row.fill(line)
         number = len(self.rows) + 1
@@ -344,7 +353,7 @@ class AttendanceTable(QWidget):
         """The agenda as now typed: (number, title)."""
         self.items = items
         for row in self.rows:
-            row.set_items([n for n, _ in items])
+            row.set_items(items)
         self.show_quorum()
 
     # -- as the person changes it -----------------------------------------------------------

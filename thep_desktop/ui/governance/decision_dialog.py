@@ -24,6 +24,7 @@ from thep_desktop.ui.governance.meeting_fields import (
     GOOD_STYLE,
     WARNING_SIGN,
     WARNING_STYLE,
+    chosen_enum,
     combo_value,
     fill_items,
     html,
@@ -168,7 +169,8 @@ class DecisionDialog(MeetingForm):
                 f"{votes.total} votes are more than the {at.voting} present and entitled to "
                 f"vote at item {at.item}."
             )
-        kind, result = self.kind.currentData(), self.result.currentData()
+        kind = chosen_enum(self.kind, DecisionKind)
+        result = chosen_enum(self.result, DecisionResult)
         if isinstance(kind, DecisionKind) and isinstance(result, DecisionResult):
             return result_problem(kind, result, votes)
         return None
@@ -191,8 +193,8 @@ class DecisionDialog(MeetingForm):
         data = DecisionInput(
             agenda_item_id=self.item_id() or 0,
             text=self.text.toPlainText().strip(),
-            kind=self.kind.currentData(),
-            result=self.result.currentData(),
+            kind=chosen_enum(self.kind, DecisionKind) or DecisionKind.ORDINARY,
+            result=chosen_enum(self.result, DecisionResult) or DecisionResult.CARRIED,
             votes=self.votes.value(),
         )
         actor = self.services.actor

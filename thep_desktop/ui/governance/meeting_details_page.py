@@ -33,6 +33,7 @@ from thep_desktop.ui.governance.meeting_fields import (
     PAUSE_MS,
     WARNING_SIGN,
     WARNING_STYLE,
+    chosen_enum,
     combo_value,
     html,
     read_date,
@@ -279,7 +280,7 @@ class MeetingDetailsPage(QWidget):
                 value = None
             read[field] = value
         chair = combo_value(self.chair)
-        kind = self.kind.currentData()
+        kind = chosen_enum(self.kind, MeetingKind)
         return (
             MeetingInput(
                 body_id=self.body_id(),

@@ -89,6 +89,25 @@ def minutes_state(detail: MeetingDetail) -> str:
     return "Draft minutes"
 
 
+def _part_of(field: str, default: str) -> str:
+    """Which page a service's field name belongs to (``line_3`` is an attendance line)."""
+    for prefix, part in (
+        ("line_", "attendance"),
+        ("attendance", "attendance"),
+        ("title_", "agenda"),
+        ("presenter_", "agenda"),
+        ("minutes_", "agenda"),
+        ("items", "agenda"),
+        ("agenda", "agenda"),
+        ("name_", "declarations"),
+        ("interest_", "declarations"),
+        ("declarations", "declarations"),
+    ):
+        if field.startswith(prefix):
+            return part
+    return default
+
+
 class MeetingEditor(QDialog):
     """``MeetingEditor(services, meeting_id, parent, body_id)``; ``exec()`` is Accepted when
     anything was saved. A new meeting (``meeting_id`` None) is first its details; once saved
@@ -108,7 +127,7 @@ class MeetingEditor(QDialog):
         self.detail: MeetingDetail | None = None
         self.saved_anything = False
         self._initial: dict[str, object] = {}
-        self._locked_shown = False
+        self._read_only_done = False
         # What tests replace: the questions, the forms opened, the file box, the opener.
         self.ask: Ask = ask
         self.tell: Tell = tell
@@ -126,8 +145,6 @@ class MeetingEditor(QDialog):
             for page in self.pages[1:]:
                 self.tabs.setTabEnabled(self.tabs.indexOf(page), False)
             self._remember()
-            if not self.editable:
-                self._read_only()
         else:
             self.show_detail(services.meetings.get_meeting(services.actor, meeting_id))
 
@@ -197,6 +214,8 @@ class MeetingEditor(QDialog):
         ):
             self.tabs.addTab(page, title)
         outer.addWidget(self.tabs, 1)
+        self.messages.register("attendance", self.attendance.scroll, self.attendance.refusal)
+        self.messages.register("declarations", self.declarations.scroll, self.declarations.refusal)
 
         bottom = QHBoxLayout()
         self.document_buttons: list[QPushButton] = []
@@ -263,8 +282,9 @@ class MeetingEditor(QDialog):
                 f"<b>{html(detail.label)}</b> · Minutes: <b>{html(minutes_state(detail))}</b>"
             )
         locked = detail is not None and detail.locked
-        if locked and self.editable:
+        if locked:
             self.editable = False
+        if not self.editable and not self._read_only_done:
             self._read_only()
         if detail is not None and locked:
             self.locked_label.setText(
@@ -293,6 +313,7 @@ class MeetingEditor(QDialog):
             push.setEnabled(detail is not None)
 
     def _read_only(self) -> None:
+        self._read_only_done = True
         self.details.set_read_only()
         self.agenda.set_read_only()
         self.attendance.set_read_only()
@@ -408,21 +429,15 @@ class MeetingEditor(QDialog):
         self._remember(part)
 
     def _refused(self, error: ServiceError, part: str) -> None:
+        """The refusal shown on the page it is about, beside its field where it has one."""
+        if isinstance(error, ValidationError) and error.field_errors:
+            part = _part_of(next(iter(error.field_errors)), part)
         page = {
             "meeting": self.details,
             "agenda": self.agenda,
             "attendance": self.attendance,
             "declarations": self.declarations,
         }[part]
-        if isinstance(error, ValidationError):
-            fields = set(error.field_errors)
-            for name, where in (
-                ("attendance", self.attendance),
-                ("declarations", self.declarations),
-                ("agenda", self.agenda),
-            ):
-                if fields and all(f.startswith(name) for f in fields):
-                    page = where
         self.tabs.setCurrentWidget(page)
         show_refusal(self.banner, self.messages, error)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, time
+from enum import StrEnum
 from html import escape
+from typing import TypeVar
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
@@ -19,6 +21,8 @@ ALARM_STYLE = "color: #b00020; font-weight: bold;"
 GOOD_STYLE = "color: #1b5e20;"
 # The live checks wait for a pause in the typing, so they run once per change, not per key.
 PAUSE_MS = 300
+
+E = TypeVar("E", bound=StrEnum)
 
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
@@ -83,6 +87,12 @@ def fill_items(
     index = combo.findData(chosen) if chosen is not None else -1
     combo.setCurrentIndex(index if index >= 0 else (0 if none_text is not None else -1))
     combo.blockSignals(False)
+
+
+def chosen_enum(combo: QComboBox, kind: type[E]) -> E | None:
+    """The choice of a drop-down filled with ``kind``'s members (Qt keeps them as their text)."""
+    value = combo.currentData()
+    return kind(value) if value is not None else None
 
 
 def combo_value(combo: QComboBox) -> object:

@@ -30,7 +30,7 @@ from thep_desktop.services.governance.governance_data import (
     DeclarationInput,
 )
 from thep_desktop.ui.governance.meeting_fields import combo_value, fill_items
-from thep_desktop.ui.shared.forms import push_button, show_field_text
+from thep_desktop.ui.shared.forms import FieldMessages, push_button, show_field_text
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.roles import ROW_ROLE
 
@@ -89,6 +89,9 @@ class DeclarationsPage(QWidget):
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
+        self.scroll = scroll
+        self.refusal = FieldMessages.message_label("declarations")
+        outer.addWidget(self.refusal)
         self.empty = QLabel("<i>No interests declared.</i>")
         self.add_button = push_button("&Add declaration", self.add, "Add a declaration of interest")
         line = QHBoxLayout()

@@ -47,6 +47,7 @@ def _day(edit: QLineEdit, field: str, what: str) -> tuple[date | None, dict[str,
 class CirculateDialog(MeetingForm):
     """The day the draft minutes went to the members."""
 
+    aliases = {"circulated_on": "on"}
     unsaved_what = "the date"
 
     def __init__(self, services: Services, meeting: MeetingDetail, parent: QWidget | None) -> None:
