@@ -468,8 +468,7 @@ class MeetingEditor(QDialog):
         quorum = {item.id: at for item in detail.items if (at := detail.quorum_at(item.position))}
         dialog = DecisionDialog(self.services, detail.id, detail.items, quorum, decision, self)
         if not self.editable:
-            dialog.editable = False
-            dialog.buttons.button(dialog.buttons.StandardButton.Save).hide()
+            dialog.set_read_only()
         self.open_form(dialog)
 
     def new_decision(self) -> None:

@@ -6,6 +6,7 @@ later meeting, then read-only, with errata under their item; a reader sees it re
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,13 @@ from qt_driving import Modals, activate, button, press, push
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
-from thep_desktop.domain.governance import MinutesStatus
+from thep_desktop.domain.governance import ActionStatus, MinutesStatus
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AgendaPaper, AuditEvent, Decision, Meeting
+from thep_desktop.services.governance.governance_data import ActionInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor
+from thep_desktop.ui.governance.action_editor import ActionEditor
 from thep_desktop.ui.governance.decision_dialog import DecisionDialog
 from thep_desktop.ui.governance.meeting_editor import MeetingEditor
 from thep_desktop.ui.governance.minutes_dialogs import ApproveMinutesDialog, ErratumDialog
@@ -366,3 +369,138 @@ def test_a_staff_user_sees_the_meeting_read_only(  # type: ignore[no-untyped-def
     before = count(sqlite_db, AuditEvent)
     press(qtbot, editor.agenda.list, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert count(sqlite_db, AuditEvent) == before
+
+
+def test_a_decision_where_the_meeting_was_not_quorate_is_refused_in_words(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, sqlite_db: Database
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta")
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    push(qtbot, editor.decisions.new_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    choose(qtbot, dialog.item, "5.")
+    assert "NOT quorate: 2 present of 3 needed" in dialog.quorum_label.text()
+    qtbot.keyClicks(dialog.text, "That the budget be approved.")
+    before = count(sqlite_db, Decision), count(sqlite_db, AuditEvent)
+    push(qtbot, button(dialog, "Save"))
+    assert dialog.isVisible()
+    assert "not quorate at item 5" in dialog.messages.message("votes")
+    assert (count(sqlite_db, Decision), count(sqlite_db, AuditEvent)) == before
+
+
+def test_minutes_circulated_then_signed_by_the_chair_after_approval(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    editor, july, _ = approve_at_september(qtbot, services, board)
+    push(qtbot, editor.sign_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    assert dialog.signed_by.text() == "Christine Gilbert"  # the chair, prefilled
+    assert dialog.signed_on.text() == "15/09/2025"
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert "Signed by Christine Gilbert on 15/09/2025" in editor.state_label.text()
+    assert not editor.sign_button.isVisible() and editor.erratum_button.isVisible()
+    saved = services.meetings.get_meeting(services.actor, july)
+    assert (saved.signed_by, saved.signed_on) == ("Christine Gilbert", SEPTEMBER)
+
+
+def test_draft_minutes_circulated_on_a_date_typed(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    assert "Draft minutes" in editor.state_label.text()
+    push(qtbot, editor.circulate_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    retype(qtbot, dialog.on, "10/07/2025")  # before the meeting: refused in words
+    push(qtbot, button(dialog, "Save"))
+    assert "Minutes are circulated after the meeting (14/07/2025)." == dialog.messages.message("on")
+    retype(qtbot, dialog.on, "20/07/2025")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert "Circulated on 20/07/2025" in editor.state_label.text()
+    assert services.meetings.get_meeting(services.actor, meeting_id).circulated_on == date(
+        2025, 7, 20
+    )
+
+
+def test_matters_arising_brought_up_to_date_at_the_next_meeting(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    july = board_meeting(services, board, JULY)
+    action = services.governance_actions.save_action(
+        services.actor,
+        ActionInput(
+            july, "Circulate the budget", board.people["Helen Price"], due_on=date(2025, 9, 1)
+        ),
+    )
+    september = board_meeting(services, board, SEPTEMBER)
+    editor = editor_of(qtbot, services, september)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    matters = editor.agenda.matters_model
+    assert matters.rowCount() == 1
+    assert matters.row_values(0)[:4] == (
+        "Circulate the budget",
+        "Helen Price",
+        date(2025, 9, 1),
+        "Open (overdue)",
+    )
+    editor.agenda.matters.selectRow(0)
+    push(qtbot, editor.agenda.status_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    assert dialog.status.currentText() == "Done"
+    qtbot.keyClicks(dialog.progress, "Sent to every member school")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    saved = services.governance_actions.get_action(services.actor, action.id)
+    assert saved.status == ActionStatus.DONE and saved.closed_at_meeting_id == september
+    assert saved.closed_on == SEPTEMBER and saved.progress == "Sent to every member school"
+    assert matters.row_values(0)[3] == "Done: Sent to every member school"
+
+
+def test_an_action_raised_from_the_actions_page(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.actions)
+    push(qtbot, editor.actions.new_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    assert isinstance(dialog, ActionEditor)
+    qtbot.keyClicks(dialog.text, "Draft the annual report")
+    qtbot.keyClicks(dialog.owner.lineEdit(), "Executive Director")
+    retype(qtbot, dialog.due_on, "31/10/2025")
+    choose(qtbot, dialog.item, "4.")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert editor.actions.model.rowCount() == 1
+    row = editor.actions.model.row_values(0)
+    assert row[:5] == (
+        "Draft the annual report",
+        "Executive Director",
+        date(2025, 10, 31),
+        "Open",
+        4,
+    )
+
+
+def test_closing_with_minutes_typed_asks_first(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    editor.agenda.list.setCurrentRow(4)
+    retype(qtbot, editor.agenda.minutes, "The treasurer reported.")
+    modals.click("Keep editing")
+    push(qtbot, editor.close_button)
+    modals.wait_answered()
+    assert editor.isVisible() and editor.agenda.minutes.toPlainText() == "The treasurer reported."
+    modals.click("Save")
+    push(qtbot, editor.close_button)
+    modals.wait_answered()
+    assert not editor.isVisible() and editor.result() == QDialog.DialogCode.Accepted
+    saved = services.meetings.get_meeting(services.actor, meeting_id)
+    assert saved.items[4].minutes == "The treasurer reported."
