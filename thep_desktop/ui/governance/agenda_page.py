@@ -270,12 +270,17 @@ class AgendaPage(QWidget):
         if entry is None or entry.item_id is None:
             self.errata_label.hide()
             return
-        mine = [e for e in self.errata if e.agenda_item_id == entry.item_id]
+        # Errata to the minutes as a whole belong under every item's minutes.
+        mine = [e for e in self.errata if e.agenda_item_id in (entry.item_id, None)]
         if not mine:
             self.errata_label.hide()
             return
         heading = "The minutes above are as approved. Corrected since:"
-        self.errata_label.setText(heading + "<br>" + "<br>".join(erratum_html(e) for e in mine))
+        lines = [
+            erratum_html(e) + ("" if e.agenda_item_id else " <i>(the minutes as a whole)</i>")
+            for e in mine
+        ]
+        self.errata_label.setText(heading + "<br>" + "<br>".join(lines))
         self.errata_label.show()
 
     def _paper_buttons(self) -> None:

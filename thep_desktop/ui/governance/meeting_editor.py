@@ -320,8 +320,8 @@ class MeetingEditor(QDialog):
         self.declarations.set_read_only()
         self.decisions.set_editable(False)
         self.actions.set_editable(False)
-        if not self.may_manage:
-            self.agenda.hide_status_button()
+        # Matters arising are brought up to date while the minutes can still record it.
+        self.agenda.hide_status_button()
         self.save_button.hide()
 
     # -- as the person types ----------------------------------------------------------------
