@@ -1,1 +1,1 @@
-"""The Governance tab: boards and councils, their people, meetings, actions and compliance."""
+"""The Governance windows: bodies and their people, meetings, actions and registers."""
