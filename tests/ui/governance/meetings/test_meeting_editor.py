@@ -20,8 +20,9 @@ from meeting_ui_records import (
     opened,
     retype,
 )
+from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QLineEdit
 from qt_driving import Modals, activate, button, press, push
 from sqlalchemy import func, select
 
@@ -36,6 +37,7 @@ from thep_desktop.ui.governance.action_editor import ActionEditor
 from thep_desktop.ui.governance.decision_dialog import DecisionDialog
 from thep_desktop.ui.governance.meeting_editor import MeetingEditor
 from thep_desktop.ui.governance.minutes_dialogs import ApproveMinutesDialog, ErratumDialog
+from thep_desktop.ui.shared.pdf_window import PdfWindow
 
 pytestmark = pytest.mark.gui
 
@@ -504,3 +506,38 @@ def test_closing_with_minutes_typed_asks_first(  # type: ignore[no-untyped-def]
     assert not editor.isVisible() and editor.result() == QDialog.DialogCode.Accepted
     saved = services.meetings.get_meeting(services.actor, meeting_id)
     assert saved.items[4].minutes == "The treasurer reported."
+
+
+def test_the_minutes_printed_from_the_editor_say_what_was_just_typed(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board, tmp_path: Path
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    editor.agenda.list.setCurrentRow(4)
+    retype(qtbot, editor.agenda.minutes, "The treasurer presented the budget.")
+    target = tmp_path / "July minutes.pdf"
+
+    def save_as(box) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(box, QFileDialog)
+        edit = box.findChild(QLineEdit, "fileNameEdit")
+        assert edit.text() == "Minutes - Board of Directors - 2025-07-14.pdf"
+        edit.selectAll()
+        qtbot.keyClicks(edit, str(target))
+        qtbot.mouseClick(button(box, "Save"), Qt.MouseButton.LeftButton)
+
+    modals.then(save_as)
+    push(qtbot, button(editor, "Minutes…"))
+    modals.wait_answered()
+    qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=15_000)
+    qtbot.waitUntil(lambda: bool(pdf_windows()), timeout=15_000)
+    for window in pdf_windows():
+        window.close()
+    assert not editor.has_changes()  # saved before printing
+    pages = PdfReader(str(target)).pages
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    assert "The treasurer presented the budget." in text
+
+
+def pdf_windows() -> list[PdfWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, PdfWindow) and w.isVisible()]
