@@ -27,10 +27,10 @@ from qt_driving import Modals, activate, button, press, push
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
-from thep_desktop.domain.governance import ActionStatus, MinutesStatus
+from thep_desktop.domain.governance import ActionStatus, MinutesStatus, Votes
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AgendaPaper, AuditEvent, Decision, Meeting
-from thep_desktop.services.governance.governance_data import ActionInput
+from thep_desktop.services.governance.governance_data import ActionInput, DecisionInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.ui.governance.action_editor import ActionEditor
@@ -541,3 +541,75 @@ def test_the_minutes_printed_from_the_editor_say_what_was_just_typed(  # type: i
 
 def pdf_windows() -> list[PdfWindow]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, PdfWindow) and w.isVisible()]
+
+
+def test_attendance_that_would_leave_a_decision_inquorate_is_refused_in_the_services_words(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, sqlite_db: Database
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    detail = services.meetings.get_meeting(services.actor, meeting_id)
+    services.meetings.save_decision(
+        services.actor,
+        meeting_id,
+        DecisionInput(detail.items[4].id, "That the budget be approved.", votes=Votes(3, 0, 0)),
+    )
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    rows = {row.who.label: row for row in editor.attendance.rows}
+    choose(qtbot, rows["Amina Yusuf"].status, "Apologies")
+    history = count(sqlite_db, AuditEvent)
+    save_keys(qtbot, editor, rows["Amina Yusuf"].status)
+
+    assert editor.tabs.currentWidget() is editor.attendance
+    words = editor.messages.message("attendance")
+    assert words.startswith("Decision B/2025/07/1 would no longer stand: ")
+    assert "not quorate at item 5" in words
+    assert rows["Amina Yusuf"].status.currentText() == "Apologies"  # as chosen, not reset
+    assert count(sqlite_db, AuditEvent) == history
+    saved = services.meetings.get_meeting(services.actor, meeting_id)
+    assert sum(1 for a in saved.attendance if a.status.value == "present") == 3
+
+
+def test_a_guest_added_attends_without_a_vote_and_is_saved(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.attendance)
+    table = editor.attendance
+    push(qtbot, table.add_guest_button)
+    guest = table.rows[-1]
+    qtbot.keyClicks(guest.name, "Jane Ward")
+    qtbot.keyClicks(guest.role, "Auditor")
+    assert guest.status.currentText() == "In attendance"
+    assert guest.votes.text().startswith("No")
+    assert all("NOT quorate: 0 present" in line for line in table.quorum_lines())
+    save_keys(qtbot, editor, guest.role)
+    saved = services.meetings.get_meeting(services.actor, meeting_id)
+    (jane,) = [a for a in saved.attendance if a.person_id is None]
+    assert (jane.name, jane.role, jane.votes) == ("Jane Ward", "Auditor", False)
+    assert [row.who.label for row in table.rows if row.who.is_guest] == ["Jane Ward"]
+
+
+def test_a_decision_deleted_and_the_later_ones_renumbered(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    item = services.meetings.get_meeting(services.actor, meeting_id).items[4].id
+    for text in ("That the budget be approved.", "That the fees rise by 3%."):
+        services.meetings.save_decision(services.actor, meeting_id, DecisionInput(item, text))
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    editor.decisions.table.selectRow(0)
+    modals.click("Delete")
+    push(qtbot, editor.decisions.delete_button)
+    modals.wait_answered()
+    assert "Delete decision B/2025/07/1 (That the budget be approved.)?" in modals.seen[0].text
+    assert editor.decisions.model.rowCount() == 1
+    assert editor.decisions.model.row_values(0)[:3] == (
+        "B/2025/07/1",
+        5,
+        "That the fees rise by 3%.",
+    )
