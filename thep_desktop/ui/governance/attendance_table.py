@@ -337,7 +337,7 @@ class AttendanceTable(QWidget):
         if isinstance(row.name, QLineEdit) and isinstance(row.role, QLineEdit):
             row.name.textChanged.connect(lambda _t: self.changed.emit())
             row.role.textChanged.connect(lambda _t: self.changed.emit())
-        row.by_proxy.toggled.connect(lambda _on: self._changed())
+        row.by_proxy.toggled.connect(lambda on, r=row: self._proxy_toggled(r, on))
         row.remove.clicked.connect(lambda _c=False, r=row: self.remove(r))
         if self.read_only:
             _read_only_row(row)
@@ -368,6 +368,14 @@ class AttendanceTable(QWidget):
         self.show_quorum()
 
     # -- as the person changes it -----------------------------------------------------------
+    def _proxy_toggled(self, row: AttendanceRow, on: bool) -> None:
+        """A school that voted by proxy was present (through its proxy)."""
+        if on and row.status_value() != Attendance.PRESENT:
+            row.status.setCurrentIndex(row.status.findData(Attendance.PRESENT))
+        if on:
+            row.proxy_name.setFocus()
+        self._changed()
+
     def _changed(self) -> None:
         self.show_quorum()
         self.changed.emit()

@@ -20,6 +20,7 @@ from meeting_ui_records import (
     opened,
     retype,
 )
+from membership_records import join, make_school
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QLineEdit
@@ -27,10 +28,14 @@ from qt_driving import Modals, activate, button, press, push
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
-from thep_desktop.domain.governance import ActionStatus, MinutesStatus, Votes
+from thep_desktop.domain.governance import ActionStatus, MeetingKind, MinutesStatus, Votes
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AgendaPaper, AuditEvent, Decision, Meeting
-from thep_desktop.services.governance.governance_data import ActionInput, DecisionInput
+from thep_desktop.services.governance.governance_data import (
+    ActionInput,
+    DecisionInput,
+    MeetingInput,
+)
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.ui.governance.action_editor import ActionEditor
@@ -613,3 +618,61 @@ def test_a_decision_deleted_and_the_later_ones_renumbered(  # type: ignore[no-un
         5,
         "That the fees rise by 3%.",
     )
+
+
+def test_a_result_that_does_not_follow_from_the_votes_is_refused_in_words(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, sqlite_db: Database
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    push(qtbot, editor.decisions.new_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    choose(qtbot, dialog.item, "5.")
+    qtbot.keyClicks(dialog.text, "That the fees rise by 3%.")
+    qtbot.keyClicks(dialog.votes.boxes["for_"], "1")
+    qtbot.keyClicks(dialog.votes.boxes["against"], "2")
+    assert "was not carried" in dialog.votes_check.text()  # said before saving
+    before = count(sqlite_db, Decision), count(sqlite_db, AuditEvent)
+    push(qtbot, button(dialog, "Save"))
+    assert dialog.isVisible()
+    assert dialog.messages.message("votes") == (
+        "With 1 for, 2 against, 0 abstaining the resolution was not carried (an ordinary "
+        "resolution needs more votes for than against)."
+    )
+    assert (count(sqlite_db, Decision), count(sqlite_db, AuditEvent)) == before
+    choose(qtbot, dialog.result, "Not")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert editor.decisions.model.row_values(0)[4] == "Not carried"
+
+
+def test_a_general_meeting_lists_the_member_schools_and_records_a_proxy(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    for number, name in enumerate(("Bonner Primary School", "Bow School", "Morpeth School")):
+        school = make_school(services, f"10{number:04d}", name)
+        join(services, school, date(2024, 1, 10), date(2024, 2, 1))
+    agm = services.meetings.save_meeting(
+        services.actor, MeetingInput(board.gm_id, date(2025, 11, 20), kind=MeetingKind.ANNUAL)
+    )
+    editor = editor_of(qtbot, services, agm.id)
+    editor.tabs.setCurrentWidget(editor.attendance)
+    table = editor.attendance
+    rows = {row.who.label: row for row in table.rows}
+    assert list(rows) == ["Bonner Primary School", "Bow School", "Morpeth School"]
+    assert "3 member schools entitled to vote" in table.rule_label.text()
+    qtbot.keyClicks(rows["Bonner Primary School"].represented_by, "Ms Ann Bonner")
+    choose(qtbot, rows["Bonner Primary School"].status, "Present")
+    rows["Bow School"].by_proxy.setFocus()
+    qtbot.keyClick(rows["Bow School"].by_proxy, Qt.Key.Key_Space)
+    assert rows["Bow School"].status.currentText() == "Present"  # present through its proxy
+    qtbot.keyClicks(rows["Bow School"].proxy_name, "Christine Gilbert")
+    assert all(": quorate: 2 present of 2 needed" in line for line in table.quorum_lines())
+    save_keys(qtbot, editor, rows["Bow School"].proxy_name)
+    saved = services.meetings.get_meeting(services.actor, agm.id)
+    lines = {a.label: a for a in saved.attendance}
+    assert lines["Bow School"].by_proxy and lines["Bow School"].proxy_name == "Christine Gilbert"
+    assert lines["Bonner Primary School"].name == "Ms Ann Bonner"
+    assert all(q.quorate for q in saved.quorum)
