@@ -658,6 +658,8 @@ def test_a_general_meeting_lists_the_member_schools_and_records_a_proxy(  # type
         services.actor, MeetingInput(board.gm_id, date(2025, 11, 20), kind=MeetingKind.ANNUAL)
     )
     editor = editor_of(qtbot, services, agm.id)
+    # A general meeting is chaired from the Board.
+    assert editor.details.chair.findText("Christine Gilbert (Chair)") > 0
     editor.tabs.setCurrentWidget(editor.attendance)
     table = editor.attendance
     rows = {row.who.label: row for row in table.rows}
