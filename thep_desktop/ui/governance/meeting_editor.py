@@ -9,7 +9,7 @@ are approved every box is read-only: a correction is an erratum.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -66,6 +66,12 @@ LOCKED_STYLE = "background: #eef3fb; border: 1px solid #9db4d8; padding: 4px;"
 # The pages saved by Ctrl+S, in the order they are saved: the agenda before the attendance,
 # whose arrivals and departures name its items.
 PARTS = ("meeting", "agenda", "attendance", "declarations")
+PART_WORDS = {
+    "meeting": "the meeting's details",
+    "agenda": "the agenda and minutes",
+    "attendance": "the attendance",
+    "declarations": "the declarations",
+}
 
 
 def minutes_state(detail: MeetingDetail) -> str:
@@ -359,13 +365,15 @@ class MeetingEditor(QDialog):
         if problems:
             self._refused(ValidationError(problems), changed[0])
             return False
+        done: list[str] = []
         for part in changed:
             try:
                 detail = self._write(part)
             except ServiceError as exc:
-                self._refused(exc, part)
+                self._refused(exc, part, done)
                 return False
             self.saved_anything = True
+            done.append(part)
             self._saved(part, detail)
         return True
 
@@ -422,8 +430,9 @@ class MeetingEditor(QDialog):
         self._show_state()
         self._remember(part)
 
-    def _refused(self, error: ServiceError, part: str) -> None:
-        """The refusal shown on the page it is about, beside its field where it has one."""
+    def _refused(self, error: ServiceError, part: str, done: Sequence[str] = ()) -> None:
+        """The refusal shown on the page it is about, beside its field where it has one;
+        the pages saved before it (``done``) are named, so nobody thinks them lost."""
         if isinstance(error, ValidationError) and error.field_errors:
             part = _part_of(next(iter(error.field_errors)), part)
         page = {
@@ -434,6 +443,12 @@ class MeetingEditor(QDialog):
         }[part]
         self.tabs.setCurrentWidget(page)
         show_refusal(self.banner, self.messages, error)
+        if done:
+            saved = " and ".join(PART_WORDS[p] for p in done)
+            words = self.banner.text()
+            words = words.replace("nothing has been saved", f"not saved: {PART_WORDS[part]}")
+            words = words.replace("Nothing has been saved", f"Not saved: {PART_WORDS[part]}")
+            self.banner.setText(f"{words}\nSaved already: {saved}.")
 
     def reload(self, saved: bool = False) -> None:
         """The meeting as now saved (after a form of its own saved something)."""

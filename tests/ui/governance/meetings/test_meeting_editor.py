@@ -563,6 +563,11 @@ def test_attendance_that_would_leave_a_decision_inquorate_is_refused_in_the_serv
     editor.tabs.setCurrentWidget(editor.decisions)
     rows = {row.who.label: row for row in editor.attendance.rows}
     choose(qtbot, rows["Amina Yusuf"].status, "Apologies")
+    retype(qtbot, editor.details.venue, "Oxford House")  # a page saved before the refusal
+    save_keys(qtbot, editor, rows["Amina Yusuf"].status)
+    assert services.meetings.get_meeting(services.actor, meeting_id).venue == "Oxford House"
+    assert editor.banner.text().endswith("Saved already: the meeting's details.")
+    assert "not saved: the attendance." in editor.banner.text()
     history = count(sqlite_db, AuditEvent)
     save_keys(qtbot, editor, rows["Amina Yusuf"].status)
 
