@@ -683,3 +683,43 @@ def test_a_general_meeting_lists_the_member_schools_and_records_a_proxy(  # type
     assert lines["Bow School"].by_proxy and lines["Bow School"].proxy_name == "Christine Gilbert"
     assert lines["Bonner Primary School"].name == "Ms Ann Bonner"
     assert all(q.quorate for q in saved.quorum)
+
+
+def test_an_item_with_a_decision_is_not_taken_off_the_agenda(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    item = services.meetings.get_meeting(services.actor, meeting_id).items[4]
+    services.meetings.save_decision(
+        services.actor, meeting_id, DecisionInput(item.id, "That the budget be approved.")
+    )
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    editor.agenda.list.setCurrentRow(4)
+    modals.click("OK")
+    push(qtbot, editor.agenda.remove_button)
+    modals.wait_answered()
+    assert modals.seen[0].text.startswith(f"Item 5. {item.title} has decisions recorded at it")
+    assert editor.agenda.list.count() == len(
+        services.meetings.get_meeting(services.actor, meeting_id).items
+    )
+    assert not editor.has_changes()
+
+
+def test_a_paper_attached_to_an_item_just_added_saves_the_agenda_first(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, tmp_path: Path
+) -> None:
+    paper = tmp_path / "Risk register.xlsx"
+    paper.write_bytes(b"PK the register")
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.ask_open_path = lambda *args: (str(paper), "")  # type: ignore[method-assign]
+    editor.tabs.setCurrentWidget(editor.agenda)
+    push(qtbot, editor.agenda.add_button)
+    qtbot.keyClicks(editor.agenda.title, "Risk register review")
+    push(qtbot, editor.agenda.attach_button)
+    saved = services.meetings.get_meeting(services.actor, meeting_id).items[-1]
+    assert saved.title == "Risk register review"
+    assert [p.file_name for p in saved.papers] == ["Risk register.xlsx"]
+    assert editor.agenda.papers.count() == 1 and not editor.has_changes()
