@@ -192,14 +192,14 @@ class MeetingEditor(QDialog):
         self.attendance = AttendanceTable()
         self.declarations = DeclarationsPage()
         self.decisions: RecordsPage = decisions_page(self)
-        self.actions: RecordsPage = actions_page(self)
+        self.actions_page: RecordsPage = actions_page(self)
         self.pages: list[QWidget] = [
             self.details,
             self.agenda,
             self.attendance,
             self.declarations,
             self.decisions,
-            self.actions,
+            self.actions_page,
         ]
         for page, title in zip(
             self.pages,
@@ -215,8 +215,10 @@ class MeetingEditor(QDialog):
         ):
             self.tabs.addTab(page, title)
         outer.addWidget(self.tabs, 1)
-        self.messages.register("attendance", self.attendance.scroll, self.attendance.refusal)
-        self.messages.register("declarations", self.declarations.scroll, self.declarations.refusal)
+        self.messages.register("attendance", self.attendance.rows_area, self.attendance.refusal)
+        self.messages.register(
+            "declarations", self.declarations.rows_area, self.declarations.refusal
+        )
 
         bottom = QHBoxLayout()
         self.document_buttons: list[QPushButton] = []
@@ -271,7 +273,7 @@ class MeetingEditor(QDialog):
 
     def _show_records(self, detail: MeetingDetail) -> None:
         self.decisions.set_rows([decision_row(d) for d in detail.decisions])
-        self.actions.set_rows([action_row(a) for a in detail.actions])
+        self.actions_page.set_rows([action_row(a) for a in detail.actions])
 
     def _show_state(self) -> None:
         detail = self.detail
@@ -319,7 +321,7 @@ class MeetingEditor(QDialog):
         self.attendance.set_read_only()
         self.declarations.set_read_only()
         self.decisions.set_editable(False)
-        self.actions.set_editable(False)
+        self.actions_page.set_editable(False)
         # Matters arising are brought up to date while the minutes can still record it.
         self.agenda.hide_status_button()
         self.save_button.hide()

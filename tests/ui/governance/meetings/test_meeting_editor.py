@@ -369,7 +369,7 @@ def test_a_staff_user_sees_the_meeting_read_only(  # type: ignore[no-untyped-def
         editor.agenda.status_button,
         editor.attendance.add_guest_button,
         editor.decisions.new_button,
-        editor.actions.new_button,
+        editor.actions_page.new_button,
     ):
         assert not push_button.isVisible(), push_button.text()
     activate(qtbot, editor)
@@ -472,8 +472,8 @@ def test_an_action_raised_from_the_actions_page(  # type: ignore[no-untyped-def]
 ) -> None:
     meeting_id = board_meeting(services, board)
     editor = editor_of(qtbot, services, meeting_id)
-    editor.tabs.setCurrentWidget(editor.actions)
-    push(qtbot, editor.actions.new_button)
+    editor.tabs.setCurrentWidget(editor.actions_page)
+    push(qtbot, editor.actions_page.new_button)
     dialog = editor.forms[-1]  # type: ignore[attr-defined]
     assert isinstance(dialog, ActionEditor)
     qtbot.keyClicks(dialog.text, "Draft the annual report")
@@ -482,8 +482,8 @@ def test_an_action_raised_from_the_actions_page(  # type: ignore[no-untyped-def]
     choose(qtbot, dialog.item, "4.")
     push(qtbot, button(dialog, "Save"))
     assert not dialog.isVisible()
-    assert editor.actions.model.rowCount() == 1
-    row = editor.actions.model.row_values(0)
+    assert editor.actions_page.model.rowCount() == 1
+    row = editor.actions_page.model.row_values(0)
     assert row[:5] == (
         "Draft the annual report",
         "Executive Director",
@@ -647,7 +647,7 @@ def test_a_result_that_does_not_follow_from_the_votes_is_refused_in_words(  # ty
         "resolution needs more votes for than against)."
     )
     assert (count(sqlite_db, Decision), count(sqlite_db, AuditEvent)) == before
-    choose(qtbot, dialog.result, "Not")
+    choose(qtbot, dialog.outcome, "Not")
     push(qtbot, button(dialog, "Save"))
     assert not dialog.isVisible()
     assert editor.decisions.model.row_values(0)[4] == "Not carried"
