@@ -772,7 +772,7 @@ class MeetingsService:
                 _fill_decision(row, data, text, kind, result)
                 problem = _decision_problem(session, meeting, voters, row)
                 if problem:
-                    raise ValidationError({"votes": problem})
+                    raise ValidationError({"votes": problem[0].upper() + problem[1:]})
                 session.flush()
                 new_id = row.id
         except StaleDataError:
@@ -915,7 +915,7 @@ class MeetingsService:
             voters = _entitled_members(self.db, actor, session, at)
             problem = _decision_problem(session, at, voters, decision)
             if problem:
-                raise ValidationError({"votes": problem})
+                raise ValidationError({"votes": problem[0].upper() + problem[1:]})
             meeting.minutes_status = MinutesStatus.APPROVED
             meeting.approved_on = at.meets_on
             meeting.approved_at_meeting_id = at.id
