@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -127,7 +126,7 @@ class AppointmentEditor(ReviewForm):
             if self.detail
             else "Appoint to a body"
         )
-        self.resize(620, 520)
+        self.resize(600, 420)
         self._build()
         if self.detail is not None:
             self._show(self.detail.as_input())
@@ -163,11 +162,13 @@ class AppointmentEditor(ReviewForm):
             self.how.addItem(how.label, how.value)
         self.starts_on = date_field(hint="The first day in office")
         self.starts_on.setObjectName("starts_on")
+        self.starts_on.setMaximumWidth(140)
         term = QWidget()
         line = QHBoxLayout(term)
         line.setContentsMargins(0, 0, 0, 0)
         self.term_ends_on = date_field(hint="The day the term of office ends")
         self.term_ends_on.setObjectName("term_ends_on")
+        self.term_ends_on.setMaximumWidth(140)
         self.term_years = QSpinBox()
         self.term_years.setObjectName("term_years")
         self.term_years.setRange(1, 10)
@@ -178,11 +179,13 @@ class AppointmentEditor(ReviewForm):
             "F&ill", self.fill_term_end, "The term's last day from the start date and the years"
         )
         self.fill_term.setAutoDefault(False)
-        line.addWidget(self.term_ends_on, 1)
+        line.addWidget(self.term_ends_on)
         line.addWidget(self.term_years)
         line.addWidget(self.fill_term)
+        line.addStretch(1)
         self.ends_on = date_field(hint="The day they ceased to hold office")
         self.ends_on.setObjectName("ends_on")
+        self.ends_on.setMaximumWidth(140)
         self.ends_on.setToolTip(
             "The day they ceased to hold office: from that day they are no longer a member. "
             "Type it as dd/mm/yyyy."
@@ -413,4 +416,3 @@ class EndAppointmentDialog(ReviewForm):
             )
         )
         return saved is not None and self.close_saved(saved, saved)
-

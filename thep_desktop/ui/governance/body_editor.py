@@ -191,9 +191,10 @@ class BodyEditor(ReviewForm):
             ("active", "", self.active),
             ("notes", "N&otes", self.notes),
         ):
-            self.messages.add_row(form, field, label, widget)
-        # A refusal about the number of meetings shows under the frequency's row.
-        self.messages.register("min_meetings", self.min_meetings, self._message_of("frequency"))
+            message = self.messages.add_row(form, field, label, widget)
+            if field == "frequency":
+                # A refusal of the number of meetings shows under the frequency's row.
+                self.messages.register("min_meetings", self.min_meetings, message)
 
         self.buttons = editor_buttons(self, self.editable, self.save, "the body")
         for push in self.buttons.buttons():
@@ -213,11 +214,6 @@ class BodyEditor(ReviewForm):
             self.notes.setReadOnly(True)
             for widget in (self.kind, self.voters, quorum, self.notice, frequency, self.active):
                 widget.setEnabled(False)
-
-    def _message_of(self, field: str) -> QLabel:
-        label = self.findChild(QLabel, f"error_{field}")
-        assert label is not None
-        return label
 
     # -- showing ----------------------------------------------------------------------------
     def _show(self, data: BodyInput | None) -> None:

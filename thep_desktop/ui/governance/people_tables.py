@@ -112,7 +112,7 @@ def member_rows(appointments: Sequence[AppointmentDetail]) -> list[tuple[Any, ..
 
 
 def people_rows(people: Sequence[PersonDetail], day: date) -> list[tuple[Any, ...]]:
-    return [(p.name, p.school_name, roles_words(p, day), p.email, p) for p in people]
+    return [(p.full_name, p.school_name, roles_words(p, day), p.email, p) for p in people]
 
 
 def appointment_rows(appointments: Sequence[AppointmentDetail]) -> list[tuple[Any, ...]]:
