@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QWidget
+from qt_driving import activate
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
@@ -15,6 +19,7 @@ from thep_desktop.models import Appointment, AuditEvent, GovernancePerson, Gover
 from thep_desktop.services.governance.governance_data import AppointmentInput, PersonInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.school_data import SchoolInput
+from thep_desktop.ui.governance.bodies_view import BodiesPeopleView
 
 # name, URN, phase, postcode
 SCHOOLS = (
@@ -248,3 +253,54 @@ def governance_sums(db: Database) -> tuple[int, ...]:
             session.scalar(select(func.count()).select_from(table)) or 0
             for table in (GoverningBody, GovernancePerson, Appointment, AuditEvent)
         )
+
+
+def view_of(qtbot, services: Services, opened: list[QDialog]) -> BodiesPeopleView:  # type: ignore[no-untyped-def]
+    """The view on screen and read; the forms it opens are shown and kept in ``opened``."""
+    view = BodiesPeopleView(services)
+    qtbot.addWidget(view)
+
+    def run(dialog: QDialog) -> None:
+        opened.append(dialog)
+        qtbot.addWidget(
+            dialog, before_close_func=lambda form: form.done(QDialog.DialogCode.Rejected)
+        )
+        dialog.show()
+
+    view.run_dialog = run  # type: ignore[method-assign]
+    view.resize(1366, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.reload()
+    return view
+
+
+def typed(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Click into a box, select all it holds (Ctrl+A) and type ``text`` over it."""
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    if text:
+        qtbot.keyClicks(widget, text)
+    else:
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+
+
+def in_front(qtbot, dialog: QDialog) -> QDialog:  # type: ignore[no-untyped-def]
+    """A form on screen and in front (its Ctrl+S works), closed at the end without asking."""
+    qtbot.addWidget(dialog, before_close_func=lambda form: form.done(QDialog.DialogCode.Rejected))
+    activate(qtbot, dialog)
+    return dialog
+
+
+def tool_button(view: BodiesPeopleView, action: QAction) -> QWidget:
+    """The toolbar button of ``action``, to click as a person does."""
+    widget = view.toolbar.widgetForAction(action)
+    assert widget is not None, action.text()
+    return widget
+
+
+def menu_entry(view: BodiesPeopleView, text: str) -> QAction:
+    """The action the tab's menu shows as ``text`` (mnemonic aside); it must be enabled."""
+    (action,) = [a for a in view.menu_actions() if a.text().replace("&", "") == text]
+    assert action.isEnabled(), f"{text} cannot be chosen"
+    return action
