@@ -9,7 +9,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 from qt_driving import activate
 from sqlalchemy import func, select
 
@@ -304,3 +304,19 @@ def menu_entry(view: BodiesPeopleView, text: str) -> QAction:
     (action,) = [a for a in view.menu_actions() if a.text().replace("&", "") == text]
     assert action.isEnabled(), f"{text} cannot be chosen"
     return action
+
+
+def pick(qtbot, combo: QComboBox, part: str, entry: str) -> None:  # type: ignore[no-untyped-def]
+    """Type part of an entry into a searchable drop-down, then click the entry among those
+    it offers, as a person does."""
+    typed(qtbot, combo.lineEdit(), part)
+    popup = combo.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2_000)
+    model = popup.model()
+    (found,) = [
+        model.index(r, 0) for r in range(model.rowCount()) if model.index(r, 0).data() == entry
+    ]
+    qtbot.mouseClick(
+        popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(found).center()
+    )
+    assert combo.currentText() == entry
