@@ -747,7 +747,8 @@ class BodiesPeopleView(QWidget):
             ),
             PEOPLE: (p.name, p) if (p := self.person()) else None,
         }
-        return chosen.get(self.last_list)
+        found = chosen.get(self.last_list)
+        return found if found is not None and found[1].uuid is not None else None
 
     def show_history(self) -> None:
         from thep_desktop.ui.audit.history_dialog import HistoryDialog

@@ -25,6 +25,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.governance import WhyEnded
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
+from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.governance.appointment_editor import AppointmentEditor, EndAppointmentDialog
 from thep_desktop.ui.governance.bodies_view import BodiesPeopleView
 from thep_desktop.ui.governance.body_editor import BodyEditor
@@ -290,3 +291,25 @@ def test_a_member_of_staff_may_look_but_not_change(  # type: ignore[no-untyped-d
     assert isinstance(form, BodyEditor)
     assert form.name.isReadOnly() and not form.kind.isEnabled()
     assert [b.text() for b in form.buttons.buttons()] == ["Close"]
+
+
+def test_ctrl_h_shows_the_history_of_the_record_in_the_list_last_used(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, opened: list[QDialog]
+) -> None:
+    choose_body(qtbot, view, "Board of Directors")
+    view.members_table.setFocus()
+    view.members_table.selectRow(member_names(view).index("Dr Helen Whitmore"))
+    press(qtbot, view.members_table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    history = opened[-1]
+    assert isinstance(history, HistoryDialog)
+    assert history.windowTitle() == (
+        "History – Appointment of Dr Helen Whitmore to Board of Directors"
+    )
+    assert [entry.action_words for entry in history.entries] == ["Created"]
+
+    view.pages.setCurrentIndex(1)
+    typed(qtbot, view.search, "Simon")
+    press(qtbot, view.people_table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    history = opened[-1]
+    assert history.windowTitle() == "History – Mr Simon Hale"
+    assert len(history.entries) == 3  # added; appointed; the appointment ended
