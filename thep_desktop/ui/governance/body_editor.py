@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,9 +22,7 @@ from thep_desktop.domain.governance import BodyKind, Frequency, QuorumRule, Vote
 from thep_desktop.services.governance.governance_data import BodyDetail, BodyInput
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
-from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
+from thep_desktop.ui.governance.governance_forms import GovernanceForm
 
 # What a new body of each kind starts with: the notice its meetings need (clear days), who
 # votes, and how often it must meet (the Companies Act's 14 clear days for a general
@@ -60,7 +57,7 @@ def _choose(combo: QComboBox, value: str) -> None:
     combo.setCurrentIndex(max(combo.findData(value), 0))
 
 
-class BodyEditor(ReviewForm):
+class BodyEditor(GovernanceForm):
     """``BodyEditor(services, None, parent)``: a new body; with an id, that body.
 
     ``saved(BodyDetail)`` is emitted once it is saved. Someone without MANAGE_GOVERNANCE
@@ -90,12 +87,8 @@ class BodyEditor(ReviewForm):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        self.messages = FieldMessages()
-        form = QFormLayout()
-        outer.addLayout(form)
+        outer, form = self.start_form()
+        assert form is not None
 
         self.name = QLineEdit()
         self.name.setObjectName("name")
@@ -196,11 +189,7 @@ class BodyEditor(ReviewForm):
                 # A refusal of the number of meetings shows under the frequency's row.
                 self.messages.register("min_meetings", self.min_meetings, message)
 
-        self.buttons = editor_buttons(self, self.editable, self.save, "the body")
-        for push in self.buttons.buttons():
-            push.setAutoDefault(False)
-        outer.addStretch(1)
-        outer.addWidget(self.buttons)
+        self.end_form(outer, "the body")
 
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         for spin in (self.quorum_number, self.numerator, self.denominator, self.minimum):
@@ -323,18 +312,11 @@ class BodyEditor(ReviewForm):
 
     def save(self) -> bool:
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
-        if not self.editable:
-            return False
         data = self.body_input()
-        problems = data.quorum.problems()
-        if problems:
-            self.banner.hide()
-            show_refusal(self.banner, self.messages, ValidationError(problems))
-            return False
         actor = self.services.actor
-        saved = self.save_record(
-            lambda found, version: self.services.governing_bodies.save_body(
-                actor, data, found, version
-            )
+        return self.save_typed(
+            (data, data.quorum.problems()),
+            lambda typed, found, version: self.services.governing_bodies.save_body(
+                actor, typed, found, version
+            ),
         )
-        return saved is not None and self.close_saved(saved, saved)

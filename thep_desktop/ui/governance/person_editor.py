@@ -28,18 +28,16 @@ from thep_desktop.services.governance.governance_data import (
 )
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ServiceError, ValidationError
+from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.governance.appointment_editor import chosen_in
+from thep_desktop.ui.governance.governance_forms import GovernanceForm
 from thep_desktop.ui.governance.people_tables import (
     APPOINTMENT_COLUMNS,
     appointment_rows,
     record_at,
 )
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import (
-    FieldMessages,
-    editor_buttons,
-    error_banner,
     push_button,
     searchable_combo,
 )
@@ -67,7 +65,7 @@ def school_label(name: str, phase: str) -> str:
     return f"{name} ({phase})" if phase else name
 
 
-class PersonEditor(ReviewForm):
+class PersonEditor(GovernanceForm):
     """``PersonEditor(services, None, parent)``: a new person; with an id, that person and
     their appointments (Appoint… and End… open the appointment forms).
 
@@ -105,10 +103,7 @@ class PersonEditor(ReviewForm):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        self.messages = FieldMessages()
+        outer, _none = self.start_form(fields=False)
         top = QHBoxLayout()
         outer.addLayout(top)
 
@@ -226,10 +221,7 @@ class PersonEditor(ReviewForm):
         column.addLayout(row)
         outer.addWidget(appointments, 1)
 
-        self.buttons = editor_buttons(self, self.editable, self.save, "the person")
-        for push in self.buttons.buttons():
-            push.setAutoDefault(False)
-        outer.addWidget(self.buttons)
+        self.end_form(outer, "the person", stretch=False)
         self.appointments.activated.connect(lambda _i: self.edit_appointment())
         self.appointments.selectionModel().currentRowChanged.connect(
             lambda *_a: self._update_buttons()
@@ -416,17 +408,10 @@ class PersonEditor(ReviewForm):
 
     def save(self) -> bool:
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
-        if not self.editable:
-            return False
-        self.banner.hide()
-        data, problems = self.person_input()
-        if data is None:
-            show_refusal(self.banner, self.messages, ValidationError(problems))
-            return False
         actor = self.services.actor
-        saved = self.save_record(
-            lambda found, version: self.services.governance_people.save_person(
+        return self.save_typed(
+            self.person_input(),
+            lambda data, found, version: self.services.governance_people.save_person(
                 actor, data, found, version
-            )
+            ),
         )
-        return saved is not None and self.close_saved(saved, saved)
