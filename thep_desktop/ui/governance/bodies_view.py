@@ -448,7 +448,9 @@ class BodiesPeopleView(QWidget):
         if body is None or day is None:
             self.members_model.set_rows([])
             if body is None:
-                self.members_label.setText("Choose a body to see its members.")
+                self.members_label.setText(
+                    "Choose a body to see its members." if self.bodies else "No bodies yet."
+                )
             self.update_actions()
             return
         chosen = self.chosen_member()
@@ -475,6 +477,8 @@ class BodiesPeopleView(QWidget):
         )
         if former:
             words += f"; {_plural(len(former), 'former member', 'former members')} below them"
+        elif not members:
+            words += " (appoint someone with Appoint…)"
         self.members_label.setText(words)
         rows = [record_at(self.members_model, r).id for r in range(self.members_model.rowCount())]
         if wanted in rows:

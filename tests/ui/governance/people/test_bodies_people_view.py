@@ -313,3 +313,47 @@ def test_ctrl_h_shows_the_history_of_the_record_in_the_list_last_used(  # type: 
     history = opened[-1]
     assert history.windowTitle() == "History – Mr Simon Hale"
     assert len(history.entries) == 3  # added; appointed; the appointment ended
+
+
+def test_an_appointment_entered_in_error_is_deleted_after_asking(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, services: Services, modals, sqlite_db: Database
+) -> None:
+    choose_body(qtbot, view, "Advisory Council")
+    view.members_table.setFocus()
+    view.members_table.selectRow(member_names(view).index("Mr Kevin Walsh"))
+    before = governance_sums(sqlite_db)
+    modals.click("Cancel")
+    menu_entry(view, "Delete appointment…").trigger()
+    modals.wait_answered()
+    assert governance_sums(sqlite_db) == before
+
+    modals.click("Delete")
+    menu_entry(view, "Delete appointment…").trigger()
+    modals.wait_answered()
+    assert modals.seen[-1].text.startswith(
+        "Delete the appointment of Mr Kevin Walsh to Advisory Council (from 01/09/2025, "
+        "term ends 31/08/2027)?"
+    )
+    assert "Mr Kevin Walsh" not in member_names(view)
+    assert "11 members, 11 voting" in view.members_label.text()
+    people = {row[0]: row for row in shown_rows(view, "people")}
+    assert people["Kevin Walsh"][2] == ""
+
+
+def test_a_person_with_a_record_of_service_is_not_deleted(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, modals, sqlite_db: Database
+) -> None:
+    view.pages.setCurrentIndex(1)
+    typed(qtbot, view.search, "Simon Hale")
+    view.people_table.setFocus()
+    before = governance_sums(sqlite_db)
+    modals.click("Delete").click("OK")
+    menu_entry(view, "Delete person…").trigger()
+    modals.wait_answered()
+    assert modals.seen[1].title == "The person was not deleted"
+    assert modals.seen[1].text == (
+        "Mr Simon Hale has 1 appointment on record, so they stay in the records. End their "
+        "appointments instead."
+    )
+    assert governance_sums(sqlite_db) == before
+    assert view.person().full_name == "Simon Hale"
