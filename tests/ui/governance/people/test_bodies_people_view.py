@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from people_ui_records import (
     Office,
-    governance_sums,
+    governance_state,
     menu_entry,
     pick,
     tool_button,
@@ -140,7 +140,7 @@ def test_a_second_overlapping_appointment_is_refused_in_the_services_words(  # t
     qtbot, view: BodiesPeopleView, opened: list[QDialog], sqlite_db: Database
 ) -> None:
     choose_body(qtbot, view, "Advisory Council")
-    before = governance_sums(sqlite_db)
+    before = governance_state(sqlite_db)
     view.pages.setCurrentIndex(1)
     typed(qtbot, view.search, "jason")
     assert view.people_count.text() == "1 of 20 people"
@@ -162,7 +162,7 @@ def test_a_second_overlapping_appointment_is_refused_in_the_services_words(  # t
     )
     assert form.starts_on.text() == "01/01/2026"
     assert form.notes.toPlainText() == "Re-elected early"
-    assert governance_sums(sqlite_db) == before
+    assert governance_state(sqlite_db) == before
 
 
 def test_a_resignation_gives_the_date_ceased_and_the_member_leaves(  # type: ignore[no-untyped-def]
@@ -321,11 +321,11 @@ def test_an_appointment_entered_in_error_is_deleted_after_asking(  # type: ignor
     choose_body(qtbot, view, "Advisory Council")
     view.members_table.setFocus()
     view.members_table.selectRow(member_names(view).index("Mr Kevin Walsh"))
-    before = governance_sums(sqlite_db)
+    before = governance_state(sqlite_db)
     modals.click("Cancel")
     menu_entry(view, "Delete appointment…").trigger()
     modals.wait_answered()
-    assert governance_sums(sqlite_db) == before
+    assert governance_state(sqlite_db) == before
 
     modals.click("Delete")
     menu_entry(view, "Delete appointment…").trigger()
@@ -346,7 +346,7 @@ def test_a_person_with_a_record_of_service_is_not_deleted(  # type: ignore[no-un
     view.pages.setCurrentIndex(1)
     typed(qtbot, view.search, "Simon Hale")
     view.people_table.setFocus()
-    before = governance_sums(sqlite_db)
+    before = governance_state(sqlite_db)
     modals.click("Delete").click("OK")
     menu_entry(view, "Delete person…").trigger()
     modals.wait_answered()
@@ -355,5 +355,5 @@ def test_a_person_with_a_record_of_service_is_not_deleted(  # type: ignore[no-un
         "Mr Simon Hale has 1 appointment on record, so they stay in the records. End their "
         "appointments instead."
     )
-    assert governance_sums(sqlite_db) == before
+    assert governance_state(sqlite_db) == before
     assert view.person().full_name == "Simon Hale"
