@@ -380,10 +380,10 @@ class EndAppointmentDialog(GovernanceForm):
             else (None, {"ends_on": ends_on or "Give the day they ceased to hold office."})
         )
         why = WhyEnded(self.why_ended.currentData())
-        actor = self.services.actor
+        actor, ending = self.services.actor, self.detail
         return self.save_typed(
             typed,
-            lambda day, found, version: self.services.governance_people.end_appointment(
-                actor, found, day, why, version
+            lambda day, _id, _version: self.services.governance_people.end_appointment(
+                actor, ending.id, day, why, ending.version
             ),
         )

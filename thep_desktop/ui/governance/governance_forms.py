@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QFormLayout, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout
 
 from thep_desktop.services.shared.errors import ValidationError
 from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
@@ -37,7 +37,8 @@ class GovernanceForm(ReviewForm):
         """Save and Cancel (Ctrl+S saves), or Close, at the foot; Enter presses neither."""
         self.buttons = editor_buttons(self, self.editable, self.save, what)
         for push in self.buttons.buttons():
-            push.setAutoDefault(False)
+            if isinstance(push, QPushButton):
+                push.setAutoDefault(False)
         if stretch:
             outer.addStretch(1)
         outer.addWidget(self.buttons)

@@ -179,15 +179,16 @@ class PersonEditor(GovernanceForm):
         note = QLabel("Only the month and year of birth are kept, as the public register shows.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
-        for field, label, widget in (
+        statutory: tuple[tuple[str, str, QWidget], ...] = (
             ("service_address", "Service &address", self.service_address),
             ("former_names", "Former &names", self.former_names),
             ("occupation", "O&ccupation", self.occupation),
             ("nationality", "Nationalit&y", self.nationality),
             ("country_of_residence", "Country of &residence", self.country),
             ("birth_year", "&Born (month, year)", born),
-        ):
-            shown = self.messages.add_row(right, field, label, widget)
+        )
+        for field, label, holder in statutory:
+            shown = self.messages.add_row(right, field, label, holder)
         # A refusal of the month shows under the month and year's row.
         self.messages.register("birth_month", self.birth_month, shown)
         right.addRow("", note)
@@ -311,7 +312,8 @@ class PersonEditor(GovernanceForm):
             return
         from thep_desktop.ui.governance.appointment_editor import AppointmentEditor
 
-        self._run(lambda: AppointmentEditor(self.services, None, self, person_id=self.detail.id))
+        person_id = self.detail.id
+        self._run(lambda: AppointmentEditor(self.services, None, self, person_id=person_id))
 
     def edit_appointment(self) -> None:
         chosen = self.chosen_appointment()
