@@ -191,7 +191,7 @@ class AppointmentEditor(GovernanceForm):
         rows: list[tuple[str, str, QWidget]] = [
             ("person_id", "&Person", self.person),
             ("body_id", "&Body", self.body),
-            ("capacity", "&Capacity", self.capacity),
+            ("capacity", "C&apacity", self.capacity),
             ("how_appointed", "&How appointed", self.how),
             ("starts_on", "&From", self.starts_on),
             ("term_ends_on", "&Term ends", term),

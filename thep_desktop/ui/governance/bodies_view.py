@@ -130,7 +130,7 @@ class BodiesPeopleView(QWidget):
         )
         self.empty_label.setWordWrap(True)
         self.usual_button = push_button(
-            "Add the &usual bodies",
+            "Add the usual bodies",
             self.add_usual_bodies,
             "The Board of Directors (B), the Advisory Council (AC, at least once a term) and "
             "the general meeting of members (GM, 14 clear days' notice, member schools vote)",
@@ -146,6 +146,8 @@ class BodiesPeopleView(QWidget):
         down.addWidget(bodies_box)
 
         # The chosen body's members, and everyone: one at a time, each as wide as the view.
+        # Few Alt letters here: the main window's tabs and menus and the Governance tab's
+        # views hold most of them, and a letter held twice works for neither.
         self.pages = QTabWidget()
         self.pages.setObjectName("bodies_people_pages")
         self.pages.setDocumentMode(True)
@@ -156,12 +158,12 @@ class BodiesPeopleView(QWidget):
         self.members_label = _caption("")
         self.members_label.setObjectName("members_label")
         top.addWidget(self.members_label, 1)
-        as_at = QLabel("&As at")
+        as_at = QLabel("As at")
         self.as_at = date_field(format_date(date.today()), "The day whose members are shown")
         self.as_at.setObjectName("members_as_at")
         self.as_at.setMaximumWidth(130)
         as_at.setBuddy(self.as_at)
-        self.show_former = QCheckBox("Show &former members")
+        self.show_former = QCheckBox("Incl&ude former members")
         self.show_former.setObjectName("show_former")
         self.show_former.setToolTip("Also those who had ceased to hold office by that day")
         top.addWidget(as_at)
@@ -177,13 +179,13 @@ class BodiesPeopleView(QWidget):
         self.members_table = list_view("members_table", self.members_model)
         self.members_table.horizontalHeader().setStretchLastSection(True)
         column.addWidget(self.members_table, 1)
-        self.pages.addTab(members_box, "&Members")
+        self.pages.addTab(members_box, "Members of the bod&y")
 
         people_box = QWidget()
         column = QVBoxLayout(people_box)
         column.setContentsMargins(0, 4, 0, 0)
         top = QHBoxLayout()
-        find = QLabel("F&ind")
+        find = QLabel("Find")
         self.search = QLineEdit()
         self.search.setObjectName("people_search")
         self.search.setPlaceholderText("A person by name, school, role or email")
@@ -204,7 +206,7 @@ class BodiesPeopleView(QWidget):
         self.people_table = list_view("people_table", self.people_proxy, sort_column=0)
         self.people_table.horizontalHeader().setStretchLastSection(True)
         column.addWidget(self.people_table, 1)
-        self.pages.addTab(people_box, "&People")
+        self.pages.addTab(people_box, "People")
         down.addWidget(self.pages)
         down.setSizes([190, 480])
 
@@ -297,7 +299,13 @@ class BodiesPeopleView(QWidget):
                     self.delete_appointment_action,
                 ):
                     self.toolbar.addAction(action)
-        self._menu = [a for group in groups for a in group]
+        self._menu: list[QAction] = []
+        for number, group in enumerate(groups):
+            if number:
+                between = QAction(self)
+                between.setSeparator(True)
+                self._menu.append(between)
+            self._menu.extend(group)
         for table, actions in (
             (self.bodies_table, groups[0] + (self.appoint_action, self.history_action)),
             (self.members_table, groups[1] + (self.history_action,)),
@@ -326,8 +334,8 @@ class BodiesPeopleView(QWidget):
         self.show_former.toggled.connect(lambda _on: self.show_members())
 
     def menu_actions(self) -> list[QAction]:
-        """The actions for the tab's menu, in order (a separator where ``None`` would be is
-        the tab's to place: the groups are bodies, appointments, people, history)."""
+        """The actions for the tab's menu, in order: bodies, appointments, people and
+        History, with separators between the groups."""
         return list(self._menu)
 
     # -- reading ----------------------------------------------------------------------------

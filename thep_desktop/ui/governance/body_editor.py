@@ -108,7 +108,7 @@ class BodyEditor(GovernanceForm):
         quorum.setObjectName("quorum")
         rows = QVBoxLayout(quorum)
         rows.setContentsMargins(0, 0, 0, 0)
-        self.by_number = QRadioButton("A &number of voting members present:")
+        self.by_number = QRadioButton("A number of voting members &present:")
         self.quorum_number = _spin(1, 999, 3)
         self.quorum_number.setObjectName("quorum_number")
         first = QHBoxLayout()
@@ -175,7 +175,7 @@ class BodyEditor(GovernanceForm):
 
         for field, label, widget in (
             ("name", "&Name", self.name),
-            ("code", "&Code", self.code),
+            ("code", "Co&de", self.code),
             ("kind", "&Kind", self.kind),
             ("voters", "&Who votes", self.voters),
             ("quorum", "&Quorum", quorum),

@@ -137,7 +137,7 @@ class PersonEditor(GovernanceForm):
             ("full_name", "&Full name", self.full_name),
             ("email", "&Email", self.email),
             ("phone", "&Telephone", self.phone),
-            ("school_id", "&School", self.school),
+            ("school_id", "Sc&hool", self.school),
             ("school_role", "&Role at the school", self.school_role),
             ("notes", "N&otes", self.notes),
         ):
@@ -182,9 +182,9 @@ class PersonEditor(GovernanceForm):
         statutory: tuple[tuple[str, str, QWidget], ...] = (
             ("service_address", "Service &address", self.service_address),
             ("former_names", "Former &names", self.former_names),
-            ("occupation", "O&ccupation", self.occupation),
-            ("nationality", "Nationalit&y", self.nationality),
-            ("country_of_residence", "Country of &residence", self.country),
+            ("occupation", "Occ&upation", self.occupation),
+            ("nationality", "Nationa&lity", self.nationality),
+            ("country_of_residence", "Countr&y of residence", self.country),
             ("birth_year", "&Born (month, year)", born),
         )
         for field, label, holder in statutory:
