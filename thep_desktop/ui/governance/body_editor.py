@@ -21,17 +21,19 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.governance import BodyKind, Frequency, QuorumRule, Voters
 from thep_desktop.services.governance.governance_data import BodyDetail, BodyInput
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
+from thep_desktop.services.governance.governing_bodies_service import USUAL_BODIES
 from thep_desktop.services.registry import Services
 from thep_desktop.ui.governance.governance_forms import GovernanceForm
 
-# What a new body of each kind starts with: the notice its meetings need (clear days), who
-# votes, and how often it must meet (the Companies Act's 14 clear days for a general
-# meeting; the Advisory Council meets at least once a term).
+# What a new body of each kind starts with: the rules of the usual one of its kind (14 clear
+# days' notice and the member schools' votes for a general meeting, the Advisory Council at
+# least once a term), and for a committee a week's notice and no required frequency.
 KIND_DEFAULTS: dict[BodyKind, tuple[int, Voters, Frequency, int]] = {
-    BodyKind.BOARD: (7, Voters.APPOINTED, Frequency.NONE, 0),
-    BodyKind.ADVISORY_COUNCIL: (7, Voters.APPOINTED, Frequency.TERM, 1),
-    BodyKind.GENERAL_MEETING: (14, Voters.MEMBER_SCHOOLS, Frequency.YEAR, 1),
     BodyKind.COMMITTEE: (7, Voters.APPOINTED, Frequency.NONE, 0),
+    **{
+        body.kind: (body.notice_clear_days, body.voters, body.frequency, body.min_meetings)
+        for body in USUAL_BODIES
+    },
 }
 
 
