@@ -584,13 +584,15 @@ class BodiesPeopleView(QWidget):
         try:
             self.services.governing_bodies.delete_body(actor, body.id, body.version)
         except ServiceError as exc:
-            self._offer_to_retire(body, exc.message)
+            # The plain refusal is for its history; a kind of its own (changed or gone
+            # meanwhile, the database busy, no permission) has nothing to offer.
+            self._offer_to_retire(body, exc.message, type(exc) is ServiceError)
             return
         self._done(f"Body {body.name} deleted.")
 
-    def _offer_to_retire(self, body: BodyDetail, refusal: str) -> None:
+    def _offer_to_retire(self, body: BodyDetail, refusal: str, for_history: bool) -> None:
         """A body with a history is not deleted: offer to retire it (untick Active)."""
-        if not body.active:
+        if not body.active or not for_history:
             self.tell(self, "The body was not deleted", refusal)
             self.reload()
             return

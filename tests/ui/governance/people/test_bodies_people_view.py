@@ -5,6 +5,7 @@ member of staff who may look but not change anything."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -358,3 +359,33 @@ def test_a_person_with_a_record_of_service_is_not_deleted(  # type: ignore[no-un
     )
     assert governance_state(sqlite_db) == before
     assert view.person().full_name == "Simon Hale"
+
+
+def test_a_body_entered_in_error_is_deleted_and_one_changed_meanwhile_is_not(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, services: Services, modals, sqlite_db: Database
+) -> None:
+    choose_body(qtbot, view, "General meeting of members")
+    general = view.body()
+    # Someone else changes it after it was listed: the delete is refused, no retiring offered.
+    services.governing_bodies.save_body(
+        services.actor,
+        replace(general.as_input(), notes="Changed by the clerk"),
+        general.id,
+        general.version,
+    )
+    before = governance_state(sqlite_db)
+    modals.click("Delete").click("OK")
+    menu_entry(view, "Delete body…").trigger()
+    modals.wait_answered()
+    assert modals.seen[1].title == "The body was not deleted"
+    assert modals.seen[1].text.startswith("Someone else changed this body since you opened it")
+    assert governance_state(sqlite_db) == before
+
+    choose_body(qtbot, view, "General meeting of members")
+    modals.click("Delete")
+    menu_entry(view, "Delete body…").trigger()
+    modals.wait_answered()
+    assert [row[0] for row in shown_rows(view, "bodies")] == [
+        "Advisory Council",
+        "Board of Directors",
+    ]
