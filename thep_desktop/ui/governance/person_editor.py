@@ -4,6 +4,7 @@ register of directors' statutory details, and their appointments."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -349,7 +350,9 @@ class PersonEditor(GovernanceForm):
         except ServiceError as exc:
             self.tell(self, "Cannot read the appointments", exc.message)
             return
-        self.detail = fresh
+        # Only the appointments are taken: the person as opened stays the one this form
+        # saves over, so a change someone else made to them meanwhile is still noticed.
+        self.detail = replace(self.detail, appointments=fresh.appointments)
         self._show_appointments()
         self.appointments_changed.emit()
 
