@@ -294,6 +294,20 @@ def test_a_member_of_staff_may_look_but_not_change(  # type: ignore[no-untyped-d
     assert form.name.isReadOnly() and not form.kind.isEnabled()
     assert [b.text() for b in form.buttons.buttons()] == ["Close"]
 
+    view.pages.setCurrentIndex(1)
+    typed(qtbot, view.search, "Tunde")
+    qtbot.keyClick(view.people_table, Qt.Key.Key_Return)
+    person = opened[-1]
+    assert isinstance(person, PersonEditor)
+    assert person.full_name.isReadOnly() and not person.school.isEnabled()
+    assert not person.appoint_button.isVisible() and not person.end_button.isVisible()
+    assert [b.text() for b in person.buttons.buttons()] == ["Close"]
+    qtbot.keyClick(person.appointments, Qt.Key.Key_Return)  # the appointment, to read
+    appointment = opened[-1]
+    assert isinstance(appointment, AppointmentEditor)
+    assert appointment.starts_on.isReadOnly() and not appointment.fill_term.isVisible()
+    assert [b.text() for b in appointment.buttons.buttons()] == ["Close"]
+
 
 def test_ctrl_h_shows_the_history_of_the_record_in_the_list_last_used(  # type: ignore[no-untyped-def]
     qtbot, view: BodiesPeopleView, opened: list[QDialog]
