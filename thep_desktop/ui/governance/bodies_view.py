@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -234,7 +234,8 @@ class BodiesPeopleView(QWidget):
         self.delete_body_action = act(
             "Delete bod&y…",
             self.delete_body,
-            "Remove a body entered in error (one with meetings or appointments is retired)",
+            "Remove a body entered in error (one with meetings or appointments is retired) "
+            "(Delete)",
         )
         self.new_person_action = act(
             "New &person…", self.new_person, "Someone who sits on a body, or attends one"
@@ -247,7 +248,7 @@ class BodiesPeopleView(QWidget):
         self.delete_person_action = act(
             "Delete perso&n…",
             self.delete_person,
-            "Remove someone entered in error (anyone with a record of service stays)",
+            "Remove someone entered in error (anyone with a record of service stays) (Delete)",
         )
         self.appoint_action = act(
             "&Appoint…",
@@ -268,7 +269,8 @@ class BodiesPeopleView(QWidget):
         self.delete_appointment_action = act(
             "Delete appointmen&t…",
             self.delete_appointment,
-            "Remove an appointment entered in error (one that ended is ended, not deleted)",
+            "Remove an appointment entered in error (one that ended is ended, not deleted) "
+            "(Delete)",
         )
         self.history_action = act(
             "&History…",
@@ -325,6 +327,18 @@ class BodiesPeopleView(QWidget):
         self.people_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self.update_actions()
         )
+        # Delete in a list: its record, after asking (only for those who may change them).
+        for table, delete in (
+            (self.bodies_table, self.delete_body),
+            (self.members_table, self.delete_appointment),
+            (self.people_table, self.delete_person),
+        ):
+            QShortcut(
+                QKeySequence.StandardKey.Delete,
+                table,
+                activated=delete,
+                context=Qt.ShortcutContext.WidgetShortcut,
+            )
         self.bodies_table.activated.connect(lambda _i: self.edit_body())
         self.members_table.activated.connect(lambda _i: self.edit_appointment())
         self.people_table.activated.connect(lambda _i: self.edit_person())
