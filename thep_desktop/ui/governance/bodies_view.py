@@ -343,7 +343,7 @@ class BodiesPeopleView(QWidget):
         self.members_table.activated.connect(lambda _i: self.edit_appointment())
         self.people_table.activated.connect(lambda _i: self.edit_person())
         self.search.textChanged.connect(self._search_changed)
-        self.as_at.returnPressed.connect(self.show_members)
+        # Enter or leaving the box (editingFinished is both): the members on the day typed.
         self.as_at.editingFinished.connect(self.show_members)
         self.show_former.toggled.connect(lambda _on: self.show_members())
 
