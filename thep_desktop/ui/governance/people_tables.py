@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.governance import SchoolRole
+from thep_desktop.domain.governance import BodyKind, Frequency, SchoolRole
 from thep_desktop.services.governance.governance_data import (
     AppointmentDetail,
     BodyDetail,
@@ -22,7 +22,11 @@ BODY_COLUMNS = (
     PlainColumn("Body"),
     PlainColumn("Code", "text", "Starts the number of each of its decisions (B/2025/07/3)"),
     PlainColumn("Kind"),
-    PlainColumn("Voting now", "count", "Voting members in office today"),
+    PlainColumn(
+        "Voting",
+        "count",
+        "Voting members in office today (for a general meeting: member schools entitled to vote)",
+    ),
     PlainColumn("Quorum"),
     PlainColumn("Notice", "text", "Clear days of notice its meetings need"),
     PlainColumn("Must meet"),
@@ -55,6 +59,24 @@ APPOINTMENT_COLUMNS = (
 )
 
 
+# A body's kind and how often it must meet, short enough for the list of bodies beside the
+# compliance panel (the form has them in full).
+KIND_WORDS = {
+    BodyKind.BOARD: "Board",
+    BodyKind.ADVISORY_COUNCIL: "Council",
+    BodyKind.GENERAL_MEETING: "General meeting",
+    BodyKind.COMMITTEE: "Committee",
+}
+
+
+def frequency_words(body: BodyDetail) -> str:
+    """``At least once a term``, ``At least 4 times a year``, or nothing required."""
+    if body.frequency == Frequency.NONE or body.min_meetings == 0:
+        return "No required frequency"
+    times = "once" if body.min_meetings == 1 else f"{body.min_meetings} times"
+    return f"At least {times} a {'term' if body.frequency == Frequency.TERM else 'year'}"
+
+
 def notice_words(days: int) -> str:
     return f"{days} clear day{'s' if days != 1 else ''}"
 
@@ -81,11 +103,11 @@ def body_rows(bodies: Sequence[BodyDetail]) -> list[tuple[Any, ...]]:
         (
             b.name,
             b.code,
-            b.kind.label,
+            KIND_WORDS[b.kind],
             b.voting_members,
             b.quorum.label,
             notice_words(b.notice_clear_days),
-            b.frequency_label,
+            frequency_words(b),
             b.active,
             b,
         )
