@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.governance import BodyKind, Frequency, SchoolRole
 from thep_desktop.services.governance.governance_data import (
@@ -16,7 +19,7 @@ from thep_desktop.services.governance.governance_data import (
     BodyDetail,
     PersonDetail,
 )
-from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
+from thep_desktop.ui.shared.plain_table_model import ModelIndex, PlainColumn, PlainTableModel
 
 BODY_COLUMNS = (
     PlainColumn("Body"),
@@ -150,6 +153,17 @@ def appointment_rows(appointments: Sequence[AppointmentDetail]) -> list[tuple[An
         )
         for a in appointments
     ]
+
+
+class MembersTableModel(PlainTableModel):
+    """The members of a body: those who had ceased to hold office by the day shown are in
+    grey (the Until column says so in words too)."""
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            member: AppointmentDetail = record_at(self, index.row())
+            return QColor("#777777") if member.ends_on is not None else None
+        return super().data(index, role)
 
 
 def record_at(model: PlainTableModel, row: int) -> Any:

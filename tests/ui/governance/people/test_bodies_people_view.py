@@ -403,3 +403,17 @@ def test_a_body_entered_in_error_is_deleted_and_one_changed_meanwhile_is_not(  #
         "Advisory Council",
         "Board of Directors",
     ]
+
+
+def test_the_members_table_model_keeps_qts_rules(  # type: ignore[no-untyped-def]
+    qtbot, qtmodeltester, view: BodiesPeopleView
+) -> None:
+    choose_body(qtbot, view, "Board of Directors")
+    qtbot.mouseClick(view.show_former, Qt.MouseButton.LeftButton)
+    qtmodeltester.check(view.members_model)
+    model = view.members_model
+    grey = [
+        model.index(row, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
+        for row in range(model.rowCount())
+    ]
+    assert grey == [False] * 7 + [True]  # Simon Hale, who resigned, last and in grey
