@@ -335,10 +335,7 @@ class BodiesPeopleView(QWidget):
             (self.people_table, self.delete_person),
         ):
             QShortcut(
-                QKeySequence.StandardKey.Delete,
-                table,
-                activated=delete,
-                context=Qt.ShortcutContext.WidgetShortcut,
+                QKeySequence.StandardKey.Delete, table, delete, Qt.ShortcutContext.WidgetShortcut
             )
         self.bodies_table.activated.connect(lambda _i: self.edit_body())
         self.members_table.activated.connect(lambda _i: self.edit_appointment())
