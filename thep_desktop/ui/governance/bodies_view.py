@@ -334,9 +334,9 @@ class BodiesPeopleView(QWidget):
             (self.members_table, self.delete_appointment),
             (self.people_table, self.delete_person),
         ):
-            QShortcut(
-                QKeySequence.StandardKey.Delete, table, delete, Qt.ShortcutContext.WidgetShortcut
-            )
+            shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(delete)
         self.bodies_table.activated.connect(lambda _i: self.edit_body())
         self.members_table.activated.connect(lambda _i: self.edit_appointment())
         self.people_table.activated.connect(lambda _i: self.edit_person())
