@@ -4,13 +4,15 @@ later meeting, with an erratum; and a snapshot of every row to show nothing chan
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from thep_desktop.audit_trail import acting_as
 from thep_desktop.database import Database
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.governance import (
     ActionStatus,
     Attendance,
@@ -160,6 +162,47 @@ def add_meeting(
     )
 
 
+def approve_minutes(session: Session, meeting_id: int, at_meeting_id: int) -> int:
+    """As the clerk records it: a decision at the later meeting's first item approving the
+    minutes, numbered after its others, and the minutes approved on that meeting's date.
+    Returns the decision's id."""
+    later = session.get(Meeting, at_meeting_id)
+    earlier = session.get(Meeting, meeting_id)
+    item = session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == at_meeting_id, AgendaItem.position == 1)
+    ).one()
+    number = session.scalar(
+        select(func.coalesce(func.max(Decision.number), 0)).where(
+            Decision.meeting_id == at_meeting_id
+        )
+    )
+    decision = _new(
+        Decision,
+        meeting_id=at_meeting_id,
+        agenda_item_id=item.id,
+        number=number + 1,
+        text=f"That the minutes of the meeting held on {format_date(earlier.meets_on)} be "
+        "approved as a true record.",
+        kind=DecisionKind.ORDINARY,
+        result=DecisionResult.CARRIED,
+        approves_meeting_id=meeting_id,
+    )
+    session.add(decision)
+    earlier.minutes_status = MinutesStatus.APPROVED
+    earlier.circulated_on = earlier.circulated_on or earlier.meets_on + timedelta(days=7)
+    earlier.approved_on = later.meets_on
+    earlier.approved_at_meeting_id = at_meeting_id
+    session.flush()
+    return decision.id
+
+
+def sign_minutes(session: Session, meeting_id: int, by: str, on: date) -> None:
+    meeting = session.get(Meeting, meeting_id)
+    meeting.minutes_status = MinutesStatus.SIGNED
+    meeting.signed_by, meeting.signed_on = by, on
+    session.flush()
+
+
 def build_board(services: Services) -> Board:
     """The Board with three directors; July's minutes approved at October's meeting (by a
     decision there), with an erratum noted after approval."""
@@ -183,30 +226,7 @@ def build_board(services: Services) -> Board:
     with acting_as(actor.name), db.session() as session:
         july = add_meeting(session, board.id, "Board meeting", HELD_ON, people)
         october = add_meeting(session, board.id, "Board meeting", APPROVED_ON, people)
-        minutes_item = session.scalars(
-            select(AgendaItem).where(
-                AgendaItem.meeting_id == october.meeting, AgendaItem.position == 1
-            )
-        ).one()
-        session.add(
-            _new(
-                Decision,
-                meeting_id=october.meeting,
-                agenda_item_id=minutes_item.id,
-                number=2,
-                text="That the minutes of the meeting held on 09/07/2025 be approved as a true "
-                "record.",
-                kind=DecisionKind.ORDINARY,
-                result=DecisionResult.CARRIED,
-                approves_meeting_id=july.meeting,
-            )
-        )
-        meeting = session.get(Meeting, july.meeting)
-        meeting.minutes_status = MinutesStatus.APPROVED
-        meeting.circulated_on = date(2025, 7, 20)
-        meeting.approved_on = APPROVED_ON
-        meeting.approved_at_meeting_id = october.meeting
-        session.flush()
+        approve_minutes(session, july.meeting, october.meeting)
         erratum = _new(
             MinutesErratum,
             meeting_id=july.meeting,
