@@ -241,6 +241,20 @@ def build_board(services: Services) -> Board:
     return Board(services, approved, october, people[0])
 
 
+def sign_and_approve_at_a_third(services: Services, board: Board) -> int:
+    """July's minutes signed by the chair; October's approved at a January meeting, whose
+    minutes are a draft. Returns January's id."""
+    db = services.db
+    with acting_as(services.actor.name), db.session() as session:
+        body_id = session.get(Meeting, board.later.meeting).body_id
+        january = add_meeting(
+            session, body_id, "Board meeting", date(2026, 1, 14), [board.chair_id]
+        )
+        approve_minutes(session, board.later.meeting, january.meeting)
+        sign_minutes(session, board.approved.meeting, "Ada Director", date(2025, 10, 20))
+    return january.meeting
+
+
 def snapshot(db: Database) -> dict[str, list[tuple]]:
     """Every row of every table: what "nothing changed" is compared with."""
     found = {}

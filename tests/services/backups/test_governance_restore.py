@@ -8,12 +8,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from approved_minutes import REFUSAL, Board, add_meeting, approve_minutes, build_board, sign_minutes
+from approved_minutes import REFUSAL, Board, build_board, sign_and_approve_at_a_third
 from server_backups import hide_pg_dump, sums
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from thep_desktop.audit_trail import acting_as
 from thep_desktop.database import Database
 from thep_desktop.models import Base
 from thep_desktop.services.backups.backup_service import BackupService
@@ -55,17 +54,9 @@ def _open(request: pytest.FixtureRequest, monkeypatch, fixture: str, kind: str) 
 def _signed_and_approved(db: Database, actor: Actor) -> tuple[Board, int]:
     """July's minutes approved in October and signed; October's approved in January, whose
     minutes are a draft (its id is returned with the Board's)."""
-    board = build_board(Services(db, actor))
-    with acting_as(actor.name), db.session() as session:
-        body_id = session.execute(
-            text("SELECT body_id FROM meeting WHERE id = :m"), {"m": board.later.meeting}
-        ).scalar_one()
-        january = add_meeting(
-            session, body_id, "Board meeting", date(2026, 1, 14), [board.chair_id]
-        )
-        approve_minutes(session, board.later.meeting, january.meeting)
-        sign_minutes(session, board.approved.meeting, "Ada Director", date(2025, 10, 20))
-    return board, january.meeting
+    services = Services(db, actor)
+    board = build_board(services)
+    return board, sign_and_approve_at_a_third(services, board)
 
 
 def _statuses(db: Database) -> list[tuple]:
