@@ -1,52 +1,45 @@
-"""Approved minutes for tests: a Board meeting with everything minutes hold, approved at a
-later meeting, with an erratum; and a snapshot of every row to show nothing changed."""
+"""Approved minutes for tests, made through the services as the clerk makes them: a Board
+meeting with everything minutes hold, approved at a later meeting, with an erratum; and a
+snapshot of every row to show nothing changed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, time, timedelta
-from typing import TypeVar
+from datetime import date, timedelta
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from governance_records import board as board_of_directors
+from governance_records import meeting as new_meeting
+from sqlalchemy import text
 
-from thep_desktop.audit_trail import acting_as
 from thep_desktop.database import Database
-from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.governance import (
-    ActionStatus,
-    Attendance,
-    Capacity,
-    DecisionKind,
-    DecisionResult,
-    HowAppointed,
-    MeetingKind,
-    MinutesStatus,
+from thep_desktop.domain.governance import Attendance, Votes
+from thep_desktop.models import Base
+from thep_desktop.services.governance.governance_data import (
+    ActionInput,
+    AgendaItemInput,
+    AttendanceInput,
+    DecisionInput,
+    DeclarationInput,
+    MeetingDetail,
 )
-from thep_desktop.models import (
-    AgendaItem,
-    AgendaPaper,
-    Base,
-    Decision,
-    GovernanceAction,
-    InterestDeclaration,
-    Meeting,
-    MeetingAttendance,
-    MinutesErratum,
-)
-from thep_desktop.services.governance.governance_data import AppointmentInput, PersonInput
 from thep_desktop.services.registry import Services
 
-Row = TypeVar("Row")
 # The words of migration 0013's triggers.
 REFUSAL = "Approved minutes cannot be changed or deleted; record a dated erratum instead"
 HELD_ON = date(2025, 7, 9)
 APPROVED_ON = date(2025, 10, 8)
+NEXT_ON = date(2026, 1, 14)
+CHAIR = "Christine Gilbert"  # the first of governance_records.DIRECTORS
+MINUTES_ITEM = "Minutes of the last meeting and matters arising"
+FINANCE_ITEM = "Finance report"
+ACTION = "Publish the budget to member schools"
 
 
 @dataclass(frozen=True)
 class Minutes:
-    """The ids of one meeting's rows, table by table (``meeting`` is the meeting itself)."""
+    """The ids of one meeting's rows, table by table (``meeting`` is the meeting itself):
+    the finance report's item, its paper, the chair's attendance line, the declaration and
+    the budget decision (number 1)."""
 
     meeting: int
     agenda_item: int
@@ -60,198 +53,112 @@ class Minutes:
 @dataclass(frozen=True)
 class Board:
     services: Services
-    approved: Minutes  # the July meeting, approved at the October one
-    later: Minutes  # the October meeting: draft minutes, holding the approving decision
-    chair_id: int
+    body_id: int
+    people: list[int]  # the chair first, then two directors
+    approved: Minutes  # July's meeting, approved at October's
+    later: Minutes  # October's meeting: draft minutes, holding the approving decision
+
+    @property
+    def chair_id(self) -> int:
+        return self.people[0]
 
 
-CLERK = "clerk"
+def item_id(detail: MeetingDetail, title: str) -> int:
+    return next(item.id for item in detail.items if item.title == title)
 
 
-def _new(model: type[Row], **values: object) -> Row:
-    """A row as a service makes one: created and last changed by the clerk."""
-    return model(**values, created_by=CLERK, updated_by=CLERK)
-
-
-def add_meeting(
-    session, body_id: int, title: str, on: date, people: list[int], status=MinutesStatus.DRAFT
-) -> Minutes:
-    meeting = _new(
-        Meeting,
-        body_id=body_id,
-        kind=MeetingKind.ORDINARY,
-        title=title,
-        meets_on=on,
-        starts_at=time(17, 30),
-        venue="229 Bethnal Green Road",
-        notice_sent_on=date(on.year, on.month, 1),
-        minutes_status=status,
-        chair_person_id=people[0],
+def hold_meeting(services: Services, body_id: int, on: date, people: list[int]) -> Minutes:
+    """A Board meeting that has happened: minutes on every item, a paper, everyone present
+    with the auditor in attendance from the finance report, a declaration, the budget
+    decision and an action."""
+    actor, meetings = services.actor, services.meetings
+    detail = new_meeting(services, body_id, on, on - timedelta(days=14), chair_person_id=people[0])
+    detail = meetings.save_agenda(
+        actor,
+        detail.id,
+        [
+            AgendaItemInput(item.title, "Chair", f"Minutes of “{item.title}”.", item.id)
+            for item in detail.items
+        ],
+        detail.version,
     )
-    session.add(meeting)
-    session.flush()
-    items = [
-        _new(AgendaItem, meeting_id=meeting.id, position=n, title=t, presenter=p, minutes=m)
-        for n, (t, p, m) in enumerate(
-            [
-                ("Welcome and apologies", "Chair", "The chair welcomed everyone."),
-                ("Declarations of interest", "Chair", "One interest was declared."),
-                ("Budget 2025/26", "Treasurer", "The Board considered the budget."),
-            ],
-            start=1,
-        )
-    ]
-    session.add_all(items)
-    session.flush()
-    budget = items[2]
-    paper = _new(
-        AgendaPaper, agenda_item_id=budget.id, file_name="budget.pdf", size=8, content=b"%PDF-1.7"
-    )
-    lines = [
-        _new(MeetingAttendance, meeting_id=meeting.id, person_id=pid, status=Attendance.PRESENT)
-        for pid in people
-    ]
+    finance = item_id(detail, FINANCE_ITEM)
+    position = next(i.position for i in detail.items if i.id == finance)
+    paper = meetings.add_paper(actor, finance, "budget 2025-26.pdf", b"%PDF-1.7 budget")
+    lines = [AttendanceInput(Attendance.PRESENT, person_id=p) for p in people]
     lines.append(
-        _new(
-            MeetingAttendance,
-            meeting_id=meeting.id,
-            name="Sam Auditor",
-            role="Auditor",
-            status=Attendance.IN_ATTENDANCE,
-            arrived_at_item=3,
+        AttendanceInput(
+            Attendance.IN_ATTENDANCE, name="Sam Auditor", role="Auditor", arrived_at_item=position
         )
     )
-    declaration = _new(
-        InterestDeclaration,
-        meeting_id=meeting.id,
-        agenda_item_id=budget.id,
-        name="Ada Director",
-        interest="Governor at a school bidding for the contract",
+    detail = meetings.save_attendance(actor, detail.id, lines, detail.version)
+    detail = meetings.save_declarations(
+        actor,
+        detail.id,
+        [DeclarationInput("Aziz Ahmed", "Governor at a school bidding for the contract", finance)],
+        detail.version,
     )
-    decision = _new(
-        Decision,
-        meeting_id=meeting.id,
-        agenda_item_id=budget.id,
-        number=1,
-        text="That the budget for 2025/26 be approved.",
-        kind=DecisionKind.ORDINARY,
-        result=DecisionResult.CARRIED,
-        votes_for=3,
-        votes_against=0,
-        votes_abstaining=0,
+    decision = meetings.save_decision(
+        actor,
+        detail.id,
+        DecisionInput(finance, "That the budget for 2025/26 be approved.", votes=Votes(3, 0, 0)),
     )
-    action = _new(
-        GovernanceAction,
-        body_id=body_id,
-        meeting_id=meeting.id,
-        agenda_item_id=budget.id,
-        text="Publish the budget to member schools",
-        owner_name="Treasurer",
-        due_on=date(on.year, on.month, 28),
-        status=ActionStatus.OPEN,
+    services.governance_actions.save_action(
+        actor,
+        ActionInput(
+            detail.id, ACTION, owner_name="Executive Director", due_on=on + timedelta(days=21)
+        ),
     )
-    session.add_all([paper, *lines, declaration, decision, action])
-    session.flush()
+    detail = meetings.get_meeting(actor, detail.id)
     return Minutes(
-        meeting=meeting.id,
-        agenda_item=budget.id,
+        meeting=detail.id,
+        agenda_item=finance,
         agenda_paper=paper.id,
-        meeting_attendance=lines[0].id,
-        interest_declaration=declaration.id,
+        meeting_attendance=next(a.id for a in detail.attendance if a.person_id == people[0]),
+        interest_declaration=detail.declarations[0].id,
         decision=decision.id,
     )
 
 
-def approve_minutes(session: Session, meeting_id: int, at_meeting_id: int) -> int:
-    """As the clerk records it: a decision at the later meeting's first item approving the
-    minutes, numbered after its others, and the minutes approved on that meeting's date.
-    Returns the decision's id."""
-    later = session.get(Meeting, at_meeting_id)
-    earlier = session.get(Meeting, meeting_id)
-    item = session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == at_meeting_id, AgendaItem.position == 1)
-    ).one()
-    number = session.scalar(
-        select(func.coalesce(func.max(Decision.number), 0)).where(
-            Decision.meeting_id == at_meeting_id
-        )
-    )
-    decision = _new(
-        Decision,
-        meeting_id=at_meeting_id,
-        agenda_item_id=item.id,
-        number=number + 1,
-        text=f"That the minutes of the meeting held on {format_date(earlier.meets_on)} be "
-        "approved as a true record.",
-        kind=DecisionKind.ORDINARY,
-        result=DecisionResult.CARRIED,
-        approves_meeting_id=meeting_id,
-    )
-    session.add(decision)
-    earlier.minutes_status = MinutesStatus.APPROVED
-    earlier.circulated_on = earlier.circulated_on or earlier.meets_on + timedelta(days=7)
-    earlier.approved_on = later.meets_on
-    earlier.approved_at_meeting_id = at_meeting_id
-    session.flush()
-    return decision.id
-
-
-def sign_minutes(session: Session, meeting_id: int, by: str, on: date) -> None:
-    meeting = session.get(Meeting, meeting_id)
-    meeting.minutes_status = MinutesStatus.SIGNED
-    meeting.signed_by, meeting.signed_on = by, on
-    session.flush()
+def approve(services: Services, meeting_id: int, at: int) -> int:
+    """The minutes approved at the later meeting's "Minutes of the last meeting" item."""
+    later = services.meetings.get_meeting(services.actor, at)
+    return services.meetings.approve_minutes(
+        services.actor, meeting_id, at, item_id(later, MINUTES_ITEM), Votes(3, 0, 0)
+    ).id
 
 
 def build_board(services: Services) -> Board:
-    """The Board with three directors; July's minutes approved at October's meeting (by a
-    decision there), with an erratum noted after approval."""
-    actor, db = services.actor, services.db
-    services.governing_bodies.add_usual_bodies(actor)
-    board = services.governing_bodies.find_body(actor, "B")
-    people = []
-    for name in ("Ada Director", "Ben Director", "Cal Director"):
-        person = services.governance_people.save_person(actor, PersonInput(full_name=name))
-        services.governance_people.save_appointment(
-            actor,
-            AppointmentInput(
-                person_id=person.id,
-                body_id=board.id,
-                capacity=Capacity.CHAIR if not people else Capacity.DIRECTOR,
-                how_appointed=HowAppointed.ELECTED_AT_AGM,
-                starts_on=date(2024, 9, 1),
-            ),
-        )
-        people.append(person.id)
-    with acting_as(actor.name), db.session() as session:
-        july = add_meeting(session, board.id, "Board meeting", HELD_ON, people)
-        october = add_meeting(session, board.id, "Board meeting", APPROVED_ON, people)
-        approve_minutes(session, july.meeting, october.meeting)
-        erratum = _new(
-            MinutesErratum,
-            meeting_id=july.meeting,
-            agenda_item_id=july.agenda_item,
-            noted_on=date(2025, 11, 3),
-            correction="Item 3: the budget was proposed by Ben Director, not Cal Director.",
-            reason="Noticed by the treasurer",
-        )
-        session.add(erratum)
-        session.flush()
-        approved = replace(july, minutes_erratum=erratum.id)
-    return Board(services, approved, october, people[0])
+    """The Board with three directors; July's minutes circulated, approved at October's
+    meeting (by a decision there, number 2), with an erratum noted after approval."""
+    actor, meetings = services.actor, services.meetings
+    body_id, people = board_of_directors(services, directors=3, observers=0)
+    july = hold_meeting(services, body_id, HELD_ON, people)
+    october = hold_meeting(services, body_id, APPROVED_ON, people)
+    detail = meetings.get_meeting(actor, july.meeting)
+    meetings.circulate_minutes(actor, july.meeting, date(2025, 7, 20), detail.version)
+    approve(services, july.meeting, october.meeting)
+    erratum = meetings.add_erratum(
+        actor,
+        july.meeting,
+        july.agenda_item,
+        date(2025, 11, 3),
+        "The budget was proposed by Aziz Ahmed, not Kevan Collins.",
+        "Noticed by the treasurer",
+    )
+    approved = replace(july, minutes_erratum=erratum.id)
+    return Board(services, body_id, people, approved, october)
 
 
 def sign_and_approve_at_a_third(services: Services, board: Board) -> int:
     """July's minutes signed by the chair; October's approved at a January meeting, whose
     minutes are a draft. Returns January's id."""
-    db = services.db
-    with acting_as(services.actor.name), db.session() as session:
-        body_id = session.get(Meeting, board.later.meeting).body_id
-        january = add_meeting(
-            session, body_id, "Board meeting", date(2026, 1, 14), [board.chair_id]
-        )
-        approve_minutes(session, board.later.meeting, january.meeting)
-        sign_minutes(session, board.approved.meeting, "Ada Director", date(2025, 10, 20))
+    january = hold_meeting(services, board.body_id, NEXT_ON, board.people)
+    approve(services, board.later.meeting, january.meeting)
+    detail = services.meetings.get_meeting(services.actor, board.approved.meeting)
+    services.meetings.sign_minutes(
+        services.actor, board.approved.meeting, CHAIR, date(2025, 10, 20), detail.version
+    )
     return january.meeting
 
 

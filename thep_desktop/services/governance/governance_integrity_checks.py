@@ -66,15 +66,20 @@ def _capped(problems: list[str]) -> list[str]:
 
 
 def _meetings(conn: Connection) -> dict[int, tuple[str, Any]]:
-    """Each meeting's name in words ("Board meeting, 09/07/2025 (Board of Directors)") and row."""
+    """Each meeting's name in words and its row."""
     rows = conn.execute(
         select(_meeting, _body.c.name.label("body_name"))
         .join(_body, _body.c.id == _meeting.c.body_id)
         .order_by(_meeting.c.meets_on, _meeting.c.id)
     )
-    return {
-        row.id: (f"{meeting_label(row.title, row.meets_on)} ({row.body_name})", row) for row in rows
-    }
+    return {row.id: (_meeting_name(row.title, row.meets_on, row.body_name), row) for row in rows}
+
+
+def _meeting_name(title: str, meets_on: date, body: str) -> str:
+    """ "Board of Directors, 09/07/2025", with the body added when the title does not name it:
+    "Budget workshop, 03/03/2026 (Board of Directors)"."""
+    label = meeting_label(title, meets_on)
+    return label if body.casefold() in title.casefold() else f"{label} ({body})"
 
 
 def _named(meetings: dict[int, tuple[str, Any]], meeting_id: int | None) -> str:

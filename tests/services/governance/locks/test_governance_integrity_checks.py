@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from approved_minutes import REFUSAL, Board, sign_and_approve_at_a_third
+from approved_minutes import ACTION, CHAIR, REFUSAL, Board, sign_and_approve_at_a_third
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -24,9 +24,9 @@ ACTIONS = "Actions closed after they were raised"
 APPOINTMENTS = "Appointments to a body do not overlap"
 OURS = (MINUTES, NUMBERS, ATTENDANCE, ACTIONS, APPOINTMENTS)
 
-JULY = "Board meeting, 09/07/2025 (Board of Directors)"
-OCTOBER = "Board meeting, 08/10/2025 (Board of Directors)"
-JANUARY = "Board meeting, 14/01/2026 (Board of Directors)"
+JULY = "Board of Directors, 09/07/2025"
+OCTOBER = "Board of Directors, 08/10/2025"
+JANUARY = "Board of Directors, 14/01/2026"
 
 
 def problems(services: Services) -> dict[str, list[str]]:
@@ -99,7 +99,7 @@ def test_a_clean_board_finds_nothing(services: Services, board: Board, january: 
     _sql(
         services.db,
         "UPDATE meeting_attendance SET arrived_at_item = 2, left_at_item = 3 WHERE id = :id",
-        id=_line(services.db, january, "Ada Director"),
+        id=_line(services.db, january, CHAIR),
     )
     _sql(
         services.db,
@@ -145,8 +145,8 @@ def test_minutes_approved_at_a_meeting_that_is_not_later_are_named(
         m=board.later.meeting,
     )
     assert problems(services)[MINUTES] == [
-        f"{JULY}: its minutes were approved by decision 2 at Board meeting, 01/07/2025 (Board "
-        "of Directors), which is not a later meeting"
+        f"{JULY}: its minutes were approved by decision 2 at Board of Directors, 01/07/2025, "
+        "which is not a later meeting"
     ]
 
 
@@ -197,7 +197,7 @@ def test_minutes_approved_at_a_meeting_of_another_body_are_named(services: Servi
         b=council,
         m=board.later.meeting,
     )
-    other = "Board meeting, 08/10/2025 (Advisory Council)"
+    other = "Board of Directors, 08/10/2025 (Advisory Council)"
     assert problems(services)[MINUTES] == [
         f"{JULY}: its minutes were approved by decision 2 at {other}, a meeting of another body"
     ]
@@ -274,20 +274,20 @@ def test_arrivals_after_leaving_or_at_items_not_on_the_agenda_are_named(
     _sql(
         db,
         "UPDATE meeting_attendance SET arrived_at_item = 9 WHERE id = :id",
-        id=_line(db, october, "Ben Director"),
+        id=_line(db, october, "Aziz Ahmed"),
     )
     _sql(
         db,
         "UPDATE meeting_attendance SET status = 'apologies', left_at_item = 2 WHERE id = :id",
-        id=_line(db, october, "Cal Director"),
+        id=_line(db, october, "Kevan Collins"),
     )
-    with _left_before_arriving(db, _line(db, october, "Ada Director")):
+    with _left_before_arriving(db, _line(db, october, CHAIR)):
         found = problems(services)[ATTENDANCE]
     assert found == [
-        f"{OCTOBER}: Ada Director (present) arrived at item 3 and left at item 2: they cannot "
+        f"{OCTOBER}: Christine Gilbert (present) arrived at item 3 and left at item 2: they cannot "
         "leave before the item they arrived at",
-        f"{OCTOBER}: Ben Director (present) arrived at item 9: there is no agenda item 9",
-        f"{OCTOBER}: Cal Director (apologies) left at item 2: only someone who was there can "
+        f"{OCTOBER}: Aziz Ahmed (present) arrived at item 9: there is no agenda item 9",
+        f"{OCTOBER}: Kevan Collins (apologies) left at item 2: only someone who was there can "
         "arrive late or leave early",
     ]
 
@@ -323,7 +323,7 @@ def test_actions_closed_before_they_were_raised_or_elsewhere_are_named(
     _sql(
         db, "UPDATE governance_action SET body_id = :b WHERE id = :id", b=council, id=january_action
     )
-    what = "the action “Publish the budget to member schools”"
+    what = f"the action “{ACTION}”"
     assert problems(services)[ACTIONS] == [
         f"{JULY}: {what} was closed on 30/06/2025, before the meeting that raised it",
         f"{OCTOBER}: {what} is at an agenda item of {JULY}",
@@ -347,7 +347,7 @@ def test_a_director_appointed_twice_over_the_same_dates_is_named(services: Servi
         p=board.chair_id,
     )
     assert problems(services)[APPOINTMENTS] == [
-        "Ada Director holds two appointments to the Board of Directors over the same dates: "
+        "Christine Gilbert holds two appointments to the Board of Directors over the same dates: "
         "from 01/09/2024 (still in office) and from 01/01/2025, ceased 01/01/2026"
     ]
 
