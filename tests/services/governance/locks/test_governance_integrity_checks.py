@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -13,6 +14,7 @@ from approved_minutes import ACTION, CHAIR, REFUSAL, Board, sign_and_approve_at_
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from thep_desktop.cli.admin import main as admin_main
 from thep_desktop.database import Database
 from thep_desktop.services.backups.database_checks import run_checks
 from thep_desktop.services.registry import Services
@@ -365,3 +367,28 @@ def test_a_register_without_governance_records_finds_nothing(services: Services)
     """No bodies, people or meetings yet: nothing to find, and nothing fails to run."""
     found = problems(services)
     assert {name: found[name] for name in OURS} == dict.fromkeys(OURS, [])
+
+
+def test_thep_admin_check_prints_the_problems_in_words(capsys, services: Services, board: Board):
+    """As the administrator sees them: each check OK or PROBLEMS, then what was found; and in
+    --json, with a non-zero exit either way."""
+    _sql(
+        services.db,
+        "DELETE FROM decision WHERE approves_meeting_id = :m",
+        m=board.approved.meeting,
+    )
+    services.db.dispose()
+    code = admin_main(["--db", services.db.address, "check"])
+    out, _err = capsys.readouterr()
+    assert code == 1
+    assert (
+        f"{MINUTES}: PROBLEMS\n  - {JULY}: its minutes are approved but no decision approved "
+        "them\n" in out
+    )
+    assert f"{NUMBERS}: OK" in out and f"{APPOINTMENTS}: OK" in out
+    code = admin_main(["--db", services.db.address, "check", "--json"])
+    data = json.loads(capsys.readouterr()[0])
+    assert code == 1 and data["passed"] is False
+    found = {c["name"]: c["problems"] for c in data["checks"]}
+    assert found[MINUTES] == [f"{JULY}: its minutes are approved but no decision approved them"]
+    assert found[ATTENDANCE] == found[ACTIONS] == []
