@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from thep_desktop.audit_trail import acting_as
 from thep_desktop.database import Database
 from thep_desktop.domain.governance import MinutesStatus
-from thep_desktop.models import Base, MinutesErratum
+from thep_desktop.models import AgendaItem, Base, MinutesErratum
 
 # A change to each table that minutes hold: the column and a value unlike the one there.
 CHANGES = {
@@ -263,3 +263,19 @@ def test_draft_minutes_can_then_be_approved(db: Database, board: Board):
     _refused(
         db, "UPDATE agenda_item SET minutes = 'Too late' WHERE id = :id", id=board.later.agenda_item
     )
+
+
+def test_a_change_through_the_orm_is_refused_too_and_leaves_no_history(db: Database, board: Board):
+    """Were a service to forget its own refusal, the database still refuses: the change and
+    the audit record written with it are rolled back together."""
+    before = snapshot(db)
+    with pytest.raises(IntegrityError, match=REFUSAL):
+        with acting_as("clerk"), db.session() as session:
+            item = session.get(AgendaItem, board.approved.agenda_item)
+            assert item is not None
+            item.minutes = "Quietly rewritten."
+            item.updated_by = "clerk"
+    with pytest.raises(IntegrityError, match=REFUSAL):
+        with acting_as("clerk"), db.session() as session:
+            session.delete(session.get(MinutesErratum, board.approved.minutes_erratum))
+    assert snapshot(db) == before
