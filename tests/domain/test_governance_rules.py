@@ -12,11 +12,18 @@ from hypothesis import strategies as st
 from thep_desktop.domain.governance import (
     ActionStatus,
     Attendance,
+    BodyKind,
     Capacity,
     DecisionKind,
     DecisionResult,
+    Frequency,
+    HowAppointed,
+    MeetingKind,
     MinutesStatus,
+    SchoolRole,
+    Voters,
     Votes,
+    WhyEnded,
     check_notice,
     clear_days,
     decision_reference,
@@ -230,3 +237,34 @@ def test_only_voting_capacities_vote_and_approved_minutes_are_locked():
     assert [s for s in MinutesStatus if s.locked] == [MinutesStatus.APPROVED, MinutesStatus.SIGNED]
     assert [s.order for s in MinutesStatus] == [0, 1, 2, 3]
     assert [s for s in ActionStatus if s.is_open] == [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+
+
+@given(sent=days, meeting=days, required=st.integers(0, 60))
+def test_notice_is_short_exactly_when_sent_after_the_latest_day_and_says_so_in_words(
+    sent, meeting, required
+):
+    check = check_notice(sent, meeting, required)
+    assert check.short == (sent > latest_notice_day(meeting, required))
+    assert check.message.startswith("Short notice" if check.short else "Notice sent on")
+    assert " -" not in check.message  # never "-3 clear days"
+
+
+def test_every_choice_parses_back_from_its_value_and_its_words():
+    for kind in (
+        ActionStatus,
+        Attendance,
+        BodyKind,
+        Capacity,
+        DecisionKind,
+        DecisionResult,
+        Frequency,
+        HowAppointed,
+        MeetingKind,
+        MinutesStatus,
+        SchoolRole,
+        Voters,
+        WhyEnded,
+    ):
+        for item in kind:
+            typed = (item.value, item.label, item.label.upper(), item.value.replace("_", " "))
+            assert {kind.parse(text) for text in typed} == {item}
