@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Table, inspect, select
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.governance import (
+    ActionStatus,
     Attendance,
     MinutesStatus,
     Presence,
@@ -235,8 +236,8 @@ def attendance_times(db: Database) -> list[str]:
 @register_check("Actions closed after they were raised")
 def action_dates(db: Database) -> list[str]:
     """An action belongs to the body of the meeting that raised it (and to one of that
-    meeting's items); it is closed no earlier than that meeting, and at a later meeting of
-    the same body."""
+    meeting's items); a closed one is dated, no earlier than that meeting, and closed at a
+    later meeting of the same body; an open one names no meeting it was closed at."""
     problems: list[str] = []
     with db.engine.connect() as conn:
         if not _has_governance(conn):
@@ -260,6 +261,15 @@ def action_dates(db: Database) -> list[str]:
             other = item_meeting.get(action.agenda_item_id)
             if other is not None and other != action.meeting_id:
                 problems.append(f"{what} is at an agenda item of {_named(meetings, other)}")
+        status = ActionStatus(action.status)
+        if status.is_open and action.closed_at_meeting_id is not None:
+            problems.append(
+                f"{what} is {status.label.lower()} but names "
+                f"{_named(meetings, action.closed_at_meeting_id)} as where it was closed"
+            )
+        if not status.is_open and action.closed_on is None:
+            # A constraint refuses it; read again for a database that lost the constraint.
+            problems.append(f"{what} is {status.label.lower()} but has no date it closed")
         if action.closed_on is not None and action.closed_on < meeting.meets_on:
             problems.append(
                 f"{what} was closed on {format_date(action.closed_on)}, before the meeting that "

@@ -238,35 +238,39 @@ def test_a_decision_at_another_meetings_item_is_named(services: Services, board:
 
 # -- attendance -----------------------------------------------------------------------------
 @contextmanager
-def _left_before_arriving(db: Database, line: int) -> Iterator[None]:
-    """An arrival after leaving, which a constraint refuses: planted around it, for the
-    length of the check, and the constraint put back after."""
+def constraint_lifted(
+    db: Database, table: str, name: str, check: str, plant: str, undo: str, **values: object
+) -> Iterator[None]:
+    """A row that a CHECK constraint refuses, planted for the length of the check: on
+    SQLite with the constraints ignored on one connection, on PostgreSQL with the constraint
+    dropped, the row put right after and the constraint made again."""
     if db.is_sqlite:
         # The pragma holds for one connection: the plant is made on it, and stays.
         with db.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
-            conn.execute(_LEFT_BEFORE, {"id": line})
+            conn.execute(text(plant), values)
             conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
         yield
         return
-    name = "ck_meeting_attendance_leaves_after_arriving"
-    _sql(db, f"ALTER TABLE meeting_attendance DROP CONSTRAINT {name}")
+    _sql(db, f"ALTER TABLE {table} DROP CONSTRAINT {name}")
     try:
-        with db.engine.begin() as conn:
-            conn.execute(_LEFT_BEFORE, {"id": line})
+        _sql(db, plant, **values)
         yield
     finally:
-        _sql(db, "UPDATE meeting_attendance SET left_at_item = NULL WHERE id = :id", id=line)
-        _sql(
-            db,
-            f"ALTER TABLE meeting_attendance ADD CONSTRAINT {name} CHECK (arrived_at_item IS "
-            "NULL OR left_at_item IS NULL OR left_at_item > arrived_at_item)",
-        )
+        _sql(db, undo, **values)
+        _sql(db, f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check})")
 
 
-_LEFT_BEFORE = text(
-    "UPDATE meeting_attendance SET arrived_at_item = 3, left_at_item = 2 WHERE id = :id"
-)
+def _left_before_arriving(db: Database, line: int):  # type: ignore[no-untyped-def]
+    return constraint_lifted(
+        db,
+        "meeting_attendance",
+        "ck_meeting_attendance_leaves_after_arriving",
+        "arrived_at_item IS NULL OR left_at_item IS NULL OR left_at_item > arrived_at_item",
+        "UPDATE meeting_attendance SET arrived_at_item = 3, left_at_item = 2 WHERE id = :id",
+        "UPDATE meeting_attendance SET left_at_item = NULL WHERE id = :id",
+        id=line,
+    )
 
 
 def test_arrivals_after_leaving_or_at_items_not_on_the_agenda_are_named(
@@ -331,6 +335,40 @@ def test_actions_closed_before_they_were_raised_or_elsewhere_are_named(
         f"{OCTOBER}: {what} is at an agenda item of {JULY}",
         f"{OCTOBER}: {what} was closed at {JULY}, before it was raised",
         f"{JANUARY}: {what} belongs to Advisory Council, not to the body that met",
+    ]
+
+
+def test_actions_closed_without_a_date_or_open_but_closed_somewhere_are_named(
+    services: Services, board: Board
+):
+    db = services.db
+    july = _one(
+        db, "SELECT id FROM governance_action WHERE meeting_id = :m", m=board.approved.meeting
+    )
+    october = _one(
+        db, "SELECT id FROM governance_action WHERE meeting_id = :m", m=board.later.meeting
+    )
+    _sql(
+        db,
+        "UPDATE governance_action SET status = 'in_progress', closed_at_meeting_id = :at "
+        "WHERE id = :id",
+        at=board.later.meeting,
+        id=july,
+    )
+    with constraint_lifted(
+        db,
+        "governance_action",
+        "ck_governance_action_closed_actions_are_dated",
+        "(status IN ('open', 'in_progress')) = (closed_on IS NULL)",
+        "UPDATE governance_action SET status = 'done' WHERE id = :id",
+        "UPDATE governance_action SET status = 'open' WHERE id = :id",
+        id=october,
+    ):
+        found = problems(services)[ACTIONS]
+    what = f"the action “{ACTION}”"
+    assert found == [
+        f"{JULY}: {what} is in progress but names {OCTOBER} as where it was closed",
+        f"{OCTOBER}: {what} is done but has no date it closed",
     ]
 
 
