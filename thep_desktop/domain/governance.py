@@ -21,12 +21,17 @@ class _Labelled(enum.StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> _Labelled:
-        wanted = " ".join((text or "").split()).casefold()
+        # "Vice chair", "vice-chair" and "vice_chair" are the same to a person typing them.
+        wanted = _loose(text or "")
         for item in cls:
-            if wanted in (item.value, item.label.casefold()):
+            if wanted in (_loose(item.value), _loose(item.label)):
                 return item
         choices = ", ".join(item.label for item in cls)
         raise ValueError(f"{text!r} is not one of: {choices}.")
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
 
 
 class BodyKind(_Labelled):
@@ -241,6 +246,15 @@ class NoticeCheck:
             if self.required <= 0:
                 return "No notice recorded."
             return f"No notice recorded yet: {self.required} clear days need it sent by {last}."
+        if self.short and self.sent_on is not None and self.sent_on >= self.meeting_on:
+            # "It gives -1 clear days" would puzzle anyone: say when it went instead.
+            when = (
+                "the day of the meeting" if self.sent_on == self.meeting_on else "after the meeting"
+            )
+            return (
+                f"Short notice: sent on {format_date(self.sent_on)}, {when}; {self.required} "
+                f"clear days were needed (sent by {last})."
+            )
         if self.short:
             return (
                 f"Short notice: sent on {format_date(self.sent_on)}, it gives {max(self.given, 0)} "

@@ -169,6 +169,7 @@ def run_checks(db: Database, actor: Actor) -> list[CheckResult]:
     problem of its own, not a crash."""
     actor.require(VIEW)
     # The areas' own checks register themselves when their module is first imported.
+    import thep_desktop.services.governance.governance_integrity_checks  # noqa: F401
     import thep_desktop.services.invoices.invoice_integrity_checks  # noqa: F401
     import thep_desktop.services.peer_reviews.review_integrity_checks  # noqa: F401
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, text
 
+from thep_desktop.models import Base
 from thep_desktop.services.backups.table_checksums import BATCH, TableProgress
 
 
@@ -36,7 +37,7 @@ def insert_rows(
     batch: list[dict[str, Any]] = []
     count = 0
     statement = table.insert()
-    for row in rows:
+    for row in named_rows_first(table, rows):
         batch.append(row)
         if len(batch) >= BATCH:
             conn.execute(statement, batch)
@@ -48,6 +49,54 @@ def insert_rows(
         conn.execute(statement, batch)
         count += len(batch)
     return count
+
+
+def named_rows_first(table: Table, rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """The rows in an order where a row naming another row of its own table comes after it.
+
+    A foreign key is checked row by row as rows go in, and a row may name one with a larger
+    id: minutes are approved at a meeting recorded after them (``approved_at_meeting_id``).
+    In id order that meeting is not there yet and the restore would be refused; nor can the
+    reference be filled in afterwards, since approved minutes refuse every UPDATE. Tables
+    that never name their own rows pass through as they come, unread.
+    """
+    model = Base.metadata.tables.get(table.name)
+    links = [
+        (element.parent.name, element.column.name)
+        for key in (model.foreign_key_constraints if model is not None else ())
+        if key.referred_table is model and len(key.elements) == 1
+        for element in key.elements
+    ]
+    if not links:
+        return rows
+    pending = list(rows)
+    by_key = {(target, row.get(target)): n for n, row in enumerate(pending) for _c, target in links}
+    placed = [False] * len(pending)
+    ordered: list[dict[str, Any]] = []
+    for start in range(len(pending)):
+        # Depth first without recursion: a chain of meetings, each approving the one
+        # before, may be as long as the body's history.
+        stack = [start]
+        while stack:
+            n = stack[-1]
+            if placed[n]:
+                stack.pop()
+                continue
+            waiting = [
+                m
+                for column, target in links
+                if (m := by_key.get((target, pending[n].get(column)))) is not None
+                and not placed[m]
+                and m != n
+                and m not in stack
+            ]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            placed[n] = True
+            ordered.append(pending[n])
+            stack.pop()
+    return ordered
 
 
 def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
