@@ -1,0 +1,223 @@
+"""``thep-admin governance render …``: a meeting's notice, agenda or minutes, the logs and the
+register of directors, as files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from thep_desktop.cli.governance.governance_options import BODY_HELP, academic_year, find_body
+from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
+from thep_desktop.cli.shared.output import CommandError, parse_date, plural, write_json
+from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.services.registry import Services
+
+MEETING_DOCUMENTS = ("minutes", "agenda", "notice")
+LOGS = ("decisions", "actions", "directors")
+KIND_WORDS = ", ".join(MEETING_DOCUMENTS + LOGS)
+
+
+def add_render_command(
+    actions: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:  # type: ignore[type-arg]
+    """``governance render``: added by the ``governance`` group to its commands."""
+    render = actions.add_parser(
+        "render",
+        parents=[common],
+        help="a meeting's minutes, agenda or notice, a log or the register, as a file",
+        description=textwrap.fill(
+            "Write a governance document on the letterhead. minutes, agenda and "
+            "notice take a MEETING_ID (the Id column of `governance meetings`); the notice of a "
+            "general meeting goes to every member school, one page each. decisions and actions "
+            "are the decision log and the action log: as .pdf, or as .xlsx a workbook with a "
+            "Decisions sheet and an Actions sheet. directors is the register of directors as at "
+            "a date. The file is written whole or not at all.",
+            width=79,
+        ),
+        epilog="examples:\n"
+        "  thep-admin governance render minutes 12 --out minutes.pdf\n"
+        "  thep-admin governance render notice 15 --out agm-notice.pdf\n"
+        "  thep-admin governance render decisions --body B --year 2025/26 --out log.pdf\n"
+        "  thep-admin governance render actions --open --out actions.pdf\n"
+        "  thep-admin governance render directors --as-at 31/03/2026 --out directors.pdf",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument("kind", metavar="KIND", help=f"one of: {KIND_WORDS}")
+    render.add_argument(
+        "meeting", nargs="?", metavar="MEETING_ID", help="the meeting (minutes, agenda, notice)"
+    )
+    render.add_argument(
+        "--out", required=True, type=Path, metavar="FILE.pdf", help="the file to write"
+    )
+    render.add_argument("--body", metavar="NAME", help=f"decisions, actions: {BODY_HELP}")
+    render.add_argument(
+        "--year", metavar="YEAR", help="decisions: only this academic year, e.g. 2025/26"
+    )
+    render.add_argument("--open", action="store_true", help="actions: only those still open")
+    render.add_argument(
+        "--as-at",
+        type=parse_date,
+        metavar="DATE",
+        help="directors: the register on this day; actions: overdue as at this day (today)",
+    )
+    render.add_argument("--json", action="store_true", help="print what was written as JSON")
+    render.set_defaults(run=render_document, database="existing")
+
+
+def render_document(services: Services, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out if out is not None else sys.stdout
+    kind = args.kind.strip().casefold()
+    if kind not in MEETING_DOCUMENTS + LOGS:
+        raise CommandError(f"{args.kind!r} is not a document; choose from {KIND_WORDS}.")
+    target: Path = args.out
+    suffix = target.suffix.casefold()
+    if kind in ("decisions", "actions"):
+        if suffix not in (".pdf", ".xlsx"):
+            raise CommandError(
+                f"--out must be a file ending .pdf or .xlsx ({target.name} is neither)."
+            )
+    elif suffix != ".pdf":
+        raise CommandError(f"--out must be a file ending .pdf ({target.name} is not).")
+    _refuse_options(kind, args)
+    if kind in MEETING_DOCUMENTS:
+        report = _meeting_document(services, kind, args, target)
+    else:
+        report = _log(services, kind, args, target)
+    if args.json:
+        write_json({"document": kind, "file": str(target), **report}, out)
+    else:
+        out.write(f"{report['said']} written to {target}.\n")
+    return 0
+
+
+def _refuse_options(kind: str, args: argparse.Namespace) -> None:
+    """An option the document does not take is an error, not silently ignored."""
+    if kind in MEETING_DOCUMENTS:
+        if args.meeting is None:
+            raise CommandError(
+                f"Name the meeting: {kind} MEETING_ID (see the Id column of: thep-admin "
+                "governance meetings)."
+            )
+        given = [
+            option
+            for option, value in (
+                ("--body", args.body),
+                ("--year", args.year),
+                ("--open", args.open),
+                ("--as-at", args.as_at),
+            )
+            if value
+        ]
+    else:
+        if args.meeting is not None:
+            raise CommandError(f"The {kind} document takes no meeting ({args.meeting!r}).")
+        allowed = {
+            "decisions": ("--body", "--year"),
+            "actions": ("--body", "--open", "--as-at"),
+            "directors": ("--as-at",),
+        }[kind]
+        given = [
+            option
+            for option, value in (
+                ("--body", args.body),
+                ("--year", args.year),
+                ("--open", args.open),
+                ("--as-at", args.as_at),
+            )
+            if value and option not in allowed
+        ]
+    if given:
+        raise CommandError(f"The {kind} document does not take {', '.join(given)}.")
+
+
+def _meeting_id(text: str) -> int:
+    try:
+        number = int(text.strip().removeprefix("#"))
+    except ValueError:
+        raise CommandError(
+            f"{text!r} is not a meeting's id: give the number in the Id column of: thep-admin "
+            "governance meetings."
+        ) from None
+    if number < 1:
+        raise CommandError(f"{text!r} is not a meeting's id.")
+    return number
+
+
+def _meeting_document(
+    services: Services, kind: str, args: argparse.Namespace, target: Path
+) -> dict[str, Any]:
+    actor = services.actor
+    meeting = services.meetings.get_meeting(actor, _meeting_id(args.meeting))
+    documents = services.governance_documents
+    report: dict[str, Any] = {
+        "meeting_id": meeting.id,
+        "meeting": meeting.label,
+        "title": meeting.title,
+        "date": meeting.meets_on,
+    }
+    if kind == "notice":
+        line = ProgressLine(sys.stderr, "Notice of meeting", meeting.label)
+        progress = Progress(line.report)
+        try:
+            with ctrl_c_cancels(progress):
+                count = documents.notice(actor, meeting.id, target, progress)
+        except Cancelled:
+            raise KeyboardInterrupt from None  # nothing written; exit as any Ctrl+C does
+        finally:
+            line.finish()
+        report["notices"] = count
+        report["said"] = f"Notice of {meeting.label}: {plural(count, 'notice')}"
+    elif kind == "agenda":
+        documents.agenda(actor, meeting.id, target)
+        report["said"] = f"Agenda of {meeting.label}"
+    else:
+        documents.minutes(actor, meeting.id, target)
+        status = meeting.minutes_status.label.lower()
+        report["minutes_status"] = meeting.minutes_status
+        report["said"] = f"Minutes of {meeting.label} ({status})"
+    return report
+
+
+def _log(services: Services, kind: str, args: argparse.Namespace, target: Path) -> dict[str, Any]:
+    actor = services.actor
+    documents = services.governance_documents
+    body = find_body(services, args.body) if args.body else None
+    body_id = body.id if body is not None else None
+    report: dict[str, Any] = {"body": body.name if body is not None else None}
+    of = f" of {body.name}" if body is not None else ""
+    if kind == "directors":
+        as_at = args.as_at or date.today()
+        documents.directors_register(actor, as_at, target)
+        report["as_at"] = as_at
+        report["said"] = f"Register of directors as at {format_date(as_at)}"
+        return report
+    if target.suffix.casefold() == ".xlsx":
+        year = academic_year(args.year) if args.year else None
+        if kind == "actions" and (args.open or args.as_at):
+            raise CommandError(
+                "The workbook holds every decision and action; --open and --as-at are for the "
+                "PDF action log."
+            )
+        documents.decisions_and_actions_xlsx(actor, target, body_id=body_id, year=year)
+        report["year"] = year.label if year is not None else None
+        report["said"] = f"Decisions and actions{of}"
+        return report
+    if kind == "decisions":
+        year = academic_year(args.year) if args.year else None
+        documents.decision_log(actor, target, body_id=body_id, year=year)
+        report["year"] = year.label if year is not None else None
+        when = f" in {year.label}" if year is not None else ""
+        report["said"] = f"Decision log{of}{when}"
+        return report
+    as_at = args.as_at or date.today()
+    documents.action_log(actor, target, body_id=body_id, open_only=bool(args.open), as_at=as_at)
+    report["open_only"] = bool(args.open)
+    report["as_at"] = as_at
+    which = "open actions" if args.open else "actions"
+    report["said"] = f"Action log ({which}{of}, as at {format_date(as_at)})"
+    return report
