@@ -211,7 +211,7 @@ def list_meetings(services: Services, args: argparse.Namespace, out: TextIO | No
                 time_label(m.starts_at),
                 m.body_code,
                 m.title + (" (cancelled)" if m.cancelled else ""),
-                _one_line(m.venue),
+                _place(m),
                 text_value(m.notice.sent_on),
                 _clear_days(m),
                 "Short" if m.notice.short else "",
@@ -230,9 +230,19 @@ def list_meetings(services: Services, args: argparse.Namespace, out: TextIO | No
 
 
 def _clear_days(meeting: MeetingSummary) -> str:
+    """``9 of 7`` (given of needed), or ``- of 7`` before the notice is sent."""
     notice = meeting.notice
-    given = "none" if notice.given is None else str(max(notice.given, 0))
+    given = "-" if notice.given is None else str(max(notice.given, 0))
     return f"{given} of {notice.required}"
+
+
+def _place(meeting: MeetingSummary) -> str:
+    """The venue's first part (the building), enough to tell meetings apart in a table; an
+    online meeting's link (the list gives it when there is no venue) as "Online"."""
+    venue = _one_line(meeting.venue)
+    if "://" in venue:
+        return "Online"
+    return venue.split(",")[0].strip()
 
 
 def _one_line(text: str) -> str:

@@ -184,6 +184,7 @@ def add_governance(
     plans = _board_meetings(board, board_days, order, people, seats, today)
     plans += _council_meetings(council, today, seats, people)
     plans.append(_agm(session, general, agm_on, people, rng))
+    plans.append(_next_agm(general, _agm_day(agm_on.replace(year=agm_on.year + 1, day=28))))
     _record(session, plans, people, audit, today)
     progress.report(3, 4, "Meetings, decisions and actions")
     _erratum(session, plans, audit)
@@ -197,10 +198,17 @@ def _tuesday_on_or_before(day: date) -> date:
 
 
 def _board_days(today: date) -> list[date]:
-    """The Board's meetings: eight held, the last a week or so ago, and the next one ahead."""
+    """The Board's meetings: eight held, the last a week or so ago, then the dates booked for
+    the rest of the academic year (at least the next one)."""
     last = _tuesday_on_or_before(today - timedelta(days=6))
-    held = [last - BOARD_EVERY * n for n in range(BOARD_MEETINGS_HELD - 1, -1, -1)]
-    return [*held, last + BOARD_EVERY]
+    days = [last - BOARD_EVERY * n for n in range(BOARD_MEETINGS_HELD - 1, -1, -1)]
+    year_ends = AcademicYear.of(today).last_day
+    ahead = last + BOARD_EVERY
+    days.append(ahead)
+    while ahead + BOARD_EVERY <= year_ends:
+        ahead += BOARD_EVERY
+        days.append(ahead)
+    return days
 
 
 def _business_order(days: Sequence[date], agm_on: date) -> list[int]:
@@ -925,26 +933,24 @@ def _board_meetings(
     today: date,
 ) -> list[_Plan]:
     plans = []
-    held = days[:-1]
+    held = days[:BOARD_MEETINGS_HELD]
     for k, day in enumerate(days):
-        is_next = k == len(days) - 1
+        is_next = k >= BOARD_MEETINGS_HELD
         sent = day - timedelta(days=9 + k % 3)
         if k == 3:
             sent = day - timedelta(days=4)  # short notice: 3 clear days of the 7 needed
         if is_next:
-            sent = None if day - today > timedelta(days=14) else day - timedelta(days=9)
+            soon = k == BOARD_MEETINGS_HELD and day - today <= timedelta(days=14)
+            sent = day - timedelta(days=9) if soon else None
         items = [
-            _Item(
-                "Welcome and apologies",
-                "Chair",
-            ),
+            _Item("Welcome and apologies", "Chair"),
             _Item("Declarations of interest", "Chair"),
             _Item("Minutes of the last meeting and matters arising", "Chair"),
             _Item("Executive Director's report", "Executive Director"),
         ]
-        if is_next:
+        if k == BOARD_MEETINGS_HELD:  # the next meeting's agenda is set; later ones usual
             items += [_Item(i.title, i.presenter) for i in NEXT_BOARD_BUSINESS]
-        else:
+        elif not is_next:
             items[3].minutes = ED_REPORTS[k % len(ED_REPORTS)]
             items += [_copy_item(item) for item in BOARD_BUSINESS[order[k]]]
         items += [_Item("Any other business", "Chair"), _Item("Date of the next meeting", "Chair")]
@@ -1368,6 +1374,29 @@ def _agm(
     )
     items[6].minutes = "There was no other business. The Chair thanked members for attending."
     return plan
+
+
+def _next_agm(general: GoverningBody, day: date) -> _Plan:
+    """Next year's AGM: the date is set (the company must hold one each year); no notice yet."""
+    titles = (
+        "Welcome and apologies",
+        "Declarations of interest",
+        "Minutes of the last annual general meeting",
+        "Annual report and accounts",
+        "Directors' appointments",
+        "Any other business",
+    )
+    return _Plan(
+        general,
+        day,
+        time(18, 0),
+        "Annual General Meeting",
+        "Professional Development Centre, 229 Bethnal Green Road, London E2 6AB",
+        None,
+        [_Item(title) for title in titles],
+        kind=MeetingKind.ANNUAL,
+        held=False,
+    )
 
 
 # -- recording ------------------------------------------------------------------------------
