@@ -16,6 +16,7 @@ from thep_desktop.cli.shared.output import CommandError, parse_date, plural, wri
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.errors import NotFoundError
 
 MEETING_DOCUMENTS = ("minutes", "agenda", "notice")
 LOGS = ("decisions", "actions", "directors")
@@ -88,10 +89,11 @@ def render_document(services: Services, args: argparse.Namespace, out: TextIO | 
         report = _meeting_document(services, kind, args, target)
     else:
         report = _log(services, kind, args, target)
+    said = report.pop("said")
     if args.json:
         write_json({"document": kind, "file": str(target), **report}, out)
     else:
-        out.write(f"{report['said']} written to {target}.\n")
+        out.write(f"{said} written to {target}.\n")
     return 0
 
 
@@ -152,14 +154,17 @@ def _meeting_document(
     services: Services, kind: str, args: argparse.Namespace, target: Path
 ) -> dict[str, Any]:
     actor = services.actor
-    meeting = services.meetings.get_meeting(actor, _meeting_id(args.meeting))
     documents = services.governance_documents
-    report: dict[str, Any] = {
-        "meeting_id": meeting.id,
-        "meeting": meeting.label,
-        "title": meeting.title,
-        "date": meeting.meets_on,
-    }
+    meeting_id = _meeting_id(args.meeting)
+    # Read first, so that a wrong id is refused in the command line's words (and before the
+    # notice's progress line starts).
+    try:
+        meeting = services.meetings.get_meeting(actor, meeting_id)
+    except NotFoundError:
+        raise CommandError(
+            f"There is no meeting {meeting_id}; see the Id column of: thep-admin governance "
+            "meetings."
+        ) from None
     if kind == "notice":
         line = ProgressLine(sys.stderr, "Notice of meeting", meeting.label)
         progress = Progress(line.report)
@@ -170,17 +175,24 @@ def _meeting_document(
             raise KeyboardInterrupt from None  # nothing written; exit as any Ctrl+C does
         finally:
             line.finish()
-        report["notices"] = count
-        report["said"] = f"Notice of {meeting.label}: {plural(count, 'notice')}"
+        said = f"Notice of {meeting.label}: {plural(count, 'notice')}"
+        extra: dict[str, Any] = {"notices": count}
     elif kind == "agenda":
-        documents.agenda(actor, meeting.id, target)
-        report["said"] = f"Agenda of {meeting.label}"
+        meeting = documents.agenda(actor, meeting_id, target)
+        said, extra = f"Agenda of {meeting.label}", {}
     else:
-        documents.minutes(actor, meeting.id, target)
-        status = meeting.minutes_status.label.lower()
-        report["minutes_status"] = meeting.minutes_status
-        report["said"] = f"Minutes of {meeting.label} ({status})"
-    return report
+        meeting = documents.minutes(actor, meeting_id, target)
+        status = meeting.minutes_status
+        said = f"Minutes of {meeting.label} ({status.label.lower()})"
+        extra = {"minutes_status": status}
+    return {
+        "meeting_id": meeting.id,
+        "meeting": meeting.label,
+        "title": meeting.title,
+        "date": meeting.meets_on,
+        **extra,
+        "said": said,
+    }
 
 
 def _log(services: Services, kind: str, args: argparse.Namespace, target: Path) -> dict[str, Any]:
@@ -192,9 +204,11 @@ def _log(services: Services, kind: str, args: argparse.Namespace, target: Path) 
     of = f" of {body.name}" if body is not None else ""
     if kind == "directors":
         as_at = args.as_at or date.today()
-        documents.directors_register(actor, as_at, target)
+        count = documents.directors_register(actor, as_at, target)
         report["as_at"] = as_at
-        report["said"] = f"Register of directors as at {format_date(as_at)}"
+        report["entries"] = count
+        entries = "1 entry" if count == 1 else f"{count:,} entries"
+        report["said"] = f"Register of directors as at {format_date(as_at)} ({entries})"
         return report
     if target.suffix.casefold() == ".xlsx":
         year = academic_year(args.year) if args.year else None
@@ -203,21 +217,31 @@ def _log(services: Services, kind: str, args: argparse.Namespace, target: Path) 
                 "The workbook holds every decision and action; --open and --as-at are for the "
                 "PDF action log."
             )
-        documents.decisions_and_actions_xlsx(actor, target, body_id=body_id, year=year)
+        decisions, actions = documents.decisions_and_actions_xlsx(
+            actor, target, body_id=body_id, year=year
+        )
         report["year"] = year.label if year is not None else None
-        report["said"] = f"Decisions and actions{of}"
+        report["decisions"], report["actions"] = decisions, actions
+        report["said"] = (
+            f"Decisions and actions{of} ({plural(decisions, 'decision')}, "
+            f"{plural(actions, 'action')})"
+        )
         return report
     if kind == "decisions":
         year = academic_year(args.year) if args.year else None
-        documents.decision_log(actor, target, body_id=body_id, year=year)
+        count = documents.decision_log(actor, target, body_id=body_id, year=year)
         report["year"] = year.label if year is not None else None
+        report["decisions"] = count
         when = f" in {year.label}" if year is not None else ""
-        report["said"] = f"Decision log{of}{when}"
+        report["said"] = f"Decision log{of}{when} ({plural(count, 'decision')})"
         return report
     as_at = args.as_at or date.today()
-    documents.action_log(actor, target, body_id=body_id, open_only=bool(args.open), as_at=as_at)
+    count = documents.action_log(
+        actor, target, body_id=body_id, open_only=bool(args.open), as_at=as_at
+    )
     report["open_only"] = bool(args.open)
     report["as_at"] = as_at
-    which = "open actions" if args.open else "actions"
-    report["said"] = f"Action log ({which}{of}, as at {format_date(as_at)})"
+    report["actions"] = count
+    which = "open action" if args.open else "action"
+    report["said"] = f"Action log ({plural(count, which)}{of}, as at {format_date(as_at)})"
     return report

@@ -1294,9 +1294,7 @@ def _agm(
     )
     for member_id, _name, head in present:
         plan.attendance.append(
-            MeetingAttendance(
-                member_id=member_id, status=Attendance.PRESENT, name=head, role="Head teacher"
-            )
+            MeetingAttendance(member_id=member_id, status=Attendance.PRESENT, name=head)
         )
         plan.presences.append(Presence(member_id, Attendance.PRESENT, True))
     for member_id, _name, _head in proxies:
@@ -1317,7 +1315,7 @@ def _agm(
                 member_id=member_id,
                 status=Attendance.IN_ATTENDANCE,
                 name=contact,
-                role="Associate member (no vote)",
+                role="Associate member",
             )
         )
         plan.presences.append(Presence(member_id, Attendance.IN_ATTENDANCE, False))
