@@ -145,8 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill an empty register with a fictional London borough of about 90 "
         "schools, their contacts and link officers, its members (most schools, a few "
         "associates) with their fee schedules and payments, and a year of invoicing (fee runs, "
-        "payments, reminders, a credit note, services sold), and its peer reviews (clusters, "
-        "term dates, last year's cycle and this year's part-way through). Refuses a register "
+        "payments, reminders, a credit note, services sold), its peer reviews (clusters, "
+        "term dates, last year's cycle and this year's part-way through), and its governance "
+        "(the Board, the Advisory Council and the members' AGM, their people and a year of "
+        "meetings with minutes, decisions and actions). Refuses a register "
         "that has schools, and a database that is not there yet (`init` creates it).",
     )
     demo.set_defaults(run=run_demo, database="existing")
@@ -289,4 +291,5 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
         for cycle in services.reviews.list_cycles(services.actor)
     ]
     print(f"Peer reviews: {plural(len(clusters), 'cluster')}; {'; '.join(cycles)}.")
+    print(f"Governance: {governance_commands.demo_summary(services)}.")
     return 0

@@ -19,7 +19,7 @@ from thep_desktop.cli.shared.output import (
     write_table,
 )
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.governance import Voters
+from thep_desktop.domain.governance import MinutesStatus, Voters
 from thep_desktop.services.governance.governance_data import (
     ActionDetail,
     ActionFilter,
@@ -97,6 +97,28 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     directors.set_defaults(run=list_directors, database="existing")
 
     governance_render_commands.add_render_command(actions, common)
+
+
+def demo_summary(services: Services) -> str:
+    """``3 bodies; 18 meetings (6 draft, 3 circulated, 9 signed); 18 actions (7 open,
+    5 overdue)`` (the demo's closing summary)."""
+    actor = services.actor
+    bodies = services.governing_bodies.list_bodies(actor)
+    meetings = services.meetings.list_meetings(actor)
+    actions = services.governance_actions.list_actions(actor, ActionFilter())
+    today = date.today()
+    statuses = ", ".join(
+        f"{sum(1 for m in meetings if m.minutes_status is status)} {status.label.lower()}"
+        for status in MinutesStatus
+        if any(m.minutes_status is status for m in meetings)
+    )
+    still_open = sum(1 for a in actions if a.is_open)
+    overdue = sum(1 for a in actions if a.overdue(today))
+    return (
+        f"{len(bodies):,} {'body' if len(bodies) == 1 else 'bodies'}; "
+        f"{plural(len(meetings), 'meeting')} ({statuses or 'none'}); "
+        f"{plural(len(actions), 'action')} ({still_open:,} open, {overdue:,} overdue)"
+    )
 
 
 # -- bodies ----------------------------------------------------------------------------------

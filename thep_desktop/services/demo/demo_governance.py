@@ -92,6 +92,7 @@ class _Person:
     key: str
     row: GovernancePerson
     name: str
+    school: str = ""  # the name of their school
 
 
 @dataclass
@@ -148,7 +149,8 @@ class _Plan:
     kind: MeetingKind = MeetingKind.ORDINARY
     online_link: str = ""
     held: bool = True
-    # (who, status, arrived at item, left at item): people, or member ids for members
+    # Who was there (people, or member schools at a general meeting), and the same as the
+    # quorum sees it.
     attendance: list[MeetingAttendance] = field(default_factory=list)
     presences: list[Presence] = field(default_factory=list)
     declarations: list[tuple[str, str, int | None]] = field(default_factory=list)
@@ -372,6 +374,7 @@ def _add_people(
             email=email,
             occupation="Head teacher" if role is SchoolRole.HEAD_TEACHER else "School governor",
         )
+        people[key].school = school.name
         council_keys.append(key)
     session.flush()
 
@@ -1225,7 +1228,7 @@ def _council_meetings(
         plan.entitled = len(voting)
         for n, seat in enumerate(voting):
             status = Attendance.APOLOGIES if (n + k) % 4 == 3 else Attendance.PRESENT
-            _attend(plan, seat.person, status, True, role=_council_role(seat, people))
+            _attend(plan, seat.person, status, True, role=_council_role(seat))
         _attend(plan, people["ed"], Attendance.IN_ATTENDANCE, False, role="Executive Director")
         _attend(plan, people["clerk"], Attendance.IN_ATTENDANCE, False, role="Clerk")
         apologies = _names(plan, people, Attendance.APOLOGIES)
@@ -1252,9 +1255,10 @@ def _council_meetings(
     return plans
 
 
-def _council_role(seat: _Seat, people: dict[str, _Person]) -> str:
-    role = seat.person.row.school_role.label
-    return f"{seat.capacity.label}; {role}"
+def _council_role(seat: _Seat) -> str:
+    """``Head teacher, Bonner Primary School`` (the council's chair says so first)."""
+    role = f"{seat.person.row.school_role.label}, {seat.person.school}"
+    return f"Chair; {role}" if seat.capacity is Capacity.CHAIR else role
 
 
 # -- the annual general meeting -------------------------------------------------------------
