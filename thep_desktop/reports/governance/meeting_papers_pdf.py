@@ -28,7 +28,7 @@ from thep_desktop.reports.governance.governance_pdf import (
     styles,
     table,
 )
-from thep_desktop.reports.governance.notice_text import BY_ORDER, notice_body
+from thep_desktop.reports.governance.notice_text import notice_body
 from thep_desktop.reports.letters.letter_data import Letterhead
 from thep_desktop.reports.letters.letter_text import FONT
 from thep_desktop.reports.letters.letterhead_document import SectionStart
@@ -132,7 +132,7 @@ def notice_story(notice: Notice) -> list[Flowable]:
         story.append(para(block, style["text"]))
     story += [
         Spacer(1, 4 * mm),
-        para(BY_ORDER, style["body"]),
+        para(notice.given_by, style["body"]),
         Spacer(1, 10 * mm),
         para(notice.signatory, style["body"]),
         para(notice.signatory_role or "Clerk", style["small"]),

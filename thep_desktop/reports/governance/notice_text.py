@@ -23,7 +23,6 @@ PROXY_NOTE = (
     "signed on behalf of the member, and reach the Company Secretary at the registered office "
     "(or by email) at least 48 hours before the meeting."
 )
-BY_ORDER = "By order of the Board"
 
 
 def meeting_words(notice: Notice) -> str:
@@ -77,7 +76,7 @@ def notice_letter(notice: Notice, recipient: NoticeRecipient) -> Letter:
         subject=f"{notice.title}: {notice.heading.when}",
         body=notice_body(notice, recipient),
         our_ref=recipient.reference,
-        sign_off=BY_ORDER,
+        sign_off=notice.given_by,
         signatory=notice.signatory,
         signatory_role=f"{role}, {format_long_date(notice.dated)}",
         recipient_label=recipient.member_name,

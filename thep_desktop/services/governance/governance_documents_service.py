@@ -15,9 +15,8 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.database import Database
@@ -29,10 +28,20 @@ from thep_desktop.domain.governance import (
     Capacity,
     MeetingKind,
     Voters,
+    Votes,
+    decision_reference,
 )
 from thep_desktop.domain.memberships import Category
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Correspondence, Document
+from thep_desktop.models import (
+    AgendaItem,
+    Correspondence,
+    Decision,
+    Document,
+    GoverningBody,
+    Meeting,
+)
+from thep_desktop.models.base import utcnow
 from thep_desktop.reports.governance.decisions_workbook import write_decisions_and_actions
 from thep_desktop.reports.governance.governance_papers import (
     ActionLine,
@@ -65,6 +74,7 @@ from thep_desktop.reports.governance.registers_pdf import (
 )
 from thep_desktop.reports.letters.letter_data import Letter, Letterhead
 from thep_desktop.reports.letters.letter_pdf import render_letters
+from thep_desktop.services.governance.governance_actions_service import GovernanceActionsService
 from thep_desktop.services.governance.governance_data import (
     ActionDetail,
     ActionFilter,
@@ -72,10 +82,12 @@ from thep_desktop.services.governance.governance_data import (
     DecisionDetail,
     DirectorEntry,
     MeetingDetail,
+    meeting_label,
 )
 from thep_desktop.services.governance.governance_people_service import GovernancePeopleService
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.governance.governing_bodies_service import GoverningBodiesService
+from thep_desktop.services.governance.meetings_service import MeetingsService
 from thep_desktop.services.letters.letter_files import pdf_path_problem, place_recorded
 from thep_desktop.services.letters.letter_recipients import Recipient, Skipped
 from thep_desktop.services.letters.letters_service import LettersService
@@ -91,12 +103,6 @@ from thep_desktop.services.shared.errors import (
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
-if TYPE_CHECKING:
-    from thep_desktop.services.governance.governance_actions_service import (
-        GovernanceActionsService,
-    )
-    from thep_desktop.services.governance.meetings_service import MeetingsService
-
 NOTICE_TEMPLATE = "Notice of meeting"  # how the notices are named in the correspondence
 HEAD_TEACHER = "Head teacher"  # a member school's notice goes to its head
 
@@ -111,26 +117,8 @@ class GovernanceDocumentsService:
         self._organisation = OrganisationService(database)
         self._letters = LettersService(database)
         self._members = MembersService(database)
-        self._meetings_service: MeetingsService | None = None
-        self._actions_service: GovernanceActionsService | None = None
-
-    @property
-    def _meetings(self) -> MeetingsService:
-        if self._meetings_service is None:
-            from thep_desktop.services.governance.meetings_service import MeetingsService
-
-            self._meetings_service = MeetingsService(self.db)
-        return self._meetings_service
-
-    @property
-    def _actions(self) -> GovernanceActionsService:
-        if self._actions_service is None:
-            from thep_desktop.services.governance.governance_actions_service import (
-                GovernanceActionsService,
-            )
-
-            self._actions_service = GovernanceActionsService(self.db)
-        return self._actions_service
+        self._meetings = MeetingsService(database)
+        self._actions = GovernanceActionsService(database)
 
     # -- a meeting's papers -------------------------------------------------------------------
     def notice(
@@ -210,6 +198,8 @@ class GovernanceDocumentsService:
             lambda made: self._take_back(actor, made),
             what="notices",
         )
+        if meeting.notice_sent_on is None and day < meeting.meets_on:
+            self._note_sent(actor, meeting.id, day)
         return total
 
     def agenda(self, actor: Actor, meeting_id: int, out: str | Path) -> MeetingDetail:
@@ -232,7 +222,12 @@ class GovernanceDocumentsService:
         if meeting.approved_at_meeting_id is not None:
             later = self._meetings.get_meeting(actor, meeting.approved_at_meeting_id)
             approved_at = _meeting_words(later)
-        paper = minutes_paper(meeting, _heading(meeting, letterhead), approved_at)
+        # Each person's capacity on the day ("Chair", "Director"), as minutes name them.
+        capacities = {
+            a.person_id: a.capacity
+            for a in self._people.members_of(actor, meeting.body.id, meeting.meets_on)
+        }
+        paper = minutes_paper(meeting, _heading(meeting, letterhead), approved_at, capacities)
         write_pdf(final, minutes_pdf_bytes(paper, letterhead))
         return meeting
 
@@ -321,15 +316,56 @@ class GovernanceDocumentsService:
         self, actor: Actor, body_id: int | None, year: AcademicYear | None
     ) -> DecisionLog:
         scope = self._scope(actor, body_id, year)
-        summaries = self._meetings.list_meetings(actor, body_id=body_id, year=year)
-        entries: list[DecisionLine] = []
-        for summary in sorted(summaries, key=lambda s: (s.meets_on, s.id)):
-            if not summary.decisions:
-                continue
-            meeting = self._meetings.get_meeting(actor, summary.id)
-            entries += [_decision(d, meeting) for d in meeting.decisions]
+        entries = self._decision_lines(body_id, year)
         company = self._letterhead(actor).name
         return DecisionLog(company, scope, tuple(entries))
+
+    def _decision_lines(self, body_id: int | None, year: AcademicYear | None) -> list[DecisionLine]:
+        """Every decision, oldest meeting first: read in two statements, not a meeting at a
+        time (a log of ten years' meetings prints in a moment)."""
+        query = (
+            select(Decision, Meeting, GoverningBody, AgendaItem)
+            .join(Meeting, Decision.meeting_id == Meeting.id)
+            .join(GoverningBody, Meeting.body_id == GoverningBody.id)
+            .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+            .order_by(Meeting.meets_on, Meeting.id, Decision.number)
+        )
+        if body_id is not None:
+            query = query.where(Meeting.body_id == body_id)
+        if year is not None:
+            query = query.where(Meeting.meets_on.between(year.first_day, year.last_day))
+        # The lines are made inside the session: its rows are not read after it closes.
+        with self.db.read_session() as session:
+            rows = session.execute(query).all()
+            bodies = {meeting.body_id for _d, meeting, _b, _i in rows}
+            held = session.execute(
+                select(Meeting.id, Meeting.body_id, Meeting.meets_on).where(
+                    Meeting.body_id.in_(bodies or {0})
+                )
+            ).all()
+            suffixes = month_suffixes(held)
+            lines = []
+            for decision, meeting, body, item in rows:
+                votes = Votes(decision.votes_for, decision.votes_against, decision.votes_abstaining)
+                lines.append(
+                    DecisionLine(
+                        reference=decision_reference(
+                            body.code, meeting.meets_on, decision.number, suffixes[meeting.id]
+                        ),
+                        text=decision.text,
+                        kind=decision.kind.label,
+                        result=decision.result.label,
+                        votes=votes.label,
+                        meets_on=meeting.meets_on,
+                        body_name=body.name,
+                        meeting=meeting_label(meeting.title, meeting.meets_on),
+                        item=f"{item.position}. {item.title}",
+                        votes_for=votes.for_,
+                        votes_against=votes.against,
+                        votes_abstaining=votes.abstaining,
+                    )
+                )
+        return lines
 
     def _action_log(
         self,
@@ -354,10 +390,16 @@ class GovernanceDocumentsService:
         self, actor: Actor, meeting: MeetingDetail, profile: ProfileData, day: date
     ) -> Notice:
         members = self._people.members_of(actor, meeting.body.id, meeting.meets_on)
+        # The chair first, then the vice-chair, the members, the observers; the clerk signs.
+        ordered = sorted(
+            (m for m in members if m.capacity is not Capacity.CLERK),
+            key=lambda m: (list(Capacity).index(m.capacity), m.person_name.casefold()),
+        )
         names = tuple(
             m.person_name
-            for m in sorted(members, key=lambda m: (not m.votes, m.person_name.casefold()))
-            if m.capacity is not Capacity.CLERK
+            if m.capacity in (Capacity.DIRECTOR, Capacity.MEMBER)
+            else f"{m.person_name} ({_capacity_words(m.capacity)})"
+            for m in ordered
         )
         clerk = next((m for m in members if m.capacity is Capacity.CLERK), None)
         if clerk is not None:
@@ -372,6 +414,11 @@ class GovernanceDocumentsService:
             signatory_role=role,
             members=names,
             clear_days=meeting.body.notice_clear_days,
+            given_by=(
+                "By order of the Board"
+                if meeting.body.kind is BodyKind.BOARD
+                else f"By order of the Chair of the {meeting.body.name}"
+            ),
         )
 
     def _general_notice(self, meeting: MeetingDetail, profile: ProfileData, day: date) -> Notice:
@@ -471,6 +518,18 @@ class GovernanceDocumentsService:
             return document.id
 
     @save
+    def _note_sent(self, actor: Actor, meeting_id: int, day: date) -> None:
+        """The meeting records the day its notice went, once the notices are saved and kept,
+        unless a day was recorded meanwhile (the clerk's own record stands) or its minutes
+        were approved (they do not change)."""
+        with self.db.session() as session:
+            row = session.get(Meeting, meeting_id)
+            if row is not None and row.notice_sent_on is None and not row.minutes_status.locked:
+                row.notice_sent_on = day
+                row.updated_at = utcnow()
+                row.updated_by = actor.name
+
+    @save
     def _take_back(self, actor: Actor, document_id: int) -> None:
         """The records of a run whose file could not take its place."""
         with self.db.session() as session:
@@ -479,6 +538,23 @@ class GovernanceDocumentsService:
 
 
 # -- from the services' data to the papers ------------------------------------------------------
+
+
+def month_suffixes(meetings: Sequence[tuple[int, int, date]]) -> dict[int, str]:
+    """Each meeting's part of its decisions' references: "" for its body's first meeting of
+    the month, then "b", "c"… (``B/2025/07b/1``), as the meetings service numbers them.
+
+    ``meetings`` are (meeting id, body id, date).
+    """
+    by_month: dict[tuple[int, int, int], list[tuple[date, int]]] = {}
+    for meeting_id, body_id, meets_on in meetings:
+        key = (body_id, meets_on.year, meets_on.month)
+        by_month.setdefault(key, []).append((meets_on, meeting_id))
+    suffixes = {}
+    for same_month in by_month.values():
+        for place, (_day, meeting_id) in enumerate(sorted(same_month)):
+            suffixes[meeting_id] = "" if place == 0 else chr(ord("a") + place)
+    return suffixes
 
 
 def _pdf_target(out: str | Path, what: str) -> Path:
@@ -513,6 +589,12 @@ def _secretary(profile: ProfileData) -> tuple[str, str]:
     )
 
 
+def _capacity_words(capacity: Capacity) -> str:
+    """``Chair``, ``Observer, no vote``."""
+    words = capacity.label.replace(" (no vote)", "")
+    return words if capacity.votes else f"{words}, no vote"
+
+
 def _heading(meeting: MeetingDetail, letterhead: Letterhead) -> MeetingHeading:
     return MeetingHeading(
         company=letterhead.name,
@@ -542,7 +624,7 @@ def _entries(meeting: MeetingDetail) -> tuple[AgendaEntry, ...]:
     )
 
 
-def _attendance_line(line: AttendanceDetail) -> AttendanceLine:
+def _attendance_line(line: AttendanceDetail, capacity: Capacity | None) -> AttendanceLine:
     notes = []
     if line.member_id is not None:
         if line.by_proxy:
@@ -556,7 +638,10 @@ def _attendance_line(line: AttendanceDetail) -> AttendanceLine:
     if line.status in (Attendance.PRESENT, Attendance.IN_ATTENDANCE) and not line.votes:
         if line.why_no_vote and line.status is Attendance.PRESENT:
             notes.append(f"no vote: {line.why_no_vote}")
-    return AttendanceLine(line.label, line.role, ", ".join(notes))
+    role = line.role
+    if not role and capacity is not None:
+        role = _capacity_words(capacity)
+    return AttendanceLine(line.label, role, ", ".join(notes))
 
 
 def _quorum_words(meeting: MeetingDetail) -> str:
@@ -570,8 +655,8 @@ def _quorum_words(meeting: MeetingDetail) -> str:
     least = min(q.present for q in meeting.quorum)
     if not short:
         return (
-            f"The meeting was quorate throughout: at least {least} of the {needed} needed were "
-            f"present (the quorum is {rule})."
+            f"The meeting was quorate throughout: {needed} needed ({rule}), and at least "
+            f"{least} present at every item."
         )
     items = ", ".join(str(q.item) for q in short)
     return (
@@ -634,13 +719,24 @@ def _director(entry: DirectorEntry) -> DirectorLine:
     )
 
 
-def minutes_paper(meeting: MeetingDetail, heading: MeetingHeading, approved_at: str) -> Minutes:
-    """The minutes of ``meeting`` as the report prints them."""
+def minutes_paper(
+    meeting: MeetingDetail,
+    heading: MeetingHeading,
+    approved_at: str = "",
+    capacities: dict[int, Capacity] | None = None,
+) -> Minutes:
+    """The minutes of ``meeting`` as the report prints them; ``capacities`` says in what
+    capacity each person sat on the body that day."""
+    capacities = capacities or {}
     present, in_attendance, apologies, absent = [], [], [], []
+    chair = meeting.chair_name
     for line in meeting.attendance:
         if line.id is None:  # proposed from the body's members, never recorded
             continue
-        paper = _attendance_line(line)
+        capacity = capacities.get(line.person_id) if line.person_id is not None else None
+        paper = _attendance_line(line, capacity)
+        if not chair and capacity is Capacity.CHAIR and line.status is Attendance.PRESENT:
+            chair = line.label  # no one else named in the chair: the body's chair, there
         if line.status is Attendance.PRESENT and line.votes:
             present.append(paper)
         elif line.status in (Attendance.PRESENT, Attendance.IN_ATTENDANCE):
@@ -698,7 +794,7 @@ def minutes_paper(meeting: MeetingDetail, heading: MeetingHeading, approved_at: 
             ErratumLine(e.noted_on, e.correction, e.reason, e.item_position) for e in meeting.errata
         ),
         other_actions=loose,
-        chair=meeting.chair_name,
+        chair=chair,
         signed_by=meeting.signed_by,
         signed_on=meeting.signed_on,
         approved_on=meeting.approved_on,

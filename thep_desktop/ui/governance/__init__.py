@@ -1,0 +1,1 @@
+"""The Governance windows: bodies and their people, meetings, actions and registers."""
