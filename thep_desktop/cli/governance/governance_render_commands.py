@@ -14,7 +14,9 @@ from thep_desktop.cli.governance.governance_options import BODY_HELP, academic_y
 from thep_desktop.cli.shared.jobs import ProgressLine, ctrl_c_cancels
 from thep_desktop.cli.shared.output import CommandError, parse_date, plural, write_json
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.governance import Voters, check_notice, latest_notice_day
 from thep_desktop.domain.progress import Cancelled, Progress
+from thep_desktop.services.governance.governance_data import MeetingDetail
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import NotFoundError
 
@@ -94,6 +96,8 @@ def render_document(services: Services, args: argparse.Namespace, out: TextIO | 
         write_json({"document": kind, "file": str(target), **report}, out)
     else:
         out.write(f"{said} written to {target}.\n")
+        if report.get("recorded"):
+            out.write("Each notice is kept in the member's correspondence.\n")
     return 0
 
 
@@ -166,6 +170,9 @@ def _meeting_document(
             "meetings."
         ) from None
     if kind == "notice":
+        warning = _notice_warning(meeting)
+        if warning:
+            print(f"Warning: {warning}", file=sys.stderr)
         line = ProgressLine(sys.stderr, "Notice of meeting", meeting.label)
         progress = Progress(line.report)
         try:
@@ -175,8 +182,9 @@ def _meeting_document(
             raise KeyboardInterrupt from None  # nothing written; exit as any Ctrl+C does
         finally:
             line.finish()
+        general = meeting.body.voters is Voters.MEMBER_SCHOOLS
         said = f"Notice of {meeting.label}: {plural(count, 'notice')}"
-        extra: dict[str, Any] = {"notices": count}
+        extra: dict[str, Any] = {"notices": count, "recorded": general}
     elif kind == "agenda":
         meeting = documents.agenda(actor, meeting_id, target)
         said, extra = f"Agenda of {meeting.label}", {}
@@ -193,6 +201,21 @@ def _meeting_document(
         **extra,
         "said": said,
     }
+
+
+def _notice_warning(meeting: MeetingDetail) -> str:
+    """Words when a notice sent today comes too late: the meeting is past, or notice short."""
+    today = date.today()
+    if meeting.meets_on <= today:
+        return f"{meeting.label} is not ahead: notice can no longer be given for it."
+    check = check_notice(today, meeting.meets_on, meeting.body.notice_clear_days)
+    if not check.short:
+        return ""
+    last = format_date(latest_notice_day(meeting.meets_on, check.required))
+    return (
+        f"Sent today, the notice gives {max(check.given or 0, 0)} clear days; the "
+        f"{meeting.body.name} needs {check.required} (it had to go by {last})."
+    )
 
 
 def _log(services: Services, kind: str, args: argparse.Namespace, target: Path) -> dict[str, Any]:
