@@ -413,7 +413,6 @@ class GovernanceDocumentsService:
             signatory=signatory,
             signatory_role=role,
             members=names,
-            clear_days=meeting.body.notice_clear_days,
             given_by=(
                 "By order of the Board"
                 if meeting.body.kind is BodyKind.BOARD
@@ -430,7 +429,6 @@ class GovernanceDocumentsService:
             signatory=signatory,
             signatory_role=role,
             general_meeting=True,
-            clear_days=meeting.body.notice_clear_days,
         )
 
     def _member_recipients(
