@@ -607,12 +607,12 @@ def _voting_members(session: Session, day: date) -> list[tuple[int, str, str]]:
     )
     voters = []
     for member_id, name, title, first, last in schools:
-        period = periods.get(member_id)
+        latest = periods.get(member_id)
         if (
-            period is not None
-            and period.category is Category.FULL
-            and period.admitted_on is not None
-            and member_on(_dates(period), day)
+            latest is not None
+            and latest.category is Category.FULL
+            and latest.admitted_on is not None
+            and member_on(_dates(latest), day)
         ):
             voters.append((member_id, name, " ".join(p for p in (title, first, last) if p)))
     return voters
@@ -939,7 +939,7 @@ def _board_meetings(
     held = days[:BOARD_MEETINGS_HELD]
     for k, day in enumerate(days):
         is_next = k >= BOARD_MEETINGS_HELD
-        sent = day - timedelta(days=9 + k % 3)
+        sent: date | None = day - timedelta(days=9 + k % 3)
         if k == 3:
             sent = day - timedelta(days=4)  # short notice: 3 clear days of the 7 needed
         if is_next:
@@ -1448,9 +1448,9 @@ def _record(
             for n, item in enumerate(plan.items, start=1)
         ]
         session.add_all(items[plan.row.id])
-        for row in plan.attendance:
-            row.meeting_id = plan.row.id
-            row.created_by = row.updated_by = audit["created_by"]
+        for line in plan.attendance:
+            line.meeting_id = plan.row.id
+            line.created_by = line.updated_by = audit["created_by"]
         session.add_all(plan.attendance)
     session.flush()
     by_body: dict[int, list[_Plan]] = {}
@@ -1483,7 +1483,7 @@ def _record(
                     problem = result_problem(planned.kind, planned.result, votes)
                     if problem:
                         raise RuntimeError(f"Demo: {problem}")
-                    approves = None
+                    approves: int | None = None
                     if planned.approves is not None:
                         earlier = body_plans[planned.approves]
                         assert earlier.row is not None
@@ -1506,11 +1506,11 @@ def _record(
                     )
                 for action in item.actions:
                     rows.append(_action_row(action, plan, body_plans, row, people, audit))
-            for name, interest, position in plan.declarations:
+            for name, interest, at_item in plan.declarations:
                 rows.append(
                     InterestDeclaration(
                         meeting_id=plan.row.id,
-                        agenda_item_id=meeting_items[position - 1].id if position else None,
+                        agenda_item_id=meeting_items[at_item - 1].id if at_item else None,
                         name=name,
                         interest=interest,
                         **audit,
@@ -1519,21 +1519,21 @@ def _record(
     session.add_all(rows)
     session.flush()
     for plan in plans:
-        row = plan.row
-        assert row is not None
+        meeting_row = plan.row
+        assert meeting_row is not None
         if not plan.held:
             continue
-        row.circulated_on = min(plan.meets_on + timedelta(days=4), today)
-        later = approved_at.get(row.id)
+        meeting_row.circulated_on = min(plan.meets_on + timedelta(days=4), today)
+        later = approved_at.get(meeting_row.id)
         if later is None:
-            row.minutes_status = MinutesStatus.CIRCULATED
+            meeting_row.minutes_status = MinutesStatus.CIRCULATED
             continue
         assert later.row is not None
-        row.minutes_status = MinutesStatus.SIGNED
-        row.approved_on = later.meets_on
-        row.approved_at_meeting_id = later.row.id
-        row.signed_by = chairs[plan.body.kind].name
-        row.signed_on = later.meets_on
+        meeting_row.minutes_status = MinutesStatus.SIGNED
+        meeting_row.approved_on = later.meets_on
+        meeting_row.approved_at_meeting_id = later.row.id
+        meeting_row.signed_by = chairs[plan.body.kind].name
+        meeting_row.signed_on = later.meets_on
     session.flush()
 
 
