@@ -152,10 +152,10 @@ def test_the_demo_has_a_year_of_meetings_decisions_and_actions(db: Database, act
         actions = _rows(session, GovernanceAction)
         attendance = _rows(session, MeetingAttendance)
         errata = _rows(session, MinutesErratum)
-        items_with_minutes = session.scalar(
-            select(func.count(AgendaItem.id)).where(AgendaItem.minutes != "")
+        items_with_minutes = (
+            session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.minutes != "")) or 0
         )
-    by_kind: dict[BodyKind, list[Meeting]] = {}
+    by_kind: dict[BodyKind, list[Row]] = {}  # type: ignore[type-arg]
     for meeting in meetings:
         by_kind.setdefault(bodies[meeting.body_id].kind, []).append(meeting)
 
@@ -250,9 +250,9 @@ def test_the_demo_has_a_year_of_meetings_decisions_and_actions(db: Database, act
     # Read back through the services: every decision quorate at its item, votes in range.
     for meeting in meetings:
         detail = services.meetings.get_meeting(actor, meeting.id)
-        for decision in detail.decisions:
-            assert decision.quorum.quorate, (detail.label, decision.reference)
-            assert decision.votes.total <= decision.quorum.voting
+        for taken in detail.decisions:
+            assert taken.quorum.quorate, (detail.label, taken.reference)
+            assert taken.votes.total <= taken.quorum.voting
     assert [r.problems for r in run_checks(services.db, actor) if not r.ok] == []
 
 
