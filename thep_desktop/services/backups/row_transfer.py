@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, text
 
+from thep_desktop.models.base import Base
 from thep_desktop.services.backups.table_checksums import BATCH, TableProgress
 
 
@@ -32,7 +33,12 @@ def insert_rows(
     progress: TableProgress | None = None,
     total: int = 0,
 ) -> int:
-    """Insert ``rows`` (every column given, ids included) in batches; how many were inserted."""
+    """Insert ``rows`` (every column given, ids included) in batches; how many were inserted.
+
+    A table whose rows point at other rows of the same table (minutes approved at a later
+    meeting) has its rows put in an order where each row's target comes first.
+    """
+    rows = _targets_first(table, rows)
     batch: list[dict[str, Any]] = []
     count = 0
     statement = table.insert()
@@ -48,6 +54,52 @@ def insert_rows(
         conn.execute(statement, batch)
         count += len(batch)
     return count
+
+
+def _targets_first(table: Table, rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """``rows`` ordered so that a row another row of the table refers to is inserted first.
+
+    A foreign key is checked as each row goes in, and a meeting's ``approved_at_meeting_id``
+    names a later meeting, usually one with a higher id. Only such tables are read whole
+    (they are small); the others stream through as they are.
+    """
+    # The tables read from a database carry no foreign keys: the program's model says them.
+    model = Base.metadata.tables.get(table.name)
+    own = [
+        (fk.parent.name, fk.column.name)
+        for fk in (model.foreign_keys if model is not None else ())
+        if fk.column.table.name == table.name
+    ]
+    if not own:
+        return rows
+    pending = list(rows)
+    by_key = {(column, row[column]): row for _, column in own for row in pending}
+    ordered: list[dict[str, Any]] = []
+    placed: set[int] = set()
+    for first in pending:
+        # Depth first without recursion: a long chain of approvals must not overflow.
+        stack = [first]
+        while stack:
+            row = stack[-1]
+            if id(row) in placed:
+                stack.pop()
+                continue
+            waiting = [
+                target
+                for source, column in own
+                if (target := by_key.get((column, row[source]))) is not None
+                and row[source] is not None
+                and id(target) not in placed
+                and target is not row
+                and all(target is not other for other in stack)
+            ]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            placed.add(id(row))
+            ordered.append(row)
+    return ordered
 
 
 def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
