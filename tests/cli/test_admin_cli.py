@@ -160,7 +160,9 @@ def test_demo_loads_once(capsys, new_db: str) -> None:
         r"Members: (\d+) full members and 3 associates \(1 under notice\), 1 application "
         r"waiting; fee schedules for 2016/17, \d{4}/\d\d and \d{4}/\d\d\.\n"
         r"Peer reviews: 12 clusters; \d{4}/\d\d: (\d+) reviews \(.*\); \d{4}/\d\d: \4 reviews "
-        r"\(\4 quality assured\)\.\n",
+        r"\(\4 quality assured\)\.\n"
+        r"Governance: 3 bodies; \d+ meetings \(\d+ draft, \d+ circulated, \d+ signed\); "
+        r"\d+ actions \(\d+ open, \d+ overdue\)\.\n",
         out,
     )
     assert match and 85 <= int(match[1]) <= 95

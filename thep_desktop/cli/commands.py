@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from thep_desktop import config
 from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
+from thep_desktop.cli.governance import governance_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.invoices import invoices_commands
 from thep_desktop.cli.letters import letters_commands
@@ -69,6 +70,10 @@ examples:
   thep-admin reviews schedule --year 2026/27 --cluster "Bow primary schools" --apply
                                                a fair schedule for a cluster, saved
   thep-admin reviews check --year 2026/27      every breach of the cycle's rules
+  thep-admin governance meetings --body B --year 2025/26
+                                               the Board's meetings: notice, minutes, decisions
+  thep-admin governance actions --overdue      every open action past its due date
+  thep-admin governance render minutes 12 --out minutes.pdf
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
   thep-admin letters templates                 the templates, and the fields each one needs
@@ -140,8 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill an empty register with a fictional London borough of about 90 "
         "schools, their contacts and link officers, its members (most schools, a few "
         "associates) with their fee schedules and payments, and a year of invoicing (fee runs, "
-        "payments, reminders, a credit note, services sold), and its peer reviews (clusters, "
-        "term dates, last year's cycle and this year's part-way through). Refuses a register "
+        "payments, reminders, a credit note, services sold), its peer reviews (clusters, "
+        "term dates, last year's cycle and this year's part-way through), and its governance "
+        "(the Board, the Advisory Council and the members' AGM, their people and a year of "
+        "meetings with minutes, decisions and actions). Refuses a register "
         "that has schools, and a database that is not there yet (`init` creates it).",
     )
     demo.set_defaults(run=run_demo, database="existing")
@@ -150,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     fees_commands.add_commands(commands, common)
     invoices_commands.add_commands(commands, common)
     reviews_commands.add_commands(commands, common)
+    governance_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)
@@ -283,4 +291,5 @@ def run_demo(services: Services, args: argparse.Namespace) -> int:
         for cycle in services.reviews.list_cycles(services.actor)
     ]
     print(f"Peer reviews: {plural(len(clusters), 'cluster')}; {'; '.join(cycles)}.")
+    print(f"Governance: {governance_commands.demo_summary(services)}.")
     return 0

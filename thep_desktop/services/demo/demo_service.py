@@ -14,6 +14,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import Contact, OrganisationProfile, School
 from thep_desktop.services.demo.demo_borough import schools_step, staff_step
+from thep_desktop.services.demo.demo_governance import governance_step
 from thep_desktop.services.demo.demo_invoices import invoices_step
 from thep_desktop.services.demo.demo_members import members_step
 from thep_desktop.services.demo.demo_people import people_step
@@ -61,6 +62,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     DemoStep("members", 4, members_step),
     DemoStep("invoices", 6, invoices_step),
     DemoStep("peer reviews", 3, reviews_step),
+    DemoStep("governance", 2, governance_step),
 )
 
 
