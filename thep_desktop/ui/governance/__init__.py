@@ -1,0 +1,1 @@
+"""The Governance tab: bodies and people, meetings, actions, the register of directors."""
