@@ -20,6 +20,19 @@ from thep_desktop.services.users.users_service import UsersService
 if TYPE_CHECKING:
     from thep_desktop.services.audit.audit_service import AuditService
     from thep_desktop.services.backups.backup_service import BackupService
+    from thep_desktop.services.governance.governance_actions_service import (
+        GovernanceActionsService,
+    )
+    from thep_desktop.services.governance.governance_compliance_service import (
+        GovernanceComplianceService,
+    )
+    from thep_desktop.services.governance.governance_people_service import (
+        GovernancePeopleService,
+    )
+    from thep_desktop.services.governance.governing_bodies_service import (
+        GoverningBodiesService,
+    )
+    from thep_desktop.services.governance.meetings_service import MeetingsService
     from thep_desktop.services.import_export.gias_import import GiasImportService
     from thep_desktop.services.import_export.pupil_import import PupilNumbersService
     from thep_desktop.services.invoices.aged_debt_service import AgedDebtService
@@ -196,6 +209,44 @@ class Services:
         )
 
         return ReviewExportsService(self.db)
+
+    @cached_property
+    def governing_bodies(self) -> GoverningBodiesService:
+        from thep_desktop.services.governance.governing_bodies_service import (
+            GoverningBodiesService,
+        )
+
+        return GoverningBodiesService(self.db)
+
+    @cached_property
+    def governance_people(self) -> GovernancePeopleService:
+        from thep_desktop.services.governance.governance_people_service import (
+            GovernancePeopleService,
+        )
+
+        return GovernancePeopleService(self.db)
+
+    @cached_property
+    def meetings(self) -> MeetingsService:
+        from thep_desktop.services.governance.meetings_service import MeetingsService
+
+        return MeetingsService(self.db)
+
+    @cached_property
+    def governance_actions(self) -> GovernanceActionsService:
+        from thep_desktop.services.governance.governance_actions_service import (
+            GovernanceActionsService,
+        )
+
+        return GovernanceActionsService(self.db)
+
+    @cached_property
+    def governance_compliance(self) -> GovernanceComplianceService:
+        from thep_desktop.services.governance.governance_compliance_service import (
+            GovernanceComplianceService,
+        )
+
+        return GovernanceComplianceService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:

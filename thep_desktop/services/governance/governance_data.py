@@ -33,6 +33,15 @@ def meeting_label(title: str, meets_on: date) -> str:
     return f"{title}, {format_date(meets_on)}"
 
 
+def born_label(month: int | None, year: int | None) -> str:
+    """The month and year of birth, as the public register shows them (``March 1961``)."""
+    if year is None:
+        return ""
+    if month is None:
+        return str(year)
+    return f"{date(year, month, 1):%B %Y}"
+
+
 def time_label(value: time | None) -> str:
     return "" if value is None else f"{value:%H:%M}"
 
@@ -158,7 +167,7 @@ class AppointmentDetail:
     def period_label(self) -> str:
         """``01/09/2024 to 31/08/2027`` (a term), ``from 01/09/2024``, or with the date ceased."""
         if self.ends_on is not None:
-            return f"{format_date(self.starts_on)} until {format_date(self.ends_on)}"
+            return f"From {format_date(self.starts_on)}, ceased {format_date(self.ends_on)}"
         if self.term_ends_on is not None:
             return f"From {format_date(self.starts_on)}, term ends {format_date(self.term_ends_on)}"
         return f"From {format_date(self.starts_on)}"
@@ -205,12 +214,7 @@ class PersonDetail:
 
     @property
     def born_label(self) -> str:
-        """The month and year of birth, as the public register shows them (``March 1961``)."""
-        if self.birth_year is None:
-            return ""
-        if self.birth_month is None:
-            return str(self.birth_year)
-        return f"{date(self.birth_year, self.birth_month, 1):%B %Y}"
+        return born_label(self.birth_month, self.birth_year)
 
     def roles_on(self, day: date) -> tuple[AppointmentDetail, ...]:
         return tuple(a for a in self.appointments if a.in_office(day))
