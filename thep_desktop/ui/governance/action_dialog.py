@@ -106,7 +106,9 @@ class ActionDialog(MembershipForm):
                 raise ValidationError({"meeting_id": "Choose the meeting that raised the action."})
             return actions.save_action(
                 actor,
-                ActionInput(meeting_id, self.text.toPlainText().strip(), owner_id, owner_name, due_on),
+                ActionInput(
+                    meeting_id, self.text.toPlainText().strip(), owner_id, owner_name, due_on
+                ),
             )
         return actions.save_action(
             actor,

@@ -61,7 +61,9 @@ def columns(today: Callable[[], date]) -> tuple[RecordColumn[ActionDetail], ...]
             lambda a: status_text(a, today()),
         ),
         RecordColumn(PlainColumn("Progress"), lambda a: a.progress),
-        RecordColumn(PlainColumn("Closed", "date", "The day it was done or dropped"), lambda a: a.closed_on),
+        RecordColumn(
+            PlainColumn("Closed", "date", "The day it was done or dropped"), lambda a: a.closed_on
+        ),
     )
 
 

@@ -21,7 +21,12 @@ from thep_desktop.ui.governance.actions_table_model import (
     overdue_days,
 )
 from thep_desktop.ui.governance.meetings_table_model import WARNING_SIGN
-from thep_desktop.ui.governance.record_list_view import ALL_BODIES, RecordListView, body_combo, refill
+from thep_desktop.ui.governance.record_list_view import (
+    ALL_BODIES,
+    RecordListView,
+    body_combo,
+    refill,
+)
 from thep_desktop.ui.governance.record_table_model import words_of
 
 ANY_OWNER = "Anyone"
@@ -33,7 +38,9 @@ class ActionsView(RecordListView):
     def __init__(
         self, parent: QWidget | None = None, today: Callable[[], date] = date.today
     ) -> None:
-        super().__init__("actions", ("action", "actions"), ActionsTableModel(today=today), COL_DUE, parent)
+        super().__init__(
+            "actions", ("action", "actions"), ActionsTableModel(today=today), COL_DUE, parent
+        )
         self.body_filter = body_combo("action_body_filter")
         self.open_only = QCheckBox("Open only")
         self.open_only.setObjectName("open_only")
@@ -75,7 +82,9 @@ class ActionsView(RecordListView):
         super()._count()
         overdue = self.overdue_shown()
         if overdue:
-            self.count_label.setText(f"{self.count_label.text()} · {WARNING_SIGN} {overdue} overdue")
+            self.count_label.setText(
+                f"{self.count_label.text()} · {WARNING_SIGN} {overdue} overdue"
+            )
 
     def clear_filters(self) -> None:
         self.search.clear()

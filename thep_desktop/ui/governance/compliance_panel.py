@@ -18,7 +18,10 @@ from thep_desktop.ui.governance.meetings_table_model import WARNING_COLOUR, WARN
 BODY, MEETING, ACTION, PERSON = "body", "meeting", "action", "person"
 KIND_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ALL_IN_ORDER = "✓ All in order: every body has met as often as it must, no notice was short, no action is overdue and no term ends in the next 90 days."
+ALL_IN_ORDER = (
+    "✓ All in order: every body has met as often as it must, no notice was short, no action "
+    "is overdue and no term ends in the next 90 days."
+)
 
 
 class CompliancePanel(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from thep_desktop.domain.dates import format_date, parse_date
@@ -90,7 +90,9 @@ class DirectorsView(QWidget):
         self.print_button.clicked.connect(self.print_requested.emit)
         for model, table in ((self.current_model, self.current), (self.former_model, self.former)):
             table.doubleClicked.connect(
-                lambda index, m=model: self.person_chosen.emit(m.row_values(index.row())[-1].person_id)
+                lambda index, m=model: self.person_chosen.emit(
+                    m.row_values(index.row())[-1].person_id
+                )
             )
 
     def _today(self) -> None:
@@ -101,7 +103,9 @@ class DirectorsView(QWidget):
         try:
             day = parse_date(self.as_at.text())
         except ValueError:
-            self.problem.setText(f"“{self.as_at.text().strip()}” is not a date: type it as dd/mm/yyyy.")
+            self.problem.setText(
+                f"“{self.as_at.text().strip()}” is not a date: type it as dd/mm/yyyy."
+            )
             return
         self.problem.clear()
         if day != self.shown_on:
@@ -160,4 +164,3 @@ class DirectorsView(QWidget):
         table = self.former if former else self.current
         model = table.model()
         return [model.index(r, 0).data() for r in range(model.rowCount())]
-

@@ -21,7 +21,12 @@ from thep_desktop.ui.governance.meetings_table_model import (
     meeting_passes,
     years_of,
 )
-from thep_desktop.ui.governance.record_list_view import ALL_BODIES, RecordListView, body_combo, refill
+from thep_desktop.ui.governance.record_list_view import (
+    ALL_BODIES,
+    RecordListView,
+    body_combo,
+    refill,
+)
 from thep_desktop.ui.governance.record_table_model import words_of
 
 ALL_YEARS = "All years"
@@ -86,7 +91,11 @@ class MeetingsView(RecordListView):
         )
 
     def set_meetings(self, meetings: Sequence[MeetingSummary], today: date) -> None:
-        refill(self.year_filter, [(y.label, y.start_year) for y in years_of(list(meetings), today)], ALL_YEARS)
+        refill(
+            self.year_filter,
+            [(y.label, y.start_year) for y in years_of(list(meetings), today)],
+            ALL_YEARS,
+        )
         self.set_records(meetings)
         self.fit_columns({COL_BODY: 200, COL_TITLE: 260, COL_VENUE: 220})
 

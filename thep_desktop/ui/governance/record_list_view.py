@@ -149,7 +149,9 @@ class RecordListView(QWidget):
 
     def is_shown(self, record_id: int) -> bool:
         source_row = self.model.row_of_id(record_id)
-        return source_row >= 0 and self.proxy.mapFromSource(self.model.index(source_row, 0)).isValid()
+        return (
+            source_row >= 0 and self.proxy.mapFromSource(self.model.index(source_row, 0)).isValid()
+        )
 
     def select_ids(self, ids: Sequence[int]) -> None:
         selection = self.table.selectionModel()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
 from thep_desktop.ui.shared.list_views import begin_filter_change, end_filter_change
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
@@ -83,5 +83,3 @@ def words_of(text: str) -> tuple[str, ...]:
 def has_words(words: Sequence[str], *fields: str) -> bool:
     key = " ".join(fields).casefold()
     return all(word in key for word in words)
-
-
