@@ -4,12 +4,15 @@ across the year (one with short notice), and actions (one overdue, one done)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QWidget
+from sqlalchemy import select
 
+from thep_desktop.database import Database
 from thep_desktop.domain.governance import (
     ActionStatus,
     BodyKind,
@@ -17,6 +20,7 @@ from thep_desktop.domain.governance import (
     HowAppointed,
     WhyEnded,
 )
+from thep_desktop.models import Base
 from thep_desktop.services.governance.governance_data import (
     ActionInput,
     AppointmentInput,
@@ -174,3 +178,29 @@ def choose(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyp
 
 def click_at(qtbot, widget: QWidget, point: QPoint) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=point)
+
+
+GOVERNANCE_TABLES = (
+    "governing_body",
+    "governance_person",
+    "appointment",
+    "meeting",
+    "agenda_item",
+    "agenda_paper",
+    "meeting_attendance",
+    "interest_declaration",
+    "decision",
+    "governance_action",
+    "minutes_erratum",
+)
+
+
+def governance_sums(database: Database) -> dict[str, str]:
+    """Each governance table's rows, hashed: equal before and after means nothing changed."""
+    sums = {}
+    with database.read_session() as session:
+        for name in GOVERNANCE_TABLES:
+            table = Base.metadata.tables[name]
+            rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()
+            sums[name] = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+    return sums
