@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from thep_desktop.domain.governance import (
@@ -22,6 +22,7 @@ from thep_desktop.models import (
     GovernancePerson,
     GoverningBody,
     Meeting,
+    Member,
     School,
 )
 from thep_desktop.services.governance.governance_data import (
@@ -284,3 +285,51 @@ def action_details(session: Session, rows: list[GovernanceAction]) -> list[Actio
 
 
 VOTING = tuple(c for c in Capacity if c.votes)
+
+
+def member_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Members' names: a school member is named as the register names its school."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {
+        member_id: school_name or name
+        for member_id, name, school_name in session.execute(
+            select(Member.id, Member.name, School.name)
+            .outerjoin(School, School.id == Member.school_id)
+            .where(Member.id.in_(wanted))
+        )
+    }
+
+
+def arising_actions(session: Session, meeting: Meeting) -> list[GovernanceAction]:
+    """The matters arising at ``meeting``: the body's actions from earlier meetings still
+    open on its day (those closed at or after it included, so the minutes show them)."""
+    earlier = (
+        select(Meeting.id)
+        .where(
+            Meeting.body_id == meeting.body_id,
+            or_(
+                Meeting.meets_on < meeting.meets_on,
+                and_(Meeting.meets_on == meeting.meets_on, Meeting.id < meeting.id),
+            ),
+        )
+        .scalar_subquery()
+    )
+    return list(
+        session.scalars(
+            select(GovernanceAction)
+            .where(
+                GovernanceAction.body_id == meeting.body_id,
+                GovernanceAction.meeting_id.in_(earlier),
+                or_(
+                    GovernanceAction.closed_on.is_(None),
+                    GovernanceAction.closed_on >= meeting.meets_on,
+                    GovernanceAction.closed_at_meeting_id == meeting.id,
+                ),
+            )
+            .order_by(
+                GovernanceAction.due_on.is_(None), GovernanceAction.due_on, GovernanceAction.id
+            )
+        )
+    )

@@ -1,0 +1,146 @@
+"""What governance needs attention: bodies behind their required meetings, short notices,
+overdue actions, and appointments whose term is ending."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+
+from thep_desktop.database import Database
+from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.governance import Frequency, check_notice
+from thep_desktop.models import Appointment, GoverningBody, Meeting
+from thep_desktop.services.governance.governance_data import (
+    ActionFilter,
+    ComplianceReport,
+    FrequencyGap,
+)
+from thep_desktop.services.governance.governance_records import appointment_details
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.services.shared.permissions import VIEW
+
+TERMS_ENDING_DAYS = 90
+SHORT_NOTICE_LOOKBACK_DAYS = 365
+
+
+class GovernanceComplianceService:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    def compliance(self, actor: Actor, as_at: date | None = None) -> ComplianceReport:
+        actor.require(VIEW)
+        day = as_at or date.today()
+        behind = self._behind(actor, day)
+        from thep_desktop.services.governance.governance_actions_service import (
+            GovernanceActionsService,
+        )
+        from thep_desktop.services.governance.meetings_service import MeetingsService
+
+        short = [
+            m
+            for m in MeetingsService(self.db).list_meetings(actor)
+            if not m.cancelled
+            and m.meets_on >= day - timedelta(days=SHORT_NOTICE_LOOKBACK_DAYS)
+            and (
+                m.notice.short
+                # a meeting ahead whose notice can no longer be given in time
+                or (m.notice.given is None and m.meets_on >= day and _too_late(m, day))
+            )
+        ]
+        short.sort(key=lambda m: m.meets_on)
+        overdue = GovernanceActionsService(self.db).list_actions(
+            actor, ActionFilter(overdue_on=day)
+        )
+        with self.db.read_session() as session:
+            ending = list(
+                session.scalars(
+                    select(Appointment)
+                    .where(
+                        Appointment.starts_on <= day,
+                        or_(Appointment.ends_on.is_(None), Appointment.ends_on > day),
+                        Appointment.term_ends_on >= day,
+                        Appointment.term_ends_on <= day + timedelta(days=TERMS_ENDING_DAYS),
+                    )
+                    .order_by(Appointment.term_ends_on, Appointment.id)
+                )
+            )
+            terms = appointment_details(session, ending)
+        return ComplianceReport(day, tuple(behind), tuple(short), tuple(overdue), tuple(terms))
+
+    def _behind(self, actor: Actor, day: date) -> list[FrequencyGap]:
+        year = AcademicYear.of(day)
+        period_of_term = self._term_period(actor, year, day)
+        gaps = []
+        with self.db.read_session() as session:
+            bodies = list(
+                session.scalars(
+                    select(GoverningBody)
+                    .where(GoverningBody.active, GoverningBody.frequency != Frequency.NONE)
+                    .order_by(GoverningBody.name)
+                )
+            )
+            for body in bodies:
+                if body.min_meetings < 1:
+                    continue
+                if body.frequency == Frequency.TERM:
+                    first, last, label = period_of_term
+                    period = "each term"
+                else:
+                    first, last, label = year.first_day, year.last_day, f"the year {year.label}"
+                    period = "each academic year"
+                days = list(
+                    session.scalars(
+                        select(Meeting.meets_on).where(
+                            Meeting.body_id == body.id,
+                            Meeting.cancelled.is_(False),
+                            Meeting.meets_on >= first,
+                            Meeting.meets_on <= last,
+                        )
+                    )
+                )
+                held = sum(1 for d in days if d <= day)
+                planned = len(days) - held
+                if held + planned >= body.min_meetings:
+                    continue
+                times = "once" if body.min_meetings == 1 else f"{body.min_meetings} times"
+                met = {0: "has not met", 1: "has met once"}.get(held, f"has met {held} times")
+                booked = (
+                    "nothing more is booked"
+                    if not planned
+                    else f"{planned} more meeting{'s are' if planned != 1 else ' is'} booked"
+                )
+                gaps.append(
+                    FrequencyGap(
+                        body.id,
+                        body.name,
+                        label,
+                        body.min_meetings,
+                        held,
+                        planned,
+                        f"{body.name} {met} in {label} and {booked}; it must meet at least "
+                        f"{times} {period}.",
+                    )
+                )
+        return gaps
+
+    def _term_period(self, actor: Actor, year: AcademicYear, day: date) -> tuple[date, date, str]:
+        """The term ``day`` falls in, holidays counted with the term before them."""
+        from thep_desktop.services.peer_reviews.calendar_service import SchoolCalendarService
+
+        terms = sorted(
+            SchoolCalendarService(self.db).year_terms(actor, year).terms,
+            key=lambda t: t.starts_on,
+        )
+        starts = [year.first_day] + [t.starts_on for t in terms[1:]]
+        ends = [s - timedelta(days=1) for s in starts[1:]] + [year.last_day]
+        for term, first, last in zip(terms, starts, ends, strict=True):
+            if first <= day <= last:
+                return first, last, f"the {term.name.label.lower()} {term.starts_on.year}"
+        return year.first_day, year.last_day, f"the year {year.label}"
+
+
+def _too_late(meeting: object, day: date) -> bool:
+    notice = meeting.notice  # type: ignore[attr-defined]
+    late = check_notice(day, notice.meeting_on, notice.required)
+    return late.short
