@@ -204,7 +204,11 @@ def test_a_new_action_is_raised_at_the_meeting_chosen(  # type: ignore[no-untype
     press(qtbot, tab.actions_view.table, Qt.Key.Key_N, CTRL)
     dialog = opened[-1]
     assert dialog.windowTitle() == "New action"
-    choose(qtbot, dialog.meeting, dialog.meeting.itemText(dialog.meeting.count() - 1))
+    # The meetings newest first: End chooses the first of the year, which raised the others.
+    dialog.meeting.setFocus()
+    qtbot.keyClick(dialog.meeting, Qt.Key.Key_End)
+    first = format_date(TODAY - timedelta(days=90))
+    assert dialog.meeting.currentText() == f"Board of Directors, {first}"
     dialog.text.setFocus()
     qtbot.keyClicks(dialog.text, "Write to the auditors")
     dialog.owner.setFocus()
@@ -286,13 +290,18 @@ def test_the_register_of_directors_as_at_two_dates(  # type: ignore[no-untyped-d
     model = view.current_model
     row = view.names().index("David Ashworth")
     assert model.index(row, 5).data() == format_date(TODAY + timedelta(days=60))
-    # 400 days ago: Helen Carter was still a director, Tomasz Nowak and Priya Raman not yet.
+    # 400 days ago: Helen Carter was still a director, Tomasz Nowak not yet.
     earlier = TODAY - timedelta(days=400)
     view.as_at.setFocus()
     view.as_at.selectAll()
     qtbot.keyClicks(view.as_at, format_date(earlier))
     qtbot.keyClick(view.as_at, Qt.Key.Key_Return)
-    assert sorted(view.names()) == ["David Ashworth", "Helen Carter", "Margaret Okonkwo"]
+    assert sorted(view.names()) == [
+        "David Ashworth",
+        "Helen Carter",
+        "Margaret Okonkwo",
+        "Priya Raman",
+    ]
     assert view.names(former=True) == []
     assert view.former_label.text() == f"No director had ceased by {format_date(earlier)}."
     # A date that is not one is said in words; the register stays as it was.
@@ -300,7 +309,7 @@ def test_the_register_of_directors_as_at_two_dates(  # type: ignore[no-untyped-d
     qtbot.keyClicks(view.as_at, "30/02/2025")
     qtbot.keyClick(view.as_at, Qt.Key.Key_Return)
     assert "is not a date" in view.problem.text()
-    assert sorted(view.names()) == ["David Ashworth", "Helen Carter", "Margaret Okonkwo"]
+    assert len(view.names()) == 4 and "Helen Carter" in view.names()
     push(qtbot, view.today_button)
     assert len(view.names()) == 4 and view.problem.text() == ""
 
@@ -371,7 +380,7 @@ def test_a_role_without_manage_governance_sees_the_edit_actions_disabled(  # typ
     w.tabs.setCurrentWidget(tab)
     assert len(shown_ids(tab.meetings_view)) == 3  # looking is allowed
     click_record(qtbot, tab.meetings_view, year.meetings["board-short"])
-    menu = next(a.menu() for a in w.menuBar().actions() if a.menu() and "Governance" in a.text())
+    menu = next(a.menu() for a in w.menuBar().actions() if a.menu() and a.text() == "G&overnance")
     disabled = {a.text().replace("&", "") for a in menu.actions() if a.text() and not a.isEnabled()}
     assert {
         "New meeting…",

@@ -41,7 +41,11 @@ class ActionDialog(MembershipForm):
         self.meeting_label = QLabel()
         if action is None:
             for summary in meetings:
-                self.meeting.addItem(f"{summary.body_name}: {summary.label}", summary.id)
+                # "Board of Directors, 14/07/2025"; a meeting with a title of its own says
+                # which body it was of.
+                named = summary.body_name.casefold() in summary.title.casefold()
+                label = summary.label if named else f"{summary.body_name}: {summary.label}"
+                self.meeting.addItem(label, summary.id)
             if meeting_id is not None:
                 self.meeting.setCurrentIndex(max(self.meeting.findData(meeting_id), 0))
         else:
