@@ -13,6 +13,7 @@ from thep_desktop.services.governance.governance_data import ActionDetail, BodyD
 from thep_desktop.ui.governance.actions_table_model import (
     COL_BODY,
     COL_DUE,
+    COL_OWNER,
     COL_PROGRESS,
     COL_RAISED,
     COL_TEXT,
@@ -65,7 +66,9 @@ class ActionsView(RecordListView):
         owners = sorted({a.owner_label for a in actions if a.owner_label}, key=str.casefold)
         refill(self.owner_filter, [(o, o) for o in owners], ANY_OWNER)
         self.set_records(actions)
-        self.fit_columns({COL_TEXT: 340, COL_BODY: 170, COL_RAISED: 230, COL_PROGRESS: 260})
+        self.fit_columns(
+            {COL_TEXT: 300, COL_OWNER: 150, COL_BODY: 150, COL_RAISED: 200, COL_PROGRESS: 220}
+        )
 
     def accepts(self) -> Callable[[Any], bool]:
         body_id = self.body_filter.currentData()

@@ -83,6 +83,10 @@ class DirectorsView(QWidget):
         self.former = list_view("former_directors", self.former_model, sort_column=3)
         self.former.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.former, 2)
+        for table in (self.current, self.former):
+            table.verticalHeader().setDefaultSectionSize(24)
+        # What the status bar shows while this view is in front.
+        self.count_label = QLabel()
         self.shown_on: date = date.today()
         self.as_at.returnPressed.connect(self._typed)
         self.as_at.editingFinished.connect(self._typed)
@@ -124,6 +128,10 @@ class DirectorsView(QWidget):
             f"Former directors (ceased by {on}): {len(former)}"
             if former
             else f"No director had ceased by {on}."
+        )
+        self.count_label.setText(
+            f"{len(current)} director{'' if len(current) == 1 else 's'} on {on}"
+            + (f", {len(former)} former" if former else "")
         )
         self.current_model.set_rows([self._current_row(e, terms) for e in current])
         self.former_model.set_rows(

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QLabel,
     QMenu,
     QSplitter,
     QTabWidget,
@@ -110,6 +111,7 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         self.splitter.setSizes([1000, 320])
         # The toolbar TabActions expects: each view has its own, this one stays empty.
         self.toolbar = QToolBar()
+        self._no_count = QLabel()  # a view that counts nothing: the status bar says nothing
         # TabActions' defaults: the meetings' table (the tab selects in each view itself).
         self.table = self.meetings_view.table
         self.proxy = self.meetings_view.proxy
@@ -232,9 +234,9 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
 
     @property
     def count_label(self) -> Any:
-        """What the status bar shows for this tab: the count of the list in view."""
-        view = self.current_list() or self.meetings_view
-        return view.count_label
+        """What the status bar shows for this tab: the count of what the view in front lists."""
+        view = self.views.currentWidget()
+        return getattr(view, "count_label", self._no_count)
 
     def focus_search(self) -> None:
         view = self.current_list()
