@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -79,6 +80,7 @@ class BodyDetail:
     notes: str
     voting_members: int  # voting members in office today (for a general meeting: entitled)
     meetings: int  # meetings recorded; a body with meetings is retired, not deleted
+    uuid: uuid.UUID | None = None  # for its History
 
     @property
     def frequency_label(self) -> str:
@@ -155,6 +157,7 @@ class AppointmentDetail:
     school_name: str = ""
     school_phase: str = ""
     school_role: SchoolRole = SchoolRole.NONE
+    uuid: uuid.UUID | None = None  # for its History
 
     @property
     def votes(self) -> bool:
@@ -207,6 +210,7 @@ class PersonDetail:
     birth_year: int | None
     notes: str
     appointments: tuple[AppointmentDetail, ...] = ()
+    uuid: uuid.UUID | None = None  # for their History
 
     @property
     def name(self) -> str:

@@ -60,6 +60,7 @@ def body_detail(row: GoverningBody, voting_members: int, meetings: int) -> BodyD
         notes=row.notes,
         voting_members=voting_members,
         meetings=meetings,
+        uuid=row.uuid,
     )
 
 
@@ -172,6 +173,7 @@ def appointment_details(session: Session, rows: list[Appointment]) -> list[Appoi
                 school_name=school,
                 school_phase=phase,
                 school_role=person.school_role,
+                uuid=row.uuid,
             )
         )
     return out
@@ -214,6 +216,7 @@ def people_detail(session: Session, rows: list[GovernancePerson]) -> list[Person
                 birth_year=row.birth_year,
                 notes=row.notes,
                 appointments=tuple(by_person.get(row.id, ())),
+                uuid=row.uuid,
             )
         )
     return out

@@ -1,1 +1,1 @@
-"""The Governance tab: bodies and people, meetings, actions, the register of directors."""
+"""The Governance windows: bodies and their people, meetings, actions and registers."""
