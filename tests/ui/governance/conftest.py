@@ -35,5 +35,6 @@ def opened(qtbot, window: MainWindow) -> list[QDialog]:  # type: ignore[no-untyp
 
     tab = window.governance_tab
     tab.run_dialog = run  # type: ignore[method-assign]
+    tab.bodies_view.run_dialog = run  # type: ignore[method-assign]
     window.tabs.setCurrentWidget(tab)
     return shown

@@ -26,6 +26,7 @@ from thep_desktop.domain.governance import ActionStatus
 from thep_desktop.services.governance.governance_data import ActionFilter
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
+from thep_desktop.ui.audit.history_dialog import HistoryDialog
 from thep_desktop.ui.governance.action_status_dialog import ActionStatusDialog
 from thep_desktop.ui.governance.actions_table_model import (
     COL_STATUS,
@@ -262,6 +263,7 @@ def test_the_compliance_panel_lists_what_is_due_and_goes_to_it(  # type: ignore[
     # The person whose term ends: Bodies and people.
     click(ending)
     assert tab.views.currentWidget() is tab.bodies_view
+    assert tab.bodies_view.person_id() == year.people["David Ashworth"]
 
 
 def test_all_in_order_when_nothing_is_due(  # type: ignore[no-untyped-def]
@@ -411,3 +413,37 @@ def test_the_models_pass_qts_model_checks(  # type: ignore[no-untyped-def]
         tab.directors_view.current_model,
     ):
         qtmodeltester.check(model)
+
+
+def test_history_and_the_right_click_menu_of_a_meeting_and_an_action(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, year: Governance, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = tab_of(window)
+    view = tab.meetings_view
+    click_record(qtbot, view, year.meetings["board-short"])
+    press(qtbot, view.table, Qt.Key.Key_H, CTRL)
+    history = opened[-1]
+    assert isinstance(history, HistoryDialog)
+    assert history.windowTitle() == f"History – Board of Directors – {tab.selected_meeting().label}"
+    meeting_uuid = tab.selected_meeting().uuid
+    assert any(
+        e.record_uuid == meeting_uuid and e.action_words == "Created" for e in history.entries
+    )
+    assert any(e.table_name == "agenda_item" for e in history.entries)  # what belongs to it
+    history.close()
+    # Right-click on a row: what can be done with that meeting.
+    rect = view.table.visualRect(view.proxy.index(0, 1))
+    view.table.customContextMenuRequested.emit(rect.center())
+    menu = view.context_menu
+    assert menu is not None
+    words = [a.text().replace("&", "") for a in menu.actions() if a.text()]
+    assert words[:3] == ["Open meeting…", "Delete meeting…", "Meeting history…"]
+    assert view.selected_ids() == [year.meetings["board-next"]]
+    menu.close()
+    # The action's history, from the tracker.
+    tab.views.setCurrentIndex(ACTIONS_VIEW)
+    click_record(qtbot, tab.actions_view, year.actions["overdue"])
+    press(qtbot, tab.actions_view.table, Qt.Key.Key_H, CTRL)
+    history = opened[-1]
+    assert history.windowTitle() == "History – Action – Circulate the draft budget to the schools"
+    assert history.entries

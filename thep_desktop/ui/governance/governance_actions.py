@@ -272,13 +272,6 @@ class GovernanceActions:
             permission=MANAGE_GOVERNANCE,
             applies=lambda _rows: not self.bodies,
         )
-        for extra in self._bodies_menu_actions():
-            add(extra, BODIES)
-
-    def _bodies_menu_actions(self) -> list[QAction]:
-        """Bodies and people's own actions (new body, new person...) for the menu."""
-        menu_actions = getattr(self.bodies_view, "menu_actions", None)  # GUARD until gpeople
-        return list(menu_actions()) if menu_actions is not None else []
 
     # -- helpers ----------------------------------------------------------------------------
     def _can(self, permission: Permission) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from thep_desktop.services.governance.governance_permissions import MANAGE_GOVER
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServerUnavailableError, ServiceError
 from thep_desktop.ui.governance.actions_view import ActionsView
+from thep_desktop.ui.governance.bodies_view import BodiesPeopleView
 from thep_desktop.ui.governance.compliance_panel import (
     ACTION,
     BODY,
@@ -117,11 +118,7 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         self.proxy = self.meetings_view.proxy
         self.model = self.meetings_view.model
 
-    def _bodies_people_view(self) -> QWidget:
-        try:  # GUARD until gpeople is merged
-            from thep_desktop.ui.governance.bodies_view import BodiesPeopleView
-        except ImportError:
-            return QWidget()
+    def _bodies_people_view(self) -> BodiesPeopleView:
         view = BodiesPeopleView(self.services, self)
         view.status_message.connect(self.status_message.emit)
         view.changed.connect(self._bodies_changed)
@@ -162,9 +159,7 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         self.meetings_view.set_meetings(self.meetings, today)
         self.actions_view.show_bodies(self.bodies)
         self.actions_view.set_actions(actions)
-        reload_people = getattr(self.bodies_view, "reload", None)
-        if reload_people is not None:
-            reload_people()
+        self.bodies_view.reload()
         self._show_register(self.directors_view.shown_on)
         self._show_compliance()
         self.update_actions()
@@ -220,6 +215,11 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         self.shortcuts_on(self._keys_on)
         self.update_actions()
         self.counts_changed.emit()
+
+    def menu_sections(self) -> list[list[QAction]]:
+        """The Governance menu: the tab's own sections, then Bodies and people's actions
+        (enabled by that view itself, as its selection and the person's role allow)."""
+        return [*super().menu_sections(), self.bodies_view.menu_actions()]
 
     def shortcuts_on(self, on: bool) -> None:
         """The tab's keys work while it is in view; Ctrl+N makes a meeting in the Meetings
@@ -286,6 +286,4 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
 
     def show_person(self, person_id: int) -> None:
         self.views.setCurrentIndex(BODIES_VIEW)
-        show = getattr(self.bodies_view, "show_person", None)  # GUARD until gpeople is merged
-        if show is not None:
-            show(person_id)
+        self.bodies_view.select_person(person_id)

@@ -65,7 +65,7 @@ class MeetingsView(RecordListView):
         self.empty_label.setTextFormat(Qt.TextFormat.RichText)
         self.empty_label.setMaximumWidth(640)
         column.addWidget(self.empty_label)
-        self.usual_button = QPushButton("Add the QPushButton("&Add the usual bodies")usual bodies")
+        self.usual_button = QPushButton("Add the &usual bodies")
         self.usual_button.setObjectName("add_usual_bodies")
         self.usual_button.setToolTip(
             "Add the Board of Directors, the Advisory Council and the General meeting of members"
