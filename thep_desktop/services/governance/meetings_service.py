@@ -179,7 +179,7 @@ class MeetingsService:
                         func.lower(GoverningBody.name).like(like),
                     )
                 )
-            rows = list(session.execute(query).tuples())
+            rows = list(session.execute(query).all())
             ids = [meeting.id for meeting, _ in rows] or [0]
             decisions = dict(
                 session.execute(  # type: ignore[arg-type]
@@ -378,10 +378,8 @@ class MeetingsService:
                     )
                     session.add(row)
                     session.flush()
-                    for position, title in enumerate(
-                        usual_agenda(body.kind, values["kind"]),
-                        start=1,  # type: ignore[arg-type]
-                    ):
+                    agenda = usual_agenda(body.kind, values["kind"])  # type: ignore[arg-type]
+                    for position, title in enumerate(agenda, start=1):
                         session.add(
                             AgendaItem(
                                 meeting_id=row.id,
@@ -493,8 +491,8 @@ class MeetingsService:
                     if row.id in kept:
                         row.position += 1000
                 session.flush()
-                for position, (item_id, title, presenter, minutes) in enumerate(cleaned, start=1):
-                    if item_id is None:
+                for position, (new_id, title, presenter, minutes) in enumerate(cleaned, start=1):
+                    if new_id is None:
                         session.add(
                             AgendaItem(
                                 meeting_id=meeting_id,
@@ -507,7 +505,7 @@ class MeetingsService:
                             )
                         )
                     else:
-                        row = existing[item_id]
+                        row = existing[new_id]
                         row.position = position
                         row.title, row.presenter, row.minutes = title, presenter, minutes
                         _touch(row, actor)
@@ -1328,7 +1326,7 @@ def _checked_attendance(
     members = set(session.scalars(select(Member.id)))
     seen_people: set[int] = set()
     seen_members: set[int] = set()
-    out = []
+    out: list[dict[str, object]] = []
     for number, line in enumerate(lines, start=1):
         field = f"line_{number}"
         name = checker.text(field, line.name, column="name")
