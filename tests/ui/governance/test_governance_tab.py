@@ -27,6 +27,7 @@ from thep_desktop.services.governance.governance_data import ActionFilter
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.audit.history_dialog import HistoryDialog
+from thep_desktop.ui.governance.action_editor import ActionEditor
 from thep_desktop.ui.governance.action_status_dialog import ActionStatusDialog
 from thep_desktop.ui.governance.actions_table_model import (
     COL_STATUS,
@@ -203,27 +204,43 @@ def test_a_new_action_is_raised_at_the_meeting_chosen(  # type: ignore[no-untype
     tab = tab_of(window)
     tab.views.setCurrentIndex(ACTIONS_VIEW)
     press(qtbot, tab.actions_view.table, Qt.Key.Key_N, CTRL)
-    dialog = opened[-1]
-    assert dialog.windowTitle() == "New action"
+    editor = opened[-1]
+    assert isinstance(editor, ActionEditor) and editor.windowTitle() == "New action"
+    # Saved without a meeting: refused beside the field, nothing saved.
+    qtbot.keyClicks(editor.text, "Write to the auditors")
+    push(qtbot, button(editor, "Save"))
+    assert editor.messages.message("meeting_id") == "Choose the meeting that raised the action."
     # The meetings newest first: End chooses the first of the year, which raised the others.
-    dialog.meeting.setFocus()
-    qtbot.keyClick(dialog.meeting, Qt.Key.Key_End)
+    editor.meeting_box.setFocus()
+    qtbot.keyClick(editor.meeting_box, Qt.Key.Key_End)
     first = format_date(TODAY - timedelta(days=90))
-    assert dialog.meeting.currentText() == f"Board of Directors, {first}"
-    dialog.text.setFocus()
-    qtbot.keyClicks(dialog.text, "Write to the auditors")
-    dialog.owner.setFocus()
-    qtbot.keyClicks(dialog.owner.lineEdit(), "Tomasz Nowak")
+    assert editor.meeting_box.currentText() == f"Board of Directors, {first}"
+    editor.owner.setFocus()
+    for _ in range(editor.owner.count()):  # the body's members, chosen with the arrow keys
+        if editor.owner.currentText() == "Tomasz Nowak":
+            break
+        qtbot.keyClick(editor.owner, Qt.Key.Key_Down)
     due = TODAY + timedelta(days=30)
-    qtbot.keyClicks(dialog.due, format_date(due))
-    push(qtbot, button(dialog, "Save"))
-    assert not dialog.isVisible()
+    qtbot.keyClicks(editor.due_on, format_date(due))
+    push(qtbot, button(editor, "Save"))
+    assert not editor.isVisible()
     actions = services.governance_actions.list_actions(services.actor, ActionFilter())
     made = next(a for a in actions if a.text == "Write to the auditors")
     assert made.owner_person_id == year.people["Tomasz Nowak"]
     assert made.due_on == due
     assert made.meeting_id == year.meetings["board-past"]
     assert tab.actions_view.selected_ids() == [made.id]
+    assert window.statusBar().currentMessage() == "Action “Write to the auditors” raised."
+    # Enter on it: the same form, to change; the due date moved.
+    press(qtbot, tab.actions_view.table, Qt.Key.Key_Return)
+    editor = opened[-1]
+    assert isinstance(editor, ActionEditor) and editor.windowTitle() == "Action"
+    editor.due_on.selectAll()
+    later = due + timedelta(days=7)
+    qtbot.keyClicks(editor.due_on, format_date(later))
+    press(qtbot, editor.due_on, Qt.Key.Key_S, CTRL)
+    assert not editor.isVisible()
+    assert services.governance_actions.get_action(services.actor, made.id).due_on == later
 
 
 def test_the_compliance_panel_lists_what_is_due_and_goes_to_it(  # type: ignore[no-untyped-def]
@@ -379,6 +396,8 @@ def test_a_role_without_manage_governance_sees_the_edit_actions_disabled(  # typ
     w.show()
     w.load()
     tab = tab_of(w)
+    shown: list[QDialog] = []
+    tab.run_dialog = lambda d: (shown.append(d), d.show())  # type: ignore[method-assign]
     w.tabs.setCurrentWidget(tab)
     assert len(shown_ids(tab.meetings_view)) == 3  # looking is allowed
     click_record(qtbot, tab.meetings_view, year.meetings["board-short"])
@@ -399,7 +418,13 @@ def test_a_role_without_manage_governance_sees_the_edit_actions_disabled(  # typ
     click_record(qtbot, tab.actions_view, year.actions["overdue"])
     before = governance_sums(sqlite_db)
     press(qtbot, tab.actions_view.table, Qt.Key.Key_Delete)
+    assert shown == []
+    # Enter shows the action to read: nothing in it can be saved.
     press(qtbot, tab.actions_view.table, Qt.Key.Key_Return)
+    editor = shown[-1]
+    assert isinstance(editor, ActionEditor) and editor.text.isReadOnly()
+    assert [b.text() for b in editor.buttons.buttons()] == ["Close"]
+    editor.reject()
     assert governance_sums(sqlite_db) == before
 
 

@@ -48,7 +48,7 @@ class ActionStatusDialog(MembershipForm):
         self.progress.setMaximumHeight(100)
         owner = f" ({action.owner_label})" if action.owner_label else ""
         super().__init__(
-            "Action status",
+            "Change the action's status",
             f"“{action.text}”{owner}, raised at {action.meeting_label}, is "
             f"{action.status.label.lower()}.",
             {

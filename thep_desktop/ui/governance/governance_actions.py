@@ -422,45 +422,36 @@ class GovernanceActions:
             self.reload()
             return None
 
-    def _people(self) -> list[Any]:
-        try:
-            return self.services.governance_people.list_people(self.services.actor)
-        except ServiceError:
-            return []
-
     def new_action(self) -> None:
+        """An action raised at the meeting selected in Meetings (or one chosen in the form)."""
         if not self._can(MANAGE_GOVERNANCE) or not self.meetings:
             return
-        from thep_desktop.ui.governance.action_dialog import ActionDialog
-
         chosen = self.selected_meeting()
-        dialog = ActionDialog(
-            self.services,  # type: ignore[arg-type]
-            self,  # type: ignore[arg-type]
-            meetings=[m for m in self.meetings if not m.cancelled],
-            people=self._people(),
-            meeting_id=chosen.id if chosen is not None else None,
-        )
-        dialog.accepted.connect(lambda: self._action_saved(dialog.result_value, "raised"))
-        self.run_dialog(dialog)
+        self._open_action(None, chosen.id if chosen is not None and not chosen.cancelled else None)
 
     def edit_or_open_action(self) -> None:
-        """Enter or double-click: the action to change, for one who may."""
-        if self._can(MANAGE_GOVERNANCE):
-            self.edit_selected_action()
+        """Enter or double-click: the action, to change (to read, for one who may not)."""
+        chosen = self.selected_action()
+        if chosen is not None:
+            self._open_action(chosen.id, None)
 
     def edit_selected_action(self) -> None:
-        chosen = self.selected_action()
-        if not self._can(MANAGE_GOVERNANCE) or chosen is None:
-            return
-        action = self._read_action(chosen.id, "change this action")
-        if action is None:
-            return
-        from thep_desktop.ui.governance.action_dialog import ActionDialog
+        if self._can(MANAGE_GOVERNANCE):
+            self.edit_or_open_action()
 
-        dialog = ActionDialog(self.services, self, action=action, people=self._people())  # type: ignore[arg-type]
-        dialog.accepted.connect(lambda: self._action_saved(dialog.result_value, "saved"))
-        self.run_dialog(dialog)
+    def _open_action(self, action_id: int | None, meeting_id: int | None) -> None:
+        from thep_desktop.ui.governance.action_editor import ActionEditor
+
+        try:
+            editor = ActionEditor(self.services, action_id, self, meeting_id)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            self.tell(self, "Cannot open the action", exc.message)
+            self.reload()
+            return
+        editor.ask = self.ask
+        done = "raised" if action_id is None else "saved"
+        editor.accepted.connect(lambda: self._action_saved(editor.result_value, done))
+        self.run_dialog(editor)
 
     def change_action_status(self) -> None:
         chosen = self.selected_action()
