@@ -23,7 +23,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.governance import ActionStatus
-from thep_desktop.services.governance.governance_data import ActionFilter
+from thep_desktop.services.governance.governance_data import ActionFilter, MeetingInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor, Role
 from thep_desktop.ui.audit.history_dialog import HistoryDialog
@@ -39,6 +39,7 @@ from thep_desktop.ui.governance.governance_tab import (
     MEETINGS_VIEW,
     GovernanceTab,
 )
+from thep_desktop.ui.governance.meeting_editor import MeetingEditor
 from thep_desktop.ui.governance.meetings_table_model import COL_NOTICE
 from thep_desktop.ui.main_window import MainWindow
 
@@ -472,3 +473,44 @@ def test_history_and_the_right_click_menu_of_a_meeting_and_an_action(  # type: i
     history = opened[-1]
     assert history.windowTitle() == "History – Action – Circulate the draft budget to the schools"
     assert history.entries
+
+
+def test_ctrl_n_and_enter_open_the_meeting_editor(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, year: Governance, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = tab_of(window)
+    view = tab.meetings_view
+    choose(qtbot, view.body_filter, "Advisory Council")
+    press(qtbot, view.table, Qt.Key.Key_N, CTRL)
+    editor = opened[-1]
+    assert isinstance(editor, MeetingEditor) and editor.windowTitle() == "New meeting"
+    assert editor.detail is None
+    editor.done(QDialog.DialogCode.Rejected)
+    # Enter (and a double-click) on a meeting: that meeting.
+    choose(qtbot, view.body_filter, "All bodies")
+    click_record(qtbot, view, year.meetings["board-short"])
+    press(qtbot, view.table, Qt.Key.Key_Return)
+    editor = opened[-1]
+    assert isinstance(editor, MeetingEditor)
+    assert editor.detail is not None and editor.detail.id == year.meetings["board-short"]
+    editor.done(QDialog.DialogCode.Rejected)
+    # In the Actions view Ctrl+N is a new action, not a meeting.
+    tab.views.setCurrentIndex(ACTIONS_VIEW)
+    press(qtbot, tab.actions_view.table, Qt.Key.Key_N, CTRL)
+    assert isinstance(opened[-1], ActionEditor)
+    opened[-1].done(QDialog.DialogCode.Rejected)
+
+
+def test_f5_shows_what_a_colleague_saved(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, year: Governance, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = tab_of(window)
+    colleague = Services(services.db, Actor("cleo.clerk", Role.CLERK))
+    board = year.bodies["B"]
+    made = colleague.meetings.save_meeting(
+        colleague.actor, MeetingInput(board, TODAY + timedelta(days=90), venue="Globe Primary")
+    )
+    assert made.id not in shown_ids(tab.meetings_view)
+    press(qtbot, tab.meetings_view.table, Qt.Key.Key_F5)
+    assert made.id in shown_ids(tab.meetings_view)
+    assert window.statusBar().currentMessage() == "Reloaded from the database."
