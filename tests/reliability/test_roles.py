@@ -35,8 +35,10 @@ from thep_desktop.models.audit import AUDIT_TABLE
 from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.governance.governance_data import (
+    ActionInput,
     AppointmentInput,
     BodyInput,
+    MeetingInput,
     PersonInput,
 )
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
@@ -184,6 +186,7 @@ class Register:
     cycle_id: int = 0
     board_id: int = 0
     governance_person_id: int = 0
+    meeting_id: int = 0
 
 
 def a_school(urn: str = "100229", **more: Any) -> SchoolInput:
@@ -281,6 +284,9 @@ def set_up(admin: Services, folder: Path) -> Register:
     register.board_id = next(b.id for b in bodies if b.kind is BodyKind.BOARD)
     register.governance_person_id = admin.governance_people.save_person(
         actor, PersonInput("Margaret Okonkwo")
+    ).id
+    register.meeting_id = admin.meetings.save_meeting(
+        actor, MeetingInput(register.board_id, date(2026, 3, 10))
     ).id
     return register
 
@@ -415,6 +421,12 @@ ATTEMPTS = (
             lambda s, r: s.governance_people.save_appointment(s.actor, AppointmentInput(
                 r.governance_person_id, r.board_id, Capacity.DIRECTOR, HowAppointed.CO_OPTED,
                 date(2025, 9, 1)))),
+    Attempt("governance: meeting", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.meetings.save_meeting(
+                s.actor, MeetingInput(r.board_id, date(2026, 5, 12), venue="Globe Primary"))),
+    Attempt("governance: action", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.governance_actions.save_action(
+                s.actor, ActionInput(r.meeting_id, "Book the venue for the AGM"))),
 )  # fmt: skip
 
 
