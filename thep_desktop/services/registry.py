@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from thep_desktop.services.governance.governance_compliance_service import (
         GovernanceComplianceService,
     )
+    from thep_desktop.services.governance.governance_documents_service import (
+        GovernanceDocumentsService,
+    )
     from thep_desktop.services.governance.governance_people_service import (
         GovernancePeopleService,
     )
@@ -247,6 +250,14 @@ class Services:
         )
 
         return GovernanceComplianceService(self.db)
+
+    @cached_property
+    def governance_documents(self) -> GovernanceDocumentsService:
+        from thep_desktop.services.governance.governance_documents_service import (
+            GovernanceDocumentsService,
+        )
+
+        return GovernanceDocumentsService(self.db)
 
     @cached_property
     def backups(self) -> BackupService:
