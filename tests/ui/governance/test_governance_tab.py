@@ -5,6 +5,7 @@ database set up through the services."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from governance_ui_records import (
@@ -15,8 +16,9 @@ from governance_ui_records import (
     governance_year,
     shown_ids,
 )
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from qt_driving import Modals, button, menu_action, press, push
 
 from thep_desktop.database import Database
@@ -42,6 +44,7 @@ from thep_desktop.ui.governance.governance_tab import (
 from thep_desktop.ui.governance.meeting_editor import MeetingEditor
 from thep_desktop.ui.governance.meetings_table_model import COL_NOTICE
 from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.shared.pdf_window import PdfWindow
 
 pytestmark = pytest.mark.gui
 
@@ -514,3 +517,54 @@ def test_f5_shows_what_a_colleague_saved(  # type: ignore[no-untyped-def]
     press(qtbot, tab.meetings_view.table, Qt.Key.Key_F5)
     assert made.id in shown_ids(tab.meetings_view)
     assert window.statusBar().currentMessage() == "Reloaded from the database."
+
+
+def test_ctrl_p_prints_the_selected_meetings_minutes_and_print_the_register(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    year: Governance,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+    tmp_path: Path,
+) -> None:
+    tab = tab_of(window)
+    view = tab.meetings_view
+    click_record(qtbot, view, year.meetings["board-past"])
+    minutes = tmp_path / "minutes.pdf"
+    modals.type(str(minutes), "Save")
+    press(qtbot, view.table, Qt.Key.Key_P, CTRL)
+    modals.wait_answered()
+    qtbot.waitUntil(lambda: minutes.exists() and bool(pdf_windows()), timeout=20_000)
+    text = pdf_text(minutes)
+    held = TODAY - timedelta(days=90)
+    assert text.startswith("DRAFT Minutes: Board of Directors")
+    assert f"Meeting held on {held:%A} {held.day} {held:%B %Y} at 5.30 pm" in text
+    assert "Circulate the draft budget to the schools" in text  # its actions
+    for pdf in pdf_windows():
+        pdf.close()
+    # The register as at a date typed, printed from its view.
+    tab.views.setCurrentIndex(DIRECTORS_VIEW)
+    earlier = TODAY - timedelta(days=400)
+    directors = tab.directors_view
+    directors.as_at.selectAll()
+    qtbot.keyClicks(directors.as_at, format_date(earlier))
+    qtbot.keyClick(directors.as_at, Qt.Key.Key_Return)
+    register = tmp_path / "register.pdf"
+    modals.type(str(register), "Save")
+    push(qtbot, directors.print_button)
+    modals.wait_answered()
+    qtbot.waitUntil(lambda: register.exists() and bool(pdf_windows()), timeout=20_000)
+    text = pdf_text(register)
+    assert "Helen Carter" in text and "Tomasz Nowak" not in text
+    for pdf in pdf_windows():
+        pdf.close()
+
+
+def pdf_windows() -> list[PdfWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, PdfWindow) and w.isVisible()]
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(str(path))
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)

@@ -26,6 +26,7 @@ from thep_desktop.services.governance.governance_permissions import MANAGE_GOVER
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import Permission
+from thep_desktop.ui.governance import document_actions as documents
 
 # The sections of the Governance menu, in order.
 MEETINGS, MEETING_DOCUMENTS, ACTIONS, ACTION_DOCUMENTS, REGISTER, BODIES = (
@@ -373,44 +374,56 @@ class GovernanceActions:
 
         self.run_dialog(HistoryDialog(self.services, title, record.uuid, self))  # type: ignore[arg-type]
 
-    # -- documents (the documents engine's dialogs) -----------------------------------------
-    def _documents(self) -> Any:
-        try:  # GUARD until gdocs is merged
-            from thep_desktop.ui.governance import document_actions
-        except ImportError:
-            self.tell(self, "Not available", "The governance documents are not installed.")
-            return None
-        return document_actions
-
+    # -- documents (the documents engine: saved as PDF or Excel, then opened) ---------------
     def print_meeting_document(self, kind: str) -> None:
         meeting = self.selected_meeting()
-        documents = self._documents()
-        if meeting is not None and documents is not None:
-            documents.print_meeting_document(self.services, meeting.id, kind, self)
+        if meeting is not None:
+            self.export_job = documents.print_meeting_document(
+                self.services,
+                meeting.id,
+                kind,
+                self,
+                ask=self.ask,
+                tell=self.tell,  # type: ignore[arg-type]
+            )
 
     def _chosen_body(self) -> int | None:
+        """The body chosen above the tracker: the logs and the workbook are of it, or all."""
         return self.actions_view.body_filter.currentData()  # type: ignore[no-any-return]
 
     def print_decision_log(self) -> None:
-        documents = self._documents()
-        if documents is not None:
-            documents.print_decision_log(self.services, self, body_id=self._chosen_body())
+        self.export_job = documents.print_decision_log(
+            self.services,
+            self,
+            body_id=self._chosen_body(),
+            tell=self.tell,  # type: ignore[arg-type]
+        )
 
     def print_action_log(self) -> None:
-        documents = self._documents()
-        if documents is not None:
-            documents.print_action_log(self.services, self, body_id=self._chosen_body())
+        self.export_job = documents.print_action_log(
+            self.services,
+            self,  # type: ignore[arg-type]
+            body_id=self._chosen_body(),
+            open_only=self.actions_view.open_only.isChecked(),
+            tell=self.tell,
+        )
 
     def export_decisions_and_actions(self) -> None:
-        documents = self._documents()
-        if documents is not None:
-            self.export_job = documents.export_decisions_and_actions(self.services, self)
+        self.export_job = documents.export_decisions_and_actions(
+            self.services,
+            self,
+            body_id=self._chosen_body(),
+            ask=self.ask,
+            tell=self.tell,  # type: ignore[arg-type]
+        )
 
     def print_directors_register(self) -> None:
-        documents = self._documents()
-        if documents is not None:
-            as_at = self.directors_view.shown_on
-            documents.print_directors_register(self.services, as_at, self)
+        self.export_job = documents.print_directors_register(
+            self.services,
+            self.directors_view.shown_on,
+            self,
+            tell=self.tell,  # type: ignore[arg-type]
+        )
 
     # -- the action tracker -----------------------------------------------------------------
     def _read_action(self, action_id: int, doing: str) -> ActionDetail | None:
