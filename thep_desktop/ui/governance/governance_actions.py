@@ -38,7 +38,7 @@ MEETINGS, MEETING_DOCUMENTS, ACTIONS, ACTION_DOCUMENTS, REGISTER, BODIES = (
     "bodies",
 )
 SECTIONS = (MEETINGS, MEETING_DOCUMENTS, ACTIONS, ACTION_DOCUMENTS, REGISTER, BODIES)
-DOCUMENT_KINDS = (("notice", "&Notice of meeting"), ("agenda", "A&genda"), ("minutes", "&Minutes"))
+DOCUMENT_KINDS = (("notice", "Noti&ce of meeting"), ("agenda", "A&genda"), ("minutes", "&Minutes"))
 
 
 class GovernanceActions:
@@ -186,7 +186,7 @@ class GovernanceActions:
         )
         self.delete_action_action = add(
             self.action(
-                "De&lete action…",
+                "Delete ac&tion…",
                 self.delete_selected_action,
                 "Remove the selected action, raised in error (Delete)",
             ),
@@ -220,7 +220,7 @@ class GovernanceActions:
         )
         self.action_log_action = add(
             self.action(
-                "Action lo&g (PDF)…",
+                "Action log (PD&F)…",
                 self.print_action_log,
                 "Every action with its owner, due date and status (of the body chosen above, "
                 "or all), as a PDF",

@@ -78,6 +78,7 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         self.tab_actions: list[TabAction] = []
         self._toolbar_section = ""
         self.table_menu: QMenu | None = None
+        self.bodies_menu: QMenu | None = None
         self._keys_on = False
         self.export_job: object = None
         self._build()
@@ -219,7 +220,11 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
     def menu_sections(self) -> list[list[QAction]]:
         """The Governance menu: the tab's own sections, then Bodies and people's actions
         (enabled by that view itself, as its selection and the person's role allow)."""
-        return [*super().menu_sections(), self.bodies_view.menu_actions()]
+        if self.bodies_menu is None:
+            # A menu of its own: its letters (Alt+E for Edit body…) then clash with none here.
+            self.bodies_menu = QMenu("&Bodies and people", self)
+            self.bodies_menu.addActions(self.bodies_view.menu_actions())
+        return [*super().menu_sections(), [self.bodies_menu.menuAction()]]
 
     def shortcuts_on(self, on: bool) -> None:
         """The tab's keys work while it is in view; Ctrl+N makes a meeting in the Meetings
