@@ -568,3 +568,37 @@ def pdf_windows() -> list[PdfWindow]:
 def pdf_text(path: Path) -> str:
     reader = PdfReader(str(path))
     return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+
+
+def test_ctrl_e_exports_the_tracker_as_shown(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    year: Governance,
+    window: MainWindow,
+    opened: list[QDialog],
+    modals: Modals,
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    tab = tab_of(window)
+    tab.views.setCurrentIndex(ACTIONS_VIEW)
+    target = tmp_path / "Actions.xlsx"
+    window.ask_save_path = lambda *_args: (str(target), "")  # type: ignore[method-assign]
+    modals.click("Close")  # written: not opening it
+    press(qtbot, tab.actions_view.table, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    job = window.export_job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.thread.isRunning() and job.dialog is None, timeout=10_000)
+    modals.wait_answered()
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(target).active.iter_rows()]
+    header = next(n for n, r in enumerate(rows) if r[:3] == ["Due", "Action", "Owner"])
+    assert "open only" in " ".join(str(r[0]) for r in rows[:header])
+    body = rows[header + 1 :]
+    assert [r[1] for r in body] == [
+        "Circulate the draft budget to the schools",
+        "Book the venue for the AGM",
+    ]
+    assert body[0][5] == "⚠ Open – overdue by 12 days"
+    assert body[0][0].date() == TODAY - timedelta(days=12)  # a date cell, not words

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.governance import BodyKind
 from thep_desktop.services.governance.governance_data import (
     ActionDetail,
@@ -252,13 +253,20 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         view.search.selectAll()
 
     def export_request(self) -> ExportRequest:
-        """File > Export: the meetings or the actions as shown, to Excel or CSV."""
-        if self.views.currentIndex() == ACTIONS_VIEW:
-            view: RecordListView = self.actions_view
-            title = "Actions"
-        else:
-            view, title = self.meetings_view, "Meetings"
-        return ExportRequest(view.table, title, view.filter_in_words(), title)  # type: ignore[attr-defined]
+        """File > Export: the list in view as shown (meetings, actions, the directors or the
+        bodies), to Excel or CSV."""
+        index = self.views.currentIndex()
+        if index == ACTIONS_VIEW:
+            view: Any = self.actions_view
+            return ExportRequest(view.table, "Actions", view.filter_in_words(), "Actions")
+        if index == DIRECTORS_VIEW:
+            on = format_date(self.directors_view.shown_on)
+            title = f"Register of directors as at {on}"
+            return ExportRequest(self.directors_view.current, title, "", "Register of directors")
+        if index == BODIES_VIEW:
+            return ExportRequest(self.bodies_view.bodies_table, "Governing bodies", "", "Bodies")
+        view = self.meetings_view
+        return ExportRequest(view.table, "Meetings", view.filter_in_words(), "Meetings")
 
     # -- going to a record ------------------------------------------------------------------
     def go_to(self, kind: str, record_id: int) -> None:
