@@ -39,9 +39,10 @@ class GovernanceComplianceService:
 
         short = [
             m
-            for m in MeetingsService(self.db).list_meetings(actor)
+            for m in MeetingsService(self.db).list_meetings(
+                actor, since=day - timedelta(days=SHORT_NOTICE_LOOKBACK_DAYS)
+            )
             if not m.cancelled
-            and m.meets_on >= day - timedelta(days=SHORT_NOTICE_LOOKBACK_DAYS)
             and (
                 m.notice.short
                 # a meeting ahead whose notice can no longer be given in time
@@ -80,6 +81,16 @@ class GovernanceComplianceService:
                     .order_by(GoverningBody.name)
                 )
             )
+            # One statement for every body: the year's meetings (a term lies within it).
+            in_year: dict[int, list[date]] = {}
+            for body_id, meets_on in session.execute(
+                select(Meeting.body_id, Meeting.meets_on).where(
+                    Meeting.cancelled.is_(False),
+                    Meeting.meets_on >= year.first_day,
+                    Meeting.meets_on <= year.last_day,
+                )
+            ):
+                in_year.setdefault(body_id, []).append(meets_on)
             for body in bodies:
                 if body.min_meetings < 1:
                     continue
@@ -89,16 +100,7 @@ class GovernanceComplianceService:
                 else:
                     first, last, label = year.first_day, year.last_day, f"the year {year.label}"
                     period = "each academic year"
-                days = list(
-                    session.scalars(
-                        select(Meeting.meets_on).where(
-                            Meeting.body_id == body.id,
-                            Meeting.cancelled.is_(False),
-                            Meeting.meets_on >= first,
-                            Meeting.meets_on <= last,
-                        )
-                    )
-                )
+                days = [d for d in in_year.get(body.id, []) if first <= d <= last]
                 held = sum(1 for d in days if d <= day)
                 planned = len(days) - held
                 if held + planned >= body.min_meetings:

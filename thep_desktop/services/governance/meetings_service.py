@@ -154,8 +154,10 @@ class MeetingsService:
         body_id: int | None = None,
         year: AcademicYear | None = None,
         search: str = "",
+        since: date | None = None,
     ) -> list[MeetingSummary]:
-        """Meetings, newest first, with their notice checked and their counts."""
+        """Meetings, newest first (``since`` a day: from then on), with their notice checked
+        and their counts."""
         actor.require(VIEW)
         with self.db.read_session() as session:
             query = (
@@ -169,6 +171,8 @@ class MeetingsService:
                 query = query.where(
                     Meeting.meets_on >= year.first_day, Meeting.meets_on <= year.last_day
                 )
+            if since is not None:
+                query = query.where(Meeting.meets_on >= since)
             words = " ".join((search or "").split()).casefold()
             if words:
                 like = f"%{words}%"
