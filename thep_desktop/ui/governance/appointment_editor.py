@@ -8,12 +8,10 @@ from datetime import date, timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,13 +25,9 @@ from thep_desktop.services.governance.governance_data import (
 )
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
+from thep_desktop.ui.governance.governance_forms import GovernanceForm
 from thep_desktop.ui.shared.forms import (
-    FieldMessages,
     date_field,
-    editor_buttons,
-    error_banner,
     push_button,
     searchable_combo,
 )
@@ -88,7 +82,7 @@ def chosen_in(combo: QComboBox, what: str) -> int | str | None:
     return value if isinstance(value, int) else None
 
 
-class AppointmentEditor(ReviewForm):
+class AppointmentEditor(GovernanceForm):
     """``AppointmentEditor(services, None, parent, person_id=…, body_id=…)``: a new
     appointment (of that person, to that body, when given); with an id, that appointment.
 
@@ -136,12 +130,8 @@ class AppointmentEditor(ReviewForm):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        self.messages = FieldMessages()
-        form = QFormLayout()
-        outer.addLayout(form)
+        outer, form = self.start_form()
+        assert form is not None
         self.person = searchable_combo("Type part of the person's name")
         self.person.setObjectName("person")
         self.person.addItem("", None)
@@ -201,7 +191,7 @@ class AppointmentEditor(ReviewForm):
         rows: list[tuple[str, str, QWidget]] = [
             ("person_id", "&Person", self.person),
             ("body_id", "&Body", self.body),
-            ("capacity", "&Capacity", self.capacity),
+            ("capacity", "C&apacity", self.capacity),
             ("how_appointed", "&How appointed", self.how),
             ("starts_on", "&From", self.starts_on),
             ("term_ends_on", "&Term ends", term),
@@ -217,11 +207,7 @@ class AppointmentEditor(ReviewForm):
         rows.append(("notes", "N&otes", self.notes))
         for field, label, widget in rows:
             self.messages.add_row(form, field, label, widget)
-        self.buttons = editor_buttons(self, self.editable, self.save, "the appointment")
-        for push in self.buttons.buttons():
-            push.setAutoDefault(False)
-        outer.addStretch(1)
-        outer.addWidget(self.buttons)
+        self.end_form(outer, "the appointment")
         self.body.currentIndexChanged.connect(lambda _i: self._body_changed())
         if not self.editable:
             for edit in (self.starts_on, self.term_ends_on, self.ends_on):
@@ -333,23 +319,16 @@ class AppointmentEditor(ReviewForm):
 
     def save(self) -> bool:
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
-        if not self.editable:
-            return False
-        self.banner.hide()
-        data, problems = self.appointment_input()
-        if data is None:
-            show_refusal(self.banner, self.messages, ValidationError(problems))
-            return False
         actor = self.services.actor
-        saved = self.save_record(
-            lambda found, version: self.services.governance_people.save_appointment(
+        return self.save_typed(
+            self.appointment_input(),
+            lambda data, found, version: self.services.governance_people.save_appointment(
                 actor, data, found, version
-            )
+            ),
         )
-        return saved is not None and self.close_saved(saved, saved)
 
 
-class EndAppointmentDialog(ReviewForm):
+class EndAppointmentDialog(GovernanceForm):
     """End an appointment: the date ceased (no longer in office from that day) and why;
     a resignation by default. ``saved(AppointmentDetail)`` once recorded."""
 
@@ -365,18 +344,14 @@ class EndAppointmentDialog(ReviewForm):
         self.editable = services.actor.can(MANAGE_GOVERNANCE)
         self.setObjectName("end_appointment")
         self.setWindowTitle(f"End appointment – {appointment.person_name}")
-        outer = QVBoxLayout(self)
+        outer, form = self.start_form()
+        assert form is not None
         intro = QLabel(
             f"{appointment.person_name}: {appointment.capacity.label}, {appointment.body_name}, "
-            f"{appointment.period_label.lower()}."
+            f"{appointment.period_label[0].lower()}{appointment.period_label[1:]}."
         )
         intro.setWordWrap(True)
-        outer.addWidget(intro)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        self.messages = FieldMessages()
-        form = QFormLayout()
-        outer.addLayout(form)
+        outer.insertWidget(0, intro)
         self.ends_on = date_field(
             format_date(appointment.ends_on or date.today()),
             "The day they ceased to hold office (from that day they are no longer a member)",
@@ -390,29 +365,25 @@ class EndAppointmentDialog(ReviewForm):
         self.why_ended.setCurrentIndex(self.why_ended.findData(chosen.value))
         self.messages.add_row(form, "ends_on", "&Date ceased", self.ends_on)
         self.messages.add_row(form, "why_ended", "&Why", self.why_ended)
-        self.buttons = editor_buttons(self, self.editable, self.save, "the date ceased")
-        for push in self.buttons.buttons():
-            push.setAutoDefault(False)
-        outer.addWidget(self.buttons)
+        self.end_form(outer, "the date ceased", stretch=False)
         self._initial = self.state()
 
     def state(self) -> tuple[str, str]:
         return (self.ends_on.text(), self.why_ended.currentText())
 
     def save(self) -> bool:
-        if not self.editable:
-            return False
-        self.banner.hide()
+        """Record the end (Ctrl+S), or say beside the date why it cannot be."""
         ends_on = typed_date(self.ends_on.text())
-        if not isinstance(ends_on, date):
-            problem = ends_on or "Give the day they ceased to hold office."
-            show_refusal(self.banner, self.messages, ValidationError({"ends_on": problem}))
-            return False
-        why = WhyEnded(self.why_ended.currentData())
-        actor = self.services.actor
-        saved = self.save_record(
-            lambda found, version: self.services.governance_people.end_appointment(
-                actor, found, ends_on, why, version
-            )
+        typed: tuple[date | None, dict[str, str]] = (
+            (ends_on, {})
+            if isinstance(ends_on, date)
+            else (None, {"ends_on": ends_on or "Give the day they ceased to hold office."})
         )
-        return saved is not None and self.close_saved(saved, saved)
+        why = WhyEnded(self.why_ended.currentData())
+        actor, ending = self.services.actor, self.detail
+        return self.save_typed(
+            typed,
+            lambda day, _id, _version: self.services.governance_people.end_appointment(
+                actor, ending.id, day, why, ending.version
+            ),
+        )

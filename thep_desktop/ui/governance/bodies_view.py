@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -130,7 +130,7 @@ class BodiesPeopleView(QWidget):
         )
         self.empty_label.setWordWrap(True)
         self.usual_button = push_button(
-            "Add the &usual bodies",
+            "Add the usual bodies",
             self.add_usual_bodies,
             "The Board of Directors (B), the Advisory Council (AC, at least once a term) and "
             "the general meeting of members (GM, 14 clear days' notice, member schools vote)",
@@ -146,6 +146,8 @@ class BodiesPeopleView(QWidget):
         down.addWidget(bodies_box)
 
         # The chosen body's members, and everyone: one at a time, each as wide as the view.
+        # Few Alt letters here: the main window's tabs and menus and the Governance tab's
+        # views hold most of them, and a letter held twice works for neither.
         self.pages = QTabWidget()
         self.pages.setObjectName("bodies_people_pages")
         self.pages.setDocumentMode(True)
@@ -156,12 +158,12 @@ class BodiesPeopleView(QWidget):
         self.members_label = _caption("")
         self.members_label.setObjectName("members_label")
         top.addWidget(self.members_label, 1)
-        as_at = QLabel("&As at")
+        as_at = QLabel("As at")
         self.as_at = date_field(format_date(date.today()), "The day whose members are shown")
         self.as_at.setObjectName("members_as_at")
         self.as_at.setMaximumWidth(130)
         as_at.setBuddy(self.as_at)
-        self.show_former = QCheckBox("Show &former members")
+        self.show_former = QCheckBox("Incl&ude former members")
         self.show_former.setObjectName("show_former")
         self.show_former.setToolTip("Also those who had ceased to hold office by that day")
         top.addWidget(as_at)
@@ -177,13 +179,13 @@ class BodiesPeopleView(QWidget):
         self.members_table = list_view("members_table", self.members_model)
         self.members_table.horizontalHeader().setStretchLastSection(True)
         column.addWidget(self.members_table, 1)
-        self.pages.addTab(members_box, "&Members")
+        self.pages.addTab(members_box, "Members of the bod&y")
 
         people_box = QWidget()
         column = QVBoxLayout(people_box)
         column.setContentsMargins(0, 4, 0, 0)
         top = QHBoxLayout()
-        find = QLabel("F&ind")
+        find = QLabel("Find")
         self.search = QLineEdit()
         self.search.setObjectName("people_search")
         self.search.setPlaceholderText("A person by name, school, role or email")
@@ -204,7 +206,7 @@ class BodiesPeopleView(QWidget):
         self.people_table = list_view("people_table", self.people_proxy, sort_column=0)
         self.people_table.horizontalHeader().setStretchLastSection(True)
         column.addWidget(self.people_table, 1)
-        self.pages.addTab(people_box, "&People")
+        self.pages.addTab(people_box, "People")
         down.addWidget(self.pages)
         down.setSizes([190, 480])
 
@@ -232,7 +234,8 @@ class BodiesPeopleView(QWidget):
         self.delete_body_action = act(
             "Delete bod&y…",
             self.delete_body,
-            "Remove a body entered in error (one with meetings or appointments is retired)",
+            "Remove a body entered in error (one with meetings or appointments is retired) "
+            "(Delete)",
         )
         self.new_person_action = act(
             "New &person…", self.new_person, "Someone who sits on a body, or attends one"
@@ -245,7 +248,7 @@ class BodiesPeopleView(QWidget):
         self.delete_person_action = act(
             "Delete perso&n…",
             self.delete_person,
-            "Remove someone entered in error (anyone with a record of service stays)",
+            "Remove someone entered in error (anyone with a record of service stays) (Delete)",
         )
         self.appoint_action = act(
             "&Appoint…",
@@ -266,7 +269,8 @@ class BodiesPeopleView(QWidget):
         self.delete_appointment_action = act(
             "Delete appointmen&t…",
             self.delete_appointment,
-            "Remove an appointment entered in error (one that ended is ended, not deleted)",
+            "Remove an appointment entered in error (one that ended is ended, not deleted) "
+            "(Delete)",
         )
         self.history_action = act(
             "&History…",
@@ -297,7 +301,13 @@ class BodiesPeopleView(QWidget):
                     self.delete_appointment_action,
                 ):
                     self.toolbar.addAction(action)
-        self._menu = [a for group in groups for a in group]
+        self._menu: list[QAction] = []
+        for number, group in enumerate(groups):
+            if number:
+                between = QAction(self)
+                between.setSeparator(True)
+                self._menu.append(between)
+            self._menu.extend(group)
         for table, actions in (
             (self.bodies_table, groups[0] + (self.appoint_action, self.history_action)),
             (self.members_table, groups[1] + (self.history_action,)),
@@ -317,17 +327,29 @@ class BodiesPeopleView(QWidget):
         self.people_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self.update_actions()
         )
+        # Delete in a list: its record, after asking (only for those who may change them).
+        for table, delete in (
+            (self.bodies_table, self.delete_body),
+            (self.members_table, self.delete_appointment),
+            (self.people_table, self.delete_person),
+        ):
+            QShortcut(
+                QKeySequence.StandardKey.Delete,
+                table,
+                activated=delete,
+                context=Qt.ShortcutContext.WidgetShortcut,
+            )
         self.bodies_table.activated.connect(lambda _i: self.edit_body())
         self.members_table.activated.connect(lambda _i: self.edit_appointment())
         self.people_table.activated.connect(lambda _i: self.edit_person())
         self.search.textChanged.connect(self._search_changed)
-        self.as_at.returnPressed.connect(self.show_members)
+        # Enter or leaving the box (editingFinished is both): the members on the day typed.
         self.as_at.editingFinished.connect(self.show_members)
         self.show_former.toggled.connect(lambda _on: self.show_members())
 
     def menu_actions(self) -> list[QAction]:
-        """The actions for the tab's menu, in order (a separator where ``None`` would be is
-        the tab's to place: the groups are bodies, appointments, people, history)."""
+        """The actions for the tab's menu, in order: bodies, appointments, people and
+        History, with separators between the groups."""
         return list(self._menu)
 
     # -- reading ----------------------------------------------------------------------------
@@ -448,7 +470,9 @@ class BodiesPeopleView(QWidget):
         if body is None or day is None:
             self.members_model.set_rows([])
             if body is None:
-                self.members_label.setText("Choose a body to see its members.")
+                self.members_label.setText(
+                    "Choose a body to see its members." if self.bodies else "No bodies yet."
+                )
             self.update_actions()
             return
         chosen = self.chosen_member()
@@ -475,6 +499,8 @@ class BodiesPeopleView(QWidget):
         )
         if former:
             words += f"; {_plural(len(former), 'former member', 'former members')} below them"
+        elif not members:
+            words += " (appoint someone with Appoint…)"
         self.members_label.setText(words)
         rows = [record_at(self.members_model, r).id for r in range(self.members_model.rowCount())]
         if wanted in rows:
@@ -572,13 +598,15 @@ class BodiesPeopleView(QWidget):
         try:
             self.services.governing_bodies.delete_body(actor, body.id, body.version)
         except ServiceError as exc:
-            self._offer_to_retire(body, exc.message)
+            # The plain refusal is for its history; a kind of its own (changed or gone
+            # meanwhile, the database busy, no permission) has nothing to offer.
+            self._offer_to_retire(body, exc.message, type(exc) is ServiceError)
             return
         self._done(f"Body {body.name} deleted.")
 
-    def _offer_to_retire(self, body: BodyDetail, refusal: str) -> None:
+    def _offer_to_retire(self, body: BodyDetail, refusal: str, for_history: bool) -> None:
         """A body with a history is not deleted: offer to retire it (untick Active)."""
-        if not body.active:
+        if not body.active or not for_history:
             self.tell(self, "The body was not deleted", refusal)
             self.reload()
             return

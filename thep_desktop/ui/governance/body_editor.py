@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,19 +21,19 @@ from PySide6.QtWidgets import (
 from thep_desktop.domain.governance import BodyKind, Frequency, QuorumRule, Voters
 from thep_desktop.services.governance.governance_data import BodyDetail, BodyInput
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
+from thep_desktop.services.governance.governing_bodies_service import USUAL_BODIES
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
-from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
+from thep_desktop.ui.governance.governance_forms import GovernanceForm
 
-# What a new body of each kind starts with: the notice its meetings need (clear days), who
-# votes, and how often it must meet (the Companies Act's 14 clear days for a general
-# meeting; the Advisory Council meets at least once a term).
+# What a new body of each kind starts with: the rules of the usual one of its kind (14 clear
+# days' notice and the member schools' votes for a general meeting, the Advisory Council at
+# least once a term), and for a committee a week's notice and no required frequency.
 KIND_DEFAULTS: dict[BodyKind, tuple[int, Voters, Frequency, int]] = {
-    BodyKind.BOARD: (7, Voters.APPOINTED, Frequency.NONE, 0),
-    BodyKind.ADVISORY_COUNCIL: (7, Voters.APPOINTED, Frequency.TERM, 1),
-    BodyKind.GENERAL_MEETING: (14, Voters.MEMBER_SCHOOLS, Frequency.YEAR, 1),
     BodyKind.COMMITTEE: (7, Voters.APPOINTED, Frequency.NONE, 0),
+    **{
+        body.kind: (body.notice_clear_days, body.voters, body.frequency, body.min_meetings)
+        for body in USUAL_BODIES
+    },
 }
 
 
@@ -60,7 +59,7 @@ def _choose(combo: QComboBox, value: str) -> None:
     combo.setCurrentIndex(max(combo.findData(value), 0))
 
 
-class BodyEditor(ReviewForm):
+class BodyEditor(GovernanceForm):
     """``BodyEditor(services, None, parent)``: a new body; with an id, that body.
 
     ``saved(BodyDetail)`` is emitted once it is saved. Someone without MANAGE_GOVERNANCE
@@ -90,12 +89,8 @@ class BodyEditor(ReviewForm):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        self.messages = FieldMessages()
-        form = QFormLayout()
-        outer.addLayout(form)
+        outer, form = self.start_form()
+        assert form is not None
 
         self.name = QLineEdit()
         self.name.setObjectName("name")
@@ -115,7 +110,7 @@ class BodyEditor(ReviewForm):
         quorum.setObjectName("quorum")
         rows = QVBoxLayout(quorum)
         rows.setContentsMargins(0, 0, 0, 0)
-        self.by_number = QRadioButton("A &number of voting members present:")
+        self.by_number = QRadioButton("A number of voting members &present:")
         self.quorum_number = _spin(1, 999, 3)
         self.quorum_number.setObjectName("quorum_number")
         first = QHBoxLayout()
@@ -182,7 +177,7 @@ class BodyEditor(ReviewForm):
 
         for field, label, widget in (
             ("name", "&Name", self.name),
-            ("code", "&Code", self.code),
+            ("code", "Co&de", self.code),
             ("kind", "&Kind", self.kind),
             ("voters", "&Who votes", self.voters),
             ("quorum", "&Quorum", quorum),
@@ -196,11 +191,7 @@ class BodyEditor(ReviewForm):
                 # A refusal of the number of meetings shows under the frequency's row.
                 self.messages.register("min_meetings", self.min_meetings, message)
 
-        self.buttons = editor_buttons(self, self.editable, self.save, "the body")
-        for push in self.buttons.buttons():
-            push.setAutoDefault(False)
-        outer.addStretch(1)
-        outer.addWidget(self.buttons)
+        self.end_form(outer, "the body")
 
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         for spin in (self.quorum_number, self.numerator, self.denominator, self.minimum):
@@ -323,18 +314,11 @@ class BodyEditor(ReviewForm):
 
     def save(self) -> bool:
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
-        if not self.editable:
-            return False
         data = self.body_input()
-        problems = data.quorum.problems()
-        if problems:
-            self.banner.hide()
-            show_refusal(self.banner, self.messages, ValidationError(problems))
-            return False
         actor = self.services.actor
-        saved = self.save_record(
-            lambda found, version: self.services.governing_bodies.save_body(
-                actor, data, found, version
-            )
+        return self.save_typed(
+            (data, data.quorum.problems()),
+            lambda typed, found, version: self.services.governing_bodies.save_body(
+                actor, typed, found, version
+            ),
         )
-        return saved is not None and self.close_saved(saved, saved)

@@ -4,6 +4,7 @@ register of directors' statutory details, and their appointments."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -28,18 +29,16 @@ from thep_desktop.services.governance.governance_data import (
 )
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.errors import ServiceError, ValidationError
+from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.governance.appointment_editor import chosen_in
+from thep_desktop.ui.governance.governance_forms import GovernanceForm
 from thep_desktop.ui.governance.people_tables import (
     APPOINTMENT_COLUMNS,
     appointment_rows,
     record_at,
 )
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
+from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import (
-    FieldMessages,
-    editor_buttons,
-    error_banner,
     push_button,
     searchable_combo,
 )
@@ -67,7 +66,7 @@ def school_label(name: str, phase: str) -> str:
     return f"{name} ({phase})" if phase else name
 
 
-class PersonEditor(ReviewForm):
+class PersonEditor(GovernanceForm):
     """``PersonEditor(services, None, parent)``: a new person; with an id, that person and
     their appointments (Appoint… and End… open the appointment forms).
 
@@ -105,10 +104,7 @@ class PersonEditor(ReviewForm):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        self.banner = error_banner()
-        outer.addWidget(self.banner)
-        self.messages = FieldMessages()
+        outer, _none = self.start_form(fields=False)
         top = QHBoxLayout()
         outer.addLayout(top)
 
@@ -142,7 +138,7 @@ class PersonEditor(ReviewForm):
             ("full_name", "&Full name", self.full_name),
             ("email", "&Email", self.email),
             ("phone", "&Telephone", self.phone),
-            ("school_id", "&School", self.school),
+            ("school_id", "Sc&hool", self.school),
             ("school_role", "&Role at the school", self.school_role),
             ("notes", "N&otes", self.notes),
         ):
@@ -184,15 +180,16 @@ class PersonEditor(ReviewForm):
         note = QLabel("Only the month and year of birth are kept, as the public register shows.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
-        for field, label, widget in (
+        statutory: tuple[tuple[str, str, QWidget], ...] = (
             ("service_address", "Service &address", self.service_address),
             ("former_names", "Former &names", self.former_names),
-            ("occupation", "O&ccupation", self.occupation),
-            ("nationality", "Nationalit&y", self.nationality),
-            ("country_of_residence", "Country of &residence", self.country),
+            ("occupation", "Occ&upation", self.occupation),
+            ("nationality", "Nationa&lity", self.nationality),
+            ("country_of_residence", "Countr&y of residence", self.country),
             ("birth_year", "&Born (month, year)", born),
-        ):
-            shown = self.messages.add_row(right, field, label, widget)
+        )
+        for field, label, holder in statutory:
+            shown = self.messages.add_row(right, field, label, holder)
         # A refusal of the month shows under the month and year's row.
         self.messages.register("birth_month", self.birth_month, shown)
         right.addRow("", note)
@@ -226,10 +223,7 @@ class PersonEditor(ReviewForm):
         column.addLayout(row)
         outer.addWidget(appointments, 1)
 
-        self.buttons = editor_buttons(self, self.editable, self.save, "the person")
-        for push in self.buttons.buttons():
-            push.setAutoDefault(False)
-        outer.addWidget(self.buttons)
+        self.end_form(outer, "the person", stretch=False)
         self.appointments.activated.connect(lambda _i: self.edit_appointment())
         self.appointments.selectionModel().currentRowChanged.connect(
             lambda *_a: self._update_buttons()
@@ -319,7 +313,8 @@ class PersonEditor(ReviewForm):
             return
         from thep_desktop.ui.governance.appointment_editor import AppointmentEditor
 
-        self._run(lambda: AppointmentEditor(self.services, None, self, person_id=self.detail.id))
+        person_id = self.detail.id
+        self._run(lambda: AppointmentEditor(self.services, None, self, person_id=person_id))
 
     def edit_appointment(self) -> None:
         chosen = self.chosen_appointment()
@@ -355,7 +350,9 @@ class PersonEditor(ReviewForm):
         except ServiceError as exc:
             self.tell(self, "Cannot read the appointments", exc.message)
             return
-        self.detail = fresh
+        # Only the appointments are taken: the person as opened stays the one this form
+        # saves over, so a change someone else made to them meanwhile is still noticed.
+        self.detail = replace(self.detail, appointments=fresh.appointments)
         self._show_appointments()
         self.appointments_changed.emit()
 
@@ -416,17 +413,10 @@ class PersonEditor(ReviewForm):
 
     def save(self) -> bool:
         """Save (Ctrl+S): saved and closed, or the reasons shown beside the fields."""
-        if not self.editable:
-            return False
-        self.banner.hide()
-        data, problems = self.person_input()
-        if data is None:
-            show_refusal(self.banner, self.messages, ValidationError(problems))
-            return False
         actor = self.services.actor
-        saved = self.save_record(
-            lambda found, version: self.services.governance_people.save_person(
+        return self.save_typed(
+            self.person_input(),
+            lambda data, found, version: self.services.governance_people.save_person(
                 actor, data, found, version
-            )
+            ),
         )
-        return saved is not None and self.close_saved(saved, saved)

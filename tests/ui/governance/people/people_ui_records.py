@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from governance_records import appoint, bodies, governance_sums
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDialog, QWidget
@@ -15,8 +16,8 @@ from sqlalchemy import func, select
 
 from thep_desktop.database import Database
 from thep_desktop.domain.governance import Capacity, HowAppointed, SchoolRole, WhyEnded
-from thep_desktop.models import Appointment, AuditEvent, GovernancePerson, GoverningBody
-from thep_desktop.services.governance.governance_data import AppointmentInput, PersonInput
+from thep_desktop.models import AuditEvent
+from thep_desktop.services.governance.governance_data import PersonInput
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.school_data import SchoolInput
 from thep_desktop.ui.governance.bodies_view import BodiesPeopleView
@@ -183,25 +184,11 @@ def make_person(
     return services.governance_people.save_person(services.actor, data).id
 
 
-def appoint(
-    services: Services,
-    person_id: int,
-    body_id: int,
-    capacity: Capacity,
-    how: HowAppointed,
-    starts_on: date,
-    term_ends_on: date | None = None,
-) -> int:
-    data = AppointmentInput(person_id, body_id, capacity, how, starts_on, term_ends_on)
-    return services.governance_people.save_appointment(services.actor, data).id
-
-
 def make_office(services: Services) -> Office:
     """The usual bodies, the Board's eight directors (one resigned) and the Advisory
     Council's twelve members from the schools."""
     office = make_schools(services)
-    services.governing_bodies.add_usual_bodies(services.actor)
-    office.bodies = {b.code: b.id for b in services.governing_bodies.list_bodies(services.actor)}
+    office.bodies = bodies(services)
     for title, name, capacity, starts, ends, occupation, (month, year) in DIRECTORS:
         person = make_person(
             services,
@@ -216,13 +203,7 @@ def make_office(services: Services) -> Office:
         )
         office.people[name] = person
         office.appointments[(name, "B")] = appoint(
-            services,
-            person,
-            office.bodies["B"],
-            capacity,
-            HowAppointed.ELECTED_AT_AGM,
-            starts,
-            ends,
+            services, person, office.bodies["B"], capacity, starts, term_ends_on=ends
         )
     _title, name, ceased = RESIGNED
     appointment = office.appointments[(name, "B")]
@@ -238,21 +219,19 @@ def make_office(services: Services) -> Office:
             person,
             office.bodies["AC"],
             Capacity.MEMBER,
-            HowAppointed.ELECTED_BY_MEMBERS,
             COUNCIL_FROM,
-            COUNCIL_TERM_ENDS,
+            term_ends_on=COUNCIL_TERM_ENDS,
+            how=HowAppointed.ELECTED_BY_MEMBERS,
         )
     return office
 
 
-def governance_sums(db: Database) -> tuple[int, ...]:
-    """How many bodies, people, appointments and audit entries there are: a refusal
+def governance_state(db: Database) -> tuple[object, int]:
+    """Every governance table's rows and checksum, and the audit trail's length: a refusal
     changes none of them."""
     with db.read_session() as session:
-        return tuple(
-            session.scalar(select(func.count()).select_from(table)) or 0
-            for table in (GoverningBody, GovernancePerson, Appointment, AuditEvent)
-        )
+        history = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    return governance_sums(db), history
 
 
 def view_of(qtbot, services: Services, opened: list[QDialog]) -> BodiesPeopleView:  # type: ignore[no-untyped-def]

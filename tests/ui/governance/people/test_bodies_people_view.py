@@ -5,12 +5,13 @@ member of staff who may look but not change anything."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from people_ui_records import (
     Office,
-    governance_sums,
+    governance_state,
     menu_entry,
     pick,
     tool_button,
@@ -140,7 +141,7 @@ def test_a_second_overlapping_appointment_is_refused_in_the_services_words(  # t
     qtbot, view: BodiesPeopleView, opened: list[QDialog], sqlite_db: Database
 ) -> None:
     choose_body(qtbot, view, "Advisory Council")
-    before = governance_sums(sqlite_db)
+    before = governance_state(sqlite_db)
     view.pages.setCurrentIndex(1)
     typed(qtbot, view.search, "jason")
     assert view.people_count.text() == "1 of 20 people"
@@ -162,7 +163,7 @@ def test_a_second_overlapping_appointment_is_refused_in_the_services_words(  # t
     )
     assert form.starts_on.text() == "01/01/2026"
     assert form.notes.toPlainText() == "Re-elected early"
-    assert governance_sums(sqlite_db) == before
+    assert governance_state(sqlite_db) == before
 
 
 def test_a_resignation_gives_the_date_ceased_and_the_member_leaves(  # type: ignore[no-untyped-def]
@@ -284,13 +285,28 @@ def test_a_member_of_staff_may_look_but_not_change(  # type: ignore[no-untyped-d
     view = view_of(qtbot, staff, opened)
     choose_body(qtbot, view, "Board of Directors")
     for action in view.menu_actions():
-        assert action.isEnabled() == (action is view.history_action), action.text()
+        if not action.isSeparator():
+            assert action.isEnabled() == (action is view.history_action), action.text()
 
     qtbot.keyClick(view.bodies_table, Qt.Key.Key_Return)  # Enter: the body, to read
     form = opened[-1]
     assert isinstance(form, BodyEditor)
     assert form.name.isReadOnly() and not form.kind.isEnabled()
     assert [b.text() for b in form.buttons.buttons()] == ["Close"]
+
+    view.pages.setCurrentIndex(1)
+    typed(qtbot, view.search, "Tunde")
+    qtbot.keyClick(view.people_table, Qt.Key.Key_Return)
+    person = opened[-1]
+    assert isinstance(person, PersonEditor)
+    assert person.full_name.isReadOnly() and not person.school.isEnabled()
+    assert not person.appoint_button.isVisible() and not person.end_button.isVisible()
+    assert [b.text() for b in person.buttons.buttons()] == ["Close"]
+    qtbot.keyClick(person.appointments, Qt.Key.Key_Return)  # the appointment, to read
+    appointment = opened[-1]
+    assert isinstance(appointment, AppointmentEditor)
+    assert appointment.starts_on.isReadOnly() and not appointment.fill_term.isVisible()
+    assert [b.text() for b in appointment.buttons.buttons()] == ["Close"]
 
 
 def test_ctrl_h_shows_the_history_of_the_record_in_the_list_last_used(  # type: ignore[no-untyped-def]
@@ -313,3 +329,77 @@ def test_ctrl_h_shows_the_history_of_the_record_in_the_list_last_used(  # type: 
     history = opened[-1]
     assert history.windowTitle() == "History – Mr Simon Hale"
     assert len(history.entries) == 3  # added; appointed; the appointment ended
+
+
+def test_an_appointment_entered_in_error_is_deleted_after_asking(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, services: Services, modals, sqlite_db: Database
+) -> None:
+    choose_body(qtbot, view, "Advisory Council")
+    view.members_table.setFocus()
+    view.members_table.selectRow(member_names(view).index("Mr Kevin Walsh"))
+    before = governance_state(sqlite_db)
+    modals.click("Cancel")
+    press(qtbot, view.members_table, Qt.Key.Key_Delete)
+    modals.wait_answered()
+    assert governance_state(sqlite_db) == before
+
+    modals.click("Delete")
+    menu_entry(view, "Delete appointment…").trigger()
+    modals.wait_answered()
+    assert modals.seen[-1].text.startswith(
+        "Delete the appointment of Mr Kevin Walsh to Advisory Council (from 01/09/2025, "
+        "term ends 31/08/2027)?"
+    )
+    assert "Mr Kevin Walsh" not in member_names(view)
+    assert "11 members, 11 voting" in view.members_label.text()
+    people = {row[0]: row for row in shown_rows(view, "people")}
+    assert people["Kevin Walsh"][2] == ""
+
+
+def test_a_person_with_a_record_of_service_is_not_deleted(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, modals, sqlite_db: Database
+) -> None:
+    view.pages.setCurrentIndex(1)
+    typed(qtbot, view.search, "Simon Hale")
+    view.people_table.setFocus()
+    before = governance_state(sqlite_db)
+    modals.click("Delete").click("OK")
+    menu_entry(view, "Delete person…").trigger()
+    modals.wait_answered()
+    assert modals.seen[1].title == "The person was not deleted"
+    assert modals.seen[1].text == (
+        "Mr Simon Hale has 1 appointment on record, so they stay in the records. End their "
+        "appointments instead."
+    )
+    assert governance_state(sqlite_db) == before
+    assert view.person().full_name == "Simon Hale"
+
+
+def test_a_body_entered_in_error_is_deleted_and_one_changed_meanwhile_is_not(  # type: ignore[no-untyped-def]
+    qtbot, view: BodiesPeopleView, services: Services, modals, sqlite_db: Database
+) -> None:
+    choose_body(qtbot, view, "General meeting of members")
+    general = view.body()
+    # Someone else changes it after it was listed: the delete is refused, no retiring offered.
+    services.governing_bodies.save_body(
+        services.actor,
+        replace(general.as_input(), notes="Changed by the clerk"),
+        general.id,
+        general.version,
+    )
+    before = governance_state(sqlite_db)
+    modals.click("Delete").click("OK")
+    menu_entry(view, "Delete body…").trigger()
+    modals.wait_answered()
+    assert modals.seen[1].title == "The body was not deleted"
+    assert modals.seen[1].text.startswith("Someone else changed this body since you opened it")
+    assert governance_state(sqlite_db) == before
+
+    choose_body(qtbot, view, "General meeting of members")
+    modals.click("Delete")
+    menu_entry(view, "Delete body…").trigger()
+    modals.wait_answered()
+    assert [row[0] for row in shown_rows(view, "bodies")] == [
+        "Advisory Council",
+        "Board of Directors",
+    ]

@@ -4,7 +4,7 @@ general meeting, and a name or code already taken refused beside the field, noth
 from __future__ import annotations
 
 import pytest
-from people_ui_records import governance_sums, in_front, typed
+from people_ui_records import governance_state, in_front, typed
 from PySide6.QtCore import Qt
 from qt_driving import button, press, push
 
@@ -94,7 +94,7 @@ def test_a_name_and_a_code_taken_are_refused_beside_them_and_kept(  # type: igno
     qtbot, services: Services, sqlite_db
 ) -> None:
     services.governing_bodies.add_usual_bodies(services.actor)
-    before = governance_sums(sqlite_db)
+    before = governance_state(sqlite_db)
     form = in_front(qtbot, BodyEditor(services, None, None))
     typed(qtbot, form.name, "board of directors")
     typed(qtbot, form.code, "BD")
@@ -113,7 +113,7 @@ def test_a_name_and_a_code_taken_are_refused_beside_them_and_kept(  # type: igno
     assert form.messages.message("name") == ""
     assert form.messages.message("code") == "Advisory Council already uses the code AC."
     assert form.name.text() == "Board of Trustees" and form.code.text() == "ac"
-    assert governance_sums(sqlite_db) == before
+    assert governance_state(sqlite_db) == before
 
 
 def test_an_existing_body_shows_its_rules_and_saves_a_change(  # type: ignore[no-untyped-def]

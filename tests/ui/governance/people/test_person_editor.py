@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from people_ui_records import Office, governance_sums, in_front, make_schools, pick, typed
+from people_ui_records import Office, governance_state, in_front, make_schools, pick, typed
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from qt_driving import button, press, push
@@ -74,7 +74,7 @@ def test_a_year_of_birth_or_a_school_that_cannot_be_read_is_refused_and_kept(  #
     qtbot, services: Services, sqlite_db
 ) -> None:
     make_schools(services)
-    before = governance_sums(sqlite_db)
+    before = governance_state(sqlite_db)
     form = in_front(qtbot, PersonEditor(services, None, None))
     typed(qtbot, form.full_name, "Kevin Walsh")
     typed(qtbot, form.birth_year, "69")
@@ -100,7 +100,7 @@ def test_a_year_of_birth_or_a_school_that_cannot_be_read_is_refused_and_kept(  #
         "Choose the school where they are a head teacher or governor."
     )
     assert form.messages.message("birth_year") == ""
-    assert governance_sums(sqlite_db) == before
+    assert governance_state(sqlite_db) == before
 
 
 def test_a_person_is_appointed_and_resigns_from_their_own_form(  # type: ignore[no-untyped-def]
