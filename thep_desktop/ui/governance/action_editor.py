@@ -7,7 +7,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -108,7 +107,7 @@ class ActionEditor(MeetingForm):
         self.meeting_box.currentIndexChanged.connect(lambda _i: self._meeting_chosen())
         self.finish("the action")
         if not self.editable:
-            self._read_only()
+            self.set_read_only()
         self.text.setFocus()
 
     def _meeting_chosen(self) -> None:
@@ -152,14 +151,6 @@ class ActionEditor(MeetingForm):
         else:
             self.owner.setCurrentIndex(-1)
             self.owner.setEditText(action.owner_name if action else typed)
-
-    def _read_only(self) -> None:
-        for widget in (self.meeting_box, self.owner, self.item, self.status):
-            widget.setEnabled(False)
-        for edit in (self.text, self.due_on, self.progress):
-            edit.setReadOnly(True)
-        self.buttons.clear()
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
 
     def state(self) -> tuple[object, ...]:
         return (

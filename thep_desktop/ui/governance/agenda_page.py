@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -227,7 +228,9 @@ class AgendaPage(QWidget):
         self.errata = detail.errata
         self.decided_items = {d.agenda_item_id for d in detail.decisions}
         self._refill(min(row, len(self.entries) - 1))
-        self.matters_model.set_rows([_matter_row(a) for a in detail.matters_arising])
+        self.matters_model.set_rows(
+            [_matter_row(a, detail.meets_on) for a in detail.matters_arising]
+        )
         self.matters.resizeColumnsToContents()
         self.matters.setColumnWidth(0, min(self.matters.columnWidth(0), 420))
 
@@ -267,12 +270,17 @@ class AgendaPage(QWidget):
         if entry is None or entry.item_id is None:
             self.errata_label.hide()
             return
-        mine = [e for e in self.errata if e.agenda_item_id == entry.item_id]
+        # Errata to the minutes as a whole belong under every item's minutes.
+        mine = [e for e in self.errata if e.agenda_item_id in (entry.item_id, None)]
         if not mine:
             self.errata_label.hide()
             return
         heading = "The minutes above are as approved. Corrected since:"
-        self.errata_label.setText(heading + "<br>" + "<br>".join(erratum_html(e) for e in mine))
+        lines = [
+            erratum_html(e) + ("" if e.agenda_item_id else " <i>(the minutes as a whole)</i>")
+            for e in mine
+        ]
+        self.errata_label.setText(heading + "<br>" + "<br>".join(lines))
         self.errata_label.show()
 
     def _paper_buttons(self) -> None:
@@ -464,8 +472,10 @@ class AgendaPage(QWidget):
         self.editor.open_form(dialog)
 
 
-def _matter_row(action: ActionDetail) -> tuple[object, ...]:
+def _matter_row(action: ActionDetail, meets_on: date) -> tuple[object, ...]:
     status = action.status.label
+    if action.overdue(meets_on):
+        status += " (overdue)"
     if action.progress.strip():
         status += f": {action.progress.strip()}"
     return (

@@ -45,8 +45,8 @@ from thep_desktop.ui.shared.forms import (
     show_field_text,
 )
 
-FROM_START = "From the start"
-TO_THE_END = "To the end"
+FROM_START = "On time"
+TO_THE_END = "Stayed"
 GUEST_NOTE = "guest (no vote)"
 
 
@@ -82,7 +82,9 @@ class AttendanceRow:
             self.role = QLabel(html(who.role))
             self.role.setWordWrap(True)
         self.represented_by = QLineEdit()
-        self.represented_by.setPlaceholderText("Who came for the school")
+        self.represented_by.setPlaceholderText("Who came")
+        self.represented_by.setToolTip("Who came for the school (e.g. the head teacher)")
+        self.represented_by.setMinimumWidth(90)
         self.status = QComboBox()
         for status in Attendance:
             self.status.addItem(status.label, status)
@@ -90,10 +92,17 @@ class AttendanceRow:
         self.arrived.setToolTip("The first item they were there for")
         self.left = QComboBox()
         self.left.setToolTip("The first item they missed after leaving (left before it)")
+        for combo in (self.arrived, self.left):
+            # As wide as an item's number and the start of its title, not its whole title.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(7 if general else 11)
         self.by_proxy = QCheckBox()
         self.by_proxy.setToolTip("The school voted through a proxy")
         self.proxy_name = QLineEdit()
         self.proxy_name.setPlaceholderText("Proxy holder")
+        self.proxy_name.setMinimumWidth(90)
         self.votes = QLabel()
         self.remove = QToolButton()
         self.remove.setText("✕")
@@ -157,6 +166,8 @@ class AttendanceRow:
             self.votes.setToolTip("")
         else:
             self.votes.setText(f"No: {self.who.why_no_vote}" if self.who.why_no_vote else "No")
+            self.votes.setToolTip(self.votes.text())
+        self.votes.setMinimumWidth(100)
         self.votes.setWordWrap(True)
 
     def value(self) -> AttendanceInput:
@@ -250,7 +261,7 @@ class AttendanceTable(QWidget):
         splitter.addWidget(quorum)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([760, 280])
+        splitter.setSizes([820, 240])
 
     # -- filling ----------------------------------------------------------------------------
     def set_lines(
@@ -296,9 +307,9 @@ class AttendanceTable(QWidget):
             label = QLabel(f"<b>{title}</b>")
             label.setProperty("heading", True)
             self.grid.addWidget(label, 0, column)
-        self.grid.setColumnStretch(0, 3)
-        self.grid.setColumnStretch(1, 3)
-        self.grid.setColumnStretch(len(titles) - 2, 2)
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(1, 2)
+        self.grid.setColumnStretch(len(titles) - 2, 3)
 
     def _clear(self) -> None:
         while self.grid.count():
@@ -326,7 +337,7 @@ class AttendanceTable(QWidget):
         if isinstance(row.name, QLineEdit) and isinstance(row.role, QLineEdit):
             row.name.textChanged.connect(lambda _t: self.changed.emit())
             row.role.textChanged.connect(lambda _t: self.changed.emit())
-        row.by_proxy.toggled.connect(lambda _on: self._changed())
+        row.by_proxy.toggled.connect(lambda on, r=row: self._proxy_toggled(r, on))
         row.remove.clicked.connect(lambda _c=False, r=row: self.remove(r))
         if self.read_only:
             _read_only_row(row)
@@ -357,6 +368,14 @@ class AttendanceTable(QWidget):
         self.show_quorum()
 
     # -- as the person changes it -----------------------------------------------------------
+    def _proxy_toggled(self, row: AttendanceRow, on: bool) -> None:
+        """A school that voted by proxy was present (through its proxy)."""
+        if on and row.status_value() != Attendance.PRESENT:
+            row.status.setCurrentIndex(row.status.findData(Attendance.PRESENT))
+        if on:
+            row.proxy_name.setFocus()
+        self._changed()
+
     def _changed(self) -> None:
         self.show_quorum()
         self.changed.emit()
@@ -373,7 +392,7 @@ class AttendanceTable(QWidget):
         )
         lines = []
         for (number, title), at in zip(self.items, self.quorum(), strict=True):
-            name = html(f"{number}. {title or '(no title yet)'}")
+            name = html(f"{number}. {_short(title or '(no title yet)')}")
             counts = f"{at.present} present of {at.needed} needed"
             if at.quorate:
                 lines.append(f"<span style='{GOOD_STYLE}'>{name}: quorate: {counts}</span>")
@@ -416,6 +435,13 @@ class AttendanceTable(QWidget):
         self.add_guest_button.hide()
         for row in self.rows:
             _read_only_row(row)
+
+
+def _short(title: str, most: int = 30) -> str:
+    """A long item title cut at a word, so each item's quorum stays on a line or two."""
+    if len(title) <= most:
+        return title
+    return title[:most].rsplit(" ", 1)[0] + "…"
 
 
 def _read_only_row(row: AttendanceRow) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.governance import MeetingKind, check_notice
+from thep_desktop.domain.governance import BodyKind, MeetingKind, Voters, check_notice
 from thep_desktop.services.governance.governance_data import (
     BodyDetail,
     MeetingDetail,
@@ -181,25 +181,32 @@ class MeetingDetailsPage(QWidget):
         return next((b.name for b in self.bodies if b.id == body_id), "")
 
     def _fill_chairs(self, chosen: int | None, chosen_name: str = "") -> None:
-        """The body's people in office on the day (today while no date is typed)."""
-        body_id = self.body_id()
+        """The body's people in office on the day (today while no date is typed); a general
+        meeting of members has no people of its own, and is chaired from the Board."""
+        body = self.chosen_body()
         day = self._meets_on() or date.today()
         people: list[tuple[int, str]] = []
-        if body_id is not None:
-            try:
-                members = self.services.governance_people.members_of(
-                    self.services.actor, body_id, day
-                )
-            except ServiceError:
-                members = []
+        if body is not None:
+            sources = [body.id]
+            if body.voters == Voters.MEMBER_SCHOOLS:
+                sources = [b.id for b in self.bodies if b.kind == BodyKind.BOARD] or sources
             seen: set[int] = set()
-            for member in members:
-                if member.person_id not in seen:
-                    seen.add(member.person_id)
-                    people.append(
-                        (member.person_id, f"{member.person_name} ({member.capacity.label})")
+            for body_id in sources:
+                try:
+                    members = self.services.governance_people.members_of(
+                        self.services.actor, body_id, day
                     )
+                except ServiceError:
+                    members = []
+                for member in members:
+                    if member.person_id not in seen:
+                        seen.add(member.person_id)
+                        people.append(
+                            (member.person_id, f"{member.person_name} ({member.capacity.label})")
+                        )
         keep = chosen if chosen is not None else combo_value(self.chair)
+        # Someone who chaired but is not in office that day stays the chair, by name.
+        chosen_name = chosen_name or (self.chair.currentText() if keep is not None else "")
         self.chair.blockSignals(True)
         self.chair.clear()
         self.chair.addItem(NO_CHAIR, None)
@@ -230,13 +237,15 @@ class MeetingDetailsPage(QWidget):
         self.changed.emit()
 
     def _dates_changed(self) -> None:
-        self._notice_timer.start()
+        self._notice_timer.start()  # the chairs in office that day are offered after the pause
         self.changed.emit()
 
     def show_notice(self) -> None:
         """The notice given, in clear days, against the body's rule (a warning, never a
         refusal: a meeting held at short notice is still recorded)."""
         self._notice_timer.stop()
+        if self.chair.isEnabled():
+            self._fill_chairs(None)
         body = self.chosen_body()
         meets_on = read_date(self.meets_on.text())
         sent_on = read_date(self.notice_sent_on.text())

@@ -39,6 +39,7 @@ from thep_desktop.ui.governance.action_editor import ActionEditor
 from thep_desktop.ui.governance.agenda_page import AgendaPage
 from thep_desktop.ui.governance.attendance_table import AttendanceTable
 from thep_desktop.ui.governance.decision_dialog import DecisionDialog
+from thep_desktop.ui.governance.document_actions import print_meeting_document
 from thep_desktop.ui.governance.meeting_details_page import MeetingDetailsPage
 from thep_desktop.ui.governance.meeting_fields import html
 from thep_desktop.ui.governance.meeting_pages import (
@@ -58,13 +59,6 @@ from thep_desktop.ui.governance.minutes_dialogs import (
 from thep_desktop.ui.peer_reviews.review_forms import show_refusal
 from thep_desktop.ui.shared.forms import FieldMessages, error_banner, may_close_unsaved, push_button
 from thep_desktop.ui.shared.questions import Ask, Tell, ask, tell
-
-try:  # the documents (helper "gdocs") come in their own branch
-    from thep_desktop.ui.governance.document_actions import (  # type: ignore[import-not-found]
-        print_meeting_document,
-    )
-except ImportError:  # pragma: no cover - until the documents are merged
-    print_meeting_document = None
 
 DELETE = "Delete"
 KEEP = "Keep it"
@@ -126,6 +120,7 @@ class MeetingEditor(QDialog):
         self.editable = self.may_manage
         self.detail: MeetingDetail | None = None
         self.saved_anything = False
+        self.print_job: object = None  # the document being printed, kept while it runs
         self._initial: dict[str, object] = {}
         self._read_only_done = False
         # What tests replace: the questions, the forms opened, the file box, the opener.
@@ -224,7 +219,6 @@ class MeetingEditor(QDialog):
                 f"{caption}…", lambda k=kind: self.print_document(k), f"The {kind} as a PDF"
             )
             push.setObjectName(f"print_{kind}")
-            push.setVisible(print_meeting_document is not None)
             bottom.addWidget(push)
             self.document_buttons.append(push)
         bottom.addStretch(1)
@@ -320,8 +314,8 @@ class MeetingEditor(QDialog):
         self.declarations.set_read_only()
         self.decisions.set_editable(False)
         self.actions.set_editable(False)
-        if not self.may_manage:
-            self.agenda.hide_status_button()
+        # Matters arising are brought up to date while the minutes can still record it.
+        self.agenda.hide_status_button()
         self.save_button.hide()
 
     # -- as the person types ----------------------------------------------------------------
@@ -468,8 +462,7 @@ class MeetingEditor(QDialog):
         quorum = {item.id: at for item in detail.items if (at := detail.quorum_at(item.position))}
         dialog = DecisionDialog(self.services, detail.id, detail.items, quorum, decision, self)
         if not self.editable:
-            dialog.editable = False
-            dialog.buttons.button(dialog.buttons.StandardButton.Save).hide()
+            dialog.set_read_only()
         self.open_form(dialog)
 
     def new_decision(self) -> None:
@@ -553,9 +546,11 @@ class MeetingEditor(QDialog):
 
     # -- documents --------------------------------------------------------------------------
     def print_document(self, kind: str) -> None:
-        if print_meeting_document is None or not self._saved_first() or self.detail is None:
+        """The notice, agenda or minutes as a PDF, from what is saved (changes typed are saved
+        first, so the paper says what the screen does)."""
+        if not self._saved_first() or self.detail is None:
             return
-        print_meeting_document(self.services, self.detail.id, kind, self)
+        self.print_job = print_meeting_document(self.services, self.detail.id, kind, self)
 
     # -- closing ----------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
@@ -49,6 +59,16 @@ class MeetingForm(ReviewForm):
             push.setDefault(False)
         self.outer.addWidget(self.buttons)
         self._initial = self.state()
+
+    def set_read_only(self) -> None:
+        """For one who may look but not change: every box read-only, Close instead of Save."""
+        self.editable = False
+        for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            edit.setReadOnly(True)
+        for widget in self.findChildren(QComboBox) + self.findChildren(QCheckBox):
+            widget.setEnabled(False)
+        self.buttons.clear()
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
 
     def say(self, text: str) -> None:
         self.intro.setText(text)

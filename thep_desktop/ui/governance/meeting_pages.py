@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -199,8 +200,10 @@ class RecordsPage(QWidget):
         new: Callable[[], object],
         edit: Callable[[Any], object],
         delete: Callable[[Any], object],
+        stretch: int = 0,
     ) -> None:
         super().__init__()
+        self.stretch = stretch  # the column of words, which takes the room left and wraps
         outer = QVBoxLayout(self)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
@@ -214,7 +217,6 @@ class RecordsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         outer.addWidget(self.table, 1)
         line = QHBoxLayout()
         self.new_button: QPushButton = push_button("&New…", new)
@@ -225,14 +227,20 @@ class RecordsPage(QWidget):
         line.addStretch(1)
         outer.addLayout(line)
         self.table.doubleClicked.connect(lambda _i: self._with_chosen(edit))
+        # The words wrap in their column; each row is as tall as its words need.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.editable = True
 
     def set_rows(self, rows: Sequence[tuple[object, ...]]) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 380))
-        self.table.resizeRowsToContents()
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == self.stretch
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
 
     def chosen(self) -> Any | None:
         index = self.table.currentIndex()
@@ -309,6 +317,7 @@ def decisions_page(editor: MeetingEditor) -> RecordsPage:
         editor.new_decision,
         editor.edit_decision,
         editor.delete_decision,
+        stretch=2,
     )
 
 

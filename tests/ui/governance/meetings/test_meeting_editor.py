@@ -6,6 +6,7 @@ later meeting, then read-only, with errata under their item; a reader sees it re
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,20 +20,29 @@ from meeting_ui_records import (
     opened,
     retype,
 )
+from membership_records import join, make_school
+from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QLineEdit
 from qt_driving import Modals, activate, button, press, push
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
-from thep_desktop.domain.governance import MinutesStatus
+from thep_desktop.domain.governance import ActionStatus, MeetingKind, MinutesStatus, Votes
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AgendaPaper, AuditEvent, Decision, Meeting
+from thep_desktop.services.governance.governance_data import (
+    ActionInput,
+    DecisionInput,
+    MeetingInput,
+)
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor
+from thep_desktop.ui.governance.action_editor import ActionEditor
 from thep_desktop.ui.governance.decision_dialog import DecisionDialog
 from thep_desktop.ui.governance.meeting_editor import MeetingEditor
 from thep_desktop.ui.governance.minutes_dialogs import ApproveMinutesDialog, ErratumDialog
+from thep_desktop.ui.shared.pdf_window import PdfWindow
 
 pytestmark = pytest.mark.gui
 
@@ -366,3 +376,305 @@ def test_a_staff_user_sees_the_meeting_read_only(  # type: ignore[no-untyped-def
     before = count(sqlite_db, AuditEvent)
     press(qtbot, editor.agenda.list, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert count(sqlite_db, AuditEvent) == before
+
+
+def test_a_decision_where_the_meeting_was_not_quorate_is_refused_in_words(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, sqlite_db: Database
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta")
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    push(qtbot, editor.decisions.new_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    choose(qtbot, dialog.item, "5.")
+    assert "NOT quorate: 2 present of 3 needed" in dialog.quorum_label.text()
+    qtbot.keyClicks(dialog.text, "That the budget be approved.")
+    before = count(sqlite_db, Decision), count(sqlite_db, AuditEvent)
+    push(qtbot, button(dialog, "Save"))
+    assert dialog.isVisible()
+    assert "not quorate at item 5" in dialog.messages.message("votes")
+    assert (count(sqlite_db, Decision), count(sqlite_db, AuditEvent)) == before
+
+
+def test_minutes_circulated_then_signed_by_the_chair_after_approval(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    editor, july, _ = approve_at_september(qtbot, services, board)
+    push(qtbot, editor.sign_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    assert dialog.signed_by.text() == "Christine Gilbert"  # the chair, prefilled
+    assert dialog.signed_on.text() == "15/09/2025"
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert "Signed by Christine Gilbert on 15/09/2025" in editor.state_label.text()
+    assert not editor.sign_button.isVisible() and editor.erratum_button.isVisible()
+    saved = services.meetings.get_meeting(services.actor, july)
+    assert (saved.signed_by, saved.signed_on) == ("Christine Gilbert", SEPTEMBER)
+
+
+def test_draft_minutes_circulated_on_a_date_typed(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    assert "Draft minutes" in editor.state_label.text()
+    push(qtbot, editor.circulate_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    retype(qtbot, dialog.on, "10/07/2025")  # before the meeting: refused in words
+    push(qtbot, button(dialog, "Save"))
+    assert "Minutes are circulated after the meeting (14/07/2025)." == dialog.messages.message("on")
+    retype(qtbot, dialog.on, "20/07/2025")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert "Circulated on 20/07/2025" in editor.state_label.text()
+    assert services.meetings.get_meeting(services.actor, meeting_id).circulated_on == date(
+        2025, 7, 20
+    )
+
+
+def test_matters_arising_brought_up_to_date_at_the_next_meeting(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    july = board_meeting(services, board, JULY)
+    action = services.governance_actions.save_action(
+        services.actor,
+        ActionInput(
+            july, "Circulate the budget", board.people["Helen Price"], due_on=date(2025, 9, 1)
+        ),
+    )
+    september = board_meeting(services, board, SEPTEMBER)
+    editor = editor_of(qtbot, services, september)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    matters = editor.agenda.matters_model
+    assert matters.rowCount() == 1
+    assert matters.row_values(0)[:4] == (
+        "Circulate the budget",
+        "Helen Price",
+        date(2025, 9, 1),
+        "Open (overdue)",
+    )
+    editor.agenda.matters.selectRow(0)
+    push(qtbot, editor.agenda.status_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    assert dialog.status.currentText() == "Done"
+    qtbot.keyClicks(dialog.progress, "Sent to every member school")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    saved = services.governance_actions.get_action(services.actor, action.id)
+    assert saved.status == ActionStatus.DONE and saved.closed_at_meeting_id == september
+    assert saved.closed_on == SEPTEMBER and saved.progress == "Sent to every member school"
+    assert matters.row_values(0)[3] == "Done: Sent to every member school"
+
+
+def test_an_action_raised_from_the_actions_page(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.actions)
+    push(qtbot, editor.actions.new_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    assert isinstance(dialog, ActionEditor)
+    qtbot.keyClicks(dialog.text, "Draft the annual report")
+    qtbot.keyClicks(dialog.owner.lineEdit(), "Executive Director")
+    retype(qtbot, dialog.due_on, "31/10/2025")
+    choose(qtbot, dialog.item, "4.")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert editor.actions.model.rowCount() == 1
+    row = editor.actions.model.row_values(0)
+    assert row[:5] == (
+        "Draft the annual report",
+        "Executive Director",
+        date(2025, 10, 31),
+        "Open",
+        4,
+    )
+
+
+def test_closing_with_minutes_typed_asks_first(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    editor.agenda.list.setCurrentRow(4)
+    retype(qtbot, editor.agenda.minutes, "The treasurer reported.")
+    modals.click("Keep editing")
+    push(qtbot, editor.close_button)
+    modals.wait_answered()
+    assert editor.isVisible() and editor.agenda.minutes.toPlainText() == "The treasurer reported."
+    modals.click("Save")
+    push(qtbot, editor.close_button)
+    modals.wait_answered()
+    assert not editor.isVisible() and editor.result() == QDialog.DialogCode.Accepted
+    saved = services.meetings.get_meeting(services.actor, meeting_id)
+    assert saved.items[4].minutes == "The treasurer reported."
+
+
+def test_the_minutes_printed_from_the_editor_say_what_was_just_typed(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board, tmp_path: Path
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    editor.agenda.list.setCurrentRow(4)
+    retype(qtbot, editor.agenda.minutes, "The treasurer presented the budget.")
+    target = tmp_path / "July minutes.pdf"
+
+    def save_as(box) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(box, QFileDialog)
+        edit = box.findChild(QLineEdit, "fileNameEdit")
+        assert edit.text() == "Minutes - Board of Directors - 2025-07-14.pdf"
+        edit.selectAll()
+        qtbot.keyClicks(edit, str(target))
+        qtbot.mouseClick(button(box, "Save"), Qt.MouseButton.LeftButton)
+
+    modals.then(save_as)
+    push(qtbot, button(editor, "Minutes…"))
+    modals.wait_answered()
+    qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=15_000)
+    qtbot.waitUntil(lambda: bool(pdf_windows()), timeout=15_000)
+    for window in pdf_windows():
+        window.close()
+    assert not editor.has_changes()  # saved before printing
+    pages = PdfReader(str(target)).pages
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    assert "The treasurer presented the budget." in text
+
+
+def pdf_windows() -> list[PdfWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, PdfWindow) and w.isVisible()]
+
+
+def test_attendance_that_would_leave_a_decision_inquorate_is_refused_in_the_services_words(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, sqlite_db: Database
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    detail = services.meetings.get_meeting(services.actor, meeting_id)
+    services.meetings.save_decision(
+        services.actor,
+        meeting_id,
+        DecisionInput(detail.items[4].id, "That the budget be approved.", votes=Votes(3, 0, 0)),
+    )
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    rows = {row.who.label: row for row in editor.attendance.rows}
+    choose(qtbot, rows["Amina Yusuf"].status, "Apologies")
+    history = count(sqlite_db, AuditEvent)
+    save_keys(qtbot, editor, rows["Amina Yusuf"].status)
+
+    assert editor.tabs.currentWidget() is editor.attendance
+    words = editor.messages.message("attendance")
+    assert words.startswith("Decision B/2025/07/1 would no longer stand: ")
+    assert "not quorate at item 5" in words
+    assert rows["Amina Yusuf"].status.currentText() == "Apologies"  # as chosen, not reset
+    assert count(sqlite_db, AuditEvent) == history
+    saved = services.meetings.get_meeting(services.actor, meeting_id)
+    assert sum(1 for a in saved.attendance if a.status.value == "present") == 3
+
+
+def test_a_guest_added_attends_without_a_vote_and_is_saved(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.attendance)
+    table = editor.attendance
+    push(qtbot, table.add_guest_button)
+    guest = table.rows[-1]
+    qtbot.keyClicks(guest.name, "Jane Ward")
+    qtbot.keyClicks(guest.role, "Auditor")
+    assert guest.status.currentText() == "In attendance"
+    assert guest.votes.text().startswith("No")
+    assert all("NOT quorate: 0 present" in line for line in table.quorum_lines())
+    save_keys(qtbot, editor, guest.role)
+    saved = services.meetings.get_meeting(services.actor, meeting_id)
+    (jane,) = [a for a in saved.attendance if a.person_id is None]
+    assert (jane.name, jane.role, jane.votes) == ("Jane Ward", "Auditor", False)
+    assert [row.who.label for row in table.rows if row.who.is_guest] == ["Jane Ward"]
+
+
+def test_a_decision_deleted_and_the_later_ones_renumbered(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    item = services.meetings.get_meeting(services.actor, meeting_id).items[4].id
+    for text in ("That the budget be approved.", "That the fees rise by 3%."):
+        services.meetings.save_decision(services.actor, meeting_id, DecisionInput(item, text))
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    editor.decisions.table.selectRow(0)
+    modals.click("Delete")
+    push(qtbot, editor.decisions.delete_button)
+    modals.wait_answered()
+    assert "Delete decision B/2025/07/1 (That the budget be approved.)?" in modals.seen[0].text
+    assert editor.decisions.model.rowCount() == 1
+    assert editor.decisions.model.row_values(0)[:3] == (
+        "B/2025/07/1",
+        5,
+        "That the fees rise by 3%.",
+    )
+
+
+def test_a_result_that_does_not_follow_from_the_votes_is_refused_in_words(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, sqlite_db: Database
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.decisions)
+    push(qtbot, editor.decisions.new_button)
+    dialog = editor.forms[-1]  # type: ignore[attr-defined]
+    choose(qtbot, dialog.item, "5.")
+    qtbot.keyClicks(dialog.text, "That the fees rise by 3%.")
+    qtbot.keyClicks(dialog.votes.boxes["for_"], "1")
+    qtbot.keyClicks(dialog.votes.boxes["against"], "2")
+    assert "was not carried" in dialog.votes_check.text()  # said before saving
+    before = count(sqlite_db, Decision), count(sqlite_db, AuditEvent)
+    push(qtbot, button(dialog, "Save"))
+    assert dialog.isVisible()
+    assert dialog.messages.message("votes") == (
+        "With 1 for, 2 against, 0 abstaining the resolution was not carried (an ordinary "
+        "resolution needs more votes for than against)."
+    )
+    assert (count(sqlite_db, Decision), count(sqlite_db, AuditEvent)) == before
+    choose(qtbot, dialog.result, "Not")
+    push(qtbot, button(dialog, "Save"))
+    assert not dialog.isVisible()
+    assert editor.decisions.model.row_values(0)[4] == "Not carried"
+
+
+def test_a_general_meeting_lists_the_member_schools_and_records_a_proxy(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board
+) -> None:
+    for number, name in enumerate(("Bonner Primary School", "Bow School", "Morpeth School")):
+        school = make_school(services, f"10{number:04d}", name)
+        join(services, school, date(2024, 1, 10), date(2024, 2, 1))
+    agm = services.meetings.save_meeting(
+        services.actor, MeetingInput(board.gm_id, date(2025, 11, 20), kind=MeetingKind.ANNUAL)
+    )
+    editor = editor_of(qtbot, services, agm.id)
+    # A general meeting is chaired from the Board.
+    assert editor.details.chair.findText("Christine Gilbert (Chair)") > 0
+    editor.tabs.setCurrentWidget(editor.attendance)
+    table = editor.attendance
+    rows = {row.who.label: row for row in table.rows}
+    assert list(rows) == ["Bonner Primary School", "Bow School", "Morpeth School"]
+    assert "3 member schools entitled to vote" in table.rule_label.text()
+    qtbot.keyClicks(rows["Bonner Primary School"].represented_by, "Ms Ann Bonner")
+    choose(qtbot, rows["Bonner Primary School"].status, "Present")
+    rows["Bow School"].by_proxy.setFocus()
+    qtbot.keyClick(rows["Bow School"].by_proxy, Qt.Key.Key_Space)
+    assert rows["Bow School"].status.currentText() == "Present"  # present through its proxy
+    qtbot.keyClicks(rows["Bow School"].proxy_name, "Christine Gilbert")
+    assert all(": quorate: 2 present of 2 needed" in line for line in table.quorum_lines())
+    save_keys(qtbot, editor, rows["Bow School"].proxy_name)
+    saved = services.meetings.get_meeting(services.actor, agm.id)
+    lines = {a.label: a for a in saved.attendance}
+    assert lines["Bow School"].by_proxy and lines["Bow School"].proxy_name == "Christine Gilbert"
+    assert lines["Bonner Primary School"].name == "Ms Ann Bonner"
+    assert all(q.quorate for q in saved.quorum)
