@@ -32,7 +32,8 @@ from thep_desktop.domain.governance import (
 )
 from thep_desktop.domain.memberships import Category
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Correspondence, Document
+from thep_desktop.models import Correspondence, Document, Meeting
+from thep_desktop.models.base import utcnow
 from thep_desktop.reports.governance.decisions_workbook import write_decisions_and_actions
 from thep_desktop.reports.governance.governance_papers import (
     ActionLine,
@@ -210,6 +211,8 @@ class GovernanceDocumentsService:
             lambda made: self._take_back(actor, made),
             what="notices",
         )
+        if meeting.notice_sent_on is None and day < meeting.meets_on:
+            self._note_sent(actor, meeting.id, day)
         return total
 
     def agenda(self, actor: Actor, meeting_id: int, out: str | Path) -> MeetingDetail:
@@ -485,6 +488,18 @@ class GovernanceDocumentsService:
                 ),
             )
             return document.id
+
+    @save
+    def _note_sent(self, actor: Actor, meeting_id: int, day: date) -> None:
+        """The meeting records the day its notice went, once the notices are saved and kept,
+        unless a day was recorded meanwhile (the clerk's own record stands) or its minutes
+        were approved (they do not change)."""
+        with self.db.session() as session:
+            row = session.get(Meeting, meeting_id)
+            if row is not None and row.notice_sent_on is None and not row.minutes_status.locked:
+                row.notice_sent_on = day
+                row.updated_at = utcnow()
+                row.updated_by = actor.name
 
     @save
     def _take_back(self, actor: Actor, document_id: int) -> None:

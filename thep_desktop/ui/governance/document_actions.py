@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from thep_desktop import config
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.errors import OfficeError
-from thep_desktop.domain.governance import BodyKind, Voters
+from thep_desktop.domain.governance import BodyKind, Voters, check_notice, latest_notice_day
 from thep_desktop.domain.progress import Progress
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.registry import Services
@@ -35,6 +35,7 @@ FOLDER_SETTING = "governance_documents_folder"
 EXCEL_FILTER = "Excel workbook (*.xlsx)"
 KINDS = {"notice": "Notice", "agenda": "Agenda", "minutes": "Minutes"}
 PRINT_NOTICES = "Print and record"
+PRINT_ANYWAY = "Print anyway"
 CANCEL = "Cancel"
 
 AskPath = Callable[[QWidget, str, str, str], tuple[str, str]]
@@ -121,8 +122,22 @@ def print_meeting_document(
     general = meeting.body.kind is BodyKind.GENERAL_MEETING or (
         meeting.body.voters is Voters.MEMBER_SCHOOLS
     )
-    if kind == "notice" and general:
-        if not actor.can(MANAGE_GOVERNANCE):
+    if kind == "notice" and meeting.cancelled:
+        tell(parent, title, f"{meeting.label} was cancelled, so it needs no notice.")
+        return None
+    if kind == "notice":
+        # Sent today, would the notice be short? Said before anything is printed.
+        check = check_notice(date.today(), meeting.meets_on, meeting.body.notice_clear_days)
+        warning = ""
+        if meeting.meets_on <= date.today():
+            warning = f"{meeting.label} is not ahead: notice can no longer be given for it."
+        elif check.short:
+            warning = (
+                f"Sent today, the notice gives {max(check.given or 0, 0)} clear days; the "
+                f"{meeting.body.name} needs {check.required} (it had to go by "
+                f"{format_date(latest_notice_day(meeting.meets_on, check.required))})."
+            )
+        if general and not actor.can(MANAGE_GOVERNANCE):
             tell(
                 parent,
                 title,
@@ -130,20 +145,20 @@ def print_meeting_document(
                 f"meeting: that is for the clerk or an administrator (role: {actor.role.value}).",
             )
             return None
-        count = len(services.letters.member_ids(actor))
-        members = f"{count} member{'s' if count != 1 else ''}"
-        if (
-            ask(
-                parent,
-                title,
+        if general:
+            count = len(services.letters.member_ids(actor))
+            members = f"{count} member{'s' if count != 1 else ''}"
+            question = (
                 f"Print the notice of {meeting.label} to each of the {members} on "
-                f"{format_date(date.today())} (full and associate), and keep each in the member's "
-                "correspondence?\n\nEach letter goes to a member school's head teacher at the "
-                "school and states the member's voting rights.",
-                [PRINT_NOTICES, CANCEL],
+                f"{format_date(date.today())} (full and associate), and keep each in the "
+                "member's correspondence?\n\nEach letter goes to a member school's head teacher "
+                "at the school and states the member's voting rights."
             )
-            != PRINT_NOTICES
-        ):
+            if warning:
+                question = f"{warning}\n\n{question}"
+            if ask(parent, title, question, [PRINT_NOTICES, CANCEL]) != PRINT_NOTICES:
+                return None
+        elif warning and ask(parent, title, warning, [PRINT_ANYWAY, CANCEL]) != PRINT_ANYWAY:
             return None
     name = pdf_file_name(f"{what} - {meeting.title} - {meeting.meets_on.isoformat()}")
     target = _ask_target(parent, title, name, PDF_FILTER, ".pdf", ask_path)

@@ -431,6 +431,14 @@ def test_a_general_meetings_notice_goes_to_every_member_with_its_voting_rights(
         assert rows[0].subject.startswith("Notice of the ")
     for key in ("blue_gate", "cayley"):
         assert history.correspondence(services.actor, ids[key]) == []
+    # The meeting now records the day notice was sent, and checks it: 23 clear days.
+    sent = services.meetings.get_meeting(services.actor, agm.id)
+    assert sent.notice_sent_on == date(2025, 6, 20) and sent.notice.given == 23
+    assert not sent.notice.short
+    # A day already recorded stands when the notices are printed again.
+    again = tmp_path / "again.pdf"
+    services.governance_documents.notice(services.actor, agm.id, again, on=date(2025, 6, 25))
+    assert services.meetings.get_meeting(services.actor, agm.id).notice_sent_on == date(2025, 6, 20)
 
 
 def test_another_bodys_notice_is_one_page_naming_its_members(

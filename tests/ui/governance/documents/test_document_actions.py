@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -164,10 +164,11 @@ def test_a_general_meetings_notice_asks_first_then_prints_and_records_each_lette
         )
         join(services, school.id, date(2024, 9, 1), date(2024, 9, 10), category)
         ids.append(school.id)
-    agm = meeting(services, bodies(services)["GM"], MET, kind=MeetingKind.ANNUAL)
+    ahead = date.today() + timedelta(days=30)
+    agm = meeting(services, bodies(services)["GM"], ahead, kind=MeetingKind.ANNUAL)
     target = out / "notice.pdf"
     modals.click("Print and record").then(
-        save_as(qtbot, str(target), "Notice - Annual General Meeting - 2025-07-14.pdf")
+        save_as(qtbot, str(target), f"Notice - Annual General Meeting - {ahead.isoformat()}.pdf")
     )
     shown = Shown()
     job = print_meeting_document(services, agm.id, "notice", parent, show=shown)
@@ -176,9 +177,10 @@ def test_a_general_meetings_notice_asks_first_then_prints_and_records_each_lette
     qtbot.waitUntil(lambda: bool(shown))
     question = modals.seen[0]
     assert question.title == "Print the notice"
+    assert question.text.startswith("Print the notice of Annual General Meeting")
     assert "to each of the 2 members" in question.text and "correspondence" in question.text
     assert job is not None and job.result == 2
-    assert shown[0][0] == "Notice of Annual General Meeting, 14/07/2025 – 2 letters"
+    assert shown[0][0] == f"Notice of Annual General Meeting, {ahead:%d/%m/%Y} – 2 letters"
     pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(target).pages]
     assert len(pages) == 2
     assert "Dear Ms Marner," in pages[0] and "your school has one vote" in pages[0]
@@ -229,20 +231,41 @@ def test_refusals_are_said_in_the_services_words(
     assert print_meeting_document(staff, agm.id, "notice", parent) is None
     modals.wait_answered()
     assert "not send the notice of a general meeting" in modals.seen[-1].text
-    # A cancelled meeting gets no notice: the service's words, after the file box.
+    # A cancelled meeting needs no notice: said at once, no file asked for.
     held = services.meetings.get_meeting(services.actor, board_meeting)
     cancelled = services.meetings.save_meeting(
         services.actor, replace(held.as_input(), cancelled=True), held.id, held.version
     )
-    shown = Shown()
-    modals.then(save_as(qtbot, str(out / "n.pdf"), "Notice - Board of Directors - 2025-07-14.pdf"))
     modals.click("OK")
-    job = print_meeting_document(services, cancelled.id, "notice", parent, show=shown)
+    assert print_meeting_document(services, cancelled.id, "notice", parent) is None
+    modals.wait_answered()
+    assert "Board of Directors, 14/07/2025 was cancelled, so it needs no notice." in (
+        modals.seen[-1].text
+    )
+    assert list(out.iterdir()) == []
+
+
+def test_short_notice_is_said_before_printing_and_the_user_may_stop(
+    qtbot: QtBot, modals: Modals, services: Services, parent: QWidget, out: Path
+) -> None:
+    set_up_office(services)
+    board_id, _people = board(services)
+    soon = date.today() + timedelta(days=3)
+    ahead = meeting(services, board_id, soon)
+    modals.click("Cancel")
+    assert print_meeting_document(services, ahead.id, "notice", parent) is None
+    modals.wait_answered()
+    warning = modals.seen[-1].text
+    assert "Sent today, the notice gives 2 clear days; the Board of Directors needs 7" in warning
+    assert list(out.iterdir()) == []
+    shown = Shown()
+    name = f"Notice - Board of Directors - {soon.isoformat()}.pdf"
+    modals.click("Print anyway").then(save_as(qtbot, str(out / "notice.pdf"), name))
+    job = print_meeting_document(services, ahead.id, "notice", parent, show=shown)
     modals.wait_answered()
     finished(qtbot, job)
-    assert modals.seen[-1].title == "The notice was not printed"
-    assert "was cancelled, so no notice was printed" in modals.seen[-1].text
-    assert shown == [] and list(out.iterdir()) == []
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "Notice of meeting: Board of Directors" in text_of(shown[0][2])
 
 
 def test_the_logs_and_the_register_are_printed_and_opened(
