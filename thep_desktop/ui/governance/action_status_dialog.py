@@ -35,9 +35,9 @@ class ActionStatusDialog(MembershipForm):
         self.status = QComboBox()
         self.status.setObjectName("action_status")
         for choice in CHOICES:
-            if choice is not action.status:
-                # Qt keeps a str enum as plain text: the value goes in, the enum comes back.
-                self.status.addItem(choice.label, choice.value)
+            # Qt keeps a str enum as plain text: the value goes in, the enum comes back. The
+            # status it has is offered too: in progress again, with a newer note.
+            self.status.addItem(choice.label, choice.value)
         self.status.setCurrentIndex(max(self.status.findData(status.value), 0))
         self.on = date_field(format_date(date.today()), "The day it was done, dropped or updated")
         self.on.setObjectName("action_on")
