@@ -602,3 +602,26 @@ def test_ctrl_e_exports_the_tracker_as_shown(  # type: ignore[no-untyped-def]
     ]
     assert body[0][5] == "⚠ Open – overdue by 12 days"
     assert body[0][0].date() == TODAY - timedelta(days=12)  # a date cell, not words
+
+
+def test_in_progress_with_a_note_keeps_an_action_open_and_overdue(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, year: Governance, window: MainWindow, opened: list[QDialog]
+) -> None:
+    tab = tab_of(window)
+    tab.views.setCurrentIndex(ACTIONS_VIEW)
+    view = tab.actions_view
+    wanted = year.actions["overdue"]
+    click_record(qtbot, view, wanted)
+    press(qtbot, view.table, Qt.Key.Key_S, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    dialog = opened[-1]
+    assert isinstance(dialog, ActionStatusDialog)
+    choose(qtbot, dialog.status, "In progress")
+    dialog.progress.setFocus()
+    qtbot.keyClicks(dialog.progress, "Draft with the finance lead")
+    press(qtbot, dialog.progress, Qt.Key.Key_S, CTRL)
+    assert not dialog.isVisible()
+    saved = services.governance_actions.get_action(services.actor, wanted)
+    assert saved.status is ActionStatus.IN_PROGRESS and saved.closed_on is None
+    assert shown_ids(view)[0] == wanted and view.selected_ids() == [wanted]
+    assert view.proxy.index(0, COL_STATUS).data() == "⚠ In progress – overdue by 12 days"
+    assert view.proxy.index(0, COL_STATUS + 1).data() == "Draft with the finance lead"
