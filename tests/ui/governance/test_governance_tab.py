@@ -309,6 +309,7 @@ def test_the_register_of_directors_as_at_two_dates(  # type: ignore[no-untyped-d
     ]
     assert view.names(former=True) == ["Helen Carter"]
     assert view.current_label.text() == f"Directors on {format_date(TODAY)}: 4"
+    assert window.count_label.text() == f"4 directors on {format_date(TODAY)}, 1 former"
     # Term ends shown for those in office.
     model = view.current_model
     row = view.names().index("David Ashworth")
@@ -327,6 +328,7 @@ def test_the_register_of_directors_as_at_two_dates(  # type: ignore[no-untyped-d
     ]
     assert view.names(former=True) == []
     assert view.former_label.text() == f"No director had ceased by {format_date(earlier)}."
+    assert window.count_label.text() == f"4 directors on {format_date(earlier)}"
     # A date that is not one is said in words; the register stays as it was.
     view.as_at.selectAll()
     qtbot.keyClicks(view.as_at, "30/02/2025")

@@ -190,6 +190,7 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
             return
         terms = {a.id: a.term_ends_on for a in appointments}
         self.directors_view.show_register(register, terms)
+        self.counts_changed.emit()  # the status bar counts the directors while they show
 
     def _bodies_changed(self) -> None:
         """A body, person or appointment saved in Bodies and people: the rest follows."""
