@@ -53,8 +53,8 @@ def columns(today: Callable[[], date]) -> tuple[RecordColumn[ActionDetail], ...]
         RecordColumn(PlainColumn("Owner"), lambda a: a.owner_label),
         RecordColumn(PlainColumn("Body"), lambda a: a.body_name),
         RecordColumn(
-            PlainColumn("Raised at", tooltip="The meeting that raised it"),
-            lambda a: a.meeting_label,
+            PlainColumn("Raised", "date", "The day of the meeting that raised it"),
+            lambda a: a.raised_on,
         ),
         RecordColumn(
             PlainColumn("Status", tooltip="⚠ an open action past its due date"),
@@ -104,6 +104,8 @@ class ActionsTableModel(RecordTableModel[ActionDetail]):
                 return QBrush(WARNING_COLOUR)
             if not action.is_open:
                 return QBrush(CLOSED_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_RAISED:
+            return f"Raised at {action.meeting_label}"
         if role == Qt.ItemDataRole.ToolTipRole and days:
             due = format_date(action.due_on)
             return f"{WARNING_SIGN} Due {due}: {overdue_words(days)}. {action.text}"

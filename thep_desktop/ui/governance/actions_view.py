@@ -15,7 +15,6 @@ from thep_desktop.ui.governance.actions_table_model import (
     COL_DUE,
     COL_OWNER,
     COL_PROGRESS,
-    COL_RAISED,
     COL_TEXT,
     ActionsTableModel,
     action_passes,
@@ -66,9 +65,7 @@ class ActionsView(RecordListView):
         owners = sorted({a.owner_label for a in actions if a.owner_label}, key=str.casefold)
         refill(self.owner_filter, [(o, o) for o in owners], ANY_OWNER)
         self.set_records(actions)
-        self.fit_columns(
-            {COL_TEXT: 300, COL_OWNER: 150, COL_BODY: 150, COL_RAISED: 200, COL_PROGRESS: 220}
-        )
+        self.fit_columns({COL_TEXT: 320, COL_OWNER: 160, COL_BODY: 170, COL_PROGRESS: 240})
 
     def accepts(self) -> Callable[[Any], bool]:
         body_id = self.body_filter.currentData()

@@ -111,7 +111,7 @@ class GovernanceTab(GovernanceActions, TabActions, QWidget):
         self.splitter.addWidget(self.compliance)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([1000, 320])
+        self.splitter.setSizes([1080, 280])
         # The toolbar TabActions expects: each view has its own, this one stays empty.
         self.toolbar = QToolBar()
         self._no_count = QLabel()  # a view that counts nothing: the status bar says nothing
