@@ -46,6 +46,7 @@ class CompliancePanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setSpacing(1)
         self.list.setToolTip("Click a line to go to the meeting, action or person")
+        self.list.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         layout.addWidget(self.list, 1)
         self.list.itemClicked.connect(self._clicked)
         self.list.itemActivated.connect(self._clicked)
