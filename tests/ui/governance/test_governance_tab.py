@@ -442,6 +442,8 @@ def test_the_models_pass_qts_model_checks(  # type: ignore[no-untyped-def]
         tab.meetings_view.model,
         tab.actions_view.model,
         tab.directors_view.current_model,
+        tab.meetings_view.proxy,
+        tab.actions_view.proxy,
     ):
         qtmodeltester.check(model)
 
