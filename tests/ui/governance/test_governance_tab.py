@@ -337,6 +337,21 @@ def test_the_register_of_directors_as_at_two_dates(  # type: ignore[no-untyped-d
     assert len(view.names()) == 4 and "Helen Carter" in view.names()
     push(qtbot, view.today_button)
     assert len(view.names()) == 4 and view.problem.text() == ""
+    # A double-click on a director: their record in Bodies and people.
+    row = view.names().index("Priya Raman")
+    rect = view.current.visualRect(view.current_model.index(row, 0))
+    # A real double click: press and release, then the double-click event.
+    qtbot.mouseClick(view.current.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.current.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert tab.views.currentWidget() is tab.bodies_view
+    assert tab.bodies_view.person_id() == year.people["Priya Raman"]
+    # Enter on a former director: theirs.
+    tab.views.setCurrentIndex(DIRECTORS_VIEW)
+    rect = view.former.visualRect(view.former_model.index(0, 0))
+    qtbot.mouseClick(view.former.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    press(qtbot, view.former, Qt.Key.Key_Return)
+    assert tab.views.currentWidget() is tab.bodies_view
+    assert tab.bodies_view.person_id() == year.people["Helen Carter"]
 
 
 def test_the_usual_bodies_are_offered_on_an_empty_database(  # type: ignore[no-untyped-def]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from thep_desktop.domain.dates import format_date, parse_date
@@ -93,11 +94,18 @@ class DirectorsView(QWidget):
         self.today_button.clicked.connect(self._today)
         self.print_button.clicked.connect(self.print_requested.emit)
         for model, table in ((self.current_model, self.current), (self.former_model, self.former)):
-            table.doubleClicked.connect(
-                lambda index, m=model: self.person_chosen.emit(
-                    m.row_values(index.row())[-1].person_id
-                )
+            table.doubleClicked.connect(lambda index, m=model: self._chosen(m, index.row()))
+            # Enter too: the person of the row that has the keyboard.
+            QShortcut(
+                QKeySequence(Qt.Key.Key_Return),
+                table,
+                activated=lambda m=model, t=table: self._chosen(m, t.currentIndex().row()),
+                context=Qt.ShortcutContext.WidgetShortcut,
             )
+
+    def _chosen(self, model: PlainTableModel, row: int) -> None:
+        if 0 <= row < model.rowCount():
+            self.person_chosen.emit(model.row_values(row)[-1].person_id)
 
     def _today(self) -> None:
         self.as_at.setText(format_date(date.today()))
