@@ -644,3 +644,36 @@ def test_in_progress_with_a_note_keeps_an_action_open_and_overdue(  # type: igno
     assert shown_ids(view)[0] == wanted and view.selected_ids() == [wanted]
     assert view.proxy.index(0, COL_STATUS).data() == "⚠ In progress – overdue by 12 days"
     assert view.proxy.index(0, COL_STATUS + 1).data() == "Draft with the finance lead"
+
+
+def test_a_status_change_after_a_colleagues_is_refused_in_the_services_words(  # type: ignore[no-untyped-def]
+    qtbot,
+    services: Services,
+    year: Governance,
+    window: MainWindow,
+    opened: list[QDialog],
+    sqlite_db: Database,
+) -> None:
+    tab = tab_of(window)
+    tab.views.setCurrentIndex(ACTIONS_VIEW)
+    view = tab.actions_view
+    wanted = year.actions["due-soon"]
+    click_record(qtbot, view, wanted)
+    menu_action(window, "Governance", "Change status…").trigger()
+    dialog = opened[-1]
+    assert isinstance(dialog, ActionStatusDialog)
+    # Meanwhile a colleague drops it.
+    colleague = Services(services.db, Actor("cleo.clerk", Role.CLERK))
+    fresh = colleague.governance_actions.get_action(colleague.actor, wanted)
+    colleague.governance_actions.set_action_status(
+        colleague.actor, wanted, ActionStatus.DROPPED, TODAY, "Not needed", fresh.version
+    )
+    before = governance_sums(sqlite_db)
+    qtbot.keyClicks(dialog.progress, "Booked")
+    push(qtbot, button(dialog, "Save"))
+    assert dialog.isVisible()
+    assert dialog.banner.isVisible()
+    assert dialog.banner.text().startswith("Someone else changed this action since you opened it")
+    assert dialog.progress.toPlainText().endswith("Booked")  # what was typed stays
+    assert governance_sums(sqlite_db) == before
+    dialog.reject()
