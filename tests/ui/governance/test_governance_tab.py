@@ -253,6 +253,7 @@ def test_the_compliance_panel_lists_what_is_due_and_goes_to_it(  # type: ignore[
     tab = tab_of(window)
     panel = tab.compliance
     lines = panel.lines()
+    assert panel.title.text() == f"Compliance on {format_date(TODAY)}: 6 to look at"
     assert "Behind their required meetings" in lines
     behind = next(line for line in lines if "Advisory Council" in line and line.startswith("⚠"))
     short = next(line for line in lines if line.startswith("⚠ Board of Directors, "))

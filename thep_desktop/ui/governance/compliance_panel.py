@@ -53,7 +53,15 @@ class CompliancePanel(QWidget):
 
     def show_report(self, report: ComplianceReport) -> None:
         self.list.clear()
-        self.title.setText(f"Compliance on {format_date(report.as_at)}")
+        due = (
+            len(report.behind)
+            + len(report.short_notices)
+            + len(report.overdue_actions)
+            + len(report.terms_ending)
+        )
+        self.title.setText(
+            f"Compliance on {format_date(report.as_at)}" + (f": {due} to look at" if due else "")
+        )
         if report.all_clear:
             self._line(ALL_IN_ORDER, "", 0, colour=QColor("#2f7d32"))
             return
