@@ -343,7 +343,8 @@ class GovernanceActions:
 
     def delete_selected_meeting(self) -> None:
         meeting = self.selected_meeting()
-        if not self._can(MANAGE_GOVERNANCE) or meeting is None:
+        # The Delete key does what the menu item may: nothing for approved minutes.
+        if meeting is None or not self.delete_meeting_action.isEnabled():
             return
         if (
             self.ask(
