@@ -38,6 +38,7 @@ from thep_desktop.ui.governance.people_tables import (
     BODY_COLUMNS,
     MEMBER_COLUMNS,
     PEOPLE_COLUMNS,
+    MembersTableModel,
     body_rows,
     member_rows,
     people_rows,
@@ -175,7 +176,7 @@ class BodiesPeopleView(QWidget):
         self.as_at_message.setStyleSheet(ERROR_STYLE)
         self.as_at_message.hide()
         column.addWidget(self.as_at_message)
-        self.members_model = PlainTableModel(MEMBER_COLUMNS, parent=self)
+        self.members_model = MembersTableModel(MEMBER_COLUMNS, parent=self)
         self.members_table = list_view("members_table", self.members_model)
         self.members_table.horizontalHeader().setStretchLastSection(True)
         column.addWidget(self.members_table, 1)
@@ -333,12 +334,9 @@ class BodiesPeopleView(QWidget):
             (self.members_table, self.delete_appointment),
             (self.people_table, self.delete_person),
         ):
-            QShortcut(
-                QKeySequence.StandardKey.Delete,
-                table,
-                activated=delete,
-                context=Qt.ShortcutContext.WidgetShortcut,
-            )
+            shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(delete)
         self.bodies_table.activated.connect(lambda _i: self.edit_body())
         self.members_table.activated.connect(lambda _i: self.edit_appointment())
         self.people_table.activated.connect(lambda _i: self.edit_person())

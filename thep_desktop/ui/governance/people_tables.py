@@ -9,20 +9,27 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
 from thep_desktop.domain.dates import format_date
-from thep_desktop.domain.governance import SchoolRole
+from thep_desktop.domain.governance import BodyKind, Frequency, SchoolRole
 from thep_desktop.services.governance.governance_data import (
     AppointmentDetail,
     BodyDetail,
     PersonDetail,
 )
-from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
+from thep_desktop.ui.shared.plain_table_model import ModelIndex, PlainColumn, PlainTableModel
 
 BODY_COLUMNS = (
     PlainColumn("Body"),
     PlainColumn("Code", "text", "Starts the number of each of its decisions (B/2025/07/3)"),
     PlainColumn("Kind"),
-    PlainColumn("Voting now", "count", "Voting members in office today"),
+    PlainColumn(
+        "Voting",
+        "count",
+        "Voting members in office today (for a general meeting: member schools entitled to vote)",
+    ),
     PlainColumn("Quorum"),
     PlainColumn("Notice", "text", "Clear days of notice its meetings need"),
     PlainColumn("Must meet"),
@@ -55,6 +62,24 @@ APPOINTMENT_COLUMNS = (
 )
 
 
+# A body's kind and how often it must meet, short enough for the list of bodies beside the
+# compliance panel (the form has them in full).
+KIND_WORDS = {
+    BodyKind.BOARD: "Board",
+    BodyKind.ADVISORY_COUNCIL: "Council",
+    BodyKind.GENERAL_MEETING: "General meeting",
+    BodyKind.COMMITTEE: "Committee",
+}
+
+
+def frequency_words(body: BodyDetail) -> str:
+    """``At least once a term``, ``At least 4 times a year``, or nothing required."""
+    if body.frequency == Frequency.NONE or body.min_meetings == 0:
+        return "No required frequency"
+    times = "once" if body.min_meetings == 1 else f"{body.min_meetings} times"
+    return f"At least {times} a {'term' if body.frequency == Frequency.TERM else 'year'}"
+
+
 def notice_words(days: int) -> str:
     return f"{days} clear day{'s' if days != 1 else ''}"
 
@@ -81,11 +106,11 @@ def body_rows(bodies: Sequence[BodyDetail]) -> list[tuple[Any, ...]]:
         (
             b.name,
             b.code,
-            b.kind.label,
+            KIND_WORDS[b.kind],
             b.voting_members,
             b.quorum.label,
             notice_words(b.notice_clear_days),
-            b.frequency_label,
+            frequency_words(b),
             b.active,
             b,
         )
@@ -128,6 +153,17 @@ def appointment_rows(appointments: Sequence[AppointmentDetail]) -> list[tuple[An
         )
         for a in appointments
     ]
+
+
+class MembersTableModel(PlainTableModel):
+    """The members of a body: those who had ceased to hold office by the day shown are in
+    grey (the Until column says so in words too)."""
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            member: AppointmentDetail = record_at(self, index.row())
+            return QColor("#777777") if member.ends_on is not None else None
+        return super().data(index, role)
 
 
 def record_at(model: PlainTableModel, row: int) -> Any:

@@ -61,31 +61,31 @@ def test_the_bodies_show_their_rules_in_words(view: BodiesPeopleView) -> None:
         (
             "Advisory Council",
             "AC",
-            "Advisory Council",
+            "Council",
             12,
             "1/3 of voting members, and at least 3",
             "7 clear days",
-            "At least once each term",
+            "At least once a term",
             True,
         ),
         (
             "Board of Directors",
             "B",
-            "Board of Directors",
+            "Board",
             7,
             "3 voting members present",
             "7 clear days",
-            "At least 4 times each academic year",
+            "At least 4 times a year",
             True,
         ),
         (
             "General meeting of members",
             "GM",
-            "General meeting of members",
+            "General meeting",
             0,
             "1/10 of voting members, and at least 2",
             "14 clear days",
-            "At least once each academic year",
+            "At least once a year",
             True,
         ),
     ]
@@ -403,3 +403,17 @@ def test_a_body_entered_in_error_is_deleted_and_one_changed_meanwhile_is_not(  #
         "Advisory Council",
         "Board of Directors",
     ]
+
+
+def test_the_members_table_model_keeps_qts_rules(  # type: ignore[no-untyped-def]
+    qtbot, qtmodeltester, view: BodiesPeopleView
+) -> None:
+    choose_body(qtbot, view, "Board of Directors")
+    qtbot.mouseClick(view.show_former, Qt.MouseButton.LeftButton)
+    qtmodeltester.check(view.members_model)
+    model = view.members_model
+    grey = [
+        model.index(row, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
+        for row in range(model.rowCount())
+    ]
+    assert grey == [False] * 7 + [True]  # Simon Hale, who resigned, last and in grey
