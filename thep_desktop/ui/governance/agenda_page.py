@@ -125,8 +125,8 @@ class AgendaPage(QWidget):
         grid.addWidget(holder, 1, 0, 1, 2)
         self.add_button = push_button("Add &item", self.add_item, "Add an item at the end")
         self.remove_button = push_button("&Remove item", self.remove_item, "Take the item off")
-        self.up_button = push_button("Move &up", lambda: self.move(-1), "Earlier (Alt+Up)")
-        self.down_button = push_button("Move do&wn", lambda: self.move(1), "Later (Alt+Down)")
+        self.up_button = push_button("Move &up", lambda: self.move_item(-1), "Earlier (Alt+Up)")
+        self.down_button = push_button("Move do&wn", lambda: self.move_item(1), "Later (Alt+Down)")
         grid.addWidget(self.add_button, 2, 0)
         grid.addWidget(self.remove_button, 2, 1)
         grid.addWidget(self.up_button, 3, 0)
@@ -135,7 +135,7 @@ class AgendaPage(QWidget):
             QShortcut(
                 QKeySequence(keys),
                 left,
-                activated=lambda s=step: self.move(s),
+                activated=lambda s=step: self.move_item(s),
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
         splitter.addWidget(left)
@@ -340,7 +340,7 @@ class AgendaPage(QWidget):
         self._refill(min(row, len(self.entries) - 1))
         self.changed.emit()
 
-    def move(self, step: int) -> None:
+    def move_item(self, step: int) -> None:
         if self.read_only:
             return
         row = self.list.currentRow()

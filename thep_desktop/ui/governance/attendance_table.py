@@ -219,15 +219,15 @@ class AttendanceTable(QWidget):
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setObjectName("attendance")
+        self.rows_area = QScrollArea()
+        self.rows_area.setWidgetResizable(True)
+        self.rows_area.setObjectName("attendance")
         inner = QWidget()
         self.grid = QGridLayout(inner)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.grid.setHorizontalSpacing(6)
-        self.scroll.setWidget(inner)
-        left_box.addWidget(self.scroll, 1)
+        self.rows_area.setWidget(inner)
+        left_box.addWidget(self.rows_area, 1)
         self.problems = QLabel()
         self.problems.setObjectName("attendance_problems")
         self.problems.setWordWrap(True)
@@ -349,7 +349,7 @@ class AttendanceTable(QWidget):
         self._changed()
         if isinstance(row.name, QLineEdit):
             row.name.setFocus()
-            self.scroll.ensureWidgetVisible(row.name)
+            self.rows_area.ensureWidgetVisible(row.name)
         return row
 
     def remove(self, row: AttendanceRow) -> None:

@@ -125,14 +125,14 @@ class DecisionDialog(MeetingForm):
         if self.kind.currentIndex() < 0:
             self.kind.setCurrentIndex(0)
         self.messages.add_row(self.form, "kind", "&Kind:", self.kind)
-        self.result = QComboBox()
-        self.result.setObjectName("result")
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("result")
         for result in DecisionResult:
-            self.result.addItem(result.label, result)
-        self.result.setCurrentIndex(
-            max(self.result.findData(decision.result if decision else None), 0)
+            self.outcome.addItem(result.label, result)
+        self.outcome.setCurrentIndex(
+            max(self.outcome.findData(decision.result if decision else None), 0)
         )
-        self.messages.add_row(self.form, "result", "Res&ult:", self.result)
+        self.messages.add_row(self.form, "result", "Res&ult:", self.outcome)
         self.votes = VotesRow(decision.votes if decision else Votes())
         self.messages.add_row(self.form, "votes", "&Votes:", self.votes)
         self.votes_check = QLabel()
@@ -142,7 +142,7 @@ class DecisionDialog(MeetingForm):
         self.finish("the decision")
         self.item.currentIndexChanged.connect(lambda _i: self.show_checks())
         self.kind.currentIndexChanged.connect(lambda _i: self.show_checks())
-        self.result.currentIndexChanged.connect(lambda _i: self.show_checks())
+        self.outcome.currentIndexChanged.connect(lambda _i: self.show_checks())
         for edit in self.votes.edits():
             edit.textChanged.connect(lambda _t: self.show_checks())
         self.show_checks()
@@ -170,7 +170,7 @@ class DecisionDialog(MeetingForm):
                 f"vote at item {at.item}."
             )
         kind = chosen_enum(self.kind, DecisionKind)
-        result = chosen_enum(self.result, DecisionResult)
+        result = chosen_enum(self.outcome, DecisionResult)
         if isinstance(kind, DecisionKind) and isinstance(result, DecisionResult):
             return result_problem(kind, result, votes)
         return None
@@ -180,7 +180,7 @@ class DecisionDialog(MeetingForm):
             self.item.currentIndex(),
             self.text.toPlainText(),
             self.kind.currentIndex(),
-            self.result.currentIndex(),
+            self.outcome.currentIndex(),
             self.votes.value(),
         )
 
@@ -194,7 +194,7 @@ class DecisionDialog(MeetingForm):
             agenda_item_id=self.item_id() or 0,
             text=self.text.toPlainText().strip(),
             kind=chosen_enum(self.kind, DecisionKind) or DecisionKind.ORDINARY,
-            result=chosen_enum(self.result, DecisionResult) or DecisionResult.CARRIED,
+            result=chosen_enum(self.outcome, DecisionResult) or DecisionResult.CARRIED,
             votes=self.votes.value(),
         )
         actor = self.services.actor

@@ -9,7 +9,7 @@ are approved every box is read-only: a correction is an erratum.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -66,6 +66,12 @@ LOCKED_STYLE = "background: #eef3fb; border: 1px solid #9db4d8; padding: 4px;"
 # The pages saved by Ctrl+S, in the order they are saved: the agenda before the attendance,
 # whose arrivals and departures name its items.
 PARTS = ("meeting", "agenda", "attendance", "declarations")
+PART_WORDS = {
+    "meeting": "the meeting's details",
+    "agenda": "the agenda and minutes",
+    "attendance": "the attendance",
+    "declarations": "the declarations",
+}
 
 
 def minutes_state(detail: MeetingDetail) -> str:
@@ -186,14 +192,14 @@ class MeetingEditor(QDialog):
         self.attendance = AttendanceTable()
         self.declarations = DeclarationsPage()
         self.decisions: RecordsPage = decisions_page(self)
-        self.actions: RecordsPage = actions_page(self)
+        self.actions_page: RecordsPage = actions_page(self)
         self.pages: list[QWidget] = [
             self.details,
             self.agenda,
             self.attendance,
             self.declarations,
             self.decisions,
-            self.actions,
+            self.actions_page,
         ]
         for page, title in zip(
             self.pages,
@@ -209,8 +215,10 @@ class MeetingEditor(QDialog):
         ):
             self.tabs.addTab(page, title)
         outer.addWidget(self.tabs, 1)
-        self.messages.register("attendance", self.attendance.scroll, self.attendance.refusal)
-        self.messages.register("declarations", self.declarations.scroll, self.declarations.refusal)
+        self.messages.register("attendance", self.attendance.rows_area, self.attendance.refusal)
+        self.messages.register(
+            "declarations", self.declarations.rows_area, self.declarations.refusal
+        )
 
         bottom = QHBoxLayout()
         self.document_buttons: list[QPushButton] = []
@@ -265,7 +273,7 @@ class MeetingEditor(QDialog):
 
     def _show_records(self, detail: MeetingDetail) -> None:
         self.decisions.set_rows([decision_row(d) for d in detail.decisions])
-        self.actions.set_rows([action_row(a) for a in detail.actions])
+        self.actions_page.set_rows([action_row(a) for a in detail.actions])
 
     def _show_state(self) -> None:
         detail = self.detail
@@ -313,7 +321,7 @@ class MeetingEditor(QDialog):
         self.attendance.set_read_only()
         self.declarations.set_read_only()
         self.decisions.set_editable(False)
-        self.actions.set_editable(False)
+        self.actions_page.set_editable(False)
         # Matters arising are brought up to date while the minutes can still record it.
         self.agenda.hide_status_button()
         self.save_button.hide()
@@ -359,13 +367,15 @@ class MeetingEditor(QDialog):
         if problems:
             self._refused(ValidationError(problems), changed[0])
             return False
+        done: list[str] = []
         for part in changed:
             try:
                 detail = self._write(part)
             except ServiceError as exc:
-                self._refused(exc, part)
+                self._refused(exc, part, done)
                 return False
             self.saved_anything = True
+            done.append(part)
             self._saved(part, detail)
         return True
 
@@ -422,8 +432,9 @@ class MeetingEditor(QDialog):
         self._show_state()
         self._remember(part)
 
-    def _refused(self, error: ServiceError, part: str) -> None:
-        """The refusal shown on the page it is about, beside its field where it has one."""
+    def _refused(self, error: ServiceError, part: str, done: Sequence[str] = ()) -> None:
+        """The refusal shown on the page it is about, beside its field where it has one;
+        the pages saved before it (``done``) are named, so nobody thinks them lost."""
         if isinstance(error, ValidationError) and error.field_errors:
             part = _part_of(next(iter(error.field_errors)), part)
         page = {
@@ -434,6 +445,12 @@ class MeetingEditor(QDialog):
         }[part]
         self.tabs.setCurrentWidget(page)
         show_refusal(self.banner, self.messages, error)
+        if done:
+            saved = " and ".join(PART_WORDS[p] for p in done)
+            words = self.banner.text()
+            words = words.replace("nothing has been saved", f"not saved: {PART_WORDS[part]}")
+            words = words.replace("Nothing has been saved", f"Not saved: {PART_WORDS[part]}")
+            self.banner.setText(f"{words}\nSaved already: {saved}.")
 
     def reload(self, saved: bool = False) -> None:
         """The meeting as now saved (after a form of its own saved something)."""

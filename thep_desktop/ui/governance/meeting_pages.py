@@ -90,7 +90,7 @@ class DeclarationsPage(QWidget):
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
-        self.scroll = scroll
+        self.rows_area = scroll
         self.refusal = FieldMessages.message_label("declarations")
         outer.addWidget(self.refusal)
         self.empty = QLabel("<i>No interests declared.</i>")

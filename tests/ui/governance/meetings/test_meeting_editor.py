@@ -369,7 +369,7 @@ def test_a_staff_user_sees_the_meeting_read_only(  # type: ignore[no-untyped-def
         editor.agenda.status_button,
         editor.attendance.add_guest_button,
         editor.decisions.new_button,
-        editor.actions.new_button,
+        editor.actions_page.new_button,
     ):
         assert not push_button.isVisible(), push_button.text()
     activate(qtbot, editor)
@@ -472,8 +472,8 @@ def test_an_action_raised_from_the_actions_page(  # type: ignore[no-untyped-def]
 ) -> None:
     meeting_id = board_meeting(services, board)
     editor = editor_of(qtbot, services, meeting_id)
-    editor.tabs.setCurrentWidget(editor.actions)
-    push(qtbot, editor.actions.new_button)
+    editor.tabs.setCurrentWidget(editor.actions_page)
+    push(qtbot, editor.actions_page.new_button)
     dialog = editor.forms[-1]  # type: ignore[attr-defined]
     assert isinstance(dialog, ActionEditor)
     qtbot.keyClicks(dialog.text, "Draft the annual report")
@@ -482,8 +482,8 @@ def test_an_action_raised_from_the_actions_page(  # type: ignore[no-untyped-def]
     choose(qtbot, dialog.item, "4.")
     push(qtbot, button(dialog, "Save"))
     assert not dialog.isVisible()
-    assert editor.actions.model.rowCount() == 1
-    row = editor.actions.model.row_values(0)
+    assert editor.actions_page.model.rowCount() == 1
+    row = editor.actions_page.model.row_values(0)
     assert row[:5] == (
         "Draft the annual report",
         "Executive Director",
@@ -563,6 +563,11 @@ def test_attendance_that_would_leave_a_decision_inquorate_is_refused_in_the_serv
     editor.tabs.setCurrentWidget(editor.decisions)
     rows = {row.who.label: row for row in editor.attendance.rows}
     choose(qtbot, rows["Amina Yusuf"].status, "Apologies")
+    retype(qtbot, editor.details.venue, "Oxford House")  # a page saved before the refusal
+    save_keys(qtbot, editor, rows["Amina Yusuf"].status)
+    assert services.meetings.get_meeting(services.actor, meeting_id).venue == "Oxford House"
+    assert editor.banner.text().endswith("Saved already: the meeting's details.")
+    assert "not saved: the attendance." in editor.banner.text()
     history = count(sqlite_db, AuditEvent)
     save_keys(qtbot, editor, rows["Amina Yusuf"].status)
 
@@ -642,7 +647,7 @@ def test_a_result_that_does_not_follow_from_the_votes_is_refused_in_words(  # ty
         "resolution needs more votes for than against)."
     )
     assert (count(sqlite_db, Decision), count(sqlite_db, AuditEvent)) == before
-    choose(qtbot, dialog.result, "Not")
+    choose(qtbot, dialog.outcome, "Not")
     push(qtbot, button(dialog, "Save"))
     assert not dialog.isVisible()
     assert editor.decisions.model.row_values(0)[4] == "Not carried"
@@ -678,3 +683,43 @@ def test_a_general_meeting_lists_the_member_schools_and_records_a_proxy(  # type
     assert lines["Bow School"].by_proxy and lines["Bow School"].proxy_name == "Christine Gilbert"
     assert lines["Bonner Primary School"].name == "Ms Ann Bonner"
     assert all(q.quorate for q in saved.quorum)
+
+
+def test_an_item_with_a_decision_is_not_taken_off_the_agenda(  # type: ignore[no-untyped-def]
+    qtbot, modals: Modals, services: Services, board: Board
+) -> None:
+    meeting_id = board_meeting(services, board)
+    attend(services, meeting_id, board, "Christine Gilbert", "Rahul Mehta", "Amina Yusuf")
+    item = services.meetings.get_meeting(services.actor, meeting_id).items[4]
+    services.meetings.save_decision(
+        services.actor, meeting_id, DecisionInput(item.id, "That the budget be approved.")
+    )
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    editor.agenda.list.setCurrentRow(4)
+    modals.click("OK")
+    push(qtbot, editor.agenda.remove_button)
+    modals.wait_answered()
+    assert modals.seen[0].text.startswith(f"Item 5. {item.title} has decisions recorded at it")
+    assert editor.agenda.list.count() == len(
+        services.meetings.get_meeting(services.actor, meeting_id).items
+    )
+    assert not editor.has_changes()
+
+
+def test_a_paper_attached_to_an_item_just_added_saves_the_agenda_first(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, board: Board, tmp_path: Path
+) -> None:
+    paper = tmp_path / "Risk register.xlsx"
+    paper.write_bytes(b"PK the register")
+    meeting_id = board_meeting(services, board)
+    editor = editor_of(qtbot, services, meeting_id)
+    editor.ask_open_path = lambda *args: (str(paper), "")  # type: ignore[method-assign]
+    editor.tabs.setCurrentWidget(editor.agenda)
+    push(qtbot, editor.agenda.add_button)
+    qtbot.keyClicks(editor.agenda.title, "Risk register review")
+    push(qtbot, editor.agenda.attach_button)
+    saved = services.meetings.get_meeting(services.actor, meeting_id).items[-1]
+    assert saved.title == "Risk register review"
+    assert [p.file_name for p in saved.papers] == ["Risk register.xlsx"]
+    assert editor.agenda.papers.count() == 1 and not editor.has_changes()
