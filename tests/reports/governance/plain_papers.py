@@ -73,7 +73,6 @@ def agm_notice() -> Notice:
         signatory="Ms Joan Clerk",
         signatory_role="Company Secretary",
         general_meeting=True,
-        clear_days=14,
     )
 
 
@@ -104,7 +103,6 @@ def board_notice() -> Notice:
         signatory="Ms Joan Clerk",
         signatory_role="Clerk to the Board",
         members=("Ms Ann Chair", "Mr Bob Director", "Dr Cy Member"),
-        clear_days=7,
     )
 
 

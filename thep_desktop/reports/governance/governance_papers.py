@@ -103,7 +103,6 @@ class Notice:
     signatory_role: str = ""
     general_meeting: bool = False
     members: tuple[str, ...] = ()  # another body's members, named on its notice
-    clear_days: int = 0  # the body's notice period, stated on the notice
     given_by: str = "By order of the Board"  # a council's notice: "By order of the Chair"
 
     @property

@@ -15,9 +15,8 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from thep_desktop.audit_trail import Action, Change, record
 from thep_desktop.database import Database
@@ -29,10 +28,19 @@ from thep_desktop.domain.governance import (
     Capacity,
     MeetingKind,
     Voters,
+    Votes,
+    decision_reference,
 )
 from thep_desktop.domain.memberships import Category
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Correspondence, Document, Meeting
+from thep_desktop.models import (
+    AgendaItem,
+    Correspondence,
+    Decision,
+    Document,
+    GoverningBody,
+    Meeting,
+)
 from thep_desktop.models.base import utcnow
 from thep_desktop.reports.governance.decisions_workbook import write_decisions_and_actions
 from thep_desktop.reports.governance.governance_papers import (
@@ -66,6 +74,7 @@ from thep_desktop.reports.governance.registers_pdf import (
 )
 from thep_desktop.reports.letters.letter_data import Letter, Letterhead
 from thep_desktop.reports.letters.letter_pdf import render_letters
+from thep_desktop.services.governance.governance_actions_service import GovernanceActionsService
 from thep_desktop.services.governance.governance_data import (
     ActionDetail,
     ActionFilter,
@@ -73,10 +82,12 @@ from thep_desktop.services.governance.governance_data import (
     DecisionDetail,
     DirectorEntry,
     MeetingDetail,
+    meeting_label,
 )
 from thep_desktop.services.governance.governance_people_service import GovernancePeopleService
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.governance.governing_bodies_service import GoverningBodiesService
+from thep_desktop.services.governance.meetings_service import MeetingsService
 from thep_desktop.services.letters.letter_files import pdf_path_problem, place_recorded
 from thep_desktop.services.letters.letter_recipients import Recipient, Skipped
 from thep_desktop.services.letters.letters_service import LettersService
@@ -92,12 +103,6 @@ from thep_desktop.services.shared.errors import (
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
-if TYPE_CHECKING:
-    from thep_desktop.services.governance.governance_actions_service import (
-        GovernanceActionsService,
-    )
-    from thep_desktop.services.governance.meetings_service import MeetingsService
-
 NOTICE_TEMPLATE = "Notice of meeting"  # how the notices are named in the correspondence
 HEAD_TEACHER = "Head teacher"  # a member school's notice goes to its head
 
@@ -112,26 +117,8 @@ class GovernanceDocumentsService:
         self._organisation = OrganisationService(database)
         self._letters = LettersService(database)
         self._members = MembersService(database)
-        self._meetings_service: MeetingsService | None = None
-        self._actions_service: GovernanceActionsService | None = None
-
-    @property
-    def _meetings(self) -> MeetingsService:
-        if self._meetings_service is None:
-            from thep_desktop.services.governance.meetings_service import MeetingsService
-
-            self._meetings_service = MeetingsService(self.db)
-        return self._meetings_service
-
-    @property
-    def _actions(self) -> GovernanceActionsService:
-        if self._actions_service is None:
-            from thep_desktop.services.governance.governance_actions_service import (
-                GovernanceActionsService,
-            )
-
-            self._actions_service = GovernanceActionsService(self.db)
-        return self._actions_service
+        self._meetings = MeetingsService(database)
+        self._actions = GovernanceActionsService(database)
 
     # -- a meeting's papers -------------------------------------------------------------------
     def notice(
@@ -329,15 +316,56 @@ class GovernanceDocumentsService:
         self, actor: Actor, body_id: int | None, year: AcademicYear | None
     ) -> DecisionLog:
         scope = self._scope(actor, body_id, year)
-        summaries = self._meetings.list_meetings(actor, body_id=body_id, year=year)
-        entries: list[DecisionLine] = []
-        for summary in sorted(summaries, key=lambda s: (s.meets_on, s.id)):
-            if not summary.decisions:
-                continue
-            meeting = self._meetings.get_meeting(actor, summary.id)
-            entries += [_decision(d, meeting) for d in meeting.decisions]
+        entries = self._decision_lines(body_id, year)
         company = self._letterhead(actor).name
         return DecisionLog(company, scope, tuple(entries))
+
+    def _decision_lines(self, body_id: int | None, year: AcademicYear | None) -> list[DecisionLine]:
+        """Every decision, oldest meeting first: read in two statements, not a meeting at a
+        time (a log of ten years' meetings prints in a moment)."""
+        query = (
+            select(Decision, Meeting, GoverningBody, AgendaItem)
+            .join(Meeting, Decision.meeting_id == Meeting.id)
+            .join(GoverningBody, Meeting.body_id == GoverningBody.id)
+            .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+            .order_by(Meeting.meets_on, Meeting.id, Decision.number)
+        )
+        if body_id is not None:
+            query = query.where(Meeting.body_id == body_id)
+        if year is not None:
+            query = query.where(Meeting.meets_on.between(year.first_day, year.last_day))
+        # The lines are made inside the session: its rows are not read after it closes.
+        with self.db.read_session() as session:
+            rows = session.execute(query).all()
+            bodies = {meeting.body_id for _d, meeting, _b, _i in rows}
+            held = session.execute(
+                select(Meeting.id, Meeting.body_id, Meeting.meets_on).where(
+                    Meeting.body_id.in_(bodies or {0})
+                )
+            ).all()
+            suffixes = month_suffixes(held)
+            lines = []
+            for decision, meeting, body, item in rows:
+                votes = Votes(decision.votes_for, decision.votes_against, decision.votes_abstaining)
+                lines.append(
+                    DecisionLine(
+                        reference=decision_reference(
+                            body.code, meeting.meets_on, decision.number, suffixes[meeting.id]
+                        ),
+                        text=decision.text,
+                        kind=decision.kind.label,
+                        result=decision.result.label,
+                        votes=votes.label,
+                        meets_on=meeting.meets_on,
+                        body_name=body.name,
+                        meeting=meeting_label(meeting.title, meeting.meets_on),
+                        item=f"{item.position}. {item.title}",
+                        votes_for=votes.for_,
+                        votes_against=votes.against,
+                        votes_abstaining=votes.abstaining,
+                    )
+                )
+        return lines
 
     def _action_log(
         self,
@@ -385,7 +413,6 @@ class GovernanceDocumentsService:
             signatory=signatory,
             signatory_role=role,
             members=names,
-            clear_days=meeting.body.notice_clear_days,
             given_by=(
                 "By order of the Board"
                 if meeting.body.kind is BodyKind.BOARD
@@ -402,7 +429,6 @@ class GovernanceDocumentsService:
             signatory=signatory,
             signatory_role=role,
             general_meeting=True,
-            clear_days=meeting.body.notice_clear_days,
         )
 
     def _member_recipients(
@@ -510,6 +536,23 @@ class GovernanceDocumentsService:
 
 
 # -- from the services' data to the papers ------------------------------------------------------
+
+
+def month_suffixes(meetings: Sequence[tuple[int, int, date]]) -> dict[int, str]:
+    """Each meeting's part of its decisions' references: "" for its body's first meeting of
+    the month, then "b", "c"… (``B/2025/07b/1``), as the meetings service numbers them.
+
+    ``meetings`` are (meeting id, body id, date).
+    """
+    by_month: dict[tuple[int, int, int], list[tuple[date, int]]] = {}
+    for meeting_id, body_id, meets_on in meetings:
+        key = (body_id, meets_on.year, meets_on.month)
+        by_month.setdefault(key, []).append((meets_on, meeting_id))
+    suffixes = {}
+    for same_month in by_month.values():
+        for place, (_day, meeting_id) in enumerate(sorted(same_month)):
+            suffixes[meeting_id] = "" if place == 0 else chr(ord("a") + place)
+    return suffixes
 
 
 def _pdf_target(out: str | Path, what: str) -> Path:

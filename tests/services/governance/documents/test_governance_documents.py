@@ -19,6 +19,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.governance import (
     ActionStatus,
+    Attendance,
     Capacity,
     DecisionKind,
     DecisionResult,
@@ -31,6 +32,7 @@ from thep_desktop.domain.roles import Role
 from thep_desktop.models import Correspondence, Document
 from thep_desktop.services.governance.governance_data import (
     ActionInput,
+    AttendanceInput,
     DecisionInput,
     DeclarationInput,
     MeetingDetail,
@@ -568,3 +570,66 @@ def test_cancelled_while_laying_out_the_notices_leaves_nothing(
             services.actor, agm.id, folder / "notice.pdf", progress=progress
         )
     assert list(folder.iterdir()) == [] and everything(db) == before
+
+
+def test_the_log_numbers_decisions_as_their_meetings_do_with_two_meetings_in_a_month(
+    services: Services, held: dict[str, object], tmp_path: Path
+) -> None:
+    board_id, people = held["board"], held["people"]
+    extra = meeting(services, board_id, date(2025, 7, 28))  # type: ignore[arg-type]
+    extra = attend(services, extra, present=people[:4])  # type: ignore[index]
+    services.meetings.save_decision(
+        services.actor, extra.id, DecisionInput(extra.items[3].id, "That the report be noted.")
+    )
+    out = tmp_path / "decisions.xlsx"
+    assert services.governance_documents.decisions_and_actions_xlsx(
+        services.actor, out, held["board"], AcademicYear(2024)
+    ) == (2, 1)
+    logged = [row[0].value for row in load_workbook(out)["Decisions"].iter_rows(min_row=4)]
+    recorded = [
+        d.reference
+        for meeting_id in (held["first"], extra.id)
+        for d in detail(services, meeting_id).decisions
+    ]
+    assert logged == recorded == ["B/2025/07/1", "B/2025/07b/1"]
+    assert services.governance_documents.decisions_and_actions_xlsx(
+        services.actor, out, held["board"], AcademicYear(2025)
+    ) == (0, 0)
+
+
+def test_a_general_meetings_minutes_name_the_schools_their_representatives_and_proxies(
+    services: Services, office_set_up: Services, tmp_path: Path
+) -> None:
+    agm, ids = general_meeting(services, office_set_up)
+    members = {
+        m.school_id: m.id for m in office_set_up.members.list_member_details(office_set_up.actor)
+    }
+    agm = services.meetings.save_attendance(
+        services.actor,
+        agm.id,
+        [
+            AttendanceInput(
+                Attendance.PRESENT, member_id=members[ids["arnhem"]], name="Amina Rahman"
+            ),
+            AttendanceInput(
+                Attendance.PRESENT,
+                member_id=members[ids["bangabandhu"]],
+                by_proxy=True,
+                proxy_name="The chair of the meeting",
+            ),
+            AttendanceInput(
+                Attendance.PRESENT, member_id=members[ids["bigland"]], name="Ruth Adeyemi"
+            ),
+        ],
+        agm.version,
+    )
+    out = tmp_path / "agm.pdf"
+    services.governance_documents.minutes(services.actor, agm.id, out)
+    text = text_of(out)
+    assert (
+        "Members present (voting, in person or by proxy) Arnhem Wharf Primary School, represented "
+        "by Amina Rahman Bangabandhu Primary School, by proxy: The chair of the meeting"
+    ) in text
+    assert (
+        "In attendance Bigland Green Primary School, represented by Ruth Adeyemi, no vote:" in text
+    )
