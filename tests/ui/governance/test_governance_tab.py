@@ -309,6 +309,8 @@ def test_the_register_of_directors_as_at_two_dates(  # type: ignore[no-untyped-d
         "Tomasz Nowak",
     ]
     assert view.names(former=True) == ["Helen Carter"]
+    # In the register's order: by the day appointed.
+    assert view.names() == ["Margaret Okonkwo", "David Ashworth", "Priya Raman", "Tomasz Nowak"]
     assert view.current_label.text() == f"Directors on {format_date(TODAY)}: 4"
     assert window.count_label.text() == f"4 directors on {format_date(TODAY)}, 1 former"
     # Term ends shown for those in office.

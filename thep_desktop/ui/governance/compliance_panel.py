@@ -40,6 +40,7 @@ class CompliancePanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() + 1)
         self.title.setFont(font)
+        self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.list = QListWidget()
         self.list.setObjectName("compliance_list")

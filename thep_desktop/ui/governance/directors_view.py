@@ -73,7 +73,7 @@ class DirectorsView(QWidget):
         self.current_label.setStyleSheet("font-weight: bold")
         layout.addWidget(self.current_label)
         self.current_model = PlainTableModel(CURRENT_COLUMNS, parent=self)
-        self.current = list_view("current_directors", self.current_model, sort_column=0)
+        self.current = list_view("current_directors", self.current_model, sort_column=3)
         self.current.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.current, 3)
         self.former_label = QLabel()
@@ -156,6 +156,10 @@ class DirectorsView(QWidget):
             ]
         )
         for table in (self.current, self.former):
+            # The models sort themselves: the rows just set, in the order the heading shows
+            # (by the day appointed, or ceased, to start with: the register's own order).
+            header = table.horizontalHeader()
+            table.model().sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
             table.resizeColumnsToContents()
             if table.columnWidth(1 if table is self.former else 2) > 360:
                 table.setColumnWidth(1 if table is self.former else 2, 360)
