@@ -328,9 +328,10 @@ class GovernanceActions:
             self.tell(self, "Cannot open the meeting", exc.message)
             self.reload()
             return
-        for name in ("ask", "tell", "run_dialog"):  # the tests' answers reach its boxes too
-            if hasattr(editor, name):
-                setattr(editor, name, getattr(self, name))
+        # Its questions and forms go the tab's way (the tests' answers reach them too).
+        editor.ask = self.ask
+        editor.tell = self.tell
+        editor.run_dialog = self.run_dialog  # type: ignore[assignment]
         before = {m.id for m in self.meetings}
         self.run_dialog(editor)
         # Whatever was saved in it (the editor saves as it goes) shows in the lists.
