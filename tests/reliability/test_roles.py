@@ -28,11 +28,20 @@ from sqlalchemy import select, text
 
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.governance import BodyKind, Capacity, HowAppointed
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AuditEvent, Base
 from thep_desktop.models.audit import AUDIT_TABLE
 from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.services.demo.demo_service import DemoService
+from thep_desktop.services.governance.governance_data import (
+    ActionInput,
+    AppointmentInput,
+    BodyInput,
+    MeetingInput,
+    PersonInput,
+)
+from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.invoices.invoice_data import (
     CustomerInput,
     DraftInput,
@@ -95,6 +104,7 @@ MAY = {
     "invoice_settings": {ADMIN, TREASURER},
     "manage_reviews": {ADMIN, STAFF},
     "edit_term_dates": {ADMIN, STAFF},
+    "manage_governance": {ADMIN, CLERK},
 }
 # Who may write each of today's tables, written out by hand.
 TABLE_WRITERS = {
@@ -132,6 +142,17 @@ TABLE_WRITERS = {
     "reviewer": {ADMIN, STAFF},
     "term_dates": {ADMIN, STAFF},
     "school_closure": {ADMIN, STAFF},
+    "governing_body": {ADMIN, CLERK},
+    "governance_person": {ADMIN, CLERK},
+    "appointment": {ADMIN, CLERK},
+    "meeting": {ADMIN, CLERK},
+    "agenda_item": {ADMIN, CLERK},
+    "agenda_paper": {ADMIN, CLERK},
+    "meeting_attendance": {ADMIN, CLERK},
+    "interest_declaration": {ADMIN, CLERK},
+    "decision": {ADMIN, CLERK},
+    "governance_action": {ADMIN, CLERK},
+    "minutes_erratum": {ADMIN, CLERK},
 }
 
 
@@ -163,6 +184,9 @@ class Register:
     invoice_id: int = 0
     second_school_id: int = 0
     cycle_id: int = 0
+    board_id: int = 0
+    governance_person_id: int = 0
+    meeting_id: int = 0
 
 
 def a_school(urn: str = "100229", **more: Any) -> SchoolInput:
@@ -254,6 +278,16 @@ def set_up(admin: Services, folder: Path) -> Register:
     other = admin.schools.create_school(actor, a_school("100230", name="Olga Primary School"))
     register.second_school_id = other.id
     register.cycle_id = admin.reviews.save_cycle(actor, CycleInput("2025/26")).id
+    # The usual bodies and a person, for the governance changes.
+    admin.governing_bodies.add_usual_bodies(actor)
+    bodies = admin.governing_bodies.list_bodies(actor)
+    register.board_id = next(b.id for b in bodies if b.kind is BodyKind.BOARD)
+    register.governance_person_id = admin.governance_people.save_person(
+        actor, PersonInput("Margaret Okonkwo")
+    ).id
+    register.meeting_id = admin.meetings.save_meeting(
+        actor, MeetingInput(register.board_id, date(2026, 3, 10))
+    ).id
     return register
 
 
@@ -376,6 +410,23 @@ ATTEMPTS = (
     Attempt("reviews: closure", EDIT_TERM_DATES, "edit_term_dates",
             lambda s, r: s.school_calendar.add_closures(
                 s.actor, ClosureInput(r.school_id, date(2025, 11, 21)))),
+    Attempt("governance: usual bodies", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.governing_bodies.add_usual_bodies(s.actor)),
+    Attempt("governance: body", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.governing_bodies.save_body(
+                s.actor, BodyInput("Finance committee", "FC", BodyKind.COMMITTEE))),
+    Attempt("governance: person", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.governance_people.save_person(s.actor, PersonInput("Priya Raman"))),
+    Attempt("governance: appointment", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.governance_people.save_appointment(s.actor, AppointmentInput(
+                r.governance_person_id, r.board_id, Capacity.DIRECTOR, HowAppointed.CO_OPTED,
+                date(2025, 9, 1)))),
+    Attempt("governance: meeting", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.meetings.save_meeting(
+                s.actor, MeetingInput(r.board_id, date(2026, 5, 12), venue="Globe Primary"))),
+    Attempt("governance: action", MANAGE_GOVERNANCE, "manage_governance",
+            lambda s, r: s.governance_actions.save_action(
+                s.actor, ActionInput(r.meeting_id, "Book the venue for the AGM"))),
 )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.users.users_permissions import VIEW_AUDIT
 from thep_desktop.ui.backups.backup_actions import BackupActions
+from thep_desktop.ui.governance.governance_tab import GovernanceTab
 from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
 from thep_desktop.ui.invoices.money_actions import add_money_actions
 from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
@@ -146,6 +147,13 @@ class MainWindow(QMainWindow):
         self.peer_reviews_tab.counts_changed.connect(self._show_tab_counts)
         # Alt+P opens the Peer reviews menu; the tab is Alt+R.
         self.tabs.addTab(self.peer_reviews_tab, "Peer &reviews")
+        self.governance_tab = GovernanceTab(self.services, self)
+        self.governance_tab.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 12000)
+        )
+        self.governance_tab.counts_changed.connect(self._show_tab_counts)
+        # Alt+O opens the Governance menu; the tab is Alt+G.
+        self.tabs.addTab(self.governance_tab, "&Governance")
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -345,6 +353,8 @@ class MainWindow(QMainWindow):
         self._fill_invoices_menu()
         self.peer_reviews_menu = bar.addMenu("&Peer reviews")
         self._fill_peer_reviews_menu()
+        self.governance_menu = bar.addMenu("G&overnance")
+        self._fill_governance_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
 
@@ -430,6 +440,16 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             menu.addActions(actions)
 
+    def _fill_governance_menu(self) -> None:
+        """The Governance tab's actions, section by section (the tab is rebuilt when another
+        database opens)."""
+        menu = self.governance_menu
+        menu.clear()
+        for number, actions in enumerate(self.governance_tab.menu_sections()):
+            if number:
+                menu.addSeparator()
+            menu.addActions(actions)
+
     def _tab_changed(self, *_args: object) -> None:
         """Ctrl+N makes a new record of the tab in view: a school, an application, an invoice."""
         current = self.tabs.currentWidget()
@@ -441,6 +461,7 @@ class MainWindow(QMainWindow):
         )
         self.invoices_tab.shortcuts_on(current is self.invoices_tab)
         self.peer_reviews_tab.shortcuts_on(current is self.peer_reviews_tab)
+        self.governance_tab.shortcuts_on(current is self.governance_tab)
         self._show_tab_counts()
 
     def show_members_register(self) -> None:
@@ -478,6 +499,8 @@ class MainWindow(QMainWindow):
             self.invoices_tab.focus_search()
         elif self.tabs.currentWidget() is self.peer_reviews_tab:
             self.peer_reviews_tab.focus_search()
+        elif self.tabs.currentWidget() is self.governance_tab:
+            self.governance_tab.focus_search()
         else:
             self.schools_tab.focus_search()
 
@@ -543,6 +566,9 @@ class MainWindow(QMainWindow):
         elif self.tabs.currentWidget() is self.peer_reviews_tab:
             self.count_label.setText(self.peer_reviews_tab.count_label.text())
             self.count_label.setToolTip("Reviews of the cycle shown, and in all")
+        elif self.tabs.currentWidget() is self.governance_tab:
+            self.count_label.setText(self.governance_tab.count_label.text())
+            self.count_label.setToolTip("Meetings or actions shown, and in all")
         else:
             self.count_label.setText(getattr(self, "_school_counts", ""))
             self.count_label.setToolTip("Schools shown in the table, and in the register")
@@ -553,6 +579,7 @@ class MainWindow(QMainWindow):
         self.memberships_tab.reload()
         self.invoices_tab.reload()
         self.peer_reviews_tab.reload()
+        self.governance_tab.reload()
         network = self.services.db.network_location
         if network:  # said as the database opens, and kept in view in the status bar
             self.statusBar().showMessage(network_warning(network), 60_000)
@@ -576,6 +603,7 @@ class MainWindow(QMainWindow):
             and self.memberships_tab.reload()
             and self.invoices_tab.reload()
             and self.peer_reviews_tab.reload()
+            and self.governance_tab.reload()
         ):
             self.statusBar().showMessage("Reloaded from the database.", 4000)
 
@@ -586,6 +614,7 @@ class MainWindow(QMainWindow):
         self.memberships_tab.reload()
         self.invoices_tab.reload()
         self.peer_reviews_tab.reload()
+        self.governance_tab.reload()
 
     def switch_to(self, target: str | ServerLogin, *, create: bool = False) -> bool:
         """Open another database (``create``: a new one) and show it; if that fails, say why
@@ -623,6 +652,7 @@ class MainWindow(QMainWindow):
             self.memberships_tab,
             self.invoices_tab,
             self.peer_reviews_tab,
+            self.governance_tab,
         ):
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.deleteLater()
@@ -631,6 +661,7 @@ class MainWindow(QMainWindow):
         self._fill_memberships_menu()
         self._fill_invoices_menu()
         self._fill_peer_reviews_menu()
+        self._fill_governance_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
         self._show_database()

@@ -460,6 +460,7 @@ class ActionDetail:
     progress: str
     closed_on: date | None
     closed_at_meeting_id: int | None
+    uuid: uuid.UUID | None = None  # for its History
 
     @property
     def is_open(self) -> bool:
@@ -505,6 +506,7 @@ class MeetingSummary:
     notice: NoticeCheck
     decisions: int
     open_actions: int  # raised at this meeting and still open
+    uuid: uuid.UUID | None = None  # for its History
 
     @property
     def label(self) -> str:

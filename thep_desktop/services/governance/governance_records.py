@@ -282,6 +282,7 @@ def action_details(session: Session, rows: list[GovernanceAction]) -> list[Actio
                 progress=row.progress,
                 closed_on=row.closed_on,
                 closed_at_meeting_id=row.closed_at_meeting_id,
+                uuid=row.uuid,
             )
         )
     return out

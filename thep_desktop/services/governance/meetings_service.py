@@ -221,6 +221,7 @@ class MeetingsService:
                     ),
                     decisions=decisions.get(meeting.id, 0),
                     open_actions=open_actions.get(meeting.id, 0),
+                    uuid=meeting.uuid,
                 )
                 for meeting, body in rows
             ]
