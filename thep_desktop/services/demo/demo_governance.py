@@ -73,8 +73,7 @@ from thep_desktop.services.demo.demo_borough import STAFF
 from thep_desktop.services.demo.demo_profile import DEMO_PROFILE
 from thep_desktop.services.demo.demo_steps import StepProgress
 from thep_desktop.services.governance.governance_records import quorum_of
-from thep_desktop.services.governance.governing_bodies_service import USUAL_BODIES
-from thep_desktop.services.governance.governing_bodies_service import _checked as checked_body
+from thep_desktop.services.governance.governing_bodies_service import USUAL_BODIES, body_values
 from thep_desktop.services.shared.actor import Actor
 
 SERVICE_ADDRESS = DEMO_PROFILE["registered_office"]
@@ -169,7 +168,7 @@ def add_governance(
     session: Session, rng: random.Random, actor: Actor, progress: StepProgress, today: date
 ) -> None:
     audit = {"created_by": actor.name, "updated_by": actor.name}
-    bodies = [GoverningBody(**checked_body(body), **audit) for body in USUAL_BODIES]
+    bodies = [GoverningBody(**body_values(body), **audit) for body in USUAL_BODIES]
     session.add_all(bodies)
     session.flush()
     board, council, general = bodies

@@ -124,7 +124,7 @@ class GoverningBodiesService:
     ) -> BodyDetail:
         """A new body (``body_id`` None) or a change to one loaded at ``expected_version``."""
         actor.require(MANAGE_GOVERNANCE)
-        values = _checked(data)
+        values = body_values(data)
         try:
             with self.db.session() as session:
                 _refuse_taken(session, values, body_id)
@@ -192,7 +192,7 @@ class GoverningBodiesService:
                 if body.name.casefold() in names or body.code.casefold() in codes:
                     continue
                 session.add(
-                    GoverningBody(**_checked(body), created_by=actor.name, updated_by=actor.name)
+                    GoverningBody(**body_values(body), created_by=actor.name, updated_by=actor.name)
                 )
                 added += 1
         return added
@@ -203,7 +203,8 @@ class GoverningBodiesService:
         return len(MembersService(self.db).voters_on(actor, date.today()))
 
 
-def _checked(data: BodyInput) -> dict[str, object]:
+def body_values(data: BodyInput) -> dict[str, object]:
+    """A body's columns from ``data``, checked (ValidationError in words otherwise)."""
     checker = FieldChecker(GoverningBody.__table__, BODY_LABELS)  # type: ignore[arg-type]
     name = " ".join(checker.text("name", data.name, required=True).split())
     code = checker.text("code", data.code, required=True).upper()
