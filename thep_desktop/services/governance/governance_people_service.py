@@ -30,7 +30,6 @@ from thep_desktop.models import (
     School,
     SchoolStatus,
 )
-from thep_desktop.models.base import utcnow
 from thep_desktop.services.governance.governance_data import (
     AppointmentDetail,
     AppointmentInput,
@@ -45,6 +44,7 @@ from thep_desktop.services.governance.governance_records import (
     appointment_details,
     people_detail,
     person_name,
+    write_row,
 )
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
@@ -167,22 +167,16 @@ class GovernancePeopleService:
                     raise ValidationError(
                         {"school_id": "This school is no longer in the register."}
                     )
-                if person_id is None:
-                    row = GovernancePerson(**values, created_by=actor.name, updated_by=actor.name)
-                    session.add(row)
-                else:
-                    found = session.get(GovernancePerson, person_id)
-                    if found is None:
-                        raise NotFoundError(_PERSON_GONE)
-                    row = found
-                    if expected_version is not None and row.version != expected_version:
-                        raise changed_meanwhile("person")
-                    for field, value in values.items():
-                        setattr(row, field, value)
-                    row.updated_at = utcnow()
-                    row.updated_by = actor.name
-                session.flush()
-                new_id = row.id
+                new_id = write_row(
+                    session,
+                    GovernancePerson,
+                    person_id,
+                    expected_version,
+                    values,
+                    actor.name,
+                    "person",
+                    _PERSON_GONE,
+                )
         except StaleDataError:
             raise changed_meanwhile("person") from None
         return self.get_person(actor, new_id)
@@ -287,22 +281,16 @@ class GovernancePeopleService:
                 if body is None:
                     raise ValidationError({"body_id": "This body is no longer there."})
                 _refuse_overlap(session, data, appointment_id, person, body)
-                if appointment_id is None:
-                    row = Appointment(**values, created_by=actor.name, updated_by=actor.name)
-                    session.add(row)
-                else:
-                    found = session.get(Appointment, appointment_id)
-                    if found is None:
-                        raise NotFoundError(_APPOINTMENT_GONE)
-                    row = found
-                    if expected_version is not None and row.version != expected_version:
-                        raise changed_meanwhile("appointment")
-                    for field, value in values.items():
-                        setattr(row, field, value)
-                    row.updated_at = utcnow()
-                    row.updated_by = actor.name
-                session.flush()
-                new_id = row.id
+                new_id = write_row(
+                    session,
+                    Appointment,
+                    appointment_id,
+                    expected_version,
+                    values,
+                    actor.name,
+                    "appointment",
+                    _APPOINTMENT_GONE,
+                )
         except StaleDataError:
             raise changed_meanwhile("appointment") from None
         except IntegrityError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from thep_desktop.models import (
     Member,
     School,
 )
+from thep_desktop.models.base import utcnow
 from thep_desktop.services.governance.governance_data import (
     ActionDetail,
     AppointmentDetail,
@@ -32,6 +34,7 @@ from thep_desktop.services.governance.governance_data import (
     PersonDetail,
     meeting_label,
 )
+from thep_desktop.services.shared.errors import NotFoundError, changed_meanwhile
 
 
 def quorum_of(row: GoverningBody) -> QuorumRule:
@@ -337,3 +340,33 @@ def arising_actions(session: Session, meeting: Meeting) -> list[GovernanceAction
             )
         )
     )
+
+
+def write_row(
+    session: Session,
+    model: type[Any],
+    row_id: int | None,
+    expected_version: int | None,
+    values: dict[str, object],
+    actor_name: str,
+    what: str,
+    gone: str,
+) -> int:
+    """Add a row of ``model`` with ``values`` (``row_id`` None), or change the one loaded at
+    ``expected_version``: NotFoundError with ``gone`` when it has been deleted, the
+    changed-meanwhile conflict naming ``what`` when someone saved it since. Its id."""
+    if row_id is None:
+        row = model(**values, created_by=actor_name, updated_by=actor_name)
+        session.add(row)
+    else:
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotFoundError(gone)
+        if expected_version is not None and row.version != expected_version:
+            raise changed_meanwhile(what)
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.updated_at = utcnow()
+        row.updated_by = actor_name
+    session.flush()
+    return int(row.id)

@@ -13,10 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from thep_desktop.database import Database
 from thep_desktop.domain.governance import BodyKind, Frequency, QuorumRule, Voters
 from thep_desktop.models import Appointment, GoverningBody, Meeting
-from thep_desktop.models.base import utcnow
 from thep_desktop.services.governance.governance_data import BodyDetail, BodyInput
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
-from thep_desktop.services.governance.governance_records import bodies_detail
+from thep_desktop.services.governance.governance_records import bodies_detail, write_row
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import (
     NotFoundError,
@@ -128,22 +127,16 @@ class GoverningBodiesService:
         try:
             with self.db.session() as session:
                 _refuse_taken(session, values, body_id)
-                if body_id is None:
-                    row = GoverningBody(**values, created_by=actor.name, updated_by=actor.name)
-                    session.add(row)
-                else:
-                    found = session.get(GoverningBody, body_id)
-                    if found is None:
-                        raise NotFoundError(_GONE)
-                    row = found
-                    if expected_version is not None and row.version != expected_version:
-                        raise changed_meanwhile("body")
-                    for field, value in values.items():
-                        setattr(row, field, value)
-                    row.updated_at = utcnow()
-                    row.updated_by = actor.name
-                session.flush()
-                new_id = row.id
+                new_id = write_row(
+                    session,
+                    GoverningBody,
+                    body_id,
+                    expected_version,
+                    values,
+                    actor.name,
+                    "body",
+                    _GONE,
+                )
         except StaleDataError:
             raise changed_meanwhile("body") from None
         except IntegrityError:
