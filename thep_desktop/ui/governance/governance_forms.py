@@ -10,13 +10,13 @@ from typing import Any, TypeVar
 from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout
 
 from thep_desktop.services.shared.errors import ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
+from thep_desktop.ui.shared.record_forms import RecordForm, show_refusal
 
 Typed = TypeVar("Typed")
 
 
-class GovernanceForm(ReviewForm):
+class GovernanceForm(RecordForm):
     """A form of one governance record. A form sets ``editable`` and ``detail`` (None for a
     new record) and builds itself between :meth:`start_form` and :meth:`end_form`."""
 

@@ -56,9 +56,9 @@ from thep_desktop.ui.governance.minutes_dialogs import (
     ErratumDialog,
     SignMinutesDialog,
 )
-from thep_desktop.ui.peer_reviews.review_forms import show_refusal
 from thep_desktop.ui.shared.forms import FieldMessages, error_banner, may_close_unsaved, push_button
 from thep_desktop.ui.shared.questions import Ask, Tell, ask, tell
+from thep_desktop.ui.shared.record_forms import show_refusal
 
 DELETE = "Delete"
 KEEP = "Keep it"

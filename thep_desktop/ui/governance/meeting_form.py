@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
+from thep_desktop.ui.shared.record_forms import RecordForm, show_refusal
 
 
-class MeetingForm(ReviewForm):
+class MeetingForm(RecordForm):
     """A form that writes once through a service; ``write()`` does it (raising the service's
     refusal), ``check()`` gives words for what cannot be read before asking the service.
 

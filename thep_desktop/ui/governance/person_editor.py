@@ -37,7 +37,6 @@ from thep_desktop.ui.governance.people_tables import (
     appointment_rows,
     record_at,
 )
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import (
     push_button,
     searchable_combo,
@@ -45,6 +44,7 @@ from thep_desktop.ui.shared.forms import (
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import PlainTableModel
 from thep_desktop.ui.shared.questions import tell
+from thep_desktop.ui.shared.record_forms import RecordForm
 
 MONTHS = (
     "January",
@@ -332,7 +332,7 @@ class PersonEditor(GovernanceForm):
 
         self._run(lambda: EndAppointmentDialog(self.services, chosen, self))
 
-    def _run(self, make: Callable[[], ReviewForm]) -> None:
+    def _run(self, make: Callable[[], RecordForm]) -> None:
         try:
             form = make()
         except ServiceError as exc:

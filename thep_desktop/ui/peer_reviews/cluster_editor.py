@@ -38,7 +38,6 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     editor_buttons,
@@ -48,6 +47,7 @@ from thep_desktop.ui.shared.forms import (
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import tell
+from thep_desktop.ui.shared.record_forms import RecordForm
 from thep_desktop.ui.shared.roles import SORT_ROLE
 
 SCHOOL_COLUMNS = (
@@ -82,7 +82,7 @@ def _school_table(name: str, model: PlainTableModel, proxy: QSortFilterProxyMode
     return table
 
 
-class ClusterEditor(ReviewForm):
+class ClusterEditor(RecordForm):
     """``ClusterEditor(services, None, parent)``: a new cluster; with an id, that cluster.
 
     ``saved(ClusterDetail)`` is emitted once it is saved.
@@ -321,7 +321,7 @@ class ClusterEditor(ReviewForm):
         return saved is not None and self.close_saved(saved, saved)
 
 
-class ProposeClustersDialog(ReviewForm):
+class ProposeClustersDialog(RecordForm):
     """Clusters proposed from the register by trust, phase or diocese: tick the proposals and
     schools wanted, rename them, and save the ticked ones (each a cluster of its own).
 

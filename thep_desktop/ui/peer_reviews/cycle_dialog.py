@@ -23,11 +23,11 @@ from thep_desktop.domain.peer_reviews import ScheduleRules, TermName
 from thep_desktop.services.peer_reviews.peer_reviews_permissions import MANAGE_REVIEWS
 from thep_desktop.services.peer_reviews.review_data import CycleDetail, CycleInput
 from thep_desktop.services.registry import Services
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm
 from thep_desktop.ui.shared.forms import FieldMessages, editor_buttons, error_banner
+from thep_desktop.ui.shared.record_forms import RecordForm
 
 
-class CycleDialog(ReviewForm):
+class CycleDialog(RecordForm):
     """``CycleDialog(services, None, parent, year)``: a new cycle; with an id, that cycle.
 
     ``saved(detail)`` is emitted once it is saved (and the dialog accepted).

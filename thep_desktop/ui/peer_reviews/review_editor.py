@@ -50,7 +50,6 @@ from thep_desktop.services.peer_reviews.review_data import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
@@ -59,6 +58,7 @@ from thep_desktop.ui.shared.forms import (
     searchable_combo,
 )
 from thep_desktop.ui.shared.questions import tell
+from thep_desktop.ui.shared.record_forms import RecordForm, show_refusal
 
 # The live check waits for a pause in the typing, so it runs once per change, not per key.
 PREVIEW_DELAY_MS = 300
@@ -338,7 +338,7 @@ def _read_only_row(row: ReviewerRow) -> None:
     row.remove.hide()
 
 
-class ReviewEditor(ReviewForm):
+class ReviewEditor(RecordForm):
     """``ReviewEditor(services, cycle_id, None, parent, host_school_id, starts_on)``: a new
     review; with a review id, that review (to change, for one who may; else to read).
 

@@ -36,7 +36,6 @@ from thep_desktop.services.peer_reviews.review_data import (
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
 from thep_desktop.ui.memberships.membership_form import MembershipForm
-from thep_desktop.ui.peer_reviews.review_forms import ReviewForm, show_refusal
 from thep_desktop.ui.shared.forms import (
     FieldMessages,
     date_field,
@@ -47,6 +46,7 @@ from thep_desktop.ui.shared.forms import (
 from thep_desktop.ui.shared.list_views import list_view
 from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
 from thep_desktop.ui.shared.questions import tell
+from thep_desktop.ui.shared.record_forms import RecordForm, show_refusal
 
 # A term's four dates: the field names the service uses, and the column headings.
 TERM_FIELDS = (
@@ -65,7 +65,7 @@ ALL_SCHOOLS = "All schools"
 REMOVE = "Remove"
 
 
-class TermDatesDialog(ReviewForm):
+class TermDatesDialog(RecordForm):
     """``TermDatesDialog(services, AcademicYear(2025), parent)``.
 
     The terms are saved together with Save (Ctrl+S); closure days are saved as each is

@@ -9,20 +9,6 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from thep_desktop.database import Database
-from thep_desktop.services.registry import Services
-from thep_desktop.services.shared.actor import Actor
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("THEP_CONFIG_DIR", str(tmp_path / "user-config"))
-
-
-@pytest.fixture
-def services(sqlite_db: Database, actor: Actor) -> Services:
-    return Services(sqlite_db, actor)
-
 
 @pytest.fixture
 def parent(qtbot: QtBot) -> QWidget:

@@ -1,5 +1,6 @@
-"""What the peer-review forms share: a refusal shown beside its fields; Enter that never presses
-one of the form's buttons by accident; closing with changes typed asks first."""
+"""What the record forms share (peer reviews, governance): a refusal shown beside its
+fields; Enter that never presses one of the form's buttons by accident; closing with
+changes typed asks first."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def show_refusal(
     banner.show()
 
 
-class ReviewForm(QDialog):
+class RecordForm(QDialog):
     """A peer-review form. Enter adds what was typed (a school to a team) or moves on: it
     never presses the default button (Save, or Add closure…); saving is Ctrl+S or Save.
     Cancel or Esc with changes typed asks before dropping them.
