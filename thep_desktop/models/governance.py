@@ -3,8 +3,9 @@ minutes, decisions and actions.
 
 Approved minutes never change: the service refuses, and so does the database (triggers made
 by migration 0013 refuse an UPDATE or DELETE of an approved or signed meeting's record, its
-agenda and minutes, attendance, declarations, decisions and errata; the one change allowed
-is the chair's signature on approved minutes).
+agenda and minutes, attendance, declarations, decisions and errata, and of what its actions
+say; the one change allowed is the chair's signature on approved minutes, and an action's
+status and progress still move on).
 """
 
 from __future__ import annotations

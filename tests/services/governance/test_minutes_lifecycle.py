@@ -202,3 +202,56 @@ def test_signing_needs_approval_and_a_name(services: Services, db: Database) -> 
         )
     assert "22/09/2025" in refused.value.field_errors["signed_on"]
     assert governance_sums(db) == before
+
+
+def test_actions_in_approved_minutes_keep_what_they_say_but_move_on(
+    services: Services, db: Database
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from thep_desktop.domain.governance import ActionStatus
+
+    first, second, people = _two_meetings(services)
+    action = services.governance_actions.save_action(
+        services.actor,
+        ActionInput(
+            first, "Draft the risk register.", owner_person_id=people[2], due_on=date(2025, 9, 1)
+        ),
+    )
+    later = services.meetings.get_meeting(services.actor, second)
+    services.meetings.approve_minutes(services.actor, first, second, later.items[2].id)
+    before = governance_sums(db)
+    with pytest.raises(ServiceError) as refused:
+        services.governance_actions.save_action(
+            services.actor,
+            ActionInput(first, "Something else.", owner_name="Clerk"),
+            action.id,
+            action.version,
+        )
+    assert "approved on 22/09/2025" in str(refused.value)
+    with pytest.raises(ServiceError):
+        services.governance_actions.delete_action(services.actor, action.id, action.version)
+    for statement in (
+        "UPDATE governance_action SET text = 'Rewritten.' WHERE id = :id",
+        "UPDATE governance_action SET due_on = NULL WHERE id = :id",
+        "DELETE FROM governance_action WHERE id = :id",
+    ):
+        with pytest.raises(IntegrityError, match="Approved minutes cannot be changed"):
+            with db.engine.begin() as conn:
+                conn.execute(text(statement), {"id": action.id})
+    assert governance_sums(db) == before
+    done = services.governance_actions.set_action_status(
+        services.actor,
+        action.id,
+        ActionStatus.DONE,
+        NEXT,
+        "Adopted.",
+        action.version,
+        at_meeting_id=second,
+    )
+    assert (done.status, done.closed_on, done.text) == (
+        ActionStatus.DONE,
+        NEXT,
+        "Draft the risk register.",
+    )

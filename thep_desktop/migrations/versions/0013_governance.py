@@ -3,7 +3,8 @@ declarations, decisions, actions and errata.
 
 Approved minutes are kept unchanged by the database itself: triggers refuse an UPDATE or
 DELETE of an approved or signed meeting (except the chair's signature on approved minutes)
-and of its agenda items and minutes, papers, attendance, declarations, decisions and errata.
+and of its agenda items and minutes, papers, attendance, declarations, decisions and errata,
+and of what its actions say (their status and progress still move on).
 
 Revision ID: 0013_governance
 Revises: 0012_peer_reviews
@@ -822,6 +823,11 @@ MEETING_COLUMNS = (
     "approved_at_meeting_id",
     "notes",
 )
+# What an action recorded in approved minutes keeps; its status and progress move on.
+ACTION_COLUMNS = (
+    "id", "uuid", "created_at", "created_by", "body_id", "meeting_id", "agenda_item_id",
+    "text", "owner_person_id", "owner_name", "due_on",
+)
 # The tables whose rows belong to one meeting, and how a row names its meeting.
 CHILDREN = {
     "agenda_item": "{row}.meeting_id",
@@ -856,6 +862,16 @@ def _sqlite_triggers() -> list[str]:
             WHEN (SELECT minutes_status FROM meeting WHERE id = {old}) IN {LOCKED}
             BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
         ]
+    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in ACTION_COLUMNS)
+    locked = f"(SELECT minutes_status FROM meeting WHERE id = OLD.meeting_id) IN {LOCKED}"
+    statements += [
+        f"""CREATE TRIGGER governance_action_minutes_unchanged BEFORE UPDATE ON governance_action
+        WHEN {locked} AND NOT ({unchanged})
+        BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
+        f"""CREATE TRIGGER governance_action_minutes_kept BEFORE DELETE ON governance_action
+        WHEN {locked}
+        BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
+    ]
     return statements
 
 
@@ -895,6 +911,23 @@ def _postgresql_triggers() -> list[str]:
             f"""CREATE TRIGGER {table}_minutes_unchanged BEFORE UPDATE OR DELETE ON {table}
             FOR EACH ROW EXECUTE FUNCTION thep_refuse_{table}_change()""",
         ]
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in ACTION_COLUMNS)
+    statements += [
+        f"""CREATE OR REPLACE FUNCTION thep_refuse_governance_action_change() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM meeting WHERE minutes_status IN {LOCKED}
+                       AND id = OLD.meeting_id)
+               AND (TG_OP = 'DELETE' OR {changed}) THEN
+                RAISE EXCEPTION '{REFUSAL}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        END $$""",
+        """CREATE TRIGGER governance_action_minutes_unchanged
+        BEFORE UPDATE OR DELETE ON governance_action
+        FOR EACH ROW EXECUTE FUNCTION thep_refuse_governance_action_change()""",
+    ]
     return statements
 
 
@@ -911,11 +944,11 @@ def _make_triggers() -> None:
 
 def _drop_triggers() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for table in ("meeting", *CHILDREN):
+        for table in ("meeting", "governance_action", *CHILDREN):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_minutes_unchanged")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_minutes_kept")
     else:
-        for table in CHILDREN:
+        for table in ("governance_action", *CHILDREN):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_minutes_unchanged ON {table}")
             op.execute(f"DROP FUNCTION IF EXISTS thep_refuse_{table}_change()")
         op.execute("DROP TRIGGER IF EXISTS meeting_minutes_unchanged ON meeting")

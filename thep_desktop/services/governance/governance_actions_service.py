@@ -149,6 +149,12 @@ class GovernanceActionsService:
                         raise ValidationError(
                             {"meeting_id": "An action stays with the meeting that agreed it."}
                         )
+                    if meeting.minutes_status.locked:
+                        raise ServiceError(
+                            "This action is in the minutes approved on "
+                            f"{format_date(meeting.approved_on)}, so what it says cannot be "
+                            "changed; record its progress with Change status."
+                        )
                     row.updated_by = actor.name
                 row.meeting_id = meeting.id
                 row.body_id = meeting.body_id
