@@ -1,9 +1,10 @@
 """Members, notice, a re-joiner and fee schedules of the tests' own, on the demo borough.
 
-The demo's own memberships (and the invoicing that bills them) are cleared first, so that
-the letters' and the register's tests know exactly who is a member: a few open schools full
-members, one under notice, one that left and re-joined, an associate organisation and an
-individual, and fee schedules for this academic year and the last.
+The demo's own memberships (and the invoicing that bills them, and the meetings their
+schools attended) are cleared first, so that the letters' and the register's tests know
+exactly who is a member: a few open schools full members, one under notice, one that left
+and re-joined, an associate organisation and an individual, and fee schedules for this
+academic year and the last.
 """
 
 from __future__ import annotations
@@ -61,6 +62,40 @@ def _clear_invoicing(connection: Connection) -> None:
         connection.execute(text(sql))
 
 
+# The demo's meetings, children first: a general meeting's attendance names members.
+MEETINGS = (
+    "agenda_paper",
+    "minutes_erratum",
+    "interest_declaration",
+    "decision",
+    "meeting_attendance",
+    "governance_action",
+    "agenda_item",
+    "meeting",
+)
+
+
+def _clear_meetings(connection: Connection) -> None:
+    """Remove the demo's meetings, approved minutes too, as ``_clear_invoicing`` does its
+    invoices (the triggers that keep approved minutes are set aside the same way)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("TRUNCATE " + ", ".join(MEETINGS)))
+        return
+    triggers = connection.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ("
+            + ", ".join(f"'{table}'" for table in MEETINGS)
+            + ")"
+        )
+    ).all()
+    for name, _sql in triggers:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    for table in MEETINGS:
+        connection.execute(text(f"DELETE FROM {table}"))
+    for _name, sql in triggers:
+        connection.execute(text(sql))
+
+
 def add_members(services: Services, schools: int = 8, today: date | None = None) -> Records:
     """Membership records as of ``today``; ``schools`` open schools become full members."""
     actor = services.actor
@@ -68,6 +103,7 @@ def add_members(services: Services, schools: int = 8, today: date | None = None)
     year = AcademicYear.of(day)
     with services.db.engine.begin() as connection:
         _clear_invoicing(connection)
+        _clear_meetings(connection)
         for table in (
             "membership_period",
             "member",
