@@ -2,8 +2,8 @@
 
     python packaging/smoke_test_bundle.py dist/thep-office
 
-Runs the bundled thep-admin (init, demo, schools list --json, letters render, export schools)
-and the bundled thep-desktop (offscreen: up for 5 s with no traceback, and a start that fills
+Runs the bundled thep-admin (init, demo, schools list --json, letters render, export schools,
+the peer reviews' and governance's commands) and the bundled thep-desktop (offscreen: up for 5 s with no traceback, and a start that fills
 its window), in a folder of its own with the source tree out of reach; with
 ``THEP_TEST_DATABASE_URL`` set, thep-admin also makes and reads a database on that PostgreSQL
 server (psycopg's binary driver). Then it damages the install for a moment (a font, then a
@@ -122,7 +122,32 @@ def check_admin(folder: Path, home: Path) -> Path:
     run([admin, "--db", str(db), "export", "schools", str(xlsx)], home)
     check_workbook(xlsx, listed["count"])
     check_peer_reviews(admin, db, home)
+    check_governance(admin, db, home)
     return db
+
+
+def check_governance(admin: str, db: Path, home: Path) -> None:
+    """The demo's meetings, and the minutes of its latest signed Board meeting as a PDF."""
+    listed = json.loads(run([admin, "--db", str(db), "governance", "meetings", "--json"], home))
+    signed = [m for m in listed["meetings"] if m["minutes_status"] == "signed"]
+    if not signed:
+        raise SmokeFailure(f"the demo has no signed minutes: {listed['count']} meetings")
+    pdf = home / "minutes.pdf"
+    run(
+        [
+            admin,
+            "--db",
+            str(db),
+            "governance",
+            "render",
+            "minutes",
+            str(signed[0]["id"]),
+            "--out",
+            str(pdf),
+        ],
+        home,
+    )
+    check_pdf(pdf)
 
 
 def check_peer_reviews(admin: str, db: Path, home: Path) -> None:
