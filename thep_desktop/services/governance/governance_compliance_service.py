@@ -15,6 +15,7 @@ from thep_desktop.services.governance.governance_data import (
     ActionFilter,
     ComplianceReport,
     FrequencyGap,
+    MeetingSummary,
 )
 from thep_desktop.services.governance.governance_records import appointment_details
 from thep_desktop.services.shared.actor import Actor
@@ -142,7 +143,6 @@ class GovernanceComplianceService:
         return year.first_day, year.last_day, f"the year {year.label}"
 
 
-def _too_late(meeting: object, day: date) -> bool:
-    notice = meeting.notice  # type: ignore[attr-defined]
-    late = check_notice(day, notice.meeting_on, notice.required)
-    return late.short
+def _too_late(meeting: MeetingSummary, day: date) -> bool:
+    """Notice sent today would already be short."""
+    return check_notice(day, meeting.meets_on, meeting.notice.required).short

@@ -42,6 +42,7 @@ from thep_desktop.services.governance.governance_data import (
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.governance.governance_records import (
     appointment_details,
+    members_on,
     people_detail,
     person_name,
     write_row,
@@ -223,18 +224,7 @@ class GovernancePeopleService:
         """Who sits on the body on ``on``: the chair first, then by capacity and name."""
         actor.require(VIEW)
         with self.db.read_session() as session:
-            rows = list(
-                session.scalars(
-                    select(Appointment).where(
-                        Appointment.body_id == body_id,
-                        Appointment.starts_on <= on,
-                        or_(Appointment.ends_on.is_(None), Appointment.ends_on > on),
-                    )
-                )
-            )
-            details = appointment_details(session, rows)
-        order = list(Capacity)
-        return sorted(details, key=lambda a: (order.index(a.capacity), a.person_name.casefold()))
+            return members_on(session, body_id, on)
 
     def appointments(self, actor: Actor, body_id: int) -> list[AppointmentDetail]:
         """Every appointment to the body, current and past, newest first."""

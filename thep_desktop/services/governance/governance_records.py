@@ -182,6 +182,24 @@ def appointment_details(session: Session, rows: list[Appointment]) -> list[Appoi
     return out
 
 
+def members_on(session: Session, body_id: int, day: date) -> list[AppointmentDetail]:
+    """Who sits on the body on ``day``: the chair first, then by capacity and name."""
+    rows = list(
+        session.scalars(
+            select(Appointment).where(
+                Appointment.body_id == body_id,
+                Appointment.starts_on <= day,
+                or_(Appointment.ends_on.is_(None), Appointment.ends_on > day),
+            )
+        )
+    )
+    order = list(Capacity)
+    return sorted(
+        appointment_details(session, rows),
+        key=lambda a: (order.index(a.capacity), a.person_name.casefold()),
+    )
+
+
 def people_detail(session: Session, rows: list[GovernancePerson]) -> list[PersonDetail]:
     ids = [r.id for r in rows]
     appointments = list(
@@ -289,9 +307,6 @@ def action_details(session: Session, rows: list[GovernanceAction]) -> list[Actio
             )
         )
     return out
-
-
-VOTING = tuple(c for c in Capacity if c.votes)
 
 
 def member_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

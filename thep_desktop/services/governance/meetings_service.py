@@ -53,7 +53,6 @@ from thep_desktop.models.base import utcnow
 from thep_desktop.services.governance.governance_data import (
     AgendaItemDetail,
     AgendaItemInput,
-    AppointmentDetail,
     AttendanceDetail,
     AttendanceInput,
     DecisionDetail,
@@ -70,10 +69,10 @@ from thep_desktop.services.governance.governance_data import (
 from thep_desktop.services.governance.governance_permissions import MANAGE_GOVERNANCE
 from thep_desktop.services.governance.governance_records import (
     action_details,
-    appointment_details,
     arising_actions,
     body_detail,
     member_names,
+    members_on,
     person_name,
     quorum_of,
 )
@@ -270,7 +269,7 @@ class MeetingsService:
                             )
                         )
             else:
-                for appointment in _members_on(session, meeting.body_id, meeting.meets_on):
+                for appointment in members_on(session, meeting.body_id, meeting.meets_on):
                     if appointment.person_id not in listed_people:
                         votes = appointment.capacity.votes
                         extra.append(
@@ -364,7 +363,7 @@ class MeetingsService:
                     session.get(GovernancePerson, data.chair_person_id) is None
                 ):
                     raise ValidationError({"chair_person_id": "This person is no longer there."})
-                if kind_needs_general(values["kind"], body):
+                if _annual_needs_general(values["kind"], body):
                     raise ValidationError(
                         {
                             "kind": "Only a general meeting of members is an annual general "
@@ -1027,7 +1026,7 @@ class MeetingsService:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def kind_needs_general(kind: object, body: GoverningBody) -> bool:
+def _annual_needs_general(kind: object, body: GoverningBody) -> bool:
     return kind == MeetingKind.ANNUAL and body.kind != BodyKind.GENERAL_MEETING
 
 
@@ -1153,23 +1152,6 @@ def _no_vote_words(capacity: Capacity) -> str:
         Capacity.STAFF: "staff: attends without a vote",
         Capacity.CLERK: "the clerk: attends without a vote",
     }.get(capacity, "")
-
-
-def _members_on(session: Session, body_id: int, day: date) -> list[AppointmentDetail]:
-    rows = list(
-        session.scalars(
-            select(Appointment).where(
-                Appointment.body_id == body_id,
-                Appointment.starts_on <= day,
-                or_(Appointment.ends_on.is_(None), Appointment.ends_on > day),
-            )
-        )
-    )
-    order = list(Capacity)
-    return sorted(
-        appointment_details(session, rows),
-        key=lambda a: (order.index(a.capacity), a.person_name.casefold()),
-    )
 
 
 def _entitled_members(
@@ -1440,7 +1422,7 @@ def _detail(session: Session, meeting: Meeting, voters: set[int], today: date) -
     }
     members = member_names(session, (r.member_id for r in rows))
     capacities = {
-        a.person_id: a.capacity for a in _members_on(session, meeting.body_id, meeting.meets_on)
+        a.person_id: a.capacity for a in members_on(session, meeting.body_id, meeting.meets_on)
     }
     attendance = []
     for row in rows:
