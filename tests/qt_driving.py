@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
     QDialog,
     QInputDialog,
     QLabel,
@@ -231,6 +232,29 @@ def press(
     if not widget.hasFocus():
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.keyClick(widget, key, modifiers)
+
+
+def choose(qtbot: QtBot, combo: QComboBox, text: str, *, starting: bool = False) -> None:
+    """Choose an entry of a closed drop-down with the keyboard, as a person does: focus it,
+    Home, then Down until it shows (``starting``: until it shows an entry starting with
+    ``text``).
+
+    Typing an entry's first letters would be as real, but it works only while each key comes
+    within the keyboard search's interval of the last, which a machine loaded by the rest of
+    the suite does not promise (a filter re-read on the first letter can outlast it).
+    """
+
+    def shown() -> bool:
+        current = combo.currentText()
+        return current.startswith(text) if starting else current == text
+
+    combo.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if shown():
+            break
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert shown(), (combo.currentText(), text)
 
 
 def _kind(box: QWidget) -> str:

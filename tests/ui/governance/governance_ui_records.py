@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
 from thep_desktop.database import Database
@@ -167,19 +167,6 @@ def click_record(qtbot, view: RecordListView, record_id: int, column: int = 1) -
     rect = view.table.visualRect(view.proxy.index(shown_ids(view).index(record_id), column))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert view.selected_ids() == [record_id]
-
-
-def choose(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Choose an entry of a drop-down as a person does with the keyboard: focus it, Home,
-    then Down until it shows. (Typing its first letters depends on the keys coming faster
-    than the keyboard search's interval, which a loaded machine does not promise.)"""
-    combo.setFocus(Qt.FocusReason.OtherFocusReason)
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentText() == text:
-            break
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentText() == text, combo.currentText()
 
 
 def click_at(qtbot, widget: QWidget, point: QPoint) -> None:  # type: ignore[no-untyped-def]

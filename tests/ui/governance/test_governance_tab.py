@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from governance_ui_records import (
     Governance,
-    choose,
     click_record,
     governance_sums,
     governance_year,
@@ -19,7 +18,7 @@ from governance_ui_records import (
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
-from qt_driving import Modals, button, menu_action, press, push
+from qt_driving import Modals, button, choose, menu_action, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear

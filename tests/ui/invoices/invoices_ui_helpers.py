@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
 
 from thep_desktop.ui.invoices.invoice_editor import InvoiceEditor
 from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
@@ -36,14 +36,6 @@ def select(
     modifier = CTRL if add else Qt.KeyboardModifier.NoModifier
     qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
     assert (invoice_id in tab.selected_ids()) is not out
-
-
-def choose(qtbot, combo: QComboBox, typed: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Choose an entry of a drop-down by typing its first letters, as a person does."""
-    combo.setFocus()
-    qtbot.wait(QApplication.keyboardInputInterval() + 20)
-    qtbot.keyClicks(combo, typed)
-    assert combo.currentText() == text
 
 
 def type_choice(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyped-def]

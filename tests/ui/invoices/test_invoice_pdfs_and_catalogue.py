@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from invoice_records import table_sums
-from invoices_ui_helpers import choose, editor_of, select, settle, type_choice
+from invoices_ui_helpers import editor_of, select, settle, type_choice
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QDialog
-from qt_driving import Modals, button, menu_action, press, push
+from qt_driving import Modals, button, choose, menu_action, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.domain.invoices import VatCode
@@ -138,7 +138,6 @@ def test_the_catalogue_refuses_a_price_in_fractions_of_a_penny_then_feeds_the_ed
     choose(
         qtbot,
         pick.inputs["item"],
-        "MOCK-",
         "MOCK-OFSTED  Mock Ofsted inspection day: £495.00 a day",
     )
     pick.inputs["quantity"].selectAll()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QWidget
 from review_records import cluster, cycle, schools, year_with_terms
 
 from thep_desktop.domain.peer_reviews import ReviewStatus
@@ -75,14 +75,6 @@ def click_row(qtbot, tab: PeerReviewsTab, review_id: int, *, add: bool = False) 
     modifier = Qt.KeyboardModifier.ControlModifier if add else Qt.KeyboardModifier.NoModifier
     qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
     assert review_id in tab.selected_ids()
-
-
-def choose(qtbot, combo: QComboBox, typed: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Choose an entry of a drop-down by typing its first letters, as a person does."""
-    combo.setFocus()
-    qtbot.wait(QApplication.keyboardInputInterval() + 20)
-    qtbot.keyClicks(combo, typed)
-    assert combo.currentText() == text
 
 
 def drag(qtbot, widget: QWidget, start: QPoint, end: QPoint) -> None:  # type: ignore[no-untyped-def]

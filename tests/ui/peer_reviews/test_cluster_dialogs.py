@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
-from qt_driving import button, press, push
+from qt_driving import button, choose, press, push
 from review_dialog_records import (
     history_count,
     make_cluster,
@@ -48,9 +48,7 @@ def member_names(dialog: ClusterEditor) -> list[str]:
 def test_a_new_cluster_is_made_by_keys_and_saved(qtbot, services: Services, schools) -> None:  # type: ignore[no-untyped-def]
     dialog = shown(qtbot, ClusterEditor(services, None, None))
     retype(qtbot, dialog.name, "Stepney secondaries")
-    dialog.kind.setFocus()
-    qtbot.keyClicks(dialog.kind, "Cross")
-    assert dialog.kind.currentText() == "Cross-phase"
+    choose(qtbot, dialog.kind, "Cross-phase")
     find_and_add(qtbot, dialog, "Bow Sch")
     find_and_add(qtbot, dialog, "morpeth")
     find_and_add(qtbot, dialog, "Mulberry Schools Trust")  # two found: nothing chosen yet
@@ -143,8 +141,7 @@ def test_proposals_by_phase_are_renamed_unticked_and_saved(  # type: ignore[no-u
 ) -> None:
     dialog = shown(qtbot, ProposeClustersDialog(services, None))
     assert [item.text(0) for item in dialog.proposal_items()] == ["Mulberry Schools Trust"]
-    dialog.by.setFocus()
-    qtbot.keyClicks(dialog.by, "Phase")
+    choose(qtbot, dialog.by, "Phase", starting=True)
     (secondary,) = dialog.proposal_items()
     assert secondary.text(0) == "Secondary" and secondary.childCount() == 7
     assert dialog.summary.text() == "1 proposed, 1 ticked"

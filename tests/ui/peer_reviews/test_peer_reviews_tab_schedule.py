@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QTreeWidgetItem
-from qt_driving import Modals, menu_action, press, push
+from qt_driving import Modals, choose, menu_action, press, push
 from review_records import cluster, cycle, review_sums, schools, year_with_terms
-from review_ui_records import Cycle, choose, hosts_shown, part_way_cycle
+from review_ui_records import Cycle, hosts_shown, part_way_cycle
 
 from thep_desktop.database import Database
 from thep_desktop.domain.peer_reviews import ReviewStatus
@@ -129,7 +129,7 @@ def test_check_lists_a_breach_made_by_hand_and_a_click_shows_its_review(  # type
     assert "is a weekend" in weekend.text(0) and review.host_name in weekend.text(1)
     # Click it: the schedule shows, with that review selected (the filter that hid it cleared).
     tab.views.setCurrentIndex(2)
-    choose(qtbot, tab.status_filter, "Conf", "Confirmed")
+    choose(qtbot, tab.status_filter, "Confirmed")
     assert review.host_name not in hosts_shown(tab)
     rect = dialog.tree.visualItemRect(weekend)
     qtbot.mouseClick(dialog.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

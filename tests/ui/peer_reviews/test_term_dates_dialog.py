@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
-from qt_driving import button, press, push
+from qt_driving import button, choose, press, push
 from review_dialog_records import (
     YEAR,
     history_count,
@@ -171,9 +171,7 @@ def test_closure_days_are_added_filtered_by_school_and_removed(  # type: ignore[
     }
     assert dialog.closure_model.rowCount() == 4 and dialog.closure_count.text() == "4 days"
 
-    dialog.school_filter.setFocus()
-    qtbot.keyClicks(dialog.school_filter, "Morpeth")
-    assert dialog.school_filter.currentText() == "Morpeth School"
+    choose(qtbot, dialog.school_filter, "Morpeth School")
     assert dialog.closure_model.rowCount() == 1
     assert dialog.closure_model.row_values(0)[:4] == (
         date(2026, 1, 5),

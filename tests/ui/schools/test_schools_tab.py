@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QFrame, QInputDialog, QLineEdit
-from qt_driving import Modals, activate, button, press, push
+from qt_driving import Modals, activate, button, choose, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
@@ -216,9 +216,7 @@ def test_add_a_school_through_the_form(
     phase = dialog.inputs["phase"]
     assert isinstance(phase, QComboBox)
     activate(qtbot, dialog)
-    phase.setFocus()
-    qtbot.keyClicks(phase, "Prim")
-    assert phase.currentText() == "Primary"
+    choose(qtbot, phase, "Primary")
     qtbot.keyClicks(field(dialog, "pupils_on_roll"), "315")
     qtbot.keyClicks(field(dialog, "pupils_census_date"), CENSUS)
     qtbot.keyClicks(field(dialog, "postcode"), "e2 6ab")
@@ -700,8 +698,7 @@ def test_the_status_filter_starts_at_open_and_proposed_and_closed_is_a_click_awa
     assert "Stepney Green Secondary" not in names_shown(window)
     assert "Poplar Free School" in names_shown(window)
     assert tab.count_label.text() == "3 of 4 schools shown"
-    tab.status_filter.setFocus()
-    qtbot.keyClicks(tab.status_filter, "Closed")
+    choose(qtbot, tab.status_filter, "Closed", starting=True)
     assert names_shown(window) == ["Stepney Green Secondary"]
     qtbot.keyClick(tab.status_filter, Qt.Key.Key_End)  # the last choice
     assert tab.status_filter.currentText() == "All statuses"

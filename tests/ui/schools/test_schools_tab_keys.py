@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
-from qt_driving import Modals, activate, button, menu_action, press, push
+from qt_driving import Modals, activate, button, choose, menu_action, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.models import SchoolStatus
@@ -136,9 +136,7 @@ def test_ctrl_n_opens_the_form_and_ctrl_s_saves_what_was_typed(
             retype(qtbot, edit, text)
         phase = form.inputs["phase"]
         assert isinstance(phase, QComboBox)
-        phase.setFocus()
-        qtbot.keyClicks(phase, "Prim")  # a closed combo box picks by the letters typed
-        assert phase.currentText() == "Primary"
+        choose(qtbot, phase, "Primary")
         press(qtbot, form, Qt.Key.Key_S, CTRL)
 
     modals.then(in_form(qtbot, fill))

@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QLineEdit
 from qt_driving import Modals, activate, button, press, push
+from qt_driving import choose as choose_by_keys
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
@@ -71,16 +72,9 @@ def save_keys(qtbot, editor: MeetingEditor, widget) -> None:  # type: ignore[no-
 
 
 def choose(qtbot, combo: QComboBox, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Choose an entry of a drop-down with the keyboard, as a person does: Home, then Down
-    until it shows (typing its first letters depends on the keys coming faster than the
-    keyboard search's interval, which a loaded machine does not promise)."""
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentText().startswith(text):
-            break
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentText().startswith(text), (combo.currentText(), text)
+    """Choose the drop-down's entry that starts with ``text`` (a status or a person's name
+    followed by their part)."""
+    choose_by_keys(qtbot, combo, text, starting=True)
 
 
 def test_a_new_meeting_without_a_body_is_refused_in_words_and_nothing_saved(  # type: ignore[no-untyped-def]

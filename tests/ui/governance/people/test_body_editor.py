@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from people_ui_records import governance_state, in_front, typed
 from PySide6.QtCore import Qt
-from qt_driving import button, press, push
+from qt_driving import button, choose, press, push
 
 from thep_desktop.domain.governance import BodyKind, Frequency, QuorumRule, Voters
 from thep_desktop.services.registry import Services
@@ -20,8 +20,7 @@ def test_a_committee_is_typed_in_and_saved_with_ctrl_s(qtbot, services: Services
     assert form.windowTitle() == "New body"
     typed(qtbot, form.name, "Finance and Audit Committee")
     typed(qtbot, form.code, "fa")
-    form.kind.setFocus()
-    qtbot.keyClicks(form.kind, "Committee")
+    choose(qtbot, form.kind, "Committee")
     typed(qtbot, form.quorum_number, "4")
     typed(qtbot, form.notice, "10")
     form.frequency.setFocus()
