@@ -68,6 +68,7 @@ class Action(enum.StrEnum):
     ROLE_CHANGE = "role_change"
     REFUSED = "refused"
     RESTORE = "restore"
+    OFFLINE = "offline"  # an offline copy taken or synchronised (its id in copy_id)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from thep_desktop.models.memberships import (
     MembershipRules,
     NoticeException,
 )
+from thep_desktop.models.offline import OfflineBaseRow, OfflineCopy
 from thep_desktop.models.organisation import OrganisationProfile
 from thep_desktop.models.peer_reviews import (
     Cluster,
@@ -94,6 +95,8 @@ __all__ = [
     "Money",
     "NoticeException",
     "NumberSeries",
+    "OfflineBaseRow",
+    "OfflineCopy",
     "OrganisationProfile",
     "Payment",
     "School",

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         MembersRegisterService,
     )
     from thep_desktop.services.memberships.members_service import MembersService
+    from thep_desktop.services.offline.offline_service import OfflineService
     from thep_desktop.services.peer_reviews.calendar_service import SchoolCalendarService
     from thep_desktop.services.peer_reviews.clusters_service import ClustersService
     from thep_desktop.services.peer_reviews.review_exports_service import ReviewExportsService
@@ -97,6 +98,12 @@ class Services:
 
     # Services that bring in large libraries (reportlab, openpyxl) are made on first use,
     # so the window opens without loading them.
+    @cached_property
+    def offline(self) -> OfflineService:
+        from thep_desktop.services.offline.offline_service import OfflineService
+
+        return OfflineService()
+
     @cached_property
     def letters(self) -> LettersService:
         from thep_desktop.services.letters.letters_service import LettersService

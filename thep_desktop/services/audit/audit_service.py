@@ -41,6 +41,7 @@ ACTION_WORDS = {
     Action.ROLE_CHANGE: "Role changed",
     Action.REFUSED: "Refused",
     Action.RESTORE: "Restored",
+    Action.OFFLINE: "Offline copy",
 }
 # What a kind of record is called; a table not named here is its name made readable.
 KIND_WORDS = {

@@ -80,6 +80,7 @@ from thep_desktop.services.shared.errors import (
     changed_meanwhile,
 )
 from thep_desktop.services.shared.forms import FieldChecker
+from thep_desktop.services.shared.offline_guard import refuse_numbers_offline
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.shared.retry import save
 
@@ -558,6 +559,7 @@ def issue_drafts(
     session: Session, invoice_ids: list[int], who: str, progress: Progress | None = None
 ) -> IssueResult:
     """Number and fix these drafts, in the caller's transaction (all or none)."""
+    refuse_numbers_offline(session, "invoices")
     series = lock_series(session, InvoiceKind.INVOICE, who)
     drafts = list(
         session.scalars(
@@ -653,6 +655,7 @@ def credit_invoice(
         raise ServiceError(
             "A draft has no number yet: change it or delete it. Only an issued invoice is credited."
         )
+    refuse_numbers_offline(session, "credit notes")
     series = lock_series(session, InvoiceKind.CREDIT_NOTE, who)
     credited_before = (
         session.scalar(

@@ -12,6 +12,7 @@ from thep_desktop.computer_login import computer_login
 from thep_desktop.database import Database, DatabaseError
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser
+from thep_desktop.models.offline import OfflineCopy
 from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.retry import run_save
 
@@ -28,11 +29,22 @@ class NoRoleError(DatabaseError):
 
 
 def session_login(session: Session) -> str:
-    """The login the database knows this connection as (the server checked its password)."""
+    """The login the database knows this connection as (the server checked its password).
+
+    An offline copy is its taker's, whoever's computer it is opened on: their login at the
+    office, with the role they had when they took it.
+    """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         return str(connection.exec_driver_sql("SELECT session_user").scalar_one())
-    return computer_login()
+    owner = offline_owner(session)
+    return owner[0] if owner is not None else computer_login()
+
+
+def offline_owner(session: Session) -> tuple[str, Role] | None:
+    """The login and role an offline copy was taken with; None for any other database."""
+    found = session.execute(select(OfflineCopy.login, OfflineCopy.role).limit(1)).first()
+    return (str(found.login), Role(found.role)) if found is not None else None
 
 
 def database_owner(connection: Connection) -> str | None:
@@ -101,6 +113,20 @@ def identify(database: Database) -> Actor:
     login, found, owner = _lookup(database)
     where = database.describe()
     _check_may_open(login, found, on_server and login != owner, where)
+    with database.read_session() as session:
+        copy_owner = offline_owner(session) if database.is_sqlite else None
+    if copy_owner is not None:
+        # The copy's role is the one its taker had at the office; it is never an
+        # administrator's by default, as a new local file is.
+        actor = Actor(login, copy_owner[1])
+        if database.read_only:
+            return actor
+        with acting_as(login), database.session() as session:
+            record(
+                session,
+                Change(Action.LOGIN, detail=f"Opened the offline copy as {copy_owner[1].value}."),
+            )
+        return actor
     actor = Actor(login, Role(found.role) if found is not None else Role.ADMIN)
     if database.read_only:
         return actor

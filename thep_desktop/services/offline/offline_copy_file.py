@@ -1,0 +1,232 @@
+"""An offline copy's file: written whole beside its place and moved there in one step, and read.
+
+A copy is only ever replaced whole: the new one is written to ``NAME.part`` and moved over
+``NAME`` by one rename, so a checkout or synchronisation killed half-way leaves the copy as
+it was (and a ``.part`` file the next run removes), never half a copy.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from thep_desktop.database import Database, DatabaseError, head_revision
+from thep_desktop.models import Base
+from thep_desktop.models.audit import AuditEvent
+from thep_desktop.models.offline import (
+    OFFLINE_BASE_TABLE,
+    OFFLINE_COPY_TABLE,
+    OfflineBaseRow,
+    OfflineCopy,
+)
+from thep_desktop.services.backups.row_transfer import insert_rows
+from thep_desktop.services.offline.offline_data import CopyInfo, OfflineError
+from thep_desktop.services.offline.offline_merge import BaseState
+from thep_desktop.services.offline.offline_rows import (
+    State,
+    decode_fields,
+    encode_fields,
+    read_state,
+    synced_tables,
+)
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+# Told (what is being done, steps done, steps in all).
+Steps = Callable[[str, int, int], None]
+
+
+def part_path(path: Path) -> Path:
+    return path.with_name(path.name + ".part")
+
+
+def remove_part(path: Path) -> None:
+    """The leftovers of a checkout or synchronisation that was stopped before its end."""
+    part = part_path(path)
+    for leftover in (part, *(part.with_name(part.name + end) for end in _SIDE_FILES)):
+        leftover.unlink(missing_ok=True)
+
+
+def server_identity(conn: Connection) -> str:
+    """What names the office database wherever it is served from: the hash of the first row
+    of its audit trail (made when it was set up, never changed)."""
+    found = conn.execute(select(AuditEvent.row_hash).where(AuditEvent.seq == 1)).scalar()
+    return str(found or "")
+
+
+@dataclass(frozen=True)
+class CopyHeader:
+    """What a new copy records of itself (the same copy id at every synchronisation)."""
+
+    copy_id: str
+    server: str
+    server_identity: str
+    login: str
+    role: str
+    taken_at: datetime
+    base_at: datetime
+    synced_at: datetime | None
+    syncs: int
+
+
+def new_copy_id() -> str:
+    return str(uuid.uuid4())
+
+
+def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None = None) -> None:
+    """Write the office's ``state`` as an offline copy at ``path`` (replacing what is there)."""
+    remove_part(path)
+    part = part_path(path)
+    target = Database(part)
+    try:
+        target.upgrade(create=True)
+        tables = synced_tables()
+        with target.engine.connect() as conn, conn.begin():
+            for done, table in enumerate(tables, start=1):
+                records = state.get(table.name, {})
+                insert_rows(conn, table, (r.row for r in records.values()))
+                if steps is not None:
+                    steps(f"Writing {table.name.replace('_', ' ')}", done, len(tables) + 1)
+            base = Base.metadata.tables[OFFLINE_BASE_TABLE]
+            batch: list[dict[str, object]] = []
+            for name, records in state.items():
+                for key, record in records.items():
+                    batch.append(
+                        {
+                            "table_name": name,
+                            "record_uuid": uuid.UUID(key),
+                            "fields": encode_fields(record.fields),
+                        }
+                    )
+                    if len(batch) >= 2000:
+                        conn.execute(base.insert(), batch)
+                        batch = []
+            if batch:
+                conn.execute(base.insert(), batch)
+            conn.execute(
+                Base.metadata.tables[OFFLINE_COPY_TABLE]
+                .insert()
+                .values(
+                    copy_id=header.copy_id,
+                    server=header.server,
+                    server_identity=header.server_identity,
+                    login=header.login,
+                    role=header.role,
+                    schema_revision=head_revision(),
+                    taken_at=header.taken_at,
+                    base_at=header.base_at,
+                    synced_at=header.synced_at,
+                    syncs=header.syncs,
+                )
+            )
+        with target.engine.connect() as conn:
+            # Everything into the file itself: no -wal file may be left to go with it.
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    except BaseException:
+        target.dispose()
+        remove_part(path)
+        raise
+    target.dispose()
+    for end in _SIDE_FILES:
+        part.with_name(part.name + end).unlink(missing_ok=True)
+    try:
+        os.replace(part, path)
+    except OSError as exc:
+        remove_part(path)
+        raise OfflineError(
+            f"The copy {path} could not be replaced ({exc.strerror or exc}); close any program "
+            "that has it open and try again. Nothing in the copy was changed."
+        ) from exc
+
+
+@dataclass(frozen=True)
+class CopyContents:
+    info: CopyInfo
+    base: BaseState
+    mine: State
+
+
+def open_copy(path: Path) -> Database:
+    """The copy, as a database, brought to this program's schema; refused in words if it is
+    not an offline copy."""
+    if not path.exists():
+        raise OfflineError(f"There is no file {path}.")
+    try:
+        database = Database(path)
+        found = database.recognise()
+    except DatabaseError as exc:
+        raise OfflineError(f"{path} cannot be read as an offline copy: {exc}") from exc
+    if found.state in ("missing", "empty"):
+        database.dispose()
+        raise OfflineError(f"{path} is not an offline copy of the office's database.")
+    try:
+        if found.revision != head_revision():
+            database.upgrade()  # an older program's copy: brought up to date, backed up first
+        with database.read_session() as session:
+            rows = session.execute(select(OfflineCopy)).scalars().all()
+    except DatabaseError as exc:
+        database.dispose()
+        raise OfflineError(f"{path} cannot be opened as an offline copy: {exc}") from exc
+    if len(rows) != 1:
+        database.dispose()
+        raise OfflineError(
+            f"{path} is an office database of its own, not an offline copy: there is nothing "
+            "to synchronise. (An offline copy is taken from the office's server with File > "
+            "Take an offline copy, or thep-admin offline checkout.)"
+        )
+    return database
+
+
+def copy_info(database: Database, path: Path) -> CopyInfo:
+    with database.read_session() as session:
+        row = session.execute(select(OfflineCopy)).scalar_one()
+        return _info(row, path)
+
+
+def _info(row: OfflineCopy, path: Path) -> CopyInfo:
+    return CopyInfo(
+        path=path,
+        copy_id=row.copy_id,
+        server=row.server,
+        server_identity=row.server_identity,
+        login=row.login,
+        role=row.role,
+        schema_revision=row.schema_revision,
+        taken_at=row.taken_at,
+        base_at=row.base_at,
+        synced_at=row.synced_at,
+        syncs=row.syncs,
+    )
+
+
+def read_copy(path: Path, *, to_replace: bool = False) -> CopyContents:
+    """The copy's header, its base and its records now, read in one snapshot and closed.
+
+    ``to_replace``: refused while another program holds the file open, since the copy is
+    replaced whole at the end of a synchronisation and must not change underneath it.
+    """
+    database = open_copy(path)
+    try:
+        with database.read_session() as session:
+            row = session.execute(select(OfflineCopy)).scalar_one()
+            info = _info(row, path)
+            base: BaseState = {}
+            for name, key, fields in session.execute(
+                select(OfflineBaseRow.table_name, OfflineBaseRow.record_uuid, OfflineBaseRow.fields)
+            ):
+                base.setdefault(name, {})[str(key)] = decode_fields(fields)
+            mine = read_state(session.connection())
+    finally:
+        database.dispose()
+    if to_replace and path.with_name(path.name + "-wal").exists():
+        raise OfflineError(
+            f"The copy {path} is open in another program (THE Partnership Office or "
+            "thep-admin). Close it there, then synchronise. Nothing was sent or received."
+        )
+    return CopyContents(info, base, mine)
