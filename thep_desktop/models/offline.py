@@ -31,8 +31,8 @@ class OfflineCopy(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     copy_id: Mapped[str] = mapped_column(String(36), unique=True)
-    # The office server's address without its password (host, port, database), for the
-    # person and as the place the next synchronisation connects to by default.
+    # The office server's address without its password (a postgresql:// URL naming the
+    # login, host, port and database): where the next synchronisation connects by default.
     server: Mapped[str] = mapped_column(String(500))
     # What makes the office database itself recognisable wherever its server moves: the hash
     # of the first row of its audit trail, which no one may change.

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from thep_desktop.database import ServerAddress
 from thep_desktop.services.offline.offline_rows import table_words
 from thep_desktop.services.shared.errors import ServiceError
 
@@ -26,7 +27,7 @@ class CopyInfo:
 
     path: Path
     copy_id: str
-    server: str
+    server: str  # the office server's address without its password (a postgresql:// URL)
     server_identity: str
     login: str
     role: str
@@ -35,6 +36,14 @@ class CopyInfo:
     base_at: datetime
     synced_at: datetime | None
     syncs: int
+
+    @property
+    def server_words(self) -> str:
+        """The office's server as the window shows it: host:port / database."""
+        found = ServerAddress.from_url(self.server)
+        if found is None:
+            return self.server
+        return f"{found.host}:{found.port} / {found.database}"
 
 
 class ChangeKind(enum.StrEnum):

@@ -116,7 +116,7 @@ class OfflineService:
             state = read_state(conn)
         header = CopyHeader(
             copy_id=copy_id,
-            server=str(server.describe()),
+            server=server.url.set(password=None).render_as_string(hide_password=False),
             server_identity=identity,
             login=who.name,
             role=str(who.role.value),
@@ -293,7 +293,7 @@ def _check_pair(info: CopyInfo, server: Database) -> None:
     if server.is_sqlite:
         raise OfflineError(
             "An offline copy is synchronised with the office's server it was taken from "
-            f"({info.server}), not with a database file. {NOTHING_CHANGED}"
+            f"({info.server_words}), not with a database file. {NOTHING_CHANGED}"
         )
     _check_server_schema(server)
 
@@ -302,7 +302,7 @@ def _check_identity(info: CopyInfo, conn: Connection) -> None:
     found = server_identity(conn)
     if found != info.server_identity:
         raise OfflineError(
-            f"This offline copy was taken from another office database ({info.server}); it "
+            f"This offline copy was taken from another office database ({info.server_words}); it "
             "can only be synchronised with the database it was taken from. "
             f"{NOTHING_CHANGED}"
         )
