@@ -39,6 +39,7 @@ from thep_desktop.services.offline.offline_rows import (
     changed_fields,
     closes,
     record_label,
+    references,
     synced_tables,
 )
 
@@ -295,6 +296,34 @@ def _ordered(ops: list[Op]) -> list[Op]:
     inserts.sort(key=lambda o: order[o.table])
     deletes.sort(key=lambda o: -order[o.table])
     return [*inserts, *merged_updates.values(), *deletes]
+
+
+def referenced_first(ops: list[Op], mine: State) -> list[Op]:
+    """Inserts reordered so that a new record naming another new record of its own table
+    (minutes approved at a meeting also made offline) comes after it; the rest as they are."""
+    pending = {(op.table, op.uuid) for op in ops if op.kind == OpKind.INSERT}
+    placed: set[tuple[str, str]] = set()
+    ordered: list[Op] = []
+
+    def place(op: Op, trail: set[tuple[str, str]]) -> None:
+        key = (op.table, op.uuid)
+        if key in placed or key in trail:
+            return
+        trail.add(key)
+        record = mine[op.table][op.uuid]
+        for name, target in references(op.table).items():
+            wanted = (target, str(record.fields.get(name)))
+            if target == op.table and wanted in pending and wanted not in placed:
+                place(Op(OpKind.INSERT, target, wanted[1]), trail)
+        placed.add(key)
+        ordered.append(op)
+
+    for op in ops:
+        if op.kind == OpKind.INSERT:
+            place(op, set())
+        else:
+            ordered.append(op)
+    return ordered
 
 
 def check_resolutions(merged: Merge, resolutions: Resolutions) -> None:
