@@ -120,3 +120,14 @@ def test_no_change_is_ever_lost_or_overwritten_silently(
             assert name in sent and name not in conflicted
         else:
             assert name in received and name not in conflicted
+
+
+def test_a_field_the_base_does_not_know_is_for_the_person_when_the_sides_differ() -> None:
+    # A copy taken by an older version of the program has no base value for a column a later
+    # version added: equal on both sides is no change, different is a question.
+    older = {"school": {KEY: {k: v for k, v in record().fields.items() if k != "phone"}}}
+    assert merge(older, state(record(phone="1")), state(record(phone="1"))).conflicts == []
+    (conflict,) = merge(older, state(record(phone="1")), state(record(phone="2"))).conflicts
+    assert [(f.name, f.original, f.mine, f.theirs) for f in conflict.fields] == [
+        ("phone", None, "1", "2")
+    ]

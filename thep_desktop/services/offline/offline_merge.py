@@ -138,6 +138,17 @@ def _merge_record(
                 Conflict(table, key, label, ConflictKind.DELETED_AT_OFFICE, fields)
             )
         return
+    # A field the base does not know (a column a later version of the program added, the
+    # copy having been taken by an older one) whose values differ: no one can tell which
+    # side changed it, so the person decides rather than either side winning unseen.
+    unknown = [
+        f
+        for f in mine.fields
+        if f not in base and f in theirs.fields and mine.fields[f] != theirs.fields[f]
+    ]
+    if unknown:
+        fields = tuple(FieldConflict(f, None, mine.fields[f], theirs.fields[f]) for f in unknown)
+        result.conflicts.append(Conflict(table, key, label, ConflictKind.BOTH_CHANGED, fields))
     mine_changed = changed_fields(base, mine.fields)
     theirs_changed = changed_fields(base, theirs.fields)
     # Both sides arrived at the same value (a synchronisation that stopped after the office
