@@ -24,6 +24,7 @@ from hostile_databases import statement_fails
 from pg_databases import PgDatabases
 from server_backups import load_sql_dump
 from sqlalchemy import MetaData, create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from thep_desktop.database import DatabaseError, head_revision, normalise_url, sqlite_url
 from thep_desktop.domain.academic_years import AcademicYear
@@ -210,6 +211,7 @@ def assert_program_reads_the_data(services: Services, number: str) -> None:
     assert_members_read(services, data)
     assert_invoices_read(services, data)
     assert_peer_reviews_read(services, data)
+    assert_governance_read(services, data)
     # And the upgraded register takes new work: ids carry on after the released ones.
     added = services.schools.create_school(
         actor,
@@ -470,6 +472,118 @@ def assert_peer_reviews_read(services: Services, data: dict[str, list[dict[str, 
             (r["id"], r["name"], r["school_id"], r["job_title"], r["email"], r["is_lead"])
             for r in reviewers
         ]
+
+
+def assert_governance_read(services: Services, data: dict[str, list[dict[str, Any]]]) -> None:
+    """Bodies with their quorum, people with their appointments, and each meeting with its
+    agenda, papers, attendance, declarations, decisions, actions, errata and its minutes'
+    stage: approved minutes are still approved by the decision at the later meeting, and
+    still refused any change."""
+    actor = services.actor
+    bodies = {b.id: b for b in services.governing_bodies.list_bodies(actor)}
+    assert sorted(bodies) == sorted(row["id"] for row in data.get("governing_body", []))
+    if not bodies:
+        return
+    for row in data["governing_body"]:
+        body = bodies[row["id"]]
+        assert_fields(body, row)
+        assert (body.quorum.number, body.quorum.numerator, body.quorum.denominator) == (
+            row["quorum_number"],
+            row["quorum_numerator"],
+            row["quorum_denominator"],
+        )
+        assert (body.quorum.minimum, body.quorum.observers_count) == (
+            row["quorum_minimum"],
+            row["observers_count"],
+        )
+    people = {p.id: p for p in services.governance_people.list_people(actor)}
+    assert sorted(people) == sorted(row["id"] for row in data["governance_person"])
+    for row in data["governance_person"]:
+        found = people[row["id"]]
+        assert_fields(found, row)
+        assert sorted((a.id, a.body_id) for a in found.appointments) == sorted(
+            (a["id"], a["body_id"]) for a in data["appointment"] if a["person_id"] == row["id"]
+        )
+    for row in data["appointment"]:
+        assert_fields(services.governance_people.get_appointment(actor, row["id"]), row)
+
+    summaries = {m.id: m for m in services.meetings.list_meetings(actor)}
+    assert sorted(summaries) == sorted(row["id"] for row in data["meeting"])
+    for row in data["meeting"]:
+        meeting = services.meetings.get_meeting(actor, row["id"])
+        assert_fields(meeting, row)
+        assert meeting.body.id == row["body_id"]
+        items = sorted(
+            (i for i in data["agenda_item"] if i["meeting_id"] == row["id"]),
+            key=lambda i: i["position"],
+        )
+        assert [(i.id, i.position, i.title, i.presenter, i.minutes) for i in meeting.items] == [
+            (i["id"], i["position"], i["title"], i["presenter"], i["minutes"]) for i in items
+        ]
+        for item in meeting.items:
+            papers = [p for p in data["agenda_paper"] if p["agenda_item_id"] == item.id]
+            assert [(p.id, p.file_name, p.size) for p in item.papers] == [
+                (p["id"], p["file_name"], p["size"]) for p in papers
+            ]
+            for paper in papers:
+                assert services.meetings.paper_content(actor, paper["id"]) == (
+                    paper["file_name"],
+                    paper["content"],
+                )
+        attendance = [a for a in data["meeting_attendance"] if a["meeting_id"] == row["id"]]
+        assert sorted(a.id for a in meeting.attendance) == sorted(a["id"] for a in attendance)
+        by_id = {a.id: a for a in meeting.attendance}
+        for line in attendance:
+            assert_fields(by_id[line["id"]], line)
+        assert sorted(
+            (d.id, d.name, d.interest, d.agenda_item_id) for d in meeting.declarations
+        ) == sorted(
+            (d["id"], d["name"], d["interest"], d["agenda_item_id"])
+            for d in data["interest_declaration"]
+            if d["meeting_id"] == row["id"]
+        )
+        decisions = sorted(
+            (d for d in data["decision"] if d["meeting_id"] == row["id"]),
+            key=lambda d: d["number"],
+        )
+        assert [d.id for d in meeting.decisions] == [d["id"] for d in decisions]
+        for found, decision in zip(meeting.decisions, decisions, strict=True):
+            assert_fields(found, decision)
+            assert (found.votes.for_, found.votes.against, found.votes.abstaining) == (
+                decision["votes_for"],
+                decision["votes_against"],
+                decision["votes_abstaining"],
+            )
+        actions = [a for a in data["governance_action"] if a["meeting_id"] == row["id"]]
+        assert sorted(a.id for a in meeting.actions) == sorted(a["id"] for a in actions)
+        for found, action in zip(
+            sorted(meeting.actions, key=lambda a: a.id),
+            sorted(actions, key=lambda a: a["id"]),
+            strict=True,
+        ):
+            assert_fields(found, action)
+        errata = [e for e in data["minutes_erratum"] if e["meeting_id"] == row["id"]]
+        assert [
+            (e.id, e.agenda_item_id, e.noted_on, e.correction, e.reason) for e in meeting.errata
+        ] == [
+            (e["id"], e["agenda_item_id"], e["noted_on"], e["correction"], e["reason"])
+            for e in errata
+        ]
+    approved = [row for row in data["meeting"] if row["minutes_status"] in ("approved", "signed")]
+    assert approved, "the fixture needs approved minutes"
+    for row in approved:
+        (approval,) = [d for d in data["decision"] if d["approves_meeting_id"] == row["id"]]
+        assert approval["meeting_id"] == row["approved_at_meeting_id"]
+        meeting = services.meetings.get_meeting(actor, row["id"])
+        assert meeting.locked and meeting.approved_at_meeting_id == approval["meeting_id"]
+        # The upgraded database still keeps approved minutes as approved.
+        before = stored_rows(services.db.address)[1]["meeting"][row["id"]]
+        with pytest.raises(IntegrityError, match="Approved minutes cannot be changed"):
+            with services.db.engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE meeting SET notes = 'changed' WHERE id = :id"), {"id": row["id"]}
+                )
+        assert stored_rows(services.db.address)[1]["meeting"][row["id"]] == before
 
 
 @pytest.mark.parametrize("number", sorted(RELEASED))

@@ -514,11 +514,15 @@ def test_every_role_is_refused_every_change_it_may_not_make_through_the_services
 def statements(table: str) -> dict[str, str]:
     """Statements that touch no row but need the right to change ``table``."""
     quoted = f'"{table}"'
+    # A column the table has (the offline copy's base rows are keyed by table and uuid, no id).
+    column = (
+        "version_num"
+        if table == "alembic_version"
+        else next(iter(Base.metadata.tables[table].primary_key)).name
+    )
     return {
         "INSERT": f"INSERT INTO {quoted} SELECT * FROM {quoted} WHERE false",
-        "UPDATE": f"UPDATE {quoted} SET id = id WHERE false"
-        if table != "alembic_version"
-        else f"UPDATE {quoted} SET version_num = version_num WHERE false",
+        "UPDATE": f"UPDATE {quoted} SET {column} = {column} WHERE false",
         "DELETE": f"DELETE FROM {quoted} WHERE false",
     }
 
