@@ -188,3 +188,29 @@ TABLE_WORDS = {
 def table_words(table: str) -> str:
     """What a person calls a record of the table."""
     return TABLE_WORDS.get(table, table.replace("_", " "))
+
+
+# The office's areas as a person names them, keyed as the models' modules are named (one
+# module per area), so a new table joins its area without being listed here.
+AREA_WORDS = {
+    "school": "Schools and contacts",
+    "staff": "Staff",
+    "memberships": "Members and fees",
+    "invoices": "Invoices and payments",
+    "peer_reviews": "Peer reviews",
+    "governance": "Governance",
+    "letters": "Letters",
+    "organisation": "Organisation",
+    "users": "Users",
+}
+
+
+@cache
+def table_areas() -> dict[str, str]:
+    """Each synced table's area of the office: the name of the models' module it is in."""
+    modules = {m.local_table.name: m.class_.__module__ for m in Base.registry.mappers}
+    return {t.name: modules.get(t.name, "other").rsplit(".", 1)[-1] for t in synced_tables()}
+
+
+def area_words(area: str) -> str:
+    return AREA_WORDS.get(area, area.replace("_", " ").capitalize())

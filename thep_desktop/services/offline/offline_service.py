@@ -71,6 +71,8 @@ from thep_desktop.services.offline.offline_rows import (
     State,
     read_state,
     references,
+    synced_tables,
+    table_areas,
     table_words,
 )
 from thep_desktop.services.shared.actor import Actor
@@ -252,6 +254,24 @@ def copy_info_of(path: Path) -> CopyInfo:
         return copy_info(database, Path(path))
     finally:
         database.dispose()
+
+
+def records_by_area(path: Path) -> dict[str, int]:
+    """How many records the copy at ``path`` holds in each area of the office (see
+    offline_rows.table_areas), areas in the order of their first table, empty ones left out."""
+    database = open_copy(Path(path))
+    counts: dict[str, int] = {}
+    areas = table_areas()
+    try:
+        with database.read_session() as session:
+            for table in synced_tables():
+                found = session.execute(select(func.count()).select_from(table)).scalar_one()
+                if found:
+                    area = areas[table.name]
+                    counts[area] = counts.get(area, 0) + int(found)
+    finally:
+        database.dispose()
+    return counts
 
 
 def is_offline_copy_file(database: Database) -> CopyInfo | None:
@@ -493,4 +513,4 @@ def _record_on_server(server: Database, copy_id: str, detail: str) -> None:
         acting_copy.reset(token)
 
 
-__all__ = ["OfflineService", "copy_info_of", "is_offline_copy_file"]
+__all__ = ["OfflineService", "copy_info_of", "is_offline_copy_file", "records_by_area"]
