@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.engine import make_url
+
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine
 from thep_desktop.cli.shared.output import (
     CommandError,
@@ -31,10 +33,16 @@ from thep_desktop.cli.shared.output import (
     write_json,
 )
 from thep_desktop.connections import with_stored_password
-from thep_desktop.database import Database, normalise_url, sqlite_file_of
+from thep_desktop.database import (
+    Database,
+    PasswordRefusedError,
+    normalise_url,
+    sqlite_file_of,
+)
 from thep_desktop.services.offline.offline_data import (
     Conflict,
     CopyInfo,
+    OfflineError,
     RecordChange,
     SyncPlan,
 )
@@ -117,7 +125,7 @@ def copy_json(info: CopyInfo) -> dict[str, Any]:
         "file": str(info.path),
         "copy_id": info.copy_id,
         "server": info.server_words,
-        "server_url": info.server,
+        "server_url": server_address(info),
         "login": info.login,
         "role": info.role,
         "schema_revision": info.schema_revision,
@@ -126,6 +134,15 @@ def copy_json(info: CopyInfo) -> dict[str, Any]:
         "last_synced_at": info.synced_at,
         "syncs": info.syncs,
     }
+
+
+def server_address(info: CopyInfo, password: str | None = None) -> str:
+    """The copy's server as a person types it for --db (postgresql://login@host:port/db)."""
+    address = make_url(info.server)
+    address = address.set(drivername=address.get_backend_name())
+    if password is not None:
+        address = address.set(password=password)
+    return address.render_as_string(hide_password=False)
 
 
 def change_json(change: RecordChange) -> dict[str, Any]:
@@ -228,16 +245,21 @@ def run_checkout(url: str, args: argparse.Namespace) -> int:
     # A file on this computer is never opened: the service refuses it in its own words.
     server = services.db if services is not None else Database(url)
     try:
-        line = ProgressLine(sys.stderr, "Taking an offline copy", str(server.describe()))
+        line = (
+            ProgressLine(sys.stderr, "Taking an offline copy", str(server.describe()))
+            if services is not None
+            else None
+        )
         try:
             info = OfflineService().checkout(
                 server,
                 args.out,
                 actor=services.actor if services is not None else None,
-                steps=lambda what, done, total: line.report(done, total, what),
+                steps=(lambda what, done, total: line.report(done, total, what)) if line else None,
             )
         finally:
-            line.finish()
+            if line is not None:
+                line.finish()
     finally:
         if services is not None:
             services.close()
@@ -264,8 +286,8 @@ def run_checkout(url: str, args: argparse.Namespace) -> int:
     for words, count in rows:
         out.write(f"  {words.ljust(width)}  {count.rjust(number)}\n")
     out.write(
-        f"Work on it in the program (File > Open database…) without a connection; "
-        f"send its changes back with: thep-admin offline sync {_typed(info.path)}\n"
+        "Work on it without a connection in the program (File > Open database…); send its "
+        f"changes\nback to the office with: thep-admin offline sync {_typed(info.path)}\n"
     )
     return 0
 
@@ -301,7 +323,12 @@ def run_sync(args: argparse.Namespace) -> int:
     server = Database(url)
     service = OfflineService()
     try:
-        plan = service.preview(path, server)
+        try:
+            plan = service.preview(path, server)
+        except OfflineError as exc:
+            if isinstance(exc.__cause__, PasswordRefusedError) and server.url.password is None:
+                raise CommandError(f"{exc} {_password_help(info)}") from exc
+            raise
         if args.dry_run:
             return _dry_run(plan, args.json)
         if plan.conflicts:
@@ -342,6 +369,15 @@ def run_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password_help(info: CopyInfo) -> str:
+    return (
+        "The copy keeps the server's address without its password: connect to the server "
+        "once in the program with “Remember the password on this computer” ticked, or set "
+        "PGPASSWORD, or give the address with its password: --db "
+        f"{server_address(info, 'PASSWORD')}"
+    )
+
+
 def _dry_run(plan: SyncPlan, as_json: bool) -> int:
     if as_json:
         write_json(
@@ -368,7 +404,7 @@ def _refuse_conflicts(plan: SyncPlan, as_json: bool) -> None:
             {
                 **copy_json(plan.copy),
                 "synchronised": False,
-                "conflicts": [conflict_json(c) for c in plan.conflicts],
+                **plan_json(plan),
             },
             sys.stdout,
         )

@@ -28,10 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.audit_trail import Action, Change, acting_copy, label_of, record_many
-from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
+from thep_desktop.database import (
+    SECRET_PARAMETERS,
+    Database,
+    DatabaseError,
+    driver_message,
+    head_revision,
+)
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser, Base
@@ -68,6 +75,7 @@ from thep_desktop.services.offline.offline_merge import (
     resolved_ops,
 )
 from thep_desktop.services.offline.offline_rows import (
+    AREA_WORDS,
     Record,
     State,
     read_state,
@@ -119,7 +127,7 @@ class OfflineService:
             state = read_state(conn)
         header = CopyHeader(
             copy_id=copy_id,
-            server=server.url.set(password=None).render_as_string(hide_password=False),
+            server=address_without_password(server.url),
             server_identity=identity,
             login=who.name,
             role=str(who.role.value),
@@ -259,7 +267,7 @@ def copy_info_of(path: Path) -> CopyInfo:
 
 def records_by_area(path: Path) -> dict[str, int]:
     """How many records the copy at ``path`` holds in each area of the office (see
-    offline_rows.table_areas), areas in the order of their first table, empty ones left out."""
+    offline_rows.table_areas), in the order of AREA_WORDS, empty ones left out."""
     database = open_copy(Path(path))
     counts: dict[str, int] = {}
     areas = table_areas()
@@ -272,7 +280,10 @@ def records_by_area(path: Path) -> dict[str, int]:
                     counts[area] = counts.get(area, 0) + int(found)
     finally:
         database.dispose()
-    return counts
+    order = list(AREA_WORDS)
+    return dict(
+        sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
+    )
 
 
 def is_offline_copy_file(database: Database) -> CopyInfo | None:
@@ -287,6 +298,20 @@ def is_offline_copy_file(database: Database) -> CopyInfo | None:
 
 
 # -- the pieces --------------------------------------------------------------------------------
+def address_without_password(url: URL) -> str:
+    """The server's address as the copy keeps it: never its password (the file travels on a
+    laptop), in the address or in its query. ``URL.set(password=None)`` would keep it: None
+    there means "unchanged"."""
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query={k: v for k, v in url.query.items() if k.lower() not in SECRET_PARAMETERS},
+    ).render_as_string(hide_password=False)
+
+
 def _snapshot(conn: Connection) -> None:
     """Every table read at one moment (a PostgreSQL transaction sees one snapshot only when
     asked for it before its first read)."""
