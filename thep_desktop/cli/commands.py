@@ -92,8 +92,8 @@ examples:
   thep-admin audit --who jo.bloggs --since 01/11/2026 --xlsx trail.xlsx
   thep-admin users add jo.bloggs --role staff --name "Jo Bloggs"
   thep-admin users set-role jo.bloggs treasurer
-  thep-admin --db postgresql://treasurer@server/partnership offline checkout --out laptop.sqlite3
-                                               an offline copy to work on away from the office
+  thep-admin offline checkout --out laptop.sqlite3
+                                               a copy of the server's database to take away
   thep-admin offline status laptop.sqlite3     what the copy has changed since it was taken
   thep-admin offline sync laptop.sqlite3 --dry-run
                                                what a synchronisation would send and receive

@@ -11,11 +11,13 @@ import pytest
 from offline_records import office_with_demo, rename_school, school_name
 from pg_databases import PgDatabases
 from server_backups import sums
+from server_logins import ServerLogins
 from sqlalchemy import func, select
 
 from thep_desktop.cli.admin import main
 from thep_desktop.connections import remember_password
 from thep_desktop.database import Database, ServerAddress
+from thep_desktop.domain.roles import Role
 from thep_desktop.models import AuditEvent
 from thep_desktop.services.invoices.catalogue_service import ServiceItemDetail, ServiceItemInput
 from thep_desktop.services.offline.offline_rows import synced_tables
@@ -440,3 +442,45 @@ def test_a_file_that_is_not_a_copy_is_refused_in_one_line(
     assert said[missing] == f"thep-admin: There is no file {missing}.\n"
     assert {path: digest(path) for path in before} == before
     assert not missing.exists()
+
+
+def test_a_treasurer_whose_role_was_taken_away_is_refused_with_nothing_changed(
+    capsys, pg_db: Database, tmp_path: Path, server_logins: ServerLogins
+):
+    office = office_with_demo(pg_db)
+    login = server_logins.name("treasurer")
+    office.users.add_user(office.actor, login, Role.TREASURER, password="Pw-treasurer-1")
+    treasurer_address = server_logins.url(address(office), login, "Pw-treasurer-1")
+    path = tmp_path / "treasurer.sqlite3"
+    code, out, err = run(
+        capsys, "--db", treasurer_address, "offline", "checkout", "--out", str(path), "--json"
+    )
+    assert code == 0, err
+    taken = json.loads(out)
+    assert taken["login"] == login and taken["role"] == "treasurer"
+    assert "Pw-treasurer-1" not in out and b"Pw-treasurer-1" not in path.read_bytes()
+    item = office.catalogue.list_items(office.actor)[0]
+    copy, _ = open_services(str(path))
+    assert copy.actor.name == login and copy.actor.role == Role.TREASURER
+    set_price(copy, item.code, "99.00")
+    copy.close()
+    office.users.set_role(office.actor, login, Role.VIEWER)
+    office_before, copy_before = sums(office.db), digest(path)
+
+    # The password the treasurer's login kept on this computer, for the copy's address.
+    found = ServerAddress.from_url(treasurer_address)
+    assert found is not None
+    remember_password(found.credential_key, "Pw-treasurer-1")
+    code, out, err = run(capsys, "offline", "sync", str(path))
+    assert code == 1 and out == ""
+    said, refusal = err.splitlines(keepends=True)  # the progress line's title, then why
+    assert said.startswith("Synchronising (")
+    assert f"{login}'s role at the office is now viewer" in one_line_error(refusal)
+    assert (
+        "1 service catalogue item" in err
+        and "the copy was taken as treasurer" in err
+        and "Nothing was sent or received" in err
+    )
+    assert sums(office.db) == office_before and digest(path) == copy_before
+    price = next(i for i in office.catalogue.list_items(office.actor) if i.code == item.code)
+    assert price.unit_price == item.unit_price != Decimal("99.00")

@@ -64,7 +64,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     offline = commands.add_parser(
         "offline",
         parents=[common],
-        help="take an offline copy from the office's server, see it, synchronise it",
+        help="an offline copy to work away from the office: take, see, sync",
         description="An offline copy is a database file of the office's records to work on "
         "without a connection (a laptop away from the office), synchronised back later: what "
         "the copy changed goes to the office, what the office changed comes into the copy, "
@@ -89,7 +89,6 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
     status = actions.add_parser(
         "status",
-        parents=[common],
         help="what an offline copy is and what it has changed (no connection needed)",
         description="Show an offline copy's header (copy id, server, login and role, when it "
         "was taken and last synchronised) and the changes waiting to be sent to the office. "
@@ -101,7 +100,6 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
     sync = actions.add_parser(
         "sync",
-        parents=[common],
         help="send a copy's changes to the office and bring the office's into the copy",
         description="Synchronise an offline copy with the office's server it was taken from "
         "(the address recorded in the copy, with the password kept on this computer, in "
@@ -112,6 +110,13 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "nothing changed on either side.",
     )
     sync.add_argument("file", metavar="FILE", type=Path, help="the offline copy")
+    sync.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="the office's server, when not at the address the copy recorded (a "
+        "postgresql:// address; it must be the same office database)",
+    )
     sync.add_argument(
         "--dry-run", action="store_true", help="show what would be done, change nothing"
     )
