@@ -484,3 +484,45 @@ def test_a_treasurer_whose_role_was_taken_away_is_refused_with_nothing_changed(
     assert sums(office.db) == office_before and digest(path) == copy_before
     price = next(i for i in office.catalogue.list_items(office.actor) if i.code == item.code)
     assert price.unit_price == item.unit_price != Decimal("99.00")
+
+
+def test_a_payment_against_an_invoice_the_office_credited_is_flagged(
+    capsys, pg_db: Database, tmp_path: Path
+):
+    office = office_with_demo(pg_db)
+    keep_password(office)
+    path = tmp_path / "copy.sqlite3"
+    checkout(capsys, office, path)
+    code, out, err = run(capsys, "--db", address(office), "invoices", "list", "--json")
+    invoice = next(
+        i for i in json.loads(out)["invoices"] if i["status"] == "issued" and i["kind"] == "invoice"
+    )
+    number = invoice["number"]
+    code, out, err = run(
+        capsys, "--db", str(path), "invoices", "pay", number, "--amount", "100.00",
+        "--date", "01/12/2026", "--method", "BACS",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(
+        capsys, "--db", address(office), "invoices", "credit", number, "--reason", "Wrong school"
+    )
+    assert code == 0, err
+    credit_note = out.split()[2]
+
+    code, out, err = run(capsys, "offline", "sync", str(path), "--dry-run", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    (flag,) = data["flags"]
+    assert flag.startswith(
+        f"A payment of £100.00 recorded in the copy is set against {number}, which the office "
+        f"credited meanwhile ({credit_note}, dated "
+    )
+    assert [c["table"] for c in data["send"]] == ["payment", "allocation"]
+
+    code, out, err = run(capsys, "offline", "sync", str(path))
+    assert code == 0, err
+    assert f"Check: A payment of £100.00 recorded in the copy is set against {number}" in out
+    assert "2 changes sent" in out
+    code, out, err = run(capsys, "--db", address(office), "invoices", "show", number, "--json")
+    shown = json.loads(out)
+    assert shown["paid"] == "100.00" and shown["credited"] == invoice["total"]
