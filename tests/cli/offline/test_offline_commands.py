@@ -311,7 +311,9 @@ def test_sync_with_conflicts_is_refused_listing_them_in_json(
 
     code, out, err = run(capsys, "offline", "sync", str(path))
     assert code == 1 and out.startswith("Conflicts (2):\n")
-    assert "unit price: original" in out and "mine “100.00”; theirs “120.50”" in out
+    assert (
+        f"unit price: original “£{item.unit_price:,.2f}”; mine “£100.00”; theirs “£120.50”" in out
+    )
     one_line_error(err)
     assert sums(office.db) == office_before and digest(path) == copy_before
 

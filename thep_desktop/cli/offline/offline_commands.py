@@ -46,7 +46,7 @@ from thep_desktop.services.offline.offline_data import (
     RecordChange,
     SyncPlan,
 )
-from thep_desktop.services.offline.offline_rows import area_words
+from thep_desktop.services.offline.offline_rows import area_words, typed_value
 from thep_desktop.services.offline.offline_service import (
     OfflineService,
     copy_info_of,
@@ -206,12 +206,13 @@ def _write_changes(heading: str, changes: Sequence[RecordChange], out: TextIO) -
         out.write(f"  {change.words}\n")
 
 
-def _shown(value: Any, absent: str) -> str:
+def _shown(conflict: Conflict, name: str, value: Any, absent: str) -> str:
+    """A field's value as a person reads it: dates dd/mm/yyyy, money in pounds, Yes/No."""
     if value is None:
         return absent
     if isinstance(value, bool):
         return text_value(value)
-    return f"“{value}”"
+    return f"“{text_value(typed_value(conflict.table, name, value))}”"
 
 
 def write_conflicts(conflicts: Iterable[Conflict], out: TextIO) -> None:
@@ -219,9 +220,12 @@ def write_conflicts(conflicts: Iterable[Conflict], out: TextIO) -> None:
         out.write(f"  {conflict.words}\n")
         absent = "(deleted)" if conflict.whole_record else "(empty)"
         for f in conflict.fields:
+            original = _shown(conflict, f.name, f.original, "(empty)")
+            mine = _shown(conflict, f.name, f.mine, absent)
+            theirs = _shown(conflict, f.name, f.theirs, absent)
             out.write(
-                f"      {f.name.replace('_', ' ')}: original {_shown(f.original, '(empty)')}; "
-                f"mine {_shown(f.mine, absent)}; theirs {_shown(f.theirs, absent)}\n"
+                f"      {f.name.replace('_', ' ')}: original {original}; mine {mine}; "
+                f"theirs {theirs}\n"
             )
 
 
