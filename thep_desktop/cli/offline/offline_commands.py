@@ -12,6 +12,14 @@ JSON keys (the same in every offline command):
   deleted_at_office), ``whole_record`` (kept or deleted as one), ``description``, ``fields``:
   each ``name``, ``original``, ``mine`` and ``theirs`` (dates and times ISO, money "412.50",
   references to other records as their uuid, null where absent).
+
+Each command's JSON is the copy's keys and: ``checkout``: ``records`` (records per area of the
+office: school, staff, memberships, invoices, peer_reviews, governance, letters,
+organisation, users) and ``records_total``; ``status``: ``changes`` (waiting to be sent);
+``sync --dry-run``: ``dry_run`` (true), ``nothing_to_do``, ``send``, ``receive``,
+``conflicts``, ``flags`` (payments recorded in the copy against invoices the office credited
+meanwhile, in words); ``sync``: ``synchronised`` (false when refused for conflicts, exit 1),
+``sent`` and ``received`` (counts), ``synced_at``, and the lists as for ``--dry-run``.
 """
 
 from __future__ import annotations
