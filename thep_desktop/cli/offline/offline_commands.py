@@ -338,6 +338,8 @@ def run_sync(args: argparse.Namespace) -> int:
     # thep-admin (kept on this computer, else PGPASSWORD or .pgpass through the driver).
     url = with_stored_password(normalise_url(given) if given else info.server)
     server = Database(url)
+    # The office's side waits for anyone else's save: said on stderr, as every command does.
+    server.lock_wait.notify = WaitLine(sys.stderr)
     service = OfflineService()
     try:
         try:
