@@ -389,6 +389,18 @@ def test_sync_takes_the_password_from_pgpassword_and_says_how_to_give_one(
     assert f"--db postgresql://{user}:PASSWORD@{host}:{port}/{name}" in err
     assert sums(office.db) == office_before and digest(path) == copy_before
 
+    # A server nobody answers at: said in one line, nothing changed.
+    code, out, err = run(
+        capsys, "offline", "sync", str(path), "--db", f"postgresql://{user}@127.0.0.1:1/{name}"
+    )
+    assert code == 1 and out == ""
+    assert "Cannot open the database (Server: 127.0.0.1:1 / " in one_line_error(err)
+    # The address given with its password, the same office database: previewed.
+    code, out, err = run(capsys, "offline", "sync", str(path), "--dry-run", "--db", address(office))
+    assert code == 0, err
+    assert "  Changed school “Laptop School”: name" in out
+    assert sums(office.db) == office_before and digest(path) == copy_before
+
     monkeypatch.setenv("PGPASSWORD", str(pg_db.url.password))
     code, out, err = run(capsys, "offline", "sync", str(path))
     assert code == 0, err
