@@ -23,6 +23,7 @@ from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.invoices import invoices_commands
 from thep_desktop.cli.letters import letters_commands
 from thep_desktop.cli.memberships import fees_commands, members_commands
+from thep_desktop.cli.offline import offline_commands
 from thep_desktop.cli.peer_reviews import reviews_commands
 from thep_desktop.cli.schools import schools_commands
 from thep_desktop.cli.shared.jobs import ProgressLine, WaitLine, ctrl_c_cancels
@@ -91,6 +92,11 @@ examples:
   thep-admin audit --who jo.bloggs --since 01/11/2026 --xlsx trail.xlsx
   thep-admin users add jo.bloggs --role staff --name "Jo Bloggs"
   thep-admin users set-role jo.bloggs treasurer
+  thep-admin offline checkout --out laptop.sqlite3
+                                               a copy of the server's database to take away
+  thep-admin offline status laptop.sqlite3     what the copy has changed since it was taken
+  thep-admin offline sync laptop.sqlite3 --dry-run
+                                               what a synchronisation would send and receive
   thep-admin COMMAND --help                    everything one command takes
 
 Exit codes: 0 done, 1 could not be done (the reason is on stderr), 2 the command was typed
@@ -163,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup_commands.add_commands(commands, common)
     audit_commands.add_commands(commands, common)
     users_commands.add_commands(commands, common)
+    offline_commands.add_commands(commands, common)
     return parser
 
 
@@ -192,6 +199,8 @@ def _run(args: argparse.Namespace) -> int:
         # A damaged install (a font or a migration missing) is named before the database is
         # touched, with what to do about it.
         check_installation()
+        if args.database == "none":  # a file named on the command line, and its own server
+            return args.run(args)
         # A server's address without a password takes the one kept on this computer for
         # user@host:port/database (the desktop program's Remember the password).
         url = with_stored_password(config.resolve_database_url(given))

@@ -12,13 +12,16 @@ import enum
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Date, DateTime, Table, select
 
 from thep_desktop.models import Base
 from thep_desktop.models.audit import AUDIT_TABLE
+from thep_desktop.models.base import Money, UtcDateTime
 from thep_desktop.services.backups.table_checksums import canonical
 
 # Columns that say when and by whom, or how often, a record changed, not what it says; they
@@ -188,3 +191,48 @@ TABLE_WORDS = {
 def table_words(table: str) -> str:
     """What a person calls a record of the table."""
     return TABLE_WORDS.get(table, table.replace("_", " "))
+
+
+# The office's areas as a person names them, keyed as the models' modules are named (one
+# module per area), so a new table joins its area without being listed here.
+AREA_WORDS = {
+    "school": "Schools and contacts",
+    "staff": "Staff",
+    "memberships": "Members and fees",
+    "invoices": "Invoices and payments",
+    "peer_reviews": "Peer reviews",
+    "governance": "Governance",
+    "letters": "Letters",
+    "organisation": "Organisation",
+    "users": "Users",
+}
+
+
+@cache
+def table_areas() -> dict[str, str]:
+    """Each synced table's area of the office: the name of the models' module it is in."""
+    modules = {m.local_table.name: m.class_.__module__ for m in Base.registry.mappers}
+    return {t.name: modules.get(t.name, "other").rsplit(".", 1)[-1] for t in synced_tables()}
+
+
+def typed_value(table: str, name: str, value: Any) -> Any:
+    """A field's canonical value (as a conflict's fields hold it) as the Python value it
+    stands for, for showing: a date, a time, money as Decimal; anything else as it is."""
+    column = Base.metadata.tables[table].c.get(name)
+    if not isinstance(value, str) or column is None:
+        return value
+    kind = column.type
+    try:
+        if isinstance(kind, Money):
+            return Decimal(value)
+        if isinstance(kind, UtcDateTime | DateTime):
+            return datetime.fromisoformat(value)
+        if isinstance(kind, Date):
+            return date.fromisoformat(value)
+    except (ValueError, ArithmeticError):  # not what the column says: shown as it is
+        return value
+    return value
+
+
+def area_words(area: str) -> str:
+    return AREA_WORDS.get(area, area.replace("_", " ").capitalize())

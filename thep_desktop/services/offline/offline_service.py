@@ -28,10 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.audit_trail import Action, Change, acting_copy, label_of, record_many
-from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
+from thep_desktop.database import (
+    SECRET_PARAMETERS,
+    Database,
+    DatabaseError,
+    driver_message,
+    head_revision,
+)
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser, Base
@@ -68,10 +75,13 @@ from thep_desktop.services.offline.offline_merge import (
     resolved_ops,
 )
 from thep_desktop.services.offline.offline_rows import (
+    AREA_WORDS,
     Record,
     State,
     read_state,
     references,
+    synced_tables,
+    table_areas,
     table_words,
 )
 from thep_desktop.services.shared.actor import Actor
@@ -117,7 +127,7 @@ class OfflineService:
             state = read_state(conn)
         header = CopyHeader(
             copy_id=copy_id,
-            server=server.url.set(password=None).render_as_string(hide_password=False),
+            server=address_without_password(server.url),
             server_identity=identity,
             login=who.name,
             role=str(who.role.value),
@@ -255,6 +265,27 @@ def copy_info_of(path: Path) -> CopyInfo:
         database.dispose()
 
 
+def records_by_area(path: Path) -> dict[str, int]:
+    """How many records the copy at ``path`` holds in each area of the office (see
+    offline_rows.table_areas), in the order of AREA_WORDS, empty ones left out."""
+    database = open_copy(Path(path))
+    counts: dict[str, int] = {}
+    areas = table_areas()
+    try:
+        with database.read_session() as session:
+            for table in synced_tables():
+                found = session.execute(select(func.count()).select_from(table)).scalar_one()
+                if found:
+                    area = areas[table.name]
+                    counts[area] = counts.get(area, 0) + int(found)
+    finally:
+        database.dispose()
+    order = list(AREA_WORDS)
+    return dict(
+        sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
+    )
+
+
 def is_offline_copy_file(database: Database) -> CopyInfo | None:
     """The header when ``database`` is an offline copy; None for any other database."""
     path = database.sqlite_path
@@ -267,6 +298,20 @@ def is_offline_copy_file(database: Database) -> CopyInfo | None:
 
 
 # -- the pieces --------------------------------------------------------------------------------
+def address_without_password(url: URL) -> str:
+    """The server's address as the copy keeps it: never its password (the file travels on a
+    laptop), in the address or in its query. ``URL.set(password=None)`` would keep it: None
+    there means "unchanged"."""
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query={k: v for k, v in url.query.items() if k.lower() not in SECRET_PARAMETERS},
+    ).render_as_string(hide_password=False)
+
+
 def _snapshot(conn: Connection) -> None:
     """Every table read at one moment (a PostgreSQL transaction sees one snapshot only when
     asked for it before its first read)."""
@@ -495,4 +540,4 @@ def _record_on_server(server: Database, copy_id: str, detail: str) -> None:
         acting_copy.reset(token)
 
 
-__all__ = ["OfflineService", "copy_info_of", "is_offline_copy_file"]
+__all__ = ["OfflineService", "copy_info_of", "is_offline_copy_file", "records_by_area"]
