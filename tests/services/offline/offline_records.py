@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from sqlalchemy import func, select
+
 from thep_desktop.database import Database
+from thep_desktop.models.audit import AuditEvent
+from thep_desktop.services.backups.table_checksums import (
+    TableSum,
+    differences,
+    sqlite_checksums,
+    table_checksums,
+)
 from thep_desktop.services.demo.demo_service import DemoService
+from thep_desktop.services.offline.offline_data import OfflineError
 from thep_desktop.services.registry import Services, open_services
 
 
@@ -33,3 +47,47 @@ def rename_school(services: Services, urn: int, name: str) -> None:
 
 def school_name(services: Services, urn: int) -> str:
     return services.schools.get_school_by_urn(services.actor, urn).name
+
+
+# -- nothing changed on either side -----------------------------------------------------------
+def office_sums(db: Database) -> dict[str, TableSum]:
+    """Every table of the office's database (its audit trail among them): rows and checksum."""
+    with db.read_session() as session:
+        return table_checksums(session.connection())
+
+
+def copy_sums(path: Path) -> tuple[dict[str, TableSum], list[str]]:
+    """Every table of the copy, read without writing to it, and the files beside it."""
+    raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        sums = sqlite_checksums(raw)
+    finally:
+        raw.close()
+    return sums, sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def trail_seq(db: Database) -> int:
+    """The last row of the office's audit trail."""
+    with db.read_session() as session:
+        return int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
+
+
+@contextmanager
+def nothing_changed(office_db: Database, *copies: Path) -> Iterator[None]:
+    """The block is refused: the office's rows, its audit trail and each copy are as they were."""
+    office_before = office_sums(office_db)
+    seq_before = trail_seq(office_db)
+    copies_before = [copy_sums(p) for p in copies]
+    yield
+    assert trail_seq(office_db) == seq_before, "the office's audit trail has new rows"
+    assert differences(office_before, office_sums(office_db)) == []
+    for path, before in zip(copies, copies_before, strict=True):
+        assert copy_sums(path) == before, f"the copy {path.name} changed"
+
+
+def refused(office_db: Database, *copies: Path, match: str) -> AbstractContextManager[object]:
+    """``pytest.raises(OfflineError)`` with ``match``, and nothing changed on either side."""
+    stack = ExitStack()
+    stack.enter_context(nothing_changed(office_db, *copies))
+    stack.enter_context(pytest.raises(OfflineError, match=match))
+    return stack
