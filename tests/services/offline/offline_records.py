@@ -39,9 +39,14 @@ def take_copy(office: Services, folder: Path, name: str = "copy.sqlite3") -> tup
 
 
 def rename_school(services: Services, urn: int, name: str) -> None:
+    change_school(services, urn, name=name)
+
+
+def change_school(services: Services, urn: int, **changes: object) -> None:
+    """The school saved through the schools service with these fields of its form changed."""
     detail = services.schools.get_school_by_urn(services.actor, urn)
     services.schools.update_school(
-        services.actor, detail.id, detail.version, replace(detail.as_input(), name=name)
+        services.actor, detail.id, detail.version, replace(detail.as_input(), **changes)
     )
 
 

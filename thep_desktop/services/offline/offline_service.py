@@ -464,11 +464,15 @@ def _office_id(ids: Mapping[str, Mapping[str, int]], record: Record, name: str, 
     found = ids.get(target, {}).get(str(wanted))
     if found is None:
         raise OfflineError(
-            f"The copy's {table_words(record.table)} “{record.label}” refers to a "
-            f"{table_words(target)} the office no longer has (someone deleted it there "
+            f"The copy's {table_words(record.table)} “{record.label}” refers to "
+            f"{_a(table_words(target))} the office no longer has (someone deleted it there "
             f"meanwhile). {NOTHING_CHANGED}"
         )
     return found
+
+
+def _a(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def _run(conn: Connection, statement: Any, record: Record) -> Any:
