@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from thep_desktop.audit_trail import Action
 from thep_desktop.database import Database
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.services.backups.table_checksums import (
@@ -77,17 +78,40 @@ def trail_seq(db: Database) -> int:
         return int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
 
 
+def copy_trail(path: Path) -> list[str]:
+    """The actions of the copy's own audit trail, in order."""
+    raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in raw.execute("SELECT action FROM audit_event ORDER BY seq")]
+    finally:
+        raw.close()
+
+
 @contextmanager
-def nothing_changed(office_db: Database, *copies: Path) -> Iterator[None]:
-    """The block is refused: the office's rows, its audit trail and each copy are as they were."""
+def nothing_changed(
+    office_db: Database, *copies: Path, refusals_recorded: bool = False
+) -> Iterator[None]:
+    """The block is refused: the office's rows, its audit trail and each copy are as they were.
+
+    ``refusals_recorded``: a service refused the copy's user (PermissionDeniedError), which
+    the copy's own trail records as a refusal, and only that.
+    """
     office_before = office_sums(office_db)
     seq_before = trail_seq(office_db)
     copies_before = [copy_sums(p) for p in copies]
+    trails_before = [copy_trail(p) for p in copies]
     yield
     assert trail_seq(office_db) == seq_before, "the office's audit trail has new rows"
     assert differences(office_before, office_sums(office_db)) == []
-    for path, before in zip(copies, copies_before, strict=True):
-        assert copy_sums(path) == before, f"the copy {path.name} changed"
+    for path, before, trail in zip(copies, copies_before, trails_before, strict=True):
+        after = copy_sums(path)
+        if refusals_recorded:
+            added = copy_trail(path)[len(trail) :]
+            assert added and set(added) == {Action.REFUSED.value}
+            del before[0]["audit_event"], after[0]["audit_event"]
+        assert after[1] == before[1], f"files beside the copy {path.name}: {after[1]}"
+        changed = differences(before[0], after[0])
+        assert changed == [], f"the copy {path.name} changed: {changed}"
 
 
 def refused(office_db: Database, *copies: Path, match: str) -> AbstractContextManager[object]:

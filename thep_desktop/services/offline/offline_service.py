@@ -273,11 +273,17 @@ def _snapshot(conn: Connection) -> None:
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
-def _check_server_schema(server: Database) -> None:
+def _check_server_schema(server: Database, outcome: str = "No copy was made.") -> None:
     try:
         found = server.recognise()
     except DatabaseError as exc:
-        raise OfflineError(str(exc)) from exc
+        if _login_disabled(exc):
+            raise OfflineError(
+                f"The login {server.url.username} is disabled at the office, so it cannot open "
+                "the office's database. An administrator can enable it again (Users). "
+                f"{outcome}"
+            ) from exc
+        raise OfflineError(f"{exc} {outcome}") from exc
     if found.state in ("missing", "empty"):
         raise OfflineError(f"There is no office database at {server.describe()} yet.")
     if found.revision != head_revision():
@@ -295,7 +301,17 @@ def _check_pair(info: CopyInfo, server: Database) -> None:
             "An offline copy is synchronised with the office's server it was taken from "
             f"({info.server_words}), not with a database file. {NOTHING_CHANGED}"
         )
-    _check_server_schema(server)
+    _check_server_schema(server, NOTHING_CHANGED)
+
+
+def _login_disabled(exc: BaseException) -> bool:
+    """Did the server refuse the login itself (disabled: NOLOGIN), not the connection?"""
+    found: BaseException | None = exc
+    while found is not None:
+        if "not permitted to log in" in str(found):
+            return True
+        found = found.__cause__ or found.__context__
+    return False
 
 
 def _check_identity(info: CopyInfo, conn: Connection) -> None:
