@@ -18,6 +18,7 @@ from thep_desktop.domain.invoices import VatCode
 from thep_desktop.domain.roles import Role
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput
+from thep_desktop.services.offline.offline_data import OfflineError
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.shared.errors import PermissionDeniedError
 
@@ -36,15 +37,15 @@ def test_a_copy_meets_another_office_database_or_a_file_that_is_not_a_copy(
     # Another office's database, with the same demo (the same schools, other records).
     other, _ = open_services(new_pg_database.create(migrated=True))
     DemoService(other.db).load(other.actor)
-    for attempt in (
-        lambda: office.offline.preview(path, other.db),
-        lambda: office.offline.sync(path, other.db),
-    ):
-        with (
-            nothing_changed(other.db),
-            refused(office.db, path, match="taken from another office database.*Nothing was sent"),
+    with nothing_changed(other.db), nothing_changed(office.db, path):
+        for attempt in (
+            partial(office.offline.preview, path, other.db),
+            partial(office.offline.sync, path, other.db),
         ):
-            attempt()
+            with pytest.raises(
+                OfflineError, match="taken from another office database.*Nothing was sent"
+            ):
+                attempt()
 
     # Files that are not copies: a text file, an office database on this computer.
     text = tmp_path / "notes.sqlite3"
@@ -53,27 +54,25 @@ def test_a_copy_meets_another_office_database_or_a_file_that_is_not_a_copy(
     local = Database(plain)
     local.upgrade(create=True)
     local.dispose()
-    for not_a_copy, words in (
-        (text, "cannot be read as an offline copy"),
-        (plain, "is an office database of its own, not an offline copy"),
-    ):
-        before = not_a_copy.read_bytes()
-        for attempt in (
-            partial(office.offline.status, not_a_copy),
-            partial(office.offline.preview, not_a_copy, office.db),
-            partial(office.offline.sync, not_a_copy, office.db),
+    files_before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    with nothing_changed(office.db, path):
+        for not_a_copy, words in (
+            (text, "cannot be read as an offline copy"),
+            (plain, "is an office database of its own, not an offline copy"),
         ):
-            with refused(office.db, match=words):
-                attempt()
-        assert not_a_copy.read_bytes() == before
-        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(not_a_copy.name)) == [
-            not_a_copy.name
-        ]
-    # An office database on this computer is not a server to synchronise with.
-    with refused(office.db, path, match="not with a database file"):
-        office.offline.sync(path, Database(plain))
-    with refused(office.db, path, match="There is no file"):
-        office.offline.sync(tmp_path / "missing.sqlite3", office.db)
+            for attempt in (
+                partial(office.offline.status, not_a_copy),
+                partial(office.offline.preview, not_a_copy, office.db),
+                partial(office.offline.sync, not_a_copy, office.db),
+            ):
+                with pytest.raises(OfflineError, match=words):
+                    attempt()
+        # An office database on this computer is not a server to synchronise with.
+        with pytest.raises(OfflineError, match="not with a database file.*Nothing was sent"):
+            office.offline.sync(path, Database(plain))
+        with pytest.raises(OfflineError, match="There is no file"):
+            office.offline.sync(tmp_path / "missing.sqlite3", office.db)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == files_before
 
 
 def a_draft(services: Services, customer_id: int) -> int:
