@@ -9,11 +9,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from alembic import command
 from offline_records import nothing_changed, office_with_demo, refused, rename_school
 from pg_databases import PgDatabases
 from server_logins import ServerLogins
 
-from thep_desktop.database import Database
+from thep_desktop.database import Database, alembic_config
 from thep_desktop.domain.invoices import VatCode
 from thep_desktop.domain.roles import Role
 from thep_desktop.services.demo.demo_service import DemoService
@@ -54,11 +55,19 @@ def test_a_copy_meets_another_office_database_or_a_file_that_is_not_a_copy(
     local = Database(plain)
     local.upgrade(create=True)
     local.dispose()
+    # One of an older version of the program, from before offline copies: looked at, not
+    # brought up to date (nor backed up) by a synchronisation it is no part of.
+    older = tmp_path / "older-office.sqlite3"
+    local = Database(older)
+    local.upgrade(create=True)
+    command.downgrade(alembic_config(local.engine), "0013_governance")
+    local.dispose()
     files_before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     with nothing_changed(office.db, path):
         for not_a_copy, words in (
             (text, "cannot be read as an offline copy"),
             (plain, "is an office database of its own, not an offline copy"),
+            (older, "is an office database of its own, not an offline copy"),
         ):
             for attempt in (
                 partial(office.offline.status, not_a_copy),
