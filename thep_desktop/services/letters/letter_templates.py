@@ -240,6 +240,7 @@ class LetterTemplates:
                     session.add(
                         LetterTemplate(
                             **values,
+                            uuid=builtin_uuid(shipped.key),
                             key=shipped.key,
                             builtin=True,
                             created_by=actor.name,
@@ -278,6 +279,16 @@ class LetterTemplates:
             if row is None:
                 return ConflictError("Someone deleted this template meanwhile. Nothing was saved.")
             return _conflict_of(row)
+
+
+# Names the built-in templates' records. A built-in template is set up where the letters are
+# first listed: at the office, and perhaps in an offline copy too before it is synchronised.
+# The same uuid on both makes it one record to the synchronisation, not a second one.
+_BUILTIN_UUIDS = uuid.UUID("6f0c2a54-3b1e-4c8e-9d7a-5e2b1f4c8a90")
+
+
+def builtin_uuid(key: str) -> uuid.UUID:
+    return uuid.uuid5(_BUILTIN_UUIDS, f"letter_template/{key}")
 
 
 def builtin_input(shipped: Any) -> TemplateInput:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, inspect, select
 
 from thep_desktop.database import Database, DatabaseError, head_revision
 from thep_desktop.models import Base
@@ -166,14 +166,21 @@ def open_copy(path: Path) -> Database:
         database.dispose()
         raise OfflineError(f"{path} is not an offline copy of the office's database.")
     try:
-        if found.revision != head_revision():
-            database.upgrade()  # an older program's copy: brought up to date, backed up first
+        # Asked before anything is brought up to date: an office database of an older
+        # version is no copy, and is left as it is (not migrated, not backed up).
         with database.read_session() as session:
-            rows = session.execute(select(OfflineCopy)).scalars().all()
+            conn = session.connection()
+            headers = (
+                conn.execute(select(func.count()).select_from(OfflineCopy.__table__)).scalar()
+                if inspect(conn).has_table(OFFLINE_COPY_TABLE)
+                else 0
+            )
+        if headers == 1 and found.revision != head_revision():
+            database.upgrade()  # an older program's copy: brought up to date, backed up first
     except DatabaseError as exc:
         database.dispose()
         raise OfflineError(f"{path} cannot be opened as an offline copy: {exc}") from exc
-    if len(rows) != 1:
+    if headers != 1:
         database.dispose()
         raise OfflineError(
             f"{path} is an office database of its own, not an offline copy: there is nothing "

@@ -9,7 +9,9 @@ For each record:
   (a synchronisation that stopped after the office saved it) is no change at all;
 - closed on one side (a status of closed, no longer active) and changed at all on the other:
   a conflict over every field either side changed;
-- deleted on one side and changed on the other: a conflict, kept or deleted as a whole.
+- deleted on one side and changed on the other: a conflict, kept or deleted as a whole,
+  with the records under it (an invoice's lines): a draft the office deleted and the copy
+  changed is put back with its lines, or left deleted and its lines with it.
 
 Nothing is ever overwritten silently: a conflict is carried out only as it was resolved.
 """
@@ -70,6 +72,10 @@ class Merge:
     receive: list[RecordChange] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     ops: list[Op] = field(default_factory=list)  # what goes to the office without a question
+    # The three states compared: a record kept or deleted whole takes the records under it.
+    base: BaseState = field(default_factory=dict)
+    mine: State = field(default_factory=dict)
+    theirs: State = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """The conflicts as they are now, theirs values included: a resolution chosen on a
@@ -83,7 +89,7 @@ class Merge:
 
 
 def merge(base: BaseState, mine: State, theirs: State) -> Merge:
-    result = Merge()
+    result = Merge(base=base, mine=mine, theirs=theirs)
     for table in synced_tables():
         name = table.name
         b_rows = base.get(name, {})
@@ -268,14 +274,32 @@ def resolved_ops(merged: Merge, resolutions: Mapping[tuple[str, str, str], Choic
             "or the office's value stands (in the program: File > Synchronise)."
         )
     ops = list(merged.ops)
+    in_conflict = {(c.table, c.uuid) for c in merged.conflicts}
+    # Records under one whose deletion stands or is undone: they follow it, whatever the
+    # merge made of them alone (a line of a deleted draft cannot go to the office).
+    left_out: set[tuple[str, str]] = set()
     for conflict in merged.conflicts:
         if conflict.whole_record:
-            if resolutions[(conflict.table, conflict.uuid, WHOLE_RECORD)] != Choice.MINE:
-                continue
+            mine_chosen = resolutions[(conflict.table, conflict.uuid, WHOLE_RECORD)] == Choice.MINE
             if conflict.kind == ConflictKind.DELETED_HERE:
-                ops.append(Op(OpKind.DELETE, conflict.table, conflict.uuid))
-            else:
-                ops.append(Op(OpKind.INSERT, conflict.table, conflict.uuid))
+                if mine_chosen:
+                    ops.append(Op(OpKind.DELETE, conflict.table, conflict.uuid))
+                else:
+                    # The office's record stays, and with it what was under it in the copy.
+                    left_out |= _under(conflict.table, conflict.uuid, merged.base)
+                continue
+            mine_rows = {
+                t: {k: r.fields for k, r in rows.items()} for t, rows in merged.mine.items()
+            }
+            under = _under(conflict.table, conflict.uuid, mine_rows)
+            if not mine_chosen:
+                left_out |= under  # deleted at the office: the copy's records under it too
+                continue
+            # Put back as the copy has it, with the records under it the office deleted.
+            ops.append(Op(OpKind.INSERT, conflict.table, conflict.uuid))
+            for table, key in sorted(under - in_conflict):
+                if key not in merged.theirs.get(table, {}):
+                    ops.append(Op(OpKind.INSERT, table, key))
             continue
         kept = tuple(
             f.name
@@ -285,18 +309,35 @@ def resolved_ops(merged: Merge, resolutions: Mapping[tuple[str, str, str], Choic
         )
         if kept:
             ops.append(Op(OpKind.UPDATE, conflict.table, conflict.uuid, kept))
-    return _ordered(ops)
+    return _ordered([op for op in ops if (op.table, op.uuid) not in left_out])
+
+
+def _under(table: str, key: str, rows: Mapping[str, Mapping[str, Fields]]) -> set[tuple[str, str]]:
+    """Every record referring to (table, key) in ``rows``, and those referring to them."""
+    found: set[tuple[str, str]] = set()
+    wanted = [(table, key)]
+    while wanted:
+        parent, parent_key = wanted.pop()
+        for child in synced_tables():
+            columns = [c for c, target in references(child.name).items() if target == parent]
+            for child_key, fields in rows.get(child.name, {}).items():
+                if (child.name, child_key) not in found and any(
+                    fields.get(c) == parent_key for c in columns
+                ):
+                    found.add((child.name, child_key))
+                    wanted.append((child.name, child_key))
+    return found
 
 
 def _ordered(ops: list[Op]) -> list[Op]:
     """Inserts parents first, then updates, then deletes children first; one op a record."""
     order = {t.name: n for n, t in enumerate(synced_tables())}
     merged_updates: dict[tuple[str, str], Op] = {}
-    inserts: list[Op] = []
+    inserts: dict[tuple[str, str], Op] = {}
     deletes: list[Op] = []
     for op in ops:
         if op.kind == OpKind.INSERT:
-            inserts.append(op)
+            inserts[(op.table, op.uuid)] = op
         elif op.kind == OpKind.DELETE:
             deletes.append(op)
         else:
@@ -304,9 +345,12 @@ def _ordered(ops: list[Op]) -> list[Op]:
             before = merged_updates.get(key)
             names = op.fields if before is None else tuple(dict.fromkeys(before.fields + op.fields))
             merged_updates[key] = Op(OpKind.UPDATE, op.table, op.uuid, names)
-    inserts.sort(key=lambda o: order[o.table])
     deletes.sort(key=lambda o: -order[o.table])
-    return [*inserts, *merged_updates.values(), *deletes]
+    return [
+        *sorted(inserts.values(), key=lambda o: order[o.table]),
+        *merged_updates.values(),
+        *deletes,
+    ]
 
 
 def referenced_first(ops: list[Op], mine: State) -> list[Op]:

@@ -319,11 +319,17 @@ def _snapshot(conn: Connection) -> None:
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
-def _check_server_schema(server: Database) -> None:
+def _check_server_schema(server: Database, outcome: str = "No copy was made.") -> None:
     try:
         found = server.recognise()
     except DatabaseError as exc:
-        raise OfflineError(str(exc)) from exc
+        if _login_disabled(exc):
+            raise OfflineError(
+                f"The login {server.url.username} is disabled at the office, so it cannot open "
+                "the office's database. An administrator can enable it again (Users). "
+                f"{outcome}"
+            ) from exc
+        raise OfflineError(f"{exc} {outcome}") from exc
     if found.state in ("missing", "empty"):
         raise OfflineError(f"There is no office database at {server.describe()} yet.")
     if found.revision != head_revision():
@@ -341,7 +347,17 @@ def _check_pair(info: CopyInfo, server: Database) -> None:
             "An offline copy is synchronised with the office's server it was taken from "
             f"({info.server_words}), not with a database file. {NOTHING_CHANGED}"
         )
-    _check_server_schema(server)
+    _check_server_schema(server, NOTHING_CHANGED)
+
+
+def _login_disabled(exc: BaseException) -> bool:
+    """Did the server refuse the login itself (disabled: NOLOGIN), not the connection?"""
+    found: BaseException | None = exc
+    while found is not None:
+        if "not permitted to log in" in str(found):
+            return True
+        found = found.__cause__ or found.__context__
+    return False
 
 
 def _check_identity(info: CopyInfo, conn: Connection) -> None:
@@ -511,11 +527,15 @@ def _office_id(ids: Mapping[str, Mapping[str, int]], record: Record, name: str, 
     found = ids.get(target, {}).get(str(wanted))
     if found is None:
         raise OfflineError(
-            f"The copy's {table_words(record.table)} “{record.label}” refers to a "
-            f"{table_words(target)} the office no longer has (someone deleted it there "
+            f"The copy's {table_words(record.table)} “{record.label}” refers to "
+            f"{_a(table_words(target))} the office no longer has (someone deleted it there "
             f"meanwhile). {NOTHING_CHANGED}"
         )
     return found
+
+
+def _a(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def _run(conn: Connection, statement: Any, record: Record) -> Any:
