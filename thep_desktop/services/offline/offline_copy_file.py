@@ -8,8 +8,10 @@ it was (and a ``.part`` file the next run removes), never half a copy.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -167,20 +169,51 @@ def open_copy(path: Path) -> Database:
         raise OfflineError(f"{path} is not an offline copy of the office's database.")
     try:
         if found.revision != head_revision():
+            # Found by the reliability suite (tests/reliability/test_offline_kills.py): an
+            # office database of an older program (copies exist from schema 0014 on) was
+            # upgraded here before being refused as no copy, so a refusal changed the file.
+            # Only a copy is brought up to date (backed up first); anything else is refused
+            # as it is.
+            if _headers_in_file(path) != 1:
+                raise OfflineError(_not_a_copy(path))
             database.upgrade()  # an older program's copy: brought up to date, backed up first
         with database.read_session() as session:
             rows = session.execute(select(OfflineCopy)).scalars().all()
     except DatabaseError as exc:
         database.dispose()
         raise OfflineError(f"{path} cannot be opened as an offline copy: {exc}") from exc
+    except OfflineError:
+        database.dispose()
+        raise
     if len(rows) != 1:
         database.dispose()
-        raise OfflineError(
-            f"{path} is an office database of its own, not an offline copy: there is nothing "
-            "to synchronise. (An offline copy is taken from the office's server with File > "
-            "Take an offline copy, or thep-admin offline checkout.)"
-        )
+        raise OfflineError(_not_a_copy(path))
     return database
+
+
+def _not_a_copy(path: Path) -> str:
+    return (
+        f"{path} is an office database of its own, not an offline copy: there is nothing "
+        "to synchronise. (An offline copy is taken from the office's server with File > "
+        "Take an offline copy, or thep-admin offline checkout.)"
+    )
+
+
+def _headers_in_file(path: Path) -> int | None:
+    """The rows of the file's copy header table (None: it has none), read without writing:
+    read-only, and as immutable unless a -wal or -journal file says it is open elsewhere."""
+    in_use = any(path.with_name(path.name + end).exists() for end in ("-wal", "-journal"))
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if in_use else 'immutable=1'}"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            if not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (OFFLINE_COPY_TABLE,),
+            ).fetchone():
+                return None
+            return int(conn.execute(f'SELECT count(*) FROM "{OFFLINE_COPY_TABLE}"').fetchone()[0])
+    except sqlite3.Error as exc:
+        raise OfflineError(f"{path} cannot be read as an offline copy: {exc}") from exc
 
 
 def copy_info(database: Database, path: Path) -> CopyInfo:
