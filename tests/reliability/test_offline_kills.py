@@ -1,9 +1,10 @@
 """The treasurer's offline copy under trial: synchronisation and checkout killed (SIGKILL) at
 random moments, and copies that do not match the program's schema.
 
-The office is a PostgreSQL database with the demo's records; the copy a SQLite file taken
-from it, holding a known set of offline changes (two new drafts with their lines, a draft
-edited, a draft deleted, a school renamed). Each case stands for:
+The office is a PostgreSQL database with the demo's records; each trial's copy a SQLite file
+taken from it, holding a known set of offline changes of its own (two new drafts with their
+lines, a draft edited, a draft deleted, a school renamed), so the trials follow one another
+on one office as copies synchronising one after the other would. Each case stands for:
 
 - **sync killed, then resumed**: a child process (``python -c`` calling
   ``OfflineService().sync``) killed at seeded random moments spread over a whole sync
@@ -44,6 +45,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
@@ -54,7 +56,7 @@ from typing import Any
 
 import pytest
 from pg_databases import PgDatabases  # tests/pg_databases.py
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, select, text
 
 from thep_desktop.audit_trail import Action
 from thep_desktop.database import Database, head_revision
@@ -69,6 +71,7 @@ from thep_desktop.services.offline.offline_rows import (
     Fields,
     encode_fields,
     read_state,
+    references,
     synced_tables,
 )
 from thep_desktop.services.offline.offline_service import OfflineService, copy_info_of
@@ -81,12 +84,15 @@ pytestmark = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 RANDOM_KILLS = 10
-CHECKOUT_KILLS = 6
+CHECKOUT_KILLS = 4
 # The narrow windows, reached through the sync's own progress calls (see _CHILD).
 WINDOWS = {"sync": ("office saved", "copy half written"), "checkout": ("copy half written",)}
-SCHOOL_NAME = "Offline Renamed Primary School"
-EDITED_REFERENCE = "Edited offline"
-NEW_DRAFTS = ("Offline draft one", "Offline draft two")
+# A copy for each sync trial (a whole one timed, the random kills, the windows) and a spare
+# for the schema cases.
+COPIES = 1 + RANDOM_KILLS + len(WINDOWS["sync"]) + 1
+RENAMED = "Offline Renamed School"
+EDITED = "Edited offline"
+NEW_DRAFT = "Offline draft"
 _ACTION = {ChangeKind.NEW: Action.CREATE, ChangeKind.CHANGED: Action.UPDATE}
 
 # The child: imports first, says "ready", then waits for its orders on one line, so that a
@@ -170,20 +176,37 @@ class Children:
             child.communicate(input="", timeout=60)  # no orders: it ends
 
 
-# -- the office and its copy ----------------------------------------------------------------
-@dataclass
-class Prepared:
-    """The office (a database never changed after this: each trial works on a clone of it)
-    and a copy taken from it holding the offline changes, never synchronised."""
+# -- the office and its copies ----------------------------------------------------------------
+@dataclass(frozen=True)
+class CopyFile:
+    """An offline copy holding changes of its own, and what they are."""
 
-    databases: PgDatabases
-    template: str
-    copy_file: Path
+    path: Path
     copy_id: str
     changes: list[RecordChange]
-    mine: dict[str, dict[str, Fields]]
-    base: dict[str, dict[str, Fields]]
-    duplicates: dict[str, Counter[str]]  # the office's rows of equal content, to begin with
+    mine: dict[str, dict[str, Fields]]  # its records, as made offline
+    base: dict[str, dict[str, Fields]]  # the office's records when it was taken
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """The tables its changes are in, with those they refer to (to read them by uuid)."""
+        names = {c.table for c in self.changes}
+        while more := {t for n in names for t in references(n).values()} - names:
+            names |= more
+        return tuple(t for t in synced_tables() if t.name in names)
+
+
+@dataclass
+class Prepared:
+    """The office (PostgreSQL, the demo's records) and copies taken from it, each with
+    changes of its own on records no other copy touches: one copy a trial."""
+
+    databases: PgDatabases
+    office: str
+    copies: list[CopyFile]
+
+    def copy(self, trial: int) -> CopyFile:
+        return self.copies[trial]
 
 
 def _fields(state: Any) -> dict[str, dict[str, Fields]]:
@@ -196,36 +219,44 @@ def _fields(state: Any) -> dict[str, dict[str, Fields]]:
     }
 
 
-def _office_fields(url: str) -> dict[str, dict[str, Fields]]:
+def _office_fields(url: str, tables: tuple[Table, ...] | None = None) -> dict[str, Any]:
     db = Database(url)
     try:
         with db.read_session() as session:
-            return _fields(read_state(session.connection()))
+            return _fields(read_state(session.connection(), tables))
     finally:
         db.dispose()
 
 
-def _duplicates(state: dict[str, dict[str, Fields]]) -> dict[str, Counter[str]]:
-    """Each table's contents held by more than one record (uuids aside)."""
-    found: dict[str, Counter[str]] = {}
-    for name, records in state.items():
-        counts = Counter(
-            encode_fields({k: v for k, v in f.items() if k != "uuid"}) for f in records.values()
-        )
-        found[name] = Counter({k: n for k, n in counts.items() if n > 1})
-    return found
+def _office_drafts(office: Services, count: int) -> None:
+    """Drafts at the office for the copies to edit and delete (two a copy)."""
+    customers = [c.customer_id for c in office.invoices.customer_choices(office.actor)]
+    customers = [c for c in customers if c]
+    for n in range(count):
+        for which in "ab":
+            office.invoices.create_draft(
+                office.actor,
+                DraftInput(
+                    customer_id=customers[n % len(customers)],
+                    invoice_date=date(2026, 9, 1),
+                    reference=f"Office draft {n}{which}",
+                    lines=(LineInput("Ofsted preparation day", "1", "450.00", "standard", "200"),),
+                ),
+            )
 
 
-def _offline_changes(copy: Services) -> None:
+def _offline_changes(copy: Services, n: int) -> None:
     """Two new drafts, a draft edited, a draft deleted and a school renamed, as the treasurer
-    would make them on the laptop (through the services, on the copy)."""
+    would make them on the laptop (through the services, on the copy); copy ``n`` changes
+    records of its own."""
     actor = copy.actor
     customers = [c.customer_id for c in copy.invoices.customer_choices(actor) if c.customer_id]
-    for n, reference in enumerate(NEW_DRAFTS):
+    for which in "ab":
+        reference = f"{NEW_DRAFT} {n}{which}"
         copy.invoices.create_draft(
             actor,
             DraftInput(
-                customer_id=customers[n],
+                customer_id=customers[(n + len(reference)) % len(customers)],
                 invoice_date=date(2026, 9, 1),
                 reference=reference,
                 lines=(
@@ -234,13 +265,8 @@ def _offline_changes(copy: Services) -> None:
                 ),
             ),
         )
-    drafts = [
-        r
-        for r in copy.invoices.list_invoices(actor)
-        if r.number is None and r.reference not in NEW_DRAFTS
-    ]
-    assert len(drafts) >= 2, "the demo's office has two drafts"
-    edited = copy.invoices.get_invoice(actor, drafts[0].id)
+    drafts = {r.reference: r.id for r in copy.invoices.list_invoices(actor) if r.number is None}
+    edited = copy.invoices.get_invoice(actor, drafts[f"Office draft {n}a"])
     copy.invoices.update_draft(
         actor,
         edited.id,
@@ -248,20 +274,47 @@ def _offline_changes(copy: Services) -> None:
         DraftInput(
             customer_id=edited.customer_id,
             invoice_date=edited.invoice_date,
-            reference=EDITED_REFERENCE,
+            reference=f"{EDITED} {n}",
             lines=tuple(
                 LineInput(li.description, li.quantity, li.unit_price, li.vat_code, li.account_code)
                 for li in edited.lines
             ),
         ),
     )
-    gone = copy.invoices.get_invoice(actor, drafts[1].id)
+    gone = copy.invoices.get_invoice(actor, drafts[f"Office draft {n}b"])
     copy.invoices.delete_draft(actor, gone.id, gone.version)
-    school = copy.schools.list_schools(actor)[0]
+    school = copy.schools.list_schools(actor)[n]
     detail = copy.schools.get_school(actor, school.id)
     copy.schools.update_school(
-        actor, detail.id, detail.version, replace(detail.as_input(), name=SCHOOL_NAME)
+        actor, detail.id, detail.version, replace(detail.as_input(), name=f"{RENAMED} {n}")
     )
+
+
+def _copies(taken: Path, count: int) -> list[CopyFile]:
+    """``count`` copies of the office, each with its own changes.
+
+    One checkout, then its file again under a new copy id for each: what a checkout at that
+    moment would have written (the office's records and the same header but for the id),
+    without one checkout each.
+    """
+    copies: list[CopyFile] = []
+    for n in range(count):
+        path = taken.parent / f"copy-{n}" / "copy.sqlite3"
+        path.parent.mkdir()
+        shutil.copyfile(taken, path)
+        copy_id = str(uuid.uuid4())
+        with closing(sqlite3.connect(path)) as raw, raw:
+            raw.execute("UPDATE offline_copy SET copy_id = ?", (copy_id,))
+        services, _ = open_services(str(path))
+        _offline_changes(services, n)
+        services.db.dispose()
+        contents = read_copy(path)
+        assert contents.info.copy_id == copy_id
+        changes = local_changes(contents.base, contents.mine)
+        copies.append(
+            CopyFile(path, copy_id, changes, _fields(contents.mine), _fields(contents.base))
+        )
+    return copies
 
 
 @pytest.fixture(scope="module")
@@ -269,38 +322,24 @@ def prepared(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
     databases = PgDatabases(pg_server_url)
     folder = tmp_path_factory.mktemp("offline-kills")
     try:
-        template = databases.create(migrated=True)
-        office, _ = open_services(template)
+        url = databases.create(migrated=True)
+        office, _ = open_services(url)
         DemoService(office.db).load(office.actor)
-        path = folder / "copy.sqlite3"
-        OfflineService().checkout(office.db, path)
+        _office_drafts(office, COPIES)
+        taken = folder / "taken.sqlite3"
+        OfflineService().checkout(office.db, taken)
         office.db.dispose()
-        copy, _ = open_services(str(path))
-        _offline_changes(copy)
-        copy.db.dispose()
-        contents = read_copy(path)
-        changes = local_changes(contents.base, contents.mine)
-        theirs = _office_fields(template)
-        yield Prepared(
-            databases,
-            template,
-            path,
-            contents.info.copy_id,
-            changes,
-            _fields(contents.mine),
-            _fields(contents.base),
-            _duplicates(theirs),
-        )
+        yield Prepared(databases, url, _copies(taken, COPIES))
     finally:
         databases.drop_all()
 
 
 def _clone(prepared: Prepared) -> str:
-    """A database of its own holding the office as it was prepared (a PostgreSQL template copy:
-    the same records and audit trail, so the copy belongs to it as to the original)."""
+    """A database of its own holding the office as it is now (a PostgreSQL template copy: the
+    same records and audit trail, so the copies belong to it as to the original)."""
     for attempt in range(20):
         try:
-            return prepared.databases.create(template=prepared.template)
+            return prepared.databases.create(template=prepared.office)
         except Exception as exc:  # noqa: BLE001 - the server's autovacuum on the template
             if "being accessed by other users" not in str(exc) or attempt == 19:
                 raise
@@ -308,21 +347,14 @@ def _clone(prepared: Prepared) -> str:
     raise AssertionError("unreachable")
 
 
-def _a_copy(prepared: Prepared, folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    path = folder / "copy.sqlite3"
-    shutil.copyfile(prepared.copy_file, path)
-    return path
-
-
-# -- what the office holds of the copy's changes ------------------------------------------------
-def _applied(prepared: Prepared, office: dict[str, dict[str, Fields]]) -> tuple[int, list[str]]:
+# -- what the office holds of a copy's changes --------------------------------------------------
+def _applied(copy: CopyFile, office: dict[str, dict[str, Fields]]) -> tuple[int, list[str]]:
     """How many of the copy's changes the office holds, and any held half or wrongly."""
     held, problems = 0, []
-    for change in prepared.changes:
+    for change in copy.changes:
         theirs = office.get(change.table, {}).get(change.uuid)
-        mine = prepared.mine.get(change.table, {}).get(change.uuid)
-        base = prepared.base.get(change.table, {}).get(change.uuid)
+        mine = copy.mine.get(change.table, {}).get(change.uuid)
+        base = copy.base.get(change.table, {}).get(change.uuid)
         if change.kind == ChangeKind.NEW:
             if theirs is not None:
                 held += 1
@@ -346,8 +378,13 @@ def _applied(prepared: Prepared, office: dict[str, dict[str, Fields]]) -> tuple[
     return held, problems
 
 
-def _duplicated(prepared: Prepared, url: str, office: dict[str, dict[str, Fields]]) -> list[str]:
-    """Rows held twice: two rows of one uuid, or new rows with the same content."""
+def _content(fields: Fields) -> str:
+    return encode_fields({k: v for k, v in fields.items() if k != "uuid"})
+
+
+def _duplicated(copy: CopyFile, url: str, office: dict[str, dict[str, Fields]]) -> list[str]:
+    """Rows held twice: two rows of one uuid anywhere, or a new record of the copy's held
+    twice under any uuid (the same content)."""
     problems: list[str] = []
     db = Database(url)
     try:
@@ -360,11 +397,13 @@ def _duplicated(prepared: Prepared, url: str, office: dict[str, dict[str, Fields
                     problems.append(f"{table.name}: {rows - uuids} row(s) share a uuid")
     finally:
         db.dispose()
-    for name, counts in _duplicates(office).items():
-        before = prepared.duplicates.get(name, Counter())
-        more = [content for content, n in counts.items() if n > before.get(content, 0)]
-        if more:
-            problems.append(f"{name}: {len(more)} record(s) held twice, e.g. {more[0][:200]}")
+    for change in copy.changes:
+        if change.kind != ChangeKind.NEW:
+            continue
+        made = _content(copy.mine[change.table][change.uuid])
+        held = sum(_content(f) == made for f in office.get(change.table, {}).values())
+        if held > 1:
+            problems.append(f"{change.words}: held {held} times at the office")
     return problems
 
 
@@ -383,8 +422,8 @@ def _audit(url: str, copy_id: str) -> Counter[tuple[str, str]]:
     return Counter((str(u), str(a)) for u, a in rows)
 
 
-def _expected_audit(prepared: Prepared) -> Counter[tuple[str, str]]:
-    return Counter((c.uuid, _ACTION.get(c.kind, Action.DELETE).value) for c in prepared.changes)
+def _expected_audit(copy: CopyFile) -> Counter[tuple[str, str]]:
+    return Counter((c.uuid, _ACTION.get(c.kind, Action.DELETE).value) for c in copy.changes)
 
 
 def _differences(
@@ -412,68 +451,63 @@ def _parts(path: Path) -> list[str]:
 
 
 # -- sync killed ------------------------------------------------------------------------------
-def _copy_after_kill(
-    prepared: Prepared, path: Path, office: dict[str, dict[str, Fields]]
-) -> tuple[str, str]:
+def _copy_after_kill(copy: CopyFile, office: dict[str, dict[str, Fields]]) -> tuple[str, str]:
     """Is the copy whole, and which: ("old" | "new", problem or "")."""
-    integrity = _integrity(path)
+    integrity = _integrity(copy.path)
     if integrity != "ok":
         return "?", f"the copy is damaged: {integrity}"
     try:
-        info = copy_info_of(path)
-        contents = read_copy(path)
+        info = copy_info_of(copy.path)
+        contents = read_copy(copy.path)
     except OfflineError as exc:
         return "?", f"the copy cannot be read as one: {exc}"
-    if info.copy_id != prepared.copy_id:
+    if info.copy_id != copy.copy_id:
         return "?", f"the copy has another id: {info.copy_id}"
     mine = _fields(contents.mine)
     if info.syncs == 0:
-        if mine != prepared.mine or _fields(contents.base) != prepared.base:
+        if mine != copy.mine or _fields(contents.base) != copy.base:
             return "old", "the copy is the old one, but its records are not as they were"
         return "old", ""
     if info.syncs == 1:
         if local_changes(contents.base, contents.mine):
             return "new", "the new copy has changes of its own"
-        if mine != office:
-            return "new", "the new copy does not hold what the office holds"
+        if {name: mine.get(name, {}) for name in office} != office:
+            return "new", f"the new copy is not the office: {_differences(mine, office)}"
         return "new", ""
     return "?", f"the copy says it was synchronised {info.syncs} times"
 
 
 def _sync_trial(
-    prepared: Prepared,
+    url: str,
+    copy: CopyFile,
     children: Children,
-    folder: Path,
     *,
     delay: float | None = None,
     stop: str = "",
     took: list[float] | None = None,
 ) -> tuple[str, str]:
     """One sync killed, checked, resumed and checked again: (what the kill left, problem)."""
-    url = _clone(prepared)
-    path = _a_copy(prepared, folder)
-    code, seconds, stderr = children.run("sync", path, url, delay=delay, stop=stop)
+    code, seconds, stderr = children.run("sync", copy.path, url, delay=delay, stop=stop)
     if took is not None:
         took.append(seconds)
     if code not in (0, -signal.SIGKILL):
         return "?", f"the sync ended with {code}: {stderr}"
-    office = _office_fields(url)
-    held, problems = _applied(prepared, office)
-    problems += _duplicated(prepared, url, office)
-    if held not in (0, len(prepared.changes)):
-        problems.append(f"the office holds {held} of the copy's {len(prepared.changes)} changes")
-    saved = held == len(prepared.changes)
-    copy, problem = _copy_after_kill(prepared, path, office)
+    office = _office_fields(url, copy.tables)
+    held, problems = _applied(copy, office)
+    problems += _duplicated(copy, url, office)
+    if held not in (0, len(copy.changes)):
+        problems.append(f"the office holds {held} of the copy's {len(copy.changes)} changes")
+    saved = held == len(copy.changes)
+    state, problem = _copy_after_kill(copy, office)
     problems += [problem] if problem else []
-    if copy == "new" and held == 0:
+    if state == "new" and not saved:
         problems.append("the copy was replaced but the office holds none of its changes")
-    left = bool(_parts(path))
     stage = {
         (False, "old"): "before the office saved",
         (True, "old"): "office saved, copy not yet replaced",
         (True, "new"): "copy replaced" if code else "finished",
-    }.get((bool(held), copy), "?")
-    if left:
+    }.get((saved, state), "?")
+    if _parts(copy.path):
         stage += " (a .part left)"
     if problems:
         return stage, "; ".join(problems)
@@ -481,31 +515,34 @@ def _sync_trial(
     # The next, normal sync puts right what the kill left.
     server = Database(url)
     try:
-        result = OfflineService().sync(path, server)
-        plan = OfflineService().preview(path, server)
+        result = OfflineService().sync(copy.path, server)
+        plan = OfflineService().preview(copy.path, server)
     except OfflineError as exc:
         return stage, f"the next sync was refused: {exc}"
     finally:
         server.dispose()
     office = _office_fields(url)
-    held, problems = _applied(prepared, office)
-    problems += _duplicated(prepared, url, office)
-    if held != len(prepared.changes):
+    held, problems = _applied(copy, office)
+    problems += _duplicated(copy, url, office)
+    if held != len(copy.changes):
         problems.append(f"after the next sync the office holds {held} of the changes")
     if saved and result.sent:
         problems.append(f"the next sync sent again {result.sent} change(s) the office had")
-    if _fields(read_copy(path).mine) != office:
-        problems.append("after the next sync the copy does not equal the office")
+    mine = _fields(read_copy(copy.path).mine)
+    if mine != office:
+        problems.append(
+            f"after the next sync the copy is not the office: {_differences(mine, office)}"
+        )
     if not plan.nothing_to_do:
         problems.append(f"a preview after the next sync shows work: {plan}")
-    if _parts(path):
-        problems.append(f"left beside the copy: {_parts(path)}")
-    audit = _audit(url, prepared.copy_id)
-    if audit != _expected_audit(prepared):
+    if _parts(copy.path):
+        problems.append(f"left beside the copy: {_parts(copy.path)}")
+    audit = _audit(url, copy.copy_id)
+    if audit != _expected_audit(copy):
         twice = [k for k, n in audit.items() if n > 1]
         problems.append(
             f"the audit trail holds {sum(audit.values())} rows of the copy's "
-            f"{len(prepared.changes)} changes ({len(twice)} twice)"
+            f"{len(copy.changes)} changes ({len(twice)} twice)"
         )
     return stage, "; ".join(problems)
 
@@ -513,32 +550,30 @@ def _sync_trial(
 def test_a_killed_sync_is_finished_by_the_next_without_duplicates(
     reliability, prepared: Prepared, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    assert len(prepared.changes) >= 8, prepared.changes  # drafts, their lines, edit, deletion
+    # Each copy: two drafts of two lines, a draft edited, a draft and its line deleted, a school.
+    assert all(len(c.changes) >= 8 for c in prepared.copies), prepared.copies[0].changes
+    url = prepared.office
     children = Children(tmp_path / "data")
     stages: Counter[str] = Counter()
     problems: list[str] = []
+    trials = iter(prepared.copies)
     try:
         timing: list[float] = []
-        stage, problem = _sync_trial(prepared, children, tmp_path / "whole", took=timing)
+        stage, problem = _sync_trial(url, next(trials), children, took=timing)
         stages[stage] += 1
-        if problem:
-            problems.append(f"not killed: {problem}")
+        problems += [f"not killed: {problem}"] if problem else []
         whole = timing[0]
         chooser = random.Random(20261201)
         for n in range(RANDOM_KILLS):
             # One kill in each tenth of the sync, somewhere in it.
             delay = whole * (n + chooser.random()) / RANDOM_KILLS
-            stage, problem = _sync_trial(prepared, children, tmp_path / f"random-{n}", delay=delay)
+            stage, problem = _sync_trial(url, next(trials), children, delay=delay)
             stages[stage] += 1
-            if problem:
-                problems.append(f"killed at {delay:.2f} s ({stage}): {problem}")
+            problems += [f"killed at {delay:.2f} s ({stage}): {problem}"] if problem else []
         for window in WINDOWS["sync"]:
-            stage, problem = _sync_trial(
-                prepared, children, tmp_path / window.replace(" ", "-"), stop=window
-            )
+            stage, problem = _sync_trial(url, next(trials), children, stop=window)
             stages[stage] += 1
-            if problem:
-                problems.append(f"killed at {window} ({stage}): {problem}")
+            problems += [f"killed at {window} ({stage}): {problem}"] if problem else []
     finally:
         children.close()
     reliability(
@@ -651,7 +686,7 @@ def _checkout_trial(
 def test_a_killed_checkout_leaves_no_copy_or_a_whole_one(
     reliability, prepared: Prepared, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    url = _clone(prepared)
+    url = prepared.office
     records = _office_fields(url)
     children = Children(tmp_path / "data")
     stages: Counter[str] = Counter()
@@ -692,6 +727,17 @@ def test_a_killed_checkout_leaves_no_copy_or_a_whole_one(
 
 
 # -- older schema ----------------------------------------------------------------------------
+OLDER_COPY_SCHOOL = f"{RENAMED} by an older copy"
+
+
+def _spare(prepared: Prepared, folder: Path) -> Path:
+    """The copy no sync trial uses, with its changes, as a file of its own in ``folder``."""
+    folder.mkdir(parents=True)
+    path = folder / "copy.sqlite3"
+    shutil.copyfile(prepared.copies[-1].path, path)
+    return path
+
+
 def _files(folder: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()
@@ -734,7 +780,7 @@ def test_an_office_newer_than_the_program_is_refused_with_nothing_changed(
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": newer})
     db.dispose()
-    path = _a_copy(prepared, tmp_path / "copy")
+    path = _spare(prepared, tmp_path / "copy")
     office_before, copy_before, files_before = _all_sums(url), _copy_sums(path), _files(path.parent)
     refusals: list[str] = []
     attempts = {
@@ -813,7 +859,7 @@ def test_a_copy_whose_base_lacks_newer_fields_syncs_without_touching_them(
     school = copy.schools.list_schools(copy.actor)[0]
     detail = copy.schools.get_school(copy.actor, school.id)
     copy.schools.update_school(
-        copy.actor, detail.id, detail.version, replace(detail.as_input(), name=SCHOOL_NAME)
+        copy.actor, detail.id, detail.version, replace(detail.as_input(), name=OLDER_COPY_SCHOOL)
     )
     copy.db.dispose()
     before = _office_fields(url)
@@ -828,7 +874,7 @@ def test_a_copy_whose_base_lacks_newer_fields_syncs_without_touching_them(
     contents = read_copy(path)
     problems: list[str] = []
     if plan.conflicts or {c.words for c in plan.send} != {
-        f"Changed school “{SCHOOL_NAME}”: name",
+        f"Changed school “{OLDER_COPY_SCHOOL}”: name",
         f"Changed organisation profile “{office_profile['name']}”: phone",
     }:
         problems.append(f"the preview: send {[c.words for c in plan.send]}, {plan.conflicts}")
@@ -838,7 +884,7 @@ def test_a_copy_whose_base_lacks_newer_fields_syncs_without_touching_them(
         wrong = {k: (v, got.get(k)) for k, v in wanted.items() if got.get(k) != v}
         problems.append(f"the office's profile is not its own with the copy's phone: {wrong}")
     school_uuid = str(detail.uuid)
-    if after["school"][school_uuid]["name"] != SCHOOL_NAME:
+    if after["school"][school_uuid]["name"] != OLDER_COPY_SCHOOL:
         problems.append("the copy's renamed school did not reach the office")
     untouched = {
         name: records
@@ -873,7 +919,7 @@ def _older_than_a_copy(prepared: Prepared, folder: Path) -> dict[str, Path]:
     released = folder / "office-0012.sqlite3"
     shutil.copyfile(FIXTURES / "schema-0012.sqlite3", released)
     stamped = folder / "copy-0013.sqlite3"
-    shutil.copyfile(prepared.copy_file, stamped)
+    shutil.copyfile(_spare(prepared, folder / "spare"), stamped)
     with closing(sqlite3.connect(stamped)) as raw:
         raw.execute("DROP TABLE offline_base_row")
         raw.execute("DROP TABLE offline_copy")
@@ -886,7 +932,7 @@ def _older_than_a_copy(prepared: Prepared, folder: Path) -> dict[str, Path]:
 def test_a_file_older_than_copies_is_refused_as_no_copy_and_left_as_it_was(
     reliability, prepared: Prepared, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    url = _clone(prepared)
+    url = prepared.office
     office_before = _all_sums(url)
     files = _older_than_a_copy(prepared, tmp_path / "older")
     folder = tmp_path / "older"
