@@ -8,14 +8,16 @@ on one office as copies synchronising one after the other would. Each case stand
 
 - **sync killed, then resumed**: a child process (``python -c`` calling
   ``OfflineService().sync``) killed at seeded random moments spread over a whole sync
-  (timed first, from the moment the sync starts), plus the two narrow windows a random kill
-  rarely hits: the office has saved but the copy is not yet written, and the new copy half
-  written. After each kill: the office holds each change at most once (no two rows with one
-  uuid, no new rows with the same content), and all of them or none; the copy file is a whole
-  copy, either the old one (its changes still to send) or the new one, never half; then a
-  normal sync completes and the office holds each change exactly once, the copy equals the
-  office (every record, and a preview with nothing to do) and the office's audit trail holds
-  each of the copy's record changes once (record uuid + copy id + action).
+  (timed first, from the moment the sync starts), plus the narrow windows a random kill
+  rarely hits: just before the office's transaction, the office has saved but the copy is not
+  yet written, and the new copy half written. After each kill: the office holds each change
+  at most once (no two rows with one uuid, no new rows with the same content), and all of them
+  or none; the copy file is a whole copy, either the old one (its changes still to send) or
+  the new one, never half (looked at in a duplicate of what the kill left, so that the next
+  run meets exactly that); then a normal sync completes and the office holds each change
+  exactly once, the copy equals the office (every record, and a preview with nothing to do)
+  and the office's audit trail holds each of the copy's record changes once (record uuid +
+  copy id + action).
 - **checkout killed**: no file at the copy's place or a whole copy of the office; the
   leftovers (``FILE.part*``) are removed by the next run; the office's records unchanged
   (checksums of every table; its audit trail gains only the checkout's login and "offline
@@ -86,7 +88,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 RANDOM_KILLS = 10
 CHECKOUT_KILLS = 4
 # The narrow windows, reached through the sync's own progress calls (see _CHILD).
-WINDOWS = {"sync": ("office saved", "copy half written"), "checkout": ("copy half written",)}
+WINDOWS = {
+    "sync": ("office not yet saved", "office saved", "copy half written"),
+    "checkout": ("copy half written",),
+}
 # A copy for each sync trial (a whole one timed, the random kills, the windows) and a spare
 # for the schema cases.
 COPIES = 1 + RANDOM_KILLS + len(WINDOWS["sync"]) + 1
@@ -97,7 +102,8 @@ _ACTION = {ChangeKind.NEW: Action.CREATE, ChangeKind.CHANGED: Action.UPDATE}
 
 # The child: imports first, says "ready", then waits for its orders on one line, so that a
 # kill's moment counts from the start of the sync or checkout itself. The program's own
-# progress calls name the narrow windows: after "Bringing the office's records into the copy"
+# progress calls name the narrow windows: "Sending the copy's changes to the office" comes
+# just before the office's transaction; after "Bringing the office's records into the copy"
 # the office has saved and the copy is not yet written; "Writing <table>" writes the new copy.
 _CHILD = """
 import json, os, signal, sys
@@ -111,7 +117,9 @@ if not line:
 order = json.loads(line)
 def steps(said, done, total):
     stop = order["stop"]
-    if (stop == "office saved" and said.startswith("Bringing")) or (
+    if (stop == "office not yet saved" and said.startswith("Sending")) or (
+        stop == "office saved" and said.startswith("Bringing")
+    ) or (
         stop == "copy half written" and said.startswith("Writing") and done >= total // 2
     ):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -383,13 +391,13 @@ def _content(fields: Fields) -> str:
 
 
 def _duplicated(copy: CopyFile, url: str, office: dict[str, dict[str, Fields]]) -> list[str]:
-    """Rows held twice: two rows of one uuid anywhere, or a new record of the copy's held
-    twice under any uuid (the same content)."""
+    """Rows held twice: two rows of one uuid in the tables the copy changed, or a new record
+    of the copy's held twice under any uuid (the same content)."""
     problems: list[str] = []
     db = Database(url)
     try:
         with db.read_session() as session:
-            for table in synced_tables():
+            for table in copy.tables:
                 rows, uuids = session.execute(
                     select(func.count(), func.count(table.c.uuid.distinct()))
                 ).one()
@@ -451,14 +459,25 @@ def _parts(path: Path) -> list[str]:
 
 
 # -- sync killed ------------------------------------------------------------------------------
+def _as_left(path: Path, folder: Path) -> Path:
+    """The copy as the kill left it, its -wal/-shm/-journal files too, duplicated in
+    ``folder``: looking at it opens it, which would tidy for the next run what the kill left."""
+    folder.mkdir()
+    for found in path.parent.glob(f"{path.name}*"):
+        if not found.name.startswith(f"{path.name}.part"):
+            shutil.copyfile(found, folder / found.name)
+    return folder / path.name
+
+
 def _copy_after_kill(copy: CopyFile, office: dict[str, dict[str, Fields]]) -> tuple[str, str]:
     """Is the copy whole, and which: ("old" | "new", problem or "")."""
-    integrity = _integrity(copy.path)
+    path = _as_left(copy.path, copy.path.parent / "as-left")
+    integrity = _integrity(path)
     if integrity != "ok":
         return "?", f"the copy is damaged: {integrity}"
     try:
-        info = copy_info_of(copy.path)
-        contents = read_copy(copy.path)
+        info = copy_info_of(path)
+        contents = read_copy(path)
     except OfflineError as exc:
         return "?", f"the copy cannot be read as one: {exc}"
     if info.copy_id != copy.copy_id:
