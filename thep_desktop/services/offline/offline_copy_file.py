@@ -8,8 +8,10 @@ it was (and a ``.part`` file the next run removes), never half a copy.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -182,12 +184,16 @@ def open_copy(path: Path) -> Database:
         raise OfflineError(f"{path} cannot be opened as an offline copy: {exc}") from exc
     if headers != 1:
         database.dispose()
-        raise OfflineError(
-            f"{path} is an office database of its own, not an offline copy: there is nothing "
-            "to synchronise. (An offline copy is taken from the office's server with File > "
-            "Take an offline copy, or thep-admin offline checkout.)"
-        )
+        raise OfflineError(_not_a_copy(path))
     return database
+
+
+def _not_a_copy(path: Path) -> str:
+    return (
+        f"{path} is an office database of its own, not an offline copy: there is nothing "
+        "to synchronise. (An offline copy is taken from the office's server with File > "
+        "Take an offline copy, or thep-admin offline checkout.)"
+    )
 
 
 def copy_info(database: Database, path: Path) -> CopyInfo:
