@@ -1,0 +1,239 @@
+"""The window on an offline copy, File > Take an offline copy…, and File > Synchronise with the
+office… with a conflict resolved in the Synchronise window: a real PostgreSQL office."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from offline_records import office_with_demo, rename_school, school_name, take_copy
+from pg_databases import PgDatabases
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+from qt_driving import Modals, menu_action, press, push
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from thep_desktop.connections import remember_password
+from thep_desktop.database import Database
+from thep_desktop.models.audit import AuditEvent
+from thep_desktop.services.offline.offline_values import moment_words, value_words
+from thep_desktop.services.registry import Services
+from thep_desktop.services.shared.actor import Actor
+from thep_desktop.ui.main_window import MainWindow
+from thep_desktop.ui.offline.offline_actions import OPEN_COPY
+from thep_desktop.ui.offline.sync_dialog import TO_CHOOSE, SyncDialog
+
+pytestmark = pytest.mark.gui
+LEFT = Qt.MouseButton.LeftButton
+UK_MOMENT = r"\d\d/\d\d/\d{4} at \d\d:\d\d"
+
+
+@pytest.fixture
+def office(pg_db: Database) -> Iterator[Services]:
+    services = office_with_demo(pg_db)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def show(qtbot: QtBot) -> Iterator[object]:
+    """Makes a main window on some services, shown and filled; closed at the end."""
+    made: list[MainWindow] = []
+
+    def window_on(services: Services) -> MainWindow:
+        window = MainWindow(services)
+        qtbot.addWidget(window)
+        window.show()
+        window.load()
+        made.append(window)
+        return window
+
+    yield window_on
+    for window in made:
+        job = window.offline_actions.job
+        if job is not None:
+            job.wait()
+
+
+def key_of(url: str) -> str:
+    parsed = make_url(url)
+    return f"{parsed.username}@{parsed.host}:{parsed.port}/{parsed.database}"
+
+
+def audit_rows(db: Database) -> int:
+    with db.read_session() as session:
+        return int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+
+
+def wait_job(qtbot: QtBot, window: MainWindow) -> None:
+    job = window.offline_actions.job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.thread.isRunning(), timeout=60_000)
+    qtbot.wait(50)
+
+
+def test_times_are_said_in_uk_time_and_values_the_offices_way() -> None:
+    summer = datetime(2026, 7, 1, 12, 5, tzinfo=UTC)  # British Summer Time: an hour ahead
+    winter = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    assert moment_words(summer) == "01/07/2026 at 13:05"
+    assert moment_words(winter) == "01/12/2026 at 09:30"
+    assert value_words("invoice", "invoice_date", "2026-01-15") == "15/01/2026"
+    assert value_words("invoice_line", "unit_price", "1234.5") == "£1,234.50"
+    assert value_words("school", "close_date", None) == "—"
+    assert value_words("school", "name", "Bow School") == "Bow School"
+    assert value_words("invoice", "member_id", "0b7e") == "another record"
+    assert value_words("invoice", "member_id", "0b7e", {"0b7e": "Bow School"}) == "Bow School"
+
+
+def test_a_copy_says_so_in_the_title_and_the_status_bar_and_an_office_database_does_not(
+    qtbot: QtBot, office: Services, tmp_path: Path, show, sqlite_db: Database, actor: Actor
+) -> None:  # type: ignore[no-untyped-def]
+    on_server = show(office)
+    assert "Offline copy" not in on_server.windowTitle()
+    assert not on_server.offline_label.isVisible()
+    assert menu_action(on_server, "File", "Take an offline copy…").isEnabled()
+    assert not on_server.sync_action.isEnabled()
+
+    urn = office.schools.list_schools(office.actor)[0].urn
+    copy, path = take_copy(office, tmp_path)
+    rename_school(copy, urn, "Renamed Offline School")
+    on_copy = show(copy)
+    assert on_copy.windowTitle().startswith("Offline copy – THE Partnership Office")
+    label = on_copy.offline_label
+    assert label.isVisible()
+    server = make_url(office.db.address)
+    assert re.fullmatch(
+        f"Offline copy of {server.host}:{server.port} / {server.database}, taken {UK_MOMENT}; "
+        "not yet synchronised; 1 change waiting to be sent",
+        label.text(),
+    ), label.text()
+    assert menu_action(on_copy, "File", "Synchronise with the office…").isEnabled()
+    assert not on_copy.take_copy_action.isEnabled()  # a copy is taken from the server only
+
+    # A second change saved in the window is counted as it is saved.
+    tab = on_copy.schools_tab
+    on_copy.tabs.setCurrentWidget(tab)
+    tab.status_message.emit("Saved.")  # what every tab says after a save
+    rename_school(copy, urn, "Renamed Again School")
+    qtbot.waitUntil(lambda: "1 change waiting" in label.text(), timeout=5_000)
+
+    plain = show(Services(sqlite_db, actor))
+    assert "Offline copy" not in plain.windowTitle()
+    assert not plain.offline_label.isVisible()
+    assert not plain.sync_action.isEnabled() and not plain.take_copy_action.isEnabled()
+
+
+def test_take_an_offline_copy_through_the_file_menu_and_open_it(
+    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    window = show(office)
+    schools = office.schools.count(office.actor)
+    typed = tmp_path / "Treasurer laptop copy"  # no extension typed: .sqlite3 is added
+    modals.type(str(typed), then="Save").click(OPEN_COPY)
+    menu_action(window, "File", "Take an offline copy…").trigger()
+    modals.wait_answered(timeout=60_000)
+    path = typed.with_name("Treasurer laptop copy.sqlite3")
+    assert path.exists()
+    assert (
+        "The offline copy is saved as" in modals.seen[1].text and str(path) in modals.seen[1].text
+    )
+    assert window.services.db.sqlite_path == path
+    assert window.windowTitle().startswith("Offline copy – ")
+    assert "not yet synchronised; no changes waiting" in window.offline_label.text()
+    assert window.services.schools.count(window.services.actor) == schools
+    assert menu_action(window, "File", "Synchronise with the office…").isEnabled()
+
+
+def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_window(
+    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    school = office.schools.list_schools(office.actor)[0]
+    urn, original = school.urn, school.name
+    copy, path = take_copy(office, tmp_path)
+    rename_school(copy, urn, "Mine School")
+    rename_school(office, urn, "Theirs School")
+    window = show(copy)
+
+    def resolve(box: QWidget) -> None:
+        assert isinstance(box, SyncDialog)
+        assert box.tabs.tabText(box.tabs.currentIndex()) == "&Conflicts (1)"
+        model = box.conflicts_view.model()
+        cells = [model.index(0, c).data() for c in range(model.columnCount())]
+        assert cells == [
+            "School “Mine School”",
+            "Name",
+            original,
+            "Mine School",
+            "Theirs School",
+            TO_CHOOSE,
+        ]
+        assert not box.sync_button.isEnabled()  # not until every conflict has a side
+        assert "1 line of the conflicts still to choose" in box.still.text()
+        box.conflicts_view.selectRow(0)
+        push(qtbot, box.mine_button)  # Keep mine (Alt+M; the test platform has no mnemonics)
+        assert model.index(0, 5).data() == "Mine"
+        assert box.sync_button.isEnabled() and box.sync_button.isDefault()
+        press(qtbot, box.conflicts_view, Qt.Key.Key_Return)  # Enter: Synchronise
+
+    # The test server takes this login without a password, so none is asked for here (the
+    # prompt and the keyring are Connect to server's own, tested in tests/ui/settings).
+    modals.then(resolve).click("OK")
+    menu_action(window, "File", "Synchronise with the office…").trigger()
+    modals.wait_answered(timeout=60_000)
+    done = modals.seen[1]
+    assert done.title == "Synchronised"
+    assert re.fullmatch(
+        "Sent 1 change, received 0, 1 conflict resolved; the copy is up to date as at "
+        f"{UK_MOMENT}.",
+        done.text,
+    ), done.text
+    assert school_name(office, urn) == "Mine School"
+    # The window opened the copy afresh: a new connection on the refreshed file.
+    assert window.services is not copy
+    assert window.services.db.sqlite_path == path
+    assert school_name(window.services, urn) == "Mine School"
+    assert "Mine School" in [r.name for r in window.schools_tab.model.rows()]
+    assert re.search(
+        f"last synchronised {UK_MOMENT}; no changes waiting", window.offline_label.text()
+    )
+
+
+def test_a_copy_of_another_database_is_refused_in_words_with_nothing_changed(
+    qtbot: QtBot,
+    office: Services,
+    tmp_path: Path,
+    show,
+    modals: Modals,
+    new_pg_database: PgDatabases,
+) -> None:  # type: ignore[no-untyped-def]
+    urn = office.schools.list_schools(office.actor)[0].urn
+    copy, path = take_copy(office, tmp_path)
+    copy.db.dispose()
+    other = new_pg_database.create(migrated=True)
+    bare = make_url(other)._replace(password=None).render_as_string(hide_password=False)
+    with sqlite3.connect(path) as conn:  # the copy now names another office database
+        conn.execute("UPDATE offline_copy SET server = ?", (bare,))
+    conn.close()
+    # Its password is kept on this computer: nothing is asked.
+    remember_password(key_of(other), make_url(other).password or "")
+    rename_school(copy, urn, "Renamed Offline School")
+    window = show(copy)
+    office_trail = audit_rows(office.db)
+    office_name = school_name(office, urn)
+
+    modals.click("OK")
+    menu_action(window, "File", "Synchronise with the office…").trigger()
+    modals.wait_answered(timeout=60_000)
+    (said,) = modals.seen
+    assert said.title == "Not synchronised"
+    assert "This offline copy was taken from another office database" in said.text
+    assert "Nothing was sent or received" in said.text
+    assert school_name(office, urn) == office_name and audit_rows(office.db) == office_trail
+    assert school_name(window.services, urn) == "Renamed Offline School"
+    assert "1 change waiting to be sent" in window.offline_label.text()
