@@ -608,6 +608,9 @@ class MainWindow(QMainWindow):
             waiting = None
         text = copy_words(info, waiting)
         self.offline_label.setText(text)
+        # The copy's file by its name only, so the copy's own words fit beside it; the whole
+        # path is in the tip, as it is for any database.
+        self.database_label.setText(f"Copy file: {info.path.name}")
         self.offline_label.setToolTip(
             f"{text}.\nThis is an offline copy of the office's database, kept in {info.path}. "
             "Invoices are issued at the office: File > Synchronise with the office sends what "

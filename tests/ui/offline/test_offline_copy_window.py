@@ -13,9 +13,9 @@ import pytest
 from offline_records import office_with_demo, rename_school, school_name, take_copy
 from pg_databases import PgDatabases
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
-from qt_driving import Modals, menu_action, press, push
+from qt_driving import Modals, activate, menu_action, press, push
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -28,6 +28,8 @@ from thep_desktop.services.shared.actor import Actor
 from thep_desktop.ui.main_window import MainWindow
 from thep_desktop.ui.offline.offline_actions import OPEN_COPY
 from thep_desktop.ui.offline.sync_dialog import TO_CHOOSE, SyncDialog
+from thep_desktop.ui.schools.school_dialog import SchoolDialog
+from thep_desktop.ui.schools.schools_table_model import COL_NAME
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
@@ -92,7 +94,13 @@ def test_times_are_said_in_uk_time_and_values_the_offices_way() -> None:
 
 
 def test_a_copy_says_so_in_the_title_and_the_status_bar_and_an_office_database_does_not(
-    qtbot: QtBot, office: Services, tmp_path: Path, show, sqlite_db: Database, actor: Actor
+    qtbot: QtBot,
+    office: Services,
+    tmp_path: Path,
+    show,
+    modals: Modals,
+    sqlite_db: Database,
+    actor: Actor,
 ) -> None:  # type: ignore[no-untyped-def]
     on_server = show(office)
     assert "Offline copy" not in on_server.windowTitle()
@@ -110,18 +118,36 @@ def test_a_copy_says_so_in_the_title_and_the_status_bar_and_an_office_database_d
     server = make_url(office.db.address)
     assert re.fullmatch(
         f"Offline copy of {server.host}:{server.port} / {server.database}, taken {UK_MOMENT}; "
-        "not yet synchronised; 1 change waiting to be sent",
+        "not yet synchronised; 1 change waiting",
         label.text(),
     ), label.text()
     assert menu_action(on_copy, "File", "Synchronise with the office…").isEnabled()
     assert not on_copy.take_copy_action.isEnabled()  # a copy is taken from the server only
 
-    # A second change saved in the window is counted as it is saved.
+    # A second school saved in the window (Enter on its row, phone typed, Ctrl+S) is counted.
     tab = on_copy.schools_tab
-    on_copy.tabs.setCurrentWidget(tab)
-    tab.status_message.emit("Saved.")  # what every tab says after a save
-    rename_school(copy, urn, "Renamed Again School")
-    qtbot.waitUntil(lambda: "1 change waiting" in label.text(), timeout=5_000)
+    other = next(r for r in tab.model.rows() if r.urn != urn)
+    row = next(n for n in range(tab.proxy.rowCount()) if tab.proxy.row_at(n).id == other.id)
+    table = tab.table
+    table.scrollTo(tab.proxy.index(row, COL_NAME))
+    rect = table.visualRect(tab.proxy.index(row, COL_NAME))
+    qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
+
+    def new_phone(form: QWidget) -> None:
+        assert isinstance(form, SchoolDialog)
+        activate(qtbot, form)
+        form.tabs.setCurrentIndex(1)
+        phone = form.inputs["phone"]
+        assert isinstance(phone, QLineEdit)
+        phone.setFocus()
+        phone.selectAll()
+        qtbot.keyClicks(phone, "020 7946 0123")
+        press(qtbot, form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    modals.then(new_phone)
+    press(qtbot, table, Qt.Key.Key_Return)
+    modals.wait_answered()
+    qtbot.waitUntil(lambda: label.text().endswith("; 2 changes waiting"), timeout=5_000)
 
     plain = show(Services(sqlite_db, actor))
     assert "Offline copy" not in plain.windowTitle()
@@ -236,4 +262,4 @@ def test_a_copy_of_another_database_is_refused_in_words_with_nothing_changed(
     assert "Nothing was sent or received" in said.text
     assert school_name(office, urn) == office_name and audit_rows(office.db) == office_trail
     assert school_name(window.services, urn) == "Renamed Offline School"
-    assert "1 change waiting to be sent" in window.offline_label.text()
+    assert "1 change waiting" in window.offline_label.text()

@@ -47,7 +47,7 @@ def copy_words(info: CopyInfo, waiting: int | None) -> str:
         return text
     if waiting == 0:
         return f"{text}; no changes waiting"
-    return f"{text}; {waiting:,} change{'s' if waiting != 1 else ''} waiting to be sent"
+    return f"{text}; {waiting:,} change{'s' if waiting != 1 else ''} waiting"
 
 
 def default_copy_name(today: date | None = None) -> str:

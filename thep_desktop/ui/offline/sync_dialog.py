@@ -74,7 +74,7 @@ def conflict_rows(conflicts: Sequence[Conflict], labels: Mapping[str, str]) -> l
                 ConflictRow(
                     (conflict.table, conflict.uuid, WHOLE_RECORD),
                     record,
-                    "The whole record",
+                    "Whole record",
                     "As it was",
                     mine,
                     theirs,
@@ -92,7 +92,7 @@ def conflict_rows(conflicts: Sequence[Conflict], labels: Mapping[str, str]) -> l
                 ConflictRow(
                     (conflict.table, conflict.uuid, found.name),
                     record,
-                    found.name.replace("_", " ").capitalize(),
+                    found.name.removesuffix("_id").replace("_", " ").capitalize(),
                     say(found.original),
                     say(found.mine),
                     say(found.theirs),
@@ -192,7 +192,7 @@ class SyncDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle("Synchronise with the office")
-        self.resize(980, 560)
+        self.resize(1060, 580)
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"The offline copy and the office's database ({plan.copy.server_words}). "
@@ -298,7 +298,7 @@ class SyncDialog(QDialog):
         view.verticalHeader().hide()
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for number, width in enumerate((220, 110, 150, 150, 150)):
+        for number, width in enumerate((270, 130, 160, 160, 160)):
             view.setColumnWidth(number, width)
         header.setStretchLastSection(True)
         if self.conflicts.rowCount():
