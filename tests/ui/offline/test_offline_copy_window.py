@@ -263,3 +263,38 @@ def test_a_copy_of_another_database_is_refused_in_words_with_nothing_changed(
     assert school_name(office, urn) == office_name and audit_rows(office.db) == office_trail
     assert school_name(window.services, urn) == "Renamed Offline School"
     assert "1 change waiting" in window.offline_label.text()
+
+
+def test_a_preview_overtaken_at_the_office_is_refused_and_the_copy_stays_open_as_it_was(
+    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    urn = office.schools.list_schools(office.actor)[0].urn
+    copy, path = take_copy(office, tmp_path)
+    rename_school(copy, urn, "Mine School")
+    rename_school(office, urn, "Theirs School")
+    window = show(copy)
+
+    def resolve_while_the_office_changes_it_again(box: QWidget) -> None:
+        assert isinstance(box, SyncDialog)
+        push(qtbot, box.all_mine_button)
+        rename_school(office, urn, "Theirs Again School")  # a colleague, meanwhile
+        push(qtbot, box.sync_button)
+
+    modals.then(resolve_while_the_office_changes_it_again).click("OK")
+    menu_action(window, "File", "Synchronise with the office…").trigger()
+    modals.wait_answered(timeout=60_000)
+    said = modals.seen[1]
+    assert said.title == "Not synchronised"
+    assert "The office's records changed since the preview" in said.text
+    assert "Nothing was sent or received" in said.text
+    assert school_name(office, urn) == "Theirs Again School"
+    # The window still has the copy, as it was, and goes on reading it.
+    assert window.services is copy
+    assert school_name(window.services, urn) == "Mine School"
+    info, waiting = office.offline.status(path)
+    assert info.synced_at is None and [c.words for c in waiting] == [
+        "Changed school “Mine School”: name"
+    ]
+    assert not path.with_name(path.name + ".part").exists()
+    press(qtbot, window.schools_tab.table, Qt.Key.Key_F5)
+    assert "Mine School" in [r.name for r in window.schools_tab.model.rows()]
