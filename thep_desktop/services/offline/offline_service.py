@@ -31,6 +31,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.audit_trail import Action, Change, acting_copy, label_of, record_many
+from thep_desktop.config import without_password
 from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.roles import Role
@@ -117,7 +118,9 @@ class OfflineService:
             state = read_state(conn)
         header = CopyHeader(
             copy_id=copy_id,
-            server=server.url.set(password=None).render_as_string(hide_password=False),
+            # Never the password: URL.set(password=None) would leave it in (SQLAlchemy keeps a
+            # value given as None); the copy is a file on a laptop.
+            server=without_password(server.address),
             server_identity=identity,
             login=who.name,
             role=str(who.role.value),
