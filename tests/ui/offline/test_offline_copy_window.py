@@ -13,13 +13,13 @@ import pytest
 from offline_records import office_with_demo, rename_school, school_name, take_copy
 from pg_databases import PgDatabases
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from qt_driving import Modals, activate, menu_action, press, push
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from thep_desktop.connections import remember_password
+from thep_desktop.connections import KEYRING_SERVICE, remember_password
 from thep_desktop.database import Database
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.services.offline.offline_values import moment_words, value_words
@@ -30,6 +30,7 @@ from thep_desktop.ui.offline.offline_actions import OPEN_COPY
 from thep_desktop.ui.offline.sync_dialog import TO_CHOOSE, SyncDialog
 from thep_desktop.ui.schools.school_dialog import SchoolDialog
 from thep_desktop.ui.schools.schools_table_model import COL_NAME
+from thep_desktop.ui.settings.server_login import PasswordPrompt
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
@@ -177,7 +178,7 @@ def test_take_an_offline_copy_through_the_file_menu_and_open_it(
 
 
 def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_window(
-    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals
+    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals, credential_store
 ) -> None:  # type: ignore[no-untyped-def]
     school = office.schools.list_schools(office.actor)[0]
     urn, original = school.urn, school.name
@@ -185,6 +186,14 @@ def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_wind
     rename_school(copy, urn, "Mine School")
     rename_school(office, urn, "Theirs School")
     window = show(copy)
+    password = make_url(office.db.address).password or ""
+
+    def type_password(box: QWidget) -> None:
+        assert isinstance(box, PasswordPrompt)  # the copy keeps no password: asked for
+        assert "thep_ci" in box.findChild(QLabel, "intro").text()  # type: ignore[union-attr]
+        qtbot.keyClicks(box.password, password)
+        assert box.remember.isChecked()
+        press(qtbot, box.password, Qt.Key.Key_Return)
 
     def resolve(box: QWidget) -> None:
         assert isinstance(box, SyncDialog)
@@ -207,12 +216,10 @@ def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_wind
         assert box.sync_button.isEnabled() and box.sync_button.isDefault()
         press(qtbot, box.conflicts_view, Qt.Key.Key_Return)  # Enter: Synchronise
 
-    # The test server takes this login without a password, so none is asked for here (the
-    # prompt and the keyring are Connect to server's own, tested in tests/ui/settings).
-    modals.then(resolve).click("OK")
+    modals.then(type_password).then(resolve).click("OK")
     menu_action(window, "File", "Synchronise with the office…").trigger()
     modals.wait_answered(timeout=60_000)
-    done = modals.seen[1]
+    done = modals.seen[2]
     assert done.title == "Synchronised"
     assert re.fullmatch(
         "Sent 1 change, received 0, 1 conflict resolved; the copy is up to date as at "
@@ -228,6 +235,8 @@ def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_wind
     assert re.search(
         f"last synchronised {UK_MOMENT}; no changes waiting", window.offline_label.text()
     )
+    # Kept once the server took it (Remember was ticked), as Connect to server keeps it.
+    assert credential_store.passwords == {(KEYRING_SERVICE, key_of(office.db.address)): password}
 
 
 def test_a_copy_of_another_database_is_refused_in_words_with_nothing_changed(
@@ -272,6 +281,7 @@ def test_a_preview_overtaken_at_the_office_is_refused_and_the_copy_stays_open_as
     copy, path = take_copy(office, tmp_path)
     rename_school(copy, urn, "Mine School")
     rename_school(office, urn, "Theirs School")
+    remember_password(key_of(office.db.address), make_url(office.db.address).password or "")
     window = show(copy)
 
     def resolve_while_the_office_changes_it_again(box: QWidget) -> None:
