@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
         self.daily_backups = False
         self.backup_actions = BackupActions(self)
         self.offline_actions = OfflineActions(self)
+        self.offline_info: CopyInfo | None = None
+        self._offline_waiting: int | None = None
+        self.offline_actions.counter.counted.connect(self._offline_counted)
         # What the open copy has changed is counted again a moment after anything is saved.
         self._offline_recount = QTimer(self)
         self._offline_recount.setSingleShot(True)
@@ -596,27 +599,41 @@ class MainWindow(QMainWindow):
 
     def show_offline_copy(self) -> CopyInfo | None:
         """On an offline copy, the status bar says whose, since when, and what waits to be
-        sent; Synchronise is offered only there. The copy's header, or None."""
+        sent (counted off the window's thread); Synchronise is offered only there. The
+        copy's header, or None."""
         info = is_offline_copy_file(self.services.db)
         self.sync_action.setEnabled(info is not None)
         self.offline_label.setVisible(info is not None)
+        before = self.offline_info
+        if info is None or before is None or before.path != info.path:
+            self._offline_waiting = None  # another database: nothing counted yet
+        self.offline_info = info
         if info is None:
             return None
-        try:
-            waiting: int | None = len(self.services.offline.status(info.path)[1])
-        except ServiceError:  # being replaced, or unreadable this moment: said next time
-            waiting = None
-        text = copy_words(info, waiting)
-        self.offline_label.setText(text)
+        self._show_offline_words()
         # The copy's file by its name only, so the copy's own words fit beside it; the whole
         # path is in the tip, as it is for any database.
         self.database_label.setText(f"Copy file: {info.path.name}")
+        self.offline_actions.counter.count(self.services.offline, info.path)
+        return info
+
+    def _offline_counted(self, path: str, waiting: int | None) -> None:
+        info = self.offline_info
+        if info is not None and str(info.path) == path:
+            self._offline_waiting = waiting
+            self._show_offline_words()
+
+    def _show_offline_words(self) -> None:
+        info = self.offline_info
+        if info is None:
+            return
+        text = copy_words(info, self._offline_waiting)
+        self.offline_label.setText(text)
         self.offline_label.setToolTip(
             f"{text}.\nThis is an offline copy of the office's database, kept in {info.path}. "
             "Invoices are issued at the office: File > Synchronise with the office sends what "
             "you change here, and brings in the office's changes."
         )
-        return info
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -1026,6 +1043,7 @@ class MainWindow(QMainWindow):
                 job.cancel()
                 job.wait()
         self.invoices_tab.wait_loaded()
+        self.offline_actions.counter.wait()
         self.server_watch.stop()
         self.database_owner.release()
         self.schools_tab.save_layout_now()

@@ -62,6 +62,7 @@ def show(qtbot: QtBot) -> Iterator[object]:
         job = window.offline_actions.job
         if job is not None:
             job.wait()
+        window.offline_actions.counter.wait()
 
 
 def key_of(url: str) -> str:
@@ -117,6 +118,8 @@ def test_a_copy_says_so_in_the_title_and_the_status_bar_and_an_office_database_d
     label = on_copy.offline_label
     assert label.isVisible()
     server = make_url(office.db.address)
+    # Counted off the window's thread: said a moment after the window shows.
+    qtbot.waitUntil(lambda: label.text().endswith("waiting"), timeout=10_000)
     assert re.fullmatch(
         f"Offline copy of {server.host}:{server.port} / {server.database}, taken {UK_MOMENT}; "
         "not yet synchronised; 1 change waiting",
@@ -172,7 +175,10 @@ def test_take_an_offline_copy_through_the_file_menu_and_open_it(
     )
     assert window.services.db.sqlite_path == path
     assert window.windowTitle().startswith("Offline copy – ")
-    assert "not yet synchronised; no changes waiting" in window.offline_label.text()
+    qtbot.waitUntil(
+        lambda: "not yet synchronised; no changes waiting" in window.offline_label.text(),
+        timeout=10_000,
+    )
     assert window.services.schools.count(window.services.actor) == schools
     assert menu_action(window, "File", "Synchronise with the office…").isEnabled()
 
@@ -232,8 +238,14 @@ def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_wind
     assert window.services.db.sqlite_path == path
     assert school_name(window.services, urn) == "Mine School"
     assert "Mine School" in [r.name for r in window.schools_tab.model.rows()]
-    assert re.search(
-        f"last synchronised {UK_MOMENT}; no changes waiting", window.offline_label.text()
+    qtbot.waitUntil(
+        lambda: (
+            re.search(
+                f"last synchronised {UK_MOMENT}; no changes waiting", window.offline_label.text()
+            )
+            is not None
+        ),
+        timeout=10_000,
     )
     # Kept once the server took it (Remember was ticked), as Connect to server keeps it.
     assert credential_store.passwords == {(KEYRING_SERVICE, key_of(office.db.address)): password}
@@ -271,7 +283,7 @@ def test_a_copy_of_another_database_is_refused_in_words_with_nothing_changed(
     assert "Nothing was sent or received" in said.text
     assert school_name(office, urn) == office_name and audit_rows(office.db) == office_trail
     assert school_name(window.services, urn) == "Renamed Offline School"
-    assert "1 change waiting" in window.offline_label.text()
+    qtbot.waitUntil(lambda: "1 change waiting" in window.offline_label.text(), timeout=10_000)
 
 
 def test_a_preview_overtaken_at_the_office_is_refused_and_the_copy_stays_open_as_it_was(

@@ -3,11 +3,12 @@ treasurer's offline copy (the work itself is services/offline, run off the windo
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
 
 from thep_desktop.connections import ServerLogin
 from thep_desktop.database import Database, DatabaseError, sqlite_url
@@ -18,7 +19,7 @@ from thep_desktop.services.offline.offline_data import (
     SyncPlan,
     SyncResult,
 )
-from thep_desktop.services.offline.offline_service import is_offline_copy_file
+from thep_desktop.services.offline.offline_service import OfflineService, is_offline_copy_file
 from thep_desktop.services.offline.offline_values import moment_words, reference_labels
 from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.ui.settings.database_chooser import DATABASE_FILTER
@@ -93,6 +94,48 @@ def _steps(progress: Progress, *, stop_before: int | None = None) -> Any:
     return told
 
 
+class ChangesCounter(QObject):
+    """Counts what an open copy has changed since it was taken or synchronised, off the
+    window's thread: the whole copy is read for it, which takes a while on a large one."""
+
+    counted = Signal(str, object)  # (the copy's path, the number of changes or None)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.thread: threading.Thread | None = None
+        self._again: tuple[OfflineService, Path] | None = None
+        self.counted.connect(self._next, Qt.ConnectionType.QueuedConnection)
+
+    def count(self, offline: OfflineService, path: Path) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            self._again = (offline, path)  # saved again meanwhile: counted once more after
+            return
+
+        def run() -> None:
+            try:
+                waiting: int | None = len(offline.status(path)[1])
+            except ServiceError:  # being replaced, or unreadable this moment: said next time
+                waiting = None
+            try:
+                self.counted.emit(str(path), waiting)
+            except RuntimeError:  # the window was closed meanwhile: nobody to tell
+                pass
+
+        self.thread = threading.Thread(target=run, name="count-offline-changes", daemon=True)
+        self.thread.start()
+
+    def _next(self, *_args: object) -> None:
+        again, self._again = self._again, None
+        if again is not None:
+            self.count(*again)
+
+    def wait(self) -> None:
+        """Until no count is reading the copy (its file is about to be replaced)."""
+        self._again = None
+        if self.thread is not None:
+            self.thread.join()
+
+
 class OfflineActions(QObject):
     """Takes a copy of the office's server, and synchronises an open copy with its office."""
 
@@ -101,6 +144,7 @@ class OfflineActions(QObject):
         self.window = window
         self.job: BackgroundJob | None = None
         self.dialog: Any = None  # the Synchronise window while it is open
+        self.counter = ChangesCounter(self)
 
     def busy(self) -> bool:
         return self.job is not None and self.job.thread.isRunning()
@@ -235,6 +279,7 @@ class OfflineActions(QObject):
         offline = window.services.offline
         # The copy's file is replaced by a rename at the end: the window lets go of it first
         # (its connections come back by themselves if anything reads it meanwhile).
+        self.counter.wait()
         window.services.db.dispose()
 
         def run(progress: Progress) -> SyncResult:
