@@ -34,7 +34,7 @@ from thep_desktop.services.offline.offline_data import (
 from thep_desktop.services.offline.offline_rows import table_words
 from thep_desktop.services.offline.offline_values import value_words
 from thep_desktop.ui.shared.list_views import list_view
-from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel
+from thep_desktop.ui.shared.plain_table_model import PlainColumn, PlainTableModel, sort_rows
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 TO_CHOOSE = "— choose —"
@@ -157,19 +157,7 @@ class ConflictsModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        order_of = sorted(
-            range(len(self._rows)),
-            key=lambda i: self._cells(self._rows[i])[column].casefold(),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        new_row = {old: new for new, old in enumerate(order_of)}
-        self._rows = [self._rows[i] for i in order_of]
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent, [self.index(new_row[i.row()], i.column()) for i in persistent]
-        )
-        self.layoutChanged.emit()
+        sort_rows(self, self._rows, lambda row: self._cells(row)[column].casefold(), order)
 
 
 def _changes_model(changes: Sequence[RecordChange]) -> PlainTableModel:
