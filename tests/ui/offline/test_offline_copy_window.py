@@ -183,6 +183,25 @@ def test_take_an_offline_copy_through_the_file_menu_and_open_it(
     assert menu_action(window, "File", "Synchronise with the office…").isEnabled()
 
 
+def test_a_copy_is_never_written_over_an_existing_file(
+    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    window = show(office)
+    taken = tmp_path / "Last week's copy.sqlite3"
+    taken.write_bytes(b"the treasurer's work of last week")
+    trail = audit_rows(office.db)
+    modals.type(str(taken), then="Save").click("OK")
+    menu_action(window, "File", "Take an offline copy…").trigger()
+    modals.wait_answered(timeout=60_000)
+    said = modals.seen[1]
+    assert said.title == "No offline copy was taken"
+    assert "already exists; an offline copy goes into a new file" in said.text
+    assert taken.read_bytes() == b"the treasurer's work of last week"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [taken.name]
+    assert audit_rows(office.db) == trail
+    assert window.services is office and not window.offline_label.isVisible()
+
+
 def test_a_school_changed_on_both_sides_is_resolved_mine_in_the_synchronise_window(
     qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals, credential_store
 ) -> None:  # type: ignore[no-untyped-def]

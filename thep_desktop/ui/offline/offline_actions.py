@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import QFileDialog
 
 from thep_desktop.connections import ServerLogin
 from thep_desktop.database import Database, DatabaseError, sqlite_url
@@ -161,6 +162,8 @@ class OfflineActions(QObject):
             "Take an offline copy",
             str(Path(folder) / default_copy_name()),
             DATABASE_FILTER,
+            # A copy never goes over a file: the refusal says so, rather than Qt's "Replace?".
+            options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if not chosen:
             return
