@@ -37,12 +37,13 @@ def moment_words(value: datetime) -> str:
     return f"{local:%d/%m/%Y} at {local:%H:%M}"
 
 
-def value_words(table: str, field: str, value: Any, labels: Mapping[str, str] = {}) -> str:  # noqa: B006 - read only
-    """One field's canonical value (as a conflict holds it) as a person reads it."""
+def value_words(table: str, field: str, value: Any, labels: Mapping[str, str] | None = None) -> str:
+    """One field's canonical value (as a conflict holds it) as a person reads it; a
+    reference by the name in ``labels`` of the record it names."""
     if value is None or value == "":
         return NONE_WORDS
     if field in references(table):
-        return labels.get(str(value), ANOTHER_RECORD)
+        return (labels or {}).get(str(value), ANOTHER_RECORD)
     column = Base.metadata.tables[table].c.get(field)
     kind = column.type if column is not None else None
     try:
