@@ -83,7 +83,7 @@ def reference_labels(path: Path, conflicts: Iterable[Conflict]) -> dict[str, str
                 table = Base.metadata.tables[name]
                 ids = [uuid.UUID(k) for k in keys if _is_uuid(k)]
                 for row in session.execute(select(table).where(table.c.uuid.in_(ids))):
-                    labels[str(row.uuid)] = record_label(name, row._mapping)
+                    labels[str(row.uuid)] = record_label(name, dict(row._mapping))
     finally:
         database.dispose()
     return labels
