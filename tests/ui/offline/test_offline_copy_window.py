@@ -21,7 +21,9 @@ from sqlalchemy.engine import make_url
 
 from thep_desktop.connections import KEYRING_SERVICE, remember_password
 from thep_desktop.database import Database
+from thep_desktop.domain.invoices import InvoiceKind
 from thep_desktop.models.audit import AuditEvent
+from thep_desktop.services.invoices.payment_data import PaymentInput
 from thep_desktop.services.offline.offline_values import moment_words, value_words
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.actor import Actor
@@ -339,3 +341,42 @@ def test_a_preview_overtaken_at_the_office_is_refused_and_the_copy_stays_open_as
     assert not path.with_name(path.name + ".part").exists()
     press(qtbot, window.schools_tab.table, Qt.Key.Key_F5)
     assert "Mine School" in [r.name for r in window.schools_tab.model.rows()]
+
+
+def test_a_payment_against_an_invoice_credited_meanwhile_is_flagged_before_and_after(
+    qtbot: QtBot, office: Services, tmp_path: Path, show, modals: Modals
+) -> None:  # type: ignore[no-untyped-def]
+    invoice = next(
+        r
+        for r in office.invoices.list_invoices(office.actor)
+        if r.kind == InvoiceKind.INVOICE and r.outstanding > 0
+    )
+    copy, path = take_copy(office, tmp_path)
+    amount = invoice.outstanding
+    copy.payments.record_payment(
+        copy.actor,
+        PaymentInput(
+            customer_id=invoice.customer_id,
+            amount=amount,
+            reference="BACS from the school",
+            allocations=((invoice.id, amount),),
+        ),
+    )
+    office.invoices.credit(office.actor, invoice.id, "Raised in error")
+    remember_password(key_of(office.db.address), make_url(office.db.address).password or "")
+    window = show(copy)
+    flag = f"A payment of £{amount:,.2f} recorded in the copy is set against {invoice.number}"
+
+    def look_and_synchronise(box: QWidget) -> None:
+        assert isinstance(box, SyncDialog)
+        assert box.flags.isVisible() and box.flags.text().startswith(f"⚠ {flag}")
+        assert box.sync_button.isEnabled()  # a warning, not a conflict
+        push(qtbot, box.sync_button)
+
+    modals.then(look_and_synchronise).click("OK")
+    menu_action(window, "File", "Synchronise with the office…").trigger()
+    modals.wait_answered(timeout=60_000)
+    done = modals.seen[1]
+    assert done.title == "Synchronised" and f"⚠ {flag}" in done.text
+    at_office = office.payments.payments(office.actor, invoice.customer_id)
+    assert "BACS from the school" in [p.reference for p in at_office]

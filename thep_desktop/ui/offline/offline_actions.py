@@ -319,4 +319,6 @@ class OfflineActions(QObject):
         # Reopened the way File > Open reopens a database: every tab reads the copy afresh.
         window.switch_to(sqlite_url(path))
         window.statusBar().showMessage(words, 30000)
-        window.inform(window, "Synchronised", words)
+        # The payments to look at again are said once more, now that they are at the office.
+        flags = "".join(f"\n\n⚠ {flag}" for flag in result.plan.flags)
+        window.inform(window, "Synchronised", words + flags)
