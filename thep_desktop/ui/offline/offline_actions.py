@@ -80,16 +80,22 @@ def _connect(url: str) -> Database:
     return server
 
 
-def _steps(progress: Progress, *, stop_before: int | None = None) -> Any:
-    """A service's steps told to the progress dialog. ``stop_before``: from that step on,
-    Cancel is no longer honoured (the office has saved the copy's changes by then: the job
-    finishes rather than leave the copy behind the office)."""
+def _steps(progress: Progress, *, cancel_until_sending: bool = False) -> Any:
+    """A service's steps told to the progress dialog, each a moment to honour Cancel.
+
+    ``cancel_until_sending``: a synchronisation's first step comes before anything is sent;
+    after it the office saves the copy's changes, and the copy is then written afresh, so
+    Cancel is no longer honoured: the job finishes rather than leave the copy behind the
+    office (the copy's own writing reports its tables from 1 again, so steps are counted)."""
+    calls = 0
 
     def told(message: str, done: int, total: int) -> None:
+        nonlocal calls
+        calls += 1
         try:
             progress.report(done, total, message)
         except Cancelled:
-            if stop_before is None or done < stop_before:
+            if not cancel_until_sending or calls == 1:
                 raise
 
     return told
@@ -292,7 +298,7 @@ class OfflineActions(QObject):
                 server,
                 resolutions,
                 fingerprint=plan.fingerprint,
-                steps=_steps(progress, stop_before=2),
+                steps=_steps(progress, cancel_until_sending=True),
             )
 
         def failed(exc: BaseException) -> None:
