@@ -24,6 +24,8 @@ from thep_desktop.database import DatabaseError, sqlite_file_of
 from thep_desktop.network_drives import network_warning
 from thep_desktop.services.backups.backups_permissions import RESTORE_BACKUPS
 from thep_desktop.services.letters.letters_permissions import SEND_LETTERS
+from thep_desktop.services.offline.offline_data import CopyInfo
+from thep_desktop.services.offline.offline_service import is_offline_copy_file
 from thep_desktop.services.registry import Services, open_services
 from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
 from thep_desktop.services.settings.settings_permissions import EDIT_SETTINGS
@@ -36,6 +38,7 @@ from thep_desktop.ui.governance.governance_tab import GovernanceTab
 from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
 from thep_desktop.ui.invoices.money_actions import add_money_actions
 from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
+from thep_desktop.ui.offline.offline_actions import OfflineActions, copy_words
 from thep_desktop.ui.peer_reviews.peer_reviews_tab import PeerReviewsTab
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
@@ -50,7 +53,7 @@ from thep_desktop.ui.shared.actions import make_action
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.database_messages import refusal_text
 from thep_desktop.ui.shared.database_wait import DatabaseWait
-from thep_desktop.ui.shared.questions import ask, tell
+from thep_desktop.ui.shared.questions import ask, inform, tell
 from thep_desktop.ui.shared.server_watch import ServerWatch
 from thep_desktop.ui.shared.single_window import DatabaseOwner, hand_over, open_elsewhere
 from thep_desktop.ui.shared.table_export import (
@@ -63,6 +66,7 @@ from thep_desktop.ui.shared.table_export import (
 APP_TITLE = "THE Partnership Office"
 SHOW_OTHER_WINDOW = "Show that window"
 READ_ONLY_NOTICE = "Read-only: changes cannot be saved"
+OFFLINE_COPY = "Offline copy"
 
 
 class Opener(Protocol):
@@ -88,6 +92,7 @@ class MainWindow(QMainWindow):
         self.opener = opener
         self.ask = ask
         self.tell = tell
+        self.inform = inform
         self.ask_password = ask_password
         self.undo_stack = QUndoStack(self)
         self.demo_job: BackgroundJob | None = None
@@ -108,6 +113,15 @@ class MainWindow(QMainWindow):
         # every window a test makes.
         self.daily_backups = False
         self.backup_actions = BackupActions(self)
+        self.offline_actions = OfflineActions(self)
+        self.offline_info: CopyInfo | None = None
+        self._offline_waiting: int | None = None
+        self.offline_actions.counter.counted.connect(self._offline_counted)
+        # What the open copy has changed is counted again a moment after anything is saved.
+        self._offline_recount = QTimer(self)
+        self._offline_recount.setSingleShot(True)
+        self._offline_recount.setInterval(400)
+        self._offline_recount.timeout.connect(self.show_offline_copy)
         self._build_tabs()
         self._build_menus()
         self._show_database()
@@ -154,6 +168,15 @@ class MainWindow(QMainWindow):
         self.governance_tab.counts_changed.connect(self._show_tab_counts)
         # Alt+O opens the Governance menu; the tab is Alt+G.
         self.tabs.addTab(self.governance_tab, "&Governance")
+        for tab in (
+            self.schools_tab,
+            self.memberships_tab,
+            self.invoices_tab,
+            self.peer_reviews_tab,
+            self.governance_tab,
+        ):
+            # A tab says so when it has saved something: on a copy, one more change waits.
+            tab.status_message.connect(lambda _text: self._offline_recount.start())
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -170,12 +193,20 @@ class MainWindow(QMainWindow):
             "This database's file or folder, or the server, lets you read only: anything you "
             "change is refused, and nothing is saved."
         )
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("offline_label")
+        self.offline_label.setStyleSheet("font-weight: bold; color: #7a4d00")
+        self.offline_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.offline_label.setFrameShadow(QFrame.Shadow.Sunken)
+        self.offline_label.setContentsMargins(6, 0, 6, 0)
+        self.offline_label.setVisible(False)
         self.network_label = QLabel("On a network drive")
         self.network_label.setObjectName("network_label")
         self.network_label.setStyleSheet("font-weight: bold; color: #a00")
         bar = self.statusBar()
         self.server_watch = ServerWatch(self)
         bar.addPermanentWidget(self.server_watch.label)
+        bar.addPermanentWidget(self.offline_label)
         bar.addPermanentWidget(self.read_only_label)
         bar.addPermanentWidget(self.network_label)
         for label, tip in (
@@ -218,6 +249,22 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_db_action, self.open_db_action, self.server_action])
         self.recent_menu = file_menu.addMenu("&Recent databases")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.take_copy_action = self._action(
+            "&Take an offline copy…",
+            self.offline_actions.take_copy,
+            None,
+            "Save a copy of the office's database on this computer, to work on without a "
+            "connection and synchronise later",
+        )
+        self.sync_action = self._action(
+            "S&ynchronise with the office…",
+            self.offline_actions.synchronise,
+            None,
+            "Send this offline copy's changes to the office and bring in the office's, "
+            "after a preview",
+        )
+        file_menu.addActions([self.take_copy_action, self.sync_action])
         file_menu.addSeparator()
         self.import_gias_action = self._action(
             "&Import schools from GIAS…",
@@ -533,7 +580,10 @@ class MainWindow(QMainWindow):
         if network:
             self.network_label.setToolTip(network_warning(network))
         title = f"{APP_TITLE} – {name}" if name else APP_TITLE
+        if self.show_offline_copy() is not None:
+            title = f"{OFFLINE_COPY} – {title}"
         self.setWindowTitle(f"{title} – {READ_ONLY_NOTICE}" if read_only else title)
+        self.take_copy_action.setEnabled(not self.services.db.is_sqlite and actor.can(VIEW))
         can_settings = actor.can(EDIT_SETTINGS)
         self.profile_action.setEnabled(actor.can(VIEW))
         self.staff_action.setEnabled(actor.can(VIEW))
@@ -546,6 +596,44 @@ class MainWindow(QMainWindow):
         self.templates_action.setEnabled(actor.can(VIEW))  # read only for viewers
         self.restore_action.setEnabled(actor.can(RESTORE_BACKUPS))
         self.audit_action.setEnabled(actor.can(VIEW_AUDIT))
+
+    def show_offline_copy(self) -> CopyInfo | None:
+        """On an offline copy, the status bar says whose, since when, and what waits to be
+        sent (counted off the window's thread); Synchronise is offered only there. The
+        copy's header, or None."""
+        info = is_offline_copy_file(self.services.db)
+        self.sync_action.setEnabled(info is not None)
+        self.offline_label.setVisible(info is not None)
+        before = self.offline_info
+        if info is None or before is None or before.path != info.path:
+            self._offline_waiting = None  # another database: nothing counted yet
+        self.offline_info = info
+        if info is None:
+            return None
+        self._show_offline_words()
+        # The copy's file by its name only, so the copy's own words fit beside it; the whole
+        # path is in the tip, as it is for any database.
+        self.database_label.setText(f"Copy file: {info.path.name}")
+        self.offline_actions.counter.count(self.services.offline, info.path)
+        return info
+
+    def _offline_counted(self, path: str, waiting: int | None) -> None:
+        info = self.offline_info
+        if info is not None and str(info.path) == path:
+            self._offline_waiting = waiting
+            self._show_offline_words()
+
+    def _show_offline_words(self) -> None:
+        info = self.offline_info
+        if info is None:
+            return
+        text = copy_words(info, self._offline_waiting)
+        self.offline_label.setText(text)
+        self.offline_label.setToolTip(
+            f"{text}.\nThis is an offline copy of the office's database, kept in {info.path}. "
+            "Invoices are issued at the office: File > Synchronise with the office sends what "
+            "you change here, and brings in the office's changes."
+        )
 
     def _show_counts(self, shown: int, total: int) -> None:
         noun = "school" if total == 1 else "schools"
@@ -606,6 +694,7 @@ class MainWindow(QMainWindow):
             and self.governance_tab.reload()
         ):
             self.statusBar().showMessage("Reloaded from the database.", 4000)
+        self.show_offline_copy()
 
     def _server_back(self) -> None:
         """The server answers again: the lists show what it holds now."""
@@ -948,11 +1037,13 @@ class MainWindow(QMainWindow):
         AboutDialog(str(self.services.db.describe()), self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        for job in (self.demo_job, self.export_job, self.backup_actions.job):
+        jobs = (self.demo_job, self.export_job, self.backup_actions.job, self.offline_actions.job)
+        for job in jobs:
             if job is not None and job.thread.isRunning():
                 job.cancel()
                 job.wait()
         self.invoices_tab.wait_loaded()
+        self.offline_actions.counter.wait()
         self.server_watch.stop()
         self.database_owner.release()
         self.schools_tab.save_layout_now()

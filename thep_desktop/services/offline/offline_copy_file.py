@@ -8,10 +8,8 @@ it was (and a ``.part`` file the next run removes), never half a copy.
 from __future__ import annotations
 
 import os
-import sqlite3
 import uuid
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path

@@ -32,13 +32,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.audit_trail import Action, Change, acting_copy, label_of, record_many
-from thep_desktop.database import (
-    SECRET_PARAMETERS,
-    Database,
-    DatabaseError,
-    driver_message,
-    head_revision,
-)
+from thep_desktop.config import without_password
+from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
 from thep_desktop.domain.dates import format_date
 from thep_desktop.domain.roles import Role
 from thep_desktop.models import AppUser, Base
@@ -302,14 +297,7 @@ def address_without_password(url: URL) -> str:
     """The server's address as the copy keeps it: never its password (the file travels on a
     laptop), in the address or in its query. ``URL.set(password=None)`` would keep it: None
     there means "unchanged"."""
-    return URL.create(
-        url.drivername,
-        username=url.username,
-        host=url.host,
-        port=url.port,
-        database=url.database,
-        query={k: v for k, v in url.query.items() if k.lower() not in SECRET_PARAMETERS},
-    ).render_as_string(hide_password=False)
+    return without_password(url.render_as_string(hide_password=False))
 
 
 def _snapshot(conn: Connection) -> None:

@@ -46,7 +46,7 @@ from thep_desktop.services.letters.letters_service import (
 )
 from thep_desktop.services.registry import Services
 from thep_desktop.services.shared.errors import ServiceError, ValidationError
-from thep_desktop.ui.letters.mail_merge_job import MailMergeJob, inform, plural
+from thep_desktop.ui.letters.mail_merge_job import MailMergeJob, plural
 from thep_desktop.ui.letters.mail_merge_output import (
     ChoosePath,
     OutputChoice,
@@ -64,7 +64,7 @@ from thep_desktop.ui.letters.template_form import membership_fields
 from thep_desktop.ui.shared.background import BackgroundJob
 from thep_desktop.ui.shared.forms import ERROR_STYLE, FieldMessages, date_field
 from thep_desktop.ui.shared.pdf_window import pdf_file_name, show_pdf
-from thep_desktop.ui.shared.questions import Tell, ask, tell
+from thep_desktop.ui.shared.questions import Tell, ask, inform, tell
 from thep_desktop.ui.shared.table_export import export_view
 
 INFO_STYLE = "background: #eef3f8; padding: 6px; border-radius: 3px;"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from thep_desktop.domain.dates import parse_date
 from thep_desktop.domain.errors import OfficeError
@@ -28,11 +28,6 @@ from thep_desktop.ui.shared.questions import Tell
 # Answers to the question about a file that exists.
 REPLACE = "Replace it"
 CANCEL = "Cancel"
-
-
-def inform(parent: QWidget | None, title: str, text: str) -> None:
-    """A message that something went as asked."""
-    QMessageBox.information(parent, title, text)
 
 
 def plural(n: int, one: str, many: str) -> str:

@@ -8,7 +8,7 @@ and the model answers the shared roles so File > Export writes typed cells.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -121,16 +121,26 @@ class PlainTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        order_of = sorted(
-            range(len(self._rows)),
-            key=lambda i: _sort_key(self._rows[i][column]),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        new_row = {old: new for new, old in enumerate(order_of)}
-        self._rows = [self._rows[i] for i in order_of]
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent, [self.index(new_row[i.row()], i.column()) for i in persistent]
-        )
-        self.layoutChanged.emit()
+        sort_rows(self, self._rows, lambda row: _sort_key(row[column]), order)
+
+
+def sort_rows(
+    model: QAbstractTableModel,
+    rows: list[Any],
+    key: Callable[[Any], Any],
+    order: Qt.SortOrder,
+) -> None:
+    """Sort a model's own ``rows`` in place by ``key``, keeping selections on their rows."""
+    model.layoutAboutToBeChanged.emit()
+    order_of = sorted(
+        range(len(rows)),
+        key=lambda i: key(rows[i]),
+        reverse=order == Qt.SortOrder.DescendingOrder,
+    )
+    new_row = {old: new for new, old in enumerate(order_of)}
+    rows[:] = [rows[i] for i in order_of]
+    persistent = model.persistentIndexList()
+    model.changePersistentIndexList(
+        persistent, [model.index(new_row[i.row()], i.column()) for i in persistent]
+    )
+    model.layoutChanged.emit()

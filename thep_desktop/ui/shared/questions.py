@@ -41,3 +41,8 @@ def ask(parent: QWidget | None, title: str, text: str, choices: Sequence[str]) -
 def tell(parent: QWidget | None, title: str, text: str) -> None:
     """A message the user must read (a problem, or something that did not happen)."""
     QMessageBox.warning(parent, title, text)
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """A message that something went as asked."""
+    QMessageBox.information(parent, title, text)
