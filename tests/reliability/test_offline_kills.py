@@ -27,12 +27,14 @@ on one office as copies synchronising one after the other would. Each case stand
   to a revision this program does not know, in a database of its own): sync, preview and
   checkout refused in words, nothing changed on either side; (b) a copy whose base rows of
   one table lack the fields a later schema added (as an older program would have written them,
-  the copy's own rows holding what the migration gives old rows): the sync takes the missing
-  fields as unchanged by the copy and completes, the office's values kept and the copy's real
-  changes sent; (c) a file at an older schema than the program: an office database made by a
-  released older program (tests/fixtures/schema-0012.sqlite3), and a copy stamped back to
-  0013 with the 0014 tables dropped, which is no copy any more: both refused in words as "not
-  an offline copy", the file byte for byte as it was and no upgrade backup made beside it.
+  the copy's own rows holding what the migration gives old rows): where those fields differ
+  the preview asks (no original shown) and an unanswered sync is refused with nothing changed;
+  answered as "unchanged by the copy" (the office's values), the sync completes, the office's
+  values kept and the copy's real changes sent, nothing else touched; (c) a file at an older
+  schema than the program: an office database made by a released older program
+  (tests/fixtures/schema-0012.sqlite3), and a copy stamped back to 0013 with the 0014 tables
+  dropped, which is no copy any more: both refused in words as "not an offline copy", the
+  file byte for byte as it was and no upgrade backup made beside it.
 """
 
 from __future__ import annotations
@@ -67,7 +69,12 @@ from thep_desktop.services.backups.table_checksums import table_checksums
 from thep_desktop.services.demo.demo_service import DemoService
 from thep_desktop.services.invoices.invoice_data import DraftInput, LineInput
 from thep_desktop.services.offline.offline_copy_file import read_copy
-from thep_desktop.services.offline.offline_data import ChangeKind, OfflineError, RecordChange
+from thep_desktop.services.offline.offline_data import (
+    ChangeKind,
+    Choice,
+    OfflineError,
+    RecordChange,
+)
 from thep_desktop.services.offline.offline_merge import local_changes
 from thep_desktop.services.offline.offline_rows import (
     Fields,
@@ -886,17 +893,36 @@ def test_a_copy_whose_base_lacks_newer_fields_syncs_without_touching_them(
     assert office_profile["company_secretary"], "the demo names a company secretary"
 
     plan = OfflineService().preview(path, server)
-    result = OfflineService().sync(path, server)
+    problems: list[str] = []
+    if {c.words for c in plan.send} != {
+        f"Changed school “{OLDER_COPY_SCHOOL}”: name",
+        f"Changed organisation profile “{office_profile['name']}”: phone",
+    }:
+        problems.append(f"the preview sends {[c.words for c in plan.send]}")
+    # The fields the base does not know and whose values differ: no one can tell which side
+    # changed them, so the merge asks (offline_merge.py), showing no original.
+    differing = [f for f, v in ADDED_BY_0003.items() if office_profile[f] != v]
+    asked = [
+        (c.table, f.name, f.original, f.mine, f.theirs) for c in plan.conflicts for f in c.fields
+    ]
+    if sorted(asked, key=str) != sorted(
+        [("organisation_profile", f, None, ADDED_BY_0003[f], office_profile[f]) for f in differing],
+        key=str,
+    ):
+        problems.append(f"the preview's questions: {asked}, not the fields {differing}")
+    # Unanswered, refused with nothing changed on either side.
+    copy_before = _copy_sums(path)
+    with pytest.raises(OfflineError, match="must be resolved first"):
+        OfflineService().sync(path, server)
+    if _office_fields(url) != before or _copy_sums(path) != copy_before:
+        problems.append("a sync refused for the questions changed something")
+    # Answered as an older copy means it (it never changed what it did not know): the office's.
+    answers = {key: Choice.THEIRS for c in plan.conflicts for key in c.keys()}
+    result = OfflineService().sync(path, server, answers, fingerprint=plan.fingerprint)
     after = _office_fields(url)
     again = OfflineService().preview(path, server)
     server.dispose()
     contents = read_copy(path)
-    problems: list[str] = []
-    if plan.conflicts or {c.words for c in plan.send} != {
-        f"Changed school “{OLDER_COPY_SCHOOL}”: name",
-        f"Changed organisation profile “{office_profile['name']}”: phone",
-    }:
-        problems.append(f"the preview: send {[c.words for c in plan.send]}, {plan.conflicts}")
     wanted = dict(office_profile, phone="020 7946 0999")
     got = after["organisation_profile"][profile_uuid]
     if got != wanted:
@@ -926,7 +952,8 @@ def test_a_copy_whose_base_lacks_newer_fields_syncs_without_touching_them(
         trials=1,
         failures=len(problems),
         database="postgresql + sqlite copy",
-        detail="5 profile fields unknown to the base: office's kept, the copy's changes sent",
+        detail="5 profile fields unknown to the base: asked, refused unanswered, office's "
+        "kept when answered; the copy's changes sent",
     )
     assert not problems, problems
 
