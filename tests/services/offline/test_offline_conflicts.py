@@ -3,6 +3,7 @@ a conflict left unresolved refused with nothing changed; two copies one after th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from thep_desktop.services.offline.offline_data import (
     Resolutions,
 )
 from thep_desktop.services.registry import Services
+from thep_desktop.services.settings.staff_service import StaffInput
 from thep_desktop.services.shared.errors import NotFoundError
 
 CLOSED_ON = date(2026, 7, 31)
@@ -68,6 +70,12 @@ def change_reference(services: Services, invoice_id: int, reference: str) -> Non
     )
 
 
+def change_staff(services: Services, staff_id: int, **changes: object) -> None:
+    found = services.staff.get_staff(services.actor, staff_id)
+    data = StaffInput(found.full_name, found.job_title, found.email, found.phone, found.active)
+    services.staff.update_staff(services.actor, staff_id, found.version, replace(data, **changes))
+
+
 def reference_of(services: Services, invoice_id: int) -> str | None:
     try:
         return services.invoices.get_invoice(services.actor, invoice_id).reference
@@ -87,9 +95,11 @@ def test_each_kind_of_conflict_is_carried_out_as_chosen(pg_db: Database, tmp_pat
     gone_here_mine, gone_here_theirs, gone_there_mine, gone_there_theirs = (
         draft(office, customer_id, f"Draft {n}") for n in range(1, 5)
     )
+    staff = next(s for s in office.staff.list_staff(office.actor) if s.active)
     copy, path = take_copy(office, tmp_path)
 
     # Offline.
+    change_staff(copy, staff.id, phone="020 7946 0001")
     rename_school(copy, both_mine, "Both Mine Copy")
     rename_school(copy, both_theirs, "Both Theirs Copy")
     rename_school(copy, closed_mixed, "Closed Mixed Copy")
@@ -101,6 +111,7 @@ def test_each_kind_of_conflict_is_carried_out_as_chosen(pg_db: Database, tmp_pat
     change_reference(copy, gone_there_theirs, "Changed in the copy 4")
     copy.db.dispose()
     # At the office, meanwhile.
+    change_staff(office, staff.id, active=False)  # left the partnership
     rename_school(office, both_mine, "Both Mine Office")
     rename_school(office, both_theirs, "Both Theirs Office")
     for urn in (closed_mixed, closed_mine):
@@ -119,6 +130,7 @@ def test_each_kind_of_conflict_is_carried_out_as_chosen(pg_db: Database, tmp_pat
             (ConflictKind.BOTH_CHANGED.value, "Both Theirs Copy"),
             (ConflictKind.CLOSED.value, "Closed Mixed Copy"),
             (ConflictKind.CLOSED.value, "Closed Mine Copy"),
+            (ConflictKind.CLOSED.value, staff.full_name),
             (ConflictKind.DELETED_HERE.value, "Changed at the office 1"),
             (ConflictKind.DELETED_HERE.value, "Changed at the office 2"),
             (ConflictKind.DELETED_AT_OFFICE.value, "Changed in the copy 3"),
@@ -148,6 +160,7 @@ def test_each_kind_of_conflict_is_carried_out_as_chosen(pg_db: Database, tmp_pat
         **choose("Both Theirs Copy", Choice.THEIRS),
         **choose("Closed Mixed Copy", Choice.THEIRS, name=Choice.MINE),
         **choose("Closed Mine Copy", Choice.MINE),
+        **choose(staff.full_name, Choice.THEIRS, phone=Choice.MINE),
         **choose("Changed at the office 1", Choice.MINE),
         **choose("Changed at the office 2", Choice.THEIRS),
         **choose("Changed in the copy 3", Choice.MINE),
@@ -163,9 +176,9 @@ def test_each_kind_of_conflict_is_carried_out_as_chosen(pg_db: Database, tmp_pat
         office.offline.sync(path, office.db, chosen, fingerprint=plan.fingerprint)
 
     plan = office.offline.preview(path, office.db)
-    assert len(plan.conflicts) == 8
+    assert len(plan.conflicts) == 9
     result = office.offline.sync(path, office.db, chosen, fingerprint=plan.fingerprint)
-    assert result.resolved == 8
+    assert result.resolved == 9
 
     # Each as chosen, at the office and in the copy alike.
     copy, _ = take_copy_services(path)
@@ -184,6 +197,8 @@ def test_each_kind_of_conflict_is_carried_out_as_chosen(pg_db: Database, tmp_pat
             SchoolStatus.OPEN,
             None,
         )
+        left = services.staff.get_staff(services.actor, staff.id)
+        assert (left.phone, left.active) == ("020 7946 0001", False)
     # Drafts: deleted in the copy (kept deleted / kept as the office changed it); changed in
     # the copy and deleted at the office (put back as the copy has it / left deleted).
     assert reference_of(office, gone_here_mine) is None

@@ -55,6 +55,7 @@ from thep_desktop.services.letters.letter_fields import BUILTINS_BY_KEY
 from thep_desktop.services.letters.letter_templates import (
     TemplateDetail,
     builtin_input,
+    builtin_uuid,
     template_detail,
 )
 from thep_desktop.services.settings.organisation_service import ProfileData, profile_data
@@ -224,7 +225,11 @@ class _Demo:
             for stage in REMINDER_STAGES:
                 shipped = BUILTINS_BY_KEY[stage.template_key]
                 row = LetterTemplate(
-                    **vars(builtin_input(shipped)), key=shipped.key, builtin=True, **self.audit
+                    **vars(builtin_input(shipped)),
+                    uuid=builtin_uuid(shipped.key),
+                    key=shipped.key,
+                    builtin=True,
+                    **self.audit,
                 )
                 self.session.add(row)
                 self.session.flush()
