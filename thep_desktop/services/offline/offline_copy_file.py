@@ -15,8 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
-from thep_desktop.database import Database, DatabaseError, head_revision
+from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
 from thep_desktop.models import Base
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.offline import (
@@ -86,7 +87,9 @@ def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None
     try:
         target.upgrade(create=True)
         tables = synced_tables()
-        with target.engine.connect() as conn, conn.begin():
+        with target.engine.connect() as conn:
+            _write_fast(conn)
+            conn.begin()
             for done, table in enumerate(tables, start=1):
                 records = state.get(table.name, {})
                 insert_rows(conn, table, (r.row for r in records.values()))
@@ -124,6 +127,7 @@ def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None
                     syncs=header.syncs,
                 )
             )
+            conn.commit()
         with target.engine.connect() as conn:
             # Everything into the file itself: no -wal file may be left to go with it.
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -136,6 +140,8 @@ def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None
     for end in _SIDE_FILES:
         part.with_name(part.name + end).unlink(missing_ok=True)
     try:
+        with open(part, "rb+") as written:  # on the disk before it takes the copy's name
+            os.fsync(written.fileno())
         os.replace(part, path)
     except OSError as exc:
         remove_part(path)
@@ -143,6 +149,42 @@ def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None
             f"The copy {path} could not be replaced ({exc.strerror or exc}); close any program "
             "that has it open and try again. Nothing in the copy was changed."
         ) from exc
+
+
+def stamp_copy(path: Path, header: CopyHeader) -> None:
+    """Record a synchronisation in the header of a copy that holds the office's records
+    already (one transaction: the copy has the new header or the old one)."""
+    database = Database(path)
+    try:
+        with database.engine.connect() as conn:
+            with conn.begin():
+                conn.execute(
+                    Base.metadata.tables[OFFLINE_COPY_TABLE]
+                    .update()
+                    .values(base_at=header.base_at, synced_at=header.synced_at, syncs=header.syncs)
+                )
+            # As a copy is left after writing it whole: everything in the file itself.
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    except DBAPIError as exc:
+        raise OfflineError(
+            f"The copy {path} could not be written ({driver_message(exc)}); close any program "
+            "that has it open and synchronise again: the office has the copy's changes, and "
+            "nothing is sent twice."
+        ) from exc
+    finally:
+        database.dispose()
+    for end in _SIDE_FILES:
+        path.with_name(path.name + end).unlink(missing_ok=True)
+
+
+def _write_fast(conn: Connection) -> None:
+    """No journal and no waiting for the disk while the ``.part`` file is written: a write
+    stopped half-way (power lost, program killed) leaves only a ``.part`` file, which is
+    thrown away, never the copy; the finished file is flushed before it is renamed."""
+    conn.exec_driver_sql("PRAGMA journal_mode=OFF")
+    conn.exec_driver_sql("PRAGMA synchronous=OFF")
+    conn.commit()
 
 
 @dataclass(frozen=True)

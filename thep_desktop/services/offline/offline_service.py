@@ -46,6 +46,7 @@ from thep_desktop.services.offline.offline_copy_file import (
     read_copy,
     remove_part,
     server_identity,
+    stamp_copy,
     write_copy,
 )
 from thep_desktop.services.offline.offline_data import (
@@ -71,6 +72,7 @@ from thep_desktop.services.offline.offline_rows import (
     State,
     read_state,
     references,
+    reread,
     table_words,
 )
 from thep_desktop.services.shared.actor import Actor
@@ -202,6 +204,7 @@ class OfflineService:
                     )
                 )
                 record_many(session, changes)
+                fresh = _office_after(conn, ops, theirs)
         except DBAPIError as exc:
             raise OfflineError(
                 f"The office's database refused the copy's changes: {driver_message(exc)}. "
@@ -211,7 +214,7 @@ class OfflineService:
             acting_copy.reset(token)
         if steps is not None:
             steps("Bringing the office's records into the copy", 2, 4)
-        now = self._refresh(path, server, contents.info, steps)
+        now = self._refresh(path, fresh, contents, steps)
         return SyncResult(
             plan=plan,
             sent=len(ops),
@@ -222,13 +225,11 @@ class OfflineService:
         )
 
     def _refresh(
-        self, path: Path, server: Database, info: CopyInfo, steps: Steps | None
+        self, path: Path, state: State, contents: CopyContents, steps: Steps | None
     ) -> datetime:
-        """Write the copy afresh from the office's records, under the same copy id."""
-        with server.read_session() as session:
-            conn = session.connection()
-            _snapshot(conn)
-            state = read_state(conn)
+        """Write the copy afresh from the office's records, under the same copy id; only its
+        header when it holds them already, as it was and as its base."""
+        info = contents.info
         now = utcnow()
         header = CopyHeader(
             copy_id=info.copy_id,
@@ -241,7 +242,10 @@ class OfflineService:
             synced_at=now,
             syncs=info.syncs + 1,
         )
-        write_copy(path, state, header, steps)
+        if _holds_office(contents, state):
+            stamp_copy(path, header)
+        else:
+            write_copy(path, state, header, steps)
         return now
 
 
@@ -451,6 +455,35 @@ def _apply(
             )
         )
     return changes
+
+
+def _holds_office(contents: CopyContents, office: State) -> bool:
+    """Does the copy hold exactly the office's records (every column of every record), with
+    its base the same? Then a synchronisation has nothing to write in it but its header."""
+    for name in contents.mine.keys() | office.keys():
+        records = office.get(name, {})
+        mine = contents.mine.get(name, {})
+        base = contents.base.get(name, {})
+        if len(mine) != len(records) or len(base) != len(records):
+            return False
+        for key, record in records.items():
+            found = mine.get(key)
+            if found is None or found.row != record.row or base.get(key) != record.fields:
+                return False
+    return contents.base.keys() <= office.keys()
+
+
+def _office_after(conn: Connection, ops: list[Op], theirs: State) -> State:
+    """The office as this transaction leaves it, to be the copy's new base (no one else may
+    save meanwhile: it holds the write lock). Inserts and updates change only their own
+    records, so only those are read again; a deletion may reach further (records removed
+    with it, references emptied), so after one everything is read again."""
+    if any(op.kind == OpKind.DELETE for op in ops):
+        return read_state(conn)
+    written: dict[str, list[str]] = {}
+    for op in ops:
+        written.setdefault(op.table, []).append(op.uuid)
+    return reread(conn, theirs, written)
 
 
 def _kept(fields: Mapping[str, Any]) -> dict[str, Any]:
