@@ -39,6 +39,7 @@ from thep_desktop.services.offline.offline_rows import (
     changed_fields,
     closes,
     record_label,
+    references,
     synced_tables,
 )
 
@@ -139,6 +140,17 @@ def _merge_record(
                 Conflict(table, key, label, ConflictKind.DELETED_AT_OFFICE, fields)
             )
         return
+    # A field the base does not know (a column a later version of the program added, the
+    # copy having been taken by an older one) whose values differ: no one can tell which
+    # side changed it, so the person decides rather than either side winning unseen.
+    unknown = [
+        f
+        for f in mine.fields
+        if f not in base and f in theirs.fields and mine.fields[f] != theirs.fields[f]
+    ]
+    if unknown:
+        fields = tuple(FieldConflict(f, None, mine.fields[f], theirs.fields[f]) for f in unknown)
+        result.conflicts.append(Conflict(table, key, label, ConflictKind.BOTH_CHANGED, fields))
     mine_changed = changed_fields(base, mine.fields)
     theirs_changed = changed_fields(base, theirs.fields)
     # Both sides arrived at the same value (a synchronisation that stopped after the office
@@ -297,6 +309,34 @@ def _ordered(ops: list[Op]) -> list[Op]:
     inserts.sort(key=lambda o: order[o.table])
     deletes.sort(key=lambda o: -order[o.table])
     return [*inserts, *merged_updates.values(), *deletes]
+
+
+def referenced_first(ops: list[Op], mine: State) -> list[Op]:
+    """Inserts reordered so that a new record naming another new record of its own table
+    (minutes approved at a meeting also made offline) comes after it; the rest as they are."""
+    pending = {(op.table, op.uuid) for op in ops if op.kind == OpKind.INSERT}
+    placed: set[tuple[str, str]] = set()
+    ordered: list[Op] = []
+
+    def place(op: Op, trail: set[tuple[str, str]]) -> None:
+        key = (op.table, op.uuid)
+        if key in placed or key in trail:
+            return
+        trail.add(key)
+        record = mine[op.table][op.uuid]
+        for name, target in references(op.table).items():
+            wanted = (target, str(record.fields.get(name)))
+            if target == op.table and wanted in pending and wanted not in placed:
+                place(Op(OpKind.INSERT, target, wanted[1]), trail)
+        placed.add(key)
+        ordered.append(op)
+
+    for op in ops:
+        if op.kind == OpKind.INSERT:
+            place(op, set())
+        else:
+            ordered.append(op)
+    return ordered
 
 
 def check_resolutions(merged: Merge, resolutions: Resolutions) -> None:

@@ -65,6 +65,7 @@ from thep_desktop.services.offline.offline_merge import (
     check_resolutions,
     local_changes,
     merge,
+    referenced_first,
     resolved_ops,
 )
 from thep_desktop.services.offline.offline_rows import (
@@ -397,6 +398,7 @@ def _apply(
     conn: Connection, ops: list[Op], mine: State, theirs: State, info: CopyInfo
 ) -> list[Change]:
     """Carry out ``ops`` at the office; the audit trail's rows for them."""
+    ops = referenced_first(ops, mine)
     ids = {name: {key: r.id for key, r in records.items()} for name, records in theirs.items()}
     now = utcnow()
     changes: list[Change] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from thep_desktop.audit_trail import Action, Change, acting_as, record
@@ -43,7 +44,10 @@ def session_login(session: Session) -> str:
 
 def offline_owner(session: Session) -> tuple[str, Role] | None:
     """The login and role an offline copy was taken with; None for any other database."""
-    found = session.execute(select(OfflineCopy.login, OfflineCopy.role).limit(1)).first()
+    try:
+        found = session.execute(select(OfflineCopy.login, OfflineCopy.role).limit(1)).first()
+    except OperationalError:  # a file from before offline copies (read before its upgrade)
+        return None
     return (str(found.login), Role(found.role)) if found is not None else None
 
 
