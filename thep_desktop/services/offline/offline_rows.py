@@ -142,8 +142,12 @@ def portable_fields(
     return fields
 
 
+# One encoder for every record (json.dumps with options makes a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def encode_fields(fields: Fields) -> str:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(fields)
 
 
 def decode_fields(text: str) -> Fields:
