@@ -106,13 +106,24 @@ def _rows(conn: Connection, statement: Any) -> list[dict[str, Any]]:
 def _records(
     name: str, rows: Iterable[dict[str, Any]], uuids: Mapping[str, Mapping[int, str]]
 ) -> dict[str, Record]:
-    refs = references(name)
+    columns = _compared_columns(name)
     by_id = uuids[name]
     records: dict[str, Record] = {}
     for row in rows:
         key = by_id[row["id"]]
-        records[key] = Record(name, key, row["id"], portable_fields(row, refs, uuids), row)
+        records[key] = Record(name, key, row["id"], portable_fields(columns, row, uuids), row)
     return records
+
+
+@cache
+def _compared_columns(table_name: str) -> tuple[tuple[str, str | None], ...]:
+    """The columns a record is compared by, each with the table it refers to (or None)."""
+    refs = references(table_name)
+    return tuple(
+        (c.name, refs.get(c.name))
+        for c in Base.metadata.tables[table_name].c
+        if c.name not in BOOKKEEPING
+    )
 
 
 # Values that are their own canonical form (exactly these types: a str enum goes through
@@ -122,15 +133,17 @@ _AS_TEXT = frozenset({Decimal, uuid.UUID})
 
 
 def portable_fields(
-    row: Mapping[str, Any], refs: Mapping[str, str], uuids: Mapping[str, Mapping[int, str]]
+    columns: Iterable[tuple[str, str | None]],
+    row: Mapping[str, Any],
+    uuids: Mapping[str, Mapping[int, str]],
 ) -> Fields:
+    """The row's ``columns`` (each with the table it refers to, or None) as compared."""
     fields: Fields = {}
-    for name, value in row.items():
-        if name in BOOKKEEPING:
-            continue
+    for name, target in columns:
+        value = row[name]
         kind = type(value)
-        if name in refs:
-            fields[name] = None if value is None else uuids[refs[name]].get(value, f"#{value}")
+        if target is not None:
+            fields[name] = None if value is None else uuids[target].get(value, f"#{value}")
         elif kind in _PLAIN:
             fields[name] = value
         elif kind in _AS_TEXT:
