@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, String, Table, select, type_coerce
 from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
@@ -284,6 +284,13 @@ def _info(row: OfflineCopy, path: Path) -> CopyInfo:
     )
 
 
+def _uuid_text(stored: str) -> str:
+    if len(stored) == 32:
+        text = stored.lower()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(uuid.UUID(stored))
+
+
 def read_copy(path: Path, *, to_replace: bool = False) -> CopyContents:
     """The copy's header, its base and its records now, read in one snapshot and closed.
 
@@ -296,10 +303,13 @@ def read_copy(path: Path, *, to_replace: bool = False) -> CopyContents:
             row = session.execute(select(OfflineCopy)).scalar_one()
             info = _info(row, path)
             base: BaseState = {}
+            # The uuid as stored (32 hex digits), put in its usual form here: a UUID object
+            # per base row would only be turned back into text.
+            stored = type_coerce(OfflineBaseRow.record_uuid, String)
             for name, key, fields in session.execute(
-                select(OfflineBaseRow.table_name, OfflineBaseRow.record_uuid, OfflineBaseRow.fields)
-            ):
-                base.setdefault(name, {})[str(key)] = decode_fields(fields)
+                select(OfflineBaseRow.table_name, stored, OfflineBaseRow.fields)
+            ).all():
+                base.setdefault(name, {})[_uuid_text(key)] = decode_fields(fields)
             mine = read_state(session.connection())
     finally:
         database.dispose()
