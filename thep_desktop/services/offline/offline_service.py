@@ -8,7 +8,8 @@ connection, synchronised back without losing or duplicating anything.
   changed goes to the office, in one transaction under the office's write lock, each change
   in the audit trail with the copy's id; then the copy is written afresh from the office's
   records (everyone's changes, the copy's among them) and moved over the old one in one
-  rename.
+  rename. A copy that holds the office's records already (nothing sent or received since
+  the last synchronisation) has only its header updated, in one transaction.
 - **Safe to repeat and to interrupt**: the office's transaction saves all or nothing; a copy
   whose synchronisation stopped after the office saved finds its changes already there
   (the same values on both sides are no change) and sends nothing twice. A copy is never
