@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import tempfile
 import time
 import uuid
@@ -43,13 +44,11 @@ CHANGES = 200
 CHECKOUT_SECONDS, SYNC_SECONDS = 10.0, 5.0
 
 
-def server_url() -> str:
+def server_url() -> str | None:
+    """The PostgreSQL server to build the office on (the tests' server), or None."""
     url = os.environ.get(PG_ENV)
     if not url:
-        raise RuntimeError(
-            f"the offline benchmark needs a PostgreSQL server: set {PG_ENV} "
-            "(e.g. postgresql://user:pw@127.0.0.1/thep_test)"
-        )
+        return None
     from thep_desktop.database import normalise_url
 
     return normalise_url(url)
@@ -369,7 +368,16 @@ def run(quick: bool) -> list[Figure]:
     from sqlalchemy.engine import make_url
 
     schools, invoices, repeats = QUICK if quick else FULL
-    server = make_url(server_url())
+    found = server_url()
+    if found is None:
+        # Said, not raised: a run of every benchmark goes on with the others.
+        print(
+            f"  offline: not run; it needs a PostgreSQL server: set {PG_ENV} "
+            "(e.g. postgresql://user:pw@127.0.0.1/thep_test)",
+            file=sys.stderr,
+        )
+        return []
+    server = make_url(found)
     name = f"thep_bench_offline_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
