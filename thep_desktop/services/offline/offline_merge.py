@@ -120,6 +120,8 @@ def _merge_record(
     if base is None:
         _merge_new(result, table, key, mine, theirs)
         return
+    if mine is not None and theirs is not None and mine.fields == base == theirs.fields:
+        return  # untouched on both sides: most records, so decided before naming them
     # Named as the person last saw it: a change of the copy's by its name in the copy.
     label = _label(table, mine, theirs, base)
     their_label = theirs.label if theirs is not None else label

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -70,40 +71,97 @@ State = dict[str, dict[str, Record]]
 def read_state(conn: Connection, tables: Iterable[Table] | None = None) -> State:
     """Every record of every synced table, read on ``conn`` (in its one snapshot)."""
     chosen = tuple(tables) if tables is not None else synced_tables()
+    raw = {table.name: _rows(conn, select(*table.c).order_by(table.c.id)) for table in chosen}
+    uuids = {name: {r["id"]: str(r["uuid"]) for r in rows} for name, rows in raw.items()}
+    return {table.name: _records(table.name, raw[table.name], uuids) for table in chosen}
+
+
+def reread(conn: Connection, state: State, written: Mapping[str, Iterable[str]]) -> State:
+    """``state`` with the records named in ``written`` (table: uuids) read again on
+    ``conn``: the office after saving only those (inserted or updated, nothing deleted, so
+    no other record changed) without reading every record twice."""
+    fresh = dict(state)
+    uuids = {name: {r.id: key for key, r in records.items()} for name, records in state.items()}
     raw: dict[str, list[dict[str, Any]]] = {}
-    uuids: dict[str, dict[int, str]] = {}
-    for table in chosen:
-        rows = [dict(r._mapping) for r in conn.execute(select(*table.c).order_by(table.c.id))]
-        raw[table.name] = rows
-        uuids[table.name] = {r["id"]: str(r["uuid"]) for r in rows}
-    state: State = {}
-    for table in chosen:
-        refs = references(table.name)
-        records: dict[str, Record] = {}
-        for row in raw[table.name]:
-            fields = portable_fields(row, refs, uuids)
-            key = str(row["uuid"])
-            records[key] = Record(table.name, key, row["id"], fields, row)
-        state[table.name] = records
-    return state
+    for name, keys in written.items():
+        table = Base.metadata.tables[name]
+        wanted = sorted(set(keys))
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = [uuid.UUID(k) for k in wanted[start : start + 500]]
+            rows += _rows(conn, select(*table.c).where(table.c.uuid.in_(chunk)))
+        raw[name] = rows
+        uuids.setdefault(name, {}).update((r["id"], str(r["uuid"])) for r in rows)
+    for name, rows in raw.items():
+        fresh[name] = {**state.get(name, {}), **_records(name, rows, uuids)}
+    return fresh
+
+
+def _rows(conn: Connection, statement: Any) -> list[dict[str, Any]]:
+    result = conn.execute(statement)
+    # The column names once, not a mapping per row: a large office has 50,000 rows.
+    names = tuple(result.keys())
+    return [dict(zip(names, r, strict=True)) for r in result.all()]
+
+
+def _records(
+    name: str, rows: Iterable[dict[str, Any]], uuids: Mapping[str, Mapping[int, str]]
+) -> dict[str, Record]:
+    columns = _compared_columns(name)
+    by_id = uuids[name]
+    records: dict[str, Record] = {}
+    for row in rows:
+        key = by_id[row["id"]]
+        records[key] = Record(name, key, row["id"], portable_fields(columns, row, uuids), row)
+    return records
+
+
+@cache
+def _compared_columns(table_name: str) -> tuple[tuple[str, str | None], ...]:
+    """The columns a record is compared by, each with the table it refers to (or None)."""
+    refs = references(table_name)
+    return tuple(
+        (c.name, refs.get(c.name))
+        for c in Base.metadata.tables[table_name].c
+        if c.name not in BOOKKEEPING
+    )
+
+
+# Values that are their own canonical form (exactly these types: a str enum goes through
+# canonical, which gives it back as it is), and those whose canonical form is their text.
+_PLAIN = frozenset({str, int, bool, type(None)})
+_AS_TEXT = frozenset({Decimal, uuid.UUID})
 
 
 def portable_fields(
-    row: Mapping[str, Any], refs: Mapping[str, str], uuids: Mapping[str, Mapping[int, str]]
+    columns: Iterable[tuple[str, str | None]],
+    row: Mapping[str, Any],
+    uuids: Mapping[str, Mapping[int, str]],
 ) -> Fields:
+    """The row's ``columns`` (each with the table it refers to, or None) as compared."""
     fields: Fields = {}
-    for name, value in row.items():
-        if name in BOOKKEEPING:
-            continue
-        if name in refs:
-            fields[name] = None if value is None else uuids[refs[name]].get(value, f"#{value}")
+    for name, target in columns:
+        value = row[name]
+        kind = type(value)
+        if target is not None:
+            fields[name] = None if value is None else uuids[target].get(value, f"#{value}")
+        elif kind in _PLAIN:
+            fields[name] = value
+        elif kind in _AS_TEXT:
+            fields[name] = str(value)
+        elif kind is date:
+            fields[name] = value.isoformat()
         else:
             fields[name] = canonical(value)
     return fields
 
 
+# One encoder for every record (json.dumps with options makes a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def encode_fields(fields: Fields) -> str:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(fields)
 
 
 def decode_fields(text: str) -> Fields:
@@ -211,7 +269,9 @@ AREA_WORDS = {
 @cache
 def table_areas() -> dict[str, str]:
     """Each synced table's area of the office: the name of the models' module it is in."""
-    modules = {m.local_table.name: m.class_.__module__ for m in Base.registry.mappers}
+    modules = {
+        str(m.persist_selectable.description): m.class_.__module__ for m in Base.registry.mappers
+    }
     return {t.name: modules.get(t.name, "other").rsplit(".", 1)[-1] for t in synced_tables()}
 
 

@@ -8,7 +8,8 @@ connection, synchronised back without losing or duplicating anything.
   changed goes to the office, in one transaction under the office's write lock, each change
   in the audit trail with the copy's id; then the copy is written afresh from the office's
   records (everyone's changes, the copy's among them) and moved over the old one in one
-  rename.
+  rename. A copy that holds the office's records already (nothing sent or received since
+  the last synchronisation) has only its header updated, in one transaction.
 - **Safe to repeat and to interrupt**: the office's transaction saves all or nothing; a copy
   whose synchronisation stopped after the office saved finds its changes already there
   (the same values on both sides are no change) and sends nothing twice. A copy is never
@@ -48,6 +49,7 @@ from thep_desktop.services.offline.offline_copy_file import (
     read_copy,
     remove_part,
     server_identity,
+    stamp_copy,
     write_copy,
 )
 from thep_desktop.services.offline.offline_data import (
@@ -75,6 +77,7 @@ from thep_desktop.services.offline.offline_rows import (
     State,
     read_state,
     references,
+    reread,
     synced_tables,
     table_areas,
     table_words,
@@ -208,6 +211,7 @@ class OfflineService:
                     )
                 )
                 record_many(session, changes)
+                fresh = _office_after(conn, ops, theirs)
         except DBAPIError as exc:
             raise OfflineError(
                 f"The office's database refused the copy's changes: {driver_message(exc)}. "
@@ -217,7 +221,7 @@ class OfflineService:
             acting_copy.reset(token)
         if steps is not None:
             steps("Bringing the office's records into the copy", 2, 4)
-        now = self._refresh(path, server, contents.info, steps)
+        now = self._refresh(path, fresh, contents, steps)
         return SyncResult(
             plan=plan,
             sent=len(ops),
@@ -228,13 +232,11 @@ class OfflineService:
         )
 
     def _refresh(
-        self, path: Path, server: Database, info: CopyInfo, steps: Steps | None
+        self, path: Path, state: State, contents: CopyContents, steps: Steps | None
     ) -> datetime:
-        """Write the copy afresh from the office's records, under the same copy id."""
-        with server.read_session() as session:
-            conn = session.connection()
-            _snapshot(conn)
-            state = read_state(conn)
+        """Write the copy afresh from the office's records, under the same copy id; only its
+        header when it holds them already, as it was and as its base."""
+        info = contents.info
         now = utcnow()
         header = CopyHeader(
             copy_id=info.copy_id,
@@ -247,7 +249,10 @@ class OfflineService:
             synced_at=now,
             syncs=info.syncs + 1,
         )
-        write_copy(path, state, header, steps)
+        if _holds_office(contents, state):
+            stamp_copy(path, header)
+        else:
+            write_copy(path, state, header, steps)
         return now
 
 
@@ -502,6 +507,35 @@ def _apply(
             )
         )
     return changes
+
+
+def _holds_office(contents: CopyContents, office: State) -> bool:
+    """Does the copy hold exactly the office's records (every column of every record), with
+    its base the same? Then a synchronisation has nothing to write in it but its header."""
+    for name in contents.mine.keys() | office.keys():
+        records = office.get(name, {})
+        mine = contents.mine.get(name, {})
+        base = contents.base.get(name, {})
+        if len(mine) != len(records) or len(base) != len(records):
+            return False
+        for key, record in records.items():
+            found = mine.get(key)
+            if found is None or found.row != record.row or base.get(key) != record.fields:
+                return False
+    return contents.base.keys() <= office.keys()
+
+
+def _office_after(conn: Connection, ops: list[Op], theirs: State) -> State:
+    """The office as this transaction leaves it, to be the copy's new base (no one else may
+    save meanwhile: it holds the write lock). Inserts and updates change only their own
+    records, so only those are read again; a deletion may reach further (records removed
+    with it, references emptied), so after one everything is read again."""
+    if any(op.kind == OpKind.DELETE for op in ops):
+        return read_state(conn)
+    written: dict[str, list[str]] = {}
+    for op in ops:
+        written.setdefault(op.table, []).append(op.uuid)
+    return reread(conn, theirs, written)
 
 
 def _kept(fields: Mapping[str, Any]) -> dict[str, Any]:
