@@ -297,14 +297,14 @@ def timed(call: Any) -> tuple[Any, Timed]:
     with (
         time_calls(offline_copy_file, "read_copy") as reading,
         time_calls(offline_copy_file, "write_copy") as writing,
-        time_calls(offline_copy_file, "stamp_copy") as stamping,
+        time_calls(offline_copy_file, "refresh_copy") as refreshing,
     ):
         cpu = time.process_time()
         started = time.perf_counter()
         result = call()
         wall = time.perf_counter() - started
         cpu = time.process_time() - cpu
-    return result, Timed(wall, cpu, reading.seconds, writing.seconds + stamping.seconds)
+    return result, Timed(wall, cpu, reading.seconds, writing.seconds + refreshing.seconds)
 
 
 def one_run(office: Office, folder: Path, run: int) -> dict[str, Any]:

@@ -3,8 +3,9 @@
     python packaging/smoke_test_bundle.py dist/thep-office
 
 Runs the bundled thep-admin (init, demo, schools list --json, letters render, export schools,
-the peer reviews' and governance's commands) and the bundled thep-desktop (offscreen: up for 5 s with no traceback, and a start that fills
-its window), in a folder of its own with the source tree out of reach; with
+the peer reviews' and governance's commands) and the bundled thep-desktop (offscreen: up for
+5 s with no traceback, and a start that fills its window), in a folder of its own with the
+source tree out of reach; with
 ``THEP_TEST_DATABASE_URL`` set, thep-admin also makes and reads a database on that PostgreSQL
 server (psycopg's binary driver). Then it damages the install for a moment (a font, then a
 migration, set aside and put back) and expects both named. Prints each step and the folder's

@@ -969,6 +969,7 @@ def _older_than_a_copy(prepared: Prepared, folder: Path) -> dict[str, Path]:
     with closing(sqlite3.connect(stamped)) as raw:
         raw.execute("DROP TABLE offline_base_row")
         raw.execute("DROP TABLE offline_copy")
+        raw.execute("DROP TABLE offline_change")
         raw.execute("UPDATE alembic_version SET version_num = '0013_governance'")
         raw.commit()
         raw.execute("PRAGMA journal_mode=DELETE")

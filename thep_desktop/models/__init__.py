@@ -36,7 +36,7 @@ from thep_desktop.models.memberships import (
     MembershipRules,
     NoticeException,
 )
-from thep_desktop.models.offline import OfflineBaseRow, OfflineCopy
+from thep_desktop.models.offline import OfflineBaseRow, OfflineChange, OfflineCopy
 from thep_desktop.models.organisation import OrganisationProfile
 from thep_desktop.models.peer_reviews import (
     Cluster,
@@ -96,6 +96,7 @@ __all__ = [
     "NoticeException",
     "NumberSeries",
     "OfflineBaseRow",
+    "OfflineChange",
     "OfflineCopy",
     "OrganisationProfile",
     "Payment",

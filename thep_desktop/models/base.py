@@ -45,8 +45,11 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
+        zone = value.tzinfo
+        if zone is None:
             return value.replace(tzinfo=UTC)
+        if zone is UTC:  # already so (a server whose session runs in UTC): as it is
+            return value
         return value.astimezone(UTC)
 
 
@@ -77,7 +80,9 @@ class Money(TypeDecorator[Decimal]):
     def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return (Decimal(value) / 100).quantize(PENNY)
+        # Whole pence moved two places: exactly pounds and pence (two decimal places, as
+        # quantize to the penny gives), without a division (a large office reads 250,000).
+        return Decimal(value).scaleb(-2)
 
 
 def value_enum(kind: type[enum.Enum], name: str, length: int = 20) -> Enum:

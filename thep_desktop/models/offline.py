@@ -1,6 +1,6 @@
 """The treasurer's offline copy: what a copy knows of where it came from, and its starting point.
 
-Both tables stay empty in the office's own database; a copy taken with ``thep-admin offline
+The tables stay empty in the office's own database; a copy taken with ``thep-admin offline
 checkout`` (or File > Take an offline copy) holds one :class:`OfflineCopy` row and one
 :class:`OfflineBaseRow` per record as it was at the office when the copy was taken or last
 synchronised. Synchronising compares three states of each record by its uuid: the base
@@ -22,6 +22,7 @@ from thep_desktop.models.base import Base, UtcDateTime
 
 OFFLINE_COPY_TABLE = "offline_copy"
 OFFLINE_BASE_TABLE = "offline_base_row"
+OFFLINE_CHANGE_TABLE = "offline_change"
 
 
 class OfflineCopy(Base):
@@ -59,3 +60,15 @@ class OfflineBaseRow(Base):
     table_name: Mapped[str] = mapped_column(String(63), primary_key=True)
     record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     fields: Mapped[str] = mapped_column(Text)
+
+
+class OfflineChange(Base):
+    """A record the copy changed since its base: written by triggers on every record table of
+    the copy (never on the office's database), so every change is named whatever made it (a
+    form, an import, a mass update), and a synchronisation compares only these records of
+    the copy with their base instead of reading every record."""
+
+    __tablename__ = OFFLINE_CHANGE_TABLE
+
+    table_name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

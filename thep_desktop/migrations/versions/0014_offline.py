@@ -30,6 +30,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("table_name", "record_uuid", name=op.f("pk_offline_base_row")),
     )
     op.create_table(
+        "offline_change",
+        sa.Column("table_name", sa.String(length=63), nullable=False),
+        sa.Column("record_uuid", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("table_name", "record_uuid", name=op.f("pk_offline_change")),
+    )
+    op.create_table(
         "offline_copy",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("copy_id", sa.String(length=36), nullable=False),
@@ -50,3 +56,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("offline_copy")
     op.drop_table("offline_base_row")
+    op.drop_table("offline_change")

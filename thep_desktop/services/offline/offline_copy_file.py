@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +24,10 @@ from thep_desktop.models import Base
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.offline import (
     OFFLINE_BASE_TABLE,
+    OFFLINE_CHANGE_TABLE,
     OFFLINE_COPY_TABLE,
     OfflineBaseRow,
+    OfflineChange,
     OfflineCopy,
 )
 from thep_desktop.services.backups.row_transfer import named_rows_first
@@ -36,8 +38,11 @@ from thep_desktop.services.offline.offline_rows import (
     State,
     decode_fields,
     encode_fields,
+    read_changed_state,
     read_state,
+    reread,
     synced_tables,
+    uuid_text,
 )
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -111,6 +116,8 @@ def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None
                     for key, record in records.items()
                 ),
             )
+            for statement in change_triggers():
+                conn.exec_driver_sql(statement)
             conn.execute(
                 Base.metadata.tables[OFFLINE_COPY_TABLE]
                 .insert()
@@ -151,18 +158,103 @@ def write_copy(path: Path, state: State, header: CopyHeader, steps: Steps | None
         ) from exc
 
 
-def stamp_copy(path: Path, header: CopyHeader) -> None:
-    """Record a synchronisation in the header of a copy that holds the office's records
-    already (one transaction: the copy has the new header or the old one)."""
+def change_triggers() -> list[str]:
+    """The triggers that name, in ``offline_change``, every record of the copy inserted,
+    changed or deleted, whatever writes it (a form, an import, a script): made after a new
+    copy's rows, so the copy's own records are not among them."""
+    statements = []
+    for table in synced_tables():
+        name = table.name
+        add = f"INSERT OR IGNORE INTO {OFFLINE_CHANGE_TABLE} (table_name, record_uuid) VALUES"
+        for when, which in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            body = " ".join(f"{add} ('{name}', {row}.uuid);" for row in which)
+            statements.append(
+                f'CREATE TRIGGER IF NOT EXISTS "{_TRIGGER}{name}_{when.lower()}" '
+                f'AFTER {when} ON "{name}" BEGIN {body} END'
+            )
+    return statements
+
+
+_TRIGGER = "offline_changed_"
+
+
+def _watching(conn: Connection) -> bool:
+    """Are the copy's change triggers all there? A later version's migration that rebuilds
+    a table (SQLite's way to alter most columns) drops that table's triggers: then every
+    record is compared, and the copy is written afresh with them at the next synchronisation."""
+    found = conn.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name GLOB ?",
+        (_TRIGGER + "*",),
+    ).scalar_one()
+    return int(found) == 3 * len(synced_tables())
+
+
+def refresh_copy(
+    path: Path,
+    state: State,
+    touched: Mapping[str, Iterable[str]],
+    header: CopyHeader,
+    steps: Steps | None = None,
+) -> None:
+    """Bring the office's records named in ``touched`` (table: uuids) into the copy in
+    place, with their base, and record the synchronisation in the header: one transaction,
+    so a copy killed half-way is left as it was, never half-refreshed.
+
+    Every other record of the copy is the office's already, id included (the copy was
+    written from the office, and records it made itself are all touched), so the office's
+    ids can be taken as they are. References are checked once everything is in."""
     database = Database(path)
+    base_table = Base.metadata.tables[OFFLINE_BASE_TABLE]
+    tables = [t for t in synced_tables() if touched.get(t.name)]
     try:
         with database.engine.connect() as conn:
+            # Off outside a transaction (inside one it is ignored): rows go out and back in
+            # an order that would break a reference for a moment.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
             with conn.begin():
+                keys = {t.name: [uuid.UUID(k) for k in touched[t.name]] for t in tables}
+                for table in reversed(tables):
+                    for chunk in _chunks(keys[table.name]):
+                        conn.execute(table.delete().where(table.c.uuid.in_(chunk)))
+                        conn.execute(
+                            base_table.delete().where(
+                                base_table.c.table_name == table.name,
+                                base_table.c.record_uuid.in_(chunk),
+                            )
+                        )
+                for done, table in enumerate(tables, start=1):
+                    found = state.get(table.name, {})
+                    records = [found[k] for k in touched[table.name] if k in found]
+                    _insert_all(conn, table, (r.row for r in records))
+                    _insert_all(
+                        conn,
+                        base_table,
+                        (
+                            {
+                                "table_name": table.name,
+                                "record_uuid": uuid.UUID(r.uuid),
+                                "fields": encode_fields(r.fields),
+                            }
+                            for r in records
+                        ),
+                    )
+                    if steps is not None:
+                        steps(f"Writing {table.name.replace('_', ' ')}", done, len(tables) + 1)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise OfflineError(
+                        f"The copy {path} could not be brought up to date in place (a "
+                        f"reference in {broken[0]} is broken); it is left as it was."
+                    )
+                # The copy now holds what the office has: nothing of it is waiting to go.
+                conn.execute(Base.metadata.tables[OFFLINE_CHANGE_TABLE].delete())
                 conn.execute(
                     Base.metadata.tables[OFFLINE_COPY_TABLE]
                     .update()
                     .values(base_at=header.base_at, synced_at=header.synced_at, syncs=header.syncs)
                 )
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             # As a copy is left after writing it whole: everything in the file itself.
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
@@ -176,6 +268,11 @@ def stamp_copy(path: Path, header: CopyHeader) -> None:
         database.dispose()
     for end in _SIDE_FILES:
         path.with_name(path.name + end).unlink(missing_ok=True)
+
+
+def _chunks(keys: list[uuid.UUID], size: int = 500) -> Iterable[list[uuid.UUID]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
 
 
 def _insert_all(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
@@ -229,6 +326,8 @@ class CopyContents:
     info: CopyInfo
     base: BaseState
     mine: State
+    # The copy's change triggers are all there: it can be brought up to date in place.
+    watching: bool = False
 
 
 def open_copy(path: Path) -> Database:
@@ -295,15 +394,12 @@ def _info(row: OfflineCopy, path: Path) -> CopyInfo:
     )
 
 
-def _uuid_text(stored: str) -> str:
-    if len(stored) == 32:
-        text = stored.lower()
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return str(uuid.UUID(stored))
-
-
-def read_copy(path: Path, *, to_replace: bool = False) -> CopyContents:
+def read_copy(path: Path, *, to_replace: bool = False, every_row: bool = True) -> CopyContents:
     """The copy's header, its base and its records now, read in one snapshot and closed.
+
+    ``every_row`` false: records the copy's triggers say are unchanged since the base are
+    not read in full (see offline_rows.read_changed_state); a synchronisation compares only
+    their fields, id and version, and reads in full those it writes (with_rows).
 
     ``to_replace``: refused while another program holds the file open, since the copy is
     replaced whole at the end of a synchronisation and must not change underneath it.
@@ -320,8 +416,25 @@ def read_copy(path: Path, *, to_replace: bool = False) -> CopyContents:
             for name, key, fields in session.execute(
                 select(OfflineBaseRow.table_name, stored, OfflineBaseRow.fields)
             ).all():
-                base.setdefault(name, {})[_uuid_text(key)] = decode_fields(fields)
-            mine = read_state(session.connection())
+                base.setdefault(name, {})[uuid_text(key)] = decode_fields(fields)
+            conn = session.connection()
+            watching = _watching(conn)
+            if watching:
+                # The triggers name every record changed since the base: the others are
+                # the base's, and keep its fields rather than being worked out again.
+                changed_uuid = type_coerce(OfflineChange.record_uuid, String)
+                changed = {
+                    (name, uuid_text(key))
+                    for name, key in session.execute(
+                        select(OfflineChange.table_name, changed_uuid)
+                    ).all()
+                }
+                if every_row:
+                    mine = read_state(conn, unchanged=base, changed=changed)
+                else:
+                    mine = read_changed_state(conn, base, changed)
+            else:
+                mine = read_state(conn)
     finally:
         database.dispose()
     if to_replace and path.with_name(path.name + "-wal").exists():
@@ -329,4 +442,24 @@ def read_copy(path: Path, *, to_replace: bool = False) -> CopyContents:
             f"The copy {path} is open in another program (THE Partnership Office or "
             "thep-admin). Close it there, then synchronise. Nothing was sent or received."
         )
-    return CopyContents(info, base, mine)
+    return CopyContents(info, base, mine, watching)
+
+
+def with_rows(path: Path, mine: State, wanted: Iterable[tuple[str, str]]) -> State:
+    """``mine`` with the records ``wanted`` (table, uuid) read in full from the copy where
+    they were read without their row (a record the copy keeps whole, put back at the office
+    with the one above it, may be one the copy never changed)."""
+    missing: dict[str, list[str]] = {}
+    for name, key in wanted:
+        found = mine.get(name, {}).get(key)
+        if found is not None and not found.row:
+            missing.setdefault(name, []).append(key)
+    if not missing:
+        return mine
+    database = open_copy(path)
+    try:
+        with database.read_session() as session:
+            fresh = reread(session.connection(), mine, missing)
+    finally:
+        database.dispose()
+    return fresh

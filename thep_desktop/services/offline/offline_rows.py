@@ -11,14 +11,14 @@ from __future__ import annotations
 import enum
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, select
+from sqlalchemy import Connection, Date, DateTime, String, Table, select, type_coerce
 
 from thep_desktop.models import Base
 from thep_desktop.models.audit import AUDIT_TABLE
@@ -57,23 +57,91 @@ class Record:
     uuid: str
     id: int
     fields: Fields
+    # Every column as read, to write; empty for a record of a copy read without it (one its
+    # triggers say is unchanged since the base: see read_changed_state).
     row: dict[str, Any]
+    version: int | None = None
 
     @property
     def label(self) -> str:
-        return record_label(self.table, self.row)
+        return record_label(self.table, self.row or self.fields)
+
+    @property
+    def row_version(self) -> int | None:
+        return self.row["version"] if self.row else self.version
 
 
 # Each table's records by uuid.
 State = dict[str, dict[str, Record]]
 
 
-def read_state(conn: Connection, tables: Iterable[Table] | None = None) -> State:
-    """Every record of every synced table, read on ``conn`` (in its one snapshot)."""
+def read_state(
+    conn: Connection,
+    tables: Iterable[Table] | None = None,
+    *,
+    unchanged: Mapping[str, Mapping[str, Fields]] | None = None,
+    changed: Container[tuple[str, str]] = (),
+) -> State:
+    """Every record of every synced table, read on ``conn`` (in its one snapshot).
+
+    ``unchanged``: the fields of records known not to have changed since (an offline copy's
+    base, when its triggers name every record changed since: ``changed``); those records
+    take their fields from it instead of being put in canonical form again, which is most
+    of the time reading a large copy takes.
+    """
     chosen = tuple(tables) if tables is not None else synced_tables()
     raw = {table.name: _rows(conn, select(*table.c).order_by(table.c.id)) for table in chosen}
     uuids = {name: {r["id"]: str(r["uuid"]) for r in rows} for name, rows in raw.items()}
-    return {table.name: _records(table.name, raw[table.name], uuids) for table in chosen}
+    return {
+        table.name: _records(
+            table.name,
+            raw[table.name],
+            uuids,
+            unchanged.get(table.name) if unchanged is not None else None,
+            changed,
+        )
+        for table in chosen
+    }
+
+
+def read_changed_state(
+    conn: Connection, base: Mapping[str, Mapping[str, Fields]], changed: Container[tuple[str, str]]
+) -> State:
+    """An offline copy's records, read in full only where its triggers say they changed
+    since the base (or where the base does not know them): the rest are the base's fields
+    with their id and version, which is all a synchronisation compares of them. (A record
+    kept whole with the copy's choice is read in full when it is written: with_rows.)"""
+    tables = synced_tables()
+    held: dict[str, list[tuple[int, str, int]]] = {}
+    for table in tables:
+        stored = type_coerce(table.c.uuid, String)
+        found = conn.execute(select(table.c.id, stored, table.c.version).order_by(table.c.id))
+        held[table.name] = [(i, uuid_text(k), v) for i, k, v in found.all()]
+    uuids = {name: {i: k for i, k, _v in rows} for name, rows in held.items()}
+    state: State = {}
+    for table in tables:
+        name = table.name
+        known = base.get(name, {})
+        wanted = [k for _i, k, _v in held[name] if (name, k) in changed or k not in known]
+        full: dict[str, Record] = {}
+        if wanted:
+            rows: list[dict[str, Any]] = []
+            for start in range(0, len(wanted), 500):
+                chunk = [uuid.UUID(k) for k in wanted[start : start + 500]]
+                rows += _rows(conn, select(*table.c).where(table.c.uuid.in_(chunk)))
+            full = _records(name, rows, uuids)
+        state[name] = {
+            k: full.get(k) or Record(name, k, i, known[k], {}, v) for i, k, v in held[name]
+        }
+    return state
+
+
+def uuid_text(stored: Any) -> str:
+    """A uuid as SQLite stores it (32 hex digits), or any other form, in its usual form."""
+    if isinstance(stored, str) and len(stored) == 32:
+        text = stored.lower()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(stored if isinstance(stored, uuid.UUID) else uuid.UUID(str(stored)))
 
 
 def reread(conn: Connection, state: State, written: Mapping[str, Iterable[str]]) -> State:
@@ -105,14 +173,21 @@ def _rows(conn: Connection, statement: Any) -> list[dict[str, Any]]:
 
 
 def _records(
-    name: str, rows: Iterable[dict[str, Any]], uuids: Mapping[str, Mapping[int, str]]
+    name: str,
+    rows: Iterable[dict[str, Any]],
+    uuids: Mapping[str, Mapping[int, str]],
+    unchanged: Mapping[str, Fields] | None = None,
+    changed: Container[tuple[str, str]] = (),
 ) -> dict[str, Record]:
     columns = _compared_columns(name)
     by_id = uuids[name]
     records: dict[str, Record] = {}
     for row in rows:
         key = by_id[row["id"]]
-        records[key] = Record(name, key, row["id"], portable_fields(columns, row, uuids), row)
+        known = unchanged.get(key) if unchanged is not None else None
+        if known is None or (name, key) in changed:
+            known = portable_fields(columns, row, uuids)
+        records[key] = Record(name, key, row["id"], known, row)
     return records
 
 

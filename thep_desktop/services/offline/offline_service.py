@@ -47,9 +47,10 @@ from thep_desktop.services.offline.offline_copy_file import (
     new_copy_id,
     open_copy,
     read_copy,
+    refresh_copy,
     remove_part,
     server_identity,
-    stamp_copy,
+    with_rows,
     write_copy,
 )
 from thep_desktop.services.offline.offline_data import (
@@ -143,17 +144,19 @@ class OfflineService:
     # -- reading a copy ---------------------------------------------------------------------------
     def status(self, path: Path) -> tuple[CopyInfo, list[RecordChange]]:
         """The copy's header and what it has changed since its base (nothing is connected)."""
-        contents = read_copy(Path(path))
+        contents = read_copy(Path(path), every_row=False)
         return contents.info, local_changes(contents.base, contents.mine)
 
     def preview(self, path: Path, server: Database) -> SyncPlan:
         """What a synchronisation would send, receive and find in conflict, changing nothing."""
-        contents = read_copy(Path(path))
-        _check_pair(contents.info, server)
+        path = Path(path)
+        info = copy_info_of(path)  # a file that is no copy is refused before connecting
+        _check_pair(info, server)
         with server.read_session() as session:
             conn = session.connection()
-            _check_identity(contents.info, conn)
+            _check_identity(info, conn)
             theirs = read_state(conn)
+        contents = read_copy(path, every_row=False)
         merged = merge(contents.base, contents.mine, theirs)
         return _plan(contents, merged, theirs)
 
@@ -177,17 +180,18 @@ class OfflineService:
         """
         path = Path(path)
         remove_part(path)
-        contents = read_copy(path, to_replace=True)
-        _check_pair(contents.info, server)
+        info = copy_info_of(path)  # a file that is no copy is refused before connecting
+        _check_pair(info, server)
         chosen = dict(resolutions or {})
         if steps is not None:
             steps("Sending the copy's changes to the office", 1, 4)
-        token = acting_copy.set(contents.info.copy_id)
+        token = acting_copy.set(info.copy_id)
+        contents = read_copy(path, to_replace=True, every_row=False)
         try:
             with server.session() as session:
                 conn = session.connection()
-                _check_identity(contents.info, conn)
-                role = _current_role(conn, contents.info)
+                _check_identity(info, conn)
+                role = _current_role(conn, info)
                 theirs = read_state(conn)
                 merged = merge(contents.base, contents.mine, theirs)
                 plan = _plan(contents, merged, theirs)
@@ -199,7 +203,8 @@ class OfflineService:
                 check_resolutions(merged, chosen)
                 ops = resolved_ops(merged, chosen)
                 _check_rights(ops, role, contents.info)
-                changes = _apply(conn, ops, contents.mine, theirs, contents.info)
+                mine = with_rows(path, contents.mine, ((op.table, op.uuid) for op in ops))
+                changes = _apply(conn, ops, mine, theirs, contents.info)
                 changes.append(
                     Change(
                         Action.OFFLINE,
@@ -249,8 +254,8 @@ class OfflineService:
             synced_at=now,
             syncs=info.syncs + 1,
         )
-        if _holds_office(contents, state):
-            stamp_copy(path, header)
+        if contents.watching:
+            refresh_copy(path, state, _differences(contents, state), header, steps)
         else:
             write_copy(path, state, header, steps)
         return now
@@ -509,20 +514,32 @@ def _apply(
     return changes
 
 
-def _holds_office(contents: CopyContents, office: State) -> bool:
-    """Does the copy hold exactly the office's records (every column of every record), with
-    its base the same? Then a synchronisation has nothing to write in it but its header."""
-    for name in contents.mine.keys() | office.keys():
+def _differences(contents: CopyContents, office: State) -> dict[str, list[str]]:
+    """The records (table: uuids) the copy must take from the office to hold exactly what
+    the office has: those it lacks, holds differently (every column: a record the copy made
+    has its own id until then), holds and the office no longer has, or whose base differs."""
+    found: dict[str, list[str]] = {}
+    for name in contents.mine.keys() | office.keys() | contents.base.keys():
         records = office.get(name, {})
         mine = contents.mine.get(name, {})
         base = contents.base.get(name, {})
-        if len(mine) != len(records) or len(base) != len(records):
-            return False
-        for key, record in records.items():
-            found = mine.get(key)
-            if found is None or found.row != record.row or base.get(key) != record.fields:
-                return False
-    return contents.base.keys() <= office.keys()
+        keys = [
+            key
+            for key in records.keys() | mine.keys() | base.keys()
+            if (record := records.get(key)) is None
+            or (held := mine.get(key)) is None
+            or base.get(key) != record.fields
+            or (held.row != record.row if held.row else _moved(held, record))
+        ]
+        if keys:
+            found[name] = keys
+    return found
+
+
+def _moved(held: Record, office: Record) -> bool:
+    """A record of the copy unchanged since its base (read without its row), its fields the
+    office's: does the office's row differ all the same (another id, a newer version)?"""
+    return held.id != office.id or held.version != office.row_version
 
 
 def _office_after(conn: Connection, ops: list[Op], theirs: State) -> State:

@@ -22,7 +22,9 @@ from thep_desktop.services.users.areas import AREAS
 
 # Tables nobody writes through the program's roles: the schema's version is the owner's, and
 # an offline copy's bookkeeping stays empty on the server (models/offline.py).
-READ_ONLY_TABLES = frozenset({"alembic_version", "offline_copy", "offline_base_row"})
+READ_ONLY_TABLES = frozenset(
+    {"alembic_version", "offline_copy", "offline_base_row", "offline_change"}
+)
 
 
 def group_role(role: Role) -> str:
