@@ -131,6 +131,16 @@ class MainWindow(QMainWindow):
         self.database_owner.claim(services.db.sqlite_path)
 
     # -- building ---------------------------------------------------------------------------
+    def _area_tabs(self) -> tuple[QWidget, ...]:
+        """The tabs of the office's areas, in their order."""
+        return (
+            self.schools_tab,
+            self.memberships_tab,
+            self.invoices_tab,
+            self.peer_reviews_tab,
+            self.governance_tab,
+        )
+
     def _build_tabs(self) -> None:
         self.schools_tab = SchoolsTab(self.services, self.undo_stack, self)
         self.schools_tab.status_message.connect(
@@ -168,13 +178,7 @@ class MainWindow(QMainWindow):
         self.governance_tab.counts_changed.connect(self._show_tab_counts)
         # Alt+O opens the Governance menu; the tab is Alt+G.
         self.tabs.addTab(self.governance_tab, "&Governance")
-        for tab in (
-            self.schools_tab,
-            self.memberships_tab,
-            self.invoices_tab,
-            self.peer_reviews_tab,
-            self.governance_tab,
-        ):
+        for tab in self._area_tabs():
             # A tab says so when it has saved something: on a copy, one more change waits.
             tab.status_message.connect(lambda _text: self._offline_recount.start())
 
@@ -736,13 +740,7 @@ class MainWindow(QMainWindow):
         self.schools_tab.save_layout_now()
         self.tabs.currentChanged.disconnect(self._tab_changed)
         self.invoices_tab.wait_loaded()
-        for tab in (
-            self.schools_tab,
-            self.memberships_tab,
-            self.invoices_tab,
-            self.peer_reviews_tab,
-            self.governance_tab,
-        ):
+        for tab in self._area_tabs():
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.deleteLater()
         self._build_tabs()

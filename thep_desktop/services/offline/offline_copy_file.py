@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, func, inspect, select, type_coerce
+from sqlalchemy import Connection, String, Table, select, type_coerce
 from sqlalchemy.exc import DBAPIError
 
 from thep_desktop.database import Database, DatabaseError, driver_message, head_revision
@@ -343,25 +345,36 @@ def open_copy(path: Path) -> Database:
     if found.state in ("missing", "empty"):
         database.dispose()
         raise OfflineError(f"{path} is not an offline copy of the office's database.")
+    # Asked of the file read-only before anything opens it for writing: an office database
+    # (of any version) is no copy, and is left exactly as it is (not switched to the write-
+    # ahead log, not migrated, not backed up).
+    if _headers_in_file(path) != 1:
+        database.dispose()
+        raise OfflineError(_not_a_copy(path))
     try:
-        # Asked before anything is brought up to date: an office database of an older
-        # version is no copy, and is left as it is (not migrated, not backed up).
-        with database.read_session() as session:
-            conn = session.connection()
-            headers = (
-                conn.execute(select(func.count()).select_from(OfflineCopy.__table__)).scalar()
-                if inspect(conn).has_table(OFFLINE_COPY_TABLE)
-                else 0
-            )
-        if headers == 1 and found.revision != head_revision():
+        if found.revision != head_revision():
             database.upgrade()  # an older program's copy: brought up to date, backed up first
     except DatabaseError as exc:
         database.dispose()
         raise OfflineError(f"{path} cannot be opened as an offline copy: {exc}") from exc
-    if headers != 1:
-        database.dispose()
-        raise OfflineError(_not_a_copy(path))
     return database
+
+
+def _headers_in_file(path: Path) -> int | None:
+    """The rows of the file's copy header table (None: it has none), read without writing:
+    read-only, and as immutable unless a -wal or -journal file says it is open elsewhere."""
+    in_use = any(path.with_name(path.name + end).exists() for end in ("-wal", "-journal"))
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if in_use else 'immutable=1'}"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            if not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (OFFLINE_COPY_TABLE,),
+            ).fetchone():
+                return None
+            return int(conn.execute(f'SELECT count(*) FROM "{OFFLINE_COPY_TABLE}"').fetchone()[0])
+    except sqlite3.Error as exc:
+        raise OfflineError(f"{path} cannot be read as an offline copy: {exc}") from exc
 
 
 def _not_a_copy(path: Path) -> str:
