@@ -1,8 +1,10 @@
-"""An offline copy's file: written whole beside its place and moved there in one step, and read.
+"""An offline copy's file: written whole, brought up to date in place, and read.
 
-A copy is only ever replaced whole: the new one is written to ``NAME.part`` and moved over
-``NAME`` by one rename, so a checkout or synchronisation killed half-way leaves the copy as
-it was (and a ``.part`` file the next run removes), never half a copy.
+A new copy (or one written afresh) is written to ``NAME.part`` and moved over ``NAME`` by
+one rename, so a checkout killed half-way leaves no copy or the old one (and a ``.part``
+file the next run removes), never half a copy. A synchronisation brings the copy up to date
+in place in one SQLite transaction: all of it, or none. Triggers on every record table name
+each record the copy changes, in ``offline_change``.
 """
 
 from __future__ import annotations

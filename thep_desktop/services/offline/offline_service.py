@@ -6,14 +6,16 @@ connection, synchronised back without losing or duplicating anything.
   the login and role, and when.
 - **Synchronise** compares each record three ways by uuid (offline_merge.py): what the copy
   changed goes to the office, in one transaction under the office's write lock, each change
-  in the audit trail with the copy's id; then the copy is written afresh from the office's
-  records (everyone's changes, the copy's among them) and moved over the old one in one
-  rename. A copy that holds the office's records already (nothing sent or received since
-  the last synchronisation) has only its header updated, in one transaction.
+  in the audit trail with the copy's id; then the copy takes, in place and in one
+  transaction, the office's records where they differ from its own (everyone's changes, the
+  copy's among them, with the office's ids), and they become its new base. The copy's
+  triggers name every record it changed (offline_copy_file.change_triggers), so only those
+  are read in full; a copy missing a trigger is compared whole and written afresh.
 - **Safe to repeat and to interrupt**: the office's transaction saves all or nothing; a copy
   whose synchronisation stopped after the office saved finds its changes already there
   (the same values on both sides are no change) and sends nothing twice. A copy is never
-  half-written: it is replaced whole, or left as it was.
+  half-written: its own transaction (or, written afresh, a ``.part`` file renamed into
+  place) leaves it as it was or brought up to date.
 
 Invoice numbers are given out only by the office's server (see services/shared/
 offline_guard.py): a draft made offline is issued after it is synchronised, so no number is
@@ -185,8 +187,9 @@ class OfflineService:
         chosen = dict(resolutions or {})
         if steps is not None:
             steps("Sending the copy's changes to the office", 1, 4)
-        token = acting_copy.set(info.copy_id)
         contents = read_copy(path, to_replace=True, every_row=False)
+        # Set only for the office's transaction: every save after it is no copy's.
+        token = acting_copy.set(info.copy_id)
         try:
             with server.session() as session:
                 conn = session.connection()
@@ -239,8 +242,9 @@ class OfflineService:
     def _refresh(
         self, path: Path, state: State, contents: CopyContents, steps: Steps | None
     ) -> datetime:
-        """Write the copy afresh from the office's records, under the same copy id; only its
-        header when it holds them already, as it was and as its base."""
+        """Bring the copy to the office's records as this synchronisation left them, with
+        them as its new base, under the same copy id: in place, the records that differ, when
+        its triggers are all there; else written afresh whole (with them)."""
         info = contents.info
         now = utcnow()
         header = CopyHeader(
