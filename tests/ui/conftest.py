@@ -29,9 +29,11 @@ def collect_garbage_here() -> Iterator[None]:
     thread. If that is a background job's thread (a fee run saving), Qt deletes a widget
     off the GUI thread while the GUI thread walks the top-level widgets: a crash, seen once
     in a whole run (test_fee_run_dialog). Collected here, nothing is left for it to find.
+    The young generations only: a test's widgets are young, and a full collection after
+    each of a thousand GUI tests costs minutes of the suite.
     """
     yield
-    gc.collect()
+    gc.collect(1)
 
 
 @pytest.fixture
