@@ -3,7 +3,8 @@
     python packaging/smoke_test_bundle.py dist/thep-office
 
 Runs the bundled thep-admin (init, demo, schools list --json, letters render, export schools,
-the peer reviews' and governance's commands) and the bundled thep-desktop (offscreen: up for
+the peer reviews' and governance's commands, the dashboard, the annual report and a school's
+profile) and the bundled thep-desktop (offscreen: up for
 5 s with no traceback, and a start that fills its window), in a folder of its own with the
 source tree out of reach; with
 ``THEP_TEST_DATABASE_URL`` set, thep-admin also makes and reads a database on that PostgreSQL
@@ -124,7 +125,27 @@ def check_admin(folder: Path, home: Path) -> Path:
     check_workbook(xlsx, listed["count"])
     check_peer_reviews(admin, db, home)
     check_governance(admin, db, home)
+    check_knowing_schools(admin, db, home, listed["schools"][0]["urn"])
     return db
+
+
+def check_knowing_schools(admin: str, db: Path, home: Path, urn: int) -> None:
+    """The dashboard's figures, and the annual report (its charts drawn by reportlab, its
+    appendix by openpyxl) and a school's profile as PDFs, as the bundle makes them."""
+    figures = json.loads(run([admin, "--db", str(db), "dashboard", "--json"], home))
+    members = figures["membership"]["full_members"] + figures["membership"]["associate_members"]
+    if not members or not figures["inspection"]["by_outcome"]["member_schools"]:
+        raise SmokeFailure(f"the dashboard shows no members or inspections: {figures}")
+    report, appendix = home / "annual-report.pdf", home / "annual-report.xlsx"
+    year = _this_year()
+    command = [admin, "--db", str(db), "report", "annual", "--year", year, "--out", str(report)]
+    run([*command, "--appendix", str(appendix), "--json"], home)
+    check_pdf(report)
+    if not appendix.is_file() or appendix.stat().st_size == 0:
+        raise SmokeFailure(f"report annual wrote no appendix at {appendix}")
+    profile = home / "profile.pdf"
+    run([admin, "--db", str(db), "schools", "profile", str(urn), "--out", str(profile)], home)
+    check_pdf(profile)
 
 
 def check_governance(admin: str, db: Path, home: Path) -> None:
@@ -186,17 +207,17 @@ def _this_year() -> str:
 def check_pdf(pdf: Path) -> None:
     qpdf = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     if qpdf.returncode != 0:
-        raise SmokeFailure(f"qpdf refuses the letters: {qpdf.stdout[-2000:]}{qpdf.stderr}")
+        raise SmokeFailure(f"qpdf refuses {pdf.name}: {qpdf.stdout[-2000:]}{qpdf.stderr}")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
     rows = [line.split() for line in fonts.stdout.splitlines()[2:] if line.strip()]
     if not rows:
-        raise SmokeFailure("the letters' PDF has no fonts")
+        raise SmokeFailure(f"{pdf.name} has no fonts")
     for row in rows:
         # name type encoding emb sub uni object ID: "emb" is the 4th field from the end.
         if row[-5] != "yes":
-            raise SmokeFailure(f"a font is not embedded in the letters: {' '.join(row)}")
+            raise SmokeFailure(f"a font is not embedded in {pdf.name}: {' '.join(row)}")
     if not any("Carlito" in row[0] for row in rows):
-        raise SmokeFailure("the letters do not use the program's Carlito fonts")
+        raise SmokeFailure(f"{pdf.name} does not use the program's Carlito fonts")
     print(f"ok   {pdf.name}: qpdf --check passes, {len(rows)} fonts, all embedded", flush=True)
 
 

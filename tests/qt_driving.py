@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -232,6 +233,15 @@ def press(
     if not widget.hasFocus():
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.keyClick(widget, key, modifiers)
+
+
+def click_tab(qtbot: QtBot, tabs: QTabWidget, page: QWidget) -> None:
+    """Click the tab of ``page`` in ``tabs``, as a person does, and check it is in view."""
+    bar = tabs.tabBar()
+    index = tabs.indexOf(page)
+    assert index >= 0, f"{page.objectName()!r} is not a tab here"
+    qtbot.mouseClick(bar, _LEFT, pos=bar.tabRect(index).center())
+    assert tabs.currentWidget() is page
 
 
 def choose(qtbot: QtBot, combo: QComboBox, text: str, *, starting: bool = False) -> None:

@@ -30,6 +30,7 @@ from thep_desktop.database import DatabaseError, head_revision, normalise_url, s
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.invoices import PaymentKind
 from thep_desktop.domain.memberships import MembershipStatus
+from thep_desktop.domain.ofsted import OverallGrade, grade_from_gias
 from thep_desktop.domain.peer_reviews import ReviewStatus, TermName
 from thep_desktop.models.base import PENNY, Base, Money
 from thep_desktop.services.backups.database_checks import run_checks
@@ -136,6 +137,39 @@ def assert_survived(before: Stored, after: Stored, number: str) -> None:
                 assert after[table][row_id].get(column, "(column gone)") == value, (
                     f"{table} {row_id}.{column}"
                 )
+
+
+def assert_inspections_from_gias(before: Stored, after: Stored, services: Services) -> None:
+    """Each school with GIAS's Ofsted rating and date has that as its one inspection (source
+    "gias", graded, the grade mapped); other schools have none; the school rows as they were
+    (checked by :func:`assert_survived`); no note or annual report appears."""
+    if "ofsted_inspection" in before:  # a fixture of 0015 or later keeps its own rows
+        return
+    expected = {
+        school_id: (
+            str(row["ofsted_date"])[:10],
+            # No overall grade from September 2024, whatever GIAS said.
+            grade_from_gias(row["ofsted_grade"] or "")
+            if str(row["ofsted_date"])[:10] < "2024-09-01"
+            else None,
+        )
+        for school_id, row in before["school"].items()
+        if row["ofsted_date"] is not None
+    }
+    assert expected, "the fixture has no school with an Ofsted rating and date"
+    found = list(after["ofsted_inspection"].values())
+    assert sorted(r["school_id"] for r in found) == sorted(expected)  # exactly one each
+    for row in found:
+        on, grade = expected[row["school_id"]]
+        assert str(row["inspected_on"])[:10] == on
+        assert (row["kind"], row["source"]) == ("graded", "gias")
+        assert row["overall_grade"] == (grade.value if grade else "")
+        assert row["safeguarding"] == "" and row["published_on"] is None
+    assert after["school_note"] == {} and after["annual_report"] == {}
+    for school_id, (on, grade) in expected.items():
+        (inspection,) = services.ofsted.list_inspections(services.actor, school_id)
+        assert inspection.inspected_on.isoformat() == on
+        assert inspection.overall_grade == (grade or OverallGrade.NONE)
 
 
 def plain(value: Any) -> Any:
@@ -612,6 +646,7 @@ def test_a_released_sqlite_database_upgrades_with_its_data_intact(
         revision, after = stored_rows(sqlite_url(path))
         assert revision == head_revision()
         assert_survived(before, after, number)
+        assert_inspections_from_gias(before, after, services)
         assert_program_reads_the_data(services, number)
     finally:
         services.close()
@@ -651,6 +686,7 @@ def test_a_released_postgresql_database_upgrades_with_its_data_intact(
         revision, after = stored_rows(empty_pg_url)
         assert revision == head_revision()
         assert_survived(before, after, number)
+        assert_inspections_from_gias(before, after, services)
         assert_program_reads_the_data(services, number)
     finally:
         services.close()

@@ -156,11 +156,12 @@ def test_demo_loads_once(capsys, new_db: str) -> None:
     code, out, err = run(capsys, "--db", path, "demo")
     assert code == 0
     match = re.fullmatch(
-        r"Demo data loaded: (\d+) schools, (\d+) contacts and 6 link officers\.\n"
+        r"Demo data loaded: (\d+) schools, (\d+) contacts, 6 link officers, "
+        r"\d+ Ofsted inspections and \d+ notes on schools\.\n"
         r"Members: (\d+) full members and 3 associates \(1 under notice\), 1 application "
         r"waiting; fee schedules for 2016/17, \d{4}/\d\d and \d{4}/\d\d\.\n"
-        r"Peer reviews: 12 clusters; \d{4}/\d\d: (\d+) reviews \(.*\); \d{4}/\d\d: \4 reviews "
-        r"\(\4 quality assured\)\.\n"
+        r"Peer reviews: 12 clusters; \d{4}/\d\d: (\d+) reviews \(.*\); \d{4}/\d\d: (\d+) reviews "
+        r"\(\5 quality assured\)\.\n"
         r"Governance: 3 bodies; \d+ meetings \(\d+ draft, \d+ circulated, \d+ signed\); "
         r"\d+ actions \(\d+ open, \d+ overdue\)\.\n",
         out,

@@ -105,12 +105,16 @@ MAY = {
     "manage_reviews": {ADMIN, STAFF},
     "edit_term_dates": {ADMIN, STAFF},
     "manage_governance": {ADMIN, CLERK},
+    "write_annual_report": {ADMIN, STAFF},
 }
 # Who may write each of today's tables, written out by hand.
 TABLE_WRITERS = {
     "school": {ADMIN, STAFF},
     "contact": {ADMIN, STAFF},
     "school_census": {ADMIN, STAFF},
+    "ofsted_inspection": {ADMIN, STAFF},
+    "school_note": {ADMIN, STAFF},
+    "annual_report": {ADMIN, STAFF},
     "letter_template": {ADMIN, STAFF},
     "letter_batch": {ADMIN, STAFF, TREASURER, CLERK},
     "document": {ADMIN, STAFF, TREASURER, CLERK},

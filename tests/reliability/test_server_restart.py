@@ -13,7 +13,7 @@ import pytest
 from own_pg_server import OwnPgServer, own_pg_server  # noqa: F401 - the fixture
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
-from qt_driving import menu_action, press
+from qt_driving import click_tab, menu_action, press
 from sqlalchemy import func, select
 
 from thep_desktop.models import School
@@ -167,6 +167,7 @@ def test_the_window_keeps_what_was_typed_and_carries_on_after_a_restart(
     window.server_watch.timer.setInterval(500)
     window.show()
     window.load()
+    click_tab(qtbot, window.tabs, window.schools_tab)  # it opens on the Dashboard
     opened: list[SchoolDialog] = []
 
     def run(dialog: SchoolDialog) -> None:

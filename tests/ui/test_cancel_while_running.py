@@ -16,7 +16,7 @@ from gias_files import gias_row, write_gias
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from qt_driving import Modals, activate, choose, menu_action, press, push
+from qt_driving import Modals, activate, choose, click_tab, menu_action, press, push
 from sqlalchemy import func, select
 
 from thep_desktop.database import Database
@@ -79,6 +79,7 @@ def open_window(qtbot: QtBot, services: Services) -> MainWindow:
     qtbot.addWidget(window)
     window.load()
     activate(qtbot, window)
+    click_tab(qtbot, window.tabs, window.schools_tab)  # it opens on the Dashboard
     return window
 
 

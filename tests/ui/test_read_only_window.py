@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
-from qt_driving import Modals, activate, press
+from qt_driving import Modals, activate, click_tab, press
 from read_only_databases import make_read_only
 
 from thep_desktop.database import Database
@@ -50,6 +50,7 @@ def test_the_window_says_read_only_and_a_save_keeps_what_was_typed(
     qtbot.addWidget(window)
     window.load()
     activate(qtbot, window)
+    click_tab(qtbot, window.tabs, window.schools_tab)  # it opens on the Dashboard
     assert window.windowTitle().endswith("Read-only: changes cannot be saved")
     assert window.read_only_label.isVisible()
     assert window.read_only_label.text() == "Read-only: changes cannot be saved"

@@ -16,8 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from thep_desktop import config
+from thep_desktop.cli.annual_report import report_commands
 from thep_desktop.cli.audit import audit_commands
 from thep_desktop.cli.backups import backup_commands
+from thep_desktop.cli.dashboard import dashboard_commands
 from thep_desktop.cli.governance import governance_commands
 from thep_desktop.cli.import_export import data_commands
 from thep_desktop.cli.invoices import invoices_commands
@@ -75,6 +77,10 @@ examples:
                                                the Board's meetings: notice, minutes, decisions
   thep-admin governance actions --overdue      every open action past its due date
   thep-admin governance render minutes 12 --out minutes.pdf
+  thep-admin dashboard --as-at 31/03/2027 --json
+                                               every figure behind the dashboard's tiles
+  thep-admin report annual --year 2025/26 --out report.pdf --appendix appendix.xlsx
+                                               the annual report to the Advisory Council
   thep-admin import-gias edubasealldata.csv --dry-run
   thep-admin export schools register.xlsx
   thep-admin letters templates                 the templates, and the fields each one needs
@@ -164,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     invoices_commands.add_commands(commands, common)
     reviews_commands.add_commands(commands, common)
     governance_commands.add_commands(commands, common)
+    dashboard_commands.add_commands(commands, common)
+    report_commands.add_commands(commands, common)
     data_commands.add_commands(commands, common)
     letters_commands.add_commands(commands, common)
     backup_commands.add_commands(commands, common)

@@ -1,5 +1,6 @@
 """Database models. Importing this package registers every table on ``Base.metadata``."""
 
+from thep_desktop.models.annual_report import AnnualReport
 from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import Base, Money, UtcDateTime, round_money
 from thep_desktop.models.governance import (
@@ -48,7 +49,14 @@ from thep_desktop.models.peer_reviews import (
     SchoolClosure,
     TermDates,
 )
-from thep_desktop.models.school import Contact, School, SchoolCensus, SchoolStatus
+from thep_desktop.models.school import (
+    Contact,
+    OfstedInspection,
+    School,
+    SchoolCensus,
+    SchoolNote,
+    SchoolStatus,
+)
 from thep_desktop.models.staff import StaffMember
 from thep_desktop.models.users import AppUser
 
@@ -73,6 +81,7 @@ __all__ = [
     "SchoolClosure",
     "TermDates",
     "Allocation",
+    "AnnualReport",
     "AppUser",
     "AuditEvent",
     "Base",
@@ -98,10 +107,12 @@ __all__ = [
     "OfflineBaseRow",
     "OfflineChange",
     "OfflineCopy",
+    "OfstedInspection",
     "OrganisationProfile",
     "Payment",
     "School",
     "SchoolCensus",
+    "SchoolNote",
     "SchoolStatus",
     "ServiceItem",
     "StaffMember",

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from thep_desktop.domain.ofsted import AreaGrade, InspectionKind, OverallGrade, Safeguarding
 from thep_desktop.domain.schools import SchoolStatus
 from thep_desktop.models.base import Base, RecordMixin, value_enum
 from thep_desktop.models.staff import StaffMember
@@ -108,3 +109,69 @@ class SchoolCensus(RecordMixin, Base):
     census_date: Mapped[date] = mapped_column(Date)
     pupils: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(30), default="")
+
+
+def _area_grade(column: str) -> Mapped[AreaGrade]:
+    return mapped_column(value_enum(AreaGrade, f"{column}_grade", 30), default=AreaGrade.NONE)
+
+
+class OfstedInspection(RecordMixin, Base):
+    """One Ofsted inspection of a school, kept as Ofsted published it (domain/ofsted.py).
+
+    Entered by the office, or taken from GIAS while GIAS still carried the rating
+    (``source`` "gias"); a later import never overwrites one. A graded inspection has an
+    overall grade until August 2024; a report card (from 10 November 2025) has its
+    safeguarding and a grade for each evaluation area the school has.
+    """
+
+    __tablename__ = "ofsted_inspection"
+    __table_args__ = (
+        UniqueConstraint("school_id", "inspected_on", name="uq_ofsted_inspection_school_date"),
+        CheckConstraint(
+            "overall_grade = '' OR kind = 'graded'", name="only_graded_has_overall_grade"
+        ),
+        CheckConstraint(
+            "safeguarding = '' OR kind = 'report_card'", name="only_report_card_has_safeguarding"
+        ),
+    )
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    inspected_on: Mapped[date] = mapped_column(Date, index=True)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[InspectionKind] = mapped_column(value_enum(InspectionKind, "inspection_kind"))
+    overall_grade: Mapped[OverallGrade] = mapped_column(
+        value_enum(OverallGrade, "overall_grade", 30), default=OverallGrade.NONE
+    )
+    safeguarding: Mapped[Safeguarding] = mapped_column(
+        value_enum(Safeguarding, "safeguarding"), default=Safeguarding.NONE
+    )
+    inclusion: Mapped[AreaGrade] = _area_grade("inclusion")
+    curriculum_teaching: Mapped[AreaGrade] = _area_grade("curriculum_teaching")
+    achievement: Mapped[AreaGrade] = _area_grade("achievement")
+    attendance_behaviour: Mapped[AreaGrade] = _area_grade("attendance_behaviour")
+    personal_development: Mapped[AreaGrade] = _area_grade("personal_development")
+    leadership_governance: Mapped[AreaGrade] = _area_grade("leadership_governance")
+    early_years: Mapped[AreaGrade] = _area_grade("early_years")
+    sixth_form: Mapped[AreaGrade] = _area_grade("sixth_form")
+    source: Mapped[str] = mapped_column(String(20), default="office")  # office, gias, demo
+    report_url: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    school: Mapped[School] = relationship(lazy="raise")
+
+
+class SchoolNote(RecordMixin, Base):
+    """A dated note on a school: the link officer's visit, a call, a concern raised."""
+
+    __tablename__ = "school_note"
+    __table_args__ = (CheckConstraint("text <> ''", name="has_text"),)
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    noted_on: Mapped[date] = mapped_column(Date, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    author_name: Mapped[str] = mapped_column(String(200), default="")  # when not on the staff list
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+    school: Mapped[School] = relationship(lazy="raise")
+    author: Mapped[StaffMember | None] = relationship(lazy="raise")

@@ -18,8 +18,10 @@ from thep_desktop.services.shared.permissions import Permission
 from thep_desktop.services.users.users_service import UsersService
 
 if TYPE_CHECKING:
+    from thep_desktop.services.annual_report.annual_report_service import AnnualReportService
     from thep_desktop.services.audit.audit_service import AuditService
     from thep_desktop.services.backups.backup_service import BackupService
+    from thep_desktop.services.dashboard.dashboard_service import DashboardService
     from thep_desktop.services.governance.governance_actions_service import (
         GovernanceActionsService,
     )
@@ -61,6 +63,9 @@ if TYPE_CHECKING:
     from thep_desktop.services.peer_reviews.review_letters_service import ReviewLettersService
     from thep_desktop.services.peer_reviews.reviews_service import ReviewsService
     from thep_desktop.services.peer_reviews.scheduling_service import SchedulingService
+    from thep_desktop.services.schools.ofsted_service import OfstedService
+    from thep_desktop.services.schools.school_notes_service import SchoolNotesService
+    from thep_desktop.services.schools.school_profile_service import SchoolProfileService
 
 
 class Services:
@@ -103,6 +108,38 @@ class Services:
         from thep_desktop.services.offline.offline_service import OfflineService
 
         return OfflineService()
+
+    @cached_property
+    def annual_report(self) -> AnnualReportService:
+        from thep_desktop.services.annual_report.annual_report_service import (
+            AnnualReportService,
+        )
+
+        return AnnualReportService(self.db)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from thep_desktop.services.dashboard.dashboard_service import DashboardService
+
+        return DashboardService(self.db)
+
+    @cached_property
+    def ofsted(self) -> OfstedService:
+        from thep_desktop.services.schools.ofsted_service import OfstedService
+
+        return OfstedService(self.db)
+
+    @cached_property
+    def school_notes(self) -> SchoolNotesService:
+        from thep_desktop.services.schools.school_notes_service import SchoolNotesService
+
+        return SchoolNotesService(self.db)
+
+    @cached_property
+    def school_profile(self) -> SchoolProfileService:
+        from thep_desktop.services.schools.school_profile_service import SchoolProfileService
+
+        return SchoolProfileService(self.db)
 
     @cached_property
     def letters(self) -> LettersService:

@@ -34,12 +34,14 @@ from thep_desktop.services.shared.errors import ServiceError
 from thep_desktop.services.shared.permissions import VIEW
 from thep_desktop.services.users.users_permissions import VIEW_AUDIT
 from thep_desktop.ui.backups.backup_actions import BackupActions
+from thep_desktop.ui.dashboard.dashboard_tab import DashboardTab
 from thep_desktop.ui.governance.governance_tab import GovernanceTab
 from thep_desktop.ui.invoices.invoices_tab import InvoicesTab
 from thep_desktop.ui.invoices.money_actions import add_money_actions
 from thep_desktop.ui.memberships.memberships_tab import MembershipsTab
 from thep_desktop.ui.offline.offline_actions import OfflineActions, copy_words
 from thep_desktop.ui.peer_reviews.peer_reviews_tab import PeerReviewsTab
+from thep_desktop.ui.schools.school_profile_window import PROFILE_KEY
 from thep_desktop.ui.schools.schools_tab import SchoolsTab
 from thep_desktop.ui.settings.database_chooser import (
     CANNOT_OPEN,
@@ -142,6 +144,14 @@ class MainWindow(QMainWindow):
         )
 
     def _build_tabs(self) -> None:
+        # The Dashboard first (Alt+D: no menu of the bar uses D); the window opens on it when
+        # the database holds data (``load``), else on Schools.
+        self.dashboard_tab = DashboardTab(self.services, self)
+        self.dashboard_tab.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
+        self.dashboard_tab.annual_report_requested.connect(self.open_annual_report)
+        self.tabs.addTab(self.dashboard_tab, "&Dashboard")
         self.schools_tab = SchoolsTab(self.services, self.undo_stack, self)
         self.schools_tab.status_message.connect(
             lambda text: self.statusBar().showMessage(text, 8000)
@@ -181,6 +191,10 @@ class MainWindow(QMainWindow):
         for tab in self._area_tabs():
             # A tab says so when it has saved something: on a copy, one more change waits.
             tab.status_message.connect(lambda _text: self._offline_recount.start())
+            # ... and the Dashboard, if in view, shows it (else it does when next shown).
+            tab.status_message.connect(self._dashboard_changed)
+        self.memberships_tab.changed.connect(self._dashboard_changed)
+        self.tabs.setCurrentWidget(self.schools_tab)
 
     def _build_status_bar(self) -> None:
         """Messages on the left; on the right, in framed parts: schools, user, database."""
@@ -344,12 +358,20 @@ class MainWindow(QMainWindow):
         self.delete_school_action = self._action(
             "&Delete school…", lambda: self.schools_tab.delete_selected()
         )
+        self.school_profile_action = self._action(
+            "School &profile…",
+            lambda: self.schools_tab.open_profile(),
+            PROFILE_KEY,
+            "Everything about the selected school in one window: register, membership and "
+            "fees, invoices, peer reviews, Ofsted history, letters and notes; printable",
+        )
         edit_menu.addActions(
             [
                 self.new_school_action,
                 self.edit_school_action,
                 self.close_school_action,
                 self.delete_school_action,
+                self.school_profile_action,
             ]
         )
         edit_menu.addSeparator()
@@ -405,6 +427,14 @@ class MainWindow(QMainWindow):
         self.peer_reviews_menu = bar.addMenu("&Peer reviews")
         self._fill_peer_reviews_menu()
         self.governance_menu = bar.addMenu("G&overnance")
+        # The annual report goes to the Advisory Council; the Dashboard has a button for it.
+        self.annual_report_action = self._action(
+            "&Annual report to the Advisory Council…",
+            self.open_annual_report,
+            "Ctrl+Shift+A",
+            "Write the year's narrative, print the report with its figures and charts, "
+            "and its Excel appendix",
+        )
         self._fill_governance_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed()
@@ -500,13 +530,34 @@ class MainWindow(QMainWindow):
             if number:
                 menu.addSeparator()
             menu.addActions(actions)
+        menu.addSeparator()
+        menu.addAction(self.annual_report_action)
+
+    def open_annual_report(self) -> None:
+        """The annual report to the Advisory Council: its narrative, its PDF and appendix."""
+        from thep_desktop.ui.annual_report.annual_report_dialog import open_annual_report
+
+        open_annual_report(self.services, self)
+
+    def _dashboard_changed(self, *_args: object) -> None:
+        """Something was saved: the dashboard reads its figures again now if it is in view
+        (else it does when it next comes into view)."""
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.dashboard_tab.reload()
 
     def _tab_changed(self, *_args: object) -> None:
         """Ctrl+N makes a new record of the tab in view: a school, an application, an invoice."""
         current = self.tabs.currentWidget()
+        if current is self.dashboard_tab:
+            # Whatever was saved anywhere since (a tab, a menu's window, an import) shows:
+            # its figures take a few hundredths of a second, and redraw only if they changed.
+            self.dashboard_tab.reload()
         new = QKeySequence(QKeySequence.StandardKey.New)
         none = QKeySequence()
         self.new_school_action.setShortcut(new if current is self.schools_tab else none)
+        self.school_profile_action.setShortcut(
+            QKeySequence(PROFILE_KEY) if current is self.schools_tab else none
+        )
         self.memberships_tab.new_action.setShortcut(
             new if current is self.memberships_tab else none
         )
@@ -553,6 +604,8 @@ class MainWindow(QMainWindow):
         elif self.tabs.currentWidget() is self.governance_tab:
             self.governance_tab.focus_search()
         else:
+            # The Dashboard has no search of its own: Find looks for a school.
+            self.tabs.setCurrentWidget(self.schools_tab)
             self.schools_tab.focus_search()
 
     def _fill_view_menu(self) -> None:
@@ -666,12 +719,20 @@ class MainWindow(QMainWindow):
             self.count_label.setToolTip("Schools shown in the table, and in the register")
 
     def load(self) -> None:
-        """Fill every tab from the database; then put right a mail merge killed part-way."""
+        """Fill every tab from the database; then put right a mail merge killed part-way.
+        The window shows the Dashboard when the database holds schools or members, else
+        the Schools tab (where a new database starts)."""
         self.schools_tab.reload()
         self.memberships_tab.reload()
         self.invoices_tab.reload()
         self.peer_reviews_tab.reload()
         self.governance_tab.reload()
+        holds_data = self.schools_tab.model.rowCount() > 0
+        if not holds_data or self.tabs.currentWidget() is self.dashboard_tab:
+            self.dashboard_tab.reload()  # (else it reads its figures as it comes into view)
+            dashboard = self.dashboard_tab.dashboard
+            holds_data = holds_data or (dashboard is not None and not dashboard.is_empty)
+        self.tabs.setCurrentWidget(self.dashboard_tab if holds_data else self.schools_tab)
         network = self.services.db.network_location
         if network:  # said as the database opens, and kept in view in the status bar
             self.statusBar().showMessage(network_warning(network), 60_000)
@@ -696,6 +757,7 @@ class MainWindow(QMainWindow):
             and self.invoices_tab.reload()
             and self.peer_reviews_tab.reload()
             and self.governance_tab.reload()
+            and self.dashboard_tab.reload()
         ):
             self.statusBar().showMessage("Reloaded from the database.", 4000)
         self.show_offline_copy()
@@ -708,6 +770,7 @@ class MainWindow(QMainWindow):
         self.invoices_tab.reload()
         self.peer_reviews_tab.reload()
         self.governance_tab.reload()
+        self._dashboard_changed()
 
     def switch_to(self, target: str | ServerLogin, *, create: bool = False) -> bool:
         """Open another database (``create``: a new one) and show it; if that fails, say why
@@ -740,7 +803,7 @@ class MainWindow(QMainWindow):
         self.schools_tab.save_layout_now()
         self.tabs.currentChanged.disconnect(self._tab_changed)
         self.invoices_tab.wait_loaded()
-        for tab in self._area_tabs():
+        for tab in (self.dashboard_tab, *self._area_tabs()):
             self.tabs.removeTab(self.tabs.indexOf(tab))
             tab.deleteLater()
         self._build_tabs()

@@ -77,7 +77,10 @@ def test_import_applies_and_a_second_run_changes_nothing(
     capsys, register: str, gias_file: Path
 ) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = run(capsys, "--db", register, "import-gias", str(gias_file))
-    assert code == 0 and "Applied: 1 new school, 1 updated, 0 closed." in out
+    assert (
+        code == 0
+        and "Applied: 1 new school, 1 updated, 0 closed; 2 Ofsted inspections added." in out
+    )
     assert names(register) == {100001: "Bow Common Primary School", 100002: "Stepney Green School"}
     code, out, _err = run(capsys, "--db", register, "import-gias", str(gias_file), "--json")
     data = json.loads(out)

@@ -45,7 +45,9 @@ def test_two_imports_of_the_same_file_at_once_both_end_well(migrated_db, tmp_pat
         assert code == 0, err
         assert "Traceback" not in err and "Error" not in err
     endings = sorted(out.strip().splitlines()[-1] for _code, out, _err in results)
-    assert endings[0] == "Applied: 200 new schools, 0 updated, 0 closed."
+    assert endings[0] == (
+        "Applied: 200 new schools, 0 updated, 0 closed; 200 Ofsted inspections added."
+    )
     assert endings[1] in (
         "Nothing in the register needed changing.",
         "Nothing left to change: someone else made the same changes to the register after "

@@ -13,7 +13,15 @@ from thep_desktop.database import Database
 from thep_desktop.domain.census import spring_census, spring_census_on_or_before
 from thep_desktop.domain.progress import Cancelled, Progress
 from thep_desktop.domain.validation import normalise_postcode
-from thep_desktop.models import Contact, OrganisationProfile, School, SchoolStatus, StaffMember
+from thep_desktop.models import (
+    Contact,
+    OfstedInspection,
+    OrganisationProfile,
+    School,
+    SchoolNote,
+    SchoolStatus,
+    StaffMember,
+)
 from thep_desktop.services.demo.demo_borough import CENSUS_DAY, STAFF
 from thep_desktop.services.demo.demo_members import FOUNDING_CENSUS
 from thep_desktop.services.demo.demo_service import DemoService, DemoSummary
@@ -62,8 +70,18 @@ def test_summary_counts_what_was_added(db: Database, actor: Actor, loaded) -> No
     assert 85 <= summary.schools <= 95
     assert (summary.schools, summary.contacts, summary.staff) == (n_schools, n_contacts, n_staff)
     assert summary.staff == len(STAFF) == 6
-    assert str(summary) == f"{n_schools} schools, {n_contacts} contacts and 6 link officers"
-    assert str(DemoSummary(1, 1, 1)) == "1 school, 1 contact and 1 link officer"
+    with db.read_session() as s:
+        n_inspections = s.scalar(select(func.count()).select_from(OfstedInspection)) or 0
+        n_notes = s.scalar(select(func.count()).select_from(SchoolNote)) or 0
+    assert (summary.inspections, summary.notes) == (n_inspections, n_notes)
+    assert n_inspections > 150 and n_notes > 100
+    assert str(summary) == (
+        f"{n_schools} schools, {n_contacts} contacts, 6 link officers, "
+        f"{n_inspections} Ofsted inspections and {n_notes} notes on schools"
+    )
+    assert str(DemoSummary(1, 1, 1, 1, 1)) == (
+        "1 school, 1 contact, 1 link officer, 1 Ofsted inspection and 1 note on schools"
+    )
 
 
 def test_borough_has_every_kind_of_school(loaded) -> None:
@@ -266,7 +284,13 @@ def test_only_settings_editors_may_load_demo_data(db: Database, role: Role) -> N
 
 
 def test_summary_is_plain_data() -> None:
-    assert asdict(DemoSummary(90, 260, 6)) == {"schools": 90, "contacts": 260, "staff": 6}
+    assert asdict(DemoSummary(90, 260, 6, 210, 190)) == {
+        "schools": 90,
+        "contacts": 260,
+        "staff": 6,
+        "inspections": 210,
+        "notes": 190,
+    }
 
 
 def test_all_details_at_once_match_one_by_one(db: Database, actor: Actor, loaded) -> None:

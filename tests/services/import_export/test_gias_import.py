@@ -41,7 +41,9 @@ def test_real_2018_rows_import_with_every_detail(service, db, actor):
     assert preview.warnings == []
     assert school_count(db) == 0  # a preview changes nothing
     result = service.apply(actor, preview)
-    assert str(result) == "4 new schools, 0 updated, 0 closed"
+    assert str(result) == (
+        "4 new schools, 0 updated, 0 closed; 4 Ofsted inspections added"  # GIAS 2018 had Ofsted
+    )
     school = SchoolsService(db).get_school_by_urn(actor, 100492)
     assert school.name == "St Thomas' CofE Primary School"
     assert (school.la_code, school.establishment_number) == ("207", "3402")

@@ -38,7 +38,9 @@ def test_apply_refuses_when_someone_edited_a_school_meanwhile(service, db, actor
     assert "School 100002" not in caught.value.message
     assert snapshot(db) == before  # the new school was not added either
     fresh = service.preview(actor, write_gias(tmp_path / "b.csv", later), la_code=None)
-    assert str(service.apply(actor, fresh)) == "1 new school, 1 updated, 1 closed"
+    assert str(service.apply(actor, fresh)) == (
+        "1 new school, 1 updated, 1 closed; 1 Ofsted inspection added"
+    )
 
 
 def test_apply_refuses_a_new_school_someone_added_meanwhile(service, db, actor, tmp_path):

@@ -71,7 +71,7 @@ def test_the_same_changes_and_closures_imported_twice_at_once(db, actor, tmp_pat
     path = write_gias(tmp_path / "b.csv", later)
     outcomes = apply_both_at_once(db, actor, (path, path))
     assert sorted(str(o) for o in outcomes) == [
-        "1 new school, 1 updated, 1 closed",
+        "1 new school, 1 updated, 1 closed; 1 Ofsted inspection added",
         "nothing left to change: someone else made the same changes to the register after "
         "this preview",
     ]

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
-from qt_driving import activate, button, menu_action, press, push
+from qt_driving import activate, button, click_tab, menu_action, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.services.registry import Services
@@ -67,6 +67,7 @@ def window(qtbot: QtBot, services: Services) -> Iterator[MainWindow]:
     qtbot.addWidget(w)
     w.load()
     activate(qtbot, w)
+    click_tab(qtbot, w.tabs, w.schools_tab)  # it opens on the Dashboard
     yield w
 
 
@@ -134,6 +135,7 @@ def test_right_click_a_school_then_history(qtbot: QtBot, window: MainWindow, mod
         "Edit…",
         "Close school…",
         "Delete…",
+        "School profile…",
         "History…",
     ]
     titles: list[str] = []

@@ -305,6 +305,6 @@ def test_an_import_waiting_for_a_colleague_s_save_shows_the_wait_then_applies(
         assert window.database_wait.notice.isVisible()
         assert dialog.result is None
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
-    assert str(dialog.result) == "1 new school, 1 updated, 0 closed"
+    assert str(dialog.result) == "1 new school, 1 updated, 0 closed; 2 Ofsted inspections added"
     qtbot.waitUntil(lambda: not window.database_wait.notice.isVisible(), timeout=5_000)
     assert not bar.currentMessage().startswith("Waiting")

@@ -15,7 +15,7 @@ from pg_databases import PgDatabases
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
-from qt_driving import Modals, activate, menu_action, press, push
+from qt_driving import Modals, activate, click_tab, menu_action, press, push
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -132,6 +132,7 @@ def test_a_copy_says_so_in_the_title_and_the_status_bar_and_an_office_database_d
 
     # A second school saved in the window (Enter on its row, phone typed, Ctrl+S) is counted.
     tab = on_copy.schools_tab
+    click_tab(qtbot, on_copy.tabs, tab)  # the window opens on the Dashboard
     other = next(r for r in tab.model.rows() if r.urn != urn)
     row = next(n for n in range(tab.proxy.rowCount()) if tab.proxy.row_at(n).id == other.id)
     table = tab.table

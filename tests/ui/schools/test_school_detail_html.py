@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.ofsted import AreaGrade, InspectionKind, OverallGrade, Safeguarding
 from thep_desktop.services.letters.correspondence_history import CorrespondenceRow
+from thep_desktop.services.schools.ofsted_service import InspectionDetail
 from thep_desktop.services.schools.school_data import ContactInput, SchoolInput
 from thep_desktop.services.schools.schools_service import SchoolDetail, SchoolsService
 from thep_desktop.services.shared.actor import Actor
@@ -75,3 +77,45 @@ def test_each_letter_sent_links_to_itself_newest_first(sqlite_db: Database, acto
     assert page.index(f"{LETTER_LINK}:7") < page.index(f"{LETTER_LINK}:3")
     assert "to Grace Okafor (School business manager) · by jo.bloggs" in page
     assert "None yet" not in page
+
+
+def test_the_pane_shows_the_ofsted_history_newest_first_or_not_yet_inspected(
+    sqlite_db: Database, actor: Actor
+) -> None:
+
+    def inspection(on: date, kind: InspectionKind, **values: object) -> InspectionDetail:
+        base: dict[str, object] = dict(
+            id=1,
+            version=1,
+            school_id=1,
+            inspected_on=on,
+            published_on=None,
+            kind=kind,
+            overall_grade=OverallGrade.NONE,
+            safeguarding=Safeguarding.NONE,
+            areas=(),
+            source="office",
+            report_url="",
+            notes="",
+            updated_by="jo",
+        )
+        base.update(values)
+        return InspectionDetail(**base)  # type: ignore[arg-type]
+
+    school = saved_school(sqlite_db, actor)
+    none = detail_html(school, inspections=[])
+    assert "Not yet inspected" in none
+    page = detail_html(
+        school,
+        inspections=[
+            inspection(
+                date(2025, 11, 20),
+                InspectionKind.REPORT_CARD,
+                safeguarding=Safeguarding.MET,
+                areas=(("inclusion", AreaGrade.STRONG),),
+            ),
+            inspection(date(2019, 3, 12), InspectionKind.GRADED, overall_grade=OverallGrade.GOOD),
+        ],
+    )
+    first = page.index("20/11/2025: Report card inspection, Safeguarding met; Inclusion: Strong")
+    assert first < page.index("12/03/2019: Graded inspection, Good")

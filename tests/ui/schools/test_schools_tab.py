@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QFrame, QInputDialog, QLineEdit
-from qt_driving import Modals, activate, button, choose, press, push
+from qt_driving import Modals, activate, button, choose, click_tab, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.domain.dates import format_date
@@ -527,6 +527,7 @@ def test_viewer_can_look_but_not_change(qtbot, sqlite_db: Database, services: Se
     w = MainWindow(viewer)
     qtbot.addWidget(w)
     w.load()
+    click_tab(qtbot, w.tabs, w.schools_tab)  # it opens on the Dashboard
     select(w, "Bow Primary School")
     tab = w.schools_tab
     assert not tab.new_button.isEnabled()
@@ -766,6 +767,7 @@ def reopened(qtbot, window: MainWindow, services: Services) -> MainWindow:  # ty
     qtbot.addWidget(again)
     again.show()
     again.load()
+    click_tab(qtbot, again.tabs, again.schools_tab)  # it opens on the Dashboard
     return again
 
 

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
-from qt_driving import Modals, activate, button, choose, menu_action, press, push
+from qt_driving import Modals, activate, button, choose, click_tab, menu_action, press, push
 
 from thep_desktop.database import Database
 from thep_desktop.models import SchoolStatus
@@ -79,6 +79,7 @@ def window(qtbot: QtBot, services: Services) -> Iterator[MainWindow]:
     qtbot.addWidget(w)
     w.load()
     activate(qtbot, w)
+    click_tab(qtbot, w.tabs, w.schools_tab)  # it opens on the Dashboard
     yield w
 
 
@@ -433,6 +434,7 @@ def test_a_viewer_s_keys_change_nothing(
     qtbot.addWidget(w)
     w.load()
     activate(qtbot, w)
+    click_tab(qtbot, w.tabs, w.schools_tab)  # it opens on the Dashboard
     click_row(qtbot, w, "Bow Primary School")
     before = stored(services, 100001)
     table = w.schools_tab.table

@@ -15,7 +15,7 @@ from header_menus import open_header_menu
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QWidget
-from qt_driving import choose, menu_action, press
+from qt_driving import choose, click_tab, menu_action, press
 
 from thep_desktop import config
 from thep_desktop.database import Database
@@ -109,6 +109,7 @@ def window(qtbot, services: Services) -> Iterator[MainWindow]:  # type: ignore[n
     qtbot.addWidget(w)
     w.show()
     w.load()
+    click_tab(qtbot, w.tabs, w.schools_tab)  # it opens on the Dashboard
     yield w
 
 
@@ -355,7 +356,7 @@ def test_export_is_offered_only_on_a_tab_with_a_table(window: MainWindow) -> Non
     other = window.tabs.addTab(QWidget(), "Other")
     window.tabs.setCurrentIndex(other)
     assert not window.export_action.isEnabled()
-    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.schools_tab)
     assert window.export_action.isEnabled()
 
 

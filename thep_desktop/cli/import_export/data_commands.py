@@ -190,6 +190,7 @@ def _finish(
                 "updated": result.updated,
                 "closed": result.closed,
                 "already_applied": result.already_applied,
+                "inspections_added": result.inspections,
             }
         )
         write_json(data, out)
@@ -228,6 +229,8 @@ def write_preview(preview: ImportPreview, out: TextIO) -> None:
     fields.append(("Unchanged", f"{counts['unchanged']:,}"))
     out.write("\n")
     write_fields(fields, out, indent="  ")
+    if preview.inspections:
+        out.write(f"\n{preview.inspections_words}.\n")
     for warning in preview.warnings:
         out.write(f"\nNote: {warning}\n")
     if preview.new:

@@ -1,15 +1,20 @@
-"""``thep-admin schools list`` and ``schools show``: the register from the command line."""
+"""``thep-admin schools list``, ``schools show`` and ``schools profile``: the register and
+each school's profile from the command line."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from thep_desktop.cli.schools import ofsted_commands
 from thep_desktop.cli.shared.output import (
     Column,
     CommandError,
+    parse_date,
     plural,
     text_value,
     write_fields,
@@ -18,6 +23,7 @@ from thep_desktop.cli.shared.output import (
 )
 from thep_desktop.domain.text_characters import visible
 from thep_desktop.models import SchoolStatus
+from thep_desktop.reports.schools.profile_data import SchoolProfile
 from thep_desktop.services.registry import Services
 from thep_desktop.services.schools.school_choices import PHASES
 from thep_desktop.services.schools.school_contacts import CONTACT_LABELS
@@ -101,6 +107,30 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     show.add_argument("urn", metavar="URN", help="the school's 6-digit URN")
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.set_defaults(run=show_school, database="existing")
+    ofsted_commands.add_commands(actions, common)
+
+    profile = actions.add_parser(
+        "profile",
+        parents=[common],
+        help="one school's profile as a PDF, or its data as JSON",
+        description="One school's profile: the register, membership periods and fees, "
+        "invoices and balance, peer reviews hosted and given, Ofsted history, letters sent "
+        "and the link officer's notes, each with its date.",
+        epilog="examples:\n"
+        "  thep-admin schools profile 100946 --out profile.pdf\n"
+        "  thep-admin schools profile 100946 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    profile.add_argument("urn", metavar="URN", help="the school's 6-digit URN")
+    profile.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF to write")
+    profile.add_argument(
+        "--as-at",
+        type=parse_date,
+        metavar="DATE",
+        help="the profile as at this day: balance and membership then (default: today)",
+    )
+    profile.add_argument("--json", action="store_true", help="print the profile's data as JSON")
+    profile.set_defaults(run=school_profile, database="existing")
 
 
 # -- list ----------------------------------------------------------------------------------------
@@ -227,6 +257,69 @@ def show_school(services: Services, args: argparse.Namespace, out: TextIO | None
         f"last changed {text_value(detail.updated_at)} by {visible(detail.updated_by)}.\n"
     )
     return 0
+
+
+# -- profile ------------------------------------------------------------------------------------
+def school_profile(services: Services, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out if out is not None else sys.stdout
+    if args.out is None and not args.json:
+        raise CommandError("Say what to make: --out FILE.pdf for the PDF, or --json for the data.")
+    target: Path | None = args.out
+    if target is not None and target.suffix.casefold() != ".pdf":
+        raise CommandError(f"--out must be a file ending .pdf ({target.name} is not).")
+    if target is not None:
+        found = services.school_profile.write_profile(services.actor, args.urn, target, args.as_at)
+    else:
+        found = services.school_profile.profile(services.actor, args.urn, args.as_at)
+    if args.json:
+        data = profile_json(found)
+        if target is not None:
+            data = {"file": str(target), **data}
+        write_json(data, out)
+    else:
+        out.write(f"The profile of {visible(found.register.name)} written to {target}.\n")
+    return 0
+
+
+def profile_json(profile: SchoolProfile) -> dict[str, Any]:
+    """The profile as JSON: its sections under snake_case keys, dates ISO, money "858.33"."""
+    data: dict[str, Any] = {
+        "urn": profile.register.urn,
+        "name": profile.register.name,
+        "as_at": profile.as_at,
+        "register": asdict(profile.register),
+        "membership_status": profile.membership_status,
+        "memberships": [asdict(m) for m in profile.memberships],
+        "fees": [asdict(f) for f in profile.fees],
+        "invoices": [asdict(i) for i in profile.invoices],
+        "owed": profile.owed,
+        "credit_held": profile.credit_held,
+        "balance": profile.balance,
+        "reviews_hosted": [asdict(r) for r in profile.reviews_hosted],
+        "reviews_given": [asdict(r) for r in profile.reviews_given],
+        "latest_outcome": profile.latest_outcome,
+        "inspections": [
+            {
+                "id": i.id,
+                "inspected_on": i.inspected_on,
+                "published_on": i.published_on,
+                "kind": i.record.kind,
+                "kind_words": i.kind,
+                "overall_grade": i.record.overall_grade,
+                "safeguarding": i.record.safeguarding,
+                "areas": {column: grade for column, grade in i.record.areas},
+                "outcome": i.record.outcome,
+                "outcome_words": i.outcome,
+                "source": i.source,
+                "report_url": i.report_url,
+                "notes": i.notes,
+            }
+            for i in profile.inspections
+        ],
+        "letters": [asdict(letter) for letter in profile.letters],
+        "notes": [asdict(n) for n in profile.notes],
+    }
+    return data
 
 
 # -- JSON ---------------------------------------------------------------------------------------

@@ -397,14 +397,7 @@ class _Borough:
         span = (latest - earliest).days
         while True:
             day = earliest + timedelta(days=self.rng.randint(0, span))
-            in_holidays = (
-                day.month == 8
-                or (day.month == 7 and day.day > 20)
-                or (day.month == 12 and day.day > 18)
-                or (day.month == 1 and day.day < 6)
-                or (day.month == 4 and day.day < 14)
-            )
-            if day.weekday() in (1, 2, 3) and not in_holidays:
+            if inspection_weekday(day):
                 return day
 
     def link_officer(self, kind: _Kind, district: str) -> int:
@@ -798,3 +791,15 @@ def schools_step(
         session.add_all(census_figures(school, actor))
         session.flush()
     progress.report(len(schools), len(schools), "Schools")
+
+
+def inspection_weekday(day: date) -> bool:
+    """A Tuesday, Wednesday or Thursday in term time: when the demo's inspections fall."""
+    in_holidays = (
+        day.month == 8
+        or (day.month == 7 and day.day > 20)
+        or (day.month == 12 and day.day > 18)
+        or (day.month == 1 and day.day < 6)
+        or (day.month == 4 and day.day < 14)
+    )
+    return day.weekday() in (1, 2, 3) and not in_holidays

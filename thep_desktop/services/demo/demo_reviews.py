@@ -5,7 +5,8 @@
 # alternative provision together, the nursery schools together; Bargehouse Learning Centre,
 # a Greenway academy for alternative provision, is in two), each led by one of its heads;
 # last year's and this year's term dates (the usual London pattern), a few INSET days and a
-# polling-station closure; last year's cycle all quality-assured; this year's cycle made by
+# polling-station closure; last year's cycle all quality-assured (without the nursery schools,
+# whose cluster began this year); this year's cycle made by
 # the scheduler and moved on by the date the demo is loaded: visits before today completed
 # (most with the report received, some quality-assured), visits in the next six weeks
 # confirmed, the rest proposed. "This year" is the academic year of the day of loading.
@@ -160,7 +161,12 @@ def add_peer_reviews(
         )
         session.add(cycle)
         session.flush()
-        rows = _schedule(session, cycle, year, clusters, actor)
+        # The nursery schools' cluster began this year: last year's cycle is without it, so
+        # the nursery schools have not hosted a review for two years until their visits.
+        taking_part = [
+            c for c in clusters if year == this_year or c.kind is not ClusterKind.NURSERY
+        ]
+        rows = _schedule(session, cycle, year, taking_part, actor)
         phases = {school.id: _phase_key(school) for school in schools}
         for row in rows:
             row.focus = "\n".join(_focus(rng, phases[row.host_school_id]))

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from thep_desktop.database import Database
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import Contact, OrganisationProfile, School
+from thep_desktop.models import Contact, OfstedInspection, OrganisationProfile, School, SchoolNote
+from thep_desktop.services.demo.demo_annual_report import annual_report_step
 from thep_desktop.services.demo.demo_borough import schools_step, staff_step
 from thep_desktop.services.demo.demo_governance import governance_step
+from thep_desktop.services.demo.demo_inspections import inspections_step
 from thep_desktop.services.demo.demo_invoices import invoices_step
 from thep_desktop.services.demo.demo_members import members_step
 from thep_desktop.services.demo.demo_people import people_step
@@ -37,11 +39,15 @@ class DemoSummary:
     schools: int
     contacts: int
     staff: int
+    inspections: int = 0
+    notes: int = 0
 
     def __str__(self) -> str:
         return (
-            f"{_count(self.schools, 'school')}, {_count(self.contacts, 'contact')} and "
-            f"{_count(self.staff, 'link officer')}"
+            f"{_count(self.schools, 'school')}, {_count(self.contacts, 'contact')}, "
+            f"{_count(self.staff, 'link officer')}, "
+            f"{_count(self.inspections, 'Ofsted inspection')} and "
+            f"{_count(self.notes, 'note')} on schools"
         )
 
 
@@ -63,6 +69,8 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     DemoStep("invoices", 6, invoices_step),
     DemoStep("peer reviews", 3, reviews_step),
     DemoStep("governance", 2, governance_step),
+    DemoStep("inspections", 3, inspections_step),
+    DemoStep("annual reports", 1, annual_report_step),
 )
 
 
@@ -105,6 +113,8 @@ class DemoService:
                     contacts=session.scalar(select(func.count(Contact.id))) or 0,
                     staff=session.scalar(select(func.count(func.distinct(School.link_officer_id))))
                     or 0,
+                    inspections=session.scalar(select(func.count(OfstedInspection.id))) or 0,
+                    notes=session.scalar(select(func.count(SchoolNote.id))) or 0,
                 )
         except IntegrityError:
             with self.db.read_session() as session:

@@ -3,6 +3,7 @@ overdue actions, and appointments whose term is ending."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
@@ -10,6 +11,7 @@ from sqlalchemy import or_, select
 from thep_desktop.database import Database
 from thep_desktop.domain.academic_years import AcademicYear
 from thep_desktop.domain.governance import Frequency, check_notice
+from thep_desktop.domain.school_calendar import Term
 from thep_desktop.models import Appointment, GoverningBody, Meeting
 from thep_desktop.services.governance.governance_data import (
     ActionFilter,
@@ -131,16 +133,19 @@ class GovernanceComplianceService:
         """The term ``day`` falls in, holidays counted with the term before them."""
         from thep_desktop.services.peer_reviews.calendar_service import SchoolCalendarService
 
-        terms = sorted(
-            SchoolCalendarService(self.db).year_terms(actor, year).terms,
-            key=lambda t: t.starts_on,
-        )
-        starts = [year.first_day] + [t.starts_on for t in terms[1:]]
-        ends = [s - timedelta(days=1) for s in starts[1:]] + [year.last_day]
-        for term, first, last in zip(terms, starts, ends, strict=True):
-            if first <= day <= last:
-                return first, last, f"the {term.name.label.lower()} {term.starts_on.year}"
-        return year.first_day, year.last_day, f"the year {year.label}"
+        return term_period(SchoolCalendarService(self.db).year_terms(actor, year).terms, year, day)
+
+
+def term_period(terms: Sequence[Term], year: AcademicYear, day: date) -> tuple[date, date, str]:
+    """The period of ``year``'s ``terms`` that ``day`` falls in (holidays counted with the
+    term before them): its first and last days and its words; the whole year without terms."""
+    terms = sorted(terms, key=lambda t: t.starts_on)
+    starts = [year.first_day] + [t.starts_on for t in terms[1:]]
+    ends = [s - timedelta(days=1) for s in starts[1:]] + [year.last_day]
+    for term, first, last in zip(terms, starts, ends, strict=True):
+        if first <= day <= last:
+            return first, last, f"the {term.name.label.lower()} {term.starts_on.year}"
+    return year.first_day, year.last_day, f"the year {year.label}"
 
 
 def _too_late(meeting: MeetingSummary, day: date) -> bool:

@@ -10,7 +10,7 @@ from thep_desktop.domain.validation import check_digits
 from thep_desktop.services.import_export.gias_columns import GiasColumns
 from thep_desktop.services.import_export.gias_rows import GiasRowComparer
 from thep_desktop.services.import_export.import_preview import ImportPreview, ImportResult
-from thep_desktop.services.import_export.import_writer import apply_preview
+from thep_desktop.services.import_export.import_writer import apply_preview, inspections_lacking
 from thep_desktop.services.import_export.register_rows import read_register
 from thep_desktop.services.import_export.tabular import ImportFileError, open_table
 from thep_desktop.services.schools.schools_permissions import EDIT_SCHOOLS
@@ -44,6 +44,12 @@ class GiasImportService:
     one of ``rows_other_la`` (filtered out by LA code), new, changed, closed, unchanged, or
     rejected; so ``rows_read == new + changed + closed + unchanged + rejected_rows + rows_other_la``
     (``rejected`` may list several problems for one row; ``rejected_rows`` counts rows).
+
+    Ofsted: a row with a rating and an inspection date gives the school that inspection (source
+    "gias", a graded inspection, the grade GIAS's words stand for) only if the school has no
+    inspection on that date; one the office entered or an earlier import added is never
+    overwritten, whatever GIAS says, and a file without the Ofsted columns removes nothing.
+    The school's own ``ofsted_grade``/``ofsted_date`` stay GIAS's last word, as before.
 
     Pupil numbers: a blank ``NumberOfPupils`` means GIAS has no figure, so the register's is kept;
     a figure with an older census date than the register's (say, from a pupil numbers refresh
@@ -85,6 +91,12 @@ class GiasImportService:
                 )
             register = read_register(self.db)
             GiasRowComparer(self._schools, columns, register, preview).run(table, progress)
+        if progress is not None:
+            done = preview.rows_read
+            progress.report(done, done, "Checking the Ofsted inspections…")
+        preview.inspections = inspections_lacking(self.db, preview.inspections)
+        if progress is not None:  # a Cancel pressed while the inspections were looked up
+            progress.check()
         if la_code is not None and preview.rows_read and preview.rows_other_la == preview.rows_read:
             preview.warnings.append(
                 f"No school in this file has LA code {la_code}; check the LA code or the file."

@@ -27,6 +27,7 @@ from thep_desktop.services.import_export.import_preview import (
     ClosedSchool,
     FieldChange,
     ImportPreview,
+    NewInspection,
     NewSchool,
     RejectedRow,
     display_value,
@@ -95,6 +96,7 @@ class GiasRowComparer:
         # Each distinct spelling GIAS used, and the one spelling the register keeps for it.
         self.spellings: dict[str, dict[str, str]] = {"phase": {}, "establishment_type": {}}
         self.statuses: dict[str, SchoolStatus | None] = {}
+        self.today = date.today()  # an inspection GIAS dates later is no inspection yet
 
     def run(self, table: TableFile, progress: Progress | None) -> None:
         preview = self.preview
@@ -236,6 +238,7 @@ class GiasRowComparer:
             current = self.register.get(urn_number)
             if current is not None and _same_as_stored(values, current, owned):
                 self.preview.unchanged += 1
+                self._inspection(row_number, urn_number, current[REG_NAME], current[REG_ID], values)
                 return
         try:
             checked, _ = self.check(SchoolInput(**values))
@@ -245,8 +248,25 @@ class GiasRowComparer:
         urn = checked["urn"]
         if current is None:
             self.preview.new.append(NewSchool(row_number, urn, checked["name"], checked))
+            self._inspection(row_number, urn, checked["name"], None, checked)
             return
+        self._inspection(row_number, urn, current[REG_NAME], current[REG_ID], checked)
         self._compare(row_number, urn, checked, current, owned)
+
+    def _inspection(
+        self, row_number: int, urn: int, name: str, school_id: int | None, values: dict[str, Any]
+    ) -> None:
+        """The inspection a row's Ofsted rating and date stand for, if it gives both.
+
+        Whether the school already has an inspection that day is settled once all rows are
+        read (GiasImportService.preview), in one query.
+        """
+        on = values.get("ofsted_date")
+        words = values.get("ofsted_grade")
+        if isinstance(on, date) and isinstance(words, str) and words.strip() and on <= self.today:
+            self.preview.inspections.append(
+                NewInspection(row_number, urn, name, school_id, on, words.strip())
+            )
 
     def _compare(
         self,

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.ofsted import NO_OVERALL_GRADE_FROM, OverallGrade, grade_from_gias
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.schools.schools_service import SCHOOL_FIELDS, SchoolInput
 
@@ -59,6 +60,34 @@ class ClosedSchool:
 
 
 @dataclass(frozen=True)
+class NewInspection:
+    """An Ofsted inspection a GIAS row carries (rating and date) that the school lacks.
+
+    Added with source "gias" only on a day the school has no inspection: one the office
+    entered, or an earlier import added, is never overwritten.
+    """
+
+    row_number: int
+    urn: int
+    name: str
+    school_id: int | None  # None: a school new in this import
+    inspected_on: date
+    gias_words: str  # GIAS's "OfstedRating" as written
+
+    @property
+    def overall_grade(self) -> OverallGrade:
+        """The grade GIAS's words stand for; none from September 2024, when Ofsted stopped
+        giving one (GIAS's words stay in the inspection's notes)."""
+        if self.inspected_on >= NO_OVERALL_GRADE_FROM:
+            return OverallGrade.NONE
+        return grade_from_gias(self.gias_words) or OverallGrade.NONE
+
+    @property
+    def notes(self) -> str:
+        return f"From GIAS: {self.gias_words}"
+
+
+@dataclass(frozen=True)
 class RejectedRow:
     row_number: int  # as in the file: the header is row 1
     column: str  # the file's column name ("" when the row as a whole is wrong)
@@ -79,10 +108,12 @@ class ImportPreview:
     closed: list[ClosedSchool] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Ofsted inspections the rows carry and the schools lack (only those, once read whole).
+    inspections: list[NewInspection] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.new or self.changed or self.closed)
+        return bool(self.new or self.changed or self.closed or self.inspections)
 
     @property
     def rejected_rows(self) -> int:
@@ -98,6 +129,18 @@ class ImportPreview:
             "unchanged": self.unchanged,
         }
 
+    @property
+    def inspections_words(self) -> str:
+        """How many Ofsted inspections applying this adds, in words ("" when none)."""
+        n = len(self.inspections)
+        if not n:
+            return ""
+        return (
+            "1 Ofsted inspection from GIAS will be added"
+            if n == 1
+            else f"{n:,} Ofsted inspections from GIAS will be added"
+        ) + " (only on dates the schools have none)"
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (snake_case keys, ISO dates), e.g. for ``thep-admin --json``."""
         return {
@@ -107,6 +150,7 @@ class ImportPreview:
             "rows_read": self.rows_read,
             "rows_other_la": self.rows_other_la,
             "counts": self.counts(),
+            "inspections_to_add": len(self.inspections),
             "warnings": list(self.warnings),
             "new": [
                 {
@@ -120,6 +164,17 @@ class ImportPreview:
             "changed": [_update_dict(c) for c in self.changed],
             "closed": [
                 _update_dict(c) | {"close_date": _json_value(c.close_date)} for c in self.closed
+            ],
+            "inspections": [
+                {
+                    "row_number": i.row_number,
+                    "urn": i.urn,
+                    "name": i.name,
+                    "inspected_on": i.inspected_on.isoformat(),
+                    "overall_grade": i.overall_grade.value or None,
+                    "gias_words": i.gias_words,
+                }
+                for i in self.inspections
             ],
             "rejected": [
                 {
@@ -140,6 +195,12 @@ class ImportResult:
     closed: int
     # Someone else wrote the same changes after the preview was made: nothing was left to do.
     already_applied: bool = False
+    inspections: int = 0  # Ofsted inspections added from GIAS's rating and date
+
+    @property
+    def inspections_words(self) -> str:
+        n = self.inspections
+        return "1 Ofsted inspection added" if n == 1 else f"{n} Ofsted inspections added"
 
     def __str__(self) -> str:
         if self.already_applied:
@@ -148,7 +209,10 @@ class ImportResult:
                 "after this preview"
             )
         new = "1 new school" if self.created == 1 else f"{self.created} new schools"
-        return f"{new}, {self.updated} updated, {self.closed} closed"
+        text = f"{new}, {self.updated} updated, {self.closed} closed"
+        if self.inspections:
+            text += f"; {self.inspections_words}"  # said only when the import added some
+        return text
 
 
 def _update_dict(item: ChangedSchool | ClosedSchool) -> dict[str, Any]:

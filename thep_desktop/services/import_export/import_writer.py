@@ -12,14 +12,16 @@ from sqlalchemy import Boolean, Table, bindparam, case, select, update
 from thep_desktop.audit_trail import Action, Change, record_many
 from thep_desktop.bulk_insert import BulkInsert
 from thep_desktop.database import Database
+from thep_desktop.domain.ofsted import EVALUATION_AREAS, InspectionKind
 from thep_desktop.domain.progress import Progress
-from thep_desktop.models import School, SchoolStatus
+from thep_desktop.models import OfstedInspection, School, SchoolStatus
 from thep_desktop.models.base import utcnow
 from thep_desktop.services.import_export.import_preview import (
     ChangedSchool,
     ClosedSchool,
     ImportPreview,
     ImportResult,
+    NewInspection,
     NewSchool,
 )
 from thep_desktop.services.import_export.register_rows import REG_ID, REG_POS, read_register
@@ -34,6 +36,25 @@ from thep_desktop.services.shared.actor import Actor
 from thep_desktop.services.shared.errors import RegisterChangedError
 
 _CHUNK = 1000
+_AREAS = tuple(column for column, _ in EVALUATION_AREAS)
+_INSPECTION_COLUMNS = (
+    "school_id",
+    "inspected_on",
+    "published_on",
+    "kind",
+    "overall_grade",
+    "source",
+    "report_url",
+    "notes",
+    "safeguarding",
+    *_AREAS,
+    "uuid",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "version",
+)
 
 
 def apply_preview(
@@ -151,17 +172,99 @@ def apply_preview(
                 trail += record_figures(session, figures, source, who, now)
                 done += len(batch)
                 report()
+        added = _add_inspections(session, preview, now, who, trail)
         what = "GIAS extract" if preview.kind == "gias" else "pupil numbers"
         trail.append(
             Change(
                 Action.IMPORT,
                 "school",
                 detail=f"Imported the {what} {preview.source_name}: {len(preview.new)} new, "
-                f"{len(preview.changed)} changed, {len(preview.closed)} closed.",
+                f"{len(preview.changed)} changed, {len(preview.closed)} closed"
+                + (f", {added} Ofsted inspections added." if added else "."),
             )
         )
         record_many(session, trail)
-    return ImportResult(len(preview.new), len(preview.changed), len(preview.closed))
+    return ImportResult(
+        len(preview.new), len(preview.changed), len(preview.closed), inspections=added
+    )
+
+
+def inspections_lacking(db: Database, candidates: list[NewInspection]) -> list[NewInspection]:
+    """Those of ``candidates`` on a day their school has no inspection (one query)."""
+    if not candidates:
+        return []
+    with db.read_session() as session:
+        return _lacking(session, candidates)
+
+
+def _lacking(session: Any, candidates: list[NewInspection]) -> list[NewInspection]:
+    table = OfstedInspection.__table__
+    wanted = {c.school_id for c in candidates if c.school_id is not None}
+    if not wanted:
+        return list(candidates)
+    stmt = select(table.c.school_id, table.c.inspected_on)
+    if len(wanted) <= 500:
+        stmt = stmt.where(table.c.school_id.in_(wanted))
+    # Straight from the driver, as the register is read (register_rows.py): SQLite gives the
+    # dates as ISO text, PostgreSQL as dates; both compared as ISO text.
+    connection = session.connection()
+    result = connection.exec_driver_sql(
+        str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    )
+    try:
+        found = result.cursor.fetchall()
+    finally:
+        result.close()
+    held = {(school_id, on if isinstance(on, str) else on.isoformat()) for school_id, on in found}
+    return [
+        c
+        for c in candidates
+        if c.school_id is None or (c.school_id, c.inspected_on.isoformat()) not in held
+    ]
+
+
+def _add_inspections(
+    session: Any, preview: ImportPreview, now: Any, who: str, trail: list[Change]
+) -> int:
+    """The preview's Ofsted inspections, on days the schools still have none (source "gias")."""
+    if not preview.inspections:
+        return 0
+    # Read again under the write lock: one entered meanwhile is kept, never overwritten.
+    lacking = _lacking(session, preview.inspections)
+    new_urns = [c.urn for c in lacking if c.school_id is None]
+    ids: dict[int, int] = {}
+    for start in range(0, len(new_urns), 500):
+        found = session.execute(
+            select(School.id, School.urn).where(School.urn.in_(new_urns[start : start + 500]))
+        )
+        ids.update({urn: school_id for school_id, urn in found})
+    table: Table = OfstedInspection.__table__  # type: ignore[assignment]
+    blank = ("",) * (1 + len(_AREAS))  # safeguarding and every evaluation area
+    graded = InspectionKind.GRADED
+    rows: list[tuple[Any, ...]] = []
+    for c in lacking:
+        school_id = c.school_id if c.school_id is not None else ids.get(c.urn)
+        if school_id is None:
+            continue
+        made = uuid.uuid4()
+        grade = c.overall_grade
+        notes = c.notes
+        rows.append(
+            (school_id, c.inspected_on, None, graded, grade, "gias", "", notes, *blank)
+            + (made, now, who, now, who, 1)
+        )
+        after = {"school_id": school_id, "inspected_on": c.inspected_on, "kind": graded.value}
+        if grade:
+            after["overall_grade"] = grade.value
+        after |= {"source": "gias", "notes": notes}
+        trail.append(
+            Change(Action.CREATE, "ofsted_inspection", made, f"{c.name} (URN {c.urn})", None, after)
+        )
+    if rows:
+        insert_rows = BulkInsert(session, table, list(_INSPECTION_COLUMNS), unique=("uuid",))
+        for start in range(0, len(rows), _CHUNK):
+            insert_rows(rows[start : start + _CHUNK])
+    return len(rows)
 
 
 def _current_values(

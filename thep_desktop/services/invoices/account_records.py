@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from thep_desktop.domain.invoices import ZERO, InvoiceKind, InvoiceState, PaymentKind
 from thep_desktop.models import Allocation, Invoice, Payment
+from thep_desktop.models.base import Money
 from thep_desktop.services.invoices.invoice_data import InvoiceRow
 from thep_desktop.services.invoices.invoice_records import payment_source
 
@@ -51,6 +52,46 @@ def _allocated(key, as_at: date | None, source=None):  # type: ignore[no-untyped
     if as_at is not None:
         query = query.where(Allocation.allocated_on <= as_at)
     return query.group_by(key).subquery()
+
+
+def owed_as_at(as_at: date):  # type: ignore[no-untyped-def]
+    """A subquery: each issued invoice (not credit note) dated on or before ``as_at``, with
+    what was still owed on it at the end of that day (``outstanding``: its total less what
+    was paid and credited on it on or before ``as_at``), its due date and its customer.
+
+    The same rule as :func:`invoice_rows_as_at` (``InvoiceRow.outstanding``), in SQL, for
+    figures summed in the database (the dashboard's outstanding, overdue and aged debt);
+    ``outstanding`` may be zero or less (paid in full): filter on ``> 0`` for debts.
+    """
+    paid = _allocated(Allocation.invoice_id, as_at, Allocation.payment_id)
+    credited = _allocated(Allocation.invoice_id, as_at, Allocation.credit_note_id)
+    # In pence, whole on both databases (PostgreSQL's sums are numeric).
+    outstanding = (
+        Invoice.total
+        - func.coalesce(paid.c.applied, ZERO)
+        - func.coalesce(credited.c.applied, ZERO)
+    )
+    return (
+        select(
+            Invoice.id,
+            Invoice.number,
+            Invoice.customer_id,
+            Invoice.member_id,
+            Invoice.customer_name,
+            Invoice.invoice_date,
+            Invoice.due_date,
+            Invoice.total,
+            type_coerce(cast(outstanding, BigInteger), Money).label("outstanding"),
+        )
+        .outerjoin(paid, paid.c.key == Invoice.id)
+        .outerjoin(credited, credited.c.key == Invoice.id)
+        .where(
+            Invoice.kind == InvoiceKind.INVOICE,
+            Invoice.state == InvoiceState.ISSUED,
+            Invoice.invoice_date <= as_at,
+        )
+        .subquery("owed")
+    )
 
 
 def invoice_rows_as_at(

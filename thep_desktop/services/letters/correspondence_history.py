@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
 
 from thep_desktop.database import Database
 from thep_desktop.models import Correspondence, Document, LetterBatch, Member
@@ -56,31 +57,7 @@ class CorrespondenceHistory:
 
     def _history(self, whose: ColumnElement[bool]) -> list[CorrespondenceRow]:
         with self.db.read_session() as session:
-            rows = session.execute(
-                select(Correspondence, Document.sha256, Document.filename)
-                .join(Document, Document.id == Correspondence.document_id)
-                .outerjoin(LetterBatch, LetterBatch.id == Correspondence.batch_id)
-                .where(whose, _sent())
-                .order_by(Correspondence.created_at.desc(), Correspondence.id.desc())
-            ).all()
-            return [
-                CorrespondenceRow(
-                    id=c.id,
-                    school_id=c.school_id,
-                    sent_at=c.created_at,
-                    sent_by=c.created_by,
-                    template_name=c.template_name,
-                    subject=c.subject,
-                    recipient_name=c.recipient_name,
-                    recipient_role=c.recipient_role,
-                    our_ref=c.our_ref,
-                    pages=c.pages,
-                    sha256=sha,
-                    filename=filename,
-                    member_id=c.member_id,
-                )
-                for c, sha, filename in rows
-            ]
+            return correspondence_rows(session, whose)
 
     def correspondence_pdf(self, actor: Actor, correspondence_id: int) -> bytes:
         """The letter exactly as sent: its own PDF, or its pages of the print run it was in."""
@@ -104,6 +81,41 @@ class CorrespondenceHistory:
             if row.first_page == 1 and row.pages == document.pages:
                 return data
             return _pages_of(data, row.first_page, row.pages)
+
+
+def correspondence_rows(session: Session, whose: ColumnElement[bool]) -> list[CorrespondenceRow]:
+    """The letters sent that ``whose`` picks, newest first: one statement."""
+    rows = session.execute(
+        select(Correspondence, Document.sha256, Document.filename)
+        .join(Document, Document.id == Correspondence.document_id)
+        .outerjoin(LetterBatch, LetterBatch.id == Correspondence.batch_id)
+        .where(whose, _sent())
+        .order_by(Correspondence.created_at.desc(), Correspondence.id.desc())
+    ).all()
+    return [
+        CorrespondenceRow(
+            id=c.id,
+            school_id=c.school_id,
+            sent_at=c.created_at,
+            sent_by=c.created_by,
+            template_name=c.template_name,
+            subject=c.subject,
+            recipient_name=c.recipient_name,
+            recipient_role=c.recipient_role,
+            our_ref=c.our_ref,
+            pages=c.pages,
+            sha256=sha,
+            filename=filename,
+            member_id=c.member_id,
+        )
+        for c, sha, filename in rows
+    ]
+
+
+def school_letters(school_id: int, member_id: int | None) -> ColumnElement[bool]:
+    """The letters sent to a school: to it, or to it as a member."""
+    kept = Correspondence.school_id == school_id
+    return kept if member_id is None else or_(kept, Correspondence.member_id == member_id)
 
 
 def _sent() -> ColumnElement[bool]:

@@ -4,11 +4,19 @@ from thep_desktop.domain.roles import Role
 from thep_desktop.services.shared.permissions import Area, permission
 
 EDIT_SCHOOLS = permission(
-    "edit_schools", "change the schools register (schools, contacts, imports)", [Role.STAFF]
+    "edit_schools",
+    "change the schools register (schools, contacts, inspections, notes, imports)",
+    [Role.STAFF],
 )
 
 SCHOOLS_AREA = Area(
     "schools",
     (EDIT_SCHOOLS,),
-    writes={"school": EDIT_SCHOOLS, "contact": EDIT_SCHOOLS, "school_census": EDIT_SCHOOLS},
+    writes={
+        "school": EDIT_SCHOOLS,
+        "contact": EDIT_SCHOOLS,
+        "school_census": EDIT_SCHOOLS,
+        "ofsted_inspection": EDIT_SCHOOLS,
+        "school_note": EDIT_SCHOOLS,
+    },
 )

@@ -1,5 +1,6 @@
 """Every area's permissions in one list: the grants on a server are made from it."""
 
+from thep_desktop.services.annual_report.annual_report_permissions import ANNUAL_REPORT_AREA
 from thep_desktop.services.backups.backups_permissions import BACKUPS_AREA
 from thep_desktop.services.governance.governance_permissions import GOVERNANCE_AREA
 from thep_desktop.services.invoices.invoices_permissions import INVOICES_AREA
@@ -17,6 +18,7 @@ AREAS: tuple[Area, ...] = (
     INVOICES_AREA,
     PEER_REVIEWS_AREA,
     GOVERNANCE_AREA,
+    ANNUAL_REPORT_AREA,
     LETTERS_AREA,
     SETTINGS_AREA,
     BACKUPS_AREA,

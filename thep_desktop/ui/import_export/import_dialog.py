@@ -106,6 +106,8 @@ def preview_sentence(preview: ImportPreview) -> str:
             f" {_count(preview.rows_other_la, 'row', 'rows')} for other local authorities"
             f" {verb} left out."
         )
+    if preview.inspections:
+        sentence += f" {preview.inspections_words}."
     return sentence
 
 

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from thep_desktop.domain.dates import format_date
+from thep_desktop.domain.ofsted import NOT_YET_INSPECTED
 from thep_desktop.models import SchoolStatus
 from thep_desktop.services.schools.schools_service import SchoolDetail
 
 if TYPE_CHECKING:
     from thep_desktop.services.letters.letters_service import CorrespondenceRow
+    from thep_desktop.services.schools.ofsted_service import InspectionDetail
     from thep_desktop.services.schools.school_census import CensusFigure
 
 LETTER_LINK = "letter"  # letter:ID opens that letter as it was sent
@@ -21,11 +23,13 @@ def detail_html(
     d: SchoolDetail,
     letters: Sequence[CorrespondenceRow] = (),
     census: Sequence[CensusFigure] = (),
+    inspections: Sequence[InspectionDetail] | None = None,
 ) -> str:
     """The selected school as a short, readable page (every value escaped).
 
     ``letters``: the school's correspondence, newest first, each a link that opens it.
     ``census``: the pupil figures kept for the school, the newest census first.
+    ``inspections``: its Ofsted history, newest first (None: GIAS's last rating is shown).
     """
 
     def e(value: object) -> str:
@@ -57,6 +61,12 @@ def detail_html(
     ofsted = e(d.ofsted_grade)
     if d.ofsted_date:
         ofsted += f" ({format_date(d.ofsted_date)})"
+    if inspections is not None:
+        # The history as Ofsted published it, newest first.
+        ofsted = ",<br>".join(
+            f"{format_date(i.inspected_on)}: {e(i.kind.words)}, {e(i.outcome_words)}"
+            for i in inspections
+        ) or e(NOT_YET_INSPECTED)
     parts = [f"<h3 style='margin-bottom:2px'>{e(d.name)}</h3>"]
     if d.causing_concern:
         parts.append("<p style='color:#b00020; margin:2px'><b>School causing concern</b></p>")

@@ -36,6 +36,7 @@ from thep_desktop.services.shared.errors import (
 )
 from thep_desktop.ui.schools.school_actions import SchoolActions
 from thep_desktop.ui.schools.school_detail_html import LETTER_LINK, detail_html
+from thep_desktop.ui.schools.school_profile_window import PROFILE_KEY, open_school_profile
 from thep_desktop.ui.schools.schools_filters import SchoolsFilters
 from thep_desktop.ui.schools.schools_layout import SchoolsLayout
 from thep_desktop.ui.schools.schools_table_model import (
@@ -79,6 +80,8 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
         # Opens a letter from the history; tests replace it to see what would be shown.
         self.show_pdf = _show_pdf
+        # Opens a school's profile window (tests may replace it).
+        self.show_profile: Callable[[Services, int, QWidget], object] = open_school_profile
         self.letters_shown: list[CorrespondenceRow] = []  # the selected school's letters
         self._letters_school = ""
         self.memberships: dict[int, str] = {}  # each member school's membership in words
@@ -152,6 +155,11 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
         self.history_action.setToolTip("Everything changed in the selected school (Ctrl+H)")
         self.history_action.triggered.connect(lambda _checked=False: self.show_history())
         self.table.addAction(self.history_action)
+        self.profile_action = QAction("School &profile…", self)
+        self.profile_action.setToolTip(
+            f"Everything about the selected school in one window, printable ({PROFILE_KEY})"
+        )
+        self.profile_action.triggered.connect(lambda _checked=False: self.open_profile())
         self.splitter.addWidget(self.table)
         self.detail = QTextBrowser()
         self.detail.setObjectName("school_detail")
@@ -283,6 +291,7 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
             action.setEnabled(enabled)
             action.triggered.connect(lambda _checked=False, run=slot: run())
         menu.addSeparator()
+        menu.addAction(self.profile_action)
         menu.addAction(self.history_action)
         self.table_menu = menu
         menu.popup(self.table.viewport().mapToGlobal(position))
@@ -346,11 +355,12 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
                 self.services.actor, school_id
             )
             census = self.services.schools.census_history(self.services.actor, school_id)
+            inspections = self.services.ofsted.list_inspections(self.services.actor, school_id)
         except (NotFoundError, ServerUnavailableError) as exc:
             self.detail.setHtml(f"<p>{html.escape(exc.message)}</p>")
             return
         self._letters_school = detail.name
-        self.detail.setHtml(detail_html(detail, self.letters_shown, census))
+        self.detail.setHtml(detail_html(detail, self.letters_shown, census, inspections))
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == LETTER_LINK and url.path().isdigit():
@@ -373,6 +383,15 @@ class SchoolsTab(SchoolsLayout, SchoolsFilters, SchoolActions, QWidget):
             # Named as the mail merge names each school's own PDF.
             name = f"{self._letters_school} - {row.template_name} - {sent.isoformat()}"
         return self.show_pdf(self, data, title, name)
+
+    def open_profile(self) -> object:
+        """Open the selected school's profile (its own window, beside this one)."""
+        school_id = self.selected_id()
+        if school_id is None:
+            self.status_message.emit("Select a school to see its profile.")
+            return None
+        row = self.model.row_at(self.model.row_of_id(school_id))
+        return self.show_profile(self.services, row.urn, self)
 
     def _update_actions(self) -> None:
         can_edit = self.services.actor.can(EDIT_SCHOOLS)

@@ -1,0 +1,1 @@
+"""``thep-admin report …``: the annual report to the Advisory Council."""

@@ -1,0 +1,1 @@
+"""The annual report to the Advisory Council: its window."""

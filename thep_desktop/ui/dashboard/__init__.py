@@ -1,0 +1,1 @@
+"""The Dashboard tab: tiles and charts of the office's figures, and the lists behind them."""
