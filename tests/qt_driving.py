@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -182,9 +183,15 @@ class Modals:
         QTimer.singleShot(0, lambda: self._answer(answer, box))
 
     def _answer(self, answer: Callable[[QWidget], None], box: QWidget) -> None:
+        if not shiboken6.isValid(box):
+            # Closed and deleted (a box with delete-on-close) before its turn came: touching
+            # it now would reach freed memory, so the test fails instead of the process.
+            self.errors.append(AssertionError("a box closed before it could be answered"))
+            return
         try:
             answer(box)
-            if box.isVisible():  # every answer ends the box, as a person's last click does
+            # Every answer ends the box, as a person's last click does.
+            if shiboken6.isValid(box) and box.isVisible():
                 raise AssertionError(f"{box.windowTitle()!r} was still open after its answer")
         except BaseException as exc:  # noqa: BLE001 - kept, and raised by check()
             self.errors.append(exc)
@@ -198,6 +205,8 @@ class Modals:
 
 def _force_close(box: QWidget) -> None:
     """Close a box without asking it (a dialog's own reject() may ask about unsaved changes)."""
+    if not shiboken6.isValid(box):
+        return  # already gone
     if isinstance(box, QDialog):
         QDialog.done(box, QDialog.DialogCode.Rejected)
     else:
