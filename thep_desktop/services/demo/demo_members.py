@@ -4,7 +4,8 @@
 # meetings since (some inside the 2016 window when members could leave at once), schools
 # that never joined, three associates (an organisation, a governors' network and a retired
 # head teacher), one member under notice, members that left (two closed schools, one on
-# notice), one that left in the 2016 window and re-joined, an application waiting, the fee
+# notice), one that left in the 2016 window and re-joined, one admitted and one gone on notice
+# in this academic year (when it is three weeks old), an application waiting, the fee
 # schedules of 2016/17 (the prospectus's free months), last year and this year. Fees are
 # billed and paid through invoices (the demo's invoicing step). Dates are drawn relative to
 # today, so the demo stays current.
@@ -19,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thep_desktop.domain.academic_years import AcademicYear
+from thep_desktop.domain.academic_years import AcademicYear, add_months
 from thep_desktop.domain.census import spring_census
 from thep_desktop.domain.memberships import Category, ExceptionWindow, MemberKind, NoticeRule
 from thep_desktop.models import (
@@ -215,14 +216,28 @@ def _school_plans(
     never_joined = set(rng.sample([s.id for s in open_schools], max(1, len(open_schools) // 8)))
     joined = [s for s in open_schools if s.id not in never_joined]
     rng.shuffle(joined)
-    # The three with a story are maintained schools, open since before the partnership.
-    under_notice, left_on_notice, rejoined = [s for s in joined if s.open_date is None][:3]
+    # The schools with a story are maintained schools, open since before the partnership.
+    storied = [s for s in joined if s.open_date is None]
+    under_notice, left_on_notice, rejoined = storied[:3]
+    this_year = _this_years_movements(today)
+    joins_now, leaves_now = (storied[3:5] + [None, None])[:2] if this_year else (None, None)
     plans = []
     for school in joined:
         member = Member(kind=MemberKind.SCHOOL, school_id=school.id, **audit)
         applied, admitted, decision = _joining(rng, school, today)
         period = [Category.FULL, applied, admitted, None, None, "", decision]
-        if school is under_notice:
+        if this_year and school is joins_now:
+            # Admitted at this autumn's board, after a term of peer reviews as a guest.
+            admitted = this_year[0]
+            period[1:3] = [admitted - timedelta(days=35), admitted]
+            period[6] = f"Board, {admitted:%d/%m/%Y}"
+        elif this_year and school is leaves_now:
+            # A founding member whose year's notice, given last year, ran out this year.
+            period[1:3] = [date(2016, 6, 22), FOUNDED]
+            period[6] = FOUNDING_DECISION
+            notice = add_months(this_year[1], -rule.months)
+            period[3:6] = [notice, rule.leaving_date(notice), _why(rule, notice)]
+        elif school is under_notice:
             notice = max(today - timedelta(days=rng.randint(60, 150)), admitted)
             period[3:6] = [notice, rule.leaving_date(notice), _why(rule, notice)]
         elif school is left_on_notice:
@@ -262,6 +277,23 @@ def _school_plans(
     return plans
 
 
+def _this_years_movements(today: date) -> tuple[date, date] | None:
+    """The day a school joined, and the first day another was no longer a member, in this
+    academic year before ``today`` (weekdays); none in the year's first three weeks."""
+    first = AcademicYear.of(today).first_day
+    span = (today - first).days
+    if span < 21:
+        return None
+    joined = _weekday(first + timedelta(days=span * 2 // 3))
+    left = _weekday(first + timedelta(days=span // 3))
+    return (joined, left) if joined < today and left < today else None
+
+
+def _weekday(day: date) -> date:
+    """``day``, or the Monday after it when it falls at a weekend."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
 def _founding_census(
     rng: random.Random, plans: list[_Plan], schools: dict[int, School], audit: dict[str, str]
 ) -> list[SchoolCensus]:
@@ -296,9 +328,7 @@ def _joining(rng: random.Random, school: School, before: date) -> tuple[date, da
         # Boards meet about twice a term; admissions fall through the year.
         year = rng.randint(2016, max(2016, min(before.year, 2025)))
         month = rng.choice([1, 3, 5, 7, 10, 12] if year > 2016 else [10, 11, 12])
-        admitted = date(year, month, rng.randint(2, 20))
-        if admitted.weekday() >= 5:  # boards meet on weekdays: the Monday after
-            admitted += timedelta(days=7 - admitted.weekday())
+        admitted = _weekday(date(year, month, rng.randint(2, 20)))  # boards meet on weekdays
         if max(opened, FOUNDED) <= admitted < before:
             applied = max(admitted - timedelta(days=rng.randint(14, 70)), opened)
             return applied, admitted, f"Board, {admitted:%d/%m/%Y}"
