@@ -1,9 +1,10 @@
 """The annual report to the Advisory Council: the office's narrative for one academic year.
 
-The figures, tables and charts are worked out from the records each time the report is
-made; what is kept here is what the office writes, section by section. Once the report is
-marked final it never changes: the service refuses, and so does the database (triggers
-made by migration 0015 refuse an UPDATE or DELETE of a final report).
+What is kept is what the office writes, section by section. A draft's figures, tables and
+charts are worked out from the records each time it is made; marking the report final
+keeps them with it (``figures``), as they stood on the year's last day. From then on it
+never changes: the service refuses, and so does the database (triggers made by migration
+0015 refuse an UPDATE or DELETE of a final report).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class AnnualReport(RecordMixin, Base):
             "status <> 'final' OR (finalised_on IS NOT NULL AND finalised_by <> '')",
             name="final_report_is_dated",
         ),
+        CheckConstraint(
+            "status <> 'final' OR figures IS NOT NULL", name="final_report_keeps_figures"
+        ),
     )
 
     academic_year: Mapped[int] = mapped_column(Integer, unique=True)
@@ -41,3 +45,6 @@ class AnnualReport(RecordMixin, Base):
     governance_text: Mapped[str] = mapped_column(Text, default="")
     finalised_on: Mapped[date | None] = mapped_column(Date)
     finalised_by: Mapped[str] = mapped_column(String(200), default="")
+    # A final report's figures, charts and tables as JSON (reports/annual_report/
+    # report_snapshot.py); none while it is a draft.
+    figures: Mapped[str | None] = mapped_column(Text)

@@ -154,6 +154,7 @@ def test_a_final_report_is_refused_through_the_service_and_nothing_changes(
     [
         "UPDATE annual_report SET membership_text = 'Rewritten'",
         "UPDATE annual_report SET status = 'draft'",
+        "UPDATE annual_report SET figures = '{}'",
         "DELETE FROM annual_report",
     ],
 )
@@ -166,6 +167,51 @@ def test_a_final_report_is_refused_by_the_database_itself(
         with db.engine.begin() as connection:
             connection.execute(text(statement))
     assert service.narrative(actor, LAST_YEAR) == before
+    row = _row(db, LAST_YEAR)
+    assert row is not None and row.figures is not None and row.figures != "{}"
+
+
+def test_a_final_report_needs_its_figures_in_the_database_too(db: Database, actor: Actor) -> None:
+    """Nothing can mark a report final without keeping its figures: a CHECK refuses it."""
+    AnnualReportService(db).save_narrative(actor, LAST_YEAR, {"membership_text": "Draft"})
+    with pytest.raises(DBAPIError, match="final_report_keeps_figures"):
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE annual_report SET status = 'final', finalised_on = '2025-10-20', "
+                    "finalised_by = 'Grace Mensah'"
+                )
+            )
+    row = _row(db, LAST_YEAR)
+    assert row is not None and row.status is ReportStatus.DRAFT and row.figures is None
+
+
+def test_a_final_report_prints_the_figures_it_was_approved_with(db: Database, actor: Actor) -> None:
+    service = AnnualReportService(db)
+    figures = _Figures()
+    service._dashboard = figures  # type: ignore[assignment]
+    saved = service.save_narrative(actor, LAST_YEAR, {"membership_text": "As approved."})
+    draft = service.report_data(actor, LAST_YEAR, today=TODAY)
+    service.mark_final(
+        actor, LAST_YEAR, "Grace Mensah", date(2025, 10, 20), saved.version, today=TODAY
+    )
+    figures.full_members = 80  # last year's records corrected after the approval
+    approved = service.report_data(actor, LAST_YEAR, today=date(2027, 3, 1))
+    assert approved.final and approved.as_at == date(2025, 8, 31)
+    assert approved.sections == draft.sections  # the figures, charts and tables as approved
+    membership = next(s for s in approved.sections if s.key == "membership")
+    assert membership.narrative == "As approved."
+    assert [f.value for f in membership.figures][:1] == ["75"]
+    # The window's figures beside each section: the same kept ones, without the tables.
+    as_at, beside = service.section_figures(actor, LAST_YEAR, today=date(2027, 3, 1))
+    assert as_at == date(2025, 8, 31)
+    assert [(s.figures, s.charts) for s in beside] == [
+        (s.figures, s.charts) for s in draft.sections
+    ]
+    assert not any(s.tables for s in beside) and any(s.tables for s in draft.sections)
+    # Read from what was kept, not worked out again: the dashboard was asked twice (the
+    # draft, and the figures kept when it was marked final), not a third time.
+    assert figures.asked == [date(2025, 8, 31), date(2025, 8, 31)]
 
 
 def test_a_draft_may_still_be_changed_directly(db: Database, actor: Actor) -> None:
@@ -215,12 +261,13 @@ class _Figures:
 
     def __init__(self) -> None:
         self.asked: list[date | None] = []
+        self.full_members = 75
 
     def dashboard(self, actor: Actor, as_at: date | None = None, **_: Any) -> Dashboard:
         self.asked.append(as_at)
         drill = Drill("members_joined", {"year": "2024"}, "Members who joined in 2024/25")
         tiles = (
-            Tile("membership.full_members", "membership", "Full members", 75),
+            Tile("membership.full_members", "membership", "Full members", self.full_members),
             Tile("membership.joined_this_year", "membership", "Joined this year", 2, drill=drill),
             Tile(
                 "money.invoiced_this_year",

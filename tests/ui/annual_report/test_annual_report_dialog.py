@@ -127,7 +127,11 @@ def test_mark_final_asks_then_locks_everything(qtbot: Any, services: Services) -
     assert "This cannot be undone" in answers.asked[0]
     assert not services.annual_report.narrative(services.actor, LAST_YEAR).final
     assert not dialog.editors["introduction"].isReadOnly()
+    assert "kept when" not in dialog.figure_labels["membership"].text()
     qtbot.mouseClick(dialog.final_button, Qt.MouseButton.LeftButton)
+    assert "it keeps the figures shown now" in answers.asked[1]
+    # Beside each section now: the figures kept with the report, which its PDF prints.
+    assert "(kept when the report was marked final)" in dialog.figure_labels["membership"].text()
     final = services.annual_report.narrative(services.actor, LAST_YEAR)
     assert final.final and final.finalised_by == "Grace Mensah"
     assert all(editor.isReadOnly() for editor in dialog.editors.values())

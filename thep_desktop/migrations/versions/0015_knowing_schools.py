@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("governance_text", sa.Text(), nullable=False),
         sa.Column("finalised_on", sa.Date(), nullable=True),
         sa.Column("finalised_by", sa.String(length=200), nullable=False),
+        sa.Column("figures", sa.Text(), nullable=True),
         sa.Column(
             "created_at", thep_desktop.models.base.UtcDateTime(timezone=True), nullable=False
         ),
@@ -67,6 +68,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status <> 'final' OR (finalised_on IS NOT NULL AND finalised_by <> '')",
             name=op.f("ck_annual_report_final_report_is_dated"),
+        ),
+        sa.CheckConstraint(
+            "status <> 'final' OR figures IS NOT NULL",
+            name=op.f("ck_annual_report_final_report_keeps_figures"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_annual_report")),
         sa.UniqueConstraint("academic_year", name=op.f("uq_annual_report_academic_year")),

@@ -3,14 +3,17 @@ until the report is marked final and locked like approved minutes, and the repor
 (narrative with the dashboard's figures, charts and the tables behind them) for the PDF and
 the xlsx appendix.
 
-A final report is refused here in words, and by the database's triggers (migration 0015) if
-anything else tries to UPDATE or DELETE it; that refusal is said in the same words.
+Marking a report final keeps its figures, charts and tables with it, as they stood on the
+year's last day (reports/annual_report/report_snapshot.py): a final report prints the same
+figures however last year's records are corrected later. A final report is refused here in
+words, and by the database's triggers (migration 0015) if anything else tries to UPDATE or
+DELETE it; that refusal is said in the same words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +37,11 @@ from thep_desktop.reports.annual_report.report_data import (
     ReportSection,
     ReportTable,
     value_words,
+)
+from thep_desktop.reports.annual_report.report_snapshot import (
+    SnapshotError,
+    sections_from_json,
+    sections_to_json,
 )
 from thep_desktop.reports.shared.chart_data import Chart, ChartKind, Unit
 from thep_desktop.services.annual_report.annual_report_permissions import WRITE_ANNUAL_REPORT
@@ -246,6 +254,9 @@ class AnnualReportService:
             )
         if checker.errors:
             raise ValidationError(checker.errors)
+        # The figures as at the year's last day, kept with the report from now on (the year
+        # is over, so they are the figures a print made today shows).
+        figures = sections_to_json(report_sections(self._dashboard, actor, year, year.last_day, {}))
         try:
             with self.db.session() as session:
                 row = session.scalar(
@@ -265,6 +276,7 @@ class AnnualReportService:
                 row.status = ReportStatus.FINAL
                 row.finalised_on = on
                 row.finalised_by = by
+                row.figures = figures
                 row.updated_by = actor.name
                 session.flush()
                 return _narrative(row)
@@ -280,24 +292,12 @@ class AnnualReportService:
         self, actor: Actor, year: AcademicYear, *, today: date | None = None
     ) -> AnnualReportData:
         """The report for ``year``: its narrative, and the dashboard's figures, charts and
-        the records behind them as at the year's last day (today while the year runs)."""
-        actor.require(VIEW)
+        the records behind them as at the year's last day (today while the year runs); a
+        final report's as they were kept when it was marked final."""
         today = today or date.today()
-        if year.first_day > today:
-            raise ValidationError(
-                {
-                    "year": f"{year.label} has not begun yet: it starts on "
-                    f"{format_date(year.first_day)}."
-                }
-            )
-        as_at = min(year.last_day, today)
         narrative = self.narrative(actor, year)
-        dashboard = self._dashboard.dashboard(actor, as_at)
+        as_at, sections = self._sections(actor, narrative, today, tables=True)
         organisation = _organisation_name(self.db, actor)
-        sections = tuple(
-            self._section(actor, dashboard, year, key, heading, narrative.texts[column])
-            for key, heading, column in SECTIONS
-        )
         return AnnualReportData(
             year_label=year.label,
             title=narrative.title or default_title(year),
@@ -309,6 +309,39 @@ class AnnualReportService:
             sections=sections,
             made_on=today,
             year_ends_on=year.last_day,
+        )
+
+    def section_figures(
+        self, actor: Actor, year: AcademicYear, *, today: date | None = None
+    ) -> tuple[date, tuple[ReportSection, ...]]:
+        """The day the report's figures describe, and each section's figures and charts as
+        the report prints them (kept ones for a final report), without the tables behind
+        them: what the window shows beside each section's text."""
+        narrative = self.narrative(actor, year)
+        return self._sections(actor, narrative, today or date.today(), tables=False)
+
+    def _sections(
+        self, actor: Actor, narrative: Narrative, today: date, *, tables: bool
+    ) -> tuple[date, tuple[ReportSection, ...]]:
+        year = narrative.year
+        if year.first_day > today:
+            raise ValidationError(
+                {
+                    "year": f"{year.label} has not begun yet: it starts on "
+                    f"{format_date(year.first_day)}."
+                }
+            )
+        kept = self._kept_figures(year) if narrative.final else None
+        if kept is not None:
+            # As approved: the figures kept when it was marked final, with its locked text.
+            texts = {key: narrative.texts[column] for key, _heading, column in SECTIONS}
+            return year.last_day, tuple(
+                replace(s, narrative=texts.get(s.key, ""), tables=s.tables if tables else ())
+                for s in kept
+            )
+        as_at = min(year.last_day, today)
+        return as_at, report_sections(
+            self._dashboard, actor, year, as_at, narrative.texts, tables=tables
         )
 
     def write_pdf(
@@ -335,53 +368,91 @@ class AnnualReportService:
         write_appendix(_target(out, ".xlsx"), data)
         return data
 
-    def _section(
-        self,
-        actor: Actor,
-        dashboard: Dashboard,
-        year: AcademicYear,
-        key: str,
-        heading: str,
-        text: str,
-    ) -> ReportSection:
-        area = SECTION_AREAS.get(key)
-        if area is None:
-            return ReportSection(key, heading, text)
-        tiles, charts = dashboard.in_area(area)
-        if not any(t.value for t in tiles) and all(c.is_empty for c in charts):
-            return ReportSection(key, heading, text, empty_words=f"No records for {year.label}.")
-        figures = tuple(
-            Figure(t.key, t.label, value_words(t.value, t.unit), t.detail) for t in tiles
-        )
-        shown = tuple(c for c in charts if not c.is_empty)
-        tables = [chart_table(c) for c in shown]
-        listed: set[object] = set()
-        for tile in tiles:
-            # Two figures counting the same records (members, and their share of the
-            # borough) list them once.
-            if tile.drill is None or tile.drill.key() in listed:
-                continue
-            listed.add(tile.drill.key())
-            records = self._records(actor, tile, dashboard)
-            if records is not None:
-                tables.append(records)
-        return ReportSection(key, heading, text, figures, shown, tuple(tables))
-
-    def _records(self, actor: Actor, tile: Tile, dashboard: Dashboard) -> ReportTable | None:
-        """The records a tile counts, as a table (None when it counts none or has no list)."""
-        # A share (percent) lists the same schools as the count it is a share of.
-        if tile.drill is None or not tile.value or tile.unit is Unit.PERCENT:
+    def _kept_figures(self, year: AcademicYear) -> tuple[ReportSection, ...] | None:
+        with self.db.read_session() as session:
+            text = session.scalar(
+                select(AnnualReport.figures).where(AnnualReport.academic_year == year.start_year)
+            )
+        if text is None:
             return None
         try:
-            records = self._dashboard.records_behind(
-                actor,
-                tile.drill,
-                dashboard.as_at,
-                inspection_years=dashboard.inspection_years,
-            )
-        except ValidationError:
-            return None  # a figure with no list behind it
-        return drill_table(tile.drill.title or tile.label, records)
+            return sections_from_json(text)
+        except SnapshotError as exc:
+            raise ServiceError(str(exc)) from None
+
+
+def report_sections(
+    figures: DashboardService,
+    actor: Actor,
+    year: AcademicYear,
+    as_at: date,
+    texts: Mapping[str, str],
+    *,
+    tables: bool = True,
+) -> tuple[ReportSection, ...]:
+    """Each section of the report for ``year``: its narrative (``texts`` by column), and the
+    dashboard's figures, charts and (with ``tables``) the records behind them as at
+    ``as_at``."""
+    dashboard = figures.dashboard(actor, as_at)
+    return tuple(
+        _section(figures, actor, dashboard, year, key, heading, texts.get(column, ""), tables)
+        for key, heading, column in SECTIONS
+    )
+
+
+def _section(
+    figures: DashboardService,
+    actor: Actor,
+    dashboard: Dashboard,
+    year: AcademicYear,
+    key: str,
+    heading: str,
+    text: str,
+    with_tables: bool = True,
+) -> ReportSection:
+    area = SECTION_AREAS.get(key)
+    if area is None:
+        return ReportSection(key, heading, text)
+    tiles, charts = dashboard.in_area(area)
+    if not any(t.value for t in tiles) and all(c.is_empty for c in charts):
+        return ReportSection(key, heading, text, empty_words=f"No records for {year.label}.")
+    shown_figures = tuple(
+        Figure(t.key, t.label, value_words(t.value, t.unit), t.detail) for t in tiles
+    )
+    shown = tuple(c for c in charts if not c.is_empty)
+    if not with_tables:
+        return ReportSection(key, heading, text, shown_figures, shown)
+    tables = [chart_table(c) for c in shown]
+    listed: set[object] = set()
+    for tile in tiles:
+        # Two figures counting the same records (members, and their share of the
+        # borough) list them once.
+        if tile.drill is None or tile.drill.key() in listed:
+            continue
+        listed.add(tile.drill.key())
+        records = _records(figures, actor, tile, dashboard)
+        if records is not None:
+            tables.append(records)
+    return ReportSection(key, heading, text, shown_figures, shown, tuple(tables))
+
+
+def _records(
+    figures: DashboardService, actor: Actor, tile: Tile, dashboard: Dashboard
+) -> ReportTable | None:
+    """The records a tile counts, as a table (None when it counts none or has no list)."""
+    # A share (percent) lists the same schools as the count it is a share of.
+    if tile.drill is None or not tile.value or tile.unit is Unit.PERCENT:
+        return None
+    try:
+        records = figures.records_behind(
+            actor,
+            tile.drill,
+            dashboard.as_at,
+            inspection_years=dashboard.inspection_years,
+        )
+    except ValidationError:
+        return None  # a figure with no list behind it
+    return drill_table(tile.drill.title or tile.label, records)
 
 
 # -- plain helpers ----------------------------------------------------------------------------

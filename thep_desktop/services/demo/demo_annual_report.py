@@ -14,6 +14,9 @@ from thep_desktop.domain.annual_report import ReportStatus
 from thep_desktop.domain.governance import BodyKind, Capacity
 from thep_desktop.models import Appointment, GovernancePerson, GoverningBody
 from thep_desktop.models.annual_report import AnnualReport
+from thep_desktop.reports.annual_report.report_snapshot import sections_to_json
+from thep_desktop.services.annual_report.annual_report_service import report_sections
+from thep_desktop.services.dashboard.dashboard_service import DashboardService
 from thep_desktop.services.demo.demo_steps import StepProgress
 from thep_desktop.services.governance.governance_records import person_name
 from thep_desktop.services.shared.actor import Actor
@@ -106,7 +109,13 @@ def annual_report_step(
         (last_year, LAST_YEAR_TEXTS, ReportStatus.FINAL, approved, chair),
         (this_year, THIS_YEAR_TEXTS, ReportStatus.DRAFT, None, ""),
     )
+    session.flush()  # the records the final report's figures count
+    figures = DashboardService.in_session(session)
     for done, (year, texts, status, on, by) in enumerate(reports, start=1):
+        kept = None
+        if status is ReportStatus.FINAL:
+            # Kept when it was marked final, as the service keeps them.
+            kept = sections_to_json(report_sections(figures, actor, year, year.last_day, {}))
         session.add(
             AnnualReport(
                 academic_year=year.start_year,
@@ -120,6 +129,7 @@ def annual_report_step(
                 governance_text=texts.get("governance", ""),
                 finalised_on=on,
                 finalised_by=by,
+                figures=kept,
                 created_by=actor.name,
                 updated_by=actor.name,
             )

@@ -2,9 +2,10 @@
 section's figures, save it (Ctrl+S), make the PDF (Ctrl+P) and its Excel appendix (Ctrl+E),
 and mark it final, after which everything is read-only.
 
-The figures beside each section are the dashboard's for the year's last day (today while the
-year runs), the same the PDF prints. Files are made on a thread of their own; a save that
-fails keeps what was typed; closing or changing year with unsaved text asks first.
+The figures beside each section are the ones the PDF prints: the dashboard's for the year's
+last day (today while the year runs), or those kept when the report was marked final. Files
+are made on a thread of their own; a save that fails keeps what was typed; closing or
+changing year with unsaved text asks first.
 """
 
 from __future__ import annotations
@@ -247,40 +248,35 @@ class AnnualReportDialog(QDialog):
         self._update_state()
 
     def _show_figures(self, year: AcademicYear) -> None:
-        today = date.today()
-        if year.first_day > today:
+        if year.first_day > date.today():
             words = f"{year.label} has not begun yet."
             for label in self.figure_labels.values():
                 label.setText(words)
             return
-        as_at = min(year.last_day, today)
         try:
-            dashboard = self.services.dashboard.dashboard(self.actor, as_at)
+            as_at, sections = self.services.annual_report.section_figures(self.actor, year)
         except OfficeError as exc:
             for label in self.figure_labels.values():
                 label.setText(str(exc))
             return
-        for key, heading, _column in SECTIONS:
-            area = SECTION_AREAS.get(key)
-            label = self.figure_labels[key]
-            if area is None:
+        final = self.narrative is not None and self.narrative.final
+        kept = " (kept when the report was marked final)" if final else ""
+        for section in sections:
+            label = self.figure_labels[section.key]
+            heading = f"<b>{_html(section.heading)}: figures as at {format_date(as_at)}</b>"
+            if section.key not in SECTION_AREAS:
                 label.setText(
-                    f"<b>Figures as at {format_date(as_at)}</b><br/>The introduction has no "
-                    "figures of its own: each section's are beside it."
+                    f"<b>Figures as at {format_date(as_at)}</b>{_html(kept)}<br/>The "
+                    "introduction has no figures of its own: each section's are beside it."
                 )
                 continue
-            tiles, charts = dashboard.in_area(area)
-            lines = [f"<b>{_html(heading)}: figures as at {format_date(as_at)}</b>"]
-            if not any(t.value for t in tiles) and all(c.is_empty for c in charts):
-                lines.append(f"No records for {year.label}.")
-            for tile in tiles:
-                detail = f" <i>({_html(tile.detail)})</i>" if tile.detail else ""
-                lines.append(
-                    f"{_html(tile.label)}: <b>{value_words(tile.value, tile.unit)}</b>{detail}"
-                )
-            for chart in charts:
-                if chart.is_empty:
-                    continue
+            lines = [heading + _html(kept)]
+            if section.empty_words:
+                lines.append(_html(section.empty_words))
+            for figure in section.figures:
+                detail = f" <i>({_html(figure.detail)})</i>" if figure.detail else ""
+                lines.append(f"{_html(figure.label)}: <b>{_html(figure.value)}</b>{detail}")
+            for chart in section.charts:
                 lines.append(f"<br/><b>{_html(chart.title)}</b>")
                 for index, category in enumerate(chart.categories):
                     values = ", ".join(
@@ -391,7 +387,7 @@ class AnnualReportDialog(QDialog):
         question = (
             f"Mark the {year.label} report final, approved by {by.strip() or '(nobody named)'} "
             f"on {format_date(on)}?\n\nThis cannot be undone: the report's text can never be "
-            "changed afterwards."
+            "changed afterwards, and it keeps the figures shown now."
         )
         if self.ask(self, "Mark final", question, [MAKE_FINAL, CANCEL]) != MAKE_FINAL:
             return
@@ -404,6 +400,7 @@ class AnnualReportDialog(QDialog):
             self.tell(self, "The report was not marked final", str(exc))
             return
         self._show(done)
+        self._show_figures(year)  # now the figures kept with it
         self._refresh_year_label(done)
 
     # -- files -----------------------------------------------------------------------------
