@@ -34,13 +34,34 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from thep_desktop.database import Database, normalise_url  # noqa: E402
 from thep_desktop.models import Base  # noqa: E402
 from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
-from thep_desktop.services.users.server_roles import apply_grants  # noqa: E402
+from thep_desktop.services.users.server_roles import (  # noqa: E402
+    apply_grants,
+    ensure_group_roles,
+)
 
 PG_ENV = "THEP_TEST_DATABASE_URL"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_user_dirs, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a worker of a parallel run (pytest-xdist): hand its reliability figures over."""
+    import reliability_figures
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_figures"] = reliability_figures.as_records()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """In the controller of a parallel run: take in a worker's figures as it finishes."""
+    import reliability_figures
+
+    records = getattr(node, "workeroutput", {}).get("reliability_figures", [])
+    reliability_figures.take_records(records)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -114,7 +135,23 @@ def pg_server_url() -> str:
         if _in_ci():
             pytest.fail(reason)
         pytest.skip(reason)
+    _make_group_roles(url)
     return url
+
+
+def _make_group_roles(url: str) -> None:
+    """The server's group roles, made once before any test database is.
+
+    Roles belong to the whole server, and the parallel run's workers each migrate a database
+    of their own at the same moment; the lock that keeps two programs from granting at once
+    is the database's own, so two workers on two new databases would both create the roles
+    and one would fail. Here both wait on one lock in the server's test database instead.
+    """
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(7468657001)"))
+        ensure_group_roles(conn)
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

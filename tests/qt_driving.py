@@ -221,7 +221,7 @@ def activate(qtbot: QtBot, window: QWidget) -> None:
     handle = window.windowHandle()
     if handle is not None:
         handle.requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=20_000)
 
 
 def press(

@@ -8,7 +8,7 @@ asserting that the failures are 0, so a failing case still shows its numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ def record(
     figure = Figure(case, database, trials, kill_points, failures, detail)
     FIGURES.append(figure)
     return figure
+
+
+def as_records() -> list[dict[str, object]]:
+    """The figures as plain data, which a worker of a parallel run can send its controller."""
+    return [asdict(f) for f in FIGURES]
+
+
+def take_records(records: list[dict[str, object]]) -> None:
+    """Figures a worker sent (:func:`as_records`), added to this process's."""
+    FIGURES.extend(Figure(**record) for record in records)  # type: ignore[arg-type]
 
 
 def summary_lines() -> list[str]:

@@ -143,7 +143,7 @@ def _retype(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyp
 
 
 def _wait_gone(qtbot, window: MainWindow) -> bool:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: window.server_watch.label.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: window.server_watch.label.isVisible(), timeout=20_000)
     return window.server_watch.label.text() == GONE
 
 

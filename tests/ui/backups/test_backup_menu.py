@@ -143,7 +143,7 @@ def test_the_daily_backup_runs_once_as_the_program_opens(  # type: ignore[no-unt
         window.daily_backups = True
         window.show()
         window.load()
-        qtbot.waitUntil(lambda w=window: w.backup_actions.job is not None, timeout=5000)
+        qtbot.waitUntil(lambda w=window: w.backup_actions.job is not None, timeout=20_000)
         _finished(qtbot, window)
         window.services.close()
     made = list(folder.glob("partnership-office-auto-office-*.sqlite3"))
@@ -160,7 +160,7 @@ def test_a_failed_daily_backup_is_said_in_the_status_bar(  # type: ignore[no-unt
     window.daily_backups = True
     window.show()
     window.load()
-    qtbot.waitUntil(lambda: window.backup_actions.job is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.backup_actions.job is not None, timeout=20_000)
     _finished(qtbot, window)
     assert "The daily backup could not be made" in window.statusBar().currentMessage()
     assert folder.read_text() == "a file where the backups folder should be"

@@ -306,5 +306,5 @@ def test_an_import_waiting_for_a_colleague_s_save_shows_the_wait_then_applies(
         assert dialog.result is None
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
     assert str(dialog.result) == "1 new school, 1 updated, 0 closed; 2 Ofsted inspections added"
-    qtbot.waitUntil(lambda: not window.database_wait.notice.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: not window.database_wait.notice.isVisible(), timeout=20_000)
     assert not bar.currentMessage().startswith("Waiting")

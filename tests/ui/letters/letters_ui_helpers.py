@@ -70,7 +70,7 @@ def wait_for_preview(qtbot: QtBot, dialog: TemplatesDialog, pages: int = 1) -> N
             dialog.preview_document.status() == QPdfDocument.Status.Ready
             and dialog.preview_document.pageCount() == pages
         ),
-        timeout=5000,
+        timeout=20_000,
     )
 
 

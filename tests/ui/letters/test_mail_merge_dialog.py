@@ -127,7 +127,7 @@ def test_mail_merge_to_two_selected_schools_files_and_history(
     assert len(opened) == 1
     sent = next(p for p in folder.glob("*.pdf") if "St Mary" in p.name)
     assert opened[0].pdf == sent.read_bytes()  # exactly as sent to that school
-    qtbot.waitUntil(lambda: opened[0].page_count == 1, timeout=5000)
+    qtbot.waitUntil(lambda: opened[0].page_count == 1, timeout=20_000)
     assert "St Mary" in opened[0].windowTitle()
 
 

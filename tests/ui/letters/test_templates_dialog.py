@@ -96,14 +96,14 @@ def test_an_unknown_field_is_named_beside_the_letter_text_and_not_saved(
     qtbot.keyClicks(text, " Fee: {member.fee_duee}")
 
     # A moment after typing stops, the preview tries again and names the field.
-    qtbot.waitUntil(lambda: dialog.messages.message("body") != "", timeout=3000)
+    qtbot.waitUntil(lambda: dialog.messages.message("body") != "", timeout=20_000)
     message = dialog.messages.message("body")
     assert "{member.fee_duee}" in message
     assert dialog.messages.message("subject") == ""
     assert text.hasFocus()  # the cursor stays where the user is typing
     assert dialog.preview_pages == 1  # the last good page is still shown
     assert dialog.preview_pane.pdf == good
-    qtbot.waitUntil(lambda: shows_a_page(dialog), timeout=5000)  # drawn, not blank
+    qtbot.waitUntil(lambda: shows_a_page(dialog), timeout=20_000)  # drawn, not blank
     assert dialog.preview_pane.pdf == good and dialog.messages.message("body") != ""
     assert "{member.fee_duee}" in dialog.preview_note.text()
     assert "as it last could be drawn" in dialog.preview_note.text()
@@ -119,7 +119,7 @@ def test_an_unknown_field_is_named_beside_the_letter_text_and_not_saved(
     text.moveCursor(QTextCursor.MoveOperation.End)
     for _ in range(len(" Fee: {member.fee_duee}")):
         qtbot.keyClick(text, Qt.Key.Key_Backspace)
-    qtbot.waitUntil(lambda: dialog.messages.message("body") == "", timeout=3000)
+    qtbot.waitUntil(lambda: dialog.messages.message("body") == "", timeout=20_000)
     assert dialog.preview_problem == ""
 
 
@@ -176,7 +176,7 @@ def test_a_template_is_signed_by_someone_from_the_staff_with_a_signature(
     qtbot.mouseClick(dialog.signature.choose_button, Qt.MouseButton.LeftButton)
     assert not dialog.signature.preview.pixmap().isNull()
     assert dialog.is_dirty()
-    qtbot.waitUntil(lambda: "Kwame Mensah" in pdf_text(dialog.preview_pane.pdf), timeout=3000)
+    qtbot.waitUntil(lambda: "Kwame Mensah" in pdf_text(dialog.preview_pane.pdf), timeout=20_000)
     qtbot.keyClick(line(dialog, "signatory"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     saved = services.letters.get_template(services.actor, own_template)
@@ -210,7 +210,9 @@ def test_a_template_signed_by_the_default_shows_who_that_is(
     text_box.setFocus()
     text_box.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(text_box, " Thank you.")
-    qtbot.waitUntil(lambda: "Nobody signs this letter" in dialog.preview_note.text(), timeout=3000)
+    qtbot.waitUntil(
+        lambda: "Nobody signs this letter" in dialog.preview_note.text(), timeout=20_000
+    )
     assert DIRECTOR not in pdf_text(dialog.preview_pane.pdf)
 
 

@@ -154,7 +154,7 @@ def test_a_copy_says_so_in_the_title_and_the_status_bar_and_an_office_database_d
     modals.then(new_phone)
     press(qtbot, table, Qt.Key.Key_Return)
     modals.wait_answered()
-    qtbot.waitUntil(lambda: label.text().endswith("; 2 changes waiting"), timeout=5_000)
+    qtbot.waitUntil(lambda: label.text().endswith("; 2 changes waiting"), timeout=20_000)
 
     plain = show(Services(sqlite_db, actor))
     assert "Offline copy" not in plain.windowTitle()

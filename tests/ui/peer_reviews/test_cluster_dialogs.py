@@ -155,7 +155,7 @@ def test_proposals_by_phase_are_renamed_unticked_and_saved(  # type: ignore[no-u
     qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(editor, "Tower Hamlets secondaries")
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # the name is taken once the editor closes
-    qtbot.waitUntil(lambda: secondary.text(0) == "Tower Hamlets secondaries", timeout=2_000)
+    qtbot.waitUntil(lambda: secondary.text(0) == "Tower Hamlets secondaries", timeout=20_000)
     bishop = secondary.child(0)
     assert bishop.text(0) == "Bishop Challoner Catholic School"
     tree.setCurrentItem(bishop)

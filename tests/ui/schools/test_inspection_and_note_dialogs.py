@@ -95,7 +95,6 @@ def test_the_fields_follow_the_kind_and_a_report_card_saves_with_ctrl_s(
     assert saved.outcome_words == (
         "Safeguarding met; Inclusion: Strong standard; Achievement: Needs attention"
     )
-    dialog.grab().save("/tmp/ofsted-inspection-dialog.png")
 
 
 def test_an_inspection_changed_and_esc_cancels(qtbot, services, school_id) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +150,6 @@ def test_a_note_typed_refused_then_saved(qtbot, services, school_id) -> None:  #
         staff.id,
         "Met the new head.\nAgreed a review in May.",
     )
-    dialog.grab().save("/tmp/ofsted-note-dialog.png")
     # Changed: a typed name instead of the staff member.
     dialog = shown(qtbot, SchoolNoteDialog(services, school_id, note.id))
     assert dialog.author.currentText() == "Priya Shah"

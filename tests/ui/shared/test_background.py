@@ -31,7 +31,7 @@ def test_job_result_arrives_on_the_main_thread(qtbot) -> None:
         work,
         on_done=lambda r: seen.update(result=r, done_thread=threading.get_ident()),
     )
-    with qtbot.waitSignal(job.finished, timeout=5000):
+    with qtbot.waitSignal(job.finished, timeout=20_000):
         job.start()
     assert seen["result"] == 42
     assert seen["worker_thread"] != main
@@ -60,7 +60,7 @@ def test_cancel_stops_the_job_and_reports_it(qtbot) -> None:
     )
     job.start()
     assert started.wait(5)
-    with qtbot.waitSignal(job.finished, timeout=5000):
+    with qtbot.waitSignal(job.finished, timeout=20_000):
         job.cancel()
     assert outcome == ["cancelled"]
     assert job.cancelled
@@ -75,6 +75,6 @@ def test_errors_are_handed_to_the_caller(qtbot) -> None:
         raise ValueError("the file is empty")
 
     job = BackgroundJob(parent, "Working", work, on_done=lambda r: None, on_error=errors.append)
-    with qtbot.waitSignal(job.finished, timeout=5000):
+    with qtbot.waitSignal(job.finished, timeout=20_000):
         job.start()
     assert [str(e) for e in errors] == ["the file is empty"]

@@ -124,7 +124,7 @@ def test_a_two_page_letter_opens_with_its_page_count(qtbot: QtBot, two_page_lett
     assert window.windowTitle() == "Membership letter"
     assert window.zoom_label.text().startswith("Zoom ") and window.zoom_label.text().endswith("%")
     assert window.print_action.isEnabled() and not window.previous_action.isEnabled()
-    qtbot.waitUntil(lambda: page_drawn(window), timeout=5000)
+    qtbot.waitUntil(lambda: page_drawn(window), timeout=20_000)
 
 
 def test_a_merge_of_three_letters_shows_three_pages(qtbot: QtBot, merge_of_three: bytes) -> None:
@@ -435,14 +435,15 @@ def test_several_windows_can_be_open_at_once(
     assert first.current_page == 0 and second.current_page == 1
 
 
-def test_screenshot_of_a_rendered_letter(qtbot: QtBot, two_page_letter: bytes) -> None:
+def test_screenshot_of_a_rendered_letter(
+    qtbot: QtBot, two_page_letter: bytes, tmp_path: Path
+) -> None:
     window = open_window(qtbot, two_page_letter)
     window.resize(900, 1000)
-    qtbot.waitUntil(lambda: page_drawn(window), timeout=5000)
-    Path("/tmp/shots").mkdir(parents=True, exist_ok=True)
+    qtbot.waitUntil(lambda: page_drawn(window), timeout=20_000)
     shot = window.grab()
-    assert shot.save("/tmp/shots/pdf-window.png")
-    assert not QImage("/tmp/shots/pdf-window.png").isNull()
+    assert shot.save(str(tmp_path / "pdf-window.png"))
+    assert not QImage(str(tmp_path / "pdf-window.png")).isNull()
 
 
 def test_keys_move_between_pages_zoom_and_close(qtbot: QtBot, merge_of_three: bytes) -> None:
@@ -510,7 +511,7 @@ def test_windows_closed_or_destroyed_while_drawing_do_not_crash(
             qtbot.keyClick(child, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
             parent.deleteLater()
             qtbot.wait(20)
-        qtbot.waitUntil(lambda: len(gone) == 10, timeout=5_000)
+        qtbot.waitUntil(lambda: len(gone) == 10, timeout=20_000)
         QApplication.processEvents()
     assert exceptions == []
     assert sorted(gone) == sorted(

@@ -201,5 +201,5 @@ def test_page_and_zoom_keys_move_through_the_letters(qtbot: QtBot, three_letters
     press(qtbot, view, Qt.Key.Key_Minus, CTRL)
     press(qtbot, view, Qt.Key.Key_Minus, CTRL)
     assert window.zoom_label.text() == "Zoom 90%"
-    with qtbot.waitSignal(window.destroyed, timeout=5_000):  # closed, and gone
+    with qtbot.waitSignal(window.destroyed, timeout=20_000):  # closed, and gone
         press(qtbot, view, Qt.Key.Key_W, CTRL)

@@ -109,14 +109,14 @@ def test_the_short_notice_warning_appears_as_the_date_is_typed(  # type: ignore[
     details = editor.details
     retype(qtbot, details.meets_on, "14/07/2025")
     retype(qtbot, details.notice_sent_on, "01/07/2025")
-    qtbot.waitUntil(lambda: "Short notice" in details.notice_text(), timeout=3_000)
+    qtbot.waitUntil(lambda: "Short notice" in details.notice_text(), timeout=20_000)
     assert "⚠" in details.notice_text()
     assert "12 clear days" in details.notice_text() and "14 were needed" in details.notice_text()
 
     retype(qtbot, details.notice_sent_on, "29/06/2025")
     qtbot.waitUntil(
         lambda: "Notice sent on 29/06/2025: 14 clear days given." in details.notice_text(),
-        timeout=3_000,
+        timeout=20_000,
     )
     assert "⚠" not in details.notice_text()
 
@@ -182,7 +182,7 @@ def test_a_paper_attached_through_the_file_box_opened_and_removed(  # type: igno
     modals.then(choose_file)
     push(qtbot, agenda.attach_button)
     modals.wait_answered()
-    qtbot.waitUntil(lambda: agenda.papers.count() == 1, timeout=3_000)
+    qtbot.waitUntil(lambda: agenda.papers.count() == 1, timeout=20_000)
     assert agenda.papers.item(0).text().startswith("Budget 2025-26.pdf")
     item = next(
         i

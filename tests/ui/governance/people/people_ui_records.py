@@ -290,7 +290,7 @@ def pick(qtbot, combo: QComboBox, part: str, entry: str) -> None:  # type: ignor
     it offers, as a person does."""
     typed(qtbot, combo.lineEdit(), part)
     popup = combo.completer().popup()
-    qtbot.waitUntil(popup.isVisible, timeout=2_000)
+    qtbot.waitUntil(popup.isVisible, timeout=20_000)
     model = popup.model()
     (found,) = [
         model.index(r, 0) for r in range(model.rowCount()) if model.index(r, 0).data() == entry
