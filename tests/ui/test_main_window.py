@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QTimer
-from qt_driving import Modals, menu_action
+from qt_driving import Modals, click_tab, menu_action
 
 from thep_desktop import config
 from thep_desktop.database import Database
@@ -45,6 +45,10 @@ def test_an_empty_register_offers_demo_data_and_loads_it_off_the_main_thread(
     current = sum(1 for r in tab.model.rows() if r.status is not SchoolStatus.CLOSED)
     assert 0 < current < total
     assert tab.count_label.text() == f"{current} of {total} schools shown"
+    # With data in it, the window shows the Dashboard, and the status bar its day.
+    assert empty_window.tabs.currentWidget() is empty_window.dashboard_tab
+    assert empty_window.count_label.text().startswith("Figures as at ")
+    click_tab(qtbot, empty_window.tabs, tab)
     assert empty_window.count_label.text() == f"{current} of {total} schools shown"
     assert "Demo data loaded" in empty_window.statusBar().currentMessage()
     # Offered once: with schools in the register it is not offered again (no box expected).

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
             lambda text: self.statusBar().showMessage(text, 8000)
         )
         self.dashboard_tab.annual_report_requested.connect(self.open_annual_report)
+        self.dashboard_tab.counts_changed.connect(self._show_tab_counts)
         self.tabs.addTab(self.dashboard_tab, "&Dashboard")
         self.schools_tab = SchoolsTab(self.services, self.undo_stack, self)
         self.schools_tab.status_message.connect(
@@ -701,8 +702,12 @@ class MainWindow(QMainWindow):
         self._show_tab_counts()
 
     def _show_tab_counts(self) -> None:
-        """The status bar counts what the tab in view lists: schools, or members."""
-        if self.tabs.currentWidget() is self.memberships_tab:
+        """The status bar counts what the tab in view lists: schools, or members; on the
+        Dashboard it says which day (and academic year) the figures are for."""
+        if self.tabs.currentWidget() is self.dashboard_tab:
+            self.count_label.setText(self.dashboard_tab.status_text)
+            self.count_label.setToolTip("The day the Dashboard's figures describe")
+        elif self.tabs.currentWidget() is self.memberships_tab:
             self.count_label.setText(self.memberships_tab.count_label.text())
             self.count_label.setToolTip("Members shown in the table, and in all")
         elif self.tabs.currentWidget() is self.invoices_tab:

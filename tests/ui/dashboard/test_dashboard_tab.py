@@ -401,6 +401,24 @@ def test_the_top_bar_names_the_day_and_the_academic_year(window: MainWindow) -> 
     )
 
 
+def test_the_status_bar_names_the_dashboards_day(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    tab = window.dashboard_tab
+    assert tab.dashboard is not None and window.tabs.currentWidget() is tab
+    year = tab.dashboard.year.label
+    assert window.count_label.text() == f"Figures as at {format_date(date.today())} ({year})"
+    earlier = date(date.today().year - 2, 3, 15)
+    tab.as_at_edit.clear()
+    qtbot.keyClicks(tab.as_at_edit, format_date(earlier))
+    press(qtbot, tab.as_at_edit, Qt.Key.Key_Return)
+    label = f"{earlier.year - 1}/{str(earlier.year)[2:]}"
+    assert window.count_label.text() == f"Figures as at {format_date(earlier)} ({label})"
+    click_tab(qtbot, window.tabs, window.schools_tab)
+    assert window.count_label.text() == window.schools_tab.count_label.text()
+    assert window.count_label.text().endswith("schools shown")
+    click_tab(qtbot, window.tabs, tab)
+    assert window.count_label.text() == f"Figures as at {format_date(earlier)} ({label})"
+
+
 def test_find_on_the_dashboard_looks_for_a_school(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     tile = next(iter(window.dashboard_tab.tiles.values()))
     press(qtbot, tile, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

@@ -747,6 +747,7 @@ def test_a_key_beside_the_table_says_what_red_and_grey_mean(window: MainWindow) 
 def test_the_status_bar_has_separate_framed_parts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     parts = [window.count_label, window.user_label, window.database_label]
     assert all(p.isVisible() and p.frameShape() == QFrame.Shape.StyledPanel for p in parts)
+    click_tab(qtbot, window.tabs, window.schools_tab)  # (it opens on the Dashboard)
     assert window.count_label.text() == "3 schools in the register"
     assert window.user_label.text() == "jo.bloggs (admin)"
     assert window.database_label.text().startswith("Local file: ")

@@ -147,6 +147,7 @@ class DashboardTab(QWidget):
 
     status_message = Signal(str)
     annual_report_requested = Signal()  # the window opens the annual report
+    counts_changed = Signal()  # status_text changed: the window's status bar shows it
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,6 +156,9 @@ class DashboardTab(QWidget):
         # How a dialog is shown (tests replace it to drive it without a blocking exec()).
         self.run_dialog: Callable[[QDialog], object] = lambda dialog: dialog.exec()
         self.dashboard: Dashboard | None = None
+        # What the window's status bar says while the tab is in view: the day and year the
+        # figures describe (as the other tabs say how many records they list).
+        self.status_text = ""
         self.tiles: dict[str, TileWidget] = {}
         self.charts: dict[str, ChartPanel] = {}
         self.setObjectName("dashboard_tab")
@@ -254,6 +258,10 @@ class DashboardTab(QWidget):
         self.statements_label.setText(
             f"Academic year {dashboard.year.label}; figures as at {format_date(dashboard.as_at)}"
         )
+        status = f"Figures as at {format_date(dashboard.as_at)} ({dashboard.year.label})"
+        if status != self.status_text:
+            self.status_text = status
+            self.counts_changed.emit()
         if self.dashboard is not None and (
             (dashboard.as_at, dashboard.inspection_years, dashboard.tiles, dashboard.charts)
             == (
