@@ -61,6 +61,10 @@ def value_axis(top: Decimal, unit: Unit) -> QCategoryAxis:
     nice.setRange(0, max(float(top), 1.0))
     nice.applyNiceNumbers()
     high, ticks = nice.max(), nice.tickCount()
+    if 0 < top and high <= float(top):
+        # The tallest bar would touch the top of the frame (50 on an axis of 0 to 50): one
+        # step more, so its top shows.
+        high, ticks = high + high / (ticks - 1), ticks + 1
     if unit is Unit.COUNT and top < 10:  # whole numbers only, a step above the tallest bar
         # At most six labels: more, on a short chart, leaves each too little room and Qt
         # shows them as "…".
