@@ -11,7 +11,7 @@ from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing
 
 from thep_desktop.reports.shared.chart_data import Chart, ChartKind, Series, Unit
-from thep_desktop.reports.shared.charts_pdf import PALETTE, axis_words, chart_drawing
+from thep_desktop.reports.shared.charts_pdf import PALETTE, axis_top, axis_words, chart_drawing
 
 
 def _part(drawing: Drawing, kind: type) -> object:
@@ -83,3 +83,22 @@ def test_every_kind_of_chart_prints_in_the_letters_font_alone() -> None:
     for chart in charts:
         printed = renderPDF.drawToString(chart_drawing(chart))
         assert b"Carlito" in printed and b"Helvetica" not in printed, chart.title
+
+
+def test_the_value_axis_ends_a_round_step_above_the_tallest_bar() -> None:
+    assert axis_top(50) == (60, 10)  # a bar at a round number still shows its top
+    assert axis_top(47) == (50, 10)
+    assert axis_top(5) == (6, 1)
+    assert axis_top(38250.5) == (40000, 10000)
+    assert axis_top(0.4) == (0.5, 0.1)
+    assert axis_top(0.3)[0] > 0.35
+    chart = Chart(
+        "membership.by_category_and_phase",
+        "Members by category and phase",
+        ChartKind.BAR,
+        ("Nursery", "Primary", "Secondary"),
+        (Series("Full", (4, 50, 12)),),
+    )
+    bars = _part(chart_drawing(chart), VerticalBarChart)
+    assert (bars.valueAxis.valueMin, bars.valueAxis.valueMax) == (0, 60)
+    assert bars.valueAxis.valueStep == 10

@@ -8,6 +8,7 @@ pounds. The drawing is sized for an A4 page's text width and placed like any flo
 
 from __future__ import annotations
 
+import math
 import textwrap
 from decimal import Decimal
 
@@ -43,6 +44,16 @@ NAMES_WIDTH = 58 * mm  # room for the category names of bars drawn across
 
 def colour(index: int) -> Color:
     return PALETTE[index % len(PALETTE)]
+
+
+def axis_top(top: float, steps: int = 5) -> tuple[float, float]:
+    """The value axis's end, a round number strictly above ``top`` (> 0), and its step: about
+    ``steps`` steps of 1, 2 or 5 times a power of ten, so the tallest bar never touches the
+    frame (50 gives 0 to 60 by 10; 38,250.50 gives 0 to 40,000 by 10,000)."""
+    raw = top / steps
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return (math.floor(top / step + 1e-9) + 1) * step, step  # (0.3 / 0.1 is 2.999…)
 
 
 def axis_words(value: float, unit: Unit) -> str:
@@ -118,6 +129,8 @@ def _bars(chart: Chart, width: float, height: float) -> Drawing:
     elif chart.unit is Unit.COUNT and top < 5:
         bars.valueAxis.valueMax = 5
         bars.valueAxis.valueStep = 1
+    else:
+        bars.valueAxis.valueMax, bars.valueAxis.valueStep = axis_top(top)
     unit = chart.unit
     bars.valueAxis.labelTextFormat = lambda v: axis_words(v, unit)
     bars.valueAxis.labels.fontName = FONT
