@@ -48,7 +48,8 @@ def test_new_schools_get_their_gias_inspection(
     preview = service.preview(actor, path, la_code="211")
     assert len(preview.inspections) == 3
     assert preview.inspections_words == (
-        "3 Ofsted inspections from GIAS will be added (only on dates the schools have none)"
+        "3 Ofsted inspections from GIAS will be added (only on dates the schools have none, "
+        "and not one the office deleted)"
     )
     assert preview.to_dict()["inspections_to_add"] == 3
     assert history(db) == []  # a preview changes nothing
@@ -73,6 +74,41 @@ def test_new_schools_get_their_gias_inspection(
             select(AuditEvent.action).where(AuditEvent.table_name == "ofsted_inspection")
         ).all()
     assert created == ["create"] * 3
+
+
+def test_an_inspection_the_office_deleted_is_not_brought_back_by_a_later_import(
+    service: GiasImportService, db: Database, actor: Actor, tmp_path
+) -> None:
+    rows = [gias_row(100001), gias_row(100002)]
+    first = service.preview(actor, write_gias(tmp_path / "a.csv", rows), la_code=None)
+    service.apply(actor, first)
+    ofsted = OfstedService(db)
+    with db.read_session() as session:
+        ids = dict(session.execute(select(School.urn, School.id)).all())
+    for school in (100001, 100002):
+        (wrong,) = ofsted.list_inspections(actor, ids[school])
+        ofsted.delete_inspection(actor, wrong.id, wrong.version)
+    assert history(db) == []
+    # The same file again next month: GIAS still carries both; neither comes back.
+    again = service.preview(actor, write_gias(tmp_path / "c.csv", rows), la_code=None)
+    assert again.inspections == [] and again.inspections_words == ""
+    assert service.apply(actor, again).inspections == 0
+    assert history(db) == []
+    # The office may enter it again itself, and then it is kept as any other.
+    ofsted.add_inspection(actor, ids[100002], InspectionInput(date(2019, 11, 5), "ungraded"))
+    assert history(db) == [(100002, date(2019, 11, 5), "ungraded", "", "office", "")]
+    # A newer inspection in GIAS is added as usual.
+    later = write_gias(
+        tmp_path / "d.csv",
+        [gias_row(100001, **{"OfstedRating (name)": "Good", "OfstedLastInsp": "14-03-2023"})],
+    )
+    preview = service.preview(actor, later, la_code=None)
+    assert [(i.urn, i.inspected_on) for i in preview.inspections] == [(100001, date(2023, 3, 14))]
+    service.apply(actor, preview)
+    assert history(db) == [
+        (100001, date(2023, 3, 14), "graded", "good", "gias", "From GIAS: Good"),
+        (100002, date(2019, 11, 5), "ungraded", "", "office", ""),
+    ]
 
 
 def test_an_inspection_already_kept_is_never_overwritten_and_a_later_one_is_added(

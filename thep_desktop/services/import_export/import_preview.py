@@ -139,7 +139,7 @@ class ImportPreview:
             "1 Ofsted inspection from GIAS will be added"
             if n == 1
             else f"{n:,} Ofsted inspections from GIAS will be added"
-        ) + " (only on dates the schools have none)"
+        ) + " (only on dates the schools have none, and not one the office deleted)"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (snake_case keys, ISO dates), e.g. for ``thep-admin --json``."""

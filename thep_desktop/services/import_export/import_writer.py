@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from operator import itemgetter
@@ -15,6 +16,7 @@ from thep_desktop.database import Database
 from thep_desktop.domain.ofsted import EVALUATION_AREAS, InspectionKind
 from thep_desktop.domain.progress import Progress
 from thep_desktop.models import OfstedInspection, School, SchoolStatus
+from thep_desktop.models.audit import AuditEvent
 from thep_desktop.models.base import utcnow
 from thep_desktop.services.import_export.import_preview import (
     ChangedSchool,
@@ -190,7 +192,8 @@ def apply_preview(
 
 
 def inspections_lacking(db: Database, candidates: list[NewInspection]) -> list[NewInspection]:
-    """Those of ``candidates`` on a day their school has no inspection (one query)."""
+    """Those of ``candidates`` on a day their school has no inspection, and had none the
+    office deleted (two queries)."""
     if not candidates:
         return []
     with db.read_session() as session:
@@ -216,11 +219,34 @@ def _lacking(session: Any, candidates: list[NewInspection]) -> list[NewInspectio
     finally:
         result.close()
     held = {(school_id, on if isinstance(on, str) else on.isoformat()) for school_id, on in found}
+    held |= _deleted_inspections(connection, wanted)
     return [
         c
         for c in candidates
         if c.school_id is None or (c.school_id, c.inspected_on.isoformat()) not in held
     ]
+
+
+def _deleted_inspections(connection: Any, schools: set[int]) -> set[tuple[int, str]]:
+    """(school, ISO day) of each inspection deleted from these schools' histories.
+
+    The office deletes an inspection it found wrong; GIAS goes on carrying it until Ofsted
+    publishes a newer one, so without this every later import would bring it back. The
+    audit trail keeps each deletion with the record as it was (every role may read it).
+    """
+    befores = connection.execute(
+        select(AuditEvent.before).where(
+            AuditEvent.table_name == OfstedInspection.__tablename__,
+            AuditEvent.action == str(Action.DELETE),
+        )
+    ).scalars()
+    deleted: set[tuple[int, str]] = set()
+    for before in befores:
+        values = json.loads(before or "{}")
+        school_id, on = values.get("school_id"), values.get("inspected_on")
+        if school_id in schools and isinstance(on, str):
+            deleted.add((school_id, on))
+    return deleted
 
 
 def _add_inspections(
