@@ -36,6 +36,7 @@ from thep_desktop.models import Base  # noqa: E402
 from thep_desktop.services.shared.actor import Actor, Role  # noqa: E402
 from thep_desktop.services.users.server_roles import (  # noqa: E402
     apply_grants,
+    can_create_roles,
     ensure_group_roles,
 )
 
@@ -149,8 +150,9 @@ def _make_group_roles(url: str) -> None:
     """
     engine = create_engine(normalise_url(url))
     with engine.begin() as conn:
-        conn.execute(text("SELECT pg_advisory_xact_lock(7468657001)"))
-        ensure_group_roles(conn)
+        if can_create_roles(conn):  # (else the program enforces the roles alone, and says so)
+            conn.execute(text("SELECT pg_advisory_xact_lock(7468657001)"))
+            ensure_group_roles(conn)
     engine.dispose()
 
 
